@@ -1,0 +1,100 @@
+"""The offline operator backend: deterministic classical edits on the CPU, no weights.
+
+It executes a typed EditPlan step by step (see gouache.ops). Given only a prompt, it plans it
+with the rule planner first; a prompt the planner cannot map is refused, never approximated.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from gouache.backends.base import (
+    Capabilities,
+    CancelToken,
+    EditRequest,
+    GenerateRequest,
+    ImageResult,
+    Progress,
+    ProgressCallback,
+)
+from gouache.errors import UnsupportedError
+from gouache.images import check_image
+from gouache.ops.registry import OpContext, OperatorRegistry, default_operators
+from gouache.planner.plan import EditPlan, PlannerReply
+
+
+class OperatorBackend:
+    """Classical image operations behind the ImageModel protocol."""
+
+    name = "operators"
+    capabilities = Capabilities(
+        generate=False,
+        edit=True,
+        max_references=0,
+        masks=False,
+        preserves_unedited=True,
+    )
+
+    def __init__(self, operators: OperatorRegistry | None = None) -> None:
+        self.operators = operators if operators is not None else default_operators()
+
+    def config(self) -> dict[str, Any]:
+        # Deterministic: the plan and the operator versions are the whole recipe.
+        return {"operators": {op.name: op.version for op in self.operators.all()}}
+
+    def generate(
+        self,
+        request: GenerateRequest,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ImageResult:
+        raise UnsupportedError(
+            "the offline operator backend edits existing images and cannot draw from text; "
+            "start from an image, or use a generative backend (see `gouache backends`)",
+            backend=self.name,
+        )
+
+    def edit(
+        self,
+        request: EditRequest,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ImageResult:
+        # 1. check inputs
+        image = check_image(request.image)
+        plan = request.plan if request.plan is not None else self._plan(request.prompt)
+        for step in plan.steps:
+            self.operators.validate(step)
+
+        # 2. run the steps in order, reporting progress and honouring cancellation
+        ctx = OpContext(references=request.references, cancel=cancel)
+        timings: list[float] = []
+        total = len(plan.steps)
+        for index, step in enumerate(plan.steps):
+            if progress is not None:
+                progress(Progress(index, total, step.describe()))
+            started = time.perf_counter()
+            image = self.operators.apply(image, step, ctx)
+            timings.append(round((time.perf_counter() - started) * 1000, 2))
+        if progress is not None:
+            progress(Progress(total, total, "done"))
+
+        # 3. report what ran
+        versions = {step.op: self.operators.get(step.op).version for step in plan.steps}
+        return ImageResult(
+            image=image,
+            seed=None,
+            params={"operator_versions": versions, "step_ms": timings},
+            notes=tuple(ctx.notes),
+        )
+
+    def _plan(self, prompt: str) -> EditPlan:
+        from gouache.planner.rules import RulePlanner
+
+        outcome = RulePlanner(self.operators).plan(prompt)
+        if isinstance(outcome, PlannerReply):
+            raise UnsupportedError(outcome.describe(), backend=self.name)
+        return outcome
