@@ -10,8 +10,8 @@ import time
 from typing import Any
 
 from gouache.backends.base import (
-    Capabilities,
     CancelToken,
+    Capabilities,
     EditRequest,
     GenerateRequest,
     ImageResult,
@@ -94,7 +94,7 @@ class OperatorBackend:
     def _plan(self, prompt: str) -> EditPlan:
         from gouache.planner.rules import RulePlanner
 
-        outcome = RulePlanner(self.operators).plan(prompt)
+        outcome: EditPlan | PlannerReply = RulePlanner(self.operators).plan(prompt)
         if isinstance(outcome, PlannerReply):
             raise UnsupportedError(outcome.describe(), backend=self.name)
         return outcome

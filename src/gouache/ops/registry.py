@@ -96,7 +96,8 @@ class OperatorRegistry:
         return name in self._ops
 
     def validate(self, step: Step) -> Params:
-        return self.get(step.op).validate(step.params)
+        params: Params = self.get(step.op).validate(step.params)
+        return params
 
     def apply(self, image: Image, step: Step, ctx: OpContext) -> Image:
         if ctx.cancel is not None:
@@ -115,4 +116,6 @@ class OperatorRegistry:
 def default_operators() -> OperatorRegistry:
     from gouache.ops import filters, geometry, text, tone
 
-    return OperatorRegistry([*geometry.OPERATORS, *tone.OPERATORS, *filters.OPERATORS, *text.OPERATORS])
+    return OperatorRegistry(
+        [*geometry.OPERATORS, *tone.OPERATORS, *filters.OPERATORS, *text.OPERATORS]
+    )

@@ -1,0 +1,141 @@
+"""`make bench`: the engine's overhead per turn, and start-up time.
+
+For five representative operations on a 1 MP image it measures the median time of a full turn
+through a Session (plan, backend, lossless PNG, store commit) and of the same operation called
+directly on the array, and prints the difference: the engine's overhead per turn.
+Results also go to bench-results/latest.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from gouache.images import Image, load_image
+from gouache.ops.registry import OpContext, default_operators
+from gouache.planner.rules import RulePlanner
+from gouache.sessions.session import Session
+from gouache.sessions.store import Store
+from gouache.settings import Settings
+
+REPEATS = 7
+INSTRUCTIONS = (
+    "brighten by 20%",
+    "crop to 4:5",
+    "blur with radius 4",
+    'add the caption "gouache bench" at the bottom',
+    "auto enhance",
+)
+
+
+def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
+    fn()  # warm caches and lazy imports
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def one_megapixel() -> Image:
+    from gouache.demo import sample_path
+
+    source = load_image(sample_path()).pixels
+    return np.ascontiguousarray(cv2.resize(source, (1152, 896), interpolation=cv2.INTER_CUBIC))
+
+
+def bench_turns(image: Image) -> list[dict[str, object]]:
+    operators = default_operators()
+    planner = RulePlanner(operators)
+    rows: list[dict[str, object]] = []
+    folder = Path(tempfile.mkdtemp(prefix="gouache-bench-"))
+    try:
+        settings = Settings(store=str(folder / "bench.db"), blobs_dir=str(folder / "blobs"))
+        session = Session.start(Store.from_settings(settings), image, name="bench")
+        root = session.head.id
+        for instruction in INSTRUCTIONS:
+            plan = planner.plan(instruction)
+            steps = getattr(plan, "steps", None)
+            if steps is None:
+                raise SystemExit(f"bench instruction not understood: {instruction!r}")
+
+            def direct(steps: tuple[object, ...] = steps) -> None:
+                out = image
+                for step in steps:
+                    out = operators.apply(out, step, OpContext())  # type: ignore[arg-type]
+
+            def turn(instruction: str = instruction) -> None:
+                session.apply(instruction, at=root)
+
+            direct_ms = median_ms(direct)
+            turn_ms = median_ms(turn)
+            rows.append(
+                {
+                    "instruction": instruction,
+                    "direct_ms": round(direct_ms, 1),
+                    "turn_ms": round(turn_ms, 1),
+                    "overhead_ms": round(turn_ms - direct_ms, 1),
+                    "overhead_pct": round(100 * (turn_ms - direct_ms) / max(direct_ms, 1e-9), 1),
+                }
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+def bench_startup() -> dict[str, float]:
+    exe = shutil.which("gouache", path=str(Path(sys.executable).parent)) or "gouache"
+
+    def run(cmd: list[str]) -> None:
+        subprocess.run(cmd, check=True, capture_output=True)
+
+    return {
+        "python_ms": round(median_ms(lambda: run([sys.executable, "-c", "pass"])), 1),
+        "gouache_help_ms": round(median_ms(lambda: run([exe, "--help"])), 1),
+    }
+
+
+def main() -> None:
+    image = one_megapixel()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(
+        f"gouache bench on {machine}; image {image.shape[1]}x{image.shape[0]}, median of {REPEATS}"
+    )
+    rows = bench_turns(image)
+    print(f"\n{'instruction':<48} {'direct ms':>10} {'turn ms':>9} {'overhead ms':>12} {'%':>7}")
+    for row in rows:
+        print(
+            f"{row['instruction']!s:<48} {row['direct_ms']:>10} {row['turn_ms']:>9} "
+            f"{row['overhead_ms']:>12} {row['overhead_pct']:>7}"
+        )
+    overheads = [float(str(r["overhead_ms"])) for r in rows]
+    print(
+        f"{'median overhead per turn':<48} {'':>10} {'':>9} {statistics.median(overheads):>12.1f}"
+    )
+    startup = bench_startup()
+    print(
+        f"\nstart-up: `gouache --help` {startup['gouache_help_ms']} ms "
+        f"(bare `python -c pass` {startup['python_ms']} ms)"
+    )
+    out = Path("bench-results")
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(
+        json.dumps({"machine": machine, "turns": rows, "startup": startup}, indent=2)
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""gouache: talk to your pictures; every turn is a version, and nothing you made is lost.
+
+The public API is re-exported here lazily, so `import gouache` (and `gouache --help`) stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from gouache.backends.base import (
+        BackendRegistry,
+        CancelToken,
+        Capabilities,
+        EditRequest,
+        GenerateRequest,
+        ImageModel,
+        ImageResult,
+        default_registry,
+    )
+    from gouache.backends.operators import OperatorBackend
+    from gouache.errors import GouacheError
+    from gouache.images import BlobStore, LoadedImage, load_image
+    from gouache.planner.plan import EditPlan, PlannerReply, Step
+    from gouache.planner.rules import RulePlanner
+    from gouache.sessions.session import Session, TurnResult
+    from gouache.sessions.store import Store
+    from gouache.sessions.versions import Version
+    from gouache.settings import Settings
+
+_WHERE = {
+    "BackendRegistry": "gouache.backends.base",
+    "BlobStore": "gouache.images",
+    "CancelToken": "gouache.backends.base",
+    "Capabilities": "gouache.backends.base",
+    "EditPlan": "gouache.planner.plan",
+    "EditRequest": "gouache.backends.base",
+    "GenerateRequest": "gouache.backends.base",
+    "GouacheError": "gouache.errors",
+    "ImageModel": "gouache.backends.base",
+    "ImageResult": "gouache.backends.base",
+    "LoadedImage": "gouache.images",
+    "OperatorBackend": "gouache.backends.operators",
+    "PlannerReply": "gouache.planner.plan",
+    "RulePlanner": "gouache.planner.rules",
+    "Session": "gouache.sessions.session",
+    "Settings": "gouache.settings",
+    "Step": "gouache.planner.plan",
+    "Store": "gouache.sessions.store",
+    "TurnResult": "gouache.sessions.session",
+    "Version": "gouache.sessions.versions",
+    "default_registry": "gouache.backends.base",
+    "load_image": "gouache.images",
+}
+
+__all__ = [
+    "BackendRegistry",
+    "BlobStore",
+    "CancelToken",
+    "Capabilities",
+    "EditPlan",
+    "EditRequest",
+    "GenerateRequest",
+    "GouacheError",
+    "ImageModel",
+    "ImageResult",
+    "LoadedImage",
+    "OperatorBackend",
+    "PlannerReply",
+    "RulePlanner",
+    "Session",
+    "Settings",
+    "Step",
+    "Store",
+    "TurnResult",
+    "Version",
+    "__version__",
+    "default_registry",
+    "load_image",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gouache' has no attribute {name!r}")
+    return getattr(import_module(module), name)

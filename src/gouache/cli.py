@@ -1,0 +1,342 @@
+"""The command line: the only place argv is parsed.
+
+Imports of numpy, OpenCV, SQLAlchemy and the backends happen inside the commands, so that
+`gouache --help` starts fast. Bad input ends in one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from gouache.images import LoadedImage
+    from gouache.sessions.session import Session, TurnResult
+    from gouache.sessions.store import Store
+    from gouache.settings import Settings
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_NOT_DONE = 3  # the instruction was understood as impossible: nothing was made
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gouache",
+        description="Talk to your pictures: conversational image editing over a version tree.",
+    )
+    parser.add_argument("--store", help="SQLAlchemy URL or SQLite path (env GOUACHE_STORE)")
+    parser.add_argument("--data-dir", help="where sessions and images live (GOUACHE_DATA_DIR)")
+    parser.add_argument("--max-pixels", type=int, help="refuse larger images (default 40 MP)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    edit = sub.add_parser("edit", help="apply one instruction to an image and save the result")
+    edit.add_argument("args", nargs="+", metavar="IMAGE INSTRUCTION", help="image, then words")
+    edit.add_argument("-o", "--output", help="where to write the result (default IMAGE-edited.png)")
+    edit.add_argument("--session", help="apply to this session's head instead of a new image")
+    edit.add_argument("--at", help="apply at this version of --session (makes a branch)")
+    edit.add_argument("--ref", action="append", default=[], help="attach a reference image")
+
+    chat = sub.add_parser("chat", help="a conversation: each line is a turn (/help for commands)")
+    chat.add_argument("image", nargs="?", help="image to start from")
+    chat.add_argument("--session", help="resume this session")
+
+    sub.add_parser("sessions", help="list sessions")
+
+    history = sub.add_parser("history", help="show a session's version tree")
+    history.add_argument("session")
+
+    diff = sub.add_parser("diff", help="compare two versions of a session")
+    diff.add_argument("session")
+    diff.add_argument("a")
+    diff.add_argument("b")
+
+    export = sub.add_parser("export", help="write a version's image and recipe JSON")
+    export.add_argument("session")
+    export.add_argument("version")
+    export.add_argument("-o", "--output", default=".", help="folder (default: here)")
+
+    sub.add_parser("ops", help="list the edits the offline backend can do")
+
+    demo = sub.add_parser("demo", help="a scripted offline conversation on a sample photo")
+    demo.add_argument("-o", "--output", default="gouache-demo", help="folder to write")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from gouache.errors import GouacheError
+
+    try:
+        settings = _settings(args)
+        return _dispatch(args, settings)
+    except GouacheError as err:
+        print(f"gouache: error: {err.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("gouache: interrupted", file=sys.stderr)
+        return 130
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from pydantic import ValidationError
+
+    from gouache.errors import InputError
+    from gouache.settings import Settings
+
+    overrides: dict[str, object] = {}
+    if args.store:
+        overrides["store"] = args.store
+    if args.data_dir:
+        overrides["data_dir"] = Path(args.data_dir)
+    if args.max_pixels is not None:
+        overrides["max_pixels"] = args.max_pixels
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"setting {where}: {first['msg']}") from None
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command: str = args.command
+    if command == "demo":
+        from gouache.demo import run_demo
+
+        run_demo(Path(args.output), settings=settings, out=sys.stdout)
+        return EXIT_OK
+    if command == "ops":
+        from gouache.ops.registry import default_operators
+
+        print(default_operators().capabilities_text())
+        return EXIT_OK
+    store = _store(settings)
+    if command == "edit":
+        return _edit(args, settings, store)
+    if command == "chat":
+        return _chat(args, settings, store)
+    if command == "sessions":
+        return _sessions(store)
+    if command == "history":
+        from gouache.sessions.session import Session
+
+        print(Session.open(store, args.session).history())
+        return EXIT_OK
+    if command == "diff":
+        from gouache.sessions.session import Session
+
+        print(Session.open(store, args.session).diff(args.a, args.b).describe())
+        return EXIT_OK
+    if command == "export":
+        from gouache.sessions.session import Session
+
+        result = Session.open(store, args.session).export(args.version, Path(args.output))
+        print(f"wrote {result.image_path} and {result.recipe_path}")
+        return EXIT_OK
+    raise AssertionError(f"unhandled command {command}")  # pragma: no cover - argparse guards
+
+
+def _store(settings: Settings) -> Store:
+    from gouache.sessions.store import Store
+
+    return Store.from_settings(settings)
+
+
+def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from gouache.errors import InputError
+    from gouache.images import load_image
+    from gouache.sessions.session import Session
+
+    words: list[str] = list(args.args)
+    if args.session:
+        session = Session.open(store, args.session)
+        source_name = session.name
+    else:
+        if len(words) < 2:
+            raise InputError('usage: gouache edit IMAGE "instruction" (or --session ID "...")')
+        path = words.pop(0)
+        loaded = load_image(path, max_pixels=settings.max_pixels)
+        for note in loaded.notes:
+            print(f"note: {note}")
+        session = Session.start(store, loaded, name=Path(path).name)
+        source_name = path
+    references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
+    turn = _turn(session, " ".join(words), at=args.at, references=references)
+    if turn.version is None:
+        return EXIT_NOT_DONE
+    output = Path(args.output) if args.output else _default_output(source_name)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(store.blobs.get_bytes(turn.version.blob))
+    print(f"wrote {output}  (session {session.id[:8]}, version v{turn.version.number})")
+    return EXIT_OK
+
+
+def _default_output(source: str) -> Path:
+    stem = Path(source).stem or "gouache"
+    return Path(f"{stem}-edited.png")
+
+
+def _turn(
+    session: Session,
+    instruction: str,
+    *,
+    at: str | None = None,
+    references: Sequence[LoadedImage] = (),
+    out: TextIO | None = None,
+) -> TurnResult:
+    from gouache.progress import ProgressLine
+
+    stream = out if out is not None else sys.stdout
+    with ProgressLine("working") as progress:
+        turn = session.apply(instruction, at=at, references=references, progress=progress)
+    if turn.version is None:
+        print(turn.reply, file=stream)
+        return turn
+    plan = turn.plan.describe() if turn.plan is not None else "-"
+    print(f"plan: {plan}", file=stream)
+    if turn.reply and turn.reply != plan:
+        print(turn.reply, file=stream)
+    for note in turn.version.notes:
+        print(f"note: {note}", file=stream)
+    saved = session.store.blobs.path_of(turn.version.blob)
+    total = turn.ms.get("total", 0.0)
+    print(f"v{turn.version.number} in {total:.0f} ms, saved {saved}", file=stream)
+    return turn
+
+
+def _sessions(store: Store) -> int:
+    rows = store.list_sessions()
+    if not rows:
+        print('no sessions yet: `gouache chat IMAGE` or `gouache edit IMAGE "..."` starts one')
+        return EXIT_OK
+    print(f"{'session':<10} {'versions':>8} {'head':>5}  {'updated':<19}  name")
+    for row in rows:
+        updated = row.updated_at.strftime("%Y-%m-%d %H:%M:%S")
+        head = f"v{row.head_number}"
+        print(f"{row.id[:8]:<10} {row.versions:>8} {head:>5}  {updated}  {row.name}")
+    return EXIT_OK
+
+
+CHAT_HELP = """\
+Type an instruction to edit the current version, or a command:
+  /undo              move back to the parent version (nothing is deleted)
+  /redo              move forward again
+  /branch NAME       start a named branch at the current version
+  /checkout VERSION  go to a version (v3, 3, an id prefix) or a branch
+  /history           the version tree
+  /diff A B          compare two versions
+  /save PATH         write the current version's image
+  /attach PATH       attach a reference image to the next turn
+  /ops               the edits the offline backend can do
+  /help              this text
+  /quit              leave (the session is kept: `gouache chat --session ID`)"""
+
+
+def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from gouache.errors import InputError
+    from gouache.images import load_image
+    from gouache.sessions.session import Session
+
+    if args.session:
+        session = Session.open(store, args.session)
+    elif args.image:
+        loaded = load_image(args.image, max_pixels=settings.max_pixels)
+        for note in loaded.notes:
+            print(f"note: {note}")
+        session = Session.start(store, loaded, name=Path(args.image).name)
+    else:
+        raise InputError("give an image to start from, or --session ID to resume")
+    print(f"session {session.id[:8]} ({session.name}), at v{session.head.number}. /help for help.")
+    return chat_loop(session, settings, sys.stdin, sys.stdout)
+
+
+def chat_loop(session: Session, settings: Settings, lines: TextIO, out: TextIO) -> int:
+    """Run a conversation from `lines` until end of input or /quit."""
+    from gouache.errors import GouacheError
+
+    attached: list[LoadedImage] = []
+    interactive = lines.isatty()
+    while True:
+        if interactive:
+            out.write("gouache> ")
+            out.flush()
+        raw = lines.readline()
+        if not raw:
+            return EXIT_OK
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            if line.startswith("/"):
+                if _chat_command(session, line, attached, settings, out) == "quit":
+                    return EXIT_OK
+                continue
+            _turn(session, line, references=list(attached), out=out)
+            attached.clear()
+        except GouacheError as err:
+            print(f"error: {err.message}", file=out)
+
+
+def _chat_command(
+    session: Session,
+    line: str,
+    attached: list[LoadedImage],
+    settings: Settings,
+    out: TextIO,
+) -> str:
+    from gouache.errors import InputError
+    from gouache.images import load_image
+
+    name, _, rest = line[1:].partition(" ")
+    rest = rest.strip()
+    if name in ("quit", "exit", "q"):
+        return "quit"
+    if name == "help":
+        print(CHAT_HELP, file=out)
+    elif name == "undo":
+        print(f"back at v{session.undo().number}", file=out)
+    elif name == "redo":
+        print(f"forward to v{session.redo().number}", file=out)
+    elif name == "branch":
+        if not rest:
+            raise InputError("usage: /branch NAME")
+        session.branch(rest)
+        print(f"on new branch {rest!r} at v{session.head.number}", file=out)
+    elif name == "checkout":
+        if not rest:
+            raise InputError("usage: /checkout VERSION or BRANCH")
+        print(f"at v{session.checkout(rest).number}", file=out)
+    elif name == "history":
+        print(session.history(), file=out)
+    elif name == "diff":
+        parts = rest.split()
+        if len(parts) != 2:
+            raise InputError("usage: /diff A B")
+        print(session.diff(parts[0], parts[1]).describe(), file=out)
+    elif name == "save":
+        if not rest:
+            raise InputError("usage: /save PATH")
+        target = Path(rest).expanduser()
+        target.write_bytes(session.store.blobs.get_bytes(session.head.blob))
+        print(f"wrote {target}", file=out)
+    elif name == "attach":
+        if not rest:
+            raise InputError("usage: /attach PATH")
+        attached.append(load_image(rest, max_pixels=settings.max_pixels))
+        # Image 1 is the current version; attachments count from 2.
+        print(f"attached {rest} as image {len(attached) + 1}", file=out)
+    elif name == "ops":
+        from gouache.ops.registry import default_operators
+
+        print(default_operators().capabilities_text(), file=out)
+    else:
+        raise InputError(f"unknown command /{name}; /help lists them")
+    return ""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

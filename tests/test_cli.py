@@ -1,0 +1,150 @@
+"""The command line, run as a user runs it: a separate process, real files, a real store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image as PILImage
+
+from gouache.images import load_image
+
+
+def gouache(
+    home: Path, *args: str, stdin: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GOUACHE_DATA_DIR": str(home / "data")}
+    env.pop("GOUACHE_STORE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "gouache", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=home,
+        env=env,
+        timeout=120,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(40, 200, size=(120, 160, 3), dtype=np.uint8)
+    path = tmp_path / "photo.jpg"
+    PILImage.fromarray(pixels).save(path, quality=95)
+    return path
+
+
+def test_edit_writes_the_result_and_prints_the_plan(tmp_path: Path, photo: Path) -> None:
+    result = gouache(tmp_path, "edit", str(photo), "crop to square and flip it", "-o", "out.png")
+    assert "plan:" in result.stdout
+    assert "crop" in result.stdout
+    assert "flip" in result.stdout
+    out = load_image(tmp_path / "out.png")
+    assert (out.width, out.height) == (120, 120)
+
+
+def test_an_impossible_instruction_makes_nothing_and_says_what_can_be_done(
+    tmp_path: Path, photo: Path
+) -> None:
+    result = gouache(tmp_path, "edit", str(photo), "add a dragon", "-o", "out.png", check=False)
+    assert result.returncode == 3
+    assert "add a dragon" in result.stdout
+    assert not (tmp_path / "out.png").exists()
+    assert "Traceback" not in result.stderr
+
+
+def test_sessions_history_diff_and_export_follow_an_edit(tmp_path: Path, photo: Path) -> None:
+    gouache(tmp_path, "edit", str(photo), "make it black and white", "-o", "bw.png")
+    listing = gouache(tmp_path, "sessions").stdout
+    session_id = listing.splitlines()[1].split()[0]
+    history = gouache(tmp_path, "history", session_id).stdout
+    assert "black and white" in history
+    diff = gouache(tmp_path, "diff", session_id, "v1", "v2").stdout
+    assert "instruction" in diff
+    gouache(tmp_path, "export", session_id, "v2", "-o", "exported")
+    recipe = json.loads((tmp_path / "exported" / "v2.json").read_text())
+    assert recipe["instruction"] == "make it black and white"
+    exported = load_image(tmp_path / "exported" / "v2.png").pixels
+    assert np.array_equal(exported, load_image(tmp_path / "bw.png").pixels)
+
+
+def test_a_chat_with_undo_branch_and_checkout_keeps_every_version(
+    tmp_path: Path, photo: Path
+) -> None:
+    script = "\n".join(
+        [
+            "make it warmer",
+            "add a vignette",
+            "/undo",
+            "/branch cool",
+            "make it cooler",
+            "/checkout main",
+            "/history",
+            "/save saved.png",
+            "/nonsense",
+            "/quit",
+        ]
+    )
+    result = gouache(tmp_path, "chat", str(photo), stdin=script + "\n")
+    out = result.stdout
+    assert "v2 in" in out
+    assert "v3 in" in out
+    assert "back at v2" in out
+    assert "v4 in" in out
+    assert "unknown command /nonsense" in out
+    assert (tmp_path / "saved.png").exists()
+    listing = gouache(tmp_path, "sessions").stdout
+    assert listing.splitlines()[1].split()[1] == "4"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.png", b"", "empty"),
+        ("notes.png", b"this is text, not a picture\n", "not an image"),
+        ("missing.png", None, "no such file"),
+    ],
+)
+def test_bad_input_gets_one_clear_line_and_a_non_zero_exit(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = gouache(tmp_path, "edit", str(path), "flip", check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert message in lines[0]
+    assert name in lines[0]
+
+
+def test_an_unknown_version_is_a_clear_error(tmp_path: Path, photo: Path) -> None:
+    gouache(tmp_path, "edit", str(photo), "flip", "-o", "f.png")
+    session_id = gouache(tmp_path, "sessions").stdout.splitlines()[1].split()[0]
+    result = gouache(tmp_path, "export", session_id, "v99", check=False)
+    assert result.returncode == 1
+    assert "no version 'v99'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ops_lists_the_operator_registry(tmp_path: Path) -> None:
+    out = gouache(tmp_path, "ops").stdout
+    for name in ("crop", "vignette", "caption", "denoise"):
+        assert name in out
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    out = gouache(tmp_path, "--help").stdout
+    for command in ("edit", "chat", "sessions", "history", "export", "demo"):
+        assert command in out
