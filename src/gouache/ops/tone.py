@@ -5,11 +5,50 @@ from __future__ import annotations
 
 from typing import Any
 
+import cv2
+import numpy as np
 from pydantic import Field
 
 from gouache.colors import Color
 from gouache.images import Image
+from gouache.ops._pixels import (
+    LINEAR_OF_CODE,
+    LUMA_WEIGHTS,
+    LUMINANCE_WEIGHTS,
+    apply_lut,
+    apply_matrix,
+    code_values,
+    linear_to_srgb,
+    luma_of_color,
+    rgb_of,
+    with_alpha_of,
+)
 from gouache.ops.registry import OpContext, Operator, Params
+
+# warmth: linear-light gain of red (and loss of blue) per unit of amount.
+WARMTH_GAIN = 0.3
+# auto_enhance: the Minkowski norm of shades of gray (p = 1 is gray world, which turns every
+# orange suit or ginger cat blue), and a clamp on the gains so that a picture that really is
+# mostly one colour (a lawn, a sunset) is not turned grey.
+WB_NORM = 6.0
+MAX_WB_GAIN = 1.5
+CLAHE_CLIP_LIMIT = 2.0
+CLAHE_TILES = (8, 8)
+# vignette: at strength 1 the extreme corners keep this much light; nothing changes inside
+# VIGNETTE_INNER of the half-diagonal (elliptical, so it follows the frame).
+VIGNETTE_CORNER_GAIN = 0.4
+VIGNETTE_INNER = 0.3
+
+# Sepia: the common sepia-tone colour matrix (R' = .393 R + .769 G + .189 B, ...), scaled so
+# that a grey keeps its luma (the raw matrix brightens a grey by 22 %).
+_SEPIA_RAW = np.array(
+    [[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]], dtype=np.float32
+)
+SEPIA = _SEPIA_RAW / np.float32(LUMA_WEIGHTS @ _SEPIA_RAW.sum(axis=1))
+
+_IDENTITY = np.eye(3, dtype=np.float32)
+# Every output channel is the luma of the input.
+_TO_LUMA = np.tile(LUMA_WEIGHTS, (3, 1))
 
 
 class AmountParams(Params):
@@ -34,43 +73,119 @@ class StrengthParams(Params):
 
 
 def brightness(image: Image, p: AmountParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """Scale the encoded values: v' = v * (1 + amount). +0.2 is 20 % brighter as seen (the
+    mean luma rises by 20 % until highlights clip); -1 is black. For physically more light,
+    use `exposure`."""
+    return apply_lut(image, code_values() * np.float32(1.0 + p.amount))
 
 
 def contrast(image: Image, p: AmountParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """Stretch around the image's mean luma m: v' = m + (v - m) * (1 + amount), so the
+    overall brightness stays; -1 is a flat grey."""
+    means = cv2.mean(image)[:3]
+    pivot = np.float32(LUMA_WEIGHTS @ np.asarray(means, dtype=np.float32))
+    return apply_lut(image, pivot + (code_values() - pivot) * np.float32(1.0 + p.amount))
 
 
 def saturation(image: Image, p: AmountParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """Move each pixel away from (or toward) its own luma Y': v' = Y' + (v - Y') * (1 + amount);
+    -1 is grey with the same luma."""
+    s = np.float32(1.0 + p.amount)
+    return apply_matrix(image, s * _IDENTITY + (1 - s) * _TO_LUMA)
 
 
 def exposure(image: Image, p: ExposureParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """Multiply linear light by 2 ** stops (sRGB decoded and re-encoded), clipping at white."""
+    return apply_lut(image, linear_to_srgb(LINEAR_OF_CODE * np.float32(2.0**p.stops)))
 
 
 def warmth(image: Image, p: AmountParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """A white-balance shift in linear light: red x (1 + 0.3 a), blue x (1 - 0.3 a), then all
+    three gains scaled so that a grey keeps its luminance (until red clips)."""
+    gains = np.array(
+        [1.0 + WARMTH_GAIN * p.amount, 1.0, max(0.0, 1.0 - WARMTH_GAIN * p.amount)],
+        dtype=np.float32,
+    )
+    gains /= np.float32(LUMINANCE_WEIGHTS @ gains)
+    return apply_lut(image, linear_to_srgb(LINEAR_OF_CODE[:, None] * gains[None, :]))
 
 
 def tint(image: Image, p: TintParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """Blend each pixel toward "its luma plus the colour's chroma": target = Y' + (c - Y'c).
+    The target has the pixel's luma exactly (until it clips), and a black or grey tint just
+    desaturates. v' = v + amount * (target - v), one affine colour matrix."""
+    a = np.float32(p.amount)
+    color = np.asarray(p.color, dtype=np.float32)
+    matrix = (1 - a) * _IDENTITY + a * _TO_LUMA
+    return apply_matrix(image, matrix, a * (color - np.float32(luma_of_color(p.color))))
 
 
 def grayscale(image: Image, p: StrengthParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """Blend toward the luma Y' = 0.299 R + 0.587 G + 0.114 B by `strength`."""
+    s = np.float32(p.strength)
+    return apply_matrix(image, (1 - s) * _IDENTITY + s * _TO_LUMA)
 
 
 def sepia(image: Image, p: StrengthParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """Blend toward the classic sepia matrix (luma-preserving for greys) by `strength`."""
+    s = np.float32(p.strength)
+    return apply_matrix(image, (1 - s) * _IDENTITY + s * SEPIA)
 
 
 def auto_enhance(image: Image, p: StrengthParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """Shades-of-gray white balance in linear light, then CLAHE on L* of CIELAB, blended with
+    the original by `strength`.
+
+    Shades of gray: G. Finlayson, E. Trezzi, "Shades of Gray and Colour Constancy", CIC 2004.
+    The illuminant of channel c is e_c = mean(lin_c ** p) ** (1 / p) with p = 6; channel c gets
+    the gain mean(e) / e_c, clamped to [1/1.5, 1.5].
+    CLAHE: K. Zuiderveld, "Contrast Limited Adaptive Histogram Equalization", Graphics Gems IV
+    (1994); clip limit 2, 8 x 8 tiles, as OpenCV's `createCLAHE`.
+    """
+    if p.strength == 0.0:
+        return image.copy()
+    rgb = rgb_of(image)
+    # 1. white balance: the illuminant from each channel's histogram in linear light
+    powered = LINEAR_OF_CODE.astype(np.float64) ** WB_NORM
+    illuminant = np.empty(3, dtype=np.float64)
+    for c in range(3):
+        hist = cv2.calcHist([rgb], [c], None, [256], [0, 256]).ravel().astype(np.float64)
+        illuminant[c] = (hist @ powered / max(hist.sum(), 1.0)) ** (1.0 / WB_NORM)
+    gains = np.clip(
+        illuminant.mean() / np.maximum(illuminant, 1e-9), 1.0 / MAX_WB_GAIN, MAX_WB_GAIN
+    ).astype(np.float32)
+    balanced = apply_lut(rgb, linear_to_srgb(LINEAR_OF_CODE[:, None] * gains[None, :]))
+    # 2. local contrast on lightness only, so the balance above is kept
+    lab = cv2.cvtColor(balanced, cv2.COLOR_RGB2Lab)
+    clahe = cv2.createCLAHE(clipLimit=CLAHE_CLIP_LIMIT, tileGridSize=CLAHE_TILES)
+    lab[:, :, 0] = clahe.apply(np.ascontiguousarray(lab[:, :, 0]))
+    enhanced = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)
+    # 3. blend by strength
+    out = cv2.addWeighted(enhanced, p.strength, rgb, 1.0 - p.strength, 0.0)
+    return with_alpha_of(np.asarray(out, dtype=np.uint8), image)
 
 
 def vignette(image: Image, p: StrengthParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """Darken toward the corners: v' = v * (1 - k * smoothstep(r)), with r the elliptical
+    distance from the centre (1 at the corners), smoothstep rising from r = 0.3 to 1 and
+    k = 0.6 * strength. Pixels within r < 0.3 are unchanged."""
+    height, width = image.shape[:2]
+    if p.strength == 0.0:
+        return image.copy()
+    # The gain is smooth: compute it on a grid 4x coarser, at the very positions that the
+    # bilinear resize below samples, so the full-size map is exact to interpolation error.
+    small_w, small_h = max(1, -(-width // 4)), max(1, -(-height // 4))
+    x = (np.arange(small_w, dtype=np.float32) + 0.5) * np.float32(width / small_w) - 0.5
+    y = (np.arange(small_h, dtype=np.float32) + 0.5) * np.float32(height / small_h) - 0.5
+    nx = (x - np.float32((width - 1) / 2)) / np.float32(width / 2)
+    ny = (y - np.float32((height - 1) / 2)) / np.float32(height / 2)
+    r = np.sqrt((nx[None, :] ** 2 + ny[:, None] ** 2) * np.float32(0.5))
+    t = np.clip((r - np.float32(VIGNETTE_INNER)) / np.float32(1.0 - VIGNETTE_INNER), 0.0, 1.0)
+    k = np.float32((1.0 - VIGNETTE_CORNER_GAIN) * p.strength)
+    gain = np.float32(1.0) - k * t * t * (np.float32(3.0) - np.float32(2.0) * t)
+    gain = cv2.resize(gain, (width, height), interpolation=cv2.INTER_LINEAR)
+    shaded = cv2.multiply(rgb_of(image), cv2.merge([gain, gain, gain]), dtype=cv2.CV_8U)
+    return with_alpha_of(np.asarray(shaded, dtype=np.uint8), image)
 
 
 OPERATORS: list[Operator[Any]] = [
@@ -80,7 +195,16 @@ OPERATORS: list[Operator[Any]] = [
         summary="brighten or darken (amount -1..2, +0.2 = 20 % brighter)",
         params=AmountParams,
         run=brightness,
-        keywords=("brightness", "brighter", "brighten", "lighter", "lighten", "darker", "darken", "dim"),
+        keywords=(
+            "brightness",
+            "brighter",
+            "brighten",
+            "lighter",
+            "lighten",
+            "darker",
+            "darken",
+            "dim",
+        ),
         examples=("make it a bit brighter", "darken by 20%"),
     ),
     Operator(
@@ -98,7 +222,16 @@ OPERATORS: list[Operator[Any]] = [
         summary="more or less colour saturation",
         params=AmountParams,
         run=saturation,
-        keywords=("saturation", "saturate", "desaturate", "vibrant", "vivid", "colorful", "colourful", "muted"),
+        keywords=(
+            "saturation",
+            "saturate",
+            "desaturate",
+            "vibrant",
+            "vivid",
+            "colorful",
+            "colourful",
+            "muted",
+        ),
         examples=("more saturated", "desaturate a bit"),
     ),
     Operator(
@@ -152,7 +285,15 @@ OPERATORS: list[Operator[Any]] = [
         summary="automatic white balance and local contrast",
         params=StrengthParams,
         run=auto_enhance,
-        keywords=("enhance", "auto", "improve", "fix the colors", "fix the colours", "white balance", "auto-enhance"),
+        keywords=(
+            "enhance",
+            "auto",
+            "improve",
+            "fix the colors",
+            "fix the colours",
+            "white balance",
+            "auto-enhance",
+        ),
         examples=("auto enhance", "fix the white balance"),
     ),
     Operator(

@@ -1,0 +1,159 @@
+"""Text in an image, read by RapidOCR with the PP-OCR models inside its wheel.
+
+RapidOCR 3.10 runs PaddleOCR's three stages on onnxruntime (Du et al., "PP-OCR: A
+Practical Ultra Lightweight OCR System", arXiv:2009.09941, 2020):
+
+    det  PP-OCRv6 small, DB text detector    -> one quadrilateral per line (`polygon`)
+    cls  PP-OCR v2.0 mobile, 0/180 degrees    -> flips upside-down lines before reading
+    rec  PP-OCRv6 small, multilingual CTC     -> `text` and its mean character `score`
+
+Only these default models ship in the wheel; RapidOCR downloads any other one at first
+use. So the engine here is given the bundled files by path (`Det.model_path` and so on),
+which skips RapidOCR's download step entirely, and it is built once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gouache.analysis.types import Box, Point, TextLine, as_rgb, box_around
+from gouache.errors import BackendError
+from gouache.images import Image
+
+if TYPE_CHECKING:
+    from rapidocr import RapidOCR
+
+# RapidOCR's own default: recognised lines scoring under this are dropped.
+MIN_SCORE = 0.5
+
+# The files RapidOCR 3.10 bundles, under <site-packages>/rapidocr/models.
+MODEL_FILES = {
+    "Det": "PP-OCRv6_det_small.onnx",
+    "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+    "Rec": "PP-OCRv6_rec_small.onnx",
+}
+
+SIGNATURE = (
+    f"text/1 rapidocr=={version('rapidocr')} "
+    + " ".join(MODEL_FILES.values())
+    + f" min_score={MIN_SCORE}"
+)
+
+_LOAD_LOCK = threading.Lock()
+# RapidOCR keeps per-call settings on the instance: one reader at a time.
+_READ_LOCK = threading.Lock()
+
+
+def read_text(image: Image) -> list[TextLine]:
+    """Every line of text in `image`, top to bottom, then left to right within a row.
+
+    Accepts grey, RGB or RGBA uint8; transparent pixels are read as white paper.
+    Returns [] when there is no text.
+    """
+    from rapidocr.utils.output import RapidOCROutput
+
+    # 1. RGB (RGBA over white) -> BGR, which is what RapidOCR assumes for an array
+    bgr = np.ascontiguousarray(_over_white(image)[:, :, ::-1])
+    height, width = bgr.shape[:2]
+
+    # 2. detect, orient, recognise
+    engine = _engine()
+    with _READ_LOCK:
+        result = engine(bgr)
+    if not isinstance(result, RapidOCROutput):
+        raise BackendError(
+            f"RapidOCR returned {type(result).__name__}, not a full OCR result", backend="text"
+        )
+    if result.boxes is None or result.txts is None or result.scores is None:
+        return []
+
+    # 3. one TextLine per non-empty line
+    lines: list[TextLine] = []
+    for quad, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
+        corners = np.asarray(quad, dtype=np.float64).reshape(4, 2)
+        box = box_around(corners[:, 0], corners[:, 1], width, height)
+        if box is None or not text.strip():
+            continue
+        tl, tr, br, bl = (Point(float(x), float(y)) for x, y in corners)
+        lines.append(TextLine(text=text, score=float(score), box=box, polygon=(tl, tr, br, bl)))
+
+    # 4. reading order
+    return reading_order(lines)
+
+
+def reading_order(lines: list[TextLine]) -> list[TextLine]:
+    """Rows top to bottom, each row left to right.
+
+    Two lines share a row when their vertical centres are closer than half the smaller
+    line's height, so a slightly tilted row is not split.
+    """
+    rows: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda item: (_centre_y(item.box), item.box.x)):
+        if rows and _same_row(rows[-1][0].box, line.box):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda item: item.box.x)]
+
+
+def _centre_y(box: Box) -> float:
+    return box.y + box.h / 2
+
+
+def _same_row(a: Box, b: Box) -> bool:
+    return abs(_centre_y(a) - _centre_y(b)) < 0.5 * min(a.h, b.h)
+
+
+def _over_white(image: Image) -> Image:
+    rgb = as_rgb(image)
+    if image.ndim != 3 or image.shape[2] != 4:
+        return rgb
+    alpha = image[:, :, 3:4].astype(np.float32) / 255.0
+    blended = rgb.astype(np.float32) * alpha + 255.0 * (1.0 - alpha)
+    return np.asarray(np.clip(np.rint(blended), 0, 255), dtype=np.uint8)
+
+
+def _engine() -> RapidOCR:
+    """The process-wide engine, built on first use (thread-safe)."""
+    with _LOAD_LOCK:
+        return _cached_engine()
+
+
+@functools.cache
+def _cached_engine() -> RapidOCR:
+    return build_engine()
+
+
+def engine_params() -> dict[str, Any]:
+    """RapidOCR parameters that pin every model to the wheel's own files."""
+    import rapidocr
+
+    folder = Path(rapidocr.__file__).resolve().parent / "models"
+    missing = [name for name in MODEL_FILES.values() if not (folder / name).is_file()]
+    if missing:
+        raise BackendError(
+            f"RapidOCR's bundled models are missing from {folder} ({', '.join(missing)}); "
+            "reinstall it with `pip install --force-reinstall rapidocr==3.10.0`",
+            backend="text",
+        )
+    params: dict[str, Any] = {
+        "Global.log_level": "error",
+        "Global.model_root_dir": str(folder),
+        "Global.text_score": MIN_SCORE,
+    }
+    for stage, name in MODEL_FILES.items():
+        params[f"{stage}.model_path"] = str(folder / name)
+    return params
+
+
+def build_engine() -> RapidOCR:
+    """A new RapidOCR engine over the bundled models; it cannot download anything."""
+    from rapidocr import RapidOCR
+
+    return RapidOCR(params=engine_params())

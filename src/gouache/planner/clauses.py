@@ -1,0 +1,222 @@
+"""Splitting an instruction into clauses, and pulling values out of a clause: quoted text,
+numbers and percentages, colours.
+
+Quoted text is set aside first and stands in the clause as a placeholder, so that "and" or a
+comma inside a caption never splits it and its words are never read as an instruction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from PIL import ImageColor
+
+from gouache.colors import RGB, parse_color
+
+_QUOTE = re.compile(
+    r'"([^"]+)"|“([^”]+)”|„([^“”]+)[“”]|«([^»]+)»|‘([^’]+)’|(?<!\w)\'([^\']+)\'(?!\w)'
+)
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_SIDE = r"(left|right|top|bottom)"
+_PROTECT = (
+    (re.compile(r"\bblack[\s-]*(?:and|&|n|'n')[\s-]*white\b", re.I), "blackandwhite"),
+    (re.compile(r"\bb\s*[&/]\s*w\b", re.I), "blackandwhite"),
+    (re.compile(rf"\b{_SIDE}\s+(?:and|&)\s+{_SIDE}\b", re.I), r"\1+\2"),
+    (re.compile(r"(?<=\d),(?=\d{3}\b)"), ""),  # 1,200 px
+    (re.compile("’"), "'"),
+)
+_SPLIT = re.compile(
+    r"\s*(?:[;,!?]|(?<!\d)\.|\.(?!\d)"
+    r"|\b(?:and\s+then|then|and|but|after\s+that|afterwards|finally)\b)\s*",
+    re.I,
+)
+
+
+def _pairs(text: str) -> dict[str, str]:
+    return dict(pair.split("=") for pair in text.split())
+
+
+# Number words before a unit: "one stop", "ninety degrees", "half a stop".
+_NUMBER_WORDS = _pairs(
+    "one=1 two=2 three=3 four=4 five=5 six=6 seven=7 eight=8 nine=9 ten=10 fifteen=15 "
+    "twenty=20 thirty=30 forty=40 fifty=50 ninety=90 a=1"
+) | {"forty five": "45", "half a": "0.5", "a full": "1"}
+_NUMBER_WORD = re.compile(
+    r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+    r"(?=\s*(?:stops?|ev|degrees?|°|px|pixels?|percent|%)\b)"
+)
+_TOKEN = re.compile(
+    "\ue000\\d+\ue001|#[0-9a-f]{6}\\b|#[0-9a-f]{3}\\b"
+    r"|[+-]?\d+(?:\.\d+)?(?:[:x/]\d+(?:\.\d+)?)?(?:%|°|px)?|[a-z]+(?:'[a-z]+)?"
+)
+_PERCENT = re.compile(r"(?<![\w.])([+-]?\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
+_BARE = re.compile(r"(?<![\w.:+-])([+-]?\d+(?:\.\d+)?)(?![\w.:%°/]|\s*(?:%|percent))")
+_HEX = re.compile(r"#(?:[0-9a-f]{6}|[0-9a-f]{3})\b")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of a clause: [start, end) in characters."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class ColorMention:
+    rgb: RGB
+    span: Span
+
+
+@dataclass(frozen=True)
+class RawClause:
+    """A clause as split from the instruction: `text` for reading, `original` for replies."""
+
+    text: str
+    original: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    clauses: tuple[RawClause, ...]
+    quotes: tuple[str, ...]
+
+
+def prepare(instruction: str) -> Prepared:
+    """Set quoted text aside, protect phrases that contain "and", and split into clauses."""
+    quotes: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        quotes.append(next(g for g in match.groups() if g is not None).strip())
+        return f" \ue000{len(quotes) - 1}\ue001 "
+
+    text = protect(_QUOTE.sub(hold, instruction))
+    clauses = []
+    for part in _SPLIT.split(text):
+        part = " ".join(part.split())
+        if part:
+            original = restore(part, tuple(quotes))
+            clauses.append(RawClause(text=normalise(part), original=original))
+    return Prepared(clauses=tuple(clauses), quotes=tuple(quotes))
+
+
+def protect(text: str) -> str:
+    """Join phrases that contain "and" ("black and white") so that splitting leaves them whole."""
+    for pattern, replacement in _PROTECT:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def restore(text: str, quotes: tuple[str, ...]) -> str:
+    """Put the quoted text back in place of its placeholders."""
+    return _PLACEHOLDER.sub(lambda m: f'"{quotes[int(m.group(1))]}"', text)
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("×", "x")
+    # Hyphens between words become spaces ("counter-clockwise"); a minus sign ("-20%") stays.
+    text = re.sub(r"(?<=[a-z0-9])-(?=[a-z])", " ", text)
+    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], text)
+    return " ".join(text.split())
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.group(0), Span(m.start(), m.end())) for m in _TOKEN.finditer(text)]
+
+
+def words(text: str) -> list[str]:
+    return [m.group(0) for m in _TOKEN.finditer(text)]
+
+
+def has(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", text) is not None
+
+
+def quote_index(text: str) -> int | None:
+    match = _PLACEHOLDER.search(text)
+    return int(match.group(1)) if match else None
+
+
+def is_placeholder(word: str) -> bool:
+    return _PLACEHOLDER.fullmatch(word) is not None
+
+
+def without_quotes(text: str) -> str:
+    return _PLACEHOLDER.sub(" ", text)
+
+
+def has_digit(text: str) -> bool:
+    return re.search(r"\d", without_quotes(text)) is not None
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    # True when the user wrote the sign ("+20%", "-1 stop"), so it overrides direction words.
+    signed: bool = False
+    # True when written with a decimal point ("0.3"), false for an integer ("30").
+    decimal: bool = False
+
+
+def _number(raw: str) -> Number:
+    return Number(value=float(raw), signed=raw[0] in "+-", decimal="." in raw)
+
+
+def percent(text: str) -> Number | None:
+    """'30%' -> 0.3."""
+    match = _PERCENT.search(text)
+    if match is None:
+        return None
+    number = _number(match.group(1))
+    return Number(number.value / 100, number.signed, decimal=True)
+
+
+def bare_number(text: str) -> Number | None:
+    """A number with no unit after it ("radius 8", "brightness +30")."""
+    match = _BARE.search(without_quotes(text))
+    return _number(match.group(1)) if match else None
+
+
+def number_before(text: str, units: str) -> Number | None:
+    """The number before one of `units` (a regex alternation): number_before(t, "px|pixels?")."""
+    match = re.search(rf"([+-]?\d+(?:\.\d+)?)\s*(?:{units})(?!\w)", text)
+    return _number(match.group(1)) if match else None
+
+
+def number_after(text: str, words: str) -> Number | None:
+    """The number after one of `words`: number_after(t, "radius|amount")."""
+    match = re.search(rf"\b(?:{words})\s*(?:of|to|=|:)?\s*([+-]?\d+(?:\.\d+)?)", text)
+    return _number(match.group(1)) if match else None
+
+
+def colors(text: str) -> list[ColorMention]:
+    """Colours named in a clause, by CSS name ("light blue", "grey") or hex, in order."""
+    found = [ColorMention(parse_color(m[0]), Span(m.start(), m.end())) for m in _HEX.finditer(text)]
+    toks = tokens(text)
+    i = 0
+    while i < len(toks):
+        for size in (3, 2, 1):
+            window = toks[i : i + size]
+            name = "".join(t.text for t in window).replace("grey", "gray")
+            if len(window) == size and name in ImageColor.colormap:
+                span = Span(window[0].span.start, window[-1].span.end)
+                found.append(ColorMention(parse_color(name), span))
+                i += size - 1
+                break
+        i += 1
+    return sorted(found, key=lambda c: c.span.start)
+
+
+def without(text: str, spans: list[Span]) -> str:
+    """`text` with each span blanked out, offsets kept."""
+    chars = list(text)
+    for span in spans:
+        chars[span.start : span.end] = " " * (span.end - span.start)
+    return "".join(chars)

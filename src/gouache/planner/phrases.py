@@ -1,0 +1,427 @@
+"""Phrase rules per operator: a clause already known to be about an operator -> its parameters.
+
+Base amounts, which an intensity word multiplies (see `vocabulary.py` for the scale):
+
+    brightness, contrast, saturation, warmth   ±0.2 (20 %)
+    tint                                       0.2 of the way to the colour
+    exposure                                   ±0.5 stop
+    blur                                       radius 3 px ("less sharp": radius 1 px)
+    sharpen                                    amount 1 ("less blur" is a sharpen)
+    denoise                                    strength 0.5
+    grayscale, sepia, auto_enhance             strength 1, the full effect (at most 1)
+    vignette                                   strength 0.5 (at most 1)
+    border                                     5 % of the shorter side
+    resize "smaller" / "bigger"                ×1/(1+f) / ×(1+f): ×0.5 / ×2 when f = 1
+    rotate with no angle                       90° clockwise; "left" is -90°
+
+Numbers: "30%" is 0.3. On a signed amount a bare integer is a percentage ("brightness +30") and
+a bare decimal a fraction ("contrast 0.3"). A written sign ("-20%") beats direction words.
+A rule returns None when the clause lacks something it needs (a tint without a colour, a
+caption without quoted text): the planner then asks rather than guesses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gouache.colors import RGB, parse_color
+from gouache.planner.clauses import (
+    ColorMention,
+    Number,
+    bare_number,
+    has,
+    has_digit,
+    number_after,
+    number_before,
+    percent,
+    quote_index,
+    words,
+)
+from gouache.planner.vocabulary import (
+    TINT_WORDS,
+    boosted,
+    intensity,
+    negated,
+    polarity,
+    removal,
+)
+
+
+@dataclass(frozen=True)
+class Direction:
+    sign: int
+    factor: float
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str  # normalised, lower case, quoted text as placeholders
+    rest: str  # `text` without the keyword that chose the operator
+    plain: str  # `text` without colours and quoted text, for intensity words
+    keyword: str  # the keyword that chose the operator; "" when carried over
+    quotes: tuple[str, ...]
+    colors: tuple[ColorMention, ...]
+    # Direction of the clause before, for a bare "contrast" in "increase brightness and contrast".
+    inherited: Direction | None = None
+
+    @property
+    def factor(self) -> float:
+        found = intensity(self.plain)
+        return 1.0 if found is None else found
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An operator and its parameters, not yet validated."""
+
+    op: str
+    params: dict[str, Any] = field(default_factory=dict)
+    direction: Direction | None = None
+    # Read with the operator of the clause before ("... and 5% off the top").
+    continued: bool = False
+
+
+Rule = Callable[[Clause], Draft | None]
+
+BASE_AMOUNT = 0.2
+
+
+def _direction(c: Clause) -> Direction | None:
+    found = intensity(c.plain)
+    factor = 1.0 if found is None else found
+    sign = polarity(c.text)
+    if sign:
+        sign = -sign if negated(c.rest) else sign
+    elif negated(c.rest):
+        sign = -1
+    elif boosted(c.rest):
+        sign = 1
+    elif c.inherited is not None:
+        return c.inherited if found is None else Direction(c.inherited.sign, factor)
+    else:
+        return None
+    return Direction(sign, factor)
+
+
+def _signed(value: Number, direction: Direction | None) -> float:
+    if value.signed:
+        return value.value
+    return (direction.sign if direction else 1) * value.value
+
+
+def _amount(op: str) -> Rule:
+    def rule(c: Clause) -> Draft | None:
+        direction = _direction(c)
+        value = percent(c.text)
+        if value is None and (bare := bare_number(c.text)) is not None:
+            value = bare if bare.decimal else Number(bare.value / 100, bare.signed)
+        if value is not None:
+            return Draft(op, {"amount": round(_signed(value, direction), 4)}, direction)
+        if direction is None:
+            return None
+        amount = direction.sign * BASE_AMOUNT * direction.factor
+        return Draft(op, {"amount": round(amount, 4)}, direction)
+
+    return rule
+
+
+def _exposure(c: Clause) -> Draft | None:
+    if percent(c.text):
+        return None  # exposure is in stops, not percent
+    direction = _direction(c)
+    value = number_before(c.text, r"stops?|ev") or bare_number(c.text)
+    if value is not None:
+        return Draft("exposure", {"stops": _signed(value, direction)}, direction)
+    if direction is None:
+        return None
+    return Draft("exposure", {"stops": direction.sign * 0.5 * direction.factor}, direction)
+
+
+def _tint(c: Clause) -> Draft | None:
+    if negated(c.rest):
+        return None
+    color: RGB | None = c.colors[0].rgb if c.colors else None
+    for word in words(c.text):
+        if color is None and word in TINT_WORDS:
+            color = parse_color(TINT_WORDS[word])
+    if color is None:
+        return None
+    value = percent(c.text)
+    amount = value.value if value else BASE_AMOUNT * c.factor
+    return Draft("tint", {"color": color, "amount": round(amount, 4)})
+
+
+def _strength(op: str, base: float) -> Rule:
+    def rule(c: Clause) -> Draft | None:
+        if negated(c.rest):
+            return None
+        value = percent(c.text)
+        strength = value.value if value else min(1.0, base * c.factor)
+        return Draft(op, {"strength": round(strength, 4)})
+
+    return rule
+
+
+def _blur(c: Clause) -> Draft | None:
+    if negated(c.rest):  # "less blur", "too blurry"
+        return Draft("sharpen", {"amount": round(c.factor, 4)})
+    if percent(c.text):
+        return None  # a blur radius is in pixels
+    radius = (
+        number_after(c.text, "radius|sigma")
+        or number_before(c.text, r"px|pixels?")
+        or bare_number(c.text)
+    )
+    return Draft("blur", {"radius": radius.value if radius else round(3.0 * c.factor, 4)})
+
+
+def _sharpen(c: Clause) -> Draft | None:
+    if negated(c.rest):  # "less sharp", "too sharp"
+        return Draft("blur", {"radius": round(c.factor, 4)})
+    params: dict[str, Any] = {}
+    radius = number_after(c.text, "radius")
+    text = re.sub(r"\bradius\s*(?:of\s*)?[\d.]+", " ", c.text)
+    amount = number_after(text, "amount") or percent(text) or bare_number(text)
+    params["amount"] = amount.value if amount else round(c.factor, 4)
+    if radius:
+        params["radius"] = radius.value
+    return Draft("sharpen", params)
+
+
+_DENOISE_VERBS = ("denoise", "clean up", "noise reduction", "reduce noise", "noiseless")
+
+
+def _denoise(c: Clause) -> Draft | None:
+    # "noise" and "grain" are things to remove: "add grain" is not a denoise.
+    if c.keyword not in _DENOISE_VERBS and not removal(c.rest):
+        return None
+    value = percent(c.text)
+    strength = value.value if value else min(1.0, 0.5 * c.factor)
+    return Draft("denoise", {"strength": round(strength, 4)})
+
+
+_RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?::|x|by|/)\s*(\d+(?:\.\d+)?)(?![\d.%])")
+_SIDES = r"(?:left|right|top|bottom)(?:\+(?:left|right|top|bottom))?"
+_MARGIN = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:(?:off|from|of|on|at|in)\s+)?(?:the\s+)?"
+    rf"((?:each|every|all)\s+(?:sides?|edges?)|all\s+a?round|edges|sides|{_SIDES})"
+)
+_MARGIN_AFTER = re.compile(rf"({_SIDES})\s+(?:side\s+|edge\s+)?(?:by\s+)?(\d+(?:\.\d+)?)\s*%")
+_ALL_SIDES = ("left", "top", "right", "bottom")
+
+
+def _sides(spec: str) -> tuple[str, ...]:
+    if spec == "sides":
+        return ("left", "right")
+    if spec.startswith(("each", "every", "all", "edges")):
+        return _ALL_SIDES
+    return tuple(spec.split("+"))
+
+
+def _ratio(a: str, b: str) -> tuple[int, int]:
+    # "2.35:1" -> (47, 20): whole numbers, reduced.
+    scale = 10 ** max(len(x.partition(".")[2]) for x in (a, b))
+    w, h = round(float(a) * scale), round(float(b) * scale)
+    g = math.gcd(w, h) or 1
+    return (w // g, h // g)
+
+
+def _crop(c: Clause) -> Draft | None:
+    params: dict[str, Any] = {}
+    match = _RATIO.search(c.text)
+    aspect = _ratio(*match.groups()) if match else None
+    if aspect is None and has(c.text, "square"):
+        aspect = (1, 1)
+    elif aspect is None and has(c.text, "widescreen"):
+        aspect = (16, 9)
+    if aspect is not None:
+        w, h = aspect
+        if (has(c.text, "portrait") and w > h) or (has(c.text, "landscape") and w < h):
+            aspect = (h, w)
+        params["aspect"] = aspect
+    for amount, spec in _MARGIN.findall(c.text):
+        params.update(dict.fromkeys(_sides(spec), float(amount) / 100))
+    for spec, amount in _MARGIN_AFTER.findall(c.text):
+        params.update(dict.fromkeys(_sides(spec), float(amount) / 100))
+    return Draft("crop", params) if params else None
+
+
+_SIZE = re.compile(r"(?<![\d.])(\d+)\s*(?:px|pixels?)?\s*(?:x|by)\s*(\d+)(?![\d.:%])")
+_DOWN = ("shrink", "smaller", "downscale", "downsize", "reduce", "decrease", "down", "less")
+_UP = ("enlarge", "bigger", "larger", "upscale", "upsize", "increase", "grow", "up", "more")
+_FACTORS = {"half": 0.5, "halve": 0.5, "quarter": 0.25, "twice": 2.0, "double": 2.0,
+            "triple": 3.0, "thrice": 3.0}  # fmt: skip
+
+
+def _scale(c: Clause) -> float | None:
+    down = any(has(c.text, w) for w in _DOWN)
+    up = any(has(c.text, w) for w in _UP)
+    value = percent(c.text)
+    if value is not None:
+        # "shrink by 30%", "20% smaller" are changes; "scale down to 50%" is a size.
+        absolute = re.search(r"\bto\s+[\d.]+\s*(?:%|percent)", c.text)
+        if (down or up) and not absolute:
+            return 1 - value.value if down else 1 + value.value
+        return value.value
+    times = (
+        number_before(c.text, r"x|times")
+        or number_after(c.text, r"x|factor")
+        or number_after(c.text, r"by")
+    )
+    if times is not None:
+        return 1 / times.value if down and times.value > 1 else times.value
+    for word, factor in _FACTORS.items():
+        if has(c.text, word):
+            return factor
+    if down != up:
+        return 1 / (1 + c.factor) if down else 1 + c.factor
+    return None
+
+
+def _resize(c: Clause) -> Draft | None:
+    size = _SIZE.search(c.text)
+    if size is not None:
+        return Draft("resize", {"width": int(size.group(1)), "height": int(size.group(2))})
+    params: dict[str, Any] = {}
+    width = number_before(c.text, r"(?:px|pixels?)?\s*(?:wide|across)") or number_after(
+        c.text, "width"
+    )
+    height = number_before(c.text, r"(?:px|pixels?)?\s*(?:tall|high)") or number_after(
+        c.text, "height"
+    )
+    if width is not None:
+        params["width"] = int(width.value)
+    if height is not None:
+        params["height"] = int(height.value)
+    if params:
+        return Draft("resize", params)
+    scale = _scale(c)
+    return None if scale is None else Draft("resize", {"scale": round(scale, 4)})
+
+
+_LEFT = ("left", "counterclockwise", "counter clockwise", "anticlockwise", "anti clockwise", "ccw")
+
+
+def _rotate(c: Clause) -> Draft | None:
+    if percent(c.text):
+        return None
+    value = number_before(c.text, r"degrees?|deg|°") or bare_number(c.text)
+    if value is not None:
+        degrees = value.value
+    elif has(c.text, "upside down") or has(c.text, "half turn"):
+        degrees = 180.0
+    elif c.keyword in ("straighten", "tilt", "level the horizon"):
+        return None  # a tilt needs an angle
+    elif c.keyword == "turn" and not re.search(r"\b(?:left|right|quarter|clockwise)\b", c.text):
+        return None  # "turn it" alone says neither where nor how far
+    else:
+        degrees = 90.0
+    if any(has(c.text, w) for w in _LEFT) and not (value and value.signed):
+        degrees = -abs(degrees)
+    params: dict[str, Any] = {"degrees": degrees}
+    if has(c.text, "expand") or re.search(
+        r"\b(?:without cropping|keep (?:the )?(?:whole|corners|everything))", c.text
+    ):
+        params["fit"] = "expand"
+        if c.colors:
+            params["background"] = c.colors[0].rgb
+    return Draft("rotate", params)
+
+
+def _flip(c: Clause) -> Draft | None:
+    if has_digit(c.text):
+        return None  # "flip 90 degrees" is not a flip
+    vertical = any(
+        has(c.text, w) for w in ("vertical", "vertically", "upside down", "top to bottom")
+    )
+    return Draft("flip", {"direction": "vertical" if vertical else "horizontal"})
+
+
+def _border(c: Clause) -> Draft | None:
+    if negated(c.rest):  # "remove the border" is not something we can do
+        return None
+    params: dict[str, Any] = {}
+    pixels = number_before(c.text, r"px|pixels?")
+    value = percent(c.text)
+    if pixels is not None:
+        params["pixels"] = int(pixels.value)
+    else:
+        params["size"] = value.value if value else round(0.05 * c.factor, 4)
+    if c.colors:
+        params["color"] = c.colors[0].rgb
+    return Draft("border", params)
+
+
+_CORNER = re.compile(r"\b(top|upper|bottom|lower)\s+(left|right)\b")
+_BOX_WORDS = r"box|background|band|banner|bar"
+_TITLES = ("title", "headline", "heading")
+
+
+def _position(text: str) -> str | None:
+    corner = _CORNER.search(text)
+    if corner:
+        vertical = "top" if corner.group(1) in ("top", "upper") else "bottom"
+        return f"{vertical} {corner.group(2)}"
+    if has(text, "left") or has(text, "right"):
+        return None  # a side is not a place we can put text
+    for position, names in (
+        ("top", ("top", "upper")),
+        ("bottom", ("bottom", "lower", "foot")),
+        ("center", ("center", "centre", "middle", "centered", "centred")),
+    ):
+        if any(has(text, name) for name in names):
+            return position
+    return "top" if any(has(text, title) for title in _TITLES) else "bottom"
+
+
+def _caption(c: Clause) -> Draft | None:
+    index = quote_index(c.text)
+    if index is None or not c.quotes[index]:
+        return None  # the text must be in quotes
+    position = _position(c.text)
+    if position is None:
+        return None
+    params: dict[str, Any] = {"text": c.quotes[index], "position": position}
+    box = re.search(rf"\b(?:{_BOX_WORDS})\b", c.text)
+    colors = list(c.colors)
+    if box is not None:
+        params["style"] = "box"
+        before = [m for m in colors if m.span.end <= box.start()]
+        if before and (len(colors) > 1 or has(c.text, "on")):
+            params["box_color"] = before[-1].rgb
+            colors.remove(before[-1])
+    elif re.search(r"\b(?:plain|no outline|without (?:an )?outline)\b", c.text):
+        params["style"] = "plain"
+    if colors:
+        params["color"] = colors[0].rgb
+    for size, names in ((0.04, ("small", "tiny")), (0.12, ("large", "big")), (0.2, ("huge",))):
+        if any(has(c.text, name) for name in names):
+            params["size"] = size
+    return Draft("caption", params)
+
+
+RULES: dict[str, Rule] = {
+    "brightness": _amount("brightness"),
+    "contrast": _amount("contrast"),
+    "saturation": _amount("saturation"),
+    "warmth": _amount("warmth"),
+    "exposure": _exposure,
+    "tint": _tint,
+    "grayscale": _strength("grayscale", 1.0),
+    "sepia": _strength("sepia", 1.0),
+    "auto_enhance": _strength("auto_enhance", 1.0),
+    "vignette": _strength("vignette", 0.5),
+    "blur": _blur,
+    "sharpen": _sharpen,
+    "denoise": _denoise,
+    "crop": _crop,
+    "resize": _resize,
+    "rotate": _rotate,
+    "flip": _flip,
+    "border": _border,
+    "caption": _caption,
+}

@@ -1,0 +1,351 @@
+"""Opening the store's database and bringing it to the current schema by numbered migrations.
+
+`MIGRATIONS` is ordered; each entry is applied once, in its own write transaction, and recorded in
+`schema_version`. A migration is a frozen snapshot: it defines the tables it touches itself and
+never uses the live tables further down (`sessions`, `versions`, `branches`, what store.py
+queries), so old databases upgrade the same way forever. To change the schema, append a
+migration and update the live tables; never edit a migration that has shipped.
+
+`open_engine` makes the engine; for SQLite it sets WAL, `synchronous=NORMAL`, foreign keys, a
+30 s busy timeout, and makes every write transaction BEGIN IMMEDIATE (pysqlite's own BEGIN is
+switched off): two writers then queue on the lock instead of deadlocking on a lock upgrade, and
+read transactions (a deferred BEGIN) see one consistent snapshot without blocking writers.
+
+Opening a store runs `migrate`. It is idempotent and safe when several processes open the same
+database at once: on SQLite every write transaction is BEGIN IMMEDIATE, so the second opener waits,
+then sees the migrations already applied; elsewhere a failed concurrent attempt is re-checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    exc,
+    func,
+    select,
+)
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.pool import StaticPool
+
+from gouache.errors import StoreError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+_schema_metadata = MetaData()
+schema_version = Table(
+    "schema_version",
+    _schema_metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("description", Text, nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _initial_schema(conn: Connection) -> None:
+    """Sessions, the versions of their trees and their branches (schema 1)."""
+    md = MetaData()
+    Table(
+        "sessions",
+        md,
+        Column("id", String(32), primary_key=True),
+        # Not unique: starting twice from "photo.jpg" makes two sessions of that name.
+        Column("name", String(200), nullable=False, index=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("head_branch", String(64), nullable=True),
+        # Null only inside the transaction that creates the session and its root.
+        Column(
+            "head_version_id",
+            String(32),
+            ForeignKey("versions.id", use_alter=True, name="fk_sessions_head_version"),
+            nullable=True,
+        ),
+    )
+    Table(
+        "versions",
+        md,
+        Column("id", String(32), primary_key=True),
+        Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+        Column("number", Integer, nullable=False),
+        Column("parent_id", String(32), ForeignKey("versions.id"), nullable=True),
+        Column("kind", String(16), nullable=False),
+        Column("blob", String(64), nullable=False),
+        Column("width", Integer, nullable=False),
+        Column("height", Integer, nullable=False),
+        Column("channels", Integer, nullable=False),
+        Column("instruction", Text, nullable=False),
+        Column("plan", JSON(none_as_null=True), nullable=True),
+        Column("backend", String(100), nullable=True),
+        Column("backend_config", JSON, nullable=False),
+        Column("params", JSON, nullable=False),
+        Column("seed", BigInteger, nullable=True),
+        Column("references", JSON, nullable=False),
+        Column("timings", JSON, nullable=False),
+        Column("scores", JSON, nullable=False),
+        Column("notes", JSON, nullable=False),
+        Column("reply", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        UniqueConstraint("session_id", "number", name="uq_versions_session_number"),
+        Index("ix_versions_session_parent", "session_id", "parent_id"),
+    )
+    Table(
+        "branches",
+        md,
+        Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+        Column("name", String(64), nullable=False),
+        Column("version_id", String(32), nullable=False),
+        PrimaryKeyConstraint("session_id", "name"),
+        ForeignKeyConstraint(["version_id"], ["versions.id"]),
+        Index("ix_branches_version", "version_id"),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "sessions, versions and branches", _initial_schema),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# the live schema: what the store queries, the sum of MIGRATIONS (a test checks they agree)
+
+metadata = MetaData()
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("head_branch", String(64)),
+    Column("head_version_id", String(32)),
+)
+versions = Table(
+    "versions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("session_id", String(32), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("parent_id", String(32)),
+    Column("kind", String(16), nullable=False),
+    Column("blob", String(64), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("channels", Integer, nullable=False),
+    Column("instruction", Text, nullable=False),
+    Column("plan", JSON(none_as_null=True)),
+    Column("backend", String(100)),
+    Column("backend_config", JSON, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("seed", BigInteger),
+    Column("references", JSON, nullable=False),
+    Column("timings", JSON, nullable=False),
+    Column("scores", JSON, nullable=False),
+    Column("notes", JSON, nullable=False),
+    Column("reply", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+branches = Table(
+    "branches",
+    metadata,
+    Column("session_id", String(32), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("version_id", String(32), nullable=False),
+)
+
+
+def latest(migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    return max((m.number for m in migrations), default=0)
+
+
+def current_version(conn: Connection) -> int:
+    """The highest migration applied to the database, 0 for an empty one."""
+    if not conn.dialect.has_table(conn, "schema_version"):
+        return 0
+    return int(conn.execute(select(func.max(schema_version.c.number))).scalar() or 0)
+
+
+def migrate(
+    engine: Engine,
+    *,
+    label: str,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    attempts: int = 3,
+) -> int:
+    """Apply every pending migration in order; return the schema version now in the database.
+
+    `label` names the database in errors (a URL without its password). Raises StoreError when
+    the database was written by a newer gouache.
+    """
+    ordered = sorted(migrations, key=lambda m: m.number)
+    numbers = [m.number for m in ordered]
+    if len(set(numbers)) != len(numbers) or any(n < 1 for n in numbers):
+        raise ValueError(f"migration numbers must be unique and positive: {numbers}")
+    target = latest(ordered)
+
+    # A quick read first: an up-to-date store (the usual case) takes no write lock.
+    with engine.connect() as conn, conn.begin():
+        found = current_version(conn)
+    _refuse_newer(found, target, label)
+    if found == target:
+        return found
+
+    for migration in ordered:
+        if migration.number <= found:
+            continue
+        for attempt in range(attempts):
+            try:
+                with engine.connect() as conn:
+                    conn.execution_options(gouache_write=True)
+                    with conn.begin():
+                        _apply_once(conn, migration, target, label)
+                break
+            except (exc.IntegrityError, exc.ProgrammingError, exc.OperationalError):
+                # Another process applied it at the same moment (databases without
+                # BEGIN IMMEDIATE); the next attempt re-reads and skips it.
+                if attempt == attempts - 1:
+                    raise
+    with engine.connect() as conn, conn.begin():
+        return current_version(conn)
+
+
+def _apply_once(conn: Connection, migration: Migration, target: int, label: str) -> None:
+    _schema_metadata.create_all(conn, checkfirst=True)
+    found = current_version(conn)
+    _refuse_newer(found, target, label)
+    if found >= migration.number:
+        return
+    migration.apply(conn)
+    conn.execute(
+        schema_version.insert().values(
+            number=migration.number,
+            description=migration.description,
+            applied_at=datetime.now(UTC),
+        )
+    )
+
+
+def _refuse_newer(found: int, target: int, label: str) -> None:
+    if found > target:
+        raise StoreError(
+            f"the store at {label} has schema version {found}, newer than this gouache "
+            f"understands ({target}); upgrade gouache to open it",
+            url=label,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# opening the database
+
+
+def redact_url(url: str) -> str:
+    """The URL fit for a message: the password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url)
+
+
+def failure_reason(err: BaseException, url: str | None = None) -> str:
+    """The first line of what the database driver said, with `url`'s password masked."""
+    orig = getattr(err, "orig", None)
+    text = str(orig if orig is not None else err).strip().splitlines()
+    reason = text[0] if text else type(err).__name__
+    if url is not None:
+        try:
+            password = make_url(url).password
+        except exc.ArgumentError:
+            password = None
+        if password:
+            reason = reason.replace(str(password), "***")
+    return reason
+
+
+def is_unique_violation(err: exc.IntegrityError) -> bool:
+    """A duplicate key (a race to lose and retry), as opposed to any other broken constraint."""
+    orig = err.orig
+    code = getattr(orig, "sqlite_errorname", None) or getattr(orig, "pgcode", None)
+    code = code or getattr(orig, "sqlstate", None)
+    if code is not None:
+        return code in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "23505")
+    text = str(orig).lower()
+    return "unique" in text or "duplicate" in text
+
+
+def open_engine(url: str, label: str) -> Engine:
+    """An engine for `url` (SQLite tuned as the module says); StoreError naming `label`."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        raise StoreError(f"not a database URL: {label!r}", url=label) from None
+    try:
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed)
+        database = parsed.database or ""
+        memory = database in ("", ":memory:") or parsed.query.get("mode") == "memory"
+        if memory:
+            engine = create_engine(
+                parsed, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+        else:
+            if not database.startswith("file:"):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed)
+        _tune_sqlite(engine, wal=not memory)
+        return engine
+    except (exc.SQLAlchemyError, ImportError, OSError) as err:
+        raise StoreError(
+            f"cannot open the store at {label}: {failure_reason(err, url)}", url=label
+        ) from None
+
+
+def _tune_sqlite(engine: Engine, *, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite must not emit BEGIN itself: the "begin" listener below does.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if wal:
+                cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = bool(conn.get_execution_options().get("gouache_write", False))
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

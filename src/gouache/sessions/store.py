@@ -1,0 +1,532 @@
+"""The version store: sessions, their versions and branches in any SQLAlchemy database.
+
+Pixels live in the content-addressed BlobStore; the database holds the tree and the recipes.
+SQLite is the default, tuned for several processes on one file (see migrations.open_engine).
+
+All access goes through `Store.read()` and `Store.write()`, which yield a `Transaction` with the
+queries. A blob is always written before the row that names it, so a crash between the two leaves
+an unreferenced blob, never a row without its pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import uuid4
+
+from sqlalchemy import Row, exc, func, select
+from sqlalchemy.engine import Connection
+
+from gouache.errors import (
+    InputError,
+    SessionNotFoundError,
+    StoreError,
+    VersionNotFoundError,
+)
+from gouache.images import BlobStore
+from gouache.sessions.migrations import (
+    branches,
+    failure_reason,
+    is_unique_violation,
+    migrate,
+    open_engine,
+    redact_url,
+    sessions,
+    versions,
+)
+from gouache.sessions.versions import (
+    VERSION_KINDS,
+    ReferenceImage,
+    Version,
+    VersionDraft,
+    is_id_prefix,
+    parse_number,
+    split_ancestry,
+    to_json,
+)
+
+if TYPE_CHECKING:
+    from gouache.settings import Settings
+
+MAIN_BRANCH = "main"
+MAX_SESSION_NAME = 200
+# Tries of a write transaction that lost a race: another process took the version number or
+# moved the branch between our read and our write (only where there is no BEGIN IMMEDIATE).
+WRITE_ATTEMPTS = 5
+T = TypeVar("T")
+
+
+class WriteConflictError(StoreError):
+    """A write lost a race with another process (a unique key or a moved branch); retry it."""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line of `gouache sessions`."""
+
+    id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    versions: int
+    head_number: int | None
+    head_branch: str | None
+
+
+@dataclass(frozen=True)
+class Head:
+    """The current version, and the branch it is on (None when detached)."""
+
+    branch: str | None
+    version: Version
+
+
+def check_session_name(name: str) -> str:
+    """`name` without surrounding blanks, or InputError when it cannot name a session."""
+    cleaned = name.strip()
+    if not cleaned:
+        raise InputError("a session name cannot be empty")
+    if len(cleaned) > MAX_SESSION_NAME:
+        raise InputError(f"a session name has at most {MAX_SESSION_NAME} characters")
+    if any(ord(c) < 32 for c in cleaned):
+        raise InputError(f"a session name is one line of text, not {name!r}")
+    return cleaned
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """Sessions and their version trees in a SQL database, pixels in a BlobStore."""
+
+    def __init__(self, url: str, blobs: BlobStore) -> None:
+        self.blobs = blobs
+        self.label = redact_url(url)
+        self._engine = open_engine(url, self.label)
+        try:
+            self.schema_version = migrate(self._engine, label=self.label)
+        except StoreError:
+            self._engine.dispose()
+            raise
+        except (exc.SQLAlchemyError, OSError) as err:
+            self._engine.dispose()
+            raise StoreError(
+                f"cannot open the store at {self.label}: {failure_reason(err, url)}", url=self.label
+            ) from None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        """The store Settings point at: `store_url()` and `blob_root()`."""
+        return cls(settings.store_url(), BlobStore(settings.blob_root()))
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.label!r})"
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """A consistent snapshot for reading; never takes the write lock."""
+        with self._transaction(write=False) as tx:
+            yield tx
+
+    @contextmanager
+    def write(self) -> Iterator[Transaction]:
+        """One atomic write transaction (BEGIN IMMEDIATE on SQLite): all of it or none of it.
+
+        A unique-key violation comes out as WriteConflictError, for the caller to retry.
+        """
+        with self._transaction(write=True) as tx:
+            yield tx
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[Transaction]:
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(gouache_write=write)
+                with conn.begin():
+                    yield Transaction(conn)
+        except exc.IntegrityError as err:
+            if not is_unique_violation(err):
+                raise StoreError(
+                    f"the store at {self.label} refused a write: {failure_reason(err)}",
+                    url=self.label,
+                ) from None
+            raise WriteConflictError(
+                f"a concurrent write to {self.label} won: {failure_reason(err)}", url=self.label
+            ) from None
+        except exc.DBAPIError as err:
+            reason = failure_reason(err)
+            if "locked" in reason:
+                reason += " (another process held it past the 30 s busy timeout)"
+            raise StoreError(
+                f"the store at {self.label} failed: {reason}", url=self.label
+            ) from None
+
+    def run(self, work: Callable[[Transaction], T]) -> T:
+        """`work` in one write transaction, run again (up to WRITE_ATTEMPTS) if it loses a race."""
+        attempt = 1
+        while True:
+            try:
+                with self.write() as tx:
+                    return work(tx)
+            except WriteConflictError:
+                if attempt >= WRITE_ATTEMPTS:
+                    raise
+                attempt += 1
+
+    def list_sessions(self) -> list[SessionSummary]:
+        """Every session, the most recently changed first."""
+        with self.read() as tx:
+            return tx.list_sessions()
+
+    def find_session(self, text: str) -> SessionRecord:
+        with self.read() as tx:
+            return tx.find_session(text)
+
+
+class Transaction:
+    """The queries, inside one transaction of `Store.read()` or `Store.write()`."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    def session(self, session_id: str) -> SessionRecord:
+        row = self.conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
+        if row is None:
+            raise SessionNotFoundError(session_id)
+        return _session_from_row(row)
+
+    def find_session(self, text: str) -> SessionRecord:
+        """A session by id, then by name, then by a unique id prefix (6+ hex digits).
+
+        A name several sessions share is refused with their ids, never guessed.
+        """
+        key = text.strip()
+        row = self.conn.execute(select(sessions).where(sessions.c.id == key)).first()
+        if row is not None:
+            return _session_from_row(row)
+        query = select(sessions).where(sessions.c.name == key).order_by(sessions.c.created_at)
+        rows = self.conn.execute(query.limit(10)).all()
+        if len(rows) > 1:
+            found = ", ".join(
+                f"{r.id[:8]} (started {_utc(r.created_at):%Y-%m-%d %H:%M})" for r in rows
+            )
+            raise InputError(f"{len(rows)} sessions are named {key!r}: {found}; give its id")
+        if not rows and is_id_prefix(key.lower()):
+            query = select(sessions).where(sessions.c.id.startswith(key.lower()))
+            rows = self.conn.execute(query.limit(10)).all()
+            if len(rows) > 1:
+                found = ", ".join(f"{r.id[:10]} ({r.name})" for r in rows)
+                raise InputError(f"session prefix {key!r} is ambiguous: {found}; type more of it")
+        if not rows:
+            raise SessionNotFoundError(text)
+        return _session_from_row(rows[0])
+
+    def session_name_taken(self, name: str) -> bool:
+        query = select(sessions.c.id).where(sessions.c.name == name)
+        return self.conn.execute(query).first() is not None
+
+    def create_session(
+        self, name: str | None, root: VersionDraft, *, default_name: str = "untitled"
+    ) -> tuple[SessionRecord, Version]:
+        """A session with its root version (v1) on branch "main" as the head.
+
+        `name` is taken as given, even if another session has it; without one, the first free
+        name of `default_name`, `default_name`-2, ... is used.
+        """
+        if name is not None:
+            chosen = check_session_name(name)
+        else:
+            base = check_session_name(default_name)
+            chosen, n = base, 1
+            while self.session_name_taken(chosen):
+                n += 1
+                chosen = f"{base}-{n}"
+        record = self._insert_session(chosen)
+        version = self.insert_version(record.id, root)
+        self.create_branch(record.id, MAIN_BRANCH, version.id)
+        self.set_head(record.id, MAIN_BRANCH, version.id)
+        return record, version
+
+    def _insert_session(self, name: str) -> SessionRecord:
+        record = SessionRecord(uuid4().hex, name, now(), now())
+        self.conn.execute(
+            sessions.insert().values(
+                id=record.id,
+                name=name,
+                created_at=record.created_at,
+                updated_at=record.updated_at,
+            )
+        )
+        return record
+
+    def list_sessions(self) -> list[SessionSummary]:
+        counts = (
+            select(versions.c.session_id, func.count().label("n"))
+            .group_by(versions.c.session_id)
+            .subquery()
+        )
+        head = versions.alias("head")
+        query = (
+            select(sessions, counts.c.n, head.c.number.label("head_number"))
+            .outerjoin(counts, counts.c.session_id == sessions.c.id)
+            .outerjoin(head, head.c.id == sessions.c.head_version_id)
+            .order_by(sessions.c.updated_at.desc(), sessions.c.name)
+        )
+        return [
+            SessionSummary(
+                id=row.id,
+                name=row.name,
+                created_at=_utc(row.created_at),
+                updated_at=_utc(row.updated_at),
+                versions=int(row.n or 0),
+                head_number=row.head_number,
+                head_branch=row.head_branch,
+            )
+            for row in self.conn.execute(query)
+        ]
+
+    # -- the head and branches --------------------------------------------------------------
+
+    def head(self, session_id: str) -> Head:
+        query = select(sessions.c.head_branch, sessions.c.head_version_id).where(
+            sessions.c.id == session_id
+        )
+        row = self.conn.execute(query).first()
+        if row is None:
+            raise SessionNotFoundError(session_id)
+        branch: str | None = row.head_branch
+        tip = self.branch_tip(session_id, branch) if branch else None
+        if tip is None:
+            branch = None
+            tip = row.head_version_id
+        if tip is None:
+            raise StoreError(f"session {session_id!r} has no head version")
+        return Head(branch, self.version(session_id, tip))
+
+    def set_head(self, session_id: str, branch: str | None, version_id: str) -> None:
+        self.conn.execute(
+            sessions.update()
+            .where(sessions.c.id == session_id)
+            .values(head_branch=branch, head_version_id=version_id, updated_at=now())
+        )
+
+    def branches(self, session_id: str) -> dict[str, str]:
+        """Branch name -> version id, sorted by name."""
+        query = (
+            select(branches.c.name, branches.c.version_id)
+            .where(branches.c.session_id == session_id)
+            .order_by(branches.c.name)
+        )
+        return {row.name: row.version_id for row in self.conn.execute(query)}
+
+    def branch_tip(self, session_id: str, name: str) -> str | None:
+        query = select(branches.c.version_id).where(
+            branches.c.session_id == session_id, branches.c.name == name
+        )
+        tip: str | None = self.conn.execute(query).scalar()
+        return tip
+
+    def create_branch(self, session_id: str, name: str, version_id: str) -> None:
+        self.conn.execute(
+            branches.insert().values(session_id=session_id, name=name, version_id=version_id)
+        )
+
+    def move_branch(self, session_id: str, name: str, version_id: str, *, expected: str) -> bool:
+        """Compare-and-swap: point `name` at `version_id` only if it still points at `expected`."""
+        result = self.conn.execute(
+            branches.update()
+            .where(
+                branches.c.session_id == session_id,
+                branches.c.name == name,
+                branches.c.version_id == expected,
+            )
+            .values(version_id=version_id)
+        )
+        return result.rowcount == 1
+
+    def auto_branch_name(self, session_id: str) -> str:
+        """The first free name of b2, b3, ... ("main" being the first line)."""
+        taken = set(self.branches(session_id))
+        n = 2
+        while f"b{n}" in taken:
+            n += 1
+        return f"b{n}"
+
+    # -- versions ---------------------------------------------------------------------------
+
+    def version(self, session_id: str, version_id: str) -> Version:
+        query = select(versions).where(
+            versions.c.session_id == session_id, versions.c.id == version_id
+        )
+        row = self.conn.execute(query).first()
+        if row is None:
+            self.session(session_id)
+            raise VersionNotFoundError(session_id, version_id)
+        return _version_from_row(row)
+
+    def versions(self, session_id: str) -> list[Version]:
+        """Every version of the session, by number."""
+        self.session(session_id)
+        query = (
+            select(versions).where(versions.c.session_id == session_id).order_by(versions.c.number)
+        )
+        return [_version_from_row(row) for row in self.conn.execute(query)]
+
+    def children(self, session_id: str, version_id: str) -> list[Version]:
+        query = (
+            select(versions)
+            .where(versions.c.session_id == session_id, versions.c.parent_id == version_id)
+            .order_by(versions.c.number)
+        )
+        return [_version_from_row(row) for row in self.conn.execute(query)]
+
+    def insert_version(self, session_id: str, draft: VersionDraft) -> Version:
+        """Store a version with the next free number of its session."""
+        last = self.conn.execute(
+            select(func.max(versions.c.number)).where(versions.c.session_id == session_id)
+        ).scalar()
+        version = Version(
+            id=uuid4().hex,
+            session_id=session_id,
+            number=1 if last is None else int(last) + 1,
+            parent_id=draft.parent_id,
+            kind=draft.kind,
+            blob=draft.blob,
+            width=draft.width,
+            height=draft.height,
+            channels=draft.channels,
+            instruction=draft.instruction,
+            plan=to_json(draft.plan, "plan"),
+            backend=draft.backend,
+            backend_config=to_json(draft.backend_config or {}, "backend config"),
+            params=to_json(draft.params or {}, "params"),
+            seed=draft.seed,
+            references=draft.references,
+            timings=to_json(draft.timings or {}, "timings"),
+            scores=to_json(draft.scores or {}, "scores"),
+            notes=tuple(draft.notes),
+            reply=draft.reply,
+            created_at=now(),
+        )
+        values = {
+            **{c.name: getattr(version, c.name) for c in versions.columns},
+            "references": [ref.to_json() for ref in version.references],
+            "notes": list(version.notes),
+        }
+        self.conn.execute(versions.insert().values(values))
+        return version
+
+    def resolve(self, session_id: str, ref: str) -> Version:
+        """A version from a ref a user typed (see gouache.sessions.versions for the forms)."""
+        text = ref.strip()
+        base, steps = split_ancestry(text)
+        version = self._resolve_base(session_id, base, ref)
+        for _ in range(steps):
+            if version.parent_id is None:
+                raise VersionNotFoundError(session_id, ref)
+            version = self.version(session_id, version.parent_id)
+        return version
+
+    def _resolve_base(self, session_id: str, base: str, ref: str) -> Version:
+        if base.lower() == "head":
+            return self.head(session_id).version
+        tip = self.branch_tip(session_id, base) if base else None
+        if tip is not None:
+            return self.version(session_id, tip)
+        number = parse_number(base)
+        if number is not None:
+            query = select(versions).where(
+                versions.c.session_id == session_id, versions.c.number == number
+            )
+            row = self.conn.execute(query).first()
+            if row is not None:
+                return _version_from_row(row)
+        # An id prefix may be all digits ("727723"): try it when no number matched.
+        if is_id_prefix(base.lower()):
+            query = (
+                select(versions)
+                .where(
+                    versions.c.session_id == session_id,
+                    versions.c.id.startswith(base.lower()),
+                )
+                .limit(5)
+            )
+            rows = self.conn.execute(query).all()
+            if len(rows) == 1:
+                return _version_from_row(rows[0])
+            if rows:
+                found = ", ".join(f"v{r.number} ({r.id[:10]})" for r in rows)
+                raise InputError(f"version prefix {base!r} is ambiguous: {found}; type more of it")
+        self.session(session_id)
+        raise VersionNotFoundError(session_id, ref)
+
+
+# ---------------------------------------------------------------------------------------------
+# rows and values
+
+
+def _session_from_row(row: Row[Any]) -> SessionRecord:
+    return SessionRecord(row.id, row.name, _utc(row.created_at), _utc(row.updated_at))
+
+
+def _version_from_row(row: Row[Any]) -> Version:
+    kind = row.kind
+    if kind not in VERSION_KINDS:
+        raise StoreError(f"version {row.id} has an unknown kind {kind!r}")
+    return Version(
+        id=row.id,
+        session_id=row.session_id,
+        number=row.number,
+        parent_id=row.parent_id,
+        kind=kind,
+        blob=row.blob,
+        width=row.width,
+        height=row.height,
+        channels=row.channels,
+        instruction=row.instruction,
+        plan=row.plan,
+        backend=row.backend,
+        backend_config=row.backend_config,
+        params=row.params,
+        seed=row.seed,
+        references=tuple(ReferenceImage(r["digest"], r["name"]) for r in row.references),
+        timings=row.timings,
+        scores=row.scores,
+        notes=tuple(row.notes),
+        reply=row.reply,
+        created_at=_utc(row.created_at),
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone; they were written in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
