@@ -47,7 +47,8 @@ def test_every_public_name_resolves() -> None:
 def test_importing_gouache_loads_no_heavy_library() -> None:
     code = (
         "import sys, gouache, gouache.cli; "
-        "heavy = [m for m in ('numpy', 'cv2', 'sqlalchemy', 'PIL', 'pydantic') if m in sys.modules]; "
+        "names = ('numpy', 'cv2', 'sqlalchemy', 'PIL', 'pydantic'); "
+        "heavy = [m for m in names if m in sys.modules]; "
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

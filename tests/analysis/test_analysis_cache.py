@@ -212,3 +212,18 @@ def test_importing_the_package_loads_no_model_and_no_opencv() -> None:
     code = f"import sys, gouache.analysis; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_analysis_keeps_its_own_copy_of_the_pixels() -> None:
+    fake = CountingAnalysers()
+    image = tiny(7)
+    analysis = AnalysisCache(analysers=fake.analysers()).get(image)
+    image[:] = 0
+    assert analysis.digest == image_digest(tiny(7))
+    assert np.array_equal(analysis.image, tiny(7))
+    assert not analysis.image.flags.writeable
+
+
+def test_a_cache_refuses_what_is_not_an_image() -> None:
+    with pytest.raises(TypeError, match="dtype uint8, not float32"):
+        AnalysisCache().get(np.zeros((4, 4, 3), dtype=np.float32))

@@ -41,6 +41,7 @@ from gouache.analysis.types import (
     SubjectMask,
     SubjectMethod,
     TextLine,
+    check_pixels,
 )
 from gouache.images import Image, image_digest
 
@@ -157,8 +158,14 @@ class AnalysisCache:
 
     # -- public ------------------------------------------------------------------------------
     def get(self, image: Image) -> Analysis:
-        """The Analysis of `image`; nothing is computed until a part of it is read."""
-        digest = image_digest(image)
+        """The Analysis of `image`; nothing is computed until a part of it is read.
+
+        The Analysis keeps a private read-only copy of the pixels, so changing `image`
+        afterwards cannot make its results disagree with its digest.
+        """
+        pixels = np.array(check_pixels(image), copy=True)
+        pixels.flags.writeable = False
+        digest = image_digest(pixels)
         with self._lock:
             entry = self._entries.get(digest)
             if entry is not None:
@@ -169,7 +176,7 @@ class AnalysisCache:
                 entry = self._entries[digest] = _Entry()
                 while len(self._entries) > self.maxsize:
                     self._entries.popitem(last=False)
-        return Analysis(digest=digest, image=image, _entry=entry, _cache=self)
+        return Analysis(digest=digest, image=pixels, _entry=entry, _cache=self)
 
     def stats(self) -> CacheStats:
         with self._lock:

@@ -129,24 +129,33 @@ class SubjectMask:
         return float(self.mask.mean()) if self.mask.size else 0.0
 
 
-def as_rgb(image: Image) -> Image:
-    """Validate an analyser's input and return it as RGB (H, W, 3), alpha dropped.
+def check_pixels(image: object) -> Image:
+    """An analyser's input, validated: uint8 of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4).
 
-    Grey (H, W) and (H, W, 1) arrays are accepted and repeated into three channels.
+    Raises TypeError, as `gouache.images.check_image` does, for anything else.
     """
     if not isinstance(image, np.ndarray):
         raise TypeError(f"an image is a numpy array, not {type(image).__name__}")
     if image.dtype != np.uint8:
         raise TypeError(f"an image has dtype uint8, not {image.dtype}")
-    if image.ndim == 2:
-        image = image[:, :, np.newaxis]
     if (
-        image.ndim != 3
-        or image.shape[2] not in (1, 3, 4)
+        image.ndim not in (2, 3)
+        or (image.ndim == 3 and image.shape[2] not in (1, 3, 4))
         or image.shape[0] < 1
         or image.shape[1] < 1
     ):
         raise TypeError(f"an image has shape (height, width[, 1, 3 or 4]), not {image.shape}")
-    if image.shape[2] == 1:
-        return np.ascontiguousarray(np.repeat(image, 3, axis=2))
-    return np.ascontiguousarray(image[:, :, :3])
+    return image
+
+
+def as_rgb(image: Image) -> Image:
+    """Validate an analyser's input and return it as RGB (H, W, 3), alpha dropped.
+
+    Grey (H, W) and (H, W, 1) arrays are repeated into three channels.
+    """
+    pixels = check_pixels(image)
+    if pixels.ndim == 2:
+        pixels = pixels[:, :, np.newaxis]
+    if pixels.shape[2] == 1:
+        return np.ascontiguousarray(np.repeat(pixels, 3, axis=2))
+    return np.ascontiguousarray(pixels[:, :, :3])

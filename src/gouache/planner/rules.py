@@ -13,11 +13,13 @@ How an instruction is read:
    numbers and percentages, colours, positions.
 5. Every step is validated against the operator registry.
 
-Nothing is guessed. A clause with no operator, one whose rule lacks something it needs, or
-one with a word the planner does not know ("blur the background": these operators edit the
-whole picture) makes the whole answer a PlannerReply: what was not understood, what was, and
-the closest edits that can be done. A misspelling is never corrected silently: "mak it
-brigter" gets a reply whose first suggestion is "make it brighter".
+Nothing is guessed. A clause with no operator, one whose rule lacks something it needs (a
+tint with no colour), one with a word the planner does not know ("make the sky bluer"), or one
+that names a part of the picture ("brighten the left side": these operators edit the whole
+picture) makes the whole answer a PlannerReply: what was not understood, what was, and the
+closest edits that can be done; never a partial plan. A misspelling is never corrected
+silently: "mak it brigter" gets a reply whose first suggestion is "make it brighter", which
+the user can send back as it is.
 """
 
 from __future__ import annotations
@@ -343,7 +345,7 @@ class RulePlanner:
 
     def _closest(self, text: str) -> list[str]:
         """Examples of the operators nearest to `text`: shared keywords, then string likeness."""
-        content = [w for w in words(text) if w.isalpha() and w not in FILLER]
+        content = [w for w in words(text) if _is_word(w) and w not in FILLER]
         scored: list[tuple[float, str]] = []
         for op in self.operators.all():
             vocabulary = sorted(self._op_words[op.name])
