@@ -60,6 +60,7 @@ def test_an_impossible_instruction_makes_nothing_and_says_what_can_be_done(
     assert "add a dragon" in result.stdout
     assert not (tmp_path / "out.png").exists()
     assert "Traceback" not in result.stderr
+    assert "no sessions yet" in gouache(tmp_path, "sessions").stdout
 
 
 def test_sessions_history_diff_and_export_follow_an_edit(tmp_path: Path, photo: Path) -> None:

@@ -149,6 +149,8 @@ def _store(settings: Settings) -> Store:
 def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.errors import InputError
     from gouache.images import load_image
+    from gouache.planner.plan import PlannerReply
+    from gouache.planner.rules import RulePlanner
     from gouache.sessions.session import Session
 
     words: list[str] = list(args.args)
@@ -160,9 +162,15 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
             raise InputError('usage: gouache edit IMAGE "instruction" (or --session ID "...")')
         path = words.pop(0)
         loaded = load_image(path, max_pixels=settings.max_pixels)
+        # Plan before starting a session, so a refused instruction leaves no empty session.
+        planner = RulePlanner()
+        outcome = planner.plan(" ".join(words))
+        if isinstance(outcome, PlannerReply):
+            print(outcome.describe())
+            return EXIT_NOT_DONE
         for note in loaded.notes:
             print(f"note: {note}")
-        session = Session.start(store, loaded, name=Path(path).name)
+        session = Session.start(store, loaded, name=Path(path).name, planner=planner)
         source_name = path
     references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
     turn = _turn(session, " ".join(words), at=args.at, references=references)
@@ -198,8 +206,9 @@ def _turn(
         return turn
     plan = turn.plan.describe() if turn.plan is not None else "-"
     print(f"plan: {plan}", file=stream)
-    if turn.reply and turn.reply != plan:
-        print(turn.reply, file=stream)
+    for line in turn.reply.splitlines():
+        if line and line != plan:
+            print(line, file=stream)
     for note in turn.version.notes:
         print(f"note: {note}", file=stream)
     saved = session.store.blobs.path_of(turn.version.blob)
