@@ -13,8 +13,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from gouache.analysis.cache import Analysis, AnalysisCache
 from gouache.backends.base import CancelToken
-from gouache.errors import InvalidParameterError, UnsupportedError
+from gouache.errors import InvalidParameterError, InvalidReferenceError, UnsupportedError
 from gouache.images import Image
 from gouache.planner.plan import Step
 
@@ -30,11 +31,34 @@ P = TypeVar("P", bound=Params)
 
 @dataclass(frozen=True)
 class OpContext:
-    """What an operator may use besides its image and parameters."""
+    """What an operator may use besides its image and parameters.
+
+    Images are numbered as the user numbers them: image 1 is the one being edited, the
+    references attached to the turn are images 2, 3, ...
+    """
 
     references: tuple[Image, ...] = ()
+    reference_names: tuple[str, ...] = ()
     cancel: CancelToken | None = None
+    # What the operators did worth telling the user ("Real-ESRGAN x4 ran", "3 faces blurred").
     notes: list[str] = field(default_factory=list)
+    # Shared across turns by the session, so an image is never analysed twice.
+    analyses: AnalysisCache = field(default_factory=AnalysisCache)
+
+    def analysis(self, image: Image) -> Analysis:
+        return self.analyses.get(image)
+
+    def reference(self, number: int, op: str) -> Image:
+        """Image `number` (2 = the first attached reference)."""
+        count = len(self.references) + 1
+        if number < 2 or number > count:
+            attached = (
+                f"only {count - 1} reference image(s) are attached"
+                if count > 1
+                else "no reference image is attached (use --ref PATH or /attach PATH)"
+            )
+            raise InvalidReferenceError(f"{op}: there is no image {number}: {attached}")
+        return self.references[number - 2]
 
 
 @dataclass(frozen=True)
@@ -114,8 +138,22 @@ class OperatorRegistry:
 
 
 def default_operators() -> OperatorRegistry:
-    from gouache.ops import filters, geometry, text, tone
+    from gouache.ops import (
+        canvas,
+        compose,
+        faces,
+        filters,
+        geometry,
+        restore,
+        style,
+        subject,
+        text,
+        textedit,
+        tone,
+        upscale,
+    )
 
+    modules = (geometry, tone, filters, text, faces, textedit, subject, restore, style)
     return OperatorRegistry(
-        [*geometry.OPERATORS, *tone.OPERATORS, *filters.OPERATORS, *text.OPERATORS]
+        [op for module in (*modules, compose, canvas, upscale) for op in module.OPERATORS]
     )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from gouache.analysis.types import Box
 
 
 class Step(BaseModel):
@@ -60,12 +65,58 @@ class PlannerReply(BaseModel):
         return "\n".join(lines)
 
 
-PlanOutcome = EditPlan | PlannerReply
+class PlannerQuestion(BaseModel):
+    """The instruction is ambiguous: a question with its options, and no version.
+
+    The session keeps it as pending; the next instruction, if it picks an option ("the middle
+    one"), completes the original instruction with that choice.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    instruction: str
+    message: str
+    options: tuple[str, ...]
+    # What the choice fills in, e.g. "face" (the target of a face operation).
+    slot: str = ""
+
+    def describe(self) -> str:
+        return self.message
+
+
+class PlannerAnswer(BaseModel):
+    """A question about the picture or about gouache, answered in words: no version is made."""
+
+    model_config = ConfigDict(frozen=True)
+
+    instruction: str
+    message: str
+
+    def describe(self) -> str:
+        return self.message
+
+
+PlanOutcome = EditPlan | PlannerReply | PlannerQuestion | PlannerAnswer
+
+
+@dataclass
+class PlanContext:
+    """What the planner may look at besides the words. Analyses run only when asked for.
+
+    `faces` returns the face boxes of the current image, left to right; `text` the lines
+    of text read in it; `references` names the attached images 2, 3, ... (file names).
+    """
+
+    faces: Callable[[], Sequence[Box]] = field(default=lambda: ())
+    text: Callable[[], Sequence[str]] = field(default=lambda: ())
+    references: tuple[str, ...] = ()
+    pending: PlannerQuestion | None = None
+    size: tuple[int, int] | None = None
 
 
 class Planner(Protocol):
-    """Anything that turns an instruction into a plan or a reply."""
+    """Anything that turns an instruction into a plan, a reply, a question or an answer."""
 
     name: str
 
-    def plan(self, instruction: str) -> PlanOutcome: ...
+    def plan(self, instruction: str, context: PlanContext | None = None) -> PlanOutcome: ...
