@@ -23,6 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from analysis import main as analysis_main
 from gouache.images import Image, load_image
 from gouache.ops.registry import OpContext, default_operators
 from gouache.planner.rules import RulePlanner
@@ -130,6 +131,8 @@ def main() -> None:
         f"\nstart-up: `gouache --help` {startup['gouache_help_ms']} ms "
         f"(bare `python -c pass` {startup['python_ms']} ms)"
     )
+    print()
+    analysis_main()
     out = Path("bench-results")
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

@@ -147,13 +147,16 @@ def _store(settings: Settings) -> Store:
 
 
 def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from gouache.analysis.cache import AnalysisCache
+    from gouache.backends.operators import OperatorBackend
     from gouache.errors import InputError
     from gouache.images import load_image
-    from gouache.planner.plan import PlannerReply
+    from gouache.planner.plan import EditPlan, PlannerAnswer
     from gouache.planner.rules import RulePlanner
-    from gouache.sessions.session import Session
+    from gouache.sessions.session import Session, plan_context
 
     words: list[str] = list(args.args)
+    references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
     if args.session:
         session = Session.open(store, args.session)
         source_name = session.name
@@ -163,19 +166,23 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         path = words.pop(0)
         loaded = load_image(path, max_pixels=settings.max_pixels)
         # Plan before starting a session, so a refused instruction leaves no empty session.
+        analyses = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
         planner = RulePlanner()
-        outcome = planner.plan(" ".join(words))
-        if isinstance(outcome, PlannerReply):
+        context = plan_context(analyses, loaded.pixels, references)
+        outcome = planner.plan(" ".join(words), context)
+        if not isinstance(outcome, EditPlan):
             print(outcome.describe())
-            return EXIT_NOT_DONE
+            return EXIT_OK if isinstance(outcome, PlannerAnswer) else EXIT_NOT_DONE
         for note in loaded.notes:
             print(f"note: {note}")
-        session = Session.start(store, loaded, name=Path(path).name, planner=planner)
+        backend = OperatorBackend(analyses=analyses)
+        session = Session.start(
+            store, loaded, name=Path(path).name, backend=backend, planner=planner
+        )
         source_name = path
-    references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
     turn = _turn(session, " ".join(words), at=args.at, references=references)
     if turn.version is None:
-        return EXIT_NOT_DONE
+        return EXIT_OK if turn.answer is not None else EXIT_NOT_DONE
     output = Path(args.output) if args.output else _default_output(source_name)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(store.blobs.get_bytes(turn.version.blob))
@@ -195,6 +202,7 @@ def _turn(
     at: str | None = None,
     references: Sequence[LoadedImage] = (),
     out: TextIO | None = None,
+    suggest: bool = False,
 ) -> TurnResult:
     from gouache.progress import ProgressLine
 
@@ -214,6 +222,11 @@ def _turn(
     saved = session.store.blobs.path_of(turn.version.blob)
     total = turn.ms.get("total", 0.0)
     print(f"v{turn.version.number} in {total:.0f} ms, saved {saved}", file=stream)
+    if suggest:
+        ideas = session.suggestions()
+        if ideas:
+            tips = "; ".join(f'"{idea.instruction}" ({idea.reason})' for idea in ideas)
+            print(f"try: {tips}", file=stream)
     return turn
 
 
@@ -284,7 +297,7 @@ def chat_loop(session: Session, settings: Settings, lines: TextIO, out: TextIO) 
                 if _chat_command(session, line, attached, settings, out) == "quit":
                     return EXIT_OK
                 continue
-            _turn(session, line, references=list(attached), out=out)
+            _turn(session, line, references=list(attached), out=out, suggest=True)
             attached.clear()
         except GouacheError as err:
             print(f"error: {err.message}", file=out)

@@ -23,7 +23,8 @@ def astronaut() -> Image:
 @pytest.fixture(scope="session")
 def grace_hopper() -> Image:
     """matplotlib's portrait of Grace Hopper, 512x600: a second, different face."""
-    cbook = pytest.importorskip("matplotlib.cbook", reason="matplotlib carries grace_hopper.jpg")
+    from matplotlib import cbook
+
     path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
     with PILImage.open(path) as im:
         return np.ascontiguousarray(np.asarray(im.convert("RGB")))

@@ -88,6 +88,8 @@ def test_explicit_line_breaks_are_kept(apply, coffee):
     [
         ("top", slice(0, 200), slice(100, 500)),
         ("center", slice(100, 300), slice(100, 500)),
+        ("left", slice(100, 300), slice(0, 300)),
+        ("right", slice(100, 300), slice(300, 600)),
         ("top left", slice(0, 200), slice(0, 300)),
         ("top right", slice(0, 200), slice(300, 600)),
         ("bottom left", slice(200, 400), slice(0, 300)),
@@ -99,6 +101,28 @@ def test_the_caption_goes_where_it_is_asked(apply, coffee, position, rows, cols)
     mask = changed(coffee, out)
     assert mask.any()
     assert mask[rows, cols].sum() == mask.sum()
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_a_caption_at_the_side_sits_at_the_margin_with_its_lines_aligned_to_it(apply, coffee, side):
+    out = apply("caption", coffee, text=LONG_TEXT, position=side, style="plain")
+    mask = changed(coffee, out)
+    top, bottom, left, right = bounding_box(mask)
+    # vertically centred, at the side's margin (4 % of the shorter side)
+    assert abs((top + bottom) / 2 - 200) <= 2
+    margin = 0.04 * 400
+    assert (left if side == "left" else 600 - right) == pytest.approx(margin, abs=3)
+    # every line starts (or ends) within a letter's side bearing of the block's edge
+    rows = mask[top:bottom].any(axis=1)
+    starts = np.flatnonzero(rows[1:] & ~rows[:-1]) + 1
+    ends = np.flatnonzero(rows[:-1] & ~rows[1:]) + 1
+    bands = zip(np.r_[0, starts], np.r_[ends, bottom - top], strict=True)
+    edges = []
+    for lo, hi in bands:
+        cols = np.flatnonzero(mask[top + lo : top + hi].any(axis=0))
+        edges.append(cols[0] if side == "left" else cols[-1] + 1)
+    assert len(edges) >= 3
+    assert max(edges) - min(edges) <= 4
 
 
 def test_size_sets_the_text_height_as_a_fraction_of_the_picture(apply, coffee):

@@ -28,6 +28,10 @@ from gouache.planner.vocabulary import intensity, negated, polarity
         ("exposure +1.5 stops and blur", ["exposure +1.5 stops", "blur"]),
         ("resize to 1,200 px wide", ["resize to 1200 px wide"]),
         ("brighter but less contrast", ["brighter", "less contrast"]),
+        ("duotone navy and light blue", ["duotone navy & light blue"]),
+        ("make it red and add a border", ["make it red", "add a border"]),
+        ("remove the dust and scratches", ["remove the dust & scratches"]),
+        ("use the colours of beach.jpg. Then crop", ["use the colours of beach", "crop"]),
     ],
 )  # fmt: skip
 def test_an_instruction_splits_into_clauses_but_never_inside_quotes(

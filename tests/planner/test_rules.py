@@ -168,7 +168,7 @@ SINGLE_STEPS = [
     ("resize to 50%", "resize", {"scale": 0.5}),
     ("shrink by 30%", "resize", {"scale": 0.7}),
     ("scale up by 50%", "resize", {"scale": 1.5}),
-    ("upscale 2x", "resize", {"scale": 2.0}),
+    ("enlarge 2x", "resize", {"scale": 2.0}),
     ("downscale by 2x", "resize", {"scale": 0.5}),
     ("half size", "resize", {"scale": 0.5}),
     ("make it half the size", "resize", {"scale": 0.5}),

@@ -390,8 +390,8 @@ def test_the_operator_backend_cannot_start_from_text_and_says_what_it_can_do(
 def test_more_references_than_the_backend_takes_are_refused(
     session: Session, photo: LoadedImage
 ) -> None:
-    with pytest.raises(UnsupportedError, match="takes at most 0 reference image"):
-        session.apply("flip horizontally", references=[photo])
+    with pytest.raises(UnsupportedError, match="takes at most 8 reference image"):
+        session.apply("flip horizontally", references=[photo] * 9)
 
 
 def test_consecutive_turns_never_decode_the_head_again(

@@ -7,7 +7,7 @@ with the rule planner first; a prompt the planner cannot map is refused, never a
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gouache.backends.base import (
     CancelToken,
@@ -21,7 +21,13 @@ from gouache.backends.base import (
 from gouache.errors import UnsupportedError
 from gouache.images import check_image
 from gouache.ops.registry import OpContext, OperatorRegistry, default_operators
-from gouache.planner.plan import EditPlan, PlannerReply
+from gouache.planner.plan import EditPlan
+
+if TYPE_CHECKING:
+    from gouache.analysis.cache import AnalysisCache
+
+# Images 2..9 of a turn: enough for collages and composites, few enough to stay legible.
+MAX_REFERENCES = 8
 
 
 class OperatorBackend:
@@ -31,13 +37,23 @@ class OperatorBackend:
     capabilities = Capabilities(
         generate=False,
         edit=True,
-        max_references=0,
+        max_references=MAX_REFERENCES,
         masks=False,
         preserves_unedited=True,
     )
 
-    def __init__(self, operators: OperatorRegistry | None = None) -> None:
+    def __init__(
+        self,
+        operators: OperatorRegistry | None = None,
+        analyses: AnalysisCache | None = None,
+    ) -> None:
         self.operators = operators if operators is not None else default_operators()
+        if analyses is None:
+            from gouache.analysis.cache import AnalysisCache
+
+            analyses = AnalysisCache()
+        # Shared with the session, so faces or text found for planning are not found twice.
+        self.analyses = analyses
 
     def config(self) -> dict[str, Any]:
         # Deterministic: the plan and the operator versions are the whole recipe.
@@ -65,12 +81,12 @@ class OperatorBackend:
     ) -> ImageResult:
         # 1. check inputs
         image = check_image(request.image)
-        plan = request.plan if request.plan is not None else self._plan(request.prompt)
+        plan = request.plan if request.plan is not None else self._plan(request)
         for step in plan.steps:
             self.operators.validate(step)
 
         # 2. run the steps in order, reporting progress and honouring cancellation
-        ctx = OpContext(references=request.references, cancel=cancel)
+        ctx = OpContext(references=request.references, cancel=cancel, analyses=self.analyses)
         timings: list[float] = []
         total = len(plan.steps)
         for index, step in enumerate(plan.steps):
@@ -91,10 +107,18 @@ class OperatorBackend:
             notes=tuple(ctx.notes),
         )
 
-    def _plan(self, prompt: str) -> EditPlan:
+    def _plan(self, request: EditRequest) -> EditPlan:
+        from gouache.planner.plan import PlanContext
         from gouache.planner.rules import RulePlanner
 
-        outcome: EditPlan | PlannerReply = RulePlanner(self.operators).plan(prompt)
-        if isinstance(outcome, PlannerReply):
+        image = request.image
+        context = PlanContext(
+            faces=lambda: [face.box for face in self.analyses.get(image).faces],
+            text=lambda: [line.text for line in self.analyses.get(image).text],
+            references=tuple(f"image {n}" for n in range(2, len(request.references) + 2)),
+            size=(int(image.shape[1]), int(image.shape[0])),
+        )
+        outcome = RulePlanner(self.operators).plan(request.prompt, context)
+        if not isinstance(outcome, EditPlan):
             raise UnsupportedError(outcome.describe(), backend=self.name)
         return outcome

@@ -1,14 +1,51 @@
-"""The canvas: extend to an aspect ratio by filling the new borders from the image itself."""
+"""The canvas: extend to an aspect ratio by filling the new borders from the image itself.
+
+The canvas grows along one axis only, to the smallest size of the asked aspect that holds
+the whole picture, whose pixels are copied into it exactly. The borders are filled by:
+
+* `reflect`: the picture mirrored across the seam (so the seam itself is continuous),
+  blended toward a heavy gaussian blur of that mirror as the distance d from the seam
+  grows, with weight smoothstep(d / border): sharp next to the picture, where a mirror is
+  least noticeable, and a soft wash of its colours at the far edge, where a mirrored face
+  or sign would be;
+* `inpaint`: A. Telea, "An image inpainting technique based on the fast marching method",
+  Journal of Graphics Tools 9(1), 2004 (`cv2.inpaint`) on the border; borders wider than
+  INPAINT_WORK_BORDER px are inpainted on a reduced copy and the fill upsampled, since
+  the fast marching costs grow with the area and the fill is smooth anyway;
+* `color`: a plain colour.
+
+An alpha channel is extended with the picture: mirrored by `reflect`, replicated from the
+edge by `inpaint`, and opaque for `color`.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
-from pydantic import Field
+import cv2
+import numpy as np
+import numpy.typing as npt
 
 from gouache.colors import Color
+from gouache.errors import InvalidParameterError
 from gouache.images import Image
+from gouache.ops._pixels import Float32Array, rgb_of, to_uint8
+from gouache.ops.filters import gaussian
+from gouache.ops.geometry import MAX_OUTPUT_PIXELS
 from gouache.ops.registry import OpContext, Operator, Params
+
+# reflect: the sigma of the far blur, as a share of the border's width.
+REFLECT_BLUR = 0.25
+# inpaint: the border's width on the working copy, and Telea's neighbourhood radius there.
+INPAINT_WORK_BORDER = 48
+INPAINT_RADIUS = 5
+
+# Borders as cv2.copyMakeBorder takes them: top, bottom, left, right.
+Pad = tuple[int, int, int, int]
+
+_HORIZONTAL_ANCHORS = frozenset({"center", "left", "right"})
+_VERTICAL_ANCHORS = frozenset({"center", "top", "bottom"})
 
 
 class ExtendParams(Params):
@@ -21,7 +58,127 @@ class ExtendParams(Params):
 
 
 def extend(image: Image, p: ExtendParams, ctx: OpContext) -> Image:
-    raise NotImplementedError
+    """A canvas of aspect `aspect` holding the whole picture at `anchor`, borders filled by
+    `fill`. A picture already at that aspect, to within a pixel, is refused."""
+    # 1. the new size, and where the picture sits on it
+    height, width = image.shape[:2]
+    aw, ah = p.aspect
+    if aw <= 0 or ah <= 0:
+        raise InvalidParameterError(
+            f"extend: an aspect ratio has two positive numbers, not {aw}:{ah}",
+            op="extend",
+            param="aspect",
+        )
+    if width * ah < height * aw:
+        new_w, new_h = max(width, round(height * aw / ah)), height
+    else:
+        new_w, new_h = width, max(height, round(width * ah / aw))
+    if new_w - width + new_h - height <= 1:
+        raise InvalidParameterError(
+            f"extend: the {width}x{height} picture is already {aw}:{ah} (to within a pixel); "
+            "nothing to extend (to add a margin, use border)",
+            op="extend",
+            param="aspect",
+        )
+    if new_w * new_h > MAX_OUTPUT_PIXELS:
+        raise InvalidParameterError(
+            f"extend: the result would be {new_w}x{new_h} = {new_w * new_h / 1e6:.0f} MP, "
+            f"over the limit of {MAX_OUTPUT_PIXELS / 1e6:.0f} MP",
+            op="extend",
+            param="aspect",
+        )
+    wider = new_w > width
+    allowed = _HORIZONTAL_ANCHORS if wider else _VERTICAL_ANCHORS
+    if p.anchor not in allowed:
+        grows = "wider" if wider else "taller"
+        raise InvalidParameterError(
+            f"extend: {aw}:{ah} makes the {width}x{height} picture {grows}, so it can sit "
+            f"{', '.join(sorted(allowed))}, not {p.anchor}",
+            op="extend",
+            param="anchor",
+        )
+    extra = (new_w - width) if wider else (new_h - height)
+    before = {"center": extra // 2, "left": 0, "top": 0}.get(p.anchor, extra)
+    after = extra - before
+    pad = (0, 0, before, after) if wider else (before, after, 0, 0)
+
+    # 2. the borders
+    if p.fill == "color":
+        out = _pad_color(image, pad, p.color)
+    elif p.fill == "reflect":
+        out = _pad_reflect(image, pad, wider)
+    else:
+        out = _pad_inpaint(image, pad)
+
+    # 3. the picture itself, exactly
+    top, left = pad[0], pad[2]
+    out[top : top + height, left : left + width] = image
+    return out
+
+
+def _pad_color(image: Image, pad: Pad, color: tuple[int, int, int]) -> Image:
+    value = (*color, 255) if image.shape[2] == 4 else color
+    padded = cv2.copyMakeBorder(image, *pad, cv2.BORDER_CONSTANT, value=value)
+    return np.asarray(padded, dtype=np.uint8)
+
+
+def _pad_reflect(image: Image, pad: Pad, wider: bool) -> Image:
+    """The mirror, blended toward its blur by smoothstep(distance from the seam / border)."""
+    mirror = np.asarray(cv2.copyMakeBorder(image, *pad, cv2.BORDER_REFLECT), dtype=np.uint8)
+    border = max(pad)
+    blurred = np.asarray(
+        gaussian(mirror.astype(np.float32), max(1.0, REFLECT_BLUR * border)), dtype=np.float32
+    )
+    new_h, new_w = mirror.shape[:2]
+    top, bottom, left, right = pad
+    if wider:
+        d = _distance_from_span(new_w, left, new_w - right)[None, :]
+    else:
+        d = _distance_from_span(new_h, top, new_h - bottom)[:, None]
+    t = np.clip(d / np.float32(border), 0.0, 1.0)
+    weight = (t * t * (np.float32(3.0) - np.float32(2.0) * t))[:, :, None]
+    blend = mirror.astype(np.float32) * (np.float32(1.0) - weight) + blurred * weight
+    return to_uint8(blend)
+
+
+def _distance_from_span(size: int, start: int, stop: int) -> Float32Array:
+    """For each index 0..size-1, how far it lies outside [start, stop) (0 inside)."""
+    index = np.arange(size, dtype=np.float32)
+    outside = np.maximum(np.float32(start) - index, index - np.float32(stop - 1))
+    return np.asarray(np.maximum(outside, 0.0), dtype=np.float32)
+
+
+def _pad_inpaint(image: Image, pad: Pad) -> Image:
+    """Telea inpainting of the border, on a copy reduced so the border is at most
+    INPAINT_WORK_BORDER px wide, then the fill upsampled to full size."""
+    top, bottom, left, right = pad
+    height, width = image.shape[:2]
+    new_h, new_w = height + top + bottom, width + left + right
+    scale = min(1.0, INPAINT_WORK_BORDER / max(pad))
+    small_w, small_h = max(1, round(new_w * scale)), max(1, round(new_h * scale))
+    # The picture's place on the working copy, rounded outward so no border pixel of the
+    # full canvas is taken for picture.
+    x0, y0 = math.floor(left * scale), math.floor(top * scale)
+    x1 = min(small_w, math.ceil((left + width) * scale))
+    y1 = min(small_h, math.ceil((top + height) * scale))
+    picture = cv2.resize(
+        rgb_of(image), (max(1, x1 - x0), max(1, y1 - y0)), interpolation=cv2.INTER_AREA
+    )
+    canvas = np.zeros((small_h, small_w, 3), dtype=np.uint8)
+    canvas[y0:y1, x0:x1] = picture
+    unknown = np.full((small_h, small_w), 255, dtype=np.uint8)
+    unknown[y0:y1, x0:x1] = 0
+    filled = cv2.inpaint(canvas, unknown, INPAINT_RADIUS, cv2.INPAINT_TELEA)
+    rgb: npt.NDArray[np.uint8] = np.asarray(
+        cv2.resize(filled, (new_w, new_h), interpolation=cv2.INTER_CUBIC)
+        if (small_w, small_h) != (new_w, new_h)
+        else filled,
+        dtype=np.uint8,
+    )
+    if image.shape[2] == 3:
+        return rgb
+    alpha = cv2.copyMakeBorder(image[:, :, 3], *pad, cv2.BORDER_REPLICATE)
+    return np.dstack([rgb, alpha])
 
 
 OPERATORS: list[Operator[Any]] = [

@@ -1,7 +1,8 @@
 """Text on the picture: a caption or a title, sized to fit and legible on any background.
 
 The font is the FreeType font that ships inside Pillow (`ImageFont.load_default(size=...)`),
-so no system font is needed.
+so no system font is needed. Layout (`layout_text`, `largest_layout`) and painting
+(`render_layout`, `composite_layers`) are shared with `textedit`, which redraws replaced words.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from gouache.colors import RGB, Color
 from gouache.errors import InvalidParameterError, UnsupportedError
 from gouache.images import Image
 from gouache.ops._pixels import Float32Array, contrasting, to_uint8
+from gouache.ops.layout import Position, place
 from gouache.ops.registry import OpContext, Operator, Params
 
 # Layout, as fractions of the image: the text block spans at most FIT_WIDTH of the width and
@@ -40,9 +42,7 @@ BOX_OPACITY = 0.6
 
 class CaptionParams(Params):
     text: str = Field(min_length=1, max_length=500)
-    position: Literal[
-        "top", "bottom", "center", "top left", "top right", "bottom left", "bottom right"
-    ] = "bottom"
+    position: Position = "bottom"
     color: Color = (255, 255, 255)
     # Text height as a fraction of the image height; None fits the text to the width.
     size: float | None = Field(default=None, gt=0.0, le=0.5)
@@ -52,7 +52,7 @@ class CaptionParams(Params):
 
 
 @dataclass(frozen=True)
-class _Layout:
+class TextLayout:
     """Lines of text at one font size, and the size of the block they make."""
 
     size: int
@@ -83,21 +83,10 @@ def caption(image: Image, p: CaptionParams, ctx: OpContext) -> Image:
     max_h = height - 2 * margin
     layout = _fit(p, width, height, max_w, max_h)
 
-    # 2. place the block
+    # 2. place the block; its lines are aligned to the side it sits on
     outer_w, outer_h = layout.outer()
-    vertical, _, horizontal = p.position.partition(" ")
-    if horizontal == "left":
-        left = margin
-    elif horizontal == "right":
-        left = width - margin - outer_w
-    else:
-        left = (width - outer_w) // 2
-    if vertical == "top":
-        top = margin
-    elif vertical == "bottom":
-        top = height - margin - outer_h
-    else:
-        top = (height - outer_h) // 2
+    left, top = place((width, height), (outer_w, outer_h), p.position, margin)
+    align = "left" if "left" in p.position else "right" if "right" in p.position else "center"
 
     # 3. draw coverage masks for the box, the outline and the letters, then composite them
     text_color: RGB = p.color
@@ -110,17 +99,18 @@ def caption(image: Image, p: CaptionParams, ctx: OpContext) -> Image:
             fill=round(255 * BOX_OPACITY),
         )
         box_color = p.box_color if p.box_color is not None else contrasting(text_color)
-        layers.append((box_color, _coverage(box)))
+        layers.append((box_color, coverage_of(box)))
     if p.style == "outline":
-        layers.append((contrasting(text_color), _coverage(_render(layout, horizontal, True))))
-    layers.append((text_color, _coverage(_render(layout, horizontal, False))))
+        layers.append((contrasting(text_color), coverage_of(render_layout(layout, align, True))))
+    layers.append((text_color, coverage_of(render_layout(layout, align, False))))
     out = image.copy()
     band = out[top : top + outer_h, left : left + outer_w]
-    band[...] = _composite(band, layers)
+    band[...] = composite_layers(band, layers)
     return out
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
+def bundled_font(size: int) -> ImageFont.FreeTypeFont:
+    """Pillow's bundled FreeType font at `size` px (the em size, as Pillow counts it)."""
     font = ImageFont.load_default(size=size)
     if not isinstance(font, ImageFont.FreeTypeFont):
         raise UnsupportedError(
@@ -130,17 +120,17 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return font
 
 
-def _layout(
+def layout_text(
     text: str,
     size: int,
     style: str,
     max_w: int,
     max_h: int | None = None,
     max_lines: int | None = None,
-) -> _Layout | None:
+) -> TextLayout | None:
     """Wrap `text` greedily at this font size. None when a single word is wider than max_w,
     or (giving up early) when the block gets taller than max_h or longer than max_lines."""
-    font = _font(size)
+    font = bundled_font(size)
     stroke = max(1, round(STROKE * size)) if style == "outline" else 0
     pad = max(2, round(BOX_PAD * size)) if style == "box" else 0
     room = max_w - 2 * pad
@@ -185,14 +175,14 @@ def _layout(
                 return None
     block_h = line_height + pitch * (len(lines) - 1)
     block_w = max(ink_width(line) for line in lines)
-    return _Layout(size, font, tuple(lines), stroke, pad, pitch, block_w, block_h)
+    return TextLayout(size, font, tuple(lines), stroke, pad, pitch, block_w, block_h)
 
 
-def _fit(p: CaptionParams, width: int, height: int, max_w: int, max_h: int) -> _Layout:
+def _fit(p: CaptionParams, width: int, height: int, max_w: int, max_h: int) -> TextLayout:
     # 1. a given size: wrap at it, or say why it cannot be done
     if p.size is not None:
         size = max(MIN_FONT_PX, round(p.size * height))
-        layout = _layout(p.text, size, p.style, max_w)
+        layout = layout_text(p.text, size, p.style, max_w)
         if layout is None or layout.outer()[1] > max_h:
             why = "a word is wider than" if layout is None else "the text does not fit on"
             raise InvalidParameterError(
@@ -205,12 +195,12 @@ def _fit(p: CaptionParams, width: int, height: int, max_w: int, max_h: int) -> _
 
     # 2. automatic: the largest single line up to MAX_LINE, if that is legible ...
     top = max(MIN_FONT_PX, round(MAX_LINE * height))
-    one_line = _largest(MIN_FONT_PX, top, lambda s: _single_line(p, s, max_w, max_h))
+    one_line = largest_layout(MIN_FONT_PX, top, lambda s: _single_line(p, s, max_w, max_h))
     if one_line is not None and one_line.size >= MIN_LINE * height:
         return one_line
     # ... else the largest wrapped block that stays within MAX_BLOCK of the height
     block_h = min(round(MAX_BLOCK * height), max_h)
-    wrapped = _largest(MIN_FONT_PX, top, lambda s: _wrapped(p, s, max_w, block_h))
+    wrapped = largest_layout(MIN_FONT_PX, top, lambda s: _wrapped(p, s, max_w, block_h))
     if wrapped is None:
         wrapped = _wrapped(p, MIN_FONT_PX, max_w, max_h)
     if wrapped is None:
@@ -223,18 +213,20 @@ def _fit(p: CaptionParams, width: int, height: int, max_w: int, max_h: int) -> _
     return wrapped
 
 
-def _single_line(p: CaptionParams, size: int, max_w: int, max_h: int) -> _Layout | None:
+def _single_line(p: CaptionParams, size: int, max_w: int, max_h: int) -> TextLayout | None:
     paragraphs = len(p.text.splitlines()) or 1
-    return _layout(p.text, size, p.style, max_w, max_h, max_lines=paragraphs)
+    return layout_text(p.text, size, p.style, max_w, max_h, max_lines=paragraphs)
 
 
-def _wrapped(p: CaptionParams, size: int, max_w: int, max_h: int) -> _Layout | None:
-    return _layout(p.text, size, p.style, max_w, max_h)
+def _wrapped(p: CaptionParams, size: int, max_w: int, max_h: int) -> TextLayout | None:
+    return layout_text(p.text, size, p.style, max_w, max_h)
 
 
-def _largest(low: int, high: int, attempt: Callable[[int], _Layout | None]) -> _Layout | None:
+def largest_layout(
+    low: int, high: int, attempt: Callable[[int], TextLayout | None]
+) -> TextLayout | None:
     """Binary search for the largest font size in [low, high] whose layout fits."""
-    best: _Layout | None = None
+    best: TextLayout | None = None
     while low <= high:
         mid = (low + high) // 2
         layout = attempt(mid)
@@ -245,7 +237,7 @@ def _largest(low: int, high: int, attempt: Callable[[int], _Layout | None]) -> _
     return best
 
 
-def _render(layout: _Layout, align: str, outlined: bool) -> PILImage.Image:
+def render_layout(layout: TextLayout, align: str, outlined: bool) -> PILImage.Image:
     """The coverage of the letters (with their outline when `outlined`) over the box area."""
     outer_w, outer_h = layout.outer()
     mask = PILImage.new("L", (outer_w, outer_h), 0)
@@ -274,11 +266,12 @@ def _render(layout: _Layout, align: str, outlined: bool) -> PILImage.Image:
     return mask
 
 
-def _coverage(mask: PILImage.Image) -> Float32Array:
+def coverage_of(mask: PILImage.Image) -> Float32Array:
+    """An 8-bit coverage mask as floats 0..1."""
     return np.asarray(mask, dtype=np.float32) / np.float32(255.0)
 
 
-def _composite(band: Image, layers: list[tuple[RGB, Float32Array]]) -> Image:
+def composite_layers(band: Image, layers: list[tuple[RGB, Float32Array]]) -> Image:
     """Paint colour layers over `band` with Porter-Duff "over"; untouched pixels stay exact."""
     base_alpha = (
         band[:, :, 3].astype(np.float32) / np.float32(255.0)

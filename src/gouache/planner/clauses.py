@@ -19,10 +19,17 @@ _QUOTE = re.compile(
 )
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _SIDE = r"(left|right|top|bottom)"
+_COLOR = "|".join(sorted([*ImageColor.colormap, "grey"], key=len, reverse=True))
+_SHADE = r"(?:(?:light|dark|pale|deep|medium)\s+)?"
 _PROTECT = (
     (re.compile(r"\bblack[\s-]*(?:and|&|n|'n')[\s-]*white\b", re.I), "blackandwhite"),
     (re.compile(r"\bb\s*[&/]\s*w\b", re.I), "blackandwhite"),
     (re.compile(rf"\b{_SIDE}\s+(?:and|&)\s+{_SIDE}\b", re.I), r"\1+\2"),
+    # Two colours are one value ("duotone navy and gold", "a blue and white gradient").
+    (re.compile(rf"\b({_COLOR})\s+and\s+({_SHADE}(?:{_COLOR}))\b", re.I), r"\1 & \2"),
+    (re.compile(r"\bdust\s+and\s+scratch(es)?\b", re.I), r"dust & scratch\1"),
+    # A file name is one word: "beach.jpg" is "beach", not the end of a sentence.
+    (re.compile(r"\b([\w-]+)\.(?:jpe?g|png|webp|gif|bmp|tiff?|heic|avif)\b", re.I), r"\1"),
     (re.compile(r"(?<=\d),(?=\d{3}\b)"), ""),  # 1,200 px
     (re.compile("’"), "'"),
 )
@@ -142,6 +149,11 @@ def has(text: str, phrase: str) -> bool:
 def quote_index(text: str) -> int | None:
     match = _PLACEHOLDER.search(text)
     return int(match.group(1)) if match else None
+
+
+def quote_indices(text: str) -> list[int]:
+    """The quoted texts of a clause, in order, by their index in `Prepared.quotes`."""
+    return [int(m.group(1)) for m in _PLACEHOLDER.finditer(text)]
 
 
 def is_placeholder(word: str) -> bool:

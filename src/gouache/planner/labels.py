@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PIL import ImageColor
@@ -64,4 +65,79 @@ def describe(op: str, p: dict[str, Any]) -> str:
         if p["style"] == "box":
             box = f" on a {_color(p['box_color'])} box" if p["box_color"] else " on a box"
         return f'caption "{p["text"]}" at the {p["position"]} in {_color(p["color"])}{box}'
-    return op + "(" + ", ".join(f"{k}={v}" for k, v in p.items()) + ")"
+    return (
+        _LABELS[op](p)
+        if op in _LABELS
+        else op + "(" + ", ".join(f"{k}={v}" for k, v in p.items()) + ")"
+    )
+
+
+def _face(target: str | int) -> str:
+    if target == "all":
+        return "every face"
+    if isinstance(target, int):
+        return f"face {target} from the left"
+    return f"the face on the {target}" if target in ("left", "right") else f"the {target} face"
+
+
+def _strength(name: str, p: dict[str, Any]) -> str:
+    return name if p["strength"] == 1 else f"{name} {_percent(p['strength'])}"
+
+
+def _background(p: dict[str, Any]) -> str:
+    if p["color"] is not None:
+        return f"replace the background with {_color(p['color'])}"
+    if p["gradient"] is not None:
+        top, bottom = (_color(c) for c in p["gradient"])
+        return f"replace the background with a {top} to {bottom} gradient"
+    return f"replace the background with image {p['reference']}"
+
+
+def _logo(p: dict[str, Any]) -> str:
+    return (
+        f"logo (image {p['reference']}) in the {p['position']}, {_percent(p['scale'])} wide, "
+        f"at {_percent(p['opacity'])} opacity"
+    )
+
+
+_LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "blur_faces": lambda p: (
+        f"{p['method']} {_face(p['target'])}"
+        + ("" if p["strength"] == 1 else f" ({_percent(p['strength'])})")
+    ),
+    "crop_face": lambda p: f"crop to {_face(p['target'])} at {p['aspect'][0]}:{p['aspect'][1]}",
+    "smart_crop": lambda p: f"crop to {p['aspect'][0]}:{p['aspect'][1]} keeping the faces",
+    "remove_text": lambda p: f'remove the text "{p["match"]}"' if p["match"] else "remove all text",
+    "replace_text": lambda p: f'replace "{p["old"]}" with "{p["new"]}"',
+    "blur_background": lambda p: f"blur the background (radius {p['radius']:g} px)",
+    "remove_background": lambda p: "remove the background",
+    "replace_background": _background,
+    "restore": lambda p: _strength("restore", p),
+    "color_transfer": lambda p: (
+        f"colours of image {p['reference']}"
+        + (" (histogram)" if p["method"] == "histogram" else "")
+        + ("" if p["strength"] == 1 else f" {_percent(p['strength'])}")
+    ),
+    "sketch": lambda p: _strength("pencil sketch", p),
+    "cartoon": lambda p: _strength("cartoon", p),
+    "watercolor": lambda p: _strength("watercolour", p),
+    "posterize": lambda p: f"posterize to {p['levels']} levels",
+    "pixel_art": lambda p: f"pixel art ({p['colors']} colours)",
+    "halftone": lambda p: "halftone",
+    "duotone": lambda p: f"duotone {_color(p['dark'])} and {_color(p['light'])}",
+    "paste_subject": lambda p: (
+        f"paste the subject of image {p['reference']} at the "
+        f"{p['position']}, {_percent(p['scale'])} tall"
+        + (" (seamless)" if p["method"] == "seamless" else "")
+    ),
+    "collage": lambda p: f"{p['layout']} collage with the attached images",
+    "picture_in_picture": lambda p: (
+        f"inset image {p['reference']} in the {p['position']}, {_percent(p['scale'])} wide"
+    ),
+    "logo": _logo,
+    "extend": lambda p: (
+        f"extend to {p['aspect'][0]}:{p['aspect'][1]}"
+        + (f" with {_color(p['color'])}" if p["fill"] == "color" else f" ({p['fill']})")
+    ),
+    "upscale": lambda p: f"upscale ×{p['factor']}",
+}

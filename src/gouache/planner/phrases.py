@@ -17,7 +17,12 @@ Base amounts, which an intensity word multiplies (see `vocabulary.py` for the sc
 Numbers: "30%" is 0.3. On a signed amount a bare integer is a percentage ("brightness +30") and
 a bare decimal a fraction ("contrast 0.3"). A written sign ("-20%") beats direction words.
 A rule returns None when the clause lacks something it needs (a tint without a colour, a
-caption without quoted text): the planner then asks rather than guesses.
+caption without quoted text): the planner then asks rather than guesses. A rule that
+understood the clause but knows it cannot be done ("upscale 3x") says why in `Draft.problem`.
+
+The rules of the operators that work on faces, text in the picture and the background are in
+`regions.py`; those of styles and the canvas in `styles.py`; those that combine images in
+`compositing.py`.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from gouache.planner.clauses import (
     quote_index,
     words,
 )
+from gouache.planner.references import Mention
 from gouache.planner.vocabulary import (
     TINT_WORDS,
     boosted,
@@ -67,6 +73,8 @@ class Clause:
     colors: tuple[ColorMention, ...]
     # Direction of the clause before, for a bare "contrast" in "increase brightness and contrast".
     inherited: Direction | None = None
+    # The attached images the clause names ("image 2", "the beach photo"), blanked in `plain`.
+    mentions: tuple[Mention, ...] = ()
 
     @property
     def factor(self) -> float:
@@ -83,6 +91,15 @@ class Draft:
     direction: Direction | None = None
     # Read with the operator of the clause before ("... and 5% off the top").
     continued: bool = False
+    # A face operation meant for one face not said which ("blur the face"): the planner picks
+    # the only one, or asks which.
+    one_face: bool = False
+    # The image the clause names, resolved by the planner into the `reference` parameter.
+    reference: Mention | None = None
+    # Understood, but cannot be done as asked: why, in words ("upscale goes 2x or 4x").
+    problem: str | None = None
+    # Worth telling the user with the plan.
+    note: str | None = None
 
 
 Rule = Callable[[Clause], Draft | None]
@@ -230,18 +247,26 @@ def _ratio(a: str, b: str) -> tuple[int, int]:
     return (w // g, h // g)
 
 
-def _crop(c: Clause) -> Draft | None:
-    params: dict[str, Any] = {}
-    match = _RATIO.search(c.text)
+def aspect_of(text: str) -> tuple[int, int] | None:
+    """The aspect ratio a clause names: "16:9", "4 by 5", "square", "widescreen", turned by
+    "portrait" or "landscape"; None when it names none."""
+    match = _RATIO.search(text)
     aspect = _ratio(*match.groups()) if match else None
-    if aspect is None and has(c.text, "square"):
+    if aspect is None and has(text, "square"):
         aspect = (1, 1)
-    elif aspect is None and has(c.text, "widescreen"):
+    elif aspect is None and has(text, "widescreen"):
         aspect = (16, 9)
     if aspect is not None:
         w, h = aspect
-        if (has(c.text, "portrait") and w > h) or (has(c.text, "landscape") and w < h):
+        if (has(text, "portrait") and w > h) or (has(text, "landscape") and w < h):
             aspect = (h, w)
+    return aspect
+
+
+def _crop(c: Clause) -> Draft | None:
+    params: dict[str, Any] = {}
+    aspect = aspect_of(c.text)
+    if aspect is not None:
         params["aspect"] = aspect
     for amount, spec in _MARGIN.findall(c.text):
         params.update(dict.fromkeys(_sides(spec), float(amount) / 100))
@@ -344,6 +369,8 @@ def _flip(c: Clause) -> Draft | None:
 def _border(c: Clause) -> Draft | None:
     if negated(c.rest):  # "remove the border" is not something we can do
         return None
+    if len({m.rgb for m in c.colors}) > 1:
+        return None  # "a red and white border": a border has one colour
     params: dict[str, Any] = {}
     pixels = number_before(c.text, r"px|pixels?")
     value = percent(c.text)
@@ -359,49 +386,85 @@ def _border(c: Clause) -> Draft | None:
 _CORNER = re.compile(r"\b(top|upper|bottom|lower)\s+(left|right)\b")
 _BOX_WORDS = r"box|background|band|banner|bar"
 _TITLES = ("title", "headline", "heading")
+_OUTLINE = re.compile(r"\b(?:outline|outlined|stroke)\b")
 
 
-def _position(text: str) -> str | None:
+def position_of(text: str) -> str | None:
+    """The place a clause names: a corner ("top left"), a side ("left", "top") or "center";
+    None when it names none. Values are `gouache.ops.layout.Position`."""
     corner = _CORNER.search(text)
     if corner:
         vertical = "top" if corner.group(1) in ("top", "upper") else "bottom"
         return f"{vertical} {corner.group(2)}"
-    if has(text, "left") or has(text, "right"):
-        return None  # a side is not a place we can put text
     for position, names in (
+        ("left", ("left",)),
+        ("right", ("right",)),
         ("top", ("top", "upper")),
         ("bottom", ("bottom", "lower", "foot")),
         ("center", ("center", "centre", "middle", "centered", "centred")),
     ):
         if any(has(text, name) for name in names):
             return position
-    return "top" if any(has(text, title) for title in _TITLES) else "bottom"
+    return None
+
+
+def luma(rgb: RGB) -> float:
+    """BT.601 luma of a colour, 0..255, the measure the caption operator contrasts with."""
+    return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
+
+
+def contrasting(rgb: RGB) -> RGB:
+    """Black on a light colour, white on a dark one (as `gouache.ops._pixels.contrasting`)."""
+    return (0, 0, 0) if luma(rgb) >= 128.0 else (255, 255, 255)
 
 
 def _caption(c: Clause) -> Draft | None:
     index = quote_index(c.text)
     if index is None or not c.quotes[index]:
         return None  # the text must be in quotes
-    position = _position(c.text)
+    position = position_of(c.text)
     if position is None:
-        return None
+        position = "top" if any(has(c.text, title) for title in _TITLES) else "bottom"
     params: dict[str, Any] = {"text": c.quotes[index], "position": position}
-    box = re.search(rf"\b(?:{_BOX_WORDS})\b", c.text)
+    note = None
     colors = list(c.colors)
+    outline = _OUTLINE.search(c.text)
+    outline_color: RGB | None = None
+    if outline is not None:
+        # "with a black outline": the colour just before the word is the outline's, not the text's
+        before = [m for m in colors if m.span.end <= outline.start()]
+        if before and re.fullmatch(r"[\sa-z]{0,4}", c.text[before[-1].span.end : outline.start()]):
+            outline_color = before[-1].rgb
+            colors.remove(before[-1])
+    box = re.search(rf"\b(?:{_BOX_WORDS})\b", c.text)
     if box is not None:
         params["style"] = "box"
         before = [m for m in colors if m.span.end <= box.start()]
         if before and (len(colors) > 1 or has(c.text, "on")):
             params["box_color"] = before[-1].rgb
             colors.remove(before[-1])
+            if not colors:  # white letters on a white box cannot be read
+                params["color"] = contrasting(before[-1].rgb)
     elif re.search(r"\b(?:plain|no outline|without (?:an )?outline)\b", c.text):
         params["style"] = "plain"
+    elif outline is not None:
+        params["style"] = "outline"
     if colors:
         params["color"] = colors[0].rgb
+    if outline_color is not None:
+        drawn = contrasting(params.get("color", (255, 255, 255)))
+        if outline_color != drawn:
+            note = (
+                "the outline is drawn in the colour that contrasts with the letters "
+                f"({'black' if drawn == (0, 0, 0) else 'white'}); its colour cannot be chosen"
+            )
     for size, names in ((0.04, ("small", "tiny")), (0.12, ("large", "big")), (0.2, ("huge",))):
         if any(has(c.text, name) for name in names):
             params["size"] = size
-    return Draft("caption", params)
+    value = percent(c.text)
+    if value is not None:
+        params["size"] = value.value  # "20 %": the height of the letters
+    return Draft("caption", params, note=note)
 
 
 RULES: dict[str, Rule] = {

@@ -11,7 +11,16 @@ How an instruction is read:
    Two operators in one clause ("brighter with more contrast") are split into two steps.
 4. The operator's phrase rule (`phrases.py`) reads its parameters: intensity words, direction,
    numbers and percentages, colours, positions.
-5. Every step is validated against the operator registry.
+5. The steps are grounded in the picture (`grounding.py`): which face ("blur the face" with
+   three faces asks "left, middle or right?"), which attached image ("image 2", "the beach
+   photo"), whether the text to remove is there.
+6. Every step is validated against the operator registry.
+
+Questions about the picture or about gouache ("what does it say?", "what can you do?") are
+answered in words (`answers.py`). When the context holds a question asked last turn
+(`PlanContext.pending`), an instruction that picks one of its options ("the middle one")
+completes the instruction that was asked about; one that reads as a failed pick ("the fourth
+one" of three) repeats the question; anything else is planned as a new instruction.
 
 Nothing is guessed. A clause with no operator, one whose rule lacks something it needs (a
 tint with no colour), one with a word the planner does not know ("make the sky bluer"), or one
@@ -19,13 +28,15 @@ that names a part of the picture ("brighten the left side": these operators edit
 picture) makes the whole answer a PlannerReply: what was not understood, what was, and the
 closest edits that can be done; never a partial plan. A misspelling is never corrected
 silently: "mak it brigter" gets a reply whose first suggestion is "make it brighter", which
-the user can send back as it is.
+the user can send back as it is. A request for new content ("add a hat", "colourise it")
+gets a reply that names the generative backends that can do it (`generative.py`).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -33,6 +44,7 @@ from PIL import ImageColor
 
 from gouache.errors import InvalidParameterError
 from gouache.ops.registry import OperatorRegistry, default_operators
+from gouache.planner import answers, compositing, references, regions, styles, targets
 from gouache.planner.clauses import (
     RawClause,
     Span,
@@ -48,31 +60,51 @@ from gouache.planner.clauses import (
     without_quotes,
     words,
 )
+from gouache.planner.generative import GENERATIVE_BACKENDS, needs_generation
+from gouache.planner.grounding import IMAGE_SLOT, Grounding
 from gouache.planner.labels import describe
-from gouache.planner.phrases import RULES, Clause, Draft
-from gouache.planner.plan import EditPlan, PlannerReply, PlanOutcome, Step
+from gouache.planner.phrases import RULES as BASIC_RULES
+from gouache.planner.phrases import Clause, Draft, Rule
+from gouache.planner.plan import (
+    EditPlan,
+    PlanContext,
+    PlannerQuestion,
+    PlannerReply,
+    PlanOutcome,
+    Step,
+)
+from gouache.planner.references import Mention, Problem
 from gouache.planner.vocabulary import (
+    ABSORBS,
     COMMON_COLORS,
     COMPANIONS,
+    CONTINUED,
     EXTRA_KEYWORDS,
     FILLER,
     INTENSITY,
     OPERATOR_WORDS,
     PARTS,
     PARTS_TAKEN,
+    REPLACING,
+    TARGETED,
     TINT_WORDS,
+    USES_ALL_REFERENCES,
     VERBS,
     WEAK,
     known_words,
     refused,
+    word_set,
 )
+
+RULES: dict[str, Rule] = {**BASIC_RULES, **regions.RULES, **styles.RULES, **compositing.RULES}
 
 # Words that lean toward the keyword after them when a clause is split in two.
 _LEANING = frozenset(
     {"a", "an", "the", "some", "more", "less", "px", "pixels", "percent", "%"}
     | {w for phrase, _ in INTENSITY for w in phrase.split()}
 )
-_TEXT_VERBS = ("add", "put", "write", "say", "saying", "reads", "reading", "caption", "text")
+_TEXT_VERBS = ("add", "put", "write", "say", "saying", "reads", "reading", "caption", "text",
+               "insert", "place", "stamp", "print", "type")  # fmt: skip
 _FIRST_EXAMPLES = ("brightness", "crop", "warmth", "caption")
 
 
@@ -110,6 +142,7 @@ class RulePlanner:
 
     def __init__(self, operators: OperatorRegistry | None = None) -> None:
         self.operators = operators if operators is not None else default_operators()
+        names = set(self.operators.names())
         self._keywords: list[Keyword] = []
         for op in self.operators.all():
             extra = EXTRA_KEYWORDS.get(op.name, ()) + (
@@ -118,19 +151,46 @@ class RulePlanner:
             for phrase in dict.fromkeys((*op.keywords, *extra)):
                 text = normalise(protect(phrase))
                 ws = tuple(words(text))
-                if ws:
-                    verb = len(ws) == 1 and ws[0] in VERBS
-                    self._keywords.append(Keyword(op.name, ws, text not in WEAK, verb))
+                # a declared "put the" names nothing, "4x" any scaling; "upscale" is the
+                # upscale operator's, not resize's
+                vague = phrase in op.keywords and _names_nothing(ws)
+                if not ws or vague or (text in names and text != op.name):
+                    continue
+                verb = len(ws) == 1 and ws[0] in VERBS
+                self._keywords.append(Keyword(op.name, ws, text not in WEAK, verb))
+        self._targeted = [entry for entry in TARGETED if entry[0] in self.operators]
         self._op_words = {
             op.name: {w for k in self._keywords if k.op == op.name for w in k.words}
             for op in self.operators.all()
         }
-        self._known = known_words() | {w for k in self._keywords for w in k.words}
-        # What a misspelt word may be corrected to.
-        everything = self._known | COMMON_COLORS | {w for ws in OPERATOR_WORDS.values() for w in ws}
+        for name, verbs, nouns in self._targeted:
+            self._op_words[name] |= verbs | nouns
+        self._known = known_words() | {w for ws in self._op_words.values() for w in ws}
+        # What a misspelt word may be corrected to: words that stand alone, not the parts of
+        # a phrase ("mark" of "brand mark" is no correction for "mak").
+        alone = {k.words[0] for k in self._keywords if len(k.words) == 1}
+        everything = (
+            known_words()
+            | alone
+            | COMMON_COLORS
+            | {w for ws in OPERATOR_WORDS.values() for w in ws}
+        )
         self._vocabulary = sorted(w for w in everything if len(w) >= 3 and w.isalpha())
 
-    def plan(self, instruction: str) -> PlanOutcome:
+    def plan(self, instruction: str, context: PlanContext | None = None) -> PlanOutcome:
+        answered = answers.answer(instruction, context, self.operators)
+        if answered is not None:
+            return answered
+        if context is not None and context.pending is not None:
+            outcome = self._answer(instruction, context, context.pending)
+            if outcome is not None:
+                return outcome
+        return self._plan(instruction, context, {})
+
+    def _plan(
+        self, instruction: str, context: PlanContext | None, choices: Mapping[str, Any]
+    ) -> PlanOutcome:
+        refs = context.references if context is not None else ()
         prepared = prepare(instruction)
         pieces: list[Piece] = []
         missing: list[RawClause] = []
@@ -138,7 +198,7 @@ class RulePlanner:
         for raw in prepared.clauses:
             if all(w in FILLER for w in words(raw.text)):
                 continue  # "please", "thanks"
-            drafts = self._read(raw.text, prepared.quotes, previous)
+            drafts = self._read(raw.text, prepared.quotes, previous, refs)
             if drafts is None:
                 missing.append(raw)
             for draft in drafts or ():
@@ -146,26 +206,100 @@ class RulePlanner:
             previous = drafts[-1] if drafts else None
         if not pieces and not missing:
             return self._ask(instruction)
+        grounding = Grounding(instruction, context, self.operators, choices)
         steps: list[Step] = []
+        notes: list[str] = []
         invalid: list[tuple[Piece, InvalidParameterError]] = []
+        problems: list[Problem] = []
+        questions: list[PlannerQuestion] = []
         for piece in pieces:
-            try:
-                steps.append(self._step(piece.draft))
-            except InvalidParameterError as err:
-                invalid.append((piece, err))
+            if piece.draft.problem is not None:
+                error = InvalidParameterError(piece.draft.problem, op=piece.draft.op)
+                invalid.append((piece, error))
+                continue
+            grounded = grounding.ground(piece.draft)
+            if isinstance(grounded, Problem):
+                problems.append(grounded)
+            elif isinstance(grounded, PlannerQuestion):
+                questions.append(grounded)
+            else:
+                try:
+                    steps.append(self._step(grounded))
+                except InvalidParameterError as err:
+                    invalid.append((piece, err))
+                notes += [grounded.note] if grounded.note else []
         if missing or invalid:
-            return self._reply(instruction, missing, invalid, steps, prepared.quotes)
-        return EditPlan(instruction=instruction, steps=tuple(steps), planner=self.name)
+            return self._reply(instruction, missing, invalid, steps, prepared.quotes, refs)
+        if problems:
+            return PlannerReply(
+                instruction=instruction,
+                message=" ".join(_sentence(p.message) for p in dict.fromkeys(problems)),
+                understood=tuple(step.label for step in steps),
+            )
+        if questions:
+            return questions[0]
+        return EditPlan(
+            instruction=instruction, steps=tuple(steps), planner=self.name, notes=tuple(notes)
+        )
 
     def _step(self, draft: Draft) -> Step:
         """The validated, labelled step; raises InvalidParameterError."""
         model = self.operators.validate(Step(op=draft.op, params=draft.params))
         return Step(op=draft.op, params=draft.params, label=describe(draft.op, model.model_dump()))
 
+    # -- answers to a question asked last turn ----------------------------------------------
+
+    def _answer(
+        self, instruction: str, context: PlanContext, pending: PlannerQuestion
+    ) -> PlanOutcome | None:
+        """The pending instruction completed by the option `instruction` picks; the question
+        again when it tries to pick and fails; None when it is a new instruction."""
+        choice: Any = None
+        if pending.slot not in (targets.SLOT, IMAGE_SLOT):
+            return None  # a question another planner asked
+        if pending.slot == targets.SLOT:
+            choice = targets.read_answer(instruction, pending.options)
+        elif pending.slot == IMAGE_SLOT:
+            numbers = [int(option.rpartition(" ")[2]) for option in pending.options]
+            choice = references.read_answer(instruction, numbers, context.references)
+        if choice is None:
+            return pending if self._tries_to_answer(instruction, context) else None
+        asked, choices = _earlier_choices(pending.instruction)
+        choices[pending.slot] = choice
+        outcome = self._plan(asked, replace(context, pending=None), choices)
+        said = instruction.strip().rstrip(".!")
+        if isinstance(outcome, EditPlan):
+            return outcome.model_copy(update={"instruction": f"{pending.instruction} ({said})"})
+        if isinstance(outcome, PlannerQuestion):
+            # the next question carries this answer, so that answering it keeps both
+            written = (
+                targets.canonical(choice) if pending.slot == targets.SLOT else f"image {choice}"
+            )
+            return outcome.model_copy(update={"instruction": f"{pending.instruction} ({written})"})
+        return outcome
+
+    def _tries_to_answer(self, instruction: str, context: PlanContext) -> bool:
+        """True when `instruction` names no edit: a failed pick ("the fourth one"), or words
+        that are neither an edit nor a request for new content ("blue", "ok")."""
+        if targets.is_answer_like(instruction):
+            return True
+        prepared = prepare(instruction)
+        for raw in prepared.clauses:
+            ws = words(raw.text)
+            if self._matches(ws) or needs_generation(raw.text, self._known):
+                return False
+            if self._corrected(raw.text, prepared.quotes, context.references):
+                return False
+        return True
+
     # -- reading one clause ------------------------------------------------------------------
 
     def _read(
-        self, text: str, quotes: tuple[str, ...], previous: Draft | None
+        self,
+        text: str,
+        quotes: tuple[str, ...],
+        previous: Draft | None,
+        refs: tuple[str, ...],
     ) -> list[Draft] | None:
         """The drafts one clause asks for, or None when it cannot be read whole."""
         # A last "too" means "as well" ("add a vignette too"), not "too dark".
@@ -174,13 +308,15 @@ class RulePlanner:
             return None
         toks = tokens(text)
         ws = [t.text for t in toks]
-        matches = self._matches(ws)
+        mentions = references.find_mentions(text, refs, self._known)
+        # "use the colours of the logo": the words that name an image name no operator
+        masked = ["" if _inside(t.span, mentions) else t.text for t in toks]
+        matches = self._matches(masked)
+        if not any(m.keyword.strong for m in matches):
+            matches = self._matches(ws) or matches  # "add the logo": the image names the edit
         if not matches:
-            # "crop 10% off the left and 5% off the top": the second clause has only numbers.
-            if previous is None or not has_digit(text) or previous.op not in self._op_words:
-                return None
-            draft = self._apply(previous.op, "", text, quotes, previous)
-            return [replace(draft, continued=True)] if draft else None
+            # "crop 10% off the left and 5% off the top": the second clause has only numbers
+            return self._continue(text, quotes, previous, mentions, has_digit(text))
         strong = sorted((m for m in matches if m.keyword.strong), key=lambda m: m.start)
         ops = list(dict.fromkeys(m.op for m in strong))
         # "a warm orange tint" is one tint; "warmer with an orange tint" is two edits.
@@ -190,8 +326,8 @@ class RulePlanner:
             first_end = next(m for m in strong if m.op == ops[0]).end
             cut = _cut(ws, second.start, self._op_words[ops[1]])
             at = toks[min(max(cut, first_end), second.start)].span.start
-            head = self._read(text[:at], quotes, previous)
-            tail = self._read(text[at:], quotes, head[-1] if head else None)
+            head = self._read(text[:at], quotes, previous, refs) if at > 0 else None
+            tail = self._read(text[at:], quotes, head[-1] if head else None, refs) if head else None
             if head and tail:
                 return head + tail
             if not companions:
@@ -208,8 +344,29 @@ class RulePlanner:
             ),
         )
         span = Span(toks[best.start].span.start, toks[best.end - 1].span.end)
-        draft = self._apply(best.op, " ".join(best.keyword.words), text, quotes, previous, span)
-        return [draft] if draft else None
+        keyword = " ".join(best.keyword.words)
+        draft = self._apply(best.op, keyword, text, quotes, previous, mentions, span)
+        if draft is None:
+            # "put image 2 as an inset, without a border": not a border, more of the inset
+            return self._continue(text, quotes, previous, mentions, False)
+        return [draft]
+
+    def _continue(
+        self,
+        text: str,
+        quotes: tuple[str, ...],
+        previous: Draft | None,
+        mentions: list[Mention],
+        numbers: bool,
+    ) -> list[Draft] | None:
+        """`text` read as more parameters of the clause before: numbers for any operator
+        (`numbers`), or any words for those in CONTINUED ("..., small")."""
+        if previous is None or previous.op not in self._op_words:
+            return None
+        if not numbers and previous.op not in CONTINUED:
+            return None
+        draft = self._apply(previous.op, "", text, quotes, previous, mentions)
+        return [replace(draft, continued=True)] if draft else None
 
     def _apply(
         self,
@@ -218,11 +375,12 @@ class RulePlanner:
         text: str,
         quotes: tuple[str, ...],
         previous: Draft | None,
+        mentions: list[Mention],
         span: Span | None = None,
     ) -> Draft | None:
         """Read `text` with the phrase rule of `op`; `span` is where its keyword stands."""
-        found = colors(text)
-        colorless = without(text, [c.span for c in found])
+        found = [c for c in colors(text) if not _inside(c.span, mentions)]
+        colorless = without(text, [c.span for c in found] + [m.span for m in mentions])
         allowed = self._known | OPERATOR_WORDS.get(op, frozenset())
         if any(w not in allowed and _is_word(w) for w in words(colorless)):
             return None  # a word we do not know: maybe a subject we cannot edit alone
@@ -237,10 +395,28 @@ class RulePlanner:
             quotes=quotes,
             colors=tuple(found),
             inherited=previous.direction if previous and previous.op in _SIGNED else None,
+            mentions=tuple(mentions),
         )
         rule = RULES.get(op)
         # An operator from another registry: its parameters' defaults, if it has them.
-        return rule(clause) if rule else Draft(op)
+        draft = rule(clause) if rule else Draft(op)
+        if draft is None or draft.op not in self.operators:
+            return None
+        if mentions:
+            # an image named where the operator takes none ("make image 2 brighter": only
+            # image 1 is edited), or two named where it takes one
+            collage = draft.op in USES_ALL_REFERENCES
+            takes = "reference" in self.operators.get(draft.op).params.model_fields
+            if not collage and not takes:
+                named = mentions[0].describe()
+                return Draft(
+                    draft.op, problem=f"only the picture being edited changes, not {named}"
+                )
+            if not collage and len(mentions) > 1:
+                return None
+            if draft.reference is None:
+                draft = replace(draft, reference=mentions[0])
+        return draft
 
     def _matches(self, ws: list[str]) -> list[Match]:
         found: list[Match] = []
@@ -251,12 +427,20 @@ class RulePlanner:
                 for i in range(len(ws) - n + 1)
                 if tuple(ws[i : i + n]) == keyword.words
             ]
+        found += self._pairs(ws, found)
         text_verb = any(w in _TEXT_VERBS for w in ws)
+        # 'change "SALE" to "SOLD"': two quoted texts and a verb that swaps them
+        replacing: int | None = None
+        if "replace_text" in self._op_words and sum(map(is_placeholder, ws)) >= 2:
+            replacing = next((i for i, w in enumerate(ws) if w in REPLACING), None)
+        if replacing is not None:
+            keyword = Keyword("replace_text", (ws[replacing],), True, True)
+            found.append(Match(keyword, replacing, replacing + 1, signal=True))
         for i, w in enumerate(ws):
             signal = self._signal(w, ws[i - 1] if i else "", text_verb)
-            if signal is not None:
+            if signal is not None and not (replacing is not None and signal.op == "caption"):
                 found.append(Match(signal, i, i + 1, signal=True))
-        return [
+        found = [
             m
             for m in found
             if not any(
@@ -264,6 +448,25 @@ class RulePlanner:
                 for o in found
             )
         ]
+        # "smart crop to square" is one smart crop, "restore this old photo" one restore
+        named = {m.op for m in found if m.keyword.strong}
+        return [m for m in found if not any(m.op in ABSORBS.get(op, ()) for op in named)]
+
+    def _pairs(self, ws: list[str], declared: list[Match]) -> list[Match]:
+        """Verb ... noun matches ("blur the largest face"), unless a keyword says it already."""
+        found: list[Match] = []
+        for op, verbs, nouns in self._targeted:
+            for i, verb in enumerate(ws):
+                if verb not in verbs:
+                    continue
+                j = i + 1
+                while j < len(ws) and ws[j] not in nouns and _between(ws[j]):
+                    j += 1
+                if j < len(ws) and ws[j] in nouns:
+                    if not any(o.start <= i and j + 1 <= o.end for o in declared):
+                        found.append(Match(Keyword(op, tuple(ws[i : j + 1]), True, True), i, j + 1))
+                    break
+        return found
 
     def _signal(self, word: str, before: str, text_verb: bool) -> Keyword | None:
         op, strong = "", True
@@ -288,16 +491,29 @@ class RulePlanner:
         invalid: list[tuple[Piece, InvalidParameterError]],
         steps: list[Step],
         quotes: tuple[str, ...],
+        refs: tuple[str, ...],
     ) -> PlannerReply:
         parts: list[str] = []
         suggestions: list[str] = []
-        if missing:
-            parts.append("I did not understand " + " or ".join(map(self._quoted, missing)) + ".")
-            fixed = self._corrected(missing[0].text, quotes)
+        fixes = {raw: self._corrected(raw.text, quotes, refs) for raw in missing}
+        new_content = [
+            raw for raw in missing if not fixes[raw] and needs_generation(raw.text, self._known)
+        ]
+        unknown = [raw for raw in missing if raw not in new_content]
+        if unknown:
+            parts.append("I did not understand " + " or ".join(map(self._quoted, unknown)) + ".")
+            fixed = fixes[unknown[0]]
             if fixed:
                 parts.append(f'Did you mean "{fixed}"?')
                 suggestions.append(fixed)
-            suggestions += self._closest(missing[0].text)
+        if new_content:
+            asked = " and ".join(f'"{raw.original}"' for raw in new_content)
+            parts.append(
+                f"{asked} {'needs' if len(new_content) == 1 else 'need'} a generative model, "
+                f"which the offline editor is not: {GENERATIVE_BACKENDS}."
+            )
+        if missing:
+            suggestions += self._closest((unknown or new_content)[0].text)
         for piece, err in invalid:
             parts.append(f'I understood "{piece.clause}" but cannot do it: {err.message}.')
             suggestions += self.operators.get(piece.draft.op).examples
@@ -329,7 +545,7 @@ class RulePlanner:
             suggestions=tuple(examples),
         )
 
-    def _corrected(self, text: str, quotes: tuple[str, ...]) -> str | None:
+    def _corrected(self, text: str, quotes: tuple[str, ...], refs: tuple[str, ...]) -> str | None:
         """The clause with misspelt words replaced, when that reads as an edit."""
         fixed = text
         for token in reversed(tokens(text)):
@@ -339,7 +555,7 @@ class RulePlanner:
             close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8)
             if close:
                 fixed = fixed[: token.span.start] + close[0] + fixed[token.span.end :]
-        if fixed == text or self._read(fixed, quotes, None) is None:
+        if fixed == text or self._read(fixed, quotes, None, refs) is None:
             return None
         return restore(fixed, quotes)
 
@@ -363,6 +579,49 @@ class RulePlanner:
 
 
 _SIGNED = frozenset({"brightness", "contrast", "saturation", "warmth", "exposure"})
+# What may stand between a verb and its noun ("remove all the text", "blur the second face").
+_BETWEEN = FILLER | word_set(
+    "whole, entire, all, every, each, out, around, just, only, her, his, their, my, tight, "
+    "tightly, close, closely, loosely, everyone's, everybody's, person's, largest, biggest, "
+    "smallest, leftmost, rightmost, left, right, middle, main, second, third, fourth, fifth, "
+    "last, st, nd, rd, th"
+)
+
+
+def _between(word: str) -> bool:
+    return word in _BETWEEN or re.fullmatch(r"\d+(?:[:/]\d+)?(?:st|nd|rd|th)?", word) is not None
+
+
+def _names_nothing(ws: tuple[str, ...]) -> bool:
+    """A keyword of filler words only ("put the") or a bare factor ("4x") names no operator."""
+    return all(w in FILLER for w in ws) or re.fullmatch(r"\d+x", "".join(ws)) is not None
+
+
+def _inside(span: Span, mentions: list[Mention]) -> bool:
+    return any(m.span.start <= span.start and span.end <= m.span.end for m in mentions)
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _earlier_choices(instruction: str) -> tuple[str, dict[str, Any]]:
+    """The instruction asked about, and the answers an earlier question wrote after it:
+    "blur the face and ... (the left one)" -> "blur the face and ...", {"face": "left"}."""
+    choices: dict[str, Any] = {}
+    while (found := re.search(r"\s*\(([^()]*)\)\s*$", instruction)) is not None:
+        inner = found.group(1)
+        image = re.fullmatch(r"image (\d+)", inner)
+        target = targets.from_canonical(inner)
+        if image is not None:
+            choices.setdefault(IMAGE_SLOT, int(image.group(1)))
+        elif target is not None:
+            choices.setdefault(targets.SLOT, target)
+        else:
+            break  # the user's own words
+        instruction = instruction[: found.start()]
+    return instruction, choices
 
 
 def _is_word(token: str) -> bool:

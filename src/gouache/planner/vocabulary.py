@@ -24,6 +24,11 @@ def _phrases(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split(",") if p.strip())
 
 
+def word_set(text: str) -> frozenset[str]:
+    """'a, b, c d' -> {"a", "b", "c d"}: a comma-separated list of words and phrases."""
+    return frozenset(_phrases(text))
+
+
 def _levels(table: str) -> dict[str, float]:
     """'0.5: a bit, a little' lines -> {"a bit": 0.5, "a little": 0.5}; a line may go on below."""
     found: dict[str, float] = {}
@@ -107,7 +112,93 @@ EXTRA_KEYWORDS = {
     "flip": _phrases("mirrored, flipped"),
     "border": _phrases("matte, bordered"),
     "caption": _phrases("heading, words"),
+    # Faces, text in the picture, the background: the verb-noun pairs in `TARGETED` read most
+    # phrasings ("blur the largest face", "remove all the text"); these are the rest.
+    "blur_faces": _phrases("pixelize, pixellate, face blur, blur faces, censor the faces"),
+    "crop_face": _phrases("profile pic, profile photo, head shot, passport photo"),
+    "smart_crop": _phrases(
+        "keeping the face, keeping the faces, keep the faces, keeping faces, keeping everyone, "
+        "keeping the subject, keep the subject, face aware"
+    ),
+    "remove_text": _phrases("remove text, remove watermark, watermark removal"),
+    "blur_background": _phrases(
+        "blurry background, blurred background, background blurry, depth of field"
+    ),
+    "remove_background": _phrases("no background, background removal, remove bg"),
+    "replace_background": _phrases("background, backdrop"),
+    "restore": _phrases("restoration, scratch, scratched, damaged"),
+    "color_transfer": _phrases(
+        "colours from, colors from, colour palette, color palette, colour grade, color grade, "
+        "colour match, color match, match the colors, same colours as, same colors as"
+    ),
+    "sketch": _phrases("pencil drawing, line drawing, sketchy"),
+    "cartoon": _phrases("cartoonish, cartoonize, cartoonise, comic book"),
+    "watercolor": _phrases("water colour, water color, aquarelle"),
+    "posterize": _phrases("posterized, posterised"),
+    "pixel_art": _phrases("pixelart, 8bit"),
+    "halftone": _phrases("half tone, newspaper"),
+    "duotone": _phrases("duo tone"),
+    "paste_subject": _phrases("subject, subject of, subject from, person from, person of"),
+    "collage": _phrases(
+        "next to, beside, stacked, one above the other, on top of each other, montage, combine"
+    ),
+    "picture_in_picture": _phrases("inset of"),
+    "logo": _phrases("logotype"),
+    "extend": _phrases("extend the canvas, outpainting"),
+    "upscale": _phrases(
+        "upsample, increase the resolution, higher resolution, high resolution, hi res"
+    ),
 }
+
+# Verb ... noun in one clause names an operator whatever stands between them: "blur the
+# largest face", "remove all the text", "make the background white". Longer than its parts,
+# the pair wins over the verb alone ("blur" is a blur of the whole picture).
+TARGETED: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
+    (op, frozenset(_phrases(verbs)), frozenset(_phrases(nouns)))
+    for op, verbs, nouns in (
+        ("blur_faces",
+         "blur, pixelate, pixelize, pixellate, hide, obscure, censor, anonymise, anonymize, mosaic",
+         "face, faces"),
+        ("crop_face", "crop, zoom, frame, reframe, cut, trim", "face, head"),
+        ("remove_text", "remove, erase, delete, clean, rid, hide",
+         "text, word, words, writing, watermark, watermarks, lettering, letters, caption, title"),
+        ("blur_background", "blur, soften, defocus", "background, backdrop"),
+        ("remove_background", "remove, delete, erase, drop, rid", "background, backdrop"),
+        ("replace_background", "replace, change, swap, make, turn, set", "background, backdrop"),
+    )
+)  # fmt: skip
+
+# Verbs that, with two quoted texts, replace the first by the second ('change "A" to "B"').
+REPLACING = frozenset(_phrases("replace, change, swap, correct, fix, turn"))
+
+# When both are named in one clause, the first operator's rule reads the second's words:
+# "smart crop to square" is not a crop, "restore this old photo" not a sepia.
+ABSORBS = {
+    "smart_crop": frozenset({"crop", "crop_face"}),
+    "crop_face": frozenset({"crop"}),
+    "extend": frozenset({"crop", "resize"}),
+    "restore": frozenset({"sepia", "denoise", "auto_enhance"}),
+    "picture_in_picture": frozenset({"border", "paste_subject"}),
+    "logo": frozenset({"paste_subject", "caption"}),
+    "paste_subject": frozenset({"remove_background"}),
+    "collage": frozenset({"paste_subject"}),
+    "pixel_art": frozenset({"blur_faces"}),
+    "replace_background": frozenset({"paste_subject"}),
+    "remove_text": frozenset({"caption"}),
+    "replace_text": frozenset({"caption"}),
+    "color_transfer": frozenset({"saturation"}),
+}
+
+# Operators whose parameters a clause of their own may go on giving ("put the subject of
+# image 2 on the left, small").
+CONTINUED = frozenset({"paste_subject", "picture_in_picture", "logo", "collage", "extend"})
+
+# The operator that puts every attached image in the picture (it has no `reference`).
+USES_ALL_REFERENCES = frozenset({"collage"})
+
+# Words that name an attached image when its file name contains them, though they are also
+# keywords: "use the colours of the logo".
+REFERENCE_NOUNS = frozenset({"logo"})
 
 # Colour words a tint can be read from ("bluer", "reddish").
 TINT_WORDS = {
@@ -130,7 +221,9 @@ WEAK = frozenset(
         "turn, gray, grey, auto, cast, stop, stops, text, label, write, cut, pad, margin, color, "
         "colour, colors, colours, pop, soft, wide, tall, portrait, landscape, size, wash, hue, "
         "improve, enhance, mono, width, height, smaller, bigger, larger, bright, dark, flat, "
-        "sharp, clearer, tone, degrees, degree, words, ratio, aspect, clockwise, exposed, ev"
+        "sharp, clearer, tone, degrees, degree, words, ratio, aspect, clockwise, exposed, ev, "
+        "background, backdrop, subject, insert, place, stack, grid, dots, poster, next to, beside, "
+        "combine, drawing, painting, painted, dust, newspaper, restoration"
     )
 )
 
@@ -140,7 +233,9 @@ VERBS = frozenset(
         "crop, trim, reframe, resize, scale, downscale, upscale, shrink, enlarge, rotate, "
         "straighten, tilt, flip, mirror, brighten, lighten, darken, dim, saturate, desaturate, "
         "expose, overexpose, underexpose, tint, blur, soften, defocus, sharpen, denoise, frame, "
-        "caption, halve, downsize, upsize"
+        "caption, halve, downsize, upsize, extend, restore, repair, posterize, posterise, "
+        "pixelate, paste, replace, duotone, halftone, sketch, cartoon, watercolor, watercolour, "
+        "upsample, collage"
     )
 )
 
@@ -184,13 +279,21 @@ PARAMETER_WORDS = frozenset(
 PARTS = frozenset(
     _phrases(
         "left, right, top, bottom, corner, corners, edge, edges, center, centre, middle, side, "
-        "text, caption, title, label, words, subtitle, headline, heading"
+        "text, caption, title, label, words, subtitle, headline, heading, face, faces, head, "
+        "background, backdrop, subject, person, people"
     )
 )
+# Operators that edit a part, or place things: they take every part named.
+_LOCAL = word_set(
+    "blur_faces, crop_face, smart_crop, remove_text, replace_text, blur_background, "
+    "remove_background, replace_background, paste_subject, collage, picture_in_picture, logo, "
+    "extend"
+)
 PARTS_TAKEN = {
+    **dict.fromkeys(_LOCAL, PARTS),
     "crop": PARTS,
     "caption": PARTS,
-    "rotate": frozenset(_phrases("left, right")),
+    "rotate": frozenset(_phrases("left, right, background")),
     "flip": frozenset(_phrases("left, right, top, bottom")),
     "vignette": frozenset(_phrases("corner, corners, edge, edges")),
     "border": frozenset(_phrases("edge, edges, side, corners")),
@@ -199,6 +302,30 @@ PARTS_TAKEN = {
 # Colours a misspelling may be corrected to; the rarer CSS names ("wheat") are not.
 COMMON_COLORS = frozenset(
     _phrases("red, green, blue, yellow, orange, purple, pink, white, black, gray, grey, brown")
+)
+
+# Which face: "the second face", "her face", "the leftmost one", "everyone".
+_FACE_WORDS = frozenset(
+    _phrases(
+        "face, faces, head, her, his, their, him, them, person, people, everyone, everybody, "
+        "everyone's, everybody's, largest, biggest, smallest, tiniest, leftmost, rightmost, "
+        "central, second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, last, "
+        "one, ones, st, nd, rd, th, number, both, each, only, main, avatar, headshot"
+    )
+)
+_TEXT_WORDS = frozenset(
+    _phrases(
+        "text, word, words, writing, watermark, watermarks, lettering, letters, erase, delete, "
+        "clean, rid, get, caption, title, sign, says, saying, reads"
+    )
+)
+# What "put the dog from image 2 here" may name as the subject it pastes.
+_SUBJECT_WORDS = frozenset(
+    _phrases(
+        "subject, person, people, man, woman, girl, boy, child, kid, baby, dog, cat, animal, "
+        "pet, bird, horse, car, object, product, him, her, them, seamless, seamlessly, blend, "
+        "blended, cutout, here, into, scale, size"
+    )
 )
 
 # Per-operator words that would otherwise look like a request we cannot do.
@@ -212,6 +339,41 @@ OPERATOR_WORDS = {
     ),
     "rotate": frozenset(_phrases("background, expand, keep, without, cropping, canvas")),
     "resize": frozenset(_phrases("shrink, enlarge, grow")),
+    "blur_faces": _FACE_WORDS | frozenset(_phrases("out, method, strength")),
+    "crop_face": _FACE_WORDS
+    | frozenset(_phrases("zoom, tight, tightly, close, closer, loose, loosely, room, frame")),
+    "smart_crop": _FACE_WORDS | frozenset(_phrases("keep, keeping, frame, inside, everyone")),
+    "remove_text": _TEXT_WORDS,
+    "replace_text": _TEXT_WORDS | frozenset(_phrases("swap, correct, fix, spelling, typo")),
+    "blur_background": frozenset(_phrases("background, backdrop, bokeh, behind")),
+    "remove_background": frozenset(
+        _phrases("background, backdrop, transparent, png, isolate, feather, feathered, edge")
+    ),
+    "replace_background": frozenset(
+        _phrases("background, backdrop, gradient, plain, solid, behind, going, fading, fade")
+    ),
+    "restore": frozenset(_phrases("old, dust, scratches, damaged, repair, scan, scanned")),
+    "color_transfer": frozenset(
+        _phrases("palette, match, grade, graded, histogram, scheme, reinhard, tones, tone")
+    ),
+    "posterize": frozenset(_phrases("levels, level, tones, steps")),
+    "pixel_art": frozenset(_phrases("art, pixels, pixel, chunky, palette, bit, retro, blocks")),
+    "halftone": frozenset(_phrases("dots, dot, cells, cell, fine, coarse, newsprint")),
+    "paste_subject": _SUBJECT_WORDS,
+    "collage": frozenset(
+        _phrases(
+            "them, together, grid, stacked, next, each, other, gap, spacing, layout, beside, one"
+        )
+    ),
+    "picture_in_picture": frozenset(_phrases("inset, window")),
+    "logo": frozenset(_phrases("opacity, opaque, transparent, transparency, brand")),
+    "extend": frozenset(
+        _phrases(
+            "canvas, reflect, reflection, mirroring, mirrored, inpaint, inpainting, fill, "
+            "filled, filling, padding, space, room, plain, solid"
+        )
+    ),
+    "upscale": frozenset(_phrases("resolution, realesrgan, esrgan, real, lanczos, ai, res, hi")),
 }
 
 

@@ -31,7 +31,13 @@ from gouache.backends.base import (
 )
 from gouache.errors import BranchNotFoundError, InputError, UnsupportedError
 from gouache.images import Image, LoadedImage, check_image
-from gouache.planner.plan import EditPlan, Planner, PlannerReply
+from gouache.planner.plan import (
+    EditPlan,
+    PlanContext,
+    Planner,
+    PlannerAnswer,
+    PlannerQuestion,
+)
 from gouache.sessions.store import SessionRecord, Store, Transaction, WriteConflictError
 from gouache.sessions.versions import (
     ReferenceImage,
@@ -50,6 +56,9 @@ from gouache.sessions.versions import (
 if TYPE_CHECKING:
     import os
 
+    from gouache.analysis.cache import AnalysisCache
+    from gouache.suggest import Suggestion
+
 IMAGE_CACHE_SIZE = 6
 
 
@@ -65,6 +74,29 @@ class TurnResult:
     moved_branch: str | None
     # Milliseconds per stage: plan, backend, store, total.
     ms: dict[str, float]
+    # Set when the planner asked instead of planning; the next turn may answer it.
+    question: PlannerQuestion | None = None
+    # Set when the instruction was a question about the picture, answered in words.
+    answer: PlannerAnswer | None = None
+
+
+def plan_context(
+    analyses: AnalysisCache,
+    image: Image,
+    references: Sequence[LoadedImage] = (),
+    pending: PlannerQuestion | None = None,
+) -> PlanContext:
+    """What the planner may consult; faces and text are analysed only if it asks."""
+
+    def faces() -> list[Any]:
+        return [face.box for face in analyses.get(image).faces]
+
+    def text() -> list[str]:
+        return [line.text for line in analyses.get(image).text]
+
+    names = tuple(Path(ref.name).name for ref in references)
+    size = (int(image.shape[1]), int(image.shape[0]))
+    return PlanContext(faces, text, names, pending, size)
 
 
 @dataclass(frozen=True)
@@ -124,6 +156,25 @@ class Session:
         self._backend = backend
         self._planner = planner
         self._images = _ImageCache(IMAGE_CACHE_SIZE)
+        self._analyses: AnalysisCache | None = None
+        # A question the planner asked last turn, answered (or dropped) by the next one,
+        # with the images attached to the turn that asked it.
+        self.pending: PlannerQuestion | None = None
+        self._pending_references: tuple[LoadedImage, ...] = ()
+
+    @property
+    def analyses(self) -> AnalysisCache:
+        """Faces, text and subject per image, computed once and kept on disk by image hash."""
+        if self._analyses is None:
+            from gouache.analysis.cache import AnalysisCache
+
+            shared = getattr(self._backend, "analyses", None)
+            if shared is not None:
+                self._analyses = shared
+            else:
+                folder = Path(self.store.blobs.root).parent / "analysis"
+                self._analyses = AnalysisCache(cache_dir=folder)
+        return self._analyses
 
     @property
     def backend(self) -> ImageModel:
@@ -131,7 +182,7 @@ class Session:
         if self._backend is None:
             from gouache.backends.operators import OperatorBackend
 
-            self._backend = OperatorBackend()
+            self._backend = OperatorBackend(analyses=self.analyses)
         return self._backend
 
     @property
@@ -303,16 +354,24 @@ class Session:
         with self.store.read() as tx:
             parent, target = self._starting_point(tx, at, branch)
 
-        # 2. plan; a reply instead of a plan makes no version
+        # 2. plan; a reply, a question or an answer instead of a plan makes no version
+        parent_image = self._image_of(parent)
+        if self.pending is not None and not references:
+            # "the middle one" answers a question asked with images attached: reuse them
+            references = self._pending_references
         mark = perf_counter()
-        outcome = self.planner.plan(text)
+        outcome = self.planner.plan(text, self._context(parent_image, references))
         ms["plan"] = _ms(mark)
-        if isinstance(outcome, PlannerReply):
+        if not isinstance(outcome, EditPlan):
             ms["total"] = _ms(started)
-            return TurnResult(None, None, outcome.describe(), None, ms)
+            question = outcome if isinstance(outcome, PlannerQuestion) else None
+            answer = outcome if isinstance(outcome, PlannerAnswer) else None
+            self.pending = question
+            self._pending_references = tuple(references) if question is not None else ()
+            return TurnResult(None, None, outcome.describe(), None, ms, question, answer)
+        self.pending, self._pending_references = None, ()
 
         # 3. run the backend on the parent's image
-        parent_image = self._image_of(parent)
         if cancel is not None:
             cancel.raise_if_cancelled()
         mark = perf_counter()
@@ -358,6 +417,16 @@ class Session:
         ms["store"] = _ms(mark)
         ms["total"] = _ms(started)
         return TurnResult(version, outcome, version.reply, moved, ms)
+
+    def suggestions(self, ref: str = "head", *, limit: int = 3) -> tuple[Suggestion, ...]:
+        """Up to `limit` next edits worth trying on a version, from its analysis."""
+        from gouache.suggest import suggest
+
+        image = self.image(ref)
+        return suggest(image, self.analyses.get(image), limit=limit)
+
+    def _context(self, image: Image, references: Sequence[LoadedImage]) -> PlanContext:
+        return plan_context(self.analyses, image, references, self.pending)
 
     def _starting_point(
         self, tx: Transaction, at: str | None, branch: str | None

@@ -1,0 +1,75 @@
+"""Questions answered in words, with no version made: what the picture says, how many faces it
+has, and what gouache can do (generated from the operator registry, never a hand-kept list).
+
+Only whole questions are answered ("what does it say?", "read the text", "how many faces?",
+"what can you do?", "help"); an edit that mentions text ("remove the text") is an edit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gouache.ops.registry import OperatorRegistry
+from gouache.planner.generative import GENERATIVE_BACKENDS
+from gouache.planner.plan import PlanContext, PlannerAnswer
+
+_POLITE = r"^(?:(?:please|pls|hey|ok|okay|so|and|can you|could you|would you|tell me)\s+)*"
+_THING = r"(?:it|this|that|the (?:text|sign|image|photo|picture|label|caption|writing|words))"
+_HELP = re.compile(
+    _POLITE + r"(?:help|\?|commands|what (?:can|could) (?:you|i) (?:do|ask|say)(?: here)?"
+    r"|what (?:edits|operations|effects|filters|commands|tools|styles)"
+    r"(?: are there| do you have| can you do| are available| do you know| exist)?"
+    r"|(?:list|show) (?:me )?(?:the |all |your )?(?:edits|operations|commands)"
+    r"|what are your (?:capabilities|features|options)|how does (?:this|it) work"
+    r"|what do you do)$"
+)
+_READ = re.compile(
+    _POLITE + rf"(?:what does {_THING} say|read (?:out )?{_THING}(?: out| for me| out loud)?"
+    r"|read the text|what(?:'s| is) (?:written|the text)(?: (?:on|in) (?:it|this|there|the \w+))?"
+    r"|what (?:text|words) (?:is|are) (?:there|in it|on it|in the \w+|on the \w+)"
+    r"|is there (?:any )?(?:text|writing)(?: (?:in|on) (?:it|this|the \w+))?)$"
+)
+_FACES = re.compile(
+    _POLITE + r"how many (?:faces|people|persons)(?: (?:are|do you see|can you see|are there"
+    r"|is there|in (?:it|this|the \w+)|there are)\b.*)?$"
+)
+
+
+def answer(
+    instruction: str, context: PlanContext | None, operators: OperatorRegistry
+) -> PlannerAnswer | None:
+    """The answer when `instruction` is a question about the picture or about gouache."""
+    text = " ".join(instruction.lower().replace("’", "'").split()).strip(" .!?")
+    text = text if text else instruction.strip()
+    context = context if context is not None else PlanContext()
+    if _HELP.match(text):
+        return PlannerAnswer(instruction=instruction, message=capabilities(operators))
+    if _READ.match(text):
+        lines = [line for line in context.text() if line.strip()]
+        if not lines:
+            return PlannerAnswer(
+                instruction=instruction, message="I can't find any text in this picture."
+            )
+        said = "\n".join(f'  "{line}"' for line in lines)
+        return PlannerAnswer(instruction=instruction, message=f"It says:\n{said}")
+    if _FACES.match(text):
+        count = len(context.faces())
+        if count == 0:
+            message = "I can't find any face in this picture."
+        else:
+            message = f"I can see {count} face{'s' if count > 1 else ''}."
+        return PlannerAnswer(instruction=instruction, message=message)
+    return None
+
+
+def capabilities(operators: OperatorRegistry) -> str:
+    """What can be asked, from the registry: one line per operator with an example."""
+    return "\n".join(
+        [
+            "I can make these edits offline; say them in plain words, several at once with "
+            '"and" or commas:',
+            operators.capabilities_text(),
+            'I can also answer "what does it say?" and "how many faces?".',
+            f"For new content (objects, expressions, colourising) {GENERATIVE_BACKENDS}.",
+        ]
+    )

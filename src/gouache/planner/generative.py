@@ -1,0 +1,56 @@
+"""Requests that need a generative model: new content, not a change to the pixels already there.
+
+The offline operators adjust, crop, restyle and composite what is in the pictures; they cannot
+paint a hat, a smile, a night sky or the colours of a black-and-white photo. A clause the
+planner cannot map is such a request when it
+
+- names a change only a model can make (`CUES`: colourise, smile, older, night, sky ...), or
+- puts, replaces or removes something the planner has no word for ("add a dragon",
+  "replace her shirt with a suit", "remove the car"), or
+- speaks of a person's looks ("make her taller").
+
+The reply says so and names the way: a generative backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from gouache.planner.clauses import without_quotes, words
+from gouache.planner.vocabulary import word_set
+
+GENERATIVE_BACKENDS = (
+    "use a generative backend: --backend gemini, openai, or a diffusers model such as "
+    "FLUX.2 klein / Qwen-Image-Edit — see `gouache backends`"
+)
+
+CUES = word_set(
+    "colorize, colourize, colorise, colourise, colorized, colourized, colorised, "
+    "colourised, colorization, colourisation, recolor, recolour, smile, smiling, smiles, "
+    "frown, frowning, laugh, laughing, grin, expression, expressions, emotion, older, "
+    "younger, age, aging, ageing, night, nighttime, daytime, sunrise, winter, snow, snowy, "
+    "rain, rainy, storm, stormy, sky, clouds, cloudy, hat, hair, hairstyle, beard, "
+    "moustache, mustache, makeup, lipstick, glasses, sunglasses, shirt, suit, dress, "
+    "clothes, outfit, jacket, tie, eyes, taller, shorter, thinner, slimmer, fatter, "
+    "muscular"
+)
+# Verbs that put in, swap or take out something; words for a person.
+_PLACING = word_set("add, put, insert, draw, paint, place, include, generate, create, give")
+_CHANGING = word_set("replace, change, swap, turn, transform, remove, erase, delete, rid")
+_PERSON = word_set("her, his, him, she, he, they, them, their, someone, somebody")
+# Things in a picture the operators cannot add, swap or remove by themselves.
+_THINGS = word_set("person, people, man, woman, child, object, objects, car, tourists, crowd")
+
+
+def needs_generation(text: str, known: Collection[str]) -> bool:
+    """True when an unmapped, normalised clause asks for new content (see the module doc)."""
+    ws = [w for w in words(without_quotes(text)) if w.replace("'", "").isalpha()]
+    if any(w in CUES for w in ws):
+        return True
+    verb = any(w in _PLACING or w in _CHANGING for w in ws)
+    if verb and any(w in _THINGS for w in ws):
+        return True  # "remove the person"
+    unknown = [w for w in ws if w not in known]
+    if not unknown:
+        return False
+    return verb or any(w in _PERSON for w in ws)

@@ -1,0 +1,169 @@
+"""Grounding a draft in the picture: which face, which attached image, whether the text is there.
+
+The planner sees the picture only through `PlanContext`: the face boxes, the lines of text,
+the names of the attached images. Faces and text are analysed only for a step that needs
+them, and at most once per plan.
+
+    face operations   no face found: a problem. One face meant, several found: the answer
+                      already given (`choices`), else a question. A face number past the
+                      count: a problem. "the middle face" of an even count: a question.
+    a reference       the image named (`references.resolve`); none named: the only one
+                      attached, or for a logo the one whose file name holds "logo". Several
+                      fit: the answer already given, else a question.
+    text operations   no text read, or the quoted words not in it: a problem.
+    collage           at least one attached image; a named one must exist.
+
+Without a context there is no picture to look at: faces and text go unchecked (one face
+meant is the largest), and no image is attached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from gouache.ops.registry import OperatorRegistry
+from gouache.planner import references, targets
+from gouache.planner.phrases import Draft
+from gouache.planner.plan import PlanContext, PlannerQuestion
+from gouache.planner.references import Ambiguous, Problem
+from gouache.planner.vocabulary import USES_ALL_REFERENCES
+
+IMAGE_SLOT = "image"
+_FACE_OPS = frozenset({"blur_faces", "crop_face"})
+_TEXT_OPS = {"remove_text": "match", "replace_text": "old"}
+
+Grounded = Draft | Problem | PlannerQuestion
+
+
+class Grounding:
+    """Grounds the drafts of one instruction; `choices` holds answers given to earlier
+    questions, by slot ("face": a target, "image": a number)."""
+
+    def __init__(
+        self,
+        instruction: str,
+        context: PlanContext | None,
+        operators: OperatorRegistry,
+        choices: Mapping[str, Any],
+    ) -> None:
+        self.instruction = instruction
+        self.context = context
+        self.operators = operators
+        self.choices = choices
+        self.references = context.references if context is not None else ()
+        self._faces: int | None = None
+        self._text: tuple[str, ...] | None = None
+
+    def ground(self, draft: Draft) -> Grounded:
+        if draft.op in _FACE_OPS:
+            return self._faced(draft)
+        if draft.op in _TEXT_OPS:
+            return self._texted(draft)
+        if draft.op in USES_ALL_REFERENCES:
+            return self._all_references(draft)
+        if (
+            draft.op in self.operators
+            and "reference" in self.operators.get(draft.op).params.model_fields
+        ):
+            return self._referenced(draft)
+        return draft
+
+    # -- faces -------------------------------------------------------------------------------
+
+    def face_count(self) -> int | None:
+        if self.context is None:
+            return None
+        if self._faces is None:
+            self._faces = len(self.context.faces())
+        return self._faces
+
+    def _faced(self, draft: Draft) -> Grounded:
+        count = self.face_count()
+        target = draft.params.get("target")
+        if count is None:
+            if draft.one_face:
+                return _with(draft, target="largest")
+            if isinstance(target, int) and target < 0:
+                return Problem("without the picture at hand, count the faces from the left")
+            return draft
+        if count == 0:
+            return Problem("I can't find a face in this picture")
+        if draft.one_face:
+            if count == 1:
+                return _with(draft, target="largest")
+            if targets.SLOT not in self.choices:
+                return targets.question(self.instruction, count)
+            target = self.choices[targets.SLOT]
+        if isinstance(target, int):
+            target = count + 1 + target if target < 0 else target
+            if not 1 <= target <= count:
+                return Problem(
+                    f"there {'is only 1 face' if count == 1 else f'are only {count} faces'} "
+                    "in this picture"
+                )
+        if target == "middle" and count % 2 == 0:
+            return targets.question(self.instruction, count)
+        return draft if target is None else _with(draft, target=target)
+
+    # -- text in the picture -----------------------------------------------------------------
+
+    def _texted(self, draft: Draft) -> Grounded:
+        if self.context is None:
+            return draft
+        if self._text is None:
+            self._text = tuple(line for line in self.context.text() if line.strip())
+        if not self._text:
+            return Problem("I can't find any text in this picture")
+        wanted = draft.params.get(_TEXT_OPS[draft.op])
+        if wanted and not any(wanted.lower() in line.lower() for line in self._text):
+            read = ", ".join(f'"{line}"' for line in self._text)
+            return Problem(f'I can\'t find "{wanted}" in the text of this picture; I read {read}')
+        return draft
+
+    # -- attached images ---------------------------------------------------------------------
+
+    def _referenced(self, draft: Draft) -> Grounded:
+        field = self.operators.get(draft.op).params.model_fields["reference"]
+        if draft.reference is None and field.default is None and not field.is_required():
+            return draft  # optional, and not asked for ("replace the background with white")
+        if not self.references:
+            found: references.Resolution = references.default(self.references, draft.op)
+        elif draft.reference is not None:
+            found = references.resolve(draft.reference, self.references)
+        elif draft.op == "logo":
+            found = references.by_name(("logo",), self.references)
+        else:
+            found = references.default(self.references, draft.op)
+        if isinstance(found, Ambiguous):
+            chosen = self.choices.get(IMAGE_SLOT)
+            if chosen not in found.numbers:
+                return self._which(found.numbers)
+            found = chosen
+        if isinstance(found, Problem):
+            return found
+        return _with(draft, reference=found)
+
+    def _all_references(self, draft: Draft) -> Grounded:
+        if not self.references:
+            return Problem(f"a collage needs other images: {references.ATTACH}")
+        if not self.references:
+            found: references.Resolution = references.default(self.references, draft.op)
+        elif draft.reference is not None:
+            found = references.resolve(draft.reference, self.references)
+            if isinstance(found, Problem):
+                return found
+        return draft
+
+    def _which(self, numbers: Sequence[int]) -> PlannerQuestion:
+        return PlannerQuestion(
+            instruction=self.instruction,
+            message=references.question_text(numbers, self.references),
+            options=tuple(f"image {n}" for n in numbers),
+            slot=IMAGE_SLOT,
+        )
+
+
+def _with(draft: Draft, **params: Any) -> Draft:
+    return replace(draft, params={**draft.params, **params})

@@ -1,0 +1,146 @@
+"""Phrase rules for the operators that edit one part of the picture: its faces, the text in it,
+its background.
+
+    blur_faces          method "pixelate" when the clause says pixelate; strength 1, times an
+                        intensity word, at most 1; the target from `targets.read`
+    crop_face           target, aspect (1:1 unless named), margin 0.3 "tight", 1.2 "loose"
+    smart_crop          needs an aspect; "crop to 16:9 keeping the face" is one
+    remove_text         all text, or the lines holding the quoted words
+    replace_text        two quoted texts: the first is replaced by the second
+    blur_background     radius 12 px, times an intensity word; or "radius 20", "20 px"
+    remove_background   feather 2 px, or "feather 5"
+    replace_background  a colour, a gradient ("a blue to white gradient": top to bottom), or an
+                        attached image
+
+The face and reference values the picture decides (which face, which image) are left to the
+planner's grounding; a rule says only what the words say.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gouache.planner import targets
+from gouache.planner.clauses import (
+    bare_number,
+    has,
+    number_after,
+    number_before,
+    percent,
+    quote_indices,
+)
+from gouache.planner.phrases import Clause, Draft, Rule, aspect_of
+
+_PIXELATE = ("pixelate", "pixelize", "pixellate", "mosaic", "pixelated")
+_KEEPING = ("keep", "keeping", "keeps", "with the face", "with the faces", "in frame", "inside")
+
+
+def _face_target(c: Clause, op: str, params: dict[str, Any]) -> Draft:
+    target = targets.read(c.text)
+    if target == targets.ONE:
+        return Draft(op, params, one_face=True)
+    if target is not None:
+        params["target"] = target
+    return Draft(op, params)
+
+
+def _blur_faces(c: Clause) -> Draft | None:
+    pixelate = any(has(c.text, word) for word in _PIXELATE)
+    if pixelate and targets.read(c.text) is None:
+        return Draft("pixel_art")  # "pixelate it": the whole picture, not its faces
+    params: dict[str, Any] = {"method": "pixelate" if pixelate else "blur"}
+    value = percent(c.text)
+    if value is not None or c.factor != 1.0:
+        params["strength"] = round(value.value if value else min(1.0, c.factor), 4)
+    return _face_target(c, "blur_faces", params)
+
+
+def _crop_face(c: Clause) -> Draft | None:
+    aspect = aspect_of(c.text)
+    if aspect is not None and any(has(c.text, word) for word in _KEEPING):
+        return Draft("smart_crop", {"aspect": aspect})
+    params: dict[str, Any] = {}
+    if aspect is not None:
+        params["aspect"] = aspect
+    if any(has(c.text, word) for word in ("tight", "tightly", "close", "closer")):
+        params["margin"] = 0.3
+    elif any(has(c.text, word) for word in ("loose", "loosely", "room")):
+        params["margin"] = 1.2
+    draft = _face_target(c, "crop_face", params)
+    if "target" not in draft.params and not draft.one_face:
+        return Draft("crop_face", params, one_face=True)  # "make an avatar": of one face
+    return draft
+
+
+def _smart_crop(c: Clause) -> Draft | None:
+    aspect = aspect_of(c.text)
+    if aspect is None:
+        # "crop around the face" with no ratio is a crop to the face
+        return _crop_face(c) if targets.read(c.text) is not None else None
+    return Draft("smart_crop", {"aspect": aspect})
+
+
+def _remove_text(c: Clause) -> Draft | None:
+    quoted = quote_indices(c.text)
+    if len(quoted) > 1:
+        return None  # which of them?
+    params: dict[str, Any] = {}
+    if quoted:
+        params["match"] = c.quotes[quoted[0]]
+    return Draft("remove_text", params)
+
+
+def _replace_text(c: Clause) -> Draft | None:
+    quoted = quote_indices(c.text)
+    if len(quoted) != 2:
+        return None  # the old text and the new, both in quotes
+    return Draft("replace_text", {"old": c.quotes[quoted[0]], "new": c.quotes[quoted[1]]})
+
+
+def _blur_background(c: Clause) -> Draft | None:
+    if percent(c.text):
+        return None  # a radius is in pixels
+    radius = (
+        number_after(c.text, "radius|sigma")
+        or number_before(c.text, r"px|pixels?")
+        or bare_number(c.text)
+    )
+    return Draft(
+        "blur_background", {"radius": radius.value if radius else round(12.0 * c.factor, 4)}
+    )
+
+
+def _remove_background(c: Clause) -> Draft | None:
+    feather = number_after(c.text, "feather|feathered") or number_before(c.text, r"px|pixels?")
+    return Draft("remove_background", {"feather": feather.value} if feather else {})
+
+
+def _replace_background(c: Clause) -> Draft | None:
+    mention = c.mentions[0] if c.mentions else None
+    if has(c.text, "gradient") or has(c.text, "fading") or has(c.text, "fade"):
+        if len(c.colors) != 2:
+            return Draft(
+                "replace_background",
+                problem='a gradient needs two colours, e.g. "a blue to white gradient"',
+            )
+        top, bottom = (m.rgb for m in c.colors)
+        return Draft("replace_background", {"gradient": (top, bottom)})
+    if c.colors and mention is None:
+        if len({m.rgb for m in c.colors}) > 1:
+            return None  # two colours and no gradient: which one?
+        return Draft("replace_background", {"color": c.colors[0].rgb})
+    if mention is not None and not c.colors:
+        return Draft("replace_background", reference=mention)
+    return None  # nothing to put behind, or both a colour and an image
+
+
+RULES: dict[str, Rule] = {
+    "blur_faces": _blur_faces,
+    "crop_face": _crop_face,
+    "smart_crop": _smart_crop,
+    "remove_text": _remove_text,
+    "replace_text": _replace_text,
+    "blur_background": _blur_background,
+    "remove_background": _remove_background,
+    "replace_background": _replace_background,
+}

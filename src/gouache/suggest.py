@@ -1,0 +1,525 @@
+"""What to do next: a few edits worth offering, from the analysis and cheap image statistics.
+
+`suggest(image, analysis)` runs after every chat turn, so it reads only what is fast: the
+faces (YuNet, ~80 ms once per image, then cached) and statistics that take about 20 ms
+together at 1 MP on two cores. Text is read only when asked for (`read_text=True`): the
+OCR takes about 1 s at 1 MP.
+
+Each rule gives a severity in [0, 1]. A defect scores 0.5 as it crosses its threshold and
+rises to 1 as it gets worse, so fixes rank above the creative suggestions (faces, text),
+which score below 0.5. Ties are broken by the instruction, so the order is deterministic.
+
+    rule      fires when                                  instruction
+    exposure  mean luma < 0.22                            brighten by N%   (or auto enhance)
+              mean luma > 0.78, or > 10 % clipped white   darken by N%
+    contrast  RMS contrast of luma < 0.10, after the      increase the contrast by N%
+              brightening suggested above
+    cast      grey-edge channel imbalance >= 0.11         make it warmer / cooler by N%,
+                                                          or fix the white balance
+    noise     Immerkær sigma of luma >= 5 (of 255)        denoise a bit / denoise / denoise a lot
+    tilt      median of the long near-level lines         straighten by N degrees
+              >= 1 degree off level                       [counter-]clockwise
+    faces     one face >= 1/8 of the image height         blur the background, crop to the face
+              any face                                    blur the faces
+    text      any line read (only with read_text)         remove the text
+
+Luma is BT.601 Y' of the encoded values, scaled to [0, 1] (OpenCV's RGB2GRAY), as the tone
+operators use; alpha is ignored. Every instruction is one the rule planner maps to an
+operator, with the amount worked out so that doing it lands near the target.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from gouache.analysis.cache import Analysis
+from gouache.analysis.types import as_rgb, check_pixels
+from gouache.images import Image
+
+if TYPE_CHECKING:
+    from gouache.analysis.types import Face, TextLine
+
+FloatArray = npt.NDArray[np.float64]
+
+# A defect scores this as it crosses its threshold; creative suggestions score below it.
+DEFECT = 0.5
+
+# exposure: mean luma bounds, the share of clipped pixels, and where a fix aims.
+DARK_MEAN = 0.22
+BRIGHT_MEAN = 0.78
+CLIPPED_SHARE = 0.10
+TARGET_MEAN = 0.45
+# Brightening stops before the 99th percentile of luma passes this.
+HIGHLIGHT_CEILING = 0.97
+DARKEN_TARGET_MEAN = 0.5
+
+# contrast: RMS contrast (Peli 1990) of luma below LOW_RMS; a fix aims at TARGET_RMS.
+LOW_RMS = 0.10
+TARGET_RMS = 0.18
+
+# Colour and lines are measured on a copy whose longer side is at most this.
+WORKING_SIDE = 512
+
+# colour cast: the largest grey-edge imbalance. scikit-image's photos measure 0.01 (noisy
+# astronaut) to 0.093 (rocket 0.091, immunohistochemistry 0.093); its retina, an orange
+# fundus photo, 0.20. Casts made in linear light: the astronaut with red x0.8, blue x1.25
+# 0.119; with red x0.7, blue x1.4 0.17; coffee with red x1.15, green x1.05, blue x0.75 0.22.
+CAST_IMBALANCE = 0.11
+# Bisection steps for the warmth amount: 2 / 2 ** 6, finer than the 10 % it is rounded to.
+WARMTH_STEPS = 6
+
+# noise: sigma of luma in code values (0..255). Gaussian noise of sigma s in each channel
+# gives 0.67 s in luma. Clean photos measure 0.3 to 3.8 (coffee, a JPEG); fine texture over
+# the whole frame reads as noise too: scikit-image's grass measures 11.
+NOISE_SIGMA = 5.0
+NOISE_STRONG = 7.0
+NOISE_HEAVY = 10.0
+# The share of pixels with the strongest gradients left out of the noise estimate.
+NOISE_EDGE_SHARE = 0.10
+
+# tilt: lines within TILT_WINDOW degrees of level and at least LINE_MIN_SHARE of the width
+# long count; a median tilt of TILT_MIN degrees is worth straightening, TILT_SEVERE badly so.
+TILT_WINDOW = 10.0
+TILT_MIN = 1.0
+TILT_SEVERE = 4.0
+LINE_MIN_SHARE = 0.25
+MAX_SEGMENTS = 32
+# Edges whose gradient is at least this many times more vertical than horizontal: within
+# 10 degrees of level (tan 80 degrees).
+LEVEL_EDGE_RATIO = 5.67
+
+# faces: a face at least this share of the image height makes a portrait.
+PORTRAIT_FACE_SHARE = 1 / 8
+SEVERITY_BLUR_BACKGROUND = 0.45
+SEVERITY_CROP_FACE = 0.4
+SEVERITY_BLUR_ONE_FACE = 0.3
+SEVERITY_BLUR_FACES = 0.45
+SEVERITY_TEXT = 0.48
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An edit to offer: `instruction` is sent to the planner as it is; `reason` says why."""
+
+    instruction: str
+    reason: str
+    # 0..1; what the suggestions are ranked by.
+    severity: float
+
+
+@dataclass(frozen=True)
+class ToneStats:
+    """The luma histogram's summary, every value in [0, 1]."""
+
+    mean: float
+    rms: float
+    p99: float
+    clipped: float  # share of pixels at 254 or 255
+
+
+def suggest(
+    image: Image, analysis: Analysis, *, limit: int = 3, read_text: bool = False
+) -> tuple[Suggestion, ...]:
+    """At most `limit` suggestions for `image`, the most severe first.
+
+    `analysis` is the image's Analysis (from the session's AnalysisCache). Its text is read
+    only when `read_text` is True, since that runs the OCR (about 1 s at 1 MP): `Analysis`
+    does not say whether its text is already known, so it cannot be used only when cached.
+    """
+    check_pixels(image)
+    if limit < 0:
+        raise ValueError(f"limit is a count of suggestions, at least 0, not {limit}")
+    if limit == 0:
+        return ()
+    if image.shape != analysis.image.shape or not np.array_equal(image, analysis.image):
+        raise ValueError("the analysis is of another image: pass `analysis_cache.get(image)`")
+    # 1. luma at full size (noise lives in single pixels), colour and luma reduced; where
+    #    the image is transparent, what is hidden there is not measured
+    opaque = _opaque(image)
+    if opaque is not None and not opaque.any():
+        return ()
+    grey, small_rgb = _luma(image), None
+    if _is_grey(image):
+        small_grey = _reduced(grey, WORKING_SIDE)
+    else:
+        small_rgb = _reduced(as_rgb(image), WORKING_SIDE)
+        small_grey = np.asarray(cv2.cvtColor(small_rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    # 2. defects
+    tone = tone_stats(grey, opaque)
+    found = _exposure(tone) + _contrast(tone) + _noise(grey, opaque) + _tilt(small_grey)
+    if small_rgb is not None:
+        small_opaque = None if opaque is None else _reduced(opaque * 255, WORKING_SIDE) >= 128
+        found += _cast(small_rgb, None if small_opaque is None else small_opaque.astype(np.uint8))
+    # 3. what the analysis found
+    found += _faces(analysis.faces, grey.shape[0])
+    if read_text:
+        found += _text(analysis.text)
+    ranked = sorted(found, key=lambda s: (-s.severity, s.instruction))
+    return tuple(ranked[:limit])
+
+
+# -- tone -------------------------------------------------------------------------------------
+
+
+def tone_stats(grey: Image, mask: Image | None = None) -> ToneStats:
+    """Mean, RMS contrast, 99th percentile and clipped share of a uint8 luma image, over the
+    pixels where `mask` (uint8) is not 0, or all of them."""
+    hist = cv2.calcHist([grey], [0], mask, [256], [0, 256]).ravel().astype(np.float64)
+    hist /= max(hist.sum(), 1.0)
+    levels = np.arange(256, dtype=np.float64) / 255.0
+    mean = float(hist @ levels)
+    rms = math.sqrt(max(float(hist @ (levels - mean) ** 2), 0.0))
+    p99 = float(levels[min(int(np.searchsorted(np.cumsum(hist), 0.99)), 255)])
+    return ToneStats(mean=mean, rms=rms, p99=p99, clipped=float(hist[254:].sum()))
+
+
+def _exposure(tone: ToneStats) -> list[Suggestion]:
+    if tone.mean < DARK_MEAN:
+        severity = _ramp(DARK_MEAN - tone.mean, 0.12)
+        reason = f"under-exposed (mean luminance {tone.mean:.2f})"
+        amount = _percent(_brightening(tone) - 1.0, 10, 200)
+        if amount is None:
+            # The highlights are already bright: only a local lift of the shadows helps.
+            return [Suggestion("auto enhance", reason, severity)]
+        return [Suggestion(f"brighten by {amount}%", reason, severity)]
+    if tone.mean > BRIGHT_MEAN or tone.clipped > CLIPPED_SHARE:
+        severity = max(
+            _ramp(tone.mean - BRIGHT_MEAN, 0.12), _ramp(tone.clipped - CLIPPED_SHARE, 0.2)
+        )
+        reason = (
+            f"over-exposed (mean luminance {tone.mean:.2f}, {tone.clipped:.0%} clipped to white)"
+        )
+        amount = _percent(1.0 - DARKEN_TARGET_MEAN / tone.mean, 10, 50) or 10
+        return [Suggestion(f"darken by {amount}%", reason, severity)]
+    return []
+
+
+def _brightening(tone: ToneStats) -> float:
+    """The gain "brighten" should apply: toward a mid-grey mean, but no further than the
+    highlights allow; 1 when the image is not under-exposed."""
+    if tone.mean >= DARK_MEAN:
+        return 1.0
+    gain = min(TARGET_MEAN / max(tone.mean, 1e-3), HIGHLIGHT_CEILING / max(tone.p99, 1e-3))
+    amount = _percent(gain - 1.0, 10, 200)
+    return 1.0 if amount is None else 1.0 + amount / 100
+
+
+def _contrast(tone: ToneStats) -> list[Suggestion]:
+    """RMS contrast, the standard deviation of luma in [0, 1].
+
+    E. Peli, "Contrast in complex images", JOSA A 7(10), 1990. Scaling by the brightening
+    gain predicts the contrast after that suggestion (brightness multiplies code values).
+    """
+    rms = tone.rms * _brightening(tone)
+    if rms >= LOW_RMS:
+        return []
+    amount = _percent(TARGET_RMS / max(rms, 1e-3) - 1.0, 10, 200) or 10
+    return [
+        Suggestion(
+            f"increase the contrast by {amount}%",
+            f"low contrast (RMS {tone.rms:.2f})",
+            _ramp(LOW_RMS - rms, LOW_RMS / 2),
+        )
+    ]
+
+
+# -- colour -----------------------------------------------------------------------------------
+
+
+def _is_grey(image: Image) -> bool:
+    if image.ndim == 2 or image.shape[2] < 3:
+        return True
+    rgb = image[::4, ::4, :3]
+    return bool(
+        np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 1], rgb[..., 2])
+    )
+
+
+def cast_imbalance(rgb: Image, mask: Image | None = None) -> FloatArray:
+    """Each channel's grey-edge illuminant relative to their mean, minus 1: 0 is neutral.
+
+    Grey edge: J. van de Weijer, T. Gevers, A. Gijsenij, "Edge-Based Color Constancy", IEEE
+    TIP 16(9), 2007, with n = 1 (first derivatives), p = 1, sigma = 1 px, on encoded values
+    (call it at WORKING_SIDE px: the measure depends on scale), pixels with a channel at 250 or
+    more, or where `mask` (uint8) is 0, left out: e_c = mean over pixels of
+    |grad (G_sigma * f_c)|.
+
+    Why not grey world (each channel's mean): in linear light it reads scikit-image's coffee
+    as +94 % red and its astronaut as +37 % red, so any threshold that lets natural photos
+    pass misses every cast. See CAST_IMBALANCE for what grey edge reads.
+    """
+    smooth = cv2.GaussianBlur(rgb.astype(np.float32) / np.float32(255.0), (0, 0), 1.0)
+    gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1)
+    magnitude = cv2.sqrt(gx * gx + gy * gy)
+    brightest = cv2.max(cv2.max(rgb[:, :, 0], rgb[:, :, 1]), rgb[:, :, 2])
+    unclipped = np.asarray(brightest < 250, dtype=np.uint8)
+    if mask is not None:
+        unclipped &= mask
+    if not unclipped.any():
+        return np.zeros(3, dtype=np.float64)
+    e = np.asarray(cv2.mean(magnitude, mask=unclipped)[:3], dtype=np.float64)
+    if e.mean() <= 1e-9:
+        return np.zeros(3, dtype=np.float64)
+    return np.asarray(e / e.mean() - 1.0, dtype=np.float64)
+
+
+def _cast(small: Image, mask: Image | None) -> list[Suggestion]:
+    d = cast_imbalance(small, mask)
+    worst = int(np.argmax(np.abs(d)))
+    if abs(d[worst]) < CAST_IMBALANCE:
+        return []
+    name = ("red", "green", "blue")[worst]
+    reason = f"colour cast: {name} {d[worst]:+.0%} (grey edge)"
+    severity = _ramp(abs(d[worst]) - CAST_IMBALANCE, CAST_IMBALANCE)
+    # A red-blue cast the warmth operator removes alone is offered as warmer or cooler;
+    # anything else (green, magenta) as auto enhance's white balance, which moves all three.
+    amount = _warmth_to_balance(small, mask)
+    if amount is not None:
+        balanced = cast_imbalance(_warmed(small, amount / 100), mask)
+        if np.abs(balanced).max() < CAST_IMBALANCE:
+            word = "warmer" if amount > 0 else "cooler"
+            return [Suggestion(f"make it {word} by {abs(amount)}%", reason, severity)]
+    return [Suggestion("fix the white balance", reason, severity)]
+
+
+def _warmth_to_balance(small: Image, mask: Image | None) -> int | None:
+    """The warmth amount, in whole 10 %, that makes the grey-edge red and blue agree, found by
+    bisection with the warmth operator itself; None when under 10 %.
+
+    Warming raises red and lowers blue, so blue - red falls as the amount rises.
+    """
+
+    def blue_over_red(amount: float) -> float:
+        d = cast_imbalance(_warmed(small, amount), mask)
+        return float(d[2] - d[0])
+
+    low, high = -1.0, 1.0
+    if blue_over_red(low) <= 0.0:
+        return _signed_percent(low)
+    if blue_over_red(high) >= 0.0:
+        return _signed_percent(high)
+    for _ in range(WARMTH_STEPS):
+        middle = (low + high) / 2
+        if blue_over_red(middle) > 0.0:
+            low = middle
+        else:
+            high = middle
+    return _signed_percent((low + high) / 2)
+
+
+def _warmed(rgb: Image, amount: float) -> Image:
+    from gouache.ops.registry import OpContext
+    from gouache.ops.tone import AmountParams, warmth
+
+    return warmth(rgb, AmountParams(amount=amount), OpContext())
+
+
+def _signed_percent(fraction: float) -> int | None:
+    percent = round(fraction * 10) * 10
+    return percent if percent != 0 else None
+
+
+# -- noise ------------------------------------------------------------------------------------
+
+# Immerkær's operator: the difference of two Laplacians, blind to planes and to linear ramps.
+_IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
+
+
+def noise_sigma(grey: Image, mask: Image | None = None) -> float:
+    """The standard deviation of additive white noise in a uint8 luma image, in code values,
+    measured where `mask` (uint8) is not 0, or everywhere.
+
+    J. Immerkær, "Fast Noise Variance Estimation", Computer Vision and Image Understanding
+    64(2), 1996: sigma = sqrt(pi / 2) / (6 (W - 2) (H - 2)) * sum |I * N|, with N the 3x3
+    operator above. Edges answer N too and would read as noise, so, as S.-C. Tai and
+    S.-M. Yang, "A fast method for image noise estimation using Laplacian operator and
+    adaptive edge detection", ISCCSP 2008, the strongest 10 % of Sobel gradients are left
+    out and the sum is averaged over the pixels that remain.
+    """
+    if min(grey.shape) < 3:
+        return 0.0
+    response = np.abs(cv2.filter2D(grey, cv2.CV_32F, _IMMERKAER))[1:-1, 1:-1]
+    gx = cv2.Sobel(grey, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(grey, cv2.CV_32F, 0, 1)
+    gradient = (np.abs(gx) + np.abs(gy))[1:-1, 1:-1]
+    # The cut from every 4th pixel of every 4th row: the same quantile to a fraction of a level.
+    sample = gradient[::4, ::4].ravel()
+    rank = int(len(sample) * (1 - NOISE_EDGE_SHARE))
+    cut = float(np.partition(sample, rank)[rank])
+    flat = np.asarray(gradient < cut if cut > 0 else gradient >= 0, dtype=np.uint8)
+    if mask is not None:
+        flat &= mask[1:-1, 1:-1]
+    if not flat.any():
+        return 0.0
+    return math.sqrt(math.pi / 2) / 6.0 * float(cv2.mean(response, mask=flat)[0])
+
+
+def _noise(grey: Image, mask: Image | None) -> list[Suggestion]:
+    sigma = noise_sigma(grey, mask)
+    if sigma < NOISE_SIGMA:
+        return []
+    if sigma >= NOISE_HEAVY:
+        instruction = "denoise a lot"
+    elif sigma >= NOISE_STRONG:
+        instruction = "denoise"
+    else:
+        instruction = "denoise a bit"
+    severity = _ramp(sigma - NOISE_SIGMA, NOISE_HEAVY - NOISE_SIGMA)
+    return [Suggestion(instruction, f"noisy (sigma {sigma:.1f} of 255)", severity)]
+
+
+# -- tilt -------------------------------------------------------------------------------------
+
+
+def horizon_tilt(grey: Image) -> float | None:
+    """The tilt of the long near-level lines of a uint8 luma image (at about WORKING_SIDE px),
+    in degrees, positive when they fall to the right (turned clockwise); None when there are
+    none.
+
+    1. Canny edges (J. Canny, "A Computational Approach to Edge Detection", IEEE PAMI 8(6),
+       1986) of the reduced luma, kept where the gradient is within 10 degrees of vertical,
+       so only near-level edges remain.
+    2. Probabilistic Hough (J. Matas, C. Galambos, J. Kittler, "Robust Detection of Lines
+       Using the Progressive Probabilistic Hough Transform", CVIU 78(1), 2000) on those edges
+       thickened to 5 px, so that a line walked at the Hough's quantised angle stays on its
+       edge: segments at least a quarter of the width long, within TILT_WINDOW of level.
+    3. Each segment's angle refined by a least-squares fit of the thin edge pixels within
+       3 px of it (Hough endpoints alone are good to about 0.5 degree at this size).
+    4. The median of the refined angles of the (at most MAX_SEGMENTS) longest segments.
+    """
+    height, width = grey.shape[:2]
+    if min(height, width) < 16:
+        return None
+    smooth = cv2.GaussianBlur(grey, (0, 0), 1.5)
+    edges = cv2.Canny(smooth, 25, 75)
+    gx = np.abs(cv2.Sobel(smooth, cv2.CV_32F, 1, 0))
+    gy = np.abs(cv2.Sobel(smooth, cv2.CV_32F, 0, 1))
+    edges[gy < LEVEL_EDGE_RATIO * gx] = 0
+    band = cv2.dilate(edges, np.ones((5, 1), dtype=np.uint8))
+    segments = cv2.HoughLinesP(
+        band,
+        rho=1,
+        theta=math.pi / 360,
+        threshold=max(30, width // 8),
+        minLineLength=max(8, int(width * LINE_MIN_SHARE)),
+        maxLineGap=max(3, width // 100),
+    )
+    if segments is None:
+        return None
+    ys, xs = np.nonzero(edges)
+    angles: list[float] = []
+    # The longest first, and no more than MAX_SEGMENTS: a facade of windows can give hundreds.
+    found = sorted(
+        np.asarray(segments).reshape(-1, 4).tolist(),
+        key=lambda s: (-abs(s[2] - s[0]), s),
+    )
+    for x1, y1, x2, y2 in found[:MAX_SEGMENTS]:
+        if x2 < x1:
+            x1, y1, x2, y2 = x2, y2, x1, y1
+        if x2 == x1 or abs(math.degrees(math.atan2(y2 - y1, x2 - x1))) > TILT_WINDOW:
+            continue
+        slope = (y2 - y1) / (x2 - x1)
+        near = (xs >= x1) & (xs <= x2) & (np.abs(ys - (y1 + slope * (xs - x1))) <= 3)
+        if np.count_nonzero(near) < 10:
+            continue
+        fitted = np.polyfit(xs[near].astype(np.float64), ys[near].astype(np.float64), 1)[0]
+        angle = math.degrees(math.atan(float(fitted)))
+        if abs(angle) <= TILT_WINDOW:
+            angles.append(angle)
+    return float(np.median(angles)) if angles else None
+
+
+def _tilt(grey: Image) -> list[Suggestion]:
+    angle = horizon_tilt(grey)
+    if angle is None or abs(angle) < TILT_MIN:
+        return []
+    # The rotate operator turns clockwise for positive degrees; a line that falls to the
+    # right (positive angle) has been turned clockwise and is levelled counter-clockwise.
+    turned, back = (
+        ("clockwise", "counter-clockwise") if angle > 0 else ("counter-clockwise", "clockwise")
+    )
+    size = round(abs(angle), 1)
+    unit = "degree" if size == 1 else "degrees"
+    return [
+        Suggestion(
+            f"straighten by {size:g} {unit} {back}",
+            f"horizon tilted {abs(angle):.1f}° {turned}",
+            _ramp(abs(angle) - TILT_MIN, TILT_SEVERE - TILT_MIN),
+        )
+    ]
+
+
+# -- faces and text ---------------------------------------------------------------------------
+
+
+def _faces(faces: list[Face], height: int) -> list[Suggestion]:
+    if not faces:
+        return []
+    count = f"{len(faces)} face{'s' if len(faces) > 1 else ''} found"
+    if len(faces) > 1:
+        return [Suggestion("blur the faces", count, SEVERITY_BLUR_FACES)]
+    share = faces[0].box.h / height
+    found = [Suggestion("blur the faces", count, SEVERITY_BLUR_ONE_FACE)]
+    if share >= PORTRAIT_FACE_SHARE:
+        portrait = f"a portrait: one face, {share:.0%} of the height"
+        found += [
+            Suggestion("blur the background", portrait, SEVERITY_BLUR_BACKGROUND),
+            Suggestion("crop to the face", portrait, SEVERITY_CROP_FACE),
+        ]
+    return found
+
+
+def _text(lines: list[TextLine]) -> list[Suggestion]:
+    if not lines:
+        return []
+    words = " / ".join(line.text.strip() for line in lines)
+    if len(words) > 40:
+        words = words[:39] + "…"
+    return [Suggestion("remove the text", f"text found: {words!r}", SEVERITY_TEXT)]
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _opaque(image: Image) -> Image | None:
+    """1 where alpha is at least half, 0 elsewhere (uint8); None when nothing is transparent."""
+    if image.ndim != 3 or image.shape[2] != 4 or image[:, :, 3].min() >= 128:
+        return None
+    return np.asarray(image[:, :, 3] >= 128, dtype=np.uint8)
+
+
+def _luma(image: Image) -> Image:
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 1:
+        return np.ascontiguousarray(image[:, :, 0])
+    rgb = np.ascontiguousarray(image[:, :, :3])
+    return np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+
+
+def _ramp(excess: float, span: float) -> float:
+    """DEFECT at the threshold (excess 0), rising linearly to 1 at `span` past it."""
+    return DEFECT + (1.0 - DEFECT) * min(max(excess / span, 0.0), 1.0)
+
+
+def _percent(fraction: float, low: int, high: int) -> int | None:
+    """`fraction` as a whole percentage rounded to 10, clamped to `high`; None under `low`."""
+    percent = round(fraction * 10) * 10
+    return None if percent < low else min(percent, high)
+
+
+def _reduced(image: Image, side: int) -> Image:
+    """The image area-averaged down so its longer side is at most `side`."""
+    height, width = image.shape[:2]
+    scale = side / max(height, width)
+    if scale >= 1.0:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
