@@ -401,7 +401,7 @@ def test_what_can_be_done_is_answered_from_the_registry_custom_operators_include
         assert op.name in answer.message
         assert op.summary in answer.message
     assert "make it glitchy" in answer.message
-    assert "--backend gemini" in answer.message
+    assert GENERATIVE in answer.message
 
 
 def test_a_custom_operator_is_planned_by_its_keywords(planner: RulePlanner) -> None:
@@ -413,8 +413,8 @@ def test_a_custom_operator_is_planned_by_its_keywords(planner: RulePlanner) -> N
 # -- requests that need a generative model ----------------------------------------------------
 
 GENERATIVE = (
-    "use a generative backend: --backend gemini, openai, or a diffusers model such as "
-    "FLUX.2 klein / Qwen-Image-Edit — see `gouache backends`"
+    "that takes a generative model (Gemini, OpenAI images, or a diffusers model such as "
+    "FLUX.2 klein / Qwen-Image-Edit), and this release of gouache has none yet"
 )
 
 
@@ -438,7 +438,7 @@ def test_new_content_gets_a_reply_that_names_the_generative_backends(
 ) -> None:
     reply = reply_of(outcome_of(planner, instruction, picture()))
     assert reply.message == (
-        f'"{instruction}" needs a generative model, which the offline editor is not: {GENERATIVE}.'
+        f'"{instruction}" needs new content, which the offline editor cannot draw: {GENERATIVE}.'
     )
     assert 3 <= len(reply.suggestions) <= 5
     assert any(suggested in s for s in reply.suggestions), reply.suggestions
@@ -449,7 +449,7 @@ def test_new_content_beside_an_edit_is_still_a_reply_with_the_edit_understood(
 ) -> None:
     reply = reply_of(outcome_of(planner, "make it brighter and add a dragon", picture()))
     assert reply.understood == ("brightness +20 %",)
-    assert reply.message.startswith('"add a dragon" needs a generative model')
+    assert reply.message.startswith('"add a dragon" needs new content')
 
 
 @pytest.mark.parametrize("instruction", ["explain this photo", "frobnicate it", "add a vignete"])

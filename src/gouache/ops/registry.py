@@ -133,7 +133,7 @@ class OperatorRegistry:
         lines = []
         for op in self.all():
             example = f'  e.g. "{op.examples[0]}"' if op.examples else ""
-            lines.append(f"{op.name:<14} {op.summary}{example}")
+            lines.append(f"{op.name:<19} {op.summary}{example}")
         return "\n".join(lines)
 
 

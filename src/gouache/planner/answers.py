@@ -70,6 +70,6 @@ def capabilities(operators: OperatorRegistry) -> str:
             '"and" or commas:',
             operators.capabilities_text(),
             'I can also answer "what does it say?" and "how many faces?".',
-            f"For new content (objects, expressions, colourising) {GENERATIVE_BACKENDS}.",
+            f"New content (objects, expressions, colourising): {GENERATIVE_BACKENDS}.",
         ]
     )

@@ -20,8 +20,8 @@ from gouache.planner.clauses import without_quotes, words
 from gouache.planner.vocabulary import word_set
 
 GENERATIVE_BACKENDS = (
-    "use a generative backend: --backend gemini, openai, or a diffusers model such as "
-    "FLUX.2 klein / Qwen-Image-Edit — see `gouache backends`"
+    "that takes a generative model (Gemini, OpenAI images, or a diffusers model such as "
+    "FLUX.2 klein / Qwen-Image-Edit), and this release of gouache has none yet"
 )
 
 CUES = word_set(

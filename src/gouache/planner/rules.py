@@ -509,8 +509,8 @@ class RulePlanner:
         if new_content:
             asked = " and ".join(f'"{raw.original}"' for raw in new_content)
             parts.append(
-                f"{asked} {'needs' if len(new_content) == 1 else 'need'} a generative model, "
-                f"which the offline editor is not: {GENERATIVE_BACKENDS}."
+                f"{asked} {'needs' if len(new_content) == 1 else 'need'} new content, "
+                f"which the offline editor cannot draw: {GENERATIVE_BACKENDS}."
             )
         if missing:
             suggestions += self._closest((unknown or new_content)[0].text)

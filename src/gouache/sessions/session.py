@@ -422,8 +422,17 @@ class Session:
         """Up to `limit` next edits worth trying on a version, from its analysis."""
         from gouache.suggest import suggest
 
-        image = self.image(ref)
-        return suggest(image, self.analyses.get(image), limit=limit)
+        version = self.resolve(ref)
+        image = self.image(version.id)
+        done = {step.get("op") for step in (version.plan or {}).get("steps", [])}
+        ideas = suggest(image, self.analyses.get(image), limit=limit + len(done))
+        # Never suggest again what this very version just did.
+        fresh = [idea for idea in ideas if not done & self._ops_of(idea.instruction)]
+        return tuple(fresh[:limit])
+
+    def _ops_of(self, instruction: str) -> set[str]:
+        outcome = self.planner.plan(instruction)
+        return {step.op for step in outcome.steps} if isinstance(outcome, EditPlan) else set()
 
     def _context(self, image: Image, references: Sequence[LoadedImage]) -> PlanContext:
         return plan_context(self.analyses, image, references, self.pending)
