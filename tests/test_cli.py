@@ -149,3 +149,36 @@ def test_help_lists_every_command(tmp_path: Path) -> None:
     out = gouache(tmp_path, "--help").stdout
     for command in ("edit", "chat", "sessions", "history", "export", "demo"):
         assert command in out
+
+
+def test_a_reference_attached_with_ref_is_placed_and_a_bad_one_is_refused(
+    tmp_path: Path, photo: Path
+) -> None:
+    logo = tmp_path / "logo.png"
+    PILImage.new("RGB", (40, 20), (200, 30, 30)).save(logo)
+    gouache(tmp_path, "edit", str(photo), "add the logo in the top left", "--ref", str(logo))
+    out = load_image(tmp_path / "photo-edited.png").pixels.astype(int)
+    source = load_image(photo).pixels.astype(int)
+    changed = np.abs(out - source).max(axis=2) > 0
+    assert changed[:60, :80].any()
+    assert not changed[60:, :].any()
+
+    missing = gouache(
+        tmp_path, "edit", str(photo), "add the logo", "--ref", "nope.png", check=False
+    )
+    assert missing.returncode == 1
+    assert "nope.png: no such file" in missing.stderr
+
+    too_far = gouache(
+        tmp_path, "edit", str(photo), "use the colours of image 5", "--ref", str(logo), check=False
+    )
+    assert too_far.returncode == 3
+    assert "only 2 images" in too_far.stdout
+
+
+def test_a_question_about_the_picture_is_answered_and_makes_nothing(
+    tmp_path: Path, photo: Path
+) -> None:
+    result = gouache(tmp_path, "edit", str(photo), "how many faces are there?")
+    assert "face" in result.stdout
+    assert "no sessions yet" in gouache(tmp_path, "sessions").stdout
