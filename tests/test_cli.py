@@ -182,3 +182,17 @@ def test_a_question_about_the_picture_is_answered_and_makes_nothing(
     result = gouache(tmp_path, "edit", str(photo), "how many faces are there?")
     assert "face" in result.stdout
     assert "no sessions yet" in gouache(tmp_path, "sessions").stdout
+
+
+def test_chat_follows_a_character_and_history_draws_the_identity_curve(tmp_path: Path) -> None:
+    from gouache.characters import sample_people
+
+    portrait = tmp_path / "ana.png"
+    PILImage.fromarray(sample_people()["astronaut"]).save(portrait)
+    script = "make it warmer\n/history\n/character Bo nope.png\n/quit\n"
+    out = gouache(
+        tmp_path, "chat", str(portrait), "--character", f"Ana={portrait}", stdin=script
+    ).stdout
+    assert "following Ana" in out
+    assert "Ana: v1 1.00  v2 0." in out
+    assert "nope.png: no such file" in out

@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="a conversation: each line is a turn (/help for commands)")
     chat.add_argument("image", nargs="?", help="image to start from")
     chat.add_argument("--session", help="resume this session")
+    chat.add_argument(
+        "--character",
+        action="append",
+        default=[],
+        metavar="NAME=PHOTO",
+        help="follow a person's identity every turn (a photo with one face)",
+    )
 
     sub.add_parser("sessions", help="list sessions")
 
@@ -124,7 +131,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "history":
         from gouache.sessions.session import Session
 
-        print(Session.open(store, args.session).history())
+        session = Session.open(store, args.session)
+        print(session.history())
+        curve = session.identity_curve()
+        if curve:
+            print(curve)
         return EXIT_OK
     if command == "diff":
         from gouache.sessions.session import Session
@@ -253,6 +264,7 @@ Type an instruction to edit the current version, or a command:
   /diff A B          compare two versions
   /save PATH         write the current version's image
   /attach PATH       attach a reference image to the next turn
+  /character NAME PHOTO  follow a person's identity every turn
   /ops               the edits the offline backend can do
   /help              this text
   /quit              leave (the session is kept: `gouache chat --session ID`)"""
@@ -272,8 +284,25 @@ def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         session = Session.start(store, loaded, name=Path(args.image).name)
     else:
         raise InputError("give an image to start from, or --session ID to resume")
+    for spec in args.character:
+        name, sep, photo = spec.partition("=")
+        if not sep or not name or not photo:
+            raise InputError(f"--character takes NAME=PHOTO, not {spec!r}")
+        _add_character(session, name, photo, settings, sys.stdout)
     print(f"session {session.id[:8]} ({session.name}), at v{session.head.number}. /help for help.")
     return chat_loop(session, settings, sys.stdin, sys.stdout)
+
+
+def _add_character(
+    session: Session, name: str, photo: str, settings: Settings, out: TextIO
+) -> None:
+    from gouache.images import load_image
+
+    character = session.add_character(name, [load_image(photo, max_pixels=settings.max_pixels)])
+    scores = session.identity_scores(session.image())
+    now = scores.get(character.name)
+    here = "not in the picture" if now is None else f"{now:.2f} in the current version"
+    print(f"following {character.name} (threshold {character.threshold:.2f}): {here}", file=out)
 
 
 def chat_loop(session: Session, settings: Settings, lines: TextIO, out: TextIO) -> int:
@@ -334,6 +363,14 @@ def _chat_command(
         print(f"at v{session.checkout(rest).number}", file=out)
     elif name == "history":
         print(session.history(), file=out)
+        curve = session.identity_curve()
+        if curve:
+            print(curve, file=out)
+    elif name == "character":
+        who, _, photo = rest.partition(" ")
+        if not who or not photo.strip():
+            raise InputError("usage: /character NAME PHOTO")
+        _add_character(session, who, photo.strip(), settings, out)
     elif name == "diff":
         parts = rest.split()
         if len(parts) != 2:

@@ -92,13 +92,15 @@ def test_new_migrations_apply_once_in_order_and_then_older_code_refuses_the_stor
 
         return Migration(number, f"extra table {number}", apply)
 
-    later = [*MIGRATIONS, record(3), record(2)]
-    assert migrate(store._engine, label="test", migrations=later) == 3
-    assert migrate(store._engine, label="test", migrations=later) == 3
-    assert calls == [2, 3]
-    assert applied(store) == [1, 2, 3]
+    now = MIGRATIONS[-1].number
+    later = [*MIGRATIONS, record(now + 2), record(now + 1)]
+    assert migrate(store._engine, label="test", migrations=later) == now + 2
+    assert migrate(store._engine, label="test", migrations=later) == now + 2
+    assert calls == [now + 1, now + 2]
+    assert applied(store) == [*range(1, now + 1), now + 1, now + 2]
 
-    with pytest.raises(StoreError, match=r"schema version 3, newer than this gouache .*\(1\)"):
+    newer = rf"schema version {now + 2}, newer than this gouache .*\({now}\)"
+    with pytest.raises(StoreError, match=newer):
         open_store(tmp_path)
 
 
@@ -107,10 +109,11 @@ def test_a_migration_that_fails_leaves_the_schema_as_it_was(store: Store) -> Non
         conn.execute(text("CREATE TABLE half (id INTEGER)"))
         raise RuntimeError("disk on fire")
 
+    failing = Migration(MIGRATIONS[-1].number + 1, "x", half_done)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        migrate(store._engine, label="test", migrations=[*MIGRATIONS, Migration(2, "x", half_done)])
+        migrate(store._engine, label="test", migrations=[*MIGRATIONS, failing])
 
-    assert applied(store) == [1]
+    assert applied(store) == [m.number for m in MIGRATIONS]
     assert not inspect(store._engine).has_table("half")
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -132,8 +133,27 @@ def _initial_schema(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _characters(conn: Connection) -> None:
+    """The characters a session follows, by name, with their reference photos (schema 2)."""
+    md = MetaData()
+    Table("sessions", md, Column("id", String(32), primary_key=True))
+    Table(
+        "characters",
+        md,
+        Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+        Column("name", String(64), nullable=False),
+        # [{"digest": blob sha256, "name": the photo's file name}, ...]
+        Column("references", JSON, nullable=False),
+        Column("threshold", Float, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        PrimaryKeyConstraint("session_id", "name"),
+    )
+    md.tables["characters"].create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, versions and branches", _initial_schema),
+    Migration(2, "characters", _characters),
 )
 
 
@@ -182,6 +202,15 @@ branches = Table(
     Column("session_id", String(32), primary_key=True),
     Column("name", String(64), primary_key=True),
     Column("version_id", String(32), nullable=False),
+)
+characters = Table(
+    "characters",
+    metadata,
+    Column("session_id", String(32), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("references", JSON, nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 

@@ -26,9 +26,11 @@ from gouache.backends.base import (
     EditRequest,
     GenerateRequest,
     ImageModel,
+    ImageResult,
     ProgressCallback,
     require,
 )
+from gouache.characters import Character, find_character, identity_scores
 from gouache.errors import BranchNotFoundError, InputError, UnsupportedError
 from gouache.images import Image, LoadedImage, check_image
 from gouache.planner.plan import (
@@ -38,6 +40,7 @@ from gouache.planner.plan import (
     PlannerAnswer,
     PlannerQuestion,
 )
+from gouache.sessions import identity
 from gouache.sessions.store import SessionRecord, Store, Transaction, WriteConflictError
 from gouache.sessions.versions import (
     ReferenceImage,
@@ -326,6 +329,7 @@ class Session:
         branch: str | None = None,
         references: Sequence[LoadedImage] = (),
         seed: int | None = None,
+        retries: int = 2,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> TurnResult:
@@ -383,17 +387,44 @@ class Session:
             plan=outcome,
         )
         result = self.backend.edit(request, progress=progress, cancel=cancel)
-        image = check_image(result.image)
+        check_image(result.image)
         ms["backend"] = _ms(mark)
         if cancel is not None:
             cancel.raise_if_cancelled()
+
+        # 3b. the characters: retry with other seeds, or roll back, when someone is lost
+        scores: dict[str, Any] = {}
+        identity_note = ""
+        characters = self.characters()
+        if characters:
+
+            def rerun(attempt: int) -> ImageResult:
+                again = replace(request, seed=(seed or 0) + attempt)
+                return self.backend.edit(again, progress=progress, cancel=cancel)
+
+            checked = identity.keep_identity(
+                characters,
+                self.analyses,
+                parent_image,
+                result,
+                rerun,
+                retries=retries,
+                can_retry=not self.backend.capabilities.preserves_unedited,
+            )
+            identity_note = checked.note
+            if checked.result is None:
+                ms["total"] = _ms(started)
+                return TurnResult(None, outcome, f"{outcome.describe()}\n{checked.note}", None, ms)
+            result, scores = checked.result, identity.scores_record(checked.scores)
+        image = check_image(result.image)
 
         # 4. store the pixels and the references (before the row that names them)
         mark = perf_counter()
         digest = self.store.blobs.put(image)
         refs = tuple(ReferenceImage(self.store.blobs.put(r.pixels), r.name) for r in references)
         blob_ms = _ms(mark)
-        reply = "\n".join(part for part in (outcome.describe(), result.text.strip()) if part)
+        parts = (outcome.describe(), result.text.strip(), identity_note)
+        reply = "\n".join(part for part in parts if part)
         draft = _draft(
             image,
             digest,
@@ -406,6 +437,7 @@ class Session:
             params=dict(result.params),
             seed=result.seed if result.seed is not None else seed,
             references=refs,
+            scores=scores,
             timings={**ms, "store": blob_ms, "total": _ms(started)},
             notes=(*outcome.notes, *result.notes),
             reply=reply,
@@ -642,6 +674,44 @@ class Session:
         except OSError as err:
             raise InputError(f"cannot export to {target}: {err.strerror or err}") from None
         return ExportResult(version, image_path, recipe_path)
+
+    # -- characters (the logic is in gouache.characters and gouache.sessions.identity) ------
+
+    _known_faces: identity.ReferenceEmbeddings | None = None
+
+    @property
+    def _embeddings(self) -> identity.ReferenceEmbeddings:
+        if self._known_faces is None:
+            self._known_faces = identity.ReferenceEmbeddings()
+        return self._known_faces
+
+    def add_character(
+        self, name: str, images: Sequence[LoadedImage], threshold: float | None = None
+    ) -> Character:
+        """Follow a person from reference photos of one face each (InvalidReferenceError names
+        a photo with none or several); the photos are kept as blobs."""
+        return identity.register_character(
+            self.store, self.id, self.analyses, self._embeddings, name, images, threshold
+        )
+
+    def characters(self) -> list[Character]:
+        """The session's characters, in the order they were added."""
+        with self.store.read() as tx:
+            records = tx.characters(self.id)
+        return identity.load_characters(self.store, records, self.analyses, self._embeddings)
+
+    def identity_scores(self, image: Image) -> dict[str, float | None]:
+        """Each character's cosine in `image` (None when absent); see match_characters."""
+        return identity_scores(self.characters(), self.analyses.get(image).faces)
+
+    def identity_curve(self, name: str | None = None) -> str:
+        """Each character's score (or `name`'s) along the head's lineage, e.g.
+        "Ana: v1 0.99  v2 0.97  v3 0.41 (below 0.45)"; "" without characters."""
+        characters = self.characters()
+        only = None if name is None else [find_character(characters, name)]
+        with self.store.read() as tx:
+            line = identity.lineage(tx.versions(self.id), tx.head(self.id).version.id)
+        return identity.identity_curve(characters, line, self._image_of, self.analyses, only=only)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ an unreferenced blob, never a row without its pixels.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +30,7 @@ from gouache.errors import (
 from gouache.images import BlobStore
 from gouache.sessions.migrations import (
     branches,
+    characters,
     failure_reason,
     is_unique_violation,
     migrate,
@@ -83,6 +84,17 @@ class SessionSummary:
     versions: int
     head_number: int | None
     head_branch: str | None
+
+
+@dataclass(frozen=True)
+class CharacterRecord:
+    """A character as stored: its reference photos (blobs) and threshold, no embeddings."""
+
+    session_id: str
+    name: str
+    references: tuple[ReferenceImage, ...]
+    threshold: float
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -381,6 +393,45 @@ class Transaction:
             n += 1
         return f"b{n}"
 
+    # -- characters -------------------------------------------------------------------------
+
+    def characters(self, session_id: str) -> list[CharacterRecord]:
+        """The session's characters, in the order they were added."""
+        self.session(session_id)
+        query = (
+            select(characters)
+            .where(characters.c.session_id == session_id)
+            .order_by(characters.c.created_at, characters.c.name)
+        )
+        return [_character_from_row(row) for row in self.conn.execute(query)]
+
+    def add_character(
+        self,
+        session_id: str,
+        name: str,
+        references: Sequence[ReferenceImage],
+        threshold: float,
+    ) -> CharacterRecord:
+        """Register a character whose photos are already blobs; InputError when the session
+        has one of that name in any case."""
+        for existing in self.characters(session_id):
+            if existing.name.casefold() == name.casefold():
+                raise InputError(
+                    f"session {session_id[:8]} already has a character {existing.name!r}; "
+                    "choose another name"
+                )
+        record = CharacterRecord(session_id, name, tuple(references), float(threshold), now())
+        self.conn.execute(
+            characters.insert().values(
+                session_id=session_id,
+                name=name,
+                references=[ref.to_json() for ref in record.references],
+                threshold=record.threshold,
+                created_at=record.created_at,
+            )
+        )
+        return record
+
     # -- versions ---------------------------------------------------------------------------
 
     def version(self, session_id: str, version_id: str) -> Version:
@@ -496,6 +547,16 @@ class Transaction:
 
 def _session_from_row(row: Row[Any]) -> SessionRecord:
     return SessionRecord(row.id, row.name, _utc(row.created_at), _utc(row.updated_at))
+
+
+def _character_from_row(row: Row[Any]) -> CharacterRecord:
+    return CharacterRecord(
+        session_id=row.session_id,
+        name=row.name,
+        references=tuple(ReferenceImage(r["digest"], r["name"]) for r in row.references),
+        threshold=float(row.threshold),
+        created_at=_utc(row.created_at),
+    )
 
 
 def _version_from_row(row: Row[Any]) -> Version:
