@@ -31,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--store", help="SQLAlchemy URL or SQLite path (env GOUACHE_STORE)")
     parser.add_argument("--data-dir", help="where sessions and images live (GOUACHE_DATA_DIR)")
     parser.add_argument("--max-pixels", type=int, help="refuse larger images (default 40 MP)")
+    parser.add_argument(
+        "--guard",
+        choices=("off", "on", "strict"),
+        default="on",
+        help="preservation guard for backends that redraw pixels (default on)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     edit = sub.add_parser("edit", help="apply one instruction to an image and save the result")
@@ -191,6 +197,7 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
             store, loaded, name=Path(path).name, backend=backend, planner=planner
         )
         source_name = path
+    session.guard_mode = args.guard
     turn = _turn(session, " ".join(words), at=args.at, references=references)
     if turn.version is None:
         return EXIT_OK if turn.answer is not None else EXIT_NOT_DONE
@@ -289,6 +296,7 @@ def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         if not sep or not name or not photo:
             raise InputError(f"--character takes NAME=PHOTO, not {spec!r}")
         _add_character(session, name, photo, settings, sys.stdout)
+    session.guard_mode = args.guard
     print(f"session {session.id[:8]} ({session.name}), at v{session.head.number}. /help for help.")
     return chat_loop(session, settings, sys.stdin, sys.stdout)
 

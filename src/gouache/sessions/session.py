@@ -40,7 +40,7 @@ from gouache.planner.plan import (
     PlannerAnswer,
     PlannerQuestion,
 )
-from gouache.sessions import identity
+from gouache.sessions import identity, preserve
 from gouache.sessions.store import SessionRecord, Store, Transaction, WriteConflictError
 from gouache.sessions.versions import (
     ReferenceImage,
@@ -163,6 +163,8 @@ class Session:
         # A question the planner asked last turn, answered (or dropped) by the next one,
         # with the images attached to the turn that asked it.
         self.pending: PlannerQuestion | None = None
+        # off, on (default) or strict: see gouache.guard; only for backends that redraw pixels
+        self.guard_mode: preserve.GuardMode = "on"
         self._pending_references: tuple[LoadedImage, ...] = ()
 
     @property
@@ -392,22 +394,39 @@ class Session:
         if cancel is not None:
             cancel.raise_if_cancelled()
 
-        # 3b. the characters: retry with other seeds, or roll back, when someone is lost
+        def rerun(attempt: int) -> ImageResult:
+            again = replace(request, seed=(seed or 0) + attempt)
+            return self.backend.edit(again, progress=progress, cancel=cancel)
+
+        # 3b. the guard: undo drift, restore what the plan did not touch (strict: retry)
+        guarded = preserve.guard_turn(
+            self.guard_mode, outcome, self.backend, parent_image, result, rerun, retries=retries
+        )
+        if guarded.result is None:
+            ms["total"] = _ms(started)
+            return TurnResult(None, outcome, f"{outcome.describe()}\n{guarded.note}", None, ms)
+        result = guarded.result
         scores: dict[str, Any] = {}
+        if guarded.report is not None:
+            scores["guard"] = guarded.report.to_dict()
+
+        def rerun_guarded(attempt: int) -> ImageResult:
+            again = rerun(attempt)
+            kept = preserve.guard_turn(
+                self.guard_mode, outcome, self.backend, parent_image, again, rerun, retries=0
+            )
+            return kept.result if kept.result is not None else again
+
+        # 3c. the characters: retry with other seeds, or roll back, when someone is lost
         identity_note = ""
         characters = self.characters()
         if characters:
-
-            def rerun(attempt: int) -> ImageResult:
-                again = replace(request, seed=(seed or 0) + attempt)
-                return self.backend.edit(again, progress=progress, cancel=cancel)
-
             checked = identity.keep_identity(
                 characters,
                 self.analyses,
                 parent_image,
                 result,
-                rerun,
+                rerun_guarded,
                 retries=retries,
                 can_retry=not self.backend.capabilities.preserves_unedited,
             )
@@ -415,7 +434,8 @@ class Session:
             if checked.result is None:
                 ms["total"] = _ms(started)
                 return TurnResult(None, outcome, f"{outcome.describe()}\n{checked.note}", None, ms)
-            result, scores = checked.result, identity.scores_record(checked.scores)
+            result = checked.result
+            scores.update(identity.scores_record(checked.scores))
         image = check_image(result.image)
 
         # 4. store the pixels and the references (before the row that names them)
@@ -423,7 +443,7 @@ class Session:
         digest = self.store.blobs.put(image)
         refs = tuple(ReferenceImage(self.store.blobs.put(r.pixels), r.name) for r in references)
         blob_ms = _ms(mark)
-        parts = (outcome.describe(), result.text.strip(), identity_note)
+        parts = (outcome.describe(), result.text.strip(), guarded.note, identity_note)
         reply = "\n".join(part for part in parts if part)
         draft = _draft(
             image,
