@@ -45,10 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--session", help="apply to this session's head instead of a new image")
     edit.add_argument("--at", help="apply at this version of --session (makes a branch)")
     edit.add_argument("--ref", action="append", default=[], help="attach a reference image")
+    _critique_arguments(edit)
 
     chat = sub.add_parser("chat", help="a conversation: each line is a turn (/help for commands)")
     chat.add_argument("image", nargs="?", help="image to start from")
     chat.add_argument("--session", help="resume this session")
+    _critique_arguments(chat)
     chat.add_argument(
         "--character",
         action="append",
@@ -56,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=PHOTO",
         help="follow a person's identity every turn (a photo with one face)",
     )
+
+    check = sub.add_parser("check", help="score an image against a guideline file (YAML)")
+    check.add_argument("image")
+    check.add_argument("--guidelines", required=True, help="the guideline file")
+    check.add_argument("--source", help="the image it was edited from, for preservation")
+    check.add_argument("--json", action="store_true", help="print the scores as JSON")
 
     sub.add_parser("sessions", help="list sessions")
 
@@ -77,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="a scripted offline conversation on a sample photo")
     demo.add_argument("-o", "--output", default="gouache-demo", help="folder to write")
     return parser
+
+
+def _critique_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--guidelines", help="critique every turn against this YAML file")
+    parser.add_argument("--candidates", type=int, default=3, help="candidates per turn (3)")
+    parser.add_argument("--budget", type=int, default=8, help="attempts per turn at most (8)")
+    parser.add_argument("--seconds", type=float, default=120.0, help="time per turn at most")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,6 +142,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         print(default_operators().capabilities_text())
         return EXIT_OK
+    if command == "check":
+        return _check(args, settings)
     store = _store(settings)
     if command == "edit":
         return _edit(args, settings, store)
@@ -155,6 +172,25 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(f"wrote {result.image_path} and {result.recipe_path}")
         return EXIT_OK
     raise AssertionError(f"unhandled command {command}")  # pragma: no cover - argparse guards
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from gouache.analysis.cache import AnalysisCache
+    from gouache.critics.guideline import Guideline
+    from gouache.images import load_image
+
+    guideline = Guideline.load(args.guidelines)
+    image = load_image(args.image, max_pixels=settings.max_pixels).pixels
+    source = load_image(args.source, max_pixels=settings.max_pixels).pixels if args.source else None
+    cache = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
+    evaluation = guideline.evaluate(image, cache, source=source)
+    if args.json:
+        print(json.dumps(evaluation.to_json(), indent=2))
+    else:
+        print(evaluation.table())
+    return EXIT_OK if evaluation.passed else EXIT_ERROR
 
 
 def _store(settings: Settings) -> Store:
@@ -198,6 +234,9 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         )
         source_name = path
     session.guard_mode = args.guard
+    if args.guidelines:
+        target = Path(args.output) if args.output else _default_output(source_name)
+        return _refine(session, " ".join(words), args, references, sys.stdout, target)
     turn = _turn(session, " ".join(words), at=args.at, references=references)
     if turn.version is None:
         return EXIT_OK if turn.answer is not None else EXIT_NOT_DONE
@@ -206,6 +245,41 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     output.write_bytes(store.blobs.get_bytes(turn.version.blob))
     print(f"wrote {output}  (session {session.id[:8]}, version v{turn.version.number})")
     return EXIT_OK
+
+
+def _refine(
+    session: Session,
+    instruction: str,
+    args: argparse.Namespace,
+    references: Sequence[LoadedImage],
+    out: TextIO,
+    output: Path | None = None,
+) -> int:
+    from gouache.critics.guideline import Guideline
+    from gouache.critics.refine import refine
+    from gouache.progress import ProgressLine
+
+    guideline = Guideline.load(args.guidelines)
+    with ProgressLine("critiquing"):
+        result = refine(
+            session,
+            instruction,
+            guideline,
+            candidates=args.candidates,
+            budget=args.budget,
+            seconds=args.seconds,
+            references=references,
+            at=getattr(args, "at", None),
+        )
+    print(result.table(), file=out)
+    best = result.best
+    if best is None or best.version is None:
+        return EXIT_NOT_DONE
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(session.store.blobs.get_bytes(best.version.blob))
+        print(f"wrote {output} (v{best.version.number})", file=out)
+    return EXIT_OK if result.passed else EXIT_ERROR
 
 
 def _default_output(source: str) -> Path:
@@ -298,7 +372,8 @@ def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         _add_character(session, name, photo, settings, sys.stdout)
     session.guard_mode = args.guard
     print(f"session {session.id[:8]} ({session.name}), at v{session.head.number}. /help for help.")
-    return chat_loop(session, settings, sys.stdin, sys.stdout)
+    critique = args if args.guidelines else None
+    return chat_loop(session, settings, sys.stdin, sys.stdout, critique)
 
 
 def _add_character(
@@ -313,8 +388,18 @@ def _add_character(
     print(f"following {character.name} (threshold {character.threshold:.2f}): {here}", file=out)
 
 
-def chat_loop(session: Session, settings: Settings, lines: TextIO, out: TextIO) -> int:
-    """Run a conversation from `lines` until end of input or /quit."""
+def chat_loop(
+    session: Session,
+    settings: Settings,
+    lines: TextIO,
+    out: TextIO,
+    guidelines: argparse.Namespace | None = None,
+) -> int:
+    """Run a conversation from `lines` until end of input or /quit.
+
+    With `guidelines` (the --guidelines, --candidates, --budget, --seconds options), every
+    turn runs the critique loop.
+    """
     from gouache.errors import GouacheError
 
     attached: list[LoadedImage] = []
@@ -334,7 +419,10 @@ def chat_loop(session: Session, settings: Settings, lines: TextIO, out: TextIO) 
                 if _chat_command(session, line, attached, settings, out) == "quit":
                     return EXIT_OK
                 continue
-            _turn(session, line, references=list(attached), out=out, suggest=True)
+            if guidelines is not None:
+                _refine(session, line, guidelines, list(attached), out)
+            else:
+                _turn(session, line, references=list(attached), out=out, suggest=True)
             attached.clear()
         except GouacheError as err:
             print(f"error: {err.message}", file=out)

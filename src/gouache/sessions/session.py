@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from time import perf_counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from gouache.backends.base import (
     CancelToken,
@@ -39,6 +39,7 @@ from gouache.planner.plan import (
     Planner,
     PlannerAnswer,
     PlannerQuestion,
+    PlanOutcome,
 )
 from gouache.sessions import identity, preserve
 from gouache.sessions.store import SessionRecord, Store, Transaction, WriteConflictError
@@ -334,6 +335,9 @@ class Session:
         retries: int = 2,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        plan: EditPlan | None = None,
+        kind: Literal["turn", "attempt"] = "turn",
+        judge: Callable[[Image], Mapping[str, Any]] | None = None,
     ) -> TurnResult:
         """One turn: plan `instruction`, edit the head (or `at`), store the new version.
 
@@ -366,7 +370,10 @@ class Session:
             # "the middle one" answers a question asked with images attached: reuse them
             references = self._pending_references
         mark = perf_counter()
-        outcome = self.planner.plan(text, self._context(parent_image, references))
+        if plan is not None:
+            outcome: PlanOutcome = plan
+        else:
+            outcome = self.planner.plan(text, self._context(parent_image, references))
         ms["plan"] = _ms(mark)
         if not isinstance(outcome, EditPlan):
             ms["total"] = _ms(started)
@@ -437,6 +444,9 @@ class Session:
             result = checked.result
             scores.update(identity.scores_record(checked.scores))
         image = check_image(result.image)
+        if judge is not None:
+            # scores a caller measures on the final pixels (the critique loop's), kept with them
+            scores.update(judge(image))
 
         # 4. store the pixels and the references (before the row that names them)
         mark = perf_counter()
@@ -449,7 +459,7 @@ class Session:
             image,
             digest,
             parent_id=parent.id,
-            kind="turn",
+            kind=kind,
             instruction=text,
             plan=outcome.model_dump(mode="json"),
             backend=self.backend.name,
