@@ -22,6 +22,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from identity import main as identity_main
 
 from analysis import main as analysis_main
 from gouache.images import Image, load_image
@@ -30,6 +31,7 @@ from gouache.planner.rules import RulePlanner
 from gouache.sessions.session import Session
 from gouache.sessions.store import Store
 from gouache.settings import Settings
+from guard import main as guard_main
 
 REPEATS = 7
 INSTRUCTIONS = (
@@ -133,6 +135,9 @@ def main() -> None:
     )
     print()
     analysis_main()
+    print()
+    guard_main()
+    identity_main()
     out = Path("bench-results")
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(
