@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from gouache.backends.base import ImageModel
     from gouache.images import LoadedImage
     from gouache.sessions.session import Session, TurnResult
     from gouache.sessions.store import Store
@@ -31,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--store", help="SQLAlchemy URL or SQLite path (env GOUACHE_STORE)")
     parser.add_argument("--data-dir", help="where sessions and images live (GOUACHE_DATA_DIR)")
     parser.add_argument("--max-pixels", type=int, help="refuse larger images (default 40 MP)")
+    parser.add_argument(
+        "--backend",
+        help="backend or profile to edit with (default operators; `gouache backends` lists them)",
+    )
     parser.add_argument(
         "--guard",
         choices=("off", "on", "strict"),
@@ -81,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", default=".", help="folder (default: here)")
 
     sub.add_parser("ops", help="list the edits the offline backend can do")
+    sub.add_parser("backends", help="list backends and profiles: available or not, and why")
 
     demo = sub.add_parser("demo", help="a scripted offline conversation on a sample photo")
     demo.add_argument("-o", "--output", default="gouache-demo", help="folder to write")
@@ -144,6 +150,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     if command == "check":
         return _check(args, settings)
+    if command == "backends":
+        return _backends()
     store = _store(settings)
     if command == "edit":
         return _edit(args, settings, store)
@@ -193,6 +201,39 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK if evaluation.passed else EXIT_ERROR
 
 
+def _backends() -> int:
+    import importlib
+
+    from gouache.backends.catalog import TYPES, availability, config_path, load_profiles
+
+    print(f"profiles from {config_path()} (and one per backend type)")
+    print(f"{'name':<12} {'type':<10} {'status':<10} capabilities / why")
+    for profile in load_profiles().values():
+        state = availability(profile)
+        kind = TYPES[profile.type]
+        caps = "-"
+        if state.available:
+            module, _, name = kind.target.partition(":")
+            found = getattr(getattr(importlib.import_module(module), name), "capabilities", None)
+            caps = found.describe() if found is not None else "depends on the model"
+        status = "available" if state.available else "missing"
+        detail = caps if state.available else state.why
+        print(f"{profile.name:<12} {profile.type:<10} {status:<10} {detail}")
+        print(f"{'':<12} {kind.summary}")
+    return EXIT_OK
+
+
+def _backend(args: argparse.Namespace, settings: Settings) -> ImageModel | None:
+    """The backend --backend (or GOUACHE_BACKEND) names; None for the default operators."""
+    from gouache.backends.catalog import create
+
+    name = args.backend or settings.backend
+    if name == "operators":
+        return None
+    backend: ImageModel = create(name)
+    return backend
+
+
 def _store(settings: Settings) -> Store:
     from gouache.sessions.store import Store
 
@@ -210,9 +251,17 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
 
     words: list[str] = list(args.args)
     references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
+    chosen = _backend(args, settings)
     if args.session:
-        session = Session.open(store, args.session)
+        session = Session.open(store, args.session, backend=chosen)
         source_name = session.name
+    elif chosen is not None:
+        if len(words) < 2:
+            raise InputError('usage: gouache edit IMAGE "instruction" (or --session ID "...")')
+        path = words.pop(0)
+        loaded = load_image(path, max_pixels=settings.max_pixels)
+        session = Session.start(store, loaded, name=Path(path).name, backend=chosen)
+        source_name = path
     else:
         if len(words) < 2:
             raise InputError('usage: gouache edit IMAGE "instruction" (or --session ID "...")')
@@ -354,15 +403,23 @@ Type an instruction to edit the current version, or a command:
 def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.errors import InputError
     from gouache.images import load_image
+    from gouache.progress import ProgressLine
     from gouache.sessions.session import Session
 
+    chosen = _backend(args, settings)
     if args.session:
-        session = Session.open(store, args.session)
+        session = Session.open(store, args.session, backend=chosen)
     elif args.image:
         loaded = load_image(args.image, max_pixels=settings.max_pixels)
         for note in loaded.notes:
             print(f"note: {note}")
-        session = Session.start(store, loaded, name=Path(args.image).name)
+        session = Session.start(store, loaded, name=Path(args.image).name, backend=chosen)
+    elif chosen is not None and chosen.capabilities.generate:
+        print("describe the picture to start from:")
+        prompt = sys.stdin.readline().strip()
+        with ProgressLine("generating") as progress:
+            session = Session.start_from_text(store, prompt, backend=chosen, progress=progress)
+        print(session.head.reply)
     else:
         raise InputError("give an image to start from, or --session ID to resume")
     for spec in args.character:

@@ -193,12 +193,20 @@ class Session:
 
     @property
     def planner(self) -> Planner:
-        """Instruction -> plan; the rule planner over the backend's operators unless given."""
+        """Instruction -> plan: the rule planner over the backend's operators, or, for a
+        generative backend, the instruction itself as the prompt."""
         if self._planner is None:
+            from gouache.planner.prompt import PromptPlanner
             from gouache.planner.rules import RulePlanner
 
             operators = getattr(self.backend, "operators", None)
-            self._planner = RulePlanner(operators) if operators is not None else RulePlanner()
+            inner = getattr(self.backend, "inner", None)  # a wrapper such as the drift injector
+            if operators is None and inner is not None:
+                operators = getattr(inner, "operators", None)
+            if operators is not None:
+                self._planner = RulePlanner(operators)
+            else:
+                self._planner = PromptPlanner()
         return self._planner
 
     def __repr__(self) -> str:

@@ -1,0 +1,201 @@
+"""The backends gouache knows, the profiles a user names them by, and whether each can run.
+
+A profile lives in the user's config file (`gouache backends` prints where):
+
+    [backends.klein]
+    type = "diffusers"
+    model = "black-forest-labs/FLUX.2-klein-4B"
+    device = "cuda"
+
+Its keys are the backend's constructor arguments. Secrets never go in the file: API keys
+come only from the environment (GEMINI_API_KEY / GOOGLE_API_KEY, OPENAI_API_KEY).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import socket
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from gouache.errors import BackendNotFoundError, InputError
+
+SECRET_KEYS = frozenset({"api_key", "key", "token", "password", "secret"})
+
+
+@dataclass(frozen=True)
+class BackendType:
+    """A family of backends: where its class lives and what it needs to run."""
+
+    name: str
+    target: str  # "module:Class"
+    needs_module: str | None = None
+    extra: str | None = None
+    key_env: tuple[str, ...] = ()
+    summary: str = ""
+    gpu: bool = False
+
+
+TYPES: dict[str, BackendType] = {
+    t.name: t
+    for t in (
+        BackendType(
+            "operators",
+            "gouache.backends.operators:OperatorBackend",
+            summary="offline classical edits, faces, text, subject; CPU, no weights",
+        ),
+        BackendType(
+            "gemini",
+            "gouache.backends.gemini:GeminiBackend",
+            needs_module="google.genai",
+            extra="gemini",
+            key_env=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+            summary="Gemini 2.5 Flash Image (Nano Banana) through google-genai",
+        ),
+        BackendType(
+            "openai",
+            "gouache.backends.openai_images:OpenAIImagesBackend",
+            needs_module="openai",
+            extra="openai",
+            key_env=("OPENAI_API_KEY",),
+            summary="OpenAI images (gpt-image-1) or any compatible image server",
+        ),
+        BackendType(
+            "diffusers",
+            "gouache.backends.diffusers_local:DiffusersBackend",
+            needs_module="diffusers",
+            extra="diffusers",
+            summary="local open weights: FLUX.2 klein, Qwen-Image-Edit, FLUX.1 Kontext",
+            gpu=True,
+        ),
+        BackendType(
+            "comfyui",
+            "gouache.backends.comfyui:ComfyUIBackend",
+            summary="a ComfyUI server running an API-format workflow",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    type: str
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Availability:
+    profile: Profile
+    available: bool
+    why: str
+
+
+def config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    override = os.environ.get("GOUACHE_CONFIG")
+    return Path(override) if override else Path(user_config_dir("gouache")) / "config.toml"
+
+
+def load_profiles(path: Path | None = None) -> dict[str, Profile]:
+    """Every backend type as a profile of its own name, plus the user's profiles."""
+    profiles = {name: Profile(name, name) for name in TYPES}
+    file = path if path is not None else config_path()
+    if not file.exists():
+        return profiles
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise InputError(f"{file}: cannot read the config ({err})") from None
+    section = data.get("backends", {})
+    if not isinstance(section, dict):
+        raise InputError(f"{file}: [backends] must be a table of profiles")
+    for name, body in section.items():
+        if not isinstance(body, dict) or "type" not in body:
+            raise InputError(f"{file}: [backends.{name}] needs a `type` ({', '.join(TYPES)})")
+        kind = str(body["type"])
+        if kind not in TYPES:
+            raise InputError(f"{file}: [backends.{name}] type {kind!r} is not one of {list(TYPES)}")
+        secrets = sorted(SECRET_KEYS & set(body))
+        if secrets:
+            raise InputError(
+                f"{file}: [backends.{name}] holds {', '.join(secrets)}; secrets come only from "
+                "the environment (GEMINI_API_KEY, GOOGLE_API_KEY, OPENAI_API_KEY)"
+            )
+        config = {k: v for k, v in body.items() if k != "type"}
+        profiles[name] = Profile(name, kind, config)
+    return profiles
+
+
+def create(name: str, profiles: Mapping[str, Profile] | None = None, **overrides: Any) -> Any:
+    """Build the backend a profile names (an ImageModel)."""
+    known = profiles if profiles is not None else load_profiles()
+    profile = known.get(name)
+    if profile is None:
+        raise BackendNotFoundError(name, list(known))
+    kind = TYPES[profile.type]
+    problem = _missing_module(kind)
+    if problem:
+        raise BackendNotFoundError(f"{name} ({problem})", list(known))
+    module_name, _, class_name = kind.target.partition(":")
+    factory: Callable[..., Any] = getattr(importlib.import_module(module_name), class_name)
+    return factory(**{**profile.config, **overrides})
+
+
+def availability(profile: Profile) -> Availability:
+    """Whether a profile can run here, and why not: extra missing, no key, no GPU, no server."""
+    kind = TYPES[profile.type]
+    problem = _missing_module(kind)
+    if problem:
+        return Availability(profile, False, problem)
+    if kind.key_env and not any(os.environ.get(env) for env in kind.key_env):
+        return Availability(profile, False, f"no API key: set {' or '.join(kind.key_env)}")
+    if kind.gpu:
+        device = str(profile.config.get("device", ""))
+        gpu = _gpu()
+        if not gpu and device != "cpu":
+            return Availability(
+                profile, False, 'no GPU found (set device = "cpu" to run slowly anyway)'
+            )
+    if profile.type == "comfyui":
+        url = str(profile.config.get("base_url", "http://127.0.0.1:8188"))
+        if not _reachable(url):
+            return Availability(profile, False, f"server unreachable at {url}")
+    return Availability(profile, True, "ready")
+
+
+def _missing_module(kind: BackendType) -> str:
+    if kind.needs_module is None:
+        return ""
+    try:
+        found = importlib.util.find_spec(kind.needs_module) is not None
+    except ModuleNotFoundError:
+        found = False
+    return "" if found else f'extra missing: pip install "gouache[{kind.extra}]"'
+
+
+def _gpu() -> bool:
+    if importlib.util.find_spec("torch") is None:
+        return False
+    import torch
+
+    mps = getattr(torch.backends, "mps", None)
+    return bool(torch.cuda.is_available() or (mps is not None and mps.is_available()))
+
+
+def _reachable(url: str, timeout: float = 0.3) -> bool:
+    parsed = urlparse(url)
+    host = parsed.hostname or "127.0.0.1"
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,125 @@
+"""Backends by name or profile, and why one cannot run here."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gouache.backends.catalog import Profile, availability, create, load_profiles
+from gouache.backends.operators import OperatorBackend
+from gouache.errors import BackendNotFoundError, InputError
+from gouache.planner.plan import EditPlan, PlannerReply
+from gouache.planner.prompt import PromptPlanner
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def test_every_backend_type_is_a_profile_and_user_profiles_add_to_them(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path,
+        '[backends.klein]\ntype = "diffusers"\nmodel = "black-forest-labs/FLUX.2-klein-4B"\n'
+        'device = "cuda"\n',
+    )
+    profiles = load_profiles(config)
+    assert {"operators", "gemini", "openai", "diffusers", "comfyui", "klein"} <= set(profiles)
+    assert profiles["klein"] == Profile(
+        "klein", "diffusers", {"model": "black-forest-labs/FLUX.2-klein-4B", "device": "cuda"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[backends.x]\ntype = "gemini"\napi_key = "sk-123"\n', "secrets come only from"),
+        ('[backends.x]\ntype = "dall-e-9"\n', "type 'dall-e-9' is not one of"),
+        ("[backends.x]\nmodel = 1\n", "needs a `type`"),
+        ("[backends\n", "cannot read the config"),
+    ],
+)
+def test_a_bad_profile_is_refused_with_the_file_and_the_reason(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        load_profiles(write_config(tmp_path, text))
+
+
+def test_the_secret_itself_is_never_echoed(tmp_path: Path) -> None:
+    config = write_config(tmp_path, '[backends.x]\ntype = "openai"\napi_key = "sk-secret"\n')
+    with pytest.raises(InputError) as err:
+        load_profiles(config)
+    assert "sk-secret" not in str(err.value)
+
+
+def test_the_operators_profile_builds_the_offline_backend() -> None:
+    assert isinstance(
+        create("operators", {"operators": Profile("operators", "operators")}), OperatorBackend
+    )
+    with pytest.raises(BackendNotFoundError, match="no backend 'nope'"):
+        create("nope", {})
+
+
+def test_a_backend_needing_a_key_says_which_variable_to_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    state = availability(Profile("openai", "openai"))
+    assert not state.available
+    assert "OPENAI_API_KEY" in state.why
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    assert availability(Profile("openai", "openai")).available
+
+
+@pytest.fixture
+def listening() -> Iterator[int]:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    yield server.getsockname()[1]
+    server.close()
+
+
+def test_a_comfyui_server_is_probed_before_it_is_called_available(listening: int) -> None:
+    up = availability(Profile("c", "comfyui", {"base_url": f"http://127.0.0.1:{listening}"}))
+    assert up.available
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    down = availability(Profile("c", "comfyui", {"base_url": f"http://127.0.0.1:{port}"}))
+    assert not down.available
+    assert "server unreachable" in down.why
+
+
+def test_the_backends_command_lists_each_profile_with_its_status(tmp_path: Path) -> None:
+    config = write_config(tmp_path, '[backends.mine]\ntype = "operators"\n')
+    env = {**os.environ, "GOUACHE_CONFIG": str(config), "GOUACHE_DATA_DIR": str(tmp_path)}
+    env.pop("OPENAI_API_KEY", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "gouache", "backends"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert "mine" in out
+    assert "operators  available" in out
+    assert "OPENAI_API_KEY" in out
+
+
+def test_a_generative_backend_gets_the_instruction_as_its_prompt() -> None:
+    plan = PromptPlanner().plan("make the sky purple")
+    assert isinstance(plan, EditPlan)
+    assert plan.steps[0].op == "generate_edit"
+    assert plan.steps[0].params == {"prompt": "make the sky purple"}
+    assert isinstance(PromptPlanner().plan("  "), PlannerReply)
