@@ -78,7 +78,7 @@ def test_the_default_registry_knows_the_operator_backend() -> None:
 
 
 def test_an_unknown_backend_names_the_known_ones() -> None:
-    with pytest.raises(BackendNotFoundError, match="known backends: operators"):
+    with pytest.raises(BackendNotFoundError, match=r"known backends: .*operators"):
         default_registry().create("dall-e-9")
 
 

@@ -15,6 +15,9 @@
     ├── CancelledError                the caller cancelled the turn (http 499)
     ├── StoreError                    the version store is unusable (.url) (http 500)
     └── BackendError                  a backend failed while working (.backend) (http 502)
+        ├── BlockedError              a service's safety filter refused (.reason) (http 422)
+        ├── QuotaError                a rate limit or spent quota, HTTP 429 (http 429)
+        └── DriftError                the guard in strict mode refused an output (.report)
 
 Errors carry the object they concern so that a caller can act on it, and a class-level
 `http_status` so that the HTTP layer never has to guess.
@@ -124,3 +127,19 @@ class BackendError(GouacheError):
     def __init__(self, message: str, *, backend: str | None = None) -> None:
         super().__init__(message)
         self.backend = backend
+
+
+class BlockedError(BackendError):
+    """A service refused the prompt or withheld its answer (`reason`, e.g. SAFETY)."""
+
+    http_status = 422
+
+    def __init__(self, message: str, *, reason: str = "", backend: str | None = None) -> None:
+        super().__init__(message, backend=backend)
+        self.reason = reason
+
+
+class QuotaError(BackendError):
+    """The service answered 429: a rate limit or the quota is spent; try again later."""
+
+    http_status = 429

@@ -1,0 +1,566 @@
+"""The OpenAI images backend against a local server that speaks the images API's wire format:
+`POST /v1/images/generations` (JSON) and `POST /v1/images/edits` (multipart/form-data), with the
+real `openai` SDK in between."""
+
+from __future__ import annotations
+
+import base64
+import email.parser
+import email.policy
+import io
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image as PILImage
+
+from gouache.backends.base import CancelToken, EditRequest, GenerateRequest, ImageModel
+from gouache.backends.openai_images import (
+    BlockedError,
+    OpenAIImagesBackend,
+    QuotaError,
+    choose_size,
+)
+from gouache.errors import BackendError, CancelledError, InputError, UnsupportedError
+from gouache.images import BlobStore, Image
+from gouache.planner.plan import EditPlan, Step
+from gouache.sessions import Session, Store
+
+KEY = "test-key"
+PURPLE = (128, 0, 160)
+
+
+# -- the fake server ---------------------------------------------------------------------------
+
+
+@dataclass
+class Part:
+    name: str
+    filename: str | None
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class Recorded:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    json: dict[str, Any] | None = None
+    parts: list[Part] = field(default_factory=list)
+
+    def field(self, name: str) -> str:
+        [part] = [p for p in self.parts if p.name == name]
+        return part.data.decode()
+
+
+def parse_multipart(content_type: str, body: bytes) -> list[Part]:
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    assert message.is_multipart()
+    parts = []
+    for part in message.iter_parts():
+        payload = part.get_payload(decode=True)
+        parts.append(
+            Part(
+                name=str(part.get_param("name", header="content-disposition")),
+                filename=part.get_filename(),
+                content_type=part.get_content_type(),
+                data=payload if isinstance(payload, bytes) else b"",
+            )
+        )
+    return parts
+
+
+def png_bytes(image: Image) -> bytes:
+    out = io.BytesIO()
+    PILImage.fromarray(image).save(out, format="PNG")
+    return out.getvalue()
+
+
+def decode(data: bytes) -> Image:
+    return np.asarray(PILImage.open(io.BytesIO(data)))
+
+
+def drawn(size: str, first_image: bytes | None) -> Image:
+    """What the fake model draws: the first input resized to `size`, top third purple."""
+    width, height = (1024, 1024) if size == "auto" else map(int, size.split("x"))
+    if first_image is not None:
+        source = PILImage.open(io.BytesIO(first_image)).convert("RGB")
+        image = np.array(source.resize((width, height), PILImage.Resampling.BILINEAR))
+    else:
+        y, x = np.mgrid[0:height, 0:width]
+        image = np.stack([x * 255 // width, y * 255 // height, np.full_like(x, 90)], -1)
+        image = image.astype(np.uint8)
+    image[: height // 3] = PURPLE
+    return image
+
+
+class FakeImagesServer(ThreadingHTTPServer):
+    """Records every request; answers from `answers` (status, body) first, then with images."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), ImagesHandler)
+        self.requests: list[Recorded] = []
+        self.answers: list[tuple[int, dict[str, Any]]] = []
+        self.revised_prompt: str | None = "a purple sky over the hills"
+        self.count = 1
+        self.url_only = False
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+
+class ImagesHandler(BaseHTTPRequestHandler):
+    server: FakeImagesServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        record = Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        content_type = self.headers.get("Content-Type", "")
+        if content_type.startswith("application/json"):
+            record.json = json.loads(body)
+            size = str(record.json.get("size", "auto"))
+            first = None
+        else:
+            record.parts = parse_multipart(content_type, body)
+            size = record.field("size") if any(p.name == "size" for p in record.parts) else "auto"
+            first = next(p.data for p in record.parts if p.name in ("image", "image[]"))
+        self.server.requests.append(record)
+        if self.path not in ("/v1/images/generations", "/v1/images/edits"):
+            self._answer(404, {"error": {"message": "no such route", "type": "invalid_request"}})
+        elif self.server.answers:
+            self._answer(*self.server.answers.pop(0))
+        elif self.server.url_only:
+            self._answer(200, {"created": 0, "data": [{"url": "https://example.com/a.png"}]})
+        else:
+            item: dict[str, Any] = {
+                "b64_json": base64.b64encode(png_bytes(drawn(size, first))).decode()
+            }
+            if self.server.revised_prompt is not None:
+                item["revised_prompt"] = self.server.revised_prompt
+            self._answer(
+                200,
+                {
+                    "created": 0,
+                    "data": [item] * self.server.count,
+                    "usage": {
+                        "input_tokens": 10,
+                        "input_tokens_details": {"image_tokens": 0, "text_tokens": 10},
+                        "output_tokens": 100,
+                        "total_tokens": 110,
+                    },
+                },
+            )
+
+    def _answer(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("retry-after-ms", "10")  # the SDK's retries wait 10 ms, not seconds
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeImagesServer]:
+    fake = FakeImagesServer()
+    thread = threading.Thread(
+        target=fake.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    yield fake
+    fake.shutdown()
+    fake.server_close()
+
+
+@pytest.fixture
+def backend(server: FakeImagesServer) -> Iterator[OpenAIImagesBackend]:
+    made = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=0)
+    yield made
+    made.close()
+
+
+def photo(height: int = 48, width: int = 64) -> Image:
+    rng = np.random.default_rng(3)
+    y, x = np.mgrid[0:height, 0:width]
+    base = np.stack([x * 200 // width, y * 200 // height, (x + y) * 100 // (width + height)], -1)
+    return np.clip(base + rng.integers(0, 30, size=(height, width, 3)), 0, 255).astype(np.uint8)
+
+
+# -- generate -----------------------------------------------------------------------------------
+
+
+def test_generate_posts_json_with_the_size_closest_to_the_asked_aspect(
+    server: FakeImagesServer, backend: OpenAIImagesBackend
+) -> None:
+    result = backend.generate(GenerateRequest(prompt="hills at dusk", width=1200, height=800))
+
+    [request] = server.requests
+    assert request.path == "/v1/images/generations"
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert request.json == {
+        "model": "gpt-image-1",
+        "prompt": "hills at dusk",
+        "n": 1,
+        "size": "1536x1024",
+    }
+    assert result.image.shape == (1024, 1536, 3)
+    assert tuple(result.image[0, 0]) == PURPLE
+    assert result.text == "a purple sky over the hills"
+    assert result.params == {
+        "endpoint": "generate",
+        "model": "gpt-image-1",
+        "size": "1536x1024",
+        "n": 1,
+    }
+
+
+def test_a_dall_e_model_is_asked_for_base64_and_a_configured_size_wins(
+    server: FakeImagesServer,
+) -> None:
+    backend = OpenAIImagesBackend(
+        "dall-e-3", base_url=server.base_url, api_key=KEY, size="1024x1792", quality="hd"
+    )
+    result = backend.generate(GenerateRequest(prompt="a tower", width=1000, height=500))
+
+    assert server.requests[0].json == {
+        "model": "dall-e-3",
+        "prompt": "a tower",
+        "n": 1,
+        "size": "1024x1792",
+        "quality": "hd",
+        "response_format": "b64_json",
+    }
+    assert result.image.shape == (1792, 1024, 3)
+
+
+def test_several_images_back_keep_the_first_and_say_how_many(server: FakeImagesServer) -> None:
+    server.count = 3
+    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, n=3)
+    result = backend.generate(GenerateRequest(prompt="three cats", seed=5))
+
+    assert server.requests[0].json is not None
+    assert server.requests[0].json["n"] == 3
+    assert server.requests[0].json["size"] == "1024x1024"
+    assert "seed" not in server.requests[0].json
+    assert "3 images came back; the first is kept" in result.notes
+    assert "seed 5 not sent: the OpenAI images API takes none" in result.notes
+    assert result.seed is None
+
+
+def test_an_answer_with_only_a_url_is_refused_without_downloading(
+    server: FakeImagesServer, backend: OpenAIImagesBackend
+) -> None:
+    server.url_only = True
+    with pytest.raises(BackendError, match=r"only a URL.*does not download"):
+        backend.generate(GenerateRequest(prompt="hills"))
+    assert len(server.requests) == 1
+
+
+# -- edit ---------------------------------------------------------------------------------------
+
+
+def test_edit_sends_the_image_then_the_references_as_image_parts_in_order(
+    server: FakeImagesServer, backend: OpenAIImagesBackend
+) -> None:
+    current, wide, tall = photo(48, 64), photo(20, 60), photo(50, 25)
+    result = backend.edit(
+        EditRequest(prompt="put the dog in the garden", image=current, references=(wide, tall))
+    )
+
+    [request] = server.requests
+    assert request.path == "/v1/images/edits"
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+    images = [part for part in request.parts if part.name == "image[]"]
+    assert [part.content_type for part in images] == ["image/png"] * 3
+    assert [decode(part.data).shape for part in images] == [(48, 64, 3), (20, 60, 3), (50, 25, 3)]
+    np.testing.assert_array_equal(decode(images[0].data), current)
+    np.testing.assert_array_equal(decode(images[2].data), tall)
+    assert request.field("prompt") == "put the dog in the garden"
+    assert request.field("model") == "gpt-image-1"
+    assert request.field("size") == "1536x1024"  # 64x48 is closer to 3:2 than to 1:1
+    assert request.field("n") == "1"
+    assert not any(part.name in ("mask", "response_format") for part in request.parts)
+    assert result.image.shape == (1024, 1536, 3)
+    assert result.params["endpoint"] == "edit"
+
+
+def test_one_image_goes_out_as_the_image_field(
+    server: FakeImagesServer, backend: OpenAIImagesBackend
+) -> None:
+    backend.edit(EditRequest(prompt="warmer", image=photo(40, 40)))
+
+    names = [part.name for part in server.requests[0].parts]
+    assert names.count("image") == 1
+    assert "image[]" not in names
+    assert server.requests[0].field("size") == "1024x1024"
+
+
+@pytest.mark.parametrize("channels", [None, 1, 3])
+def test_the_mask_is_transparent_exactly_where_gouache_marks_the_edit(
+    server: FakeImagesServer, backend: OpenAIImagesBackend, channels: int | None
+) -> None:
+    marked = np.zeros((48, 64), dtype=np.uint8)
+    marked[5:20, 10:30] = 255
+    marked[40, 63] = 1
+    mask = marked if channels is None else np.repeat(marked[..., None], channels, axis=2)
+    if channels == 3:
+        mask[0, 0] = (0, 0, 7)  # any nonzero channel marks the pixel
+        marked[0, 0] = 7
+    backend.edit(EditRequest(prompt="a hat", image=photo(), mask_image=mask))
+
+    [part] = [p for p in server.requests[0].parts if p.name == "mask"]
+    assert part.content_type == "image/png"
+    sent = decode(part.data)
+    assert sent.shape == (48, 64, 4)
+    np.testing.assert_array_equal(sent[..., 3] == 0, marked != 0)
+    np.testing.assert_array_equal(sent[..., 3] == 255, marked == 0)
+
+
+def test_a_mask_of_another_size_is_refused_before_any_call(
+    server: FakeImagesServer, backend: OpenAIImagesBackend
+) -> None:
+    with pytest.raises(InputError, match="mask_image is 10x10 but the image is 64x48"):
+        backend.edit(
+            EditRequest(prompt="a hat", image=photo(), mask_image=np.ones((10, 10), np.uint8))
+        )
+    assert server.requests == []
+
+
+def test_too_many_references_are_refused_with_the_limit(
+    server: FakeImagesServer, backend: OpenAIImagesBackend
+) -> None:
+    assert backend.capabilities.max_references == 15
+    with pytest.raises(UnsupportedError, match="at most 16 image"):
+        backend.edit(EditRequest(prompt="x", image=photo(), references=(photo(8, 8),) * 16))
+    assert server.requests == []
+
+
+def test_dall_e_3_cannot_edit_and_dall_e_2_edits_only_squares(server: FakeImagesServer) -> None:
+    dalle3 = OpenAIImagesBackend("dall-e-3", base_url=server.base_url, api_key=KEY)
+    with pytest.raises(UnsupportedError, match="dall-e-3 cannot edit"):
+        dalle3.edit(EditRequest(prompt="x", image=photo()))
+    dalle2 = OpenAIImagesBackend("dall-e-2", base_url=server.base_url, api_key=KEY)
+    with pytest.raises(UnsupportedError, match="only square"):
+        dalle2.edit(EditRequest(prompt="x", image=photo()))
+    dalle2.edit(EditRequest(prompt="x", image=photo(300, 300)))
+    assert server.requests[0].field("size") == "512x512"
+    assert server.requests[0].field("response_format") == "b64_json"
+
+
+def test_a_cancelled_turn_makes_no_call(
+    server: FakeImagesServer, backend: OpenAIImagesBackend
+) -> None:
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(CancelledError):
+        backend.edit(EditRequest(prompt="x", image=photo()), cancel=token)
+    assert server.requests == []
+
+
+# -- sizes --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "width", "height", "size"),
+    [
+        ("gpt-image-1", 64, 48, (1536, 1024)),
+        ("gpt-image-1", 48, 64, (1024, 1536)),
+        ("gpt-image-1", 100, 90, (1024, 1024)),
+        ("gpt-image-1", 4000, 1000, (1536, 1024)),
+        ("dall-e-3", 1920, 1080, (1792, 1024)),
+        ("dall-e-3", 500, 1000, (1024, 1792)),
+        ("dall-e-2", 64, 48, (256, 256)),
+        ("dall-e-2", 600, 600, (1024, 1024)),
+        ("dall-e-2", 3000, 3000, (1024, 1024)),
+        ("some-local-model", 30, 60, (1024, 1536)),
+    ],
+)
+def test_the_size_is_the_supported_one_closest_in_aspect(
+    model: str, width: int, height: int, size: tuple[int, int]
+) -> None:
+    assert choose_size(model, width, height) == size
+
+
+# -- errors and the key -------------------------------------------------------------------------
+
+
+def test_a_content_policy_refusal_is_a_blocked_error(
+    server: FakeImagesServer, backend: OpenAIImagesBackend
+) -> None:
+    server.answers.append(
+        (
+            400,
+            {
+                "error": {
+                    "message": "Your request was rejected by the safety system.",
+                    "type": "invalid_request_error",
+                    "code": "content_policy_violation",
+                }
+            },
+        )
+    )
+    with pytest.raises(BlockedError, match=r"HTTP 400 from .*rejected by the safety system"):
+        backend.generate(GenerateRequest(prompt="something forbidden"))
+
+
+def test_a_moderation_block_on_an_edit_is_a_blocked_error(
+    server: FakeImagesServer, backend: OpenAIImagesBackend
+) -> None:
+    server.answers.append((400, {"error": {"message": "blocked", "code": "moderation_blocked"}}))
+    with pytest.raises(BlockedError):
+        backend.edit(EditRequest(prompt="x", image=photo()))
+
+
+def test_rate_limits_are_quota_errors(
+    server: FakeImagesServer, backend: OpenAIImagesBackend
+) -> None:
+    server.answers.append((429, {"error": {"message": "Rate limit reached", "type": "requests"}}))
+    with pytest.raises(QuotaError, match=r"HTTP 429.*Rate limit reached") as caught:
+        backend.generate(GenerateRequest(prompt="x"))
+    assert isinstance(caught.value, BackendError)
+    assert caught.value.backend == "openai"
+
+
+def test_a_server_error_names_the_status_and_the_sdk_retries_it(
+    server: FakeImagesServer,
+) -> None:
+    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=1)
+    server.answers += [(500, {"error": {"message": "boom"}})] * 2
+    with pytest.raises(BackendError, match=r"HTTP 500 from .*: boom") as caught:
+        backend.generate(GenerateRequest(prompt="x"))
+    assert type(caught.value) is BackendError
+    assert len(server.requests) == 2
+
+    server.answers.append((500, {"error": {"message": "boom"}}))
+    assert backend.generate(GenerateRequest(prompt="x")).image.shape == (1024, 1024, 3)
+
+
+def test_no_server_is_a_backend_error_naming_the_base_url() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base_url = f"http://127.0.0.1:{port}/v1"
+    backend = OpenAIImagesBackend(base_url=base_url, api_key=KEY, max_retries=0, timeout=5)
+    with pytest.raises(BackendError, match=f"cannot reach {base_url}"):
+        backend.generate(GenerateRequest(prompt="x"))
+
+
+def test_the_key_is_never_in_errors_or_config(server: FakeImagesServer) -> None:
+    secret = "sk-very-secret-123"
+    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=secret, max_retries=0)
+    server.answers.append((401, {"error": {"message": f"Incorrect API key provided: {secret}"}}))
+    with pytest.raises(BackendError) as caught:
+        backend.generate(GenerateRequest(prompt="x"))
+    assert secret not in str(caught.value)
+    assert "***" in str(caught.value)
+    assert server.requests[0].headers["authorization"] == f"Bearer {secret}"
+    assert secret not in json.dumps(backend.config())
+    assert secret not in repr(backend)
+    assert backend.config() == {
+        "model": "gpt-image-1",
+        "base_url": server.base_url,
+        "size": None,
+        "quality": None,
+        "n": 1,
+        "timeout": 120.0,
+        "max_retries": 0,
+    }
+
+
+def test_the_key_comes_from_the_environment_and_the_official_api_needs_one(
+    server: FakeImagesServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "env-key")
+    OpenAIImagesBackend(base_url=server.base_url).generate(GenerateRequest(prompt="x"))
+    assert server.requests[0].headers["authorization"] == "Bearer env-key"
+    monkeypatch.delenv("OPENAI_API_KEY")
+    with pytest.raises(ValueError, match="OPENAI_API_KEY"):
+        OpenAIImagesBackend()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n": 0}, "n must be between 1 and 10"),
+        ({"size": "big"}, "size must be WIDTHxHEIGHT"),
+        ({"timeout": 0}, "timeout must be a positive"),
+        ({"base_url": "localhost:8080"}, "base_url must be an http"),
+    ],
+)
+def test_a_configuration_that_cannot_work_is_refused(kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        OpenAIImagesBackend(api_key=KEY, **kwargs)
+
+
+def test_the_backend_is_an_image_model(backend: OpenAIImagesBackend) -> None:
+    assert isinstance(backend, ImageModel)
+    assert backend.name == "openai"
+    caps = backend.capabilities
+    assert (caps.generate, caps.edit, caps.masks, caps.preserves_unedited) == (
+        True,
+        True,
+        True,
+        False,
+    )
+    assert caps.preferred_sizes == ((1024, 1024), (1536, 1024), (1024, 1536))
+
+
+# -- through a session --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(f"sqlite:///{tmp_path / 'gouache.db'}", BlobStore(tmp_path / "blobs")) as opened:
+        yield opened
+
+
+def test_a_session_turn_with_a_given_plan_stores_the_openai_version(
+    server: FakeImagesServer, store: Store
+) -> None:
+    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=0)
+    session = Session.start(store, photo(), backend=backend)
+    plan = EditPlan(
+        instruction="make the sky purple",
+        steps=(Step(op="generate_edit", params={"prompt": "make the sky purple"}),),
+        planner="test",
+    )
+    turn = session.apply("make the sky purple", plan=plan)
+
+    assert turn.version is not None
+    assert turn.version.backend == "openai"
+    assert turn.version.backend_config["model"] == "gpt-image-1"
+    [request] = server.requests
+    assert request.field("prompt") == "make the sky purple"
+
+
+def test_a_session_turn_on_the_openai_backend_plans_one_generative_edit(
+    server: FakeImagesServer, store: Store
+) -> None:
+    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=0)
+    session = Session.start(store, photo(), backend=backend)
+    turn = session.apply("make the sky purple")
+
+    assert turn.version is not None
+    assert turn.version.backend == "openai"
+    assert turn.plan is not None
+    assert [step.op for step in turn.plan.steps] == ["generate_edit"]
+    [request] = server.requests
+    assert request.path == "/v1/images/edits"
+    assert "make the sky purple" in request.field("prompt")
+    images = [part for part in request.parts if part.name in ("image", "image[]")]
+    assert decode(images[0].data).shape == (48, 64, 3)
