@@ -413,8 +413,8 @@ def test_a_custom_operator_is_planned_by_its_keywords(planner: RulePlanner) -> N
 # -- requests that need a generative model ----------------------------------------------------
 
 GENERATIVE = (
-    "that takes a generative model (Gemini, OpenAI images, or a diffusers model such as "
-    "FLUX.2 klein / Qwen-Image-Edit), and this release of gouache has none yet"
+    "that takes a generative model: run gouache with --backend gemini, openai, diffusers or "
+    "comfyui (`gouache backends` says which can run here)"
 )
 
 

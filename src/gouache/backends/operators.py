@@ -68,7 +68,7 @@ class OperatorBackend:
     ) -> ImageResult:
         raise UnsupportedError(
             "the offline operator backend edits existing images and cannot draw from text; "
-            "start from an image (generative backends are not in this release yet)",
+            "start from an image, or use a generative backend (see `gouache backends`)",
             backend=self.name,
         )
 

@@ -20,8 +20,8 @@ from gouache.planner.clauses import without_quotes, words
 from gouache.planner.vocabulary import word_set
 
 GENERATIVE_BACKENDS = (
-    "that takes a generative model (Gemini, OpenAI images, or a diffusers model such as "
-    "FLUX.2 klein / Qwen-Image-Edit), and this release of gouache has none yet"
+    "that takes a generative model: run gouache with --backend gemini, openai, diffusers or "
+    "comfyui (`gouache backends` says which can run here)"
 )
 
 CUES = word_set(
