@@ -196,3 +196,27 @@ def test_chat_follows_a_character_and_history_draws_the_identity_curve(tmp_path:
     assert "following Ana" in out
     assert "Ana: v1 1.00  v2 0." in out
     assert "nope.png: no such file" in out
+
+
+def test_an_unreachable_llm_planner_falls_back_to_the_rules_and_says_so(
+    tmp_path: Path, photo: Path
+) -> None:
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    result = gouache(
+        tmp_path,
+        "--llm",
+        f"http://127.0.0.1:{port}/v1",
+        "edit",
+        str(photo),
+        "flip it",
+        "-o",
+        "flipped.png",
+    )
+    assert "LLM planner failed" in result.stdout
+    assert "used the rule planner" in result.stdout
+    assert (tmp_path / "flipped.png").exists()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from gouache.backends.base import ImageModel
     from gouache.images import LoadedImage
+    from gouache.planner.plan import Planner
     from gouache.sessions.session import Session, TurnResult
     from gouache.sessions.store import Store
     from gouache.settings import Settings
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--backend",
         help="backend or profile to edit with (default operators; `gouache backends` lists them)",
     )
+    parser.add_argument(
+        "--llm",
+        metavar="URL",
+        help="plan with an LLM at this OpenAI-compatible base URL (needs gouache[llm])",
+    )
+    parser.add_argument("--llm-model", default="gemma3", help="the LLM's model name")
     parser.add_argument(
         "--guard",
         choices=("off", "on", "strict"),
@@ -234,6 +241,15 @@ def _backend(args: argparse.Namespace, settings: Settings) -> ImageModel | None:
     return backend
 
 
+def _planner(args: argparse.Namespace) -> Planner | None:
+    """The LLM planner when --llm names a server; None for the session's default."""
+    if not args.llm:
+        return None
+    from gouache.planner.llm import LLMPlanner
+
+    return LLMPlanner(args.llm, args.llm_model)
+
+
 def _store(settings: Settings) -> Store:
     from gouache.sessions.store import Store
 
@@ -253,14 +269,16 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
     chosen = _backend(args, settings)
     if args.session:
-        session = Session.open(store, args.session, backend=chosen)
+        session = Session.open(store, args.session, backend=chosen, planner=_planner(args))
         source_name = session.name
     elif chosen is not None:
         if len(words) < 2:
             raise InputError('usage: gouache edit IMAGE "instruction" (or --session ID "...")')
         path = words.pop(0)
         loaded = load_image(path, max_pixels=settings.max_pixels)
-        session = Session.start(store, loaded, name=Path(path).name, backend=chosen)
+        session = Session.start(
+            store, loaded, name=Path(path).name, backend=chosen, planner=_planner(args)
+        )
         source_name = path
     else:
         if len(words) < 2:
@@ -269,7 +287,7 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         loaded = load_image(path, max_pixels=settings.max_pixels)
         # Plan before starting a session, so a refused instruction leaves no empty session.
         analyses = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
-        planner = RulePlanner()
+        planner = _planner(args) or RulePlanner()
         context = plan_context(analyses, loaded.pixels, references)
         outcome = planner.plan(" ".join(words), context)
         if not isinstance(outcome, EditPlan):
@@ -408,12 +426,14 @@ def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
 
     chosen = _backend(args, settings)
     if args.session:
-        session = Session.open(store, args.session, backend=chosen)
+        session = Session.open(store, args.session, backend=chosen, planner=_planner(args))
     elif args.image:
         loaded = load_image(args.image, max_pixels=settings.max_pixels)
         for note in loaded.notes:
             print(f"note: {note}")
-        session = Session.start(store, loaded, name=Path(args.image).name, backend=chosen)
+        session = Session.start(
+            store, loaded, name=Path(args.image).name, backend=chosen, planner=_planner(args)
+        )
     elif chosen is not None and chosen.capabilities.generate:
         print("describe the picture to start from:")
         prompt = sys.stdin.readline().strip()

@@ -8,6 +8,7 @@ cancellation, the resolution policy) lives in `diffusers_local.py`.
     family          pipeline class                 images    negative prompt
     flux2-klein     Flux2KleinPipeline             0..4      no
     flux-kontext    FluxKontextPipeline            0..1      no (needs true CFG)
+    qwen-image-edit QwenImageEditPlusPipeline      1..3      yes (true CFG)
     text-to-image   any pipeline without `image`   0         when the pipeline takes one
 
 A new family is one subclass of `FamilyAdapter` added to `FAMILIES`.
@@ -159,10 +160,67 @@ class FluxKontextAdapter(FamilyAdapter):
         return kwargs
 
 
+class QwenImageEditAdapter(FamilyAdapter):
+    """Qwen-Image-Edit-2509/2511: one to three images, `image=[source, *references]`.
+
+    Guidance is true CFG (`true_cfg_scale`): above 1 it runs the model twice a step, against the
+    negative prompt, or against " " when none is given, as the model card does. `guidance_scale`
+    only matters to guidance-distilled transformers, which these are not, so it is not passed.
+    The pipeline keeps each image's aspect and sizes it itself (about 384x384 for the vision
+    encoder, 1 MP for the VAE), so there are no preferred sizes: any size on the multiple.
+    """
+
+    name = "qwen-image-edit"
+    label = "Qwen-Image-Edit"
+    pipeline_classes = ("QwenImageEditPlusPipeline",)
+    max_images = 3
+
+    def takes_negative_prompt(self, pipe: Any) -> bool:
+        return True
+
+    def defaults(self, pipe: Any) -> CallDefaults:
+        # The model card's settings; a Lightning LoRA wants about 4-8 steps and guidance 1.
+        return CallDefaults(num_inference_steps=40, guidance_scale=4.0)
+
+    def call_kwargs(
+        self,
+        pipe: Any,
+        *,
+        images: list[PILImage.Image],
+        negative_prompt: str | None,
+        guidance_scale: float | None,
+        width: int,
+        height: int,
+    ) -> dict[str, Any]:
+        if not images:
+            raise UnsupportedError(
+                f"{self.label} edits images and cannot generate from text alone; give a "
+                "reference image, or use a text-to-image model (Qwen-Image, FLUX.2 klein)",
+                backend="diffusers",
+            )
+        true_cfg = 1.0 if guidance_scale is None else guidance_scale
+        if negative_prompt is not None and true_cfg <= 1:
+            raise UnsupportedError(
+                f"{self.label} only honours a negative prompt with guidance_scale above 1 "
+                f"(true CFG), not {true_cfg}; raise guidance_scale or drop the negative prompt",
+                backend="diffusers",
+            )
+        kwargs: dict[str, Any] = {"image": images, "true_cfg_scale": true_cfg}
+        if true_cfg > 1:
+            kwargs["negative_prompt"] = " " if negative_prompt is None else negative_prompt
+        return kwargs
+
+
 TEXT_TO_IMAGE = FamilyAdapter()
 
 FAMILIES: dict[str, FamilyAdapter] = {
-    adapter.name: adapter for adapter in (Flux2KleinAdapter(), FluxKontextAdapter(), TEXT_TO_IMAGE)
+    adapter.name: adapter
+    for adapter in (
+        Flux2KleinAdapter(),
+        FluxKontextAdapter(),
+        QwenImageEditAdapter(),
+        TEXT_TO_IMAGE,
+    )
 }
 
 
