@@ -188,7 +188,8 @@ class DiffusersBackend:
         if not self.capabilities.edit:
             raise UnsupportedError(
                 f"{self.adapter.label} ({self.model}) cannot edit images, it only generates; "
-                "use an editing model (FLUX.2 klein, FLUX.1 Kontext) or `generate`",
+                "use an editing model (FLUX.2 klein, Qwen-Image-Edit, FLUX.1 Kontext) "
+                "or `generate`",
                 backend=self.name,
             )
         if request.mask_image is not None:
@@ -297,7 +298,7 @@ class DiffusersBackend:
         if limit == 0:
             raise UnsupportedError(
                 f"{label} takes no images; drop the {count} reference(s) or use an editing "
-                "model (FLUX.2 klein takes 4, FLUX.1 Kontext 1)",
+                "model (FLUX.2 klein takes 4, Qwen-Image-Edit 3, FLUX.1 Kontext 1)",
                 backend=self.name,
             )
         what = (
@@ -308,7 +309,7 @@ class DiffusersBackend:
         raise UnsupportedError(
             f"{label} takes at most {what}; this turn has {count}. Options: drop "
             f"{count - limit} reference(s), combine references into one collage image, "
-            "or use a model that takes more (FLUX.2 klein takes 4)",
+            "or use a model that takes more (FLUX.2 klein takes 4, Qwen-Image-Edit 3)",
             backend=self.name,
         )
 
