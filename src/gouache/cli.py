@@ -271,35 +271,36 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     if args.session:
         session = Session.open(store, args.session, backend=chosen, planner=_planner(args))
         source_name = session.name
-    elif chosen is not None:
-        if len(words) < 2:
-            raise InputError('usage: gouache edit IMAGE "instruction" (or --session ID "...")')
-        path = words.pop(0)
-        loaded = load_image(path, max_pixels=settings.max_pixels)
-        session = Session.start(
-            store, loaded, name=Path(path).name, backend=chosen, planner=_planner(args)
-        )
-        source_name = path
     else:
         if len(words) < 2:
             raise InputError('usage: gouache edit IMAGE "instruction" (or --session ID "...")')
         path = words.pop(0)
+        source_name = path
         loaded = load_image(path, max_pixels=settings.max_pixels)
-        # Plan before starting a session, so a refused instruction leaves no empty session.
-        analyses = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
-        planner = _planner(args) or RulePlanner()
-        context = plan_context(analyses, loaded.pixels, references)
-        outcome = planner.plan(" ".join(words), context)
-        if not isinstance(outcome, EditPlan):
-            print(outcome.describe())
-            return EXIT_OK if isinstance(outcome, PlannerAnswer) else EXIT_NOT_DONE
+        planner = _planner(args)
+        if chosen is not None:
+            session = Session.start(
+                store, loaded, name=Path(path).name, backend=chosen, planner=planner
+            )
+        else:
+            # Plan before starting a session, so a refused instruction leaves no empty session.
+            analyses = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
+            planner = planner or RulePlanner()
+            outcome = planner.plan(
+                " ".join(words), plan_context(analyses, loaded.pixels, references)
+            )
+            if not isinstance(outcome, EditPlan):
+                print(outcome.describe())
+                return EXIT_OK if isinstance(outcome, PlannerAnswer) else EXIT_NOT_DONE
+            session = Session.start(
+                store,
+                loaded,
+                name=Path(path).name,
+                backend=OperatorBackend(analyses=analyses),
+                planner=planner,
+            )
         for note in loaded.notes:
             print(f"note: {note}")
-        backend = OperatorBackend(analyses=analyses)
-        session = Session.start(
-            store, loaded, name=Path(path).name, backend=backend, planner=planner
-        )
-        source_name = path
     session.guard_mode = args.guard
     if args.guidelines:
         target = Path(args.output) if args.output else _default_output(source_name)
