@@ -16,13 +16,20 @@ def test_quick_work_prints_no_progress() -> None:
     assert stream.getvalue() == ""
 
 
+def _wait_for(stream: io.StringIO, text: str, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in stream.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def test_slow_work_prints_each_step_once_in_a_log() -> None:
     stream = io.StringIO()
     with ProgressLine("working", delay=0.05, stream=stream) as progress:
         progress(Progress(1, 2, "blur"))
-        time.sleep(0.5)
+        _wait_for(stream, "blur")
+        time.sleep(0.3)  # several redraws of the same step: still one line
         progress(Progress(2, 2, "sharpen"))
-        time.sleep(0.5)
+        _wait_for(stream, "sharpen")
     lines = stream.getvalue().splitlines()
     assert [line.split(" (")[0] for line in lines] == [
         "... working 1/2 blur",
