@@ -391,3 +391,9 @@ def test_opposite_words_give_opposite_signs(
     (minus,) = plan_of(planner, down).steps
     assert plus.op == minus.op == op
     assert next(iter(plus.params.values())) > 0 > next(iter(minus.params.values()))
+
+
+def test_a_strong_vignette_says_its_strength_in_the_label() -> None:
+    plan = RulePlanner().plan("add a strong vignette")
+    assert isinstance(plan, EditPlan)
+    assert plan.steps[0].label == "vignette 100 %"

@@ -30,7 +30,9 @@ def describe(op: str, p: dict[str, Any]) -> str:
         return f"exposure {p['stops']:+g} {unit}"
     if op == "tint":
         return f"tint {_color(p['color'])} {_percent(p['amount'])}"
-    if op in ("grayscale", "sepia", "auto_enhance", "vignette", "denoise"):
+    if op == "vignette":  # its default is 50 %, so full strength is worth saying
+        return f"vignette {_percent(p['strength'])}"
+    if op in ("grayscale", "sepia", "auto_enhance", "denoise"):
         name = op.replace("_", " ")
         return name if p["strength"] == 1 else f"{name} {_percent(p['strength'])}"
     if op == "blur":
