@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -28,7 +27,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
 from gouache.analysis import AnalysisCache
@@ -37,7 +35,8 @@ from gouache.images import Image
 from gouache.ops.registry import OpContext, Operator, default_operators
 from gouache.suggest import suggest
 
-SIZE = (1152, 896)
+from common import SIZE_1MP, astronaut, median_ms
+
 REPEATS = 7
 # Text and subject take over a second a call on a fresh cache: fewer rounds of those.
 FIRST_REPEATS = 3
@@ -61,13 +60,6 @@ PARAMS: dict[str, dict[str, Any]] = {
 }
 
 
-def one_megapixel() -> Image:
-    """scikit-image's astronaut stretched to 1152x896 (1.03 MP) with bicubic interpolation."""
-    from skimage import data
-
-    return np.ascontiguousarray(cv2.resize(data.astronaut(), SIZE, interpolation=cv2.INTER_CUBIC))
-
-
 def references() -> tuple[Image, ...]:
     """Image 2: coffee (RGB, 600x400); image 3: the scikit-image logo (RGBA, 500x500)."""
     from skimage import data
@@ -76,12 +68,12 @@ def references() -> tuple[Image, ...]:
 
 
 def bench_analysis() -> list[dict[str, object]]:
-    image = one_megapixel()
+    image = astronaut()
     return [_analysis_row(part, image) for part in PARTS]
 
 
 def bench_operators() -> list[dict[str, object]]:
-    image = one_megapixel()
+    image = astronaut()
     # One context for all, as a session shares one: face and subject analyses are reused.
     ctx = OpContext(references=references(), reference_names=("coffee.png", "logo.png"))
     return [_operator_row(op, image, ctx) for op in default_operators().all()]
@@ -89,7 +81,7 @@ def bench_operators() -> list[dict[str, object]]:
 
 def main() -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"gouache analysis bench on {machine}; image {SIZE[0]}x{SIZE[1]}")
+    print(f"gouache analysis bench on {machine}; image {SIZE_1MP[0]}x{SIZE_1MP[1]}")
     print(f"\n{'part':<26} {'load ms':>9} {'cold ms':>9} {'first ms':>9} {'cached ms':>10}")
     for row in bench_analysis():
         print(
@@ -118,8 +110,8 @@ def _analysis_row(part: str, image: Image) -> dict[str, object]:
         "part": part,
         "load_ms": _round(_in_new_process("_load_ms", part)) if part in MODELS else None,
         "cold_ms": _round(_in_new_process("_first_call_ms", part)),
-        "first_ms": _round(_median_ms(lambda: read(AnalysisCache(), image), repeats, warm=False)),
-        "cached_ms": _round(_median_ms(lambda: read(cached, image), REPEATS)),
+        "first_ms": _round(median_ms(lambda: read(AnalysisCache(), image), repeats, warm=False)),
+        "cached_ms": _round(median_ms(lambda: read(cached, image), REPEATS)),
     }
 
 
@@ -133,7 +125,7 @@ def _operator_row(op: Operator[Any], image: Image, ctx: OpContext) -> dict[str, 
         if skipped is None:
             # the trial run has warmed it up; a slow operator is timed once more
             repeats = REPEATS if trial_ms < SLOW_MS else 1
-            median = _round(_median_ms(lambda: op.apply(image, params, ctx), repeats, warm=False))
+            median = _round(median_ms(lambda: op.apply(image, params, ctx), repeats, warm=False))
     return {"op": op.name, "params": params, "median_ms": median, "skipped": skipped}
 
 
@@ -184,7 +176,7 @@ def _in_new_process(function: str, part: str) -> float:
 
 def _first_call_ms(part: str) -> float:
     """The first `part` of a new process (run by _in_new_process); only the call is timed."""
-    image = one_megapixel()
+    image = astronaut()
     read = _reader(part)
     started = time.perf_counter()
     read(AnalysisCache(), image)
@@ -221,17 +213,6 @@ def _why_not(op: Operator[Any], image: Image, params: dict[str, Any], ctx: OpCon
     except Exception as err:  # a bench reports a broken operator and goes on to the next
         return f"failed: {type(err).__name__}: {err}"
     return None
-
-
-def _median_ms(fn: Callable[[], object], repeats: int, *, warm: bool = True) -> float:
-    if warm:
-        fn()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def _round(ms: float) -> float:

@@ -24,7 +24,6 @@ from typing import Any
 
 import cv2
 import numpy as np
-from skimage import data
 
 from gouache.backends.base import EditRequest
 from gouache.backends.drift import Drift, DriftInjector
@@ -33,7 +32,8 @@ from gouache.guard import guard
 from gouache.images import Image
 from gouache.planner.plan import EditPlan, Step
 
-SIZE_1MP = (1152, 896)
+from common import SIZE_1MP, astronaut
+
 SIZE_4MP = (2304, 1792)
 REPEATS = 5
 EDIT_RIM = 2
@@ -106,10 +106,6 @@ GRID: list[tuple[str, Drift, bool]] = [
     ("JPEG 60 + noise 5", Drift(jpeg_quality=60, noise_sigma=5.0), False),
 ]
 LATENCY_DRIFT = GRID[15][1]
-
-
-def astronaut(size: tuple[int, int]) -> Image:
-    return np.ascontiguousarray(cv2.resize(data.astronaut(), size, interpolation=cv2.INTER_CUBIC))
 
 
 def bench_guard() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

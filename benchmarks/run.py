@@ -16,22 +16,19 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-import cv2
-import numpy as np
-from identity import main as identity_main
-
-from analysis import main as analysis_main
-from gouache.images import Image, load_image
+from gouache.images import Image
 from gouache.ops.registry import OpContext, default_operators
 from gouache.planner.rules import RulePlanner
 from gouache.sessions.session import Session
 from gouache.sessions.store import Store
 from gouache.settings import Settings
+
+from analysis import main as analysis_main
+from common import astronaut, median_ms
 from guard import main as guard_main
+from identity import main as identity_main
 
 REPEATS = 7
 INSTRUCTIONS = (
@@ -41,23 +38,6 @@ INSTRUCTIONS = (
     'add the caption "gouache bench" at the bottom',
     "auto enhance",
 )
-
-
-def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
-    fn()  # warm caches and lazy imports
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
-def one_megapixel() -> Image:
-    from gouache.demo import sample_path
-
-    source = load_image(sample_path()).pixels
-    return np.ascontiguousarray(cv2.resize(source, (1152, 896), interpolation=cv2.INTER_CUBIC))
 
 
 def bench_turns(image: Image) -> list[dict[str, object]]:
@@ -83,8 +63,8 @@ def bench_turns(image: Image) -> list[dict[str, object]]:
             def turn(instruction: str = instruction) -> None:
                 session.apply(instruction, at=root)
 
-            direct_ms = median_ms(direct)
-            turn_ms = median_ms(turn)
+            direct_ms = median_ms(direct, REPEATS)
+            turn_ms = median_ms(turn, REPEATS)
             rows.append(
                 {
                     "instruction": instruction,
@@ -106,13 +86,13 @@ def bench_startup() -> dict[str, float]:
         subprocess.run(cmd, check=True, capture_output=True)
 
     return {
-        "python_ms": round(median_ms(lambda: run([sys.executable, "-c", "pass"])), 1),
-        "gouache_help_ms": round(median_ms(lambda: run([exe, "--help"])), 1),
+        "python_ms": round(median_ms(lambda: run([sys.executable, "-c", "pass"]), REPEATS), 1),
+        "gouache_help_ms": round(median_ms(lambda: run([exe, "--help"]), REPEATS), 1),
     }
 
 
 def main() -> None:
-    image = one_megapixel()
+    image = astronaut()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(
         f"gouache bench on {machine}; image {image.shape[1]}x{image.shape[0]}, median of {REPEATS}"
