@@ -123,3 +123,11 @@ def test_a_generative_backend_gets_the_instruction_as_its_prompt() -> None:
     assert plan.steps[0].op == "generate_edit"
     assert plan.steps[0].params == {"prompt": "make the sky purple"}
     assert isinstance(PromptPlanner().plan("  "), PlannerReply)
+
+
+def test_a_third_party_backend_is_chosen_by_its_entry_point_name(plugin_on_path: Path) -> None:
+    backend = create("invert", {}, strength=0.5)
+    assert backend.name == "invert"
+    assert backend.config() == {"strength": 0.5}
+    with pytest.raises(BackendNotFoundError, match="invert"):
+        create("nope", {})

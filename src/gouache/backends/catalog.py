@@ -139,7 +139,14 @@ def create(name: str, profiles: Mapping[str, Profile] | None = None, **overrides
     known = profiles if profiles is not None else load_profiles()
     profile = known.get(name)
     if profile is None:
-        raise BackendNotFoundError(name, list(known))
+        # A third-party backend, declared under the `gouache.backends` entry points.
+        from gouache.backends.base import BackendRegistry
+
+        registry = BackendRegistry()
+        plugins = registry.load_entry_points()
+        if name in plugins and name not in TYPES:
+            return registry.create(name, **overrides)
+        raise BackendNotFoundError(name, sorted({*known, *plugins}))
     kind = TYPES[profile.type]
     problem = _missing_module(kind)
     if problem:

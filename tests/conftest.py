@@ -1,0 +1,49 @@
+"""Fixtures shared across test folders."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PLUGIN = textwrap.dedent(
+    """
+    import numpy as np
+    from gouache.backends.base import Capabilities, ImageResult
+
+    class InvertBackend:
+        name = "invert"
+        capabilities = Capabilities(generate=False, edit=True)
+
+        def __init__(self, strength=1.0):
+            self.strength = strength
+
+        def config(self):
+            return {"strength": self.strength}
+
+        def generate(self, request, *, progress=None, cancel=None):
+            raise NotImplementedError
+
+        def edit(self, request, *, progress=None, cancel=None):
+            return ImageResult(image=(255 - request.image).astype(np.uint8))
+    """
+)
+
+
+@pytest.fixture
+def plugin_on_path(tmp_path: Path) -> Iterator[Path]:
+    """A real third-party distribution declaring a `gouache.backends` entry point."""
+    (tmp_path / "gouache_invert.py").write_text(PLUGIN)
+    info = tmp_path / "gouache_invert-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: gouache-invert\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[gouache.backends]\ninvert = gouache_invert:InvertBackend\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    yield tmp_path
+    sys.path.remove(str(tmp_path))
+    sys.modules.pop("gouache_invert", None)
