@@ -36,6 +36,8 @@ def test_the_demo_plays_its_script_and_writes_every_version(tmp_path: Path) -> N
     index = (folder / "index.html").read_text()
     assert index.count('class="card"') == len(pngs)
     assert "thumbs/v1.png" in index
+    # each card shows the plan as the CLI prints it
+    assert "grayscale -&gt; white border" in index
     assert str((folder / "index.html").resolve()) in text
     # the user's own data directory was not touched
     assert not (tmp_path / "data").exists()

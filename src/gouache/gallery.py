@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PIL import Image as PILImage
 
 from gouache.images import to_pil
+from gouache.planner.plan import EditPlan
 
 if TYPE_CHECKING:
     from gouache.sessions.session import Session
@@ -45,11 +46,10 @@ def write_gallery(session: Session, folder: Path) -> GalleryPage:
 
 
 def describe_plan(plan: object) -> str:
-    """The step labels of a stored plan (a dumped EditPlan), joined as the CLI shows them."""
+    """A stored plan (a dumped EditPlan) in the words the CLI prints; "" for none."""
     if not isinstance(plan, dict):
         return ""
-    steps = plan.get("steps") or []
-    return " -> ".join(str(s.get("label") or s.get("op")) for s in steps if isinstance(s, dict))
+    return EditPlan.model_validate(plan).describe()
 
 
 def _page(session: Session, versions: list[Version]) -> str:
