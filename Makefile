@@ -40,7 +40,7 @@ pytest: $(DEV_STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(DEV_STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) gouache-demo .mypy_cache .pytest_cache .ruff_cache

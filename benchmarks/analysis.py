@@ -11,7 +11,7 @@ operators not implemented yet, or whose parameters cannot be made up here, are l
 skipped with the reason. Reference images are scikit-image's coffee (image 2) and logo
 (image 3).
 
-Run alone with `python benchmarks/analysis.py`; `benchmarks/run.py` may call both functions.
+Run alone with `python -m benchmarks.analysis`; `benchmarks/run.py` calls `main`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -29,13 +28,12 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.common import astronaut, bench_size, machine, median_ms, repeats
 from gouache.analysis import AnalysisCache
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops.registry import OpContext, Operator, default_operators
 from gouache.suggest import suggest
-
-from common import SIZE_1MP, astronaut, median_ms
 
 REPEATS = 7
 # Text and subject take over a second a call on a fresh cache: fewer rounds of those.
@@ -67,23 +65,24 @@ def references() -> tuple[Image, ...]:
     return np.ascontiguousarray(data.coffee()), np.ascontiguousarray(data.logo())
 
 
-def bench_analysis() -> list[dict[str, object]]:
-    image = astronaut()
-    return [_analysis_row(part, image) for part in PARTS]
+def bench_analysis(quick: bool = False) -> list[dict[str, object]]:
+    image = astronaut(bench_size(quick))
+    return [_analysis_row(part, image, quick) for part in PARTS]
 
 
-def bench_operators() -> list[dict[str, object]]:
-    image = astronaut()
+def bench_operators(quick: bool = False) -> list[dict[str, object]]:
+    image = astronaut(bench_size(quick))
     # One context for all, as a session shares one: face and subject analyses are reused.
     ctx = OpContext(references=references(), reference_names=("coffee.png", "logo.png"))
-    return [_operator_row(op, image, ctx) for op in default_operators().all()]
+    return [_operator_row(op, image, ctx, quick) for op in default_operators().all()]
 
 
-def main() -> None:
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"gouache analysis bench on {machine}; image {SIZE_1MP[0]}x{SIZE_1MP[1]}")
+def main(quick: bool = False) -> dict[str, object]:
+    size = bench_size(quick)
+    print(f"analysis on {machine()}; image {size[0]}x{size[1]}")
     print(f"\n{'part':<26} {'load ms':>9} {'cold ms':>9} {'first ms':>9} {'cached ms':>10}")
-    for row in bench_analysis():
+    parts = bench_analysis(quick)
+    for row in parts:
         print(
             f"{row['part']!s:<26} {_cell(row['load_ms']):>9} {_cell(row['cold_ms']):>9} "
             f"{_cell(row['first_ms']):>9} {_cell(row['cached_ms']):>10}"
@@ -91,31 +90,40 @@ def main() -> None:
     print("\ncold: first call in a new process (imports and model load included); first: a fresh")
     print("AnalysisCache with the models loaded; cached: cache.get(image) again (sha256 + hit)")
     print(f"\n{'operator':<20} {'median ms':>10}  params / skipped")
-    for row in bench_operators():
+    operators = bench_operators(quick)
+    for row in operators:
         note = (
             row["skipped"] if row["skipped"] else json.dumps(row["params"]) if row["params"] else ""
         )
         print(f"{row['op']!s:<20} {_cell(row['median_ms']):>10}  {note}")
+    failed = [str(row["op"]) for row in operators if str(row["skipped"]).startswith("failed")]
+    if failed:
+        raise RuntimeError(f"operators failed in the bench: {', '.join(failed)}")
+    return {"parts": parts, "operators": operators}
 
 
 # -- pieces ------------------------------------------------------------------------------------
 
 
-def _analysis_row(part: str, image: Image) -> dict[str, object]:
+def _analysis_row(part: str, image: Image, quick: bool) -> dict[str, object]:
     read = _reader(part)
     cached = AnalysisCache()
     read(cached, image)  # analysed once: what follows is a memory hit
-    repeats = REPEATS if part in ("faces", "suggest") else FIRST_REPEATS
+    first = repeats(REPEATS if part in ("faces", "suggest") else FIRST_REPEATS, quick)
+    # --quick starts one new process per model, enough to catch a child that cannot import
+    in_child = part in MODELS or not quick
     return {
         "part": part,
         "load_ms": _round(_in_new_process("_load_ms", part)) if part in MODELS else None,
-        "cold_ms": _round(_in_new_process("_first_call_ms", part)),
-        "first_ms": _round(median_ms(lambda: read(AnalysisCache(), image), repeats, warm=False)),
-        "cached_ms": _round(median_ms(lambda: read(cached, image), REPEATS)),
+        "cold_ms": _round(_in_new_process("_first_call_ms", part, quick)) if in_child else None,
+        "first_ms": _round(median_ms(lambda: read(AnalysisCache(), image), first, warm=False)),
+        "cached_ms": _round(median_ms(lambda: read(cached, image), repeats(REPEATS, quick))),
     }
 
 
-def _operator_row(op: Operator[Any], image: Image, ctx: OpContext) -> dict[str, object]:
+def _operator_row(
+    op: Operator[Any], image: Image, ctx: OpContext, quick: bool
+) -> dict[str, object]:
     params = PARAMS.get(op.name, {})
     with _quiet():  # Real-ESRGAN's native code prints its progress
         started = time.perf_counter()
@@ -124,8 +132,8 @@ def _operator_row(op: Operator[Any], image: Image, ctx: OpContext) -> dict[str, 
         median: float | None = None
         if skipped is None:
             # the trial run has warmed it up; a slow operator is timed once more
-            repeats = REPEATS if trial_ms < SLOW_MS else 1
-            median = _round(median_ms(lambda: op.apply(image, params, ctx), repeats, warm=False))
+            rounds = repeats(REPEATS, quick) if trial_ms < SLOW_MS else 1
+            median = _round(median_ms(lambda: op.apply(image, params, ctx), rounds, warm=False))
     return {"op": op.name, "params": params, "median_ms": median, "skipped": skipped}
 
 
@@ -160,23 +168,27 @@ def _reader(part: str) -> Callable[[AnalysisCache, Image], object]:
     return lambda cache, image: getattr(cache.get(image), part)
 
 
-def _in_new_process(function: str, part: str) -> float:
-    """`function(part)` of this file, run in a new Python process: what a first use costs."""
-    path = str(Path(__file__).resolve())
-    code = (
-        "import importlib.util\n"
-        f"spec = importlib.util.spec_from_file_location('bench_analysis', {path!r})\n"
-        "module = importlib.util.module_from_spec(spec)\n"
-        "spec.loader.exec_module(module)\n"
-        f"print(module.{function}({part!r}))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+def _in_new_process(function: str, part: str, quick: bool = False) -> float:
+    """`function(part)` of this module, run in a new Python process: what a first use costs.
+
+    The child is started as `python -m benchmarks.analysis` from the repository root, so it
+    imports `benchmarks.common` as the parent does, whatever the parent's working folder.
+    """
+    root = Path(__file__).resolve().parent.parent
+    path = [str(root), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))}
+    command = [sys.executable, "-m", "benchmarks.analysis", "--child", function, part]
+    if quick:
+        command.append("--quick")
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{function}({part!r}) failed in a new process:\n{done.stderr}")
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def _first_call_ms(part: str) -> float:
+def _first_call_ms(part: str, quick: bool = False) -> float:
     """The first `part` of a new process (run by _in_new_process); only the call is timed."""
-    image = astronaut()
+    image = astronaut(bench_size(quick))
     read = _reader(part)
     started = time.perf_counter()
     read(AnalysisCache(), image)
@@ -223,5 +235,20 @@ def _cell(value: object) -> str:
     return "-" if value is None else str(value)
 
 
+def _child(argv: list[str]) -> None:
+    """`--child FUNCTION PART [--quick]`: one measurement, printed for the parent to read."""
+    function, part = argv[1], argv[2]
+    quick = "--quick" in argv
+    if function == "_load_ms":
+        print(_load_ms(part))
+    elif function == "_first_call_ms":
+        print(_first_call_ms(part, quick))
+    else:
+        raise SystemExit(f"unknown child measurement {function!r}")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--child"]:
+        _child(sys.argv[1:])
+    else:
+        main(quick="--quick" in sys.argv)

@@ -11,28 +11,28 @@
 
 The aim (the issue): at least 40 dB after the guard for shifts up to 2 %, zooms up to 3 %,
 rotations up to 1 degree and colour drift up to 8 %, and the guard under 150 ms at 1 MP.
-Run alone with `python benchmarks/guard.py`; `benchmarks/run.py` may call `main()`.
+Run alone with `python -m benchmarks.guard`; `benchmarks/run.py` calls `main`. `--quick` runs
+three rows of the grid and one latency size, small.
 """
 
 from __future__ import annotations
 
 import os
-import platform
 import statistics
+import sys
 import time
 from typing import Any
 
 import cv2
 import numpy as np
 
+from benchmarks.common import SIZE_1MP, SIZE_QUICK, astronaut, bench_size, machine, repeats
 from gouache.backends.base import EditRequest
 from gouache.backends.drift import Drift, DriftInjector
 from gouache.backends.operators import OperatorBackend
 from gouache.guard import guard
 from gouache.images import Image
 from gouache.planner.plan import EditPlan, Step
-
-from common import SIZE_1MP, astronaut
 
 SIZE_4MP = (2304, 1792)
 REPEATS = 5
@@ -108,14 +108,16 @@ GRID: list[tuple[str, Drift, bool]] = [
 LATENCY_DRIFT = GRID[15][1]
 
 
-def bench_guard() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def bench_guard(quick: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     backend = OperatorBackend()
-    source = astronaut(SIZE_1MP)
+    source = astronaut(bench_size(quick))
+    grid = [GRID[0], GRID[2], GRID[15]] if quick else GRID
+    sizes = (("quick", SIZE_QUICK),) if quick else (("1 MP", SIZE_1MP), ("4 MP", SIZE_4MP))
     exact = {name: _edit(backend, source, plan) for name, plan in EDITS.items()}
     outside = {name: ~_edit_mask(source, image) for name, image in exact.items()}
 
     rows: list[dict[str, Any]] = []
-    for label, drift, aimed in GRID:
+    for label, drift, aimed in grid:
         row: dict[str, Any] = {"drift": label, "aim": aimed}
         for name, plan in EDITS.items():
             output = _edit(DriftInjector(backend, drift), source, plan)
@@ -126,12 +128,12 @@ def bench_guard() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         rows.append(row)
 
     latency_rows = []
-    for label, size in (("1 MP", SIZE_1MP), ("4 MP", SIZE_4MP)):
-        picture = source if size == SIZE_1MP else astronaut(size)
+    for label, size in sizes:
+        picture = source if size == bench_size(quick) else astronaut(size)
         output = _edit(DriftInjector(backend, LATENCY_DRIFT), picture, EDITS["caption"])
         guard(picture, output)  # warm: imports, OpenCV's thread pool
         times = []
-        for _ in range(REPEATS):
+        for _ in range(repeats(REPEATS, quick)):
             started = time.perf_counter()
             guard(picture, output)
             times.append((time.perf_counter() - started) * 1000.0)
@@ -145,12 +147,12 @@ def bench_guard() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return rows, latency_rows
 
 
-def main() -> None:
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+def main(quick: bool = False) -> dict[str, object]:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"gouache guard bench on {machine} (load average {load:.1f})")
-    rows, latency_rows = bench_guard()
-    print(f"\nPSNR (dB) outside the edit, astronaut at {SIZE_1MP[0]}x{SIZE_1MP[1]}, aim >= 40")
+    print(f"guard on {machine()} (load average {load:.1f})")
+    rows, latency_rows = bench_guard(quick)
+    size = bench_size(quick)
+    print(f"\nPSNR (dB) outside the edit, astronaut at {size[0]}x{size[1]}, aim >= 40")
     print(
         f"{'drift':<26} {'caption before':>15} {'after':>7} {'blur_faces before':>18} {'after':>7}"
     )
@@ -167,10 +169,12 @@ def main() -> None:
     ]
     print("within the aim, every row reaches 40 dB" if not missed else f"below 40 dB: {missed}")
     print("100.00: identical to the source outside the edit (PSNR capped); g: taken as global")
-    print(f"\nguard latency, median and fastest of {REPEATS} ({LATENCY_DRIFT_LABEL})")
+    rounds = repeats(REPEATS, quick)
+    print(f"\nguard latency, median and fastest of {rounds} ({LATENCY_DRIFT_LABEL})")
     print(f"{'size':<22} {'median ms':>10} {'fastest ms':>11}")
     for row in latency_rows:
         print(f"{row['size']:<22} {row['median_ms']:>10} {row['fastest_ms']:>11}")
+    return {"psnr": rows, "latency": latency_rows, "missed": missed}
 
 
 LATENCY_DRIFT_LABEL = GRID[15][0]
@@ -209,4 +213,4 @@ def _after(row: dict[str, Any], name: str) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    main(quick="--quick" in sys.argv)

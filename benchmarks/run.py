@@ -1,128 +1,54 @@
-"""`make bench`: the engine's overhead per turn, and start-up time.
+"""`make bench`: every section's table, and all figures in bench-results/latest.json.
 
-For five representative operations on a 1 MP image it measures the median time of a full turn
-through a Session (plan, backend, lossless PNG, store commit) and of the same operation called
-directly on the array, and prints the difference: the engine's overhead per turn.
-Results also go to bench-results/latest.json.
+    python -m benchmarks.run [--quick] [--out DIR] [--only SECTION ...]
+
+Run from the repository root (`-m` puts it on the path, here and in any child process a
+section starts). `--quick` is one repeat on small images: the test suite runs it so that a
+section that raises fails `make test`. A section that raises stops the run with a non-zero exit.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import os
-import platform
-import shutil
-import statistics
-import subprocess
-import sys
-import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from gouache.images import Image
-from gouache.ops.registry import OpContext, default_operators
-from gouache.planner.rules import RulePlanner
-from gouache.sessions.session import Session
-from gouache.sessions.store import Store
-from gouache.settings import Settings
+from benchmarks import analysis, guard, identity, startup, turns
+from benchmarks.common import machine
 
-from analysis import main as analysis_main
-from common import astronaut, median_ms
-from guard import main as guard_main
-from identity import main as identity_main
-
-REPEATS = 7
-INSTRUCTIONS = (
-    "brighten by 20%",
-    "crop to 4:5",
-    "blur with radius 4",
-    'add the caption "gouache bench" at the bottom',
-    "auto enhance",
-)
+Section = Callable[[bool], dict[str, object]]
+SECTIONS: dict[str, Section] = {
+    "turns": turns.main,
+    "startup": startup.main,
+    "analysis": analysis.main,
+    "guard": guard.main,
+    "identity": identity.main,
+}
 
 
-def bench_turns(image: Image) -> list[dict[str, object]]:
-    operators = default_operators()
-    planner = RulePlanner(operators)
-    rows: list[dict[str, object]] = []
-    folder = Path(tempfile.mkdtemp(prefix="gouache-bench-"))
-    try:
-        settings = Settings(store=str(folder / "bench.db"), blobs_dir=str(folder / "blobs"))
-        session = Session.start(Store.from_settings(settings), image, name="bench")
-        root = session.head.id
-        for instruction in INSTRUCTIONS:
-            plan = planner.plan(instruction)
-            steps = getattr(plan, "steps", None)
-            if steps is None:
-                raise SystemExit(f"bench instruction not understood: {instruction!r}")
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="one repeat, small images")
+    parser.add_argument("--out", type=Path, default=Path("bench-results"))
+    parser.add_argument("--only", nargs="+", choices=sorted(SECTIONS), default=list(SECTIONS))
+    args = parser.parse_args(argv)
 
-            def direct(steps: tuple[object, ...] = steps) -> None:
-                out = image
-                for step in steps:
-                    out = operators.apply(out, step, OpContext())  # type: ignore[arg-type]
-
-            def turn(instruction: str = instruction) -> None:
-                session.apply(instruction, at=root)
-
-            direct_ms = median_ms(direct, REPEATS)
-            turn_ms = median_ms(turn, REPEATS)
-            rows.append(
-                {
-                    "instruction": instruction,
-                    "direct_ms": round(direct_ms, 1),
-                    "turn_ms": round(turn_ms, 1),
-                    "overhead_ms": round(turn_ms - direct_ms, 1),
-                    "overhead_pct": round(100 * (turn_ms - direct_ms) / max(direct_ms, 1e-9), 1),
-                }
-            )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return rows
-
-
-def bench_startup() -> dict[str, float]:
-    exe = shutil.which("gouache", path=str(Path(sys.executable).parent)) or "gouache"
-
-    def run(cmd: list[str]) -> None:
-        subprocess.run(cmd, check=True, capture_output=True)
-
-    return {
-        "python_ms": round(median_ms(lambda: run([sys.executable, "-c", "pass"]), REPEATS), 1),
-        "gouache_help_ms": round(median_ms(lambda: run([exe, "--help"]), REPEATS), 1),
-    }
-
-
-def main() -> None:
-    image = astronaut()
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(
-        f"gouache bench on {machine}; image {image.shape[1]}x{image.shape[0]}, median of {REPEATS}"
-    )
-    rows = bench_turns(image)
-    print(f"\n{'instruction':<48} {'direct ms':>10} {'turn ms':>9} {'overhead ms':>12} {'%':>7}")
-    for row in rows:
-        print(
-            f"{row['instruction']!s:<48} {row['direct_ms']:>10} {row['turn_ms']:>9} "
-            f"{row['overhead_ms']:>12} {row['overhead_pct']:>7}"
-        )
-    overheads = [float(str(r["overhead_ms"])) for r in rows]
-    print(
-        f"{'median overhead per turn':<48} {'':>10} {'':>9} {statistics.median(overheads):>12.1f}"
-    )
-    startup = bench_startup()
-    print(
-        f"\nstart-up: `gouache --help` {startup['gouache_help_ms']} ms "
-        f"(bare `python -c pass` {startup['python_ms']} ms)"
-    )
-    print()
-    analysis_main()
-    print()
-    guard_main()
-    identity_main()
-    out = Path("bench-results")
-    out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(
-        json.dumps({"machine": machine, "turns": rows, "startup": startup}, indent=2)
-    )
+    mode = "quick" if args.quick else "full"
+    print(f"gouache bench ({mode}) on {machine()}")
+    results: dict[str, object] = {"machine": machine(), "mode": mode}
+    seconds: dict[str, float] = {}
+    for name in args.only:
+        print(f"\n== {name} ==")
+        started = time.perf_counter()
+        results[name] = SECTIONS[name](args.quick)
+        seconds[name] = round(time.perf_counter() - started, 1)
+    results["seconds"] = seconds
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(results, indent=2, default=str))
+    took = ", ".join(f"{name} {s} s" for name, s in seconds.items())
+    print(f"\nwrote {args.out / 'latest.json'} ({took})")
 
 
 if __name__ == "__main__":
