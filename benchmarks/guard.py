@@ -32,7 +32,7 @@ from gouache.backends.drift import Drift, DriftInjector
 from gouache.backends.operators import OperatorBackend
 from gouache.guard import guard
 from gouache.images import Image
-from gouache.planner.plan import EditPlan, Step
+from gouache.ops.plan import EditPlan, Step
 
 SIZE_4MP = (2304, 1792)
 REPEATS = 5

@@ -16,7 +16,7 @@ from gouache.backends.drift import Drift, DriftInjector
 from gouache.backends.operators import OperatorBackend
 from gouache.characters import Character, identity_scores
 from gouache.guard import guard
-from gouache.planner.plan import EditPlan, Step
+from gouache.ops.plan import EditPlan, Step
 
 DRIFTS = {
     "shift 2 %": Drift(shift_x=0.02),

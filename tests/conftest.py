@@ -17,6 +17,7 @@ PLUGIN = textwrap.dedent(
     class InvertBackend:
         name = "invert"
         capabilities = Capabilities(generate=False, edit=True)
+        operators = None
 
         def __init__(self, strength=1.0):
             self.strength = strength

@@ -7,18 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gouache.backends.base import (
-    BackendRegistry,
-    CancelToken,
-    EditRequest,
-    GenerateRequest,
-    ImageModel,
-    default_registry,
-    require,
-)
+from gouache.backends.base import EditRequest, GenerateRequest, ImageModel, require
+from gouache.backends.catalog import BackendRegistry, default_registry
 from gouache.backends.operators import OperatorBackend
 from gouache.errors import BackendNotFoundError, CancelledError, UnsupportedError
-from gouache.planner.plan import EditPlan, Step
+from gouache.ops.plan import EditPlan, Step
+from gouache.progress import CancelToken
 
 
 def test_the_operator_backend_satisfies_the_protocol() -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import io
 import time
 
-from gouache.backends.base import Progress
-from gouache.progress import ProgressLine
+from gouache.progress import Progress, ProgressLine
 
 
 def test_quick_work_prints_no_progress() -> None:

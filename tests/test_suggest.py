@@ -16,8 +16,8 @@ from PIL import ImageDraw, ImageFont
 
 from gouache.analysis import AnalysisCache
 from gouache.images import Image
+from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OpContext, default_operators
-from gouache.planner.plan import EditPlan
 from gouache.planner.rules import RulePlanner
 from gouache.suggest import Suggestion, cast_imbalance, noise_sigma, suggest, tone_stats
 

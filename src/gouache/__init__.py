@@ -12,31 +12,31 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from gouache.backends.base import (
-        BackendRegistry,
-        CancelToken,
         Capabilities,
         EditRequest,
         GenerateRequest,
         ImageModel,
         ImageResult,
-        default_registry,
     )
+    from gouache.backends.catalog import BackendRegistry, default_registry
     from gouache.backends.operators import OperatorBackend
     from gouache.errors import GouacheError
     from gouache.images import BlobStore, LoadedImage, load_image
-    from gouache.planner.plan import EditPlan, PlannerReply, Step
+    from gouache.ops.plan import EditPlan, Step
+    from gouache.planner.plan import PlannerReply
     from gouache.planner.rules import RulePlanner
+    from gouache.progress import CancelToken
     from gouache.sessions.session import Session, TurnResult
     from gouache.sessions.store import Store
     from gouache.sessions.versions import Version
     from gouache.settings import Settings
 
 _WHERE = {
-    "BackendRegistry": "gouache.backends.base",
+    "BackendRegistry": "gouache.backends.catalog",
     "BlobStore": "gouache.images",
-    "CancelToken": "gouache.backends.base",
+    "CancelToken": "gouache.progress",
     "Capabilities": "gouache.backends.base",
-    "EditPlan": "gouache.planner.plan",
+    "EditPlan": "gouache.ops.plan",
     "EditRequest": "gouache.backends.base",
     "GenerateRequest": "gouache.backends.base",
     "GouacheError": "gouache.errors",
@@ -48,11 +48,11 @@ _WHERE = {
     "RulePlanner": "gouache.planner.rules",
     "Session": "gouache.sessions.session",
     "Settings": "gouache.settings",
-    "Step": "gouache.planner.plan",
+    "Step": "gouache.ops.plan",
     "Store": "gouache.sessions.store",
     "TurnResult": "gouache.sessions.session",
     "Version": "gouache.sessions.versions",
-    "default_registry": "gouache.backends.base",
+    "default_registry": "gouache.backends.catalog",
     "load_image": "gouache.images",
 }
 

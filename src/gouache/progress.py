@@ -1,4 +1,7 @@
-"""Progress on the terminal for anything that takes over a second.
+"""Progress reports and cancellation for long work, and their line on the terminal.
+
+A leaf module (it imports nothing else of gouache but the errors), so the operators, the
+backends and the sessions can all share `Progress`, `ProgressCallback` and `CancelToken`.
 
 A `ProgressLine` is a backend progress callback. It stays silent for the first second, then
 redraws one line on stderr (a terminal) or prints each new step once (a pipe or a log).
@@ -9,12 +12,42 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TextIO
 
-from gouache.backends.base import Progress
+from gouache.errors import CancelledError
 
 SPINNER = "|/-\\"
+
+
+@dataclass(frozen=True)
+class Progress:
+    step: int
+    total: int
+    message: str = ""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class CancelToken:
+    """Set from any thread; a backend checks it between steps."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise CancelledError("the turn was cancelled")
 
 
 class ProgressLine:

@@ -14,7 +14,8 @@ import pytest
 from gouache.backends.catalog import Profile, availability, create, load_profiles
 from gouache.backends.operators import OperatorBackend
 from gouache.errors import BackendNotFoundError, InputError
-from gouache.planner.plan import EditPlan, PlannerReply
+from gouache.ops.plan import EditPlan
+from gouache.planner.plan import PlannerReply
 from gouache.planner.prompt import PromptPlanner
 
 

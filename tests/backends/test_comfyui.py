@@ -26,13 +26,7 @@ import numpy as np
 import pytest
 from PIL import Image as PILImage
 
-from gouache.backends.base import (
-    CancelToken,
-    EditRequest,
-    GenerateRequest,
-    ImageModel,
-    Progress,
-)
+from gouache.backends.base import EditRequest, GenerateRequest, ImageModel
 from gouache.backends.comfyui import ComfyUIBackend
 from gouache.backends.comfyui_workflow import load_workflow
 from gouache.errors import (
@@ -42,6 +36,7 @@ from gouache.errors import (
     InvalidReferenceError,
     UnsupportedError,
 )
+from gouache.progress import CancelToken, Progress
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "comfyui" / "flux-kontext-edit.json"
 

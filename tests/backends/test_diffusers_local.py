@@ -21,16 +21,11 @@ import tokenizers
 import torch
 import transformers
 
-from gouache.backends.base import (
-    CancelToken,
-    EditRequest,
-    GenerateRequest,
-    ImageModel,
-    Progress,
-)
+from gouache.backends.base import EditRequest, GenerateRequest, ImageModel
 from gouache.backends.diffusers_families import KONTEXT_SIZES
 from gouache.backends.diffusers_local import DiffusersBackend, plan_size
 from gouache.errors import CancelledError, InvalidParameterError, UnsupportedError
+from gouache.progress import CancelToken, Progress
 
 WORDS = [
     "a",

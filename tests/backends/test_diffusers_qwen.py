@@ -23,9 +23,10 @@ import tokenizers
 import torch
 import transformers
 
-from gouache.backends.base import EditRequest, Progress
+from gouache.backends.base import EditRequest
 from gouache.backends.diffusers_local import DiffusersBackend
 from gouache.errors import UnsupportedError
+from gouache.progress import Progress
 
 SPECIALS = [
     "<|endoftext|>",

@@ -17,13 +17,7 @@ import pytest
 from google import genai
 from google.genai import types
 
-from gouache.backends.base import (
-    CancelToken,
-    EditRequest,
-    GenerateRequest,
-    ImageModel,
-    Progress,
-)
+from gouache.backends.base import EditRequest, GenerateRequest, ImageModel
 from gouache.backends.gemini import (
     BlockedError,
     GeminiBackend,
@@ -33,6 +27,7 @@ from gouache.backends.gemini import (
 from gouache.backends.retry import retry
 from gouache.errors import BackendError, CancelledError, UnsupportedError
 from gouache.images import BlobStore, Image, decode_png, encode_png
+from gouache.progress import CancelToken, Progress
 from gouache.sessions import Session, Store
 
 KEY = "test-key-0123456789"

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image as PILImage
 
-from gouache.backends.base import CancelToken, EditRequest, GenerateRequest, ImageModel
+from gouache.backends.base import EditRequest, GenerateRequest, ImageModel
 from gouache.backends.openai_images import (
     BlockedError,
     OpenAIImagesBackend,
@@ -30,7 +30,8 @@ from gouache.backends.openai_images import (
 )
 from gouache.errors import BackendError, CancelledError, InputError, UnsupportedError
 from gouache.images import BlobStore, Image
-from gouache.planner.plan import EditPlan, Step
+from gouache.ops.plan import EditPlan, Step
+from gouache.progress import CancelToken
 from gouache.sessions import Session, Store
 
 KEY = "test-key"

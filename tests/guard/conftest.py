@@ -12,7 +12,7 @@ from gouache.backends.base import EditRequest
 from gouache.backends.drift import Drift, DriftInjector
 from gouache.backends.operators import OperatorBackend
 from gouache.images import Image
-from gouache.planner.plan import EditPlan, Step
+from gouache.ops.plan import EditPlan, Step
 
 PLANS = {
     "caption": EditPlan(

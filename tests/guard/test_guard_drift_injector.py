@@ -8,7 +8,7 @@ import pytest
 from gouache.backends.base import EditRequest, GenerateRequest, ImageModel
 from gouache.backends.drift import Drift, DriftInjector, apply_drift, output_size
 from gouache.errors import UnsupportedError
-from gouache.planner.plan import EditPlan, Step
+from gouache.ops.plan import EditPlan, Step
 
 CAPTION = EditPlan(instruction="caption", steps=(Step(op="caption", params={"text": "Hi"}),))
 

@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
 
-from gouache.backends.base import CancelToken, EditRequest, GenerateRequest, Progress
+from gouache.backends.base import EditRequest, GenerateRequest
 from gouache.backends.operators import OperatorBackend
 from gouache.errors import CancelledError, InvalidParameterError, UnsupportedError
-from gouache.planner.plan import EditPlan, Step
+from gouache.ops.plan import EditPlan, Step
+from gouache.progress import CancelToken, Progress
 
 
 @pytest.fixture(scope="module")

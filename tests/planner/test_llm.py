@@ -17,6 +17,7 @@ import pytest
 
 from gouache.analysis.types import Box
 from gouache.images import Image
+from gouache.ops.plan import EditPlan, Step
 from gouache.ops.registry import (
     OpContext,
     Operator,
@@ -25,14 +26,7 @@ from gouache.ops.registry import (
     default_operators,
 )
 from gouache.planner.llm import LLMPlanner
-from gouache.planner.plan import (
-    EditPlan,
-    PlanContext,
-    PlannerQuestion,
-    PlannerReply,
-    PlanOutcome,
-    Step,
-)
+from gouache.planner.plan import PlanContext, PlannerQuestion, PlannerReply, PlanOutcome
 from gouache.planner.rules import RulePlanner
 
 KEY = "sk-test-0123456789abcdef"

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from gouache.ops.plan import EditPlan
 from gouache.ops.registry import default_operators
-from gouache.planner.plan import EditPlan
 from gouache.planner.rules import RulePlanner
 
 WHITE, BLACK, RED, BLUE = (255, 255, 255), (0, 0, 0), (255, 0, 0), (0, 0, 255)

@@ -11,9 +11,9 @@ from pydantic import Field
 
 from gouache.analysis.types import Box
 from gouache.images import Image
+from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OpContext, Operator, Params, default_operators
 from gouache.planner.plan import (
-    EditPlan,
     PlanContext,
     PlannerAnswer,
     PlannerQuestion,

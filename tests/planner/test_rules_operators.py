@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from gouache.analysis.types import Box
+from gouache.ops.plan import EditPlan
 from gouache.ops.registry import default_operators
-from gouache.planner.plan import EditPlan, PlanContext, PlannerReply
+from gouache.planner.plan import PlanContext, PlannerReply
 from gouache.planner.rules import RulePlanner
 
 WHITE, BLACK, RED, BLUE = (255, 255, 255), (0, 0, 0), (255, 0, 0), (0, 0, 255)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gouache.ops import tone
+from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OperatorRegistry
-from gouache.planner.plan import EditPlan, Planner, PlannerReply
+from gouache.planner.plan import Planner, PlannerReply
 from gouache.planner.rules import RulePlanner
 
 

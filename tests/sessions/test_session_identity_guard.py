@@ -8,17 +8,12 @@ from typing import Any
 
 import pytest
 
-from gouache.backends.base import (
-    CancelToken,
-    EditRequest,
-    GenerateRequest,
-    ImageResult,
-    ProgressCallback,
-)
+from gouache.backends.base import EditRequest, GenerateRequest, ImageResult
 from gouache.backends.operators import OperatorBackend
 from gouache.characters import sample_people
 from gouache.images import Image, LoadedImage
-from gouache.planner.plan import EditPlan, Step
+from gouache.ops.plan import EditPlan, Step
+from gouache.progress import CancelToken, ProgressCallback
 from gouache.sessions import Session, Store
 
 

@@ -12,15 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gouache.backends.base import (
-    CancelToken,
-    Capabilities,
-    EditRequest,
-    GenerateRequest,
-    ImageResult,
-    Progress,
-    ProgressCallback,
-)
+from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult
 from gouache.backends.operators import OperatorBackend
 from gouache.errors import (
     BranchNotFoundError,
@@ -31,6 +23,7 @@ from gouache.errors import (
     VersionNotFoundError,
 )
 from gouache.images import Image, LoadedImage, decode_png
+from gouache.progress import CancelToken, Progress, ProgressCallback
 from gouache.sessions import Session, Store
 
 
@@ -458,6 +451,7 @@ class SolidColourBackend:
 
     name = "solid"
     capabilities = Capabilities(generate=True, edit=False)
+    operators = None
 
     def config(self) -> dict[str, Any]:
         return {"colour": [200, 40, 40]}

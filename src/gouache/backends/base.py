@@ -1,26 +1,25 @@
-"""The one protocol every image model sits behind, its request and result types, and the registry.
+"""The one protocol every image model sits behind, and its request and result types.
 
 Request fields use diffusers' vocabulary (`prompt`, `negative_prompt`, `image`, `mask_image`,
 `strength`, `num_inference_steps`, `guidance_scale`, `height`, `width`, `seed`); a remote backend
 maps names at its own edge. A backend's constructor keyword arguments are its configuration and
-are what a version records in its recipe (`ImageModel.config()`).
+are what a version records in its recipe (`ImageModel.config()`). The backends by name are
+in `gouache.backends.catalog`.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from gouache.errors import BackendNotFoundError, CancelledError, UnsupportedError
+from gouache.errors import UnsupportedError
+from gouache.progress import CancelToken, ProgressCallback
 
 if TYPE_CHECKING:
     from gouache.images import Image
-    from gouache.planner.plan import EditPlan
-
-ENTRY_POINT_GROUP = "gouache.backends"
+    from gouache.ops.plan import EditPlan
+    from gouache.ops.registry import OperatorRegistry
 
 JSONValue = Any  # what json.dumps accepts; kept loose on purpose for recipes
 
@@ -46,34 +45,6 @@ class Capabilities:
         if self.preserves_unedited:
             parts.append("preserves unedited pixels")
         return ", ".join(parts)
-
-
-@dataclass(frozen=True)
-class Progress:
-    step: int
-    total: int
-    message: str = ""
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-class CancelToken:
-    """Set from any thread; a backend checks it between steps."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def raise_if_cancelled(self) -> None:
-        if self._event.is_set():
-            raise CancelledError("the turn was cancelled")
 
 
 @dataclass(frozen=True)
@@ -118,10 +89,18 @@ class ImageResult:
 
 @runtime_checkable
 class ImageModel(Protocol):
-    """An image model gouache can talk to."""
+    """An image model gouache can talk to.
+
+    `operators` is the registry a backend runs typed plans with (the rule planner plans over
+    it and the guard reads each operator's scope), or None for a model that takes the
+    instruction as its prompt. A wrapper (the drift injector) gives its inner backend's.
+    """
 
     name: str
     capabilities: Capabilities
+
+    @property
+    def operators(self) -> OperatorRegistry | None: ...
 
     def config(self) -> dict[str, JSONValue]:
         """The constructor arguments: enough, with a request, to reproduce a result."""
@@ -142,70 +121,6 @@ class ImageModel(Protocol):
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> ImageResult: ...
-
-
-BackendFactory = Callable[..., ImageModel]
-
-
-class BackendRegistry:
-    """Backends by name. Built explicitly and passed down; third parties add entry points."""
-
-    def __init__(self) -> None:
-        self._factories: dict[str, BackendFactory] = {}
-
-    def register(self, name: str, factory: BackendFactory) -> None:
-        if name in self._factories:
-            raise ValueError(f"backend {name!r} is already registered")
-        self._factories[name] = factory
-
-    def names(self) -> list[str]:
-        return sorted(self._factories)
-
-    def create(self, name: str, **config: JSONValue) -> ImageModel:
-        try:
-            factory = self._factories[name]
-        except KeyError:
-            raise BackendNotFoundError(name, self.names()) from None
-        return factory(**config)
-
-    def load_entry_points(self) -> list[str]:
-        """Register every `gouache.backends` entry point not already known; return the names."""
-        added = []
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            if ep.name in self._factories:
-                continue
-            self._factories[ep.name] = _lazy_factory(ep.name, ep.value)
-            added.append(ep.name)
-        return added
-
-
-def _lazy_factory(name: str, target: str) -> BackendFactory:
-    """Import an entry point only when its backend is created, so start-up stays fast."""
-
-    def create(**config: JSONValue) -> ImageModel:
-        for ep in entry_points(group=ENTRY_POINT_GROUP, name=name):
-            if ep.value == target:
-                factory = ep.load()
-                model = factory(**config)
-                if not isinstance(model, ImageModel):
-                    raise UnsupportedError(
-                        f"entry point {name!r} ({target}) did not build an ImageModel",
-                        backend=name,
-                    )
-                return model
-        raise BackendNotFoundError(name, [])
-
-    return create
-
-
-def default_registry() -> BackendRegistry:
-    """The built-in backends plus every installed `gouache.backends` entry point."""
-    from gouache.backends.operators import OperatorBackend
-
-    registry = BackendRegistry()
-    registry.register("operators", OperatorBackend)
-    registry.load_entry_points()
-    return registry
 
 
 def require(model: ImageModel, what: str) -> None:

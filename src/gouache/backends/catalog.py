@@ -1,4 +1,5 @@
-"""The backends gouache knows, the profiles a user names them by, and whether each can run.
+"""The one backend registry: the backends gouache knows, third-party ones found through the
+`gouache.backends` entry points, the profiles a user names them by, and whether each can run.
 
 A profile lives in the user's config file (`gouache backends` prints where):
 
@@ -20,11 +21,15 @@ import socket
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from gouache.errors import BackendNotFoundError, InputError
+from gouache.backends.base import ImageModel, JSONValue
+from gouache.errors import BackendNotFoundError, InputError, UnsupportedError
+
+ENTRY_POINT_GROUP = "gouache.backends"
 
 SECRET_KEYS = frozenset({"api_key", "key", "token", "password", "secret"})
 
@@ -134,26 +139,102 @@ def load_profiles(path: Path | None = None) -> dict[str, Profile]:
     return profiles
 
 
-def create(name: str, profiles: Mapping[str, Profile] | None = None, **overrides: Any) -> Any:
-    """Build the backend a profile names (an ImageModel)."""
+def create(
+    name: str, profiles: Mapping[str, Profile] | None = None, **overrides: Any
+) -> ImageModel:
+    """Build the backend a profile, a backend type or a third-party entry point names."""
     known = profiles if profiles is not None else load_profiles()
+    registry = default_registry()
     profile = known.get(name)
     if profile is None:
-        # A third-party backend, declared under the `gouache.backends` entry points.
-        from gouache.backends.base import BackendRegistry
-
-        registry = BackendRegistry()
-        plugins = registry.load_entry_points()
-        if name in plugins and name not in TYPES:
+        if name in registry.names() and name not in TYPES:
             return registry.create(name, **overrides)
+        plugins = [n for n in registry.names() if n not in TYPES]
         raise BackendNotFoundError(name, sorted({*known, *plugins}))
     kind = TYPES[profile.type]
     problem = _missing_module(kind)
     if problem:
         raise BackendNotFoundError(f"{name} ({problem})", list(known))
-    module_name, _, class_name = kind.target.partition(":")
-    factory: Callable[..., Any] = getattr(importlib.import_module(module_name), class_name)
-    return factory(**{**profile.config, **overrides})
+    return registry.create(profile.type, **{**profile.config, **overrides})
+
+
+BackendFactory = Callable[..., ImageModel]
+
+
+class BackendRegistry:
+    """Backends by name. Built explicitly and passed down; third parties add entry points."""
+
+    def __init__(self) -> None:
+        self._factories: dict[str, BackendFactory] = {}
+
+    def register(self, name: str, factory: BackendFactory) -> None:
+        if name in self._factories:
+            raise ValueError(f"backend {name!r} is already registered")
+        self._factories[name] = factory
+
+    def names(self) -> list[str]:
+        return sorted(self._factories)
+
+    def create(self, name: str, **config: JSONValue) -> ImageModel:
+        try:
+            factory = self._factories[name]
+        except KeyError:
+            raise BackendNotFoundError(name, self.names()) from None
+        return factory(**config)
+
+    def load_entry_points(self) -> list[str]:
+        """Register every `gouache.backends` entry point not already known; return the names."""
+        added = []
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            if ep.name in self._factories:
+                continue
+            self._factories[ep.name] = _lazy_factory(ep.name, ep.value)
+            added.append(ep.name)
+        return added
+
+
+def _lazy_factory(name: str, target: str) -> BackendFactory:
+    """Import an entry point only when its backend is created, so start-up stays fast."""
+
+    def create(**config: JSONValue) -> ImageModel:
+        for ep in entry_points(group=ENTRY_POINT_GROUP, name=name):
+            if ep.value == target:
+                factory = ep.load()
+                model = factory(**config)
+                if not isinstance(model, ImageModel):
+                    raise UnsupportedError(
+                        f"entry point {name!r} ({target}) did not build an ImageModel",
+                        backend=name,
+                    )
+                return model
+        raise BackendNotFoundError(name, [])
+
+    return create
+
+
+def default_registry() -> BackendRegistry:
+    """Every built-in backend type plus every installed `gouache.backends` entry point."""
+    registry = BackendRegistry()
+    for kind in TYPES.values():
+        registry.register(kind.name, _builtin_factory(kind))
+    registry.load_entry_points()
+    return registry
+
+
+def _builtin_factory(kind: BackendType) -> BackendFactory:
+    """Import a built-in backend only when it is created, so start-up stays fast."""
+
+    def create(**config: JSONValue) -> ImageModel:
+        problem = _missing_module(kind)
+        if problem:
+            raise BackendNotFoundError(f"{kind.name} ({problem})", list(TYPES))
+        module_name, _, class_name = kind.target.partition(":")
+        factory: Callable[..., ImageModel] = getattr(
+            importlib.import_module(module_name), class_name
+        )
+        return factory(**config)
+
+    return create
 
 
 def availability(profile: Profile) -> Availability:

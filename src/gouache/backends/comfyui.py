@@ -36,14 +36,11 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from gouache.backends.base import (
-    CancelToken,
     Capabilities,
     EditRequest,
     GenerateRequest,
     ImageResult,
     JSONValue,
-    Progress,
-    ProgressCallback,
     require,
 )
 from gouache.backends.comfyui_workflow import Workflow, load_workflow
@@ -56,6 +53,7 @@ from gouache.errors import (
     UnsupportedError,
 )
 from gouache.images import Image, encode_png, load_image
+from gouache.progress import CancelToken, Progress, ProgressCallback
 
 NAME = "comfyui"
 # ComfyUI's seed widgets accept up to 2**64 - 1; 2**32 keeps seeds readable in recipes.
@@ -96,6 +94,9 @@ class UrllibTransport:
 
 class ComfyUIBackend:
     """Runs a ComfyUI workflow per call; the workflow decides the model, gouache the values."""
+
+    # It takes the instruction as its prompt; no operator plan.
+    operators: None = None
 
     name = NAME
 

@@ -23,15 +23,7 @@ from typing import Any
 import numpy as np
 from PIL import Image as PILImage
 
-from gouache.backends.base import (
-    CancelToken,
-    Capabilities,
-    EditRequest,
-    GenerateRequest,
-    ImageResult,
-    Progress,
-    ProgressCallback,
-)
+from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult
 from gouache.backends.diffusers_families import (
     FamilyAdapter,
     call_takes_image,
@@ -40,6 +32,7 @@ from gouache.backends.diffusers_families import (
 )
 from gouache.errors import BackendError, InvalidParameterError, UnsupportedError
 from gouache.images import Image, check_image
+from gouache.progress import CancelToken, Progress, ProgressCallback
 
 DEFAULT_TARGET_PIXELS = 1024 * 1024
 DTYPES = ("bfloat16", "float16", "float32")
@@ -79,6 +72,9 @@ def plan_size(
 
 class DiffusersBackend:
     """A diffusers pipeline on this machine (CUDA, MPS or CPU)."""
+
+    # It takes the instruction as its prompt; no operator plan.
+    operators: None = None
 
     name = BACKEND_NAME
 

@@ -31,16 +31,15 @@ import numpy as np
 import numpy.typing as npt
 
 from gouache.backends.base import (
-    CancelToken,
     Capabilities,
     EditRequest,
     GenerateRequest,
     ImageModel,
     ImageResult,
     JSONValue,
-    ProgressCallback,
 )
 from gouache.images import Image, check_image
+from gouache.progress import CancelToken, ProgressCallback
 
 ResizePreset = Literal["square", "square_crop", "multiple16", "1mp"]
 RESIZE_PRESETS: tuple[ResizePreset, ...] = ("square", "square_crop", "multiple16", "1mp")
@@ -202,6 +201,7 @@ class DriftInjector:
         self.drift = drift
         self.name = f"drift({inner.name})"
         self.capabilities: Capabilities = replace(inner.capabilities, preserves_unedited=False)
+        self.operators = inner.operators
 
     def config(self) -> dict[str, JSONValue]:
         return {

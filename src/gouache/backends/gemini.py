@@ -29,16 +29,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from gouache.backends.base import (
-    CancelToken,
-    Capabilities,
-    EditRequest,
-    GenerateRequest,
-    ImageResult,
-    JSONValue,
-    Progress,
-    ProgressCallback,
-)
+from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult, JSONValue
 from gouache.backends.retry import retry
 from gouache.errors import (
     BackendError,
@@ -49,6 +40,7 @@ from gouache.errors import (
     UnsupportedError,
 )
 from gouache.images import Image, encode_png, load_image
+from gouache.progress import CancelToken, Progress, ProgressCallback
 
 if TYPE_CHECKING:
     from google.genai import Client, types
@@ -80,6 +72,9 @@ MAX_REFERENCES = 3
 
 class GeminiBackend:
     """Gemini image generation and editing; the constructor arguments are the recipe."""
+
+    # It takes the instruction as its prompt; no operator plan.
+    operators: None = None
 
     name = NAME
 

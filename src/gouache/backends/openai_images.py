@@ -48,16 +48,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from gouache.backends.base import (
-    CancelToken,
-    Capabilities,
-    EditRequest,
-    GenerateRequest,
-    ImageResult,
-    JSONValue,
-    Progress,
-    ProgressCallback,
-)
+from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult, JSONValue
 from gouache.errors import (
     BackendError,
     BlockedError,
@@ -67,6 +58,7 @@ from gouache.errors import (
     UnsupportedError,
 )
 from gouache.images import encode_png, load_image
+from gouache.progress import CancelToken, Progress, ProgressCallback
 
 if TYPE_CHECKING:
     import httpx2
@@ -164,6 +156,9 @@ class OpenAIImagesBackend:
     `http_client` is the SDK's HTTP client (an `httpx2.Client` since openai 3.0): inject one for
     proxies, TLS settings or tests. The backend closes only a client it made itself.
     """
+
+    # It takes the instruction as its prompt; no operator plan.
+    operators: None = None
 
     name = NAME
 

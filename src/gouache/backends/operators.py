@@ -9,19 +9,12 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from gouache.backends.base import (
-    CancelToken,
-    Capabilities,
-    EditRequest,
-    GenerateRequest,
-    ImageResult,
-    Progress,
-    ProgressCallback,
-)
+from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult
 from gouache.errors import UnsupportedError
 from gouache.images import check_image
+from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OpContext, OperatorRegistry, default_operators
-from gouache.planner.plan import EditPlan
+from gouache.progress import CancelToken, Progress, ProgressCallback
 
 if TYPE_CHECKING:
     from gouache.analysis.cache import AnalysisCache

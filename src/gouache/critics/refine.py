@@ -26,7 +26,7 @@ import numpy as np
 from gouache.critics.guideline import Evaluation, Guideline
 from gouache.errors import BackendError, InputError, UnsupportedError
 from gouache.images import Image, LoadedImage
-from gouache.planner.plan import EditPlan, Step
+from gouache.ops.plan import EditPlan, Step
 
 if TYPE_CHECKING:
     from gouache.sessions.session import Session
@@ -179,7 +179,7 @@ def refine(
 def _candidates(session: Session, plan: EditPlan, count: int) -> list[tuple[EditPlan, int | None]]:
     if not session.backend.capabilities.preserves_unedited:
         return [(plan, seed) for seed in range(count)]
-    operators: Any = getattr(session.backend, "operators", None)
+    operators = session.backend.operators
     variants: list[tuple[EditPlan, int | None]] = []
     for factor in VARIANTS:
         variant = _scaled(plan, factor)

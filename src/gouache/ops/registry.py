@@ -14,10 +14,10 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gouache.analysis.cache import Analysis, AnalysisCache
-from gouache.backends.base import CancelToken
 from gouache.errors import InvalidParameterError, InvalidReferenceError, UnsupportedError
 from gouache.images import Image
-from gouache.planner.plan import Step
+from gouache.ops.plan import Step
+from gouache.progress import CancelToken
 
 
 class Params(BaseModel):

@@ -1,46 +1,22 @@
-"""The typed plan a planner makes from an instruction, and its reply when it cannot make one."""
+"""The typed plan a planner makes from an instruction, and its reply when it cannot make one.
+
+`Step` and `EditPlan` live in `gouache.ops.plan` (the operators run them and must not import
+the planner); they are re-exported here, where a planner's outcomes are declared.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
+
+from gouache.ops.plan import EditPlan as EditPlan
+from gouache.ops.plan import Step as Step
 
 if TYPE_CHECKING:
     from gouache.analysis.types import Box
-
-
-class Step(BaseModel):
-    """One operation with its parameters, validated against the operator's parameter model."""
-
-    model_config = ConfigDict(frozen=True)
-
-    op: str
-    params: dict[str, Any] = Field(default_factory=dict)
-    # What the planner understood, in words ("brighter by 20 %").
-    label: str = ""
-
-    def describe(self) -> str:
-        if self.label:
-            return self.label
-        args = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return f"{self.op}({args})"
-
-
-class EditPlan(BaseModel):
-    """Ordered steps; executing them in order carries out the instruction."""
-
-    model_config = ConfigDict(frozen=True)
-
-    instruction: str
-    steps: tuple[Step, ...]
-    planner: str = "rules"
-    notes: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        return " -> ".join(step.describe() for step in self.steps)
 
 
 class PlannerReply(BaseModel):

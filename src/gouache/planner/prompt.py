@@ -6,7 +6,8 @@ the user's instruction as its prompt, in one step, recorded in the recipe like a
 
 from __future__ import annotations
 
-from gouache.planner.plan import EditPlan, PlanContext, PlannerReply, PlanOutcome, Step
+from gouache.ops.plan import EditPlan, Step
+from gouache.planner.plan import PlanContext, PlannerReply, PlanOutcome
 
 GENERATIVE_OP = "generate_edit"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 from gouache.backends.base import ImageModel, ImageResult
 from gouache.guard import DriftError, GuardReport, Scope, guard
@@ -30,10 +30,7 @@ class GuardedTurn:
 
 def plan_scope(plan: EditPlan, backend: ImageModel) -> Scope | None:
     """ "local", "global", "auto" (unknown operators), or None when the guard must stay off."""
-    operators: Any = getattr(backend, "operators", None)
-    inner = getattr(backend, "inner", None)  # a wrapper, such as the drift injector
-    if operators is None and inner is not None:
-        operators = getattr(inner, "operators", None)
+    operators = backend.operators
     if operators is None:
         return "auto"
     ops = [operators.get(step.op) for step in plan.steps if step.op in operators]

@@ -21,15 +21,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Literal
 
-from gouache.backends.base import (
-    CancelToken,
-    EditRequest,
-    GenerateRequest,
-    ImageModel,
-    ImageResult,
-    ProgressCallback,
-    require,
-)
+from gouache.backends.base import EditRequest, GenerateRequest, ImageModel, ImageResult, require
 from gouache.characters import Character, find_character, identity_scores
 from gouache.errors import BranchNotFoundError, InputError, UnsupportedError
 from gouache.images import Image, LoadedImage, check_image
@@ -41,6 +33,7 @@ from gouache.planner.plan import (
     PlannerQuestion,
     PlanOutcome,
 )
+from gouache.progress import CancelToken, ProgressCallback
 from gouache.sessions import identity, preserve
 from gouache.sessions.store import SessionRecord, Store, Transaction, WriteConflictError
 from gouache.sessions.versions import (
@@ -199,10 +192,7 @@ class Session:
             from gouache.planner.prompt import PromptPlanner
             from gouache.planner.rules import RulePlanner
 
-            operators = getattr(self.backend, "operators", None)
-            inner = getattr(self.backend, "inner", None)  # a wrapper such as the drift injector
-            if operators is None and inner is not None:
-                operators = getattr(inner, "operators", None)
+            operators = self.backend.operators
             if operators is not None:
                 self._planner = RulePlanner(operators)
             else:
