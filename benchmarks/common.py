@@ -37,6 +37,11 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def load() -> float | None:
+    """The one-minute load average, where the platform has one."""
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+
+
 def median_ms(fn: Callable[[], object], repeats: int, *, warm: bool = True) -> float:
     """Median wall time of `fn` in ms; one untimed call first unless `warm` is False."""
     if warm:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import analysis, guard, identity, startup, turns
-from benchmarks.common import machine
+from benchmarks.common import load, machine
 
 Section = Callable[[bool], dict[str, object]]
 SECTIONS: dict[str, Section] = {
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
 
     mode = "quick" if args.quick else "full"
     print(f"gouache bench ({mode}) on {machine()}")
-    results: dict[str, object] = {"machine": machine(), "mode": mode}
+    results: dict[str, object] = {"machine": machine(), "mode": mode, "load_before": load()}
     seconds: dict[str, float] = {}
     for name in args.only:
         print(f"\n== {name} ==")
@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> None:
         results[name] = SECTIONS[name](args.quick)
         seconds[name] = round(time.perf_counter() - started, 1)
     results["seconds"] = seconds
+    # other work on the machine skews every figure: the JSON says how busy it was
+    results["load_after"] = load()
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(results, indent=2, default=str))
     took = ", ".join(f"{name} {s} s" for name, s in seconds.items())
