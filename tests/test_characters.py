@@ -10,19 +10,17 @@ import pytest
 from PIL import Image as PILImage
 
 import gouache.characters
+from benchmarks.calibration import Calibration, calibrate, sample_people
 from gouache.analysis.types import Box, Face, Landmarks, Point
 from gouache.characters import (
     DEFAULT_THRESHOLD,
     MATCH_FLOOR,
-    Calibration,
     Character,
     CharacterMatch,
-    calibrate,
     check_identity,
     describe_loss,
     find_character,
     match_characters,
-    sample_people,
 )
 from gouache.errors import InputError, InvalidReferenceError, NotFoundError
 from gouache.images import Image, LoadedImage

@@ -185,7 +185,7 @@ def test_a_question_about_the_picture_is_answered_and_makes_nothing(
 
 
 def test_chat_follows_a_character_and_history_draws_the_identity_curve(tmp_path: Path) -> None:
-    from gouache.characters import sample_people
+    from benchmarks.calibration import sample_people
 
     portrait = tmp_path / "ana.png"
     PILImage.fromarray(sample_people()["astronaut"]).save(portrait)

@@ -15,11 +15,12 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
 from gouache.analysis import AnalysisCache
+from gouache.analysis.measures import cast_imbalance, noise_sigma, tone_stats
 from gouache.images import Image
 from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OpContext, default_operators
 from gouache.planner.rules import RulePlanner
-from gouache.suggest import Suggestion, cast_imbalance, noise_sigma, suggest, tone_stats
+from gouache.suggest import Suggestion, suggest
 
 # Instructions of operators being added while this was written: only checked against this set.
 PENDING = {"blur the faces", "crop to the face", "blur the background", "remove the text"}

@@ -28,7 +28,8 @@ def test_the_astronauts_black_sky_counts_as_crushed_shadows(
 ) -> None:
     score = Exposure(max_clipped=0.05).score(astronaut, context_for(astronaut))
     assert not score.passed
-    assert re.search(r"shadows 12\.\d%", score.detail)  # measured 12.6 % of a 64k sample
+    # measured 13.0 % of every pixel (12.6 % of a 64k sample with BT.709 weights before)
+    assert re.search(r"shadows 1[23]\.\d%", score.detail)
 
 
 def test_blown_highlights_fail_on_the_clipped_share(

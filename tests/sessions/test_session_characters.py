@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from sqlalchemy import inspect
 
-from gouache.characters import DEFAULT_THRESHOLD, check_identity, sample_people
+from benchmarks.calibration import sample_people
+from gouache.characters import DEFAULT_THRESHOLD, check_identity
 from gouache.errors import InputError, InvalidReferenceError, NotFoundError
 from gouache.images import BlobStore, Image, LoadedImage
 from gouache.sessions import Session, Store, Transaction, VersionDraft

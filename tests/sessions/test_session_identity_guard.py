@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from benchmarks.calibration import sample_people
 from gouache.backends.base import EditRequest, GenerateRequest, ImageResult
 from gouache.backends.operators import OperatorBackend
-from gouache.characters import sample_people
 from gouache.images import Image, LoadedImage
 from gouache.ops.plan import EditPlan, Step
 from gouache.progress import CancelToken, ProgressCallback

@@ -1,7 +1,7 @@
 """Exposure: few clipped pixels, and a mean luminance in range.
 
-Luma is Y' = 0.2126 R' + 0.7152 G' + 0.0722 B' (ITU-R BT.709 weights on the 8-bit sRGB
-values), over at most SAMPLE_PIXELS pixels on a regular grid, transparent pixels left out.
+Luma is Y' as `gouache.analysis.measures` defines it (BT.601, shared with the suggestions),
+over every pixel, transparent ones (alpha under half) left out.
 
     clipped   the share of pixels with Y' <= 2 (crushed shadows) or Y' >= 253 (blown
               highlights); must be at most `max_clipped`
@@ -16,18 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from gouache.analysis.measures import luma, opaque_mask, tone_stats
 from gouache.critics.base import Comparison, CriticContext, Score, margin_at_most
-from gouache.critics.palette import opaque_sample
 from gouache.images import Image
 
 DEFAULT_MAX_CLIPPED = 0.05
 DEFAULT_MIN_MEAN = 0.2
 DEFAULT_MAX_MEAN = 0.8
-SHADOW = 2
-HIGHLIGHT = 253
-_BT709 = np.array([0.2126, 0.7152, 0.0722])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,8 +46,8 @@ class Exposure:
 
     def score(self, image: Image, context: CriticContext) -> Score:
         # 1. luma of the opaque pixels
-        pixels = opaque_sample(image)
-        if len(pixels) == 0:
+        opaque = opaque_mask(image)
+        if opaque is not None and not opaque.any():
             return Score(
                 criterion=self.name,
                 value=1.0,
@@ -64,13 +59,12 @@ class Exposure:
                 margin=-1.0,
                 comparison="<=",
             )
-        luma = pixels.astype(np.float64) @ _BT709
+        tone = tone_stats(luma(image), opaque)
 
         # 2. clipping, and the mean against the nearer bound
-        shadows = float(np.mean(luma <= SHADOW))
-        highlights = float(np.mean(luma >= HIGHLIGHT))
+        shadows, highlights = tone.shadows, tone.highlights
         clipped = shadows + highlights
-        mean = float(luma.mean()) / 255.0
+        mean = tone.mean
         clip_margin = margin_at_most(clipped, self.max_clipped, max(self.max_clipped, 0.01))
         half = (self.max_mean - self.min_mean) / 2.0
         mean_margin = max(-1.0, min(1.0, min(mean - self.min_mean, self.max_mean - mean) / half))

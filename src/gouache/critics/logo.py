@@ -90,12 +90,9 @@ def cell_of(box: Box, width: int, height: int) -> str:
 
 
 def _grey(image: Image) -> npt.NDArray[np.float32]:
-    import cv2
+    from gouache.analysis.measures import luma
 
-    if image.ndim == 2:
-        return image.astype(np.float32)
-    grey = cv2.cvtColor(np.ascontiguousarray(image[:, :, :3]), cv2.COLOR_RGB2GRAY)
-    return np.asarray(grey, dtype=np.float32)
+    return np.asarray(luma(image), dtype=np.float32)
 
 
 def _template(

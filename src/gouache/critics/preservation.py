@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from gouache.analysis.measures import LUMA_WEIGHTS
 from gouache.critics.base import CriticContext, Score, margin_at_least
 from gouache.errors import InputError
 from gouache.images import Image
@@ -69,7 +70,7 @@ def _rgb(image: Image) -> npt.NDArray[np.uint8]:
 
 def _luma(image: Image) -> npt.NDArray[np.float64]:
     rgb = _rgb(image).astype(np.float64)
-    luma: npt.NDArray[np.float64] = rgb @ np.array([0.299, 0.587, 0.114])
+    luma: npt.NDArray[np.float64] = rgb @ LUMA_WEIGHTS
     return luma
 
 

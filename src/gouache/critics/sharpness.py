@@ -29,28 +29,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
+from gouache.analysis.measures import SHARPNESS_SIDE, laplacian_variance
 from gouache.critics.base import CriticContext, Score, margin_at_least
 from gouache.images import Image
 
 DEFAULT_FLOOR = 50.0
-WORK_SIDE = 1024
-
-
-def laplacian_variance(image: Image) -> float:
-    """The variance of the Laplacian of the grey image at the working size."""
-    import cv2
-
-    rgb = image if image.ndim == 2 else image[:, :, :3]
-    grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
-    height, width = grey.shape[:2]
-    factor = WORK_SIDE / max(height, width)
-    if factor < 1.0:
-        size = (max(1, round(width * factor)), max(1, round(height * factor)))
-        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
-    laplacian = cv2.Laplacian(grey.astype(np.float32), cv2.CV_32F, ksize=1)
-    return float(laplacian.astype(np.float64).var())
+WORK_SIDE = SHARPNESS_SIDE
 
 
 @dataclass(frozen=True, kw_only=True)
