@@ -1,0 +1,186 @@
+"""Small sample pictures for evaluations, built from images that ship in packages: never a
+download. Photos come from scikit-image (and matplotlib's Grace Hopper); posters, screenshots,
+a group of three faces, a transparent cut-out and an old damaged photo are drawn here from
+them, deterministically. Every picture is at most ~480 px on its longer side, so that an
+evaluation of hundreds of requests stays quick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+
+import cv2
+import numpy as np
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+
+from gouache.images import Image
+
+PAPER = (240, 235, 220)
+RED = (200, 30, 30)
+
+
+def _fit(image: Image, longest: int) -> Image:
+    """`image` as RGB(A) uint8 with its longer side at most `longest` pixels."""
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=2)
+    h, w = image.shape[:2]
+    scale = min(1.0, longest / max(h, w))
+    if scale < 1.0:
+        size = (round(w * scale), round(h * scale))
+        image = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
+    return np.ascontiguousarray(image.astype(np.uint8))
+
+
+def _skimage(name: str, longest: int = 384) -> Callable[[], Image]:
+    def build() -> Image:
+        from skimage import data
+
+        return _fit(getattr(data, name)(), longest)
+
+    return build
+
+
+def grace_hopper() -> Image:
+    """matplotlib's sample portrait (matplotlib is a development dependency)."""
+    from matplotlib import cbook
+
+    path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    with PILImage.open(path) as im:
+        return _fit(np.asarray(im.convert("RGB")), 384)
+
+
+def drawn(
+    background: Image, lines: Sequence[tuple[str, tuple[int, int], int]], fill: tuple[int, ...]
+) -> Image:
+    """`background` with each (text, top-left, size) written on it in `fill`."""
+    canvas = PILImage.fromarray(np.ascontiguousarray(background))
+    draw = ImageDraw.Draw(canvas)
+    for text, xy, size in lines:
+        draw.text(xy, text, font=ImageFont.load_default(size=size), fill=fill)
+    return np.asarray(canvas)
+
+
+def poster() -> Image:
+    """Two red lines on paper, with a red circle that is not a letter."""
+    paper = np.full((320, 480, 3), PAPER, dtype=np.uint8)
+    cv2.circle(paper, (420, 260), 30, RED, 6)
+    return drawn(paper, [("SUMMER SALE", (30, 60), 56), ("OPEN LATE", (30, 170), 48)], RED)
+
+
+def screenshot() -> Image:
+    """A settings page: an email, a phone number, a URL, a key and a plain line."""
+    page = np.full((300, 480, 3), 250, dtype=np.uint8)
+    page[:36] = (40, 90, 160)
+    lines = [
+        ("Account settings", (16, 60), 22),
+        ("jane.doe@example.com", (16, 100), 22),
+        ("+1 555 867 5309", (16, 140), 22),
+        ("https://example.com/login", (16, 180), 22),
+        ("sk_live_4f9a8b7c6d5e3f2a", (16, 220), 22),
+        ("Jane Doe", (16, 260), 22),
+    ]
+    return drawn(page, lines, (20, 20, 20))
+
+
+def sign_photo() -> Image:
+    """scikit-image's coffee with a white sign word across the table."""
+    return drawn(_skimage("coffee", 400)(), [("CLOSED", (40, 30), 56)], (255, 255, 255))
+
+
+def group() -> Image:
+    """Three faces side by side: the astronaut, Grace Hopper, the astronaut mirrored."""
+    from skimage import data
+
+    astronaut: Image = data.astronaut()  # type: ignore[no-untyped-call]
+    hopper = grace_hopper()
+    height = 240
+    parts = []
+    for part in (astronaut, hopper, astronaut[:, ::-1]):
+        width = round(part.shape[1] * height / part.shape[0])
+        size = (width, height)
+        parts.append(
+            np.asarray(cv2.resize(np.ascontiguousarray(part), size, interpolation=cv2.INTER_AREA))
+        )
+    return np.ascontiguousarray(np.hstack(parts))
+
+
+def cutout() -> Image:
+    """A transparent PNG: the cat of scikit-image's chelsea inside an ellipse, the rest clear."""
+    cat = _skimage("chelsea", 384)()
+    h, w = cat.shape[:2]
+    alpha = np.zeros((h, w), dtype=np.uint8)
+    cv2.ellipse(alpha, (w // 2, h // 2), (w // 3, h // 2 - 10), 0, 0, 360, 255, -1)
+    return np.ascontiguousarray(np.dstack([cat, alpha]))
+
+
+def horizon(tilt: float = 4.0) -> Image:
+    """A sea view whose horizon is tilted by `tilt` degrees (counter-clockwise): sky above,
+    darker sea below, a little texture on both."""
+    h, w = 256, 384
+    rng = np.random.default_rng(3)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
+    level = h * 0.45 - np.tan(np.radians(tilt)) * (xs - w / 2)
+    sky = np.stack([150 + 0 * ys, 190 + 0 * ys, 235 - ys * 0.1], axis=2)
+    sea = np.stack([30 + 0 * ys, 70 + 0 * ys, 110 + 0 * ys], axis=2)
+    image = np.where((ys < level)[..., None], sky, sea) + rng.normal(0, 4, (h, w, 3))
+    return np.ascontiguousarray(np.clip(image, 0, 255).astype(np.uint8))
+
+
+def old_photo() -> Image:
+    """The astronaut in sepia, with scratches and dust drawn on (seeded)."""
+    return damaged(_skimage("astronaut", 384)())[0]
+
+
+def damaged(image: Image, seed: int = 7) -> tuple[Image, np.ndarray]:
+    """`image` aged (sepia, faded) with thin scratches and dust specks, and the mask of the
+    damaged pixels. Scratches are long thin light lines, dust small dark or light blobs."""
+    rng = np.random.default_rng(seed)
+    grey = cv2.cvtColor(image[:, :, :3], cv2.COLOR_RGB2GRAY).astype(np.float32)
+    sepia = np.stack([grey * 1.07, grey * 0.87, grey * 0.66], axis=2)
+    aged = np.clip(sepia * 0.8 + 30, 0, 255).astype(np.uint8)
+    h, w = aged.shape[:2]
+    mask = np.zeros((h, w), dtype=np.uint8)
+    for _ in range(6):
+        x0, x1 = (int(v) for v in rng.integers(0, w, 2))
+        cv2.line(mask, (x0, 0), (x1, h - 1), 255, 1)
+    for _ in range(40):
+        x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
+        cv2.circle(mask, (x, y), int(rng.integers(1, 3)), 128 if rng.random() < 0.5 else 255, -1)
+    out = aged.copy()
+    out[mask == 255] = (235, 228, 210)
+    out[mask == 128] = (25, 20, 15)
+    return np.ascontiguousarray(out), mask > 0
+
+
+SAMPLES: dict[str, Callable[[], Image]] = {
+    "astronaut": _skimage("astronaut"),
+    "coffee": _skimage("coffee"),
+    "chelsea": _skimage("chelsea"),
+    "rocket": _skimage("rocket"),
+    "camera": _skimage("camera"),
+    "page": _skimage("page", 480),
+    "text": _skimage("text", 480),
+    "hubble": _skimage("hubble_deep_field"),
+    "grace_hopper": grace_hopper,
+    "poster": poster,
+    "screenshot": screenshot,
+    "sign": sign_photo,
+    "group": group,
+    "cutout": cutout,
+    "old_photo": old_photo,
+    "horizon": horizon,
+}
+
+
+@cache
+def sample(name: str) -> Image:
+    """The sample picture `name` (one of SAMPLES), built once per process; read-only."""
+    try:
+        build = SAMPLES[name]
+    except KeyError:
+        raise KeyError(f"no sample {name!r}; samples: {', '.join(sorted(SAMPLES))}") from None
+    image = build()
+    image.flags.writeable = False
+    return image
