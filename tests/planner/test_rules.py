@@ -114,7 +114,7 @@ SINGLE_STEPS = [
     ("sepia", "sepia", {"strength": 1.0}),
     ("a light sepia", "sepia", {"strength": 0.5}),
     ("make it look like an old photo", "sepia", {"strength": 1.0}),
-    ("give it a vintage look", "sepia", {"strength": 1.0}),
+    ("give it a vintage look", "look", {"name": "vintage", "strength": 1.0, "version": "1"}),
     ("auto enhance", "auto_enhance", {"strength": 1.0}),
     ("fix the white balance", "auto_enhance", {"strength": 1.0}),
     ("add a vignette", "vignette", {"strength": 0.5}),

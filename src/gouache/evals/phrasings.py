@@ -96,6 +96,13 @@ class Result:
     outcome: Outcome
     why: str  # what happened, for a failure report
 
+    @property
+    def as_expected(self) -> bool:
+        """Done right when an edit, an answer or a move was expected; a question when one was;
+        a refusal that helps when a refusal was."""
+        wanted = {"ask": "asked", "refuse": "refused helpfully"}.get(self.request.expect)
+        return self.outcome == (wanted or "done right")
+
 
 def load(path: Path = CORPUS) -> list[Request]:
     with path.open(encoding="utf-8") as handle:
@@ -314,7 +321,8 @@ def run_all(requests: Iterable[Request], runner: Runner | None = None) -> list[R
 
 
 def rates(results: Sequence[Result]) -> dict[str, dict[str, float]]:
-    """Per category (and "all"): the share of each outcome, and the count as "n"."""
+    """Per category (and "all"): the share of each outcome and of results as expected, and
+    the count as "n"."""
     by_cat: dict[str, list[Result]] = defaultdict(list)
     for result in results:
         by_cat[result.request.cat].append(result)
@@ -324,6 +332,7 @@ def rates(results: Sequence[Result]) -> dict[str, dict[str, float]]:
         counts = Counter(r.outcome for r in group)
         row: dict[str, float] = {"n": float(len(group))}
         row.update({outcome: counts[outcome] / len(group) for outcome in OUTCOMES})
+        row["as expected"] = sum(r.as_expected for r in group) / len(group)
         table[cat] = row
     return table
 
@@ -331,10 +340,10 @@ def rates(results: Sequence[Result]) -> dict[str, dict[str, float]]:
 def table(results: Sequence[Result]) -> str:
     """The per-category rates as a text table, categories by name and "all" last."""
     found = rates(results)
-    heads = ("right", "asked", "refused+", "refused-", "wrong")
+    heads = ("right", "asked", "refused+", "refused-", "wrong", "expected")
     lines = [f"{'category':<14} {'n':>4} " + " ".join(f"{h:>9}" for h in heads)]
     for cat in sorted(found, key=lambda c: (c == "all", c)):
         row = found[cat]
-        cells = " ".join(f"{100 * row[o]:>8.0f}%" for o in OUTCOMES)
+        cells = " ".join(f"{100 * row[o]:>8.0f}%" for o in (*OUTCOMES, "as expected"))
         lines.append(f"{cat:<14} {int(row['n']):>4} {cells}")
     return "\n".join(lines)

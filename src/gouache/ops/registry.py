@@ -144,6 +144,7 @@ def default_operators() -> OperatorRegistry:
         faces,
         filters,
         geometry,
+        looks,
         restore,
         style,
         subject,
@@ -153,7 +154,7 @@ def default_operators() -> OperatorRegistry:
         upscale,
     )
 
-    modules = (geometry, tone, filters, text, faces, textedit, subject, restore, style)
+    modules = (geometry, tone, filters, looks, text, faces, textedit, subject, restore, style)
     return OperatorRegistry(
         [op for module in (*modules, compose, canvas, upscale) for op in module.OPERATORS]
     )

@@ -17,7 +17,7 @@ _POLITE = r"^(?:(?:please|pls|hey|ok|okay|so|and|can you|could you|would you|tel
 _THING = r"(?:it|this|that|the (?:text|sign|image|photo|picture|label|caption|writing|words))"
 _HELP = re.compile(
     _POLITE + r"(?:help|\?|commands|what (?:can|could) (?:you|i) (?:do|ask|say)(?: here)?"
-    r"|what (?:edits|operations|effects|filters|commands|tools|styles)"
+    r"|what (?:edits|operations|effects|filters|commands|tools|styles|looks)"
     r"(?: are there| do you have| can you do| are available| do you know| exist)?"
     r"|(?:list|show) (?:me )?(?:the |all |your )?(?:edits|operations|commands)"
     r"|what are your (?:capabilities|features|options)|how does (?:this|it) work"
@@ -69,7 +69,16 @@ def capabilities(operators: OperatorRegistry) -> str:
             "I can make these edits offline; say them in plain words, several at once with "
             '"and" or commas:',
             operators.capabilities_text(),
+            *_looks(operators),
             'I can also answer "what does it say?" and "how many faces?".',
             f"New content (objects, expressions, colourising): {GENERATIVE_BACKENDS}.",
         ]
     )
+
+
+def _looks(operators: OperatorRegistry) -> list[str]:
+    if "look" not in operators:
+        return []
+    from gouache.ops.looks import listed
+
+    return [f'Looks (say "give it a film look", "a subtle noir look"): {listed()}.']

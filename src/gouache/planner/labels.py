@@ -142,4 +142,5 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         + (f" with {_color(p['color'])}" if p["fill"] == "color" else f" ({p['fill']})")
     ),
     "upscale": lambda p: f"upscale ×{p['factor']}",
+    "look": lambda p: _strength(f"{p['name']} look", p),
 }

@@ -44,7 +44,7 @@ from PIL import ImageColor
 
 from gouache.errors import InvalidParameterError
 from gouache.ops.registry import OperatorRegistry, default_operators
-from gouache.planner import answers, compositing, references, regions, styles, targets
+from gouache.planner import answers, compositing, looks, references, regions, styles, targets
 from gouache.planner.clauses import (
     RawClause,
     Span,
@@ -96,7 +96,13 @@ from gouache.planner.vocabulary import (
     word_set,
 )
 
-RULES: dict[str, Rule] = {**BASIC_RULES, **regions.RULES, **styles.RULES, **compositing.RULES}
+RULES: dict[str, Rule] = {
+    **BASIC_RULES,
+    **regions.RULES,
+    **styles.RULES,
+    **compositing.RULES,
+    **looks.RULES,
+}
 
 # Words that lean toward the keyword after them when a clause is split in two.
 _LEANING = frozenset(

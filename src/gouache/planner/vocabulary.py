@@ -187,6 +187,8 @@ ABSORBS = {
     "remove_text": frozenset({"caption"}),
     "replace_text": frozenset({"caption"}),
     "color_transfer": frozenset({"saturation"}),
+    # "vintage", "matte", "make it pop", "film noir": the look, not its ingredients
+    "look": frozenset({"sepia", "saturation", "border", "grayscale", "contrast", "denoise"}),
 }
 
 # Operators whose parameters a clause of their own may go on giving ("put the subject of
@@ -223,7 +225,8 @@ WEAK = frozenset(
         "improve, enhance, mono, width, height, smaller, bigger, larger, bright, dark, flat, "
         "sharp, clearer, tone, degrees, degree, words, ratio, aspect, clockwise, exposed, ev, "
         "background, backdrop, subject, insert, place, stack, grid, dots, poster, next to, beside, "
-        "combine, drawing, painting, painted, dust, newspaper, restoration"
+        "combine, drawing, painting, painted, dust, newspaper, restoration, dramatic, drama, "
+        "golden, movie, retro, crisp, glow"
     )
 )
 

@@ -1,0 +1,28 @@
+"""The phrase rule of named looks (`gouache.ops.looks`): which look, and how much of it.
+
+    "give it a film look"        film, strength 1
+    "a subtle vintage look"      vintage, strength 0.5 (an intensity word below 1)
+    "film look at 30%"           film, strength 0.3
+    "film noir"                  noir: the longest name wins
+
+The plan records the look's recipe version, so a version says exactly which steps ran.
+"""
+
+from __future__ import annotations
+
+from gouache.ops.looks import find
+from gouache.planner.clauses import percent
+from gouache.planner.phrases import Clause, Draft, Rule
+
+
+def _look(c: Clause) -> Draft | None:
+    found = find(c.text)
+    if found is None:
+        return None
+    value = percent(c.text)
+    strength = value.value if value is not None else min(1.0, c.factor)
+    return Draft("look", {"name": found.name, "strength": round(strength, 4),
+                          "version": found.version})  # fmt: skip
+
+
+RULES: dict[str, Rule] = {"look": _look}
