@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # torch pinned: 2.13.0 is the CPU build on this project's machines; unpinned pulls GBs of CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(DEV_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[dev,diffusers]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,diffusers,server]"
 	touch $(DEV_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/gouache demo
 
-test: $(DEV_STAMP) lint typecheck pytest
+test: $(DEV_STAMP) system-deps lint typecheck pytest
+
+# The server tests start a throwaway PostgreSQL cluster and Redis: Debian's packages, installed
+# here when missing (CI runs as root on a fresh machine; elsewhere it says what to install).
+system-deps:
+	@if command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; \
+	else echo "the server tests need: sudo apt-get install -y postgresql redis-server"; fi
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -36,7 +44,7 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy --strict src
 
-pytest: $(DEV_STAMP)
+pytest: $(DEV_STAMP) system-deps
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(DEV_STAMP)

@@ -95,6 +95,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("ops", help="list the edits the offline backend can do")
     sub.add_parser("backends", help="list backends and profiles: available or not, and why")
 
+    serve = sub.add_parser("serve", help="the HTTP API (native, Gemini and OpenAI formats)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port (8765)")
+    serve.add_argument("--store", default=argparse.SUPPRESS, help="as gouache --store")
+    serve.add_argument("--workers", choices=("inline", "queue"), default="inline")
+    serve.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="for --workers queue")
+    serve.add_argument(
+        "--local", action="store_true", help="one user on 127.0.0.1, a random token, no keys"
+    )
+
+    keys = sub.add_parser("keys", help="API keys of the HTTP API")
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    create_key = keys_sub.add_parser("create", help="print a new key (shown once)")
+    create_key.add_argument("--tenant", required=True, help="whose sessions the key reaches")
+    create_key.add_argument("--label", default="", help="a note kept with the key")
+
     demo = sub.add_parser("demo", help="a scripted offline conversation on a sample photo")
     demo.add_argument("-o", "--output", default="gouache-demo", help="folder to write")
     return parser
@@ -159,6 +175,22 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _check(args, settings)
     if command == "backends":
         return _backends()
+    if command == "serve":
+        from gouache.server.serve import serve
+
+        return serve(
+            settings,
+            sys.stdout,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            redis_url=args.redis,
+            local=args.local,
+        )
+    if command == "keys":
+        from gouache.server.serve import create_key_command
+
+        return create_key_command(settings, sys.stdout, tenant=args.tenant, label=args.label)
     store = _store(settings)
     if command == "edit":
         return _edit(args, settings, store)

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Engine,
@@ -49,6 +50,7 @@ from sqlalchemy import (
     exc,
     func,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import StaticPool
@@ -153,9 +155,55 @@ def _characters(conn: Connection) -> None:
     md.tables["characters"].create(conn)
 
 
+def _owners_keys_and_jobs(conn: Connection) -> None:
+    """Who owns a session (a tenant of the HTTP API; null from the command line), versions
+    found by image hash, API keys stored hashed, and the jobs that run turns (schema 3)."""
+    conn.execute(text("ALTER TABLE sessions ADD COLUMN owner VARCHAR(64)"))
+    md = MetaData()
+    owned = Table(
+        "sessions", md, Column("id", String(32), primary_key=True), Column("owner", String(64))
+    )
+    Index("ix_sessions_owner", owned.c.owner).create(conn)
+    blobs = Table(
+        "versions", md, Column("id", String(32), primary_key=True), Column("blob", String(64))
+    )
+    Index("ix_versions_blob", blobs.c.blob).create(conn)
+    Table(
+        "api_keys",
+        md,
+        # sha256 of the key: the key itself is shown once and never stored
+        Column("hash", String(64), primary_key=True),
+        Column("tenant", String(64), nullable=False, index=True),
+        Column("label", String(200), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    Table(
+        "jobs",
+        md,
+        Column("id", String(32), primary_key=True),
+        Column("tenant", String(64), nullable=False, index=True),
+        Column("session_id", String(32), nullable=True, index=True),
+        Column("kind", String(32), nullable=False),
+        # queued, running, done, failed, cancelled
+        Column("status", String(16), nullable=False, index=True),
+        Column("request", JSON, nullable=False),
+        Column("progress", JSON, nullable=False),
+        Column("result", JSON, nullable=True),
+        Column("error", JSON, nullable=True),
+        Column("attempts", Integer, nullable=False),
+        Column("worker", String(100), nullable=True),
+        Column("cancel_requested", Boolean, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+    md.tables["api_keys"].create(conn)
+    md.tables["jobs"].create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, versions and branches", _initial_schema),
     Migration(2, "characters", _characters),
+    Migration(3, "session owners, API keys and jobs", _owners_keys_and_jobs),
 )
 
 
@@ -172,6 +220,7 @@ sessions = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("head_branch", String(64)),
     Column("head_version_id", String(32)),
+    Column("owner", String(64)),
 )
 versions = Table(
     "versions",
@@ -213,6 +262,32 @@ characters = Table(
     Column("references", JSON, nullable=False),
     Column("threshold", Float, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("session_id", String(32)),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("progress", JSON, nullable=False),
+    Column("result", JSON),
+    Column("error", JSON),
+    Column("attempts", Integer, nullable=False),
+    Column("worker", String(100)),
+    Column("cancel_requested", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 

@@ -221,8 +221,10 @@ class Session:
         name: str | None = None,
         backend: ImageModel | None = None,
         planner: Planner | None = None,
+        owner: str | None = None,
     ) -> Session:
-        """A new session whose root is `image`, on branch "main"."""
+        """A new session whose root is `image`, on branch "main" (owned by a tenant of the HTTP
+        API when `owner` is given)."""
         if isinstance(image, LoadedImage):
             pixels, source, notes = check_image(image.pixels).copy(), image.name, image.notes
         else:
@@ -235,6 +237,7 @@ class Session:
             default_name=default or "untitled",
             model=backend,
             planner=planner,
+            owner=owner,
             notes=tuple(notes),
             reply=f"started from {source}" if source else "started from an image",
         )
@@ -253,6 +256,7 @@ class Session:
         height: int | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        owner: str | None = None,
     ) -> Session:
         """A new session whose root the backend draws from `prompt`."""
         # 1. check inputs
@@ -275,6 +279,7 @@ class Session:
             default_name=_slug(text) or "untitled",
             model=backend,
             planner=planner,
+            owner=owner,
             timings={"backend": _ms(started)},
             instruction=text,
             backend=backend.name,
@@ -295,6 +300,7 @@ class Session:
         default_name: str,
         model: ImageModel | None,
         planner: Planner | None,
+        owner: str | None = None,
         timings: Mapping[str, float] | None = None,
         **fields: Any,
     ) -> Session:
@@ -303,7 +309,9 @@ class Session:
         timings = {**(timings or {}), "store": _ms(started)}
         timings["total"] = sum(timings.values())
         root = _draft(pixels, digest, parent_id=None, kind="root", timings=timings, **fields)
-        record, _ = store.run(lambda tx: tx.create_session(name, root, default_name=default_name))
+        record, _ = store.run(
+            lambda tx: tx.create_session(name, root, default_name=default_name, owner=owner)
+        )
         created = cls(store, record, backend=model, planner=planner)
         created._images.put(digest, pixels)
         return created

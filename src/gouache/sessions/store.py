@@ -71,6 +71,8 @@ class SessionRecord:
     name: str
     created_at: datetime
     updated_at: datetime
+    # The tenant of the HTTP API the session belongs to; None for the command line's own.
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class SessionSummary:
     versions: int
     head_number: int | None
     head_branch: str | None
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -212,10 +215,10 @@ class Store:
                     raise
                 attempt += 1
 
-    def list_sessions(self) -> list[SessionSummary]:
-        """Every session, the most recently changed first."""
+    def list_sessions(self, *, owner: str | None = None) -> list[SessionSummary]:
+        """Every session (or only `owner`'s), the most recently changed first."""
         with self.read() as tx:
-            return tx.list_sessions()
+            return tx.list_sessions(owner=owner)
 
     def find_session(self, text: str) -> SessionRecord:
         with self.read() as tx:
@@ -267,7 +270,12 @@ class Transaction:
         return self.conn.execute(query).first() is not None
 
     def create_session(
-        self, name: str | None, root: VersionDraft, *, default_name: str = "untitled"
+        self,
+        name: str | None,
+        root: VersionDraft,
+        *,
+        default_name: str = "untitled",
+        owner: str | None = None,
     ) -> tuple[SessionRecord, Version]:
         """A session with its root version (v1) on branch "main" as the head.
 
@@ -282,25 +290,62 @@ class Transaction:
             while self.session_name_taken(chosen):
                 n += 1
                 chosen = f"{base}-{n}"
-        record = self._insert_session(chosen)
+        record = self._insert_session(chosen, owner)
         version = self.insert_version(record.id, root)
         self.create_branch(record.id, MAIN_BRANCH, version.id)
         self.set_head(record.id, MAIN_BRANCH, version.id)
         return record, version
 
-    def _insert_session(self, name: str) -> SessionRecord:
-        record = SessionRecord(uuid4().hex, name, now(), now())
-        self.conn.execute(
-            sessions.insert().values(
-                id=record.id,
-                name=name,
-                created_at=record.created_at,
-                updated_at=record.updated_at,
-            )
-        )
+    def _insert_session(self, name: str, owner: str | None) -> SessionRecord:
+        record = SessionRecord(uuid4().hex, name, now(), now(), owner)
+        values = {"id": record.id, "name": name, "created_at": record.created_at}
+        values["updated_at"] = record.updated_at
+        if owner is not None:  # left out otherwise: null, and the same insert as schema 1
+            values["owner"] = owner
+        self.conn.execute(sessions.insert().values(values))
         return record
 
-    def list_sessions(self) -> list[SessionSummary]:
+    def rename_session(self, session_id: str, name: str) -> SessionRecord:
+        self.session(session_id)
+        self.conn.execute(
+            sessions.update()
+            .where(sessions.c.id == session_id)
+            .values(name=check_session_name(name), updated_at=now())
+        )
+        return self.session(session_id)
+
+    def delete_session(self, session_id: str) -> None:
+        """The session, its versions, branches and characters; blobs stay (others may share
+        them, and an unreferenced blob is harmless)."""
+        self.session(session_id)
+        self.conn.execute(
+            sessions.update()
+            .where(sessions.c.id == session_id)
+            .values(head_version_id=None, head_branch=None)
+        )
+        for table in (branches, characters):
+            self.conn.execute(table.delete().where(table.c.session_id == session_id))
+        # children before parents: the parent key points inside the table
+        rows = self.conn.execute(
+            select(versions.c.id)
+            .where(versions.c.session_id == session_id)
+            .order_by(versions.c.number.desc())
+        ).all()
+        for row in rows:
+            self.conn.execute(versions.delete().where(versions.c.id == row.id))
+        self.conn.execute(sessions.delete().where(sessions.c.id == session_id))
+
+    def versions_with_blob(self, digest: str, *, owner: str | None) -> list[Version]:
+        """The versions whose image is the blob `digest`, in sessions of `owner`, newest first."""
+        query = (
+            select(versions)
+            .join(sessions, sessions.c.id == versions.c.session_id)
+            .where(versions.c.blob == digest, sessions.c.owner == owner)
+            .order_by(versions.c.created_at.desc())
+        )
+        return [_version_from_row(row) for row in self.conn.execute(query)]
+
+    def list_sessions(self, *, owner: str | None = None) -> list[SessionSummary]:
         counts = (
             select(versions.c.session_id, func.count().label("n"))
             .group_by(versions.c.session_id)
@@ -313,6 +358,8 @@ class Transaction:
             .outerjoin(head, head.c.id == sessions.c.head_version_id)
             .order_by(sessions.c.updated_at.desc(), sessions.c.name)
         )
+        if owner is not None:
+            query = query.where(sessions.c.owner == owner)
         return [
             SessionSummary(
                 id=row.id,
@@ -322,6 +369,7 @@ class Transaction:
                 versions=int(row.n or 0),
                 head_number=row.head_number,
                 head_branch=row.head_branch,
+                owner=row.owner,
             )
             for row in self.conn.execute(query)
         ]
@@ -546,7 +594,7 @@ class Transaction:
 
 
 def _session_from_row(row: Row[Any]) -> SessionRecord:
-    return SessionRecord(row.id, row.name, _utc(row.created_at), _utc(row.updated_at))
+    return SessionRecord(row.id, row.name, _utc(row.created_at), _utc(row.updated_at), row.owner)
 
 
 def _character_from_row(row: Row[Any]) -> CharacterRecord:

@@ -1,0 +1,95 @@
+"""The FastAPI application: `create_app` wires the store, the backends and the job runner."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from gouache.backends.base import ImageModel
+from gouache.server import errors, gemini_wire, native, openai_wire
+from gouache.server.auth import authenticate, key_of
+from gouache.server.config import ServerConfig
+from gouache.server.limits import BodyLimit, RateLimiter
+from gouache.server.models import ModelPool
+from gouache.server.runner import InlineRunner, QueueRunner, Runner
+from gouache.server.state import ServerState
+from gouache.sessions.store import Store
+from gouache.settings import Settings
+
+
+def create_app(
+    settings: Settings | None = None,
+    config: ServerConfig | None = None,
+    *,
+    store: Store | None = None,
+    models: Mapping[str, Callable[[], ImageModel]] | None = None,
+) -> FastAPI:
+    """The app for one store. `models` adds or replaces backends by name (embedders, tests);
+    otherwise `model` names resolve through the backend catalog."""
+    settings = settings or Settings()
+    config = config or ServerConfig()
+    opened = store or Store.from_settings(settings)
+    pool = ModelPool(models)
+    runner: Runner
+    if config.workers == "queue":
+        runner = QueueRunner(config.redis_url)
+    else:
+        runner = InlineRunner(opened, pool, config.threads)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runner.close()
+        if store is None:
+            opened.close()
+
+    app = FastAPI(
+        title="gouache",
+        summary="Conversational image editing over a version tree",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+    app.state.gouache = ServerState(
+        opened, pool, runner, config, settings, RateLimiter(config.rate_per_minute)
+    )
+    errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """The one route without a key: is the server up."""
+        return {"status": "ok"}
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(authenticate)])
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, dependencies=[Depends(authenticate)])
+    def docs(request: Request) -> HTMLResponse:
+        # The page fetches the schema itself: hand it the key it was opened with.
+        key = key_of(request) or ""
+        return get_swagger_ui_html(openapi_url=f"/openapi.json?key={key}", title="gouache API")
+
+    app.include_router(native.router, tags=["native"])
+    app.include_router(gemini_wire.router, tags=["gemini"])
+    app.include_router(openai_wire.router, tags=["openai"])
+    return app
+
+
+def describe_routes(app: FastAPI) -> list[dict[str, Any]]:
+    """Every route with its methods and path, for the auth test and the docs."""
+    from fastapi.routing import APIRoute
+
+    return [
+        {"path": r.path, "methods": sorted(r.methods or ()), "name": r.name}
+        for r in app.routes
+        if isinstance(r, APIRoute)
+    ]

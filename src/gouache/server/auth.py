@@ -1,0 +1,59 @@
+"""The tenant of a request, from its key: `Authorization: Bearer KEY`, `x-goog-api-key: KEY`
+(Google's clients), or `?key=KEY` (Google's REST, and links to /docs). Every route but /health
+depends on `authenticate`; a test walks the route table to keep it so."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from gouache.server.errors import UnauthenticatedError
+from gouache.server.keys import tenant_of
+from gouache.server.state import ServerState
+
+LOCAL_TENANT = "local"
+
+
+def state_of(request: Request) -> ServerState:
+    found: ServerState = request.app.state.gouache
+    return found
+
+
+def key_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    for name in ("x-goog-api-key", "api-key"):
+        if request.headers.get(name):
+            return request.headers[name].strip()
+    for name in ("key", "token"):
+        if request.query_params.get(name):
+            return request.query_params[name].strip()
+    return None
+
+
+def authenticate(request: Request) -> str:
+    state = state_of(request)
+    key = key_of(request)
+    if key is None:
+        raise UnauthenticatedError(
+            "no API key: send `Authorization: Bearer KEY` or `x-goog-api-key: KEY` "
+            "(`gouache keys create --tenant NAME` makes one)"
+        )
+    local = state.config.local_token
+    if local is not None:
+        tenant = LOCAL_TENANT if secrets.compare_digest(key, local) else None
+    else:
+        tenant = tenant_of(state.store, key)
+    if tenant is None:
+        raise UnauthenticatedError("unknown API key")
+    state.limiter.check(hashlib.sha256(key.encode()).hexdigest())
+    return tenant
+
+
+Tenant = Annotated[str, Depends(authenticate)]
+State = Annotated[ServerState, Depends(state_of)]

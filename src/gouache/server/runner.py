@@ -1,0 +1,78 @@
+"""Where jobs run: threads of this process (inline) or dramatiq workers through Redis (queue)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
+
+from gouache.backends.base import CancelToken
+from gouache.server.models import ModelPool
+from gouache.server.turns import run_job
+from gouache.sessions.store import Store
+
+log = logging.getLogger("gouache.server")
+
+
+class Runner(Protocol):
+    def submit(self, job_id: str) -> None: ...
+
+    def cancel(self, job_id: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class InlineRunner:
+    """Turns on a pool of threads; a cancel reaches the running turn at once."""
+
+    def __init__(self, store: Store, pool: ModelPool, threads: int) -> None:
+        self.store, self.pool = store, pool
+        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="gouache-turn")
+        self._tokens: dict[str, CancelToken] = {}
+        self._lock = threading.Lock()
+        self._worker = f"inline:{os.getpid()}"
+
+    def submit(self, job_id: str) -> None:
+        token = CancelToken()
+        with self._lock:
+            self._tokens[job_id] = token
+        self._executor.submit(self._run, job_id, token)
+
+    def _run(self, job_id: str, token: CancelToken) -> None:
+        try:
+            run_job(self.store, self.pool, job_id, self._worker, token)
+        except Exception:
+            log.exception("job %s failed with a bug", job_id)
+        finally:
+            with self._lock:
+                self._tokens.pop(job_id, None)
+
+    def cancel(self, job_id: str) -> None:
+        with self._lock:
+            token = self._tokens.get(job_id)
+        if token is not None:
+            token.cancel()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+class QueueRunner:
+    """Job ids to dramatiq; the workers (gouache.server.worker) read the cancel flag."""
+
+    def __init__(self, redis_url: str) -> None:
+        from gouache.server.worker import connect
+
+        self._actor = connect(redis_url)
+
+    def submit(self, job_id: str) -> None:
+        self._actor.send(job_id)
+
+    def cancel(self, job_id: str) -> None:
+        # The flag on the job row is enough: the worker reads it at every progress step.
+        return None
+
+    def close(self) -> None:
+        return None

@@ -1,0 +1,53 @@
+"""`gouache serve` and `gouache keys create`, called from cli.py with parsed arguments."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TextIO
+
+from gouache.server.config import ServerConfig, Workers
+from gouache.settings import Settings
+
+
+def serve(
+    settings: Settings,
+    out: TextIO,
+    *,
+    host: str,
+    port: int,
+    workers: Workers,
+    redis_url: str,
+    local: bool,
+) -> int:
+    import uvicorn
+
+    from gouache.server.app import create_app
+
+    token = secrets.token_urlsafe(24) if local else None
+    if local:
+        host = "127.0.0.1"  # one user, this machine: never reachable from elsewhere
+    config = ServerConfig(workers=workers, redis_url=redis_url, local_token=token)
+    app = create_app(settings, config)
+    base = f"http://{host}:{port}"
+    print(
+        f"gouache serving {settings.store_url().split('://')[0]} store, turns {workers}", file=out
+    )
+    if token is not None:
+        print("local mode: open this link (the token is the key for every client):", file=out)
+        print(f"    {base}/docs?token={token}", file=out)
+    else:
+        print(f"API docs at {base}/docs?key=KEY (`gouache keys create --tenant NAME`)", file=out)
+    out.flush()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0
+
+
+def create_key_command(settings: Settings, out: TextIO, *, tenant: str, label: str) -> int:
+    from gouache.server.keys import create_key
+    from gouache.sessions.store import Store
+
+    with Store.from_settings(settings) as store:
+        key = create_key(store, tenant, label)
+    print(f"a new API key for tenant {tenant!r}; it is shown only now:", file=out)
+    print(key, file=out)
+    return 0
