@@ -10,15 +10,8 @@ import threading
 
 import numpy as np
 
-from gouache.backends.base import (
-    CancelToken,
-    Capabilities,
-    EditRequest,
-    GenerateRequest,
-    ImageResult,
-    Progress,
-    ProgressCallback,
-)
+from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult
+from gouache.progress import CancelToken, Progress, ProgressCallback
 
 
 class DrawingBackend:
@@ -26,6 +19,7 @@ class DrawingBackend:
 
     name = "drawing"
     capabilities = Capabilities(generate=True, edit=True, max_references=2)
+    operators = None  # takes the instruction as its prompt
 
     def config(self) -> dict[str, object]:
         return {}
@@ -59,6 +53,7 @@ class GateBackend:
 
     name = "gate"
     capabilities = Capabilities(generate=False, edit=True, preserves_unedited=True)
+    operators = None
 
     def __init__(self) -> None:
         self.gate = threading.Event()

@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
-from gouache.backends.base import CancelToken
+from gouache.progress import CancelToken
 from gouache.server.models import ModelPool
 from gouache.server.turns import run_job
 from gouache.sessions.store import Store

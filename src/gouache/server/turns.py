@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gouache.backends.base import CancelToken, Progress
 from gouache.errors import CancelledError, GouacheError, InputError, UnsupportedError
 from gouache.images import LoadedImage
+from gouache.progress import CancelToken, Progress
 from gouache.server import jobs
 from gouache.server.models import ModelPool
 from gouache.sessions.session import Session, TurnResult
