@@ -69,7 +69,7 @@ def test_a_cancelled_token_stops_the_operator_backend_before_any_step() -> None:
         OperatorBackend().edit(EditRequest(prompt="flip", image=image, plan=plan), cancel=token)
 
 
-def test_an_instruction_the_planner_cannot_map_is_refused_by_the_backend() -> None:
+def test_the_operator_backend_never_plans_a_prompt_itself() -> None:
     image = np.zeros((8, 8, 3), dtype=np.uint8)
-    with pytest.raises(UnsupportedError, match="add a dragon"):
-        OperatorBackend().edit(EditRequest(prompt="add a dragon", image=image))
+    with pytest.raises(UnsupportedError, match="'make it brighter' came without one: plan it"):
+        OperatorBackend().edit(EditRequest(prompt="make it brighter", image=image))

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from gouache.planner.plan import PlannerReply
     from gouache.planner.rules import RulePlanner
     from gouache.progress import CancelToken
-    from gouache.sessions.session import Session, TurnResult
+    from gouache.sessions.session import Session
     from gouache.sessions.store import Store
+    from gouache.sessions.turn import TurnRequest, TurnResult
     from gouache.sessions.versions import Version
     from gouache.settings import Settings
 
@@ -50,7 +51,8 @@ _WHERE = {
     "Settings": "gouache.settings",
     "Step": "gouache.ops.plan",
     "Store": "gouache.sessions.store",
-    "TurnResult": "gouache.sessions.session",
+    "TurnRequest": "gouache.sessions.turn",
+    "TurnResult": "gouache.sessions.turn",
     "Version": "gouache.sessions.versions",
     "default_registry": "gouache.backends.catalog",
     "load_image": "gouache.images",
@@ -75,6 +77,7 @@ __all__ = [
     "Settings",
     "Step",
     "Store",
+    "TurnRequest",
     "TurnResult",
     "Version",
     "__version__",

@@ -45,11 +45,9 @@ def write_gallery(session: Session, folder: Path) -> GalleryPage:
     return GalleryPage(index=index, images=tuple(images))
 
 
-def describe_plan(plan: object) -> str:
-    """A stored plan (a dumped EditPlan) in the words the CLI prints; "" for none."""
-    if not isinstance(plan, dict):
-        return ""
-    return EditPlan.model_validate(plan).describe()
+def describe_plan(plan: EditPlan | None) -> str:
+    """A version's plan in the words the CLI prints; "" for none."""
+    return "" if plan is None else plan.describe()
 
 
 def _page(session: Session, versions: list[Version]) -> str:

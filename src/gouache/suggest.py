@@ -111,6 +111,9 @@ class Suggestion:
     reason: str
     # 0..1; what the suggestions are ranked by.
     severity: float
+    # The operator the rule planner maps `instruction` to (a test holds them together), so
+    # a caller can tell what an idea would do without planning it.
+    op: str
 
 
 def suggest(
@@ -164,8 +167,8 @@ def _exposure(tone: ToneStats) -> list[Suggestion]:
         amount = _percent(_brightening(tone) - 1.0, 10, 200)
         if amount is None:
             # The highlights are already bright: only a local lift of the shadows helps.
-            return [Suggestion("auto enhance", reason, severity)]
-        return [Suggestion(f"brighten by {amount}%", reason, severity)]
+            return [Suggestion("auto enhance", reason, severity, "auto_enhance")]
+        return [Suggestion(f"brighten by {amount}%", reason, severity, "brightness")]
     if tone.mean > BRIGHT_MEAN or tone.clipped > CLIPPED_SHARE:
         severity = max(
             _ramp(tone.mean - BRIGHT_MEAN, 0.12), _ramp(tone.clipped - CLIPPED_SHARE, 0.2)
@@ -174,7 +177,7 @@ def _exposure(tone: ToneStats) -> list[Suggestion]:
             f"over-exposed (mean luminance {tone.mean:.2f}, {tone.clipped:.0%} clipped to white)"
         )
         amount = _percent(1.0 - DARKEN_TARGET_MEAN / tone.mean, 10, 50) or 10
-        return [Suggestion(f"darken by {amount}%", reason, severity)]
+        return [Suggestion(f"darken by {amount}%", reason, severity, "brightness")]
     return []
 
 
@@ -203,6 +206,7 @@ def _contrast(tone: ToneStats) -> list[Suggestion]:
             f"increase the contrast by {amount}%",
             f"low contrast (RMS {tone.rms:.2f})",
             _ramp(LOW_RMS - rms, LOW_RMS / 2),
+            "contrast",
         )
     ]
 
@@ -225,8 +229,8 @@ def _cast(small: Image, mask: Image | None) -> list[Suggestion]:
         balanced = cast_imbalance(_warmed(small, amount / 100), mask)
         if np.abs(balanced).max() < CAST_IMBALANCE:
             word = "warmer" if amount > 0 else "cooler"
-            return [Suggestion(f"make it {word} by {abs(amount)}%", reason, severity)]
-    return [Suggestion("fix the white balance", reason, severity)]
+            return [Suggestion(f"make it {word} by {abs(amount)}%", reason, severity, "warmth")]
+    return [Suggestion("fix the white balance", reason, severity, "auto_enhance")]
 
 
 def _warmth_to_balance(small: Image, mask: Image | None) -> int | None:
@@ -280,7 +284,7 @@ def _noise(grey: Image, mask: Image | None) -> list[Suggestion]:
     else:
         instruction = "denoise a bit"
     severity = _ramp(sigma - NOISE_SIGMA, NOISE_HEAVY - NOISE_SIGMA)
-    return [Suggestion(instruction, f"noisy (sigma {sigma:.1f} of 255)", severity)]
+    return [Suggestion(instruction, f"noisy (sigma {sigma:.1f} of 255)", severity, "denoise")]
 
 
 # -- tilt -------------------------------------------------------------------------------------
@@ -302,6 +306,7 @@ def _tilt(grey: Image) -> list[Suggestion]:
             f"straighten by {size:g} {unit} {back}",
             f"horizon tilted {abs(angle):.1f}° {turned}",
             _ramp(abs(angle) - TILT_MIN, TILT_SEVERE - TILT_MIN),
+            "rotate",
         )
     ]
 
@@ -314,14 +319,16 @@ def _faces(faces: list[Face], height: int) -> list[Suggestion]:
         return []
     count = f"{len(faces)} face{'s' if len(faces) > 1 else ''} found"
     if len(faces) > 1:
-        return [Suggestion("blur the faces", count, SEVERITY_BLUR_FACES)]
+        return [Suggestion("blur the faces", count, SEVERITY_BLUR_FACES, "blur_faces")]
     share = faces[0].box.h / height
-    found = [Suggestion("blur the faces", count, SEVERITY_BLUR_ONE_FACE)]
+    found = [Suggestion("blur the faces", count, SEVERITY_BLUR_ONE_FACE, "blur_faces")]
     if share >= PORTRAIT_FACE_SHARE:
         portrait = f"a portrait: one face, {share:.0%} of the height"
         found += [
-            Suggestion("blur the background", portrait, SEVERITY_BLUR_BACKGROUND),
-            Suggestion("crop to the face", portrait, SEVERITY_CROP_FACE),
+            Suggestion(
+                "blur the background", portrait, SEVERITY_BLUR_BACKGROUND, "blur_background"
+            ),
+            Suggestion("crop to the face", portrait, SEVERITY_CROP_FACE, "crop_face"),
         ]
     return found
 
@@ -332,7 +339,7 @@ def _text(lines: list[TextLine]) -> list[Suggestion]:
     words = " / ".join(line.text.strip() for line in lines)
     if len(words) > 40:
         words = words[:39] + "…"
-    return [Suggestion("remove the text", f"text found: {words!r}", SEVERITY_TEXT)]
+    return [Suggestion("remove the text", f"text found: {words!r}", SEVERITY_TEXT, "remove_text")]
 
 
 # -- helpers ----------------------------------------------------------------------------------

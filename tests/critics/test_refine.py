@@ -53,7 +53,8 @@ def test_a_missing_headline_is_added_by_a_correction_and_the_loop_stops_on_succe
     for attempt in result.attempts:
         assert attempt.version is not None
         assert attempt.version.kind == "attempt"
-        assert attempt.version.scores["critique"]["passed"] == attempt.evaluation.passed
+        assert attempt.version.scores.critique is not None
+        assert attempt.version.scores.critique["passed"] == attempt.evaluation.passed
     assert session.head.id == result.best.version.id
     assert "<- best" in result.table()
 

@@ -16,8 +16,8 @@ from gouache.characters import DEFAULT_THRESHOLD, check_identity
 from gouache.errors import InputError, InvalidReferenceError, NotFoundError
 from gouache.images import BlobStore, Image, LoadedImage
 from gouache.sessions import Session, Store, Transaction, VersionDraft
-from gouache.sessions.identity import IDENTITY_KEY, scores_record
 from gouache.sessions.migrations import MIGRATIONS, migrate, open_engine
+from gouache.sessions.versions import VersionScores
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +147,7 @@ def test_the_curve_shows_the_scores_a_turn_recorded(portrait: Session) -> None:
         height=head.height,
         channels=head.channels,
         instruction="a turn that scored itself",
-        scores=scores_record({"Ana": 0.123456}),
+        scores=VersionScores(identity={"Ana": 0.1235}),
     )
 
     def record(tx: Transaction) -> None:
@@ -156,11 +156,11 @@ def test_the_curve_shows_the_scores_a_turn_recorded(portrait: Session) -> None:
 
     portrait.store.run(record)
 
-    assert portrait.head.scores[IDENTITY_KEY] == {"Ana": 0.1235}
+    assert portrait.head.scores.identity == {"Ana": 0.1235}
     assert portrait.identity_curve() == "Ana: v1 1.00  v2 0.12 (below 0.45)"
     # scores made for another set of characters are not trusted: v2 is scored again
     stale = replace(
-        draft, parent_id=portrait.head.id, scores=scores_record({"Ana": 0.1, "Bo": 0.2})
+        draft, parent_id=portrait.head.id, scores=VersionScores(identity={"Ana": 0.1, "Bo": 0.2})
     )
     portrait.store.run(
         lambda tx: tx.set_head(portrait.id, None, tx.insert_version(portrait.id, stale).id)
@@ -178,7 +178,14 @@ def test_the_characters_migration_upgrades_a_store_made_before_it(
     try:
         assert migrate(engine, label="old", migrations=MIGRATIONS[:1]) == 1
         height, width, channels = astronaut.pixels.shape
-        root = VersionDraft(None, "root", blobs.put(astronaut.pixels), width, height, channels)
+        root = VersionDraft(
+            parent_id=None,
+            kind="root",
+            blob=blobs.put(astronaut.pixels),
+            width=width,
+            height=height,
+            channels=channels,
+        )
         with engine.connect() as conn, conn.begin():
             record, _ = Transaction(conn).create_session("old", root)
         assert not inspect(engine).has_table("characters")

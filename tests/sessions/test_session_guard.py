@@ -33,10 +33,13 @@ def test_a_drifted_caption_comes_back_with_the_source_pixels_outside_it(
     session = Session.start(store, astronaut, backend=DriftInjector(OperatorBackend(), drift))
     turn = session.apply('add the caption "Ad astra" at the bottom')
     assert turn.version is not None
-    report = turn.version.scores["guard"]
-    assert report["copied_back"]
-    assert report["psnr_outside_after"] >= 40
-    assert report["psnr_outside_before"] < 25
+    report = turn.version.scores.guard
+    assert report is not None
+    assert report.copied_back
+    assert report.psnr_outside_after is not None
+    assert report.psnr_outside_after >= 40
+    assert report.psnr_outside_before is not None
+    assert report.psnr_outside_before < 25
     assert "guard: realigned" in turn.reply
     after = session.image()
     assert psnr_outside_band(astronaut, after, np.s_[380:, :]) >= 40
@@ -49,7 +52,7 @@ def test_without_the_guard_the_drift_stays(store: Store, astronaut: Image) -> No
     session.guard_mode = "off"
     turn = session.apply('add the caption "Ad astra" at the bottom')
     assert turn.version is not None
-    assert "guard" not in turn.version.scores
+    assert turn.version.scores.guard is None
     assert psnr_outside_band(astronaut, session.image(), np.s_[380:, :]) < 25
 
 
@@ -61,7 +64,9 @@ def test_strict_mode_refuses_a_drift_beyond_bounds_after_its_retries(
     session.guard_mode = "strict"
     turn = session.apply('add the caption "Ad astra" at the bottom', retries=1)
     assert turn.version is None
-    assert "refused after 2 tries" in turn.reply
+    assert "nothing was changed after 2 tries" in turn.reply
+    assert turn.reply.count("refused by the guard") == 2
+    assert all(c.guard is not None and c.guard.refused for c in turn.tries)
     assert len(session.versions()) == 1
 
 

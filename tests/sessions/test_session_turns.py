@@ -52,7 +52,7 @@ def test_a_turn_advances_the_branch_and_records_its_recipe(session: Session) -> 
     )
     assert version.instruction == "flip horizontally"
     assert version.plan is not None
-    assert [step["op"] for step in version.plan["steps"]] == ["flip"]
+    assert [step.op for step in version.plan.steps] == ["flip"]
     assert version.backend == "operators"
     assert "flip" in version.backend_config["operators"]
     assert set(result.ms) == {"plan", "backend", "store", "total"}

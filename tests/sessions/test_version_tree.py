@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from gouache.errors import InputError
+from gouache.ops.plan import EditPlan, Step
 from gouache.sessions.versions import (
     ReferenceImage,
     Version,
+    VersionScores,
     check_branch_name,
     diff_versions,
     held_by_branches,
@@ -42,7 +44,7 @@ def version(
         "seed": None,
         "references": (),
         "timings": {},
-        "scores": {},
+        "scores": VersionScores(),
         "notes": (),
         "reply": "",
         "created_at": datetime(2025, 1, 1, tzinfo=UTC),
@@ -99,14 +101,21 @@ def test_a_recipe_holds_everything_needed_to_make_the_version_again() -> None:
         2,
         1,
         "add a caption",
-        plan={"steps": [{"op": "caption", "params": {"text": "hi"}}]},
+        plan=EditPlan(
+            instruction="add a caption", steps=(Step(op="caption", params={"text": "hi"}),)
+        ),
         params={"strength": 0.5},
         seed=42,
         references=(ReferenceImage("f" * 64, "logo.png"),),
     )
     recipe = made.recipe()
     assert recipe["instruction"] == "add a caption"
-    assert recipe["plan"] == {"steps": [{"op": "caption", "params": {"text": "hi"}}]}
+    assert recipe["plan"] == {
+        "instruction": "add a caption",
+        "steps": [{"op": "caption", "params": {"text": "hi"}, "label": ""}],
+        "planner": "rules",
+        "notes": [],
+    }
     assert (recipe["backend"], recipe["seed"], recipe["parent"]) == ("operators", 42, vid(1))
     assert recipe["references"] == [{"digest": "f" * 64, "name": "logo.png"}]
     assert recipe["size"] == {"width": 4, "height": 3, "channels": 3}

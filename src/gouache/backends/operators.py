@@ -1,7 +1,7 @@
 """The offline operator backend: deterministic classical edits on the CPU, no weights.
 
-It executes a typed EditPlan step by step (see gouache.ops). Given only a prompt, it plans it
-with the rule planner first; a prompt the planner cannot map is refused, never approximated.
+It executes a typed EditPlan step by step (see gouache.ops). It never plans a prompt itself:
+a request without a plan is refused (the session's planner plans, once).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult
 from gouache.errors import UnsupportedError
 from gouache.images import check_image
-from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OpContext, OperatorRegistry, default_operators
 from gouache.progress import CancelToken, Progress, ProgressCallback
 
@@ -74,7 +73,14 @@ class OperatorBackend:
     ) -> ImageResult:
         # 1. check inputs
         image = check_image(request.image)
-        plan = request.plan if request.plan is not None else self._plan(request)
+        plan = request.plan
+        if plan is None:
+            # A backend never plans its own prompt: the session's planner does, once.
+            raise UnsupportedError(
+                f"the operator backend runs a typed plan, and {request.prompt!r} came without "
+                "one: plan it first (Session.apply and the CLI do)",
+                backend=self.name,
+            )
         for step in plan.steps:
             self.operators.validate(step)
 
@@ -99,19 +105,3 @@ class OperatorBackend:
             params={"operator_versions": versions, "step_ms": timings},
             notes=tuple(ctx.notes),
         )
-
-    def _plan(self, request: EditRequest) -> EditPlan:
-        from gouache.planner.plan import PlanContext
-        from gouache.planner.rules import RulePlanner
-
-        image = request.image
-        context = PlanContext(
-            faces=lambda: [face.box for face in self.analyses.get(image).faces],
-            text=lambda: [line.text for line in self.analyses.get(image).text],
-            references=tuple(f"image {n}" for n in range(2, len(request.references) + 2)),
-            size=(int(image.shape[1]), int(image.shape[0])),
-        )
-        outcome = RulePlanner(self.operators).plan(request.prompt, context)
-        if not isinstance(outcome, EditPlan):
-            raise UnsupportedError(outcome.describe(), backend=self.name)
-        return outcome

@@ -19,7 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +27,7 @@ from gouache.critics.guideline import Evaluation, Guideline
 from gouache.errors import BackendError, InputError, UnsupportedError
 from gouache.images import Image, LoadedImage
 from gouache.ops.plan import EditPlan, Step
+from gouache.sessions.turn import Critique, TurnRequest
 
 if TYPE_CHECKING:
     from gouache.sessions.session import Session
@@ -219,30 +220,43 @@ def _attempt(
     source: Image,
 ) -> Attempt:
     started = time.monotonic()
-    evaluations: list[Evaluation] = []
 
-    def judge(image: Image) -> dict[str, Any]:
+    def judge(image: Image) -> GuidelineCritique:
         evaluation = guideline.evaluate(image, session.analyses, source=source)
-        evaluations.append(evaluation)
-        return {"critique": evaluation.to_json()}
+        return GuidelineCritique(
+            passed=evaluation.passed,
+            rank=(evaluation.worst_margin, evaluation.weighted_margin),
+            record=evaluation.to_json(),
+            evaluation=evaluation,
+        )
 
     try:
         turn = session.apply(
-            plan.instruction,
-            at=parent.id,
-            plan=plan,
-            kind="attempt",
-            seed=seed,
-            references=references,
-            judge=judge,
+            TurnRequest(
+                instruction=plan.instruction,
+                at=parent.id,
+                plan=plan,
+                kind="attempt",
+                seed=seed,
+                references=references,
+                judge=judge,
+            )
         )
     except (BackendError, UnsupportedError, InputError) as err:
         # caused by the model's output or the plan's parameters: recorded, and the loop goes on
         return Attempt(number, plan, seed, None, None, err.message, time.monotonic() - started)
     spent = time.monotonic() - started
-    if turn.version is None:
+    kept = turn.kept
+    if turn.version is None or kept is None or not isinstance(kept.critique, GuidelineCritique):
         return Attempt(number, plan, seed, None, None, turn.reply.splitlines()[-1], spent)
-    return Attempt(number, plan, seed, turn.version, evaluations[-1], "", spent)
+    return Attempt(number, plan, seed, turn.version, kept.critique.evaluation, "", spent)
+
+
+@dataclass(frozen=True)
+class GuidelineCritique(Critique):
+    """A turn's critique with the guideline's full evaluation."""
+
+    evaluation: Evaluation
 
 
 def _best(attempts: Sequence[Attempt]) -> Attempt | None:

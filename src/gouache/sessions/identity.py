@@ -5,9 +5,9 @@ digests (`CharacterRecord`); the embeddings are recomputed from those pixels thr
 session's AnalysisCache, so a new face model re-embeds them without a migration, and
 `ReferenceEmbeddings` keeps them by blob digest while a Session lives.
 
-A turn records its scores in its version's `scores` under IDENTITY_KEY (`scores_record`):
+A turn records its scores on its version as `scores.identity` (gouache.sessions.turn):
 
-    {"identity": {"Ana": 0.9412, "Bo": null}}      null: the character is absent
+    {"Ana": 0.9412, "Bo": null}      null: the character is absent
 
 The curve reads them back; a version without them (the root, a version made before a character
 was added, or scored for another set of characters) is scored from its pixels.
@@ -16,15 +16,11 @@ was added, or scored for another set of characters) is scored from its pixels.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from gouache.backends.base import ImageResult
 from gouache.characters import (
     Character,
     Embedding,
-    check_identity,
-    describe_loss,
     identity_scores,
     reference_embedding,
 )
@@ -35,7 +31,6 @@ if TYPE_CHECKING:
     from gouache.analysis.cache import AnalysisCache
     from gouache.sessions.store import CharacterRecord, Store
 
-IDENTITY_KEY = "identity"
 Scores = Mapping[str, float | None]
 
 
@@ -104,28 +99,12 @@ def load_characters(
     ]
 
 
-def scores_record(scores: Scores) -> dict[str, Any]:
-    """What a turn puts in its VersionDraft's `scores`: {"identity": {name: cosine | None}}."""
-    return {
-        IDENTITY_KEY: {
-            name: None if score is None else round(float(score), 4)
-            for name, score in scores.items()
-        }
-    }
-
-
 def stored_scores(version: Version, characters: Sequence[Character]) -> dict[str, float | None]:
     """The scores a version recorded, when they were made for exactly these characters."""
-    recorded = version.scores.get(IDENTITY_KEY)
-    if not isinstance(recorded, Mapping):
+    recorded = version.scores.identity
+    if recorded is None or set(recorded) != {c.name for c in characters}:
         return {}
-    if set(recorded) != {c.name for c in characters}:
-        return {}
-    return {
-        name: None if value is None else float(value)
-        for name, value in recorded.items()
-        if value is None or isinstance(value, int | float)
-    }
+    return dict(recorded)
 
 
 def lineage(versions: Sequence[Version], head_id: str) -> list[Version]:
@@ -177,51 +156,3 @@ def _curve_line(character: Character, line: Sequence[Version], scores: Sequence[
             cells.append(f"{version.label} {score:.2f}{below}")
         previous = score
     return f"{character.name}: " + "  ".join(cells)
-
-
-@dataclass(frozen=True)
-class IdentityCheck:
-    """What a turn's identity check decided: the result to keep (None: roll back) and why."""
-
-    result: ImageResult | None
-    scores: Scores
-    note: str
-
-
-def keep_identity(
-    characters: Sequence[Character],
-    analyses: AnalysisCache,
-    parent_image: Image,
-    first: ImageResult,
-    rerun: Callable[[int], ImageResult],
-    *,
-    retries: int,
-    can_retry: bool,
-) -> IdentityCheck:
-    """Score the characters in a turn's result and hold on to the ones the parent had.
-
-    A backend that may redraw faces (`can_retry`) is run again with another seed, up to
-    `retries` times, while a character is lost; if one is still lost the turn is rolled back
-    (result None). A backend that keeps unedited pixels by construction changed a face only
-    because the plan asked for it, so its result is kept and the reply says so.
-    """
-    before = identity_scores(characters, analyses.get(parent_image).faces)
-    result = first
-    scores = identity_scores(characters, analyses.get(result.image).faces)
-    lost = check_identity(scores, characters, before=before)
-    if not lost:
-        return IdentityCheck(result, scores, "")
-    if not can_retry:
-        loss = describe_loss(lost, scores, characters)
-        return IdentityCheck(result, scores, f"identity: {loss} (the edit asked for it)")
-    for attempt in range(1, retries + 1):
-        result = rerun(attempt)
-        scores = identity_scores(characters, analyses.get(result.image).faces)
-        lost = check_identity(scores, characters, before=before)
-        if not lost:
-            names = ", ".join(c.name for c in characters)
-            note = f"identity: retried {attempt} time(s) with another seed until {names} held"
-            return IdentityCheck(result, scores, note)
-    loss = describe_loss(lost, scores, characters)
-    note = f"rolled back after {retries + 1} tries: {loss}; nothing was changed"
-    return IdentityCheck(None, scores, note)

@@ -15,39 +15,33 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from gouache.backends.base import EditRequest, GenerateRequest, ImageModel, ImageResult, require
+from gouache.backends.base import GenerateRequest, ImageModel, require
 from gouache.characters import Character, find_character, identity_scores
-from gouache.errors import BranchNotFoundError, InputError, UnsupportedError
+from gouache.errors import BranchNotFoundError, InputError
 from gouache.images import Image, LoadedImage, check_image
-from gouache.planner.plan import (
-    EditPlan,
-    PlanContext,
-    Planner,
-    PlannerAnswer,
-    PlannerQuestion,
-    PlanOutcome,
-)
+from gouache.ops.plan import EditPlan
+from gouache.planner.plan import PlanContext, Planner, PlannerQuestion, PlanOutcome
 from gouache.progress import CancelToken, ProgressCallback
 from gouache.sessions import identity, preserve
 from gouache.sessions.store import SessionRecord, Store, Transaction, WriteConflictError
+from gouache.sessions.turn import Judge, TurnPipeline, TurnRequest, TurnResult, plan_context
 from gouache.sessions.versions import (
-    ReferenceImage,
     Version,
     VersionDiff,
     VersionDraft,
+    VersionKind,
     branch_at,
     check_branch_name,
     diff_versions,
     held_by_branches,
     names_only_a_branch,
     render_tree,
-    split_ancestry,
 )
 
 if TYPE_CHECKING:
@@ -58,42 +52,20 @@ if TYPE_CHECKING:
 
 IMAGE_CACHE_SIZE = 6
 
+__all__ = ["ExportResult", "Session", "TurnOptions", "TurnRequest", "TurnResult", "plan_context"]
 
-@dataclass(frozen=True)
-class TurnResult:
-    """What a turn made: the version (None when the planner replied instead) and what to say."""
 
-    version: Version | None
+class TurnOptions(TypedDict, total=False):
+    """The fields of a TurnRequest besides the instruction, as keywords of `Session.apply`."""
+
+    at: str | None
+    branch: str | None
+    references: Sequence[LoadedImage]
+    seed: int | None
+    retries: int
     plan: EditPlan | None
-    # Text for the user: what was done, or the planner's reply when nothing was made.
-    reply: str
-    # The branch now pointing at the new version.
-    moved_branch: str | None
-    # Milliseconds per stage: plan, backend, store, total.
-    ms: dict[str, float]
-    # Set when the planner asked instead of planning; the next turn may answer it.
-    question: PlannerQuestion | None = None
-    # Set when the instruction was a question about the picture, answered in words.
-    answer: PlannerAnswer | None = None
-
-
-def plan_context(
-    analyses: AnalysisCache,
-    image: Image,
-    references: Sequence[LoadedImage] = (),
-    pending: PlannerQuestion | None = None,
-) -> PlanContext:
-    """What the planner may consult; faces and text are analysed only if it asks."""
-
-    def faces() -> list[Any]:
-        return [face.box for face in analyses.get(image).faces]
-
-    def text() -> list[str]:
-        return [line.text for line in analyses.get(image).text]
-
-    names = tuple(Path(ref.name).name for ref in references)
-    size = (int(image.shape[1]), int(image.shape[0]))
-    return PlanContext(faces, text, names, pending, size)
+    kind: VersionKind
+    judge: Judge | None
 
 
 @dataclass(frozen=True)
@@ -101,15 +73,6 @@ class ExportResult:
     version: Version
     image_path: Path
     recipe_path: Path
-
-
-@dataclass(frozen=True)
-class _Target:
-    """Where a turn's version goes: advance `branch` if it still points at `expected`, or,
-    with `expected` None, create `branch` (None: the next free b2, b3, ...)."""
-
-    branch: str | None
-    expected: str | None
 
 
 class _ImageCache:
@@ -230,16 +193,20 @@ class Session:
         else:
             pixels, source, notes = check_image(image).copy(), "", ()
         default = _slug(Path(source).stem) if not source.startswith("<") else ""
+        root = _root(
+            pixels,
+            notes=tuple(notes),
+            reply=f"started from {source}" if source else "started from an image",
+        )
         return cls._start(
             store,
             pixels,
+            root,
             name=name,
             default_name=default or "untitled",
             model=backend,
             planner=planner,
             owner=owner,
-            notes=tuple(notes),
-            reply=f"started from {source}" if source else "started from an image",
         )
 
     @classmethod
@@ -272,22 +239,26 @@ class Session:
         pixels = check_image(result.image)
 
         # 3. store the pixels, then the session and its root
-        return cls._start(
-            store,
+        root = _root(
             pixels,
-            name=name,
-            default_name=_slug(text) or "untitled",
-            model=backend,
-            planner=planner,
-            owner=owner,
-            timings={"backend": _ms(started)},
             instruction=text,
             backend=backend.name,
             backend_config=backend.config(),
             params=dict(result.params),
             seed=result.seed if result.seed is not None else seed,
+            timings={"backend": _ms(started)},
             notes=tuple(result.notes),
             reply=result.text or f"generated from {text!r}",
+        )
+        return cls._start(
+            store,
+            pixels,
+            root,
+            name=name,
+            default_name=_slug(text) or "untitled",
+            model=backend,
+            planner=planner,
+            owner=owner,
         )
 
     @classmethod
@@ -295,20 +266,19 @@ class Session:
         cls,
         store: Store,
         pixels: Image,
+        root: VersionDraft,
         *,
         name: str | None,
         default_name: str,
         model: ImageModel | None,
         planner: Planner | None,
         owner: str | None = None,
-        timings: Mapping[str, float] | None = None,
-        **fields: Any,
     ) -> Session:
         started = perf_counter()
         digest = store.blobs.put(pixels)
-        timings = {**(timings or {}), "store": _ms(started)}
+        timings = {**(root.timings or {}), "store": _ms(started)}
         timings["total"] = sum(timings.values())
-        root = _draft(pixels, digest, parent_id=None, kind="root", timings=timings, **fields)
+        root = replace(root, blob=digest, timings=timings)
         record, _ = store.run(
             lambda tx: tx.create_session(name, root, default_name=default_name, owner=owner)
         )
@@ -332,159 +302,54 @@ class Session:
 
     def apply(
         self,
-        instruction: str,
+        request: TurnRequest | str,
         *,
-        at: str | None = None,
-        branch: str | None = None,
-        references: Sequence[LoadedImage] = (),
-        seed: int | None = None,
-        retries: int = 2,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
-        plan: EditPlan | None = None,
-        kind: Literal["turn", "attempt"] = "turn",
-        judge: Callable[[Image], Mapping[str, Any]] | None = None,
+        **options: Unpack[TurnOptions],
     ) -> TurnResult:
-        """One turn: plan `instruction`, edit the head (or `at`), store the new version.
+        """One turn (see gouache.sessions.turn): plan the instruction, edit the head (or
+        `request.at`), store the new version. A string is an instruction with `options`.
 
         At the head of a branch the branch advances. At an older version, or with a detached
         head, the version starts a new branch (`branch`, or b2, b3, ...) that becomes the head.
         """
-        started = perf_counter()
-        ms: dict[str, float] = {}
-
-        # 1. check inputs and find where the turn starts
-        text = instruction.strip()
-        if not text:
-            raise InputError("say what to change, e.g. 'make it a bit brighter'")
-        require(self.backend, "edit")
-        limit = self.backend.capabilities.max_references
-        if len(references) > limit:
-            raise UnsupportedError(
-                f"backend {self.backend.name!r} takes at most {limit} reference image(s); "
-                f"{len(references)} given",
-                backend=self.backend.name,
-            )
-        if branch is not None:
-            check_branch_name(branch)
-        with self.store.read() as tx:
-            parent, target = self._starting_point(tx, at, branch)
-
-        # 2. plan; a reply, a question or an answer instead of a plan makes no version
-        parent_image = self._image_of(parent)
-        if self.pending is not None and not references:
+        if isinstance(request, str):
+            request = TurnRequest(instruction=request, **options)
+        elif options:
+            raise TypeError("give the options in the TurnRequest, not as keywords")
+        if self.pending is not None and not request.references and request.plan is None:
             # "the middle one" answers a question asked with images attached: reuse them
-            references = self._pending_references
-        mark = perf_counter()
-        if plan is not None:
-            outcome: PlanOutcome = plan
-        else:
-            outcome = self.planner.plan(text, self._context(parent_image, references))
-        ms["plan"] = _ms(mark)
-        if not isinstance(outcome, EditPlan):
-            ms["total"] = _ms(started)
-            question = outcome if isinstance(outcome, PlannerQuestion) else None
-            answer = outcome if isinstance(outcome, PlannerAnswer) else None
-            self.pending = question
-            self._pending_references = tuple(references) if question is not None else ()
-            return TurnResult(None, None, outcome.describe(), None, ms, question, answer)
+            request = replace(request, references=self._pending_references)
+        pending = self.pending
         self.pending, self._pending_references = None, ()
+        result = self.pipeline().run(request, pending=pending, progress=progress, cancel=cancel)
+        if result.question is not None:
+            self.pending = result.question
+            self._pending_references = tuple(request.references)
+        return result
 
-        # 3. run the backend on the parent's image
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        mark = perf_counter()
-        request = EditRequest(
-            prompt=text,
-            image=parent_image,
-            references=tuple(ref.pixels for ref in references),
-            seed=seed,
-            plan=outcome,
+    def plan(
+        self, instruction: str, *, at: str | None = None, references: Sequence[LoadedImage] = ()
+    ) -> PlanOutcome:
+        """What the planner makes of `instruction` at the head (or `at`), without a turn: the
+        plan to pass on in a TurnRequest, or its reply, question or answer."""
+        image = self._image_of(self.resolve(at or "head"))
+        return self.planner.plan(instruction, self._context(image, references))
+
+    def pipeline(self) -> TurnPipeline:
+        """The turn's steps over this session's store, backend, planner and caches."""
+        return TurnPipeline(
+            store=self.store,
+            session_id=self.id,
+            backend=self.backend,
+            planner=self.planner,
+            analyses=self.analyses,
+            guard_mode=self.guard_mode,
+            characters=self.characters,
+            image_of=self._image_of,
+            remember=self._images.put,
         )
-        result = self.backend.edit(request, progress=progress, cancel=cancel)
-        check_image(result.image)
-        ms["backend"] = _ms(mark)
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-
-        def rerun(attempt: int) -> ImageResult:
-            again = replace(request, seed=(seed or 0) + attempt)
-            return self.backend.edit(again, progress=progress, cancel=cancel)
-
-        # 3b. the guard: undo drift, restore what the plan did not touch (strict: retry)
-        guarded = preserve.guard_turn(
-            self.guard_mode, outcome, self.backend, parent_image, result, rerun, retries=retries
-        )
-        if guarded.result is None:
-            ms["total"] = _ms(started)
-            return TurnResult(None, outcome, f"{outcome.describe()}\n{guarded.note}", None, ms)
-        result = guarded.result
-        scores: dict[str, Any] = {}
-        if guarded.report is not None:
-            scores["guard"] = guarded.report.to_dict()
-
-        def rerun_guarded(attempt: int) -> ImageResult:
-            again = rerun(attempt)
-            kept = preserve.guard_turn(
-                self.guard_mode, outcome, self.backend, parent_image, again, rerun, retries=0
-            )
-            return kept.result if kept.result is not None else again
-
-        # 3c. the characters: retry with other seeds, or roll back, when someone is lost
-        identity_note = ""
-        characters = self.characters()
-        if characters:
-            checked = identity.keep_identity(
-                characters,
-                self.analyses,
-                parent_image,
-                result,
-                rerun_guarded,
-                retries=retries,
-                can_retry=not self.backend.capabilities.preserves_unedited,
-            )
-            identity_note = checked.note
-            if checked.result is None:
-                ms["total"] = _ms(started)
-                return TurnResult(None, outcome, f"{outcome.describe()}\n{checked.note}", None, ms)
-            result = checked.result
-            scores.update(identity.scores_record(checked.scores))
-        image = check_image(result.image)
-        if judge is not None:
-            # scores a caller measures on the final pixels (the critique loop's), kept with them
-            scores.update(judge(image))
-
-        # 4. store the pixels and the references (before the row that names them)
-        mark = perf_counter()
-        digest = self.store.blobs.put(image)
-        refs = tuple(ReferenceImage(self.store.blobs.put(r.pixels), r.name) for r in references)
-        blob_ms = _ms(mark)
-        parts = (outcome.describe(), result.text.strip(), guarded.note, identity_note)
-        reply = "\n".join(part for part in parts if part)
-        draft = _draft(
-            image,
-            digest,
-            parent_id=parent.id,
-            kind=kind,
-            instruction=text,
-            plan=outcome.model_dump(mode="json"),
-            backend=self.backend.name,
-            backend_config=self.backend.config(),
-            params=dict(result.params),
-            seed=result.seed if result.seed is not None else seed,
-            references=refs,
-            scores=scores,
-            timings={**ms, "store": blob_ms, "total": _ms(started)},
-            notes=(*outcome.notes, *result.notes),
-            reply=reply,
-        )
-
-        # 5. record the version and move the branch, in one transaction
-        version, moved = self.store.run(lambda tx: self._commit(tx, parent, target, draft))
-        self._images.put(digest, image)
-        ms["store"] = _ms(mark)
-        ms["total"] = _ms(started)
-        return TurnResult(version, outcome, version.reply, moved, ms)
 
     def suggestions(self, ref: str = "head", *, limit: int = 3) -> tuple[Suggestion, ...]:
         """Up to `limit` next edits worth trying on a version, from its analysis."""
@@ -492,78 +357,15 @@ class Session:
 
         version = self.resolve(ref)
         image = self.image(version.id)
-        done = {step.get("op") for step in (version.plan or {}).get("steps", [])}
+        done = {step.op for step in version.plan.steps} if version.plan is not None else set()
         ideas = suggest(image, self.analyses.get(image), limit=limit + len(done))
-        # Never suggest again what this very version just did.
-        fresh = [idea for idea in ideas if not done & self._ops_of(idea.instruction)]
+        # Never suggest again what this very version just did (each idea names its operator,
+        # so nothing is planned again here).
+        fresh = [idea for idea in ideas if idea.op not in done]
         return tuple(fresh[:limit])
-
-    def _ops_of(self, instruction: str) -> set[str]:
-        outcome = self.planner.plan(instruction)
-        return {step.op for step in outcome.steps} if isinstance(outcome, EditPlan) else set()
 
     def _context(self, image: Image, references: Sequence[LoadedImage]) -> PlanContext:
         return plan_context(self.analyses, image, references, self.pending)
-
-    def _starting_point(
-        self, tx: Transaction, at: str | None, branch: str | None
-    ) -> tuple[Version, _Target]:
-        head = tx.head(self.id)
-        current: str | None
-        if at is None:
-            parent, current = head.version, head.branch
-        else:
-            parent = tx.resolve(self.id, at)
-            base, steps = split_ancestry(at.strip())
-            if steps == 0 and tx.branch_tip(self.id, base) == parent.id:
-                current = base
-            else:
-                current = branch_at(tx.branches(self.id), parent.id, prefer=head.branch)
-        if branch is not None:
-            tip = tx.branch_tip(self.id, branch)
-            if tip is None:
-                return parent, _Target(branch, None)
-            if tip != parent.id:
-                where = tx.version(self.id, tip).label
-                raise InputError(
-                    f"branch {branch!r} already exists at {where}; choose another name, "
-                    f"or check it out and apply there"
-                )
-            return parent, _Target(branch, parent.id)
-        return parent, _Target(current, parent.id if current is not None else None)
-
-    def _commit(
-        self, tx: Transaction, parent: Version, target: _Target, draft: VersionDraft
-    ) -> tuple[Version, str]:
-        name, advance, note = target.branch, target.expected is not None, None
-        tip = tx.branch_tip(self.id, name) if name is not None else None
-        if advance and name is not None and tip != target.expected:
-            where = tx.version(self.id, tip).label if tip is not None else "nowhere (deleted)"
-            new = tx.auto_branch_name(self.id)
-            note = (
-                f"branch {name!r} moved to {where} while this turn ran, so this edit is on "
-                f"a new branch {new!r}; nothing was lost"
-            )
-            name, advance = new, False
-        elif not advance and name is not None and tip is not None:
-            new = tx.auto_branch_name(self.id)
-            note = f"branch {name!r} was created elsewhere meanwhile; this edit is on {new!r}"
-            name = new
-        elif name is None:
-            name = tx.auto_branch_name(self.id)
-        reply = draft.reply
-        if note is not None:
-            reply = f"{reply}\n{note}"
-        elif not advance:
-            reply = f"{reply}\nnew branch {name!r} from {parent.label}"
-        version = tx.insert_version(self.id, replace(draft, reply=reply))
-        if advance and target.expected is not None:
-            if not tx.move_branch(self.id, name, version.id, expected=target.expected):
-                raise WriteConflictError(f"branch {name!r} moved during the write; retrying")
-        else:
-            tx.create_branch(self.id, name, version.id)
-        tx.set_head(self.id, name, version.id)
-        return version, name
 
     # -- moving around ----------------------------------------------------------------------
 
@@ -754,9 +556,36 @@ class Session:
 # helpers
 
 
-def _draft(image: Image, digest: str, **fields: Any) -> VersionDraft:
+def _root(
+    image: Image,
+    *,
+    instruction: str = "",
+    backend: str | None = None,
+    backend_config: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    seed: int | None = None,
+    timings: Mapping[str, float] | None = None,
+    notes: tuple[str, ...] = (),
+    reply: str = "",
+) -> VersionDraft:
+    """A session's first version, before its pixels are stored (the blob is filled in then)."""
     height, width, channels = (int(n) for n in image.shape)
-    return VersionDraft(blob=digest, width=width, height=height, channels=channels, **fields)
+    return VersionDraft(
+        parent_id=None,
+        kind="root",
+        blob="",
+        width=width,
+        height=height,
+        channels=channels,
+        instruction=instruction,
+        backend=backend,
+        backend_config=backend_config,
+        params=params,
+        seed=seed,
+        timings=timings,
+        notes=notes,
+        reply=reply,
+    )
 
 
 def _slug(text: str, words: int = 6, limit: int = 40) -> str:

@@ -27,9 +27,12 @@ from pathlib import PurePath
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gouache.errors import InputError, StoreError
+from gouache.guard.report import GuardReport
 from gouache.images import Image
+from gouache.ops.plan import EditPlan
 
 VersionKind = Literal["root", "turn", "attempt"]
 VERSION_KINDS: tuple[VersionKind, ...] = ("root", "turn", "attempt")
@@ -57,6 +60,51 @@ class ReferenceImage:
         return {"digest": self.digest, "name": self.name}
 
 
+class CandidateRecord(BaseModel):
+    """One try of a turn: its seed and what became of it ("kept", "refused by the guard: ...",
+    "Ana lost", "failed the critique", "the same image as try 1")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seed: int | None
+    outcome: str
+
+
+class VersionScores(BaseModel):
+    """What a turn measured on the pixels it kept; JSON only in the store.
+
+    guard       the guard's report on this very image (None: the guard did not run)
+    identity    each character's cosine in it, None where the character is absent
+    critique    the guideline's evaluation of it (`Evaluation.to_json()`), with --guidelines
+    candidates  every try of the turn, in seed order, and what became of it
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    guard: GuardReport | None = None
+    identity: dict[str, float | None] | None = None
+    critique: dict[str, Any] | None = None
+    candidates: tuple[CandidateRecord, ...] = ()
+
+
+def plan_from_json(value: Any) -> EditPlan | None:
+    """A stored plan back as an EditPlan; StoreError when it is not one."""
+    if value is None:
+        return None
+    try:
+        return EditPlan.model_validate(value)
+    except ValidationError as err:
+        raise StoreError(f"a stored plan is not a plan: {err.errors()[0]['msg']}") from None
+
+
+def scores_from_json(value: Any) -> VersionScores:
+    """Stored scores back as VersionScores; StoreError when they are not."""
+    try:
+        return VersionScores.model_validate(value or {})
+    except ValidationError as err:
+        raise StoreError(f"stored scores are not scores: {err.errors()[0]['msg']}") from None
+
+
 @dataclass(frozen=True)
 class Version:
     """One image in a session's tree and everything needed to make it again."""
@@ -71,14 +119,14 @@ class Version:
     height: int
     channels: int
     instruction: str
-    plan: Mapping[str, Any] | None
+    plan: EditPlan | None
     backend: str | None
     backend_config: Mapping[str, Any]
     params: Mapping[str, Any]
     seed: int | None
     references: tuple[ReferenceImage, ...]
     timings: Mapping[str, float]
-    scores: Mapping[str, Any]
+    scores: VersionScores
     notes: tuple[str, ...]
     reply: str
     created_at: datetime
@@ -105,7 +153,7 @@ class Version:
             "kind": self.kind,
             "parent": self.parent_id,
             "instruction": self.instruction,
-            "plan": _plain(self.plan),
+            "plan": None if self.plan is None else self.plan.model_dump(mode="json"),
             "backend": self.backend,
             "backend_config": _plain(self.backend_config),
             "params": _plain(self.params),
@@ -127,14 +175,14 @@ class VersionDraft:
     height: int
     channels: int
     instruction: str = ""
-    plan: Mapping[str, Any] | None = None
+    plan: EditPlan | None = None
     backend: str | None = None
     backend_config: Mapping[str, Any] | None = None
     params: Mapping[str, Any] | None = None
     seed: int | None = None
     references: tuple[ReferenceImage, ...] = ()
     timings: Mapping[str, float] | None = None
-    scores: Mapping[str, Any] | None = None
+    scores: VersionScores | None = None
     notes: tuple[str, ...] = ()
     reply: str = ""
 

@@ -1,0 +1,506 @@
+"""One turn of a session, as numbered steps (the shape of a diffusers pipeline's `__call__`):
+
+    1. check the request, and find the version it starts from
+    2. plan (unless the caller planned already)
+    3. run the backend       \\
+    4. guard                  |  one loop over one seed sequence: each try is a candidate
+    5. identity               |  with its own guard report and scores; the first candidate
+    6. critics                /  that passes every check is kept
+    7. store the pixels, then the version and the branch in one transaction
+
+The seeds are `seed, seed + 1, ...` (a random start when the request names none and the
+backend may be retried), so no two tries repeat a seed. A backend that keeps unedited pixels
+by construction is deterministic: it gets one try, no guard, and an identity loss it caused
+was asked for. A try the guard refuses (strict mode) or that loses a character is not kept; a
+try that only fails the critics is kept when no other passes and it ranks best. Tries that come
+out as the same pixels are judged once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from time import perf_counter
+from typing import TYPE_CHECKING, Any
+
+from gouache.backends.base import EditRequest, ImageModel, ImageResult, require
+from gouache.characters import Character, check_identity, describe_loss, identity_scores
+from gouache.errors import InputError, UnsupportedError
+from gouache.guard import DriftError, GuardReport, guard
+from gouache.images import Image, LoadedImage, check_image, image_digest
+from gouache.ops.plan import EditPlan
+from gouache.planner.plan import PlanContext, Planner, PlannerAnswer, PlannerQuestion
+from gouache.progress import CancelToken, ProgressCallback
+from gouache.sessions.preserve import GuardMode, describe, plan_scope
+from gouache.sessions.store import Store, Transaction, WriteConflictError
+from gouache.sessions.versions import (
+    CandidateRecord,
+    ReferenceImage,
+    Version,
+    VersionDraft,
+    VersionKind,
+    VersionScores,
+    branch_at,
+    check_branch_name,
+    split_ancestry,
+)
+
+if TYPE_CHECKING:
+    from gouache.analysis.cache import AnalysisCache
+
+SEED_RANGE = 2**31
+
+
+@dataclass(frozen=True)
+class Critique:
+    """A caller's verdict on a candidate's pixels (the critique loop's guideline)."""
+
+    passed: bool
+    # Higher is better: how candidates that all fail are ranked.
+    rank: tuple[float, float]
+    # Kept on the version as `scores.critique`.
+    record: Mapping[str, Any]
+
+
+Judge = Callable[[Image], Critique]
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    """What a turn is asked to do. Only `instruction` is required."""
+
+    instruction: str
+    # Where the turn starts: a ref (default the head); `branch` names the branch it makes.
+    at: str | None = None
+    branch: str | None = None
+    references: Sequence[LoadedImage] = ()
+    # The first try's seed; None: the backend's own, or a random start when it may be retried.
+    seed: int | None = None
+    # Tries after the first, for a backend that redraws pixels.
+    retries: int = 2
+    # A plan the caller made already (the CLI plans once); None: the session plans.
+    plan: EditPlan | None = None
+    kind: VersionKind = "turn"
+    judge: Judge | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "references", tuple(self.references))
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What a turn made: the version (None when the planner replied or no try was kept)."""
+
+    version: Version | None
+    plan: EditPlan | None
+    # Text for the user: what was done, or why nothing was.
+    reply: str
+    # The branch now pointing at the new version.
+    moved_branch: str | None
+    # Milliseconds per stage: plan, backend, guard, identity, critics, store, total.
+    ms: dict[str, float]
+    # Set when the planner asked instead of planning; the next turn may answer it.
+    question: PlannerQuestion | None = None
+    # Set when the instruction was a question about the picture, answered in words.
+    answer: PlannerAnswer | None = None
+    # Every try of the turn, in seed order, each with its own guard report and scores.
+    tries: tuple[Candidate, ...] = ()
+
+    @property
+    def kept(self) -> Candidate | None:
+        """The try whose pixels the version holds; None when no version was made."""
+        if self.version is None:
+            return None
+        return next((c for c in self.tries if c.outcome.startswith("kept")), None)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One try of a turn: its pixels after the guard (None: refused) and what it scored."""
+
+    number: int
+    seed: int | None
+    result: ImageResult
+    image: Image | None
+    guard: GuardReport | None = None
+    guard_note: str = ""
+    identity: Mapping[str, float | None] = field(default_factory=dict)
+    identity_note: str = ""
+    critique: Critique | None = None
+    # "kept", or why not: "refused by the guard: ...", "Ana scores 0.31, under 0.45", ...
+    outcome: str = ""
+
+    def record(self) -> CandidateRecord:
+        return CandidateRecord(seed=self.seed, outcome=self.outcome)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a turn's version goes: advance `branch` if it still points at `expected`, or,
+    with `expected` None, create `branch` (None: the next free b2, b3, ...)."""
+
+    branch: str | None
+    expected: str | None
+
+
+def plan_context(
+    analyses: AnalysisCache,
+    image: Image,
+    references: Sequence[LoadedImage] = (),
+    pending: PlannerQuestion | None = None,
+) -> PlanContext:
+    """What the planner may consult; faces and text are analysed only if it asks."""
+    from pathlib import Path
+
+    def faces() -> list[Any]:
+        return [face.box for face in analyses.get(image).faces]
+
+    def text() -> list[str]:
+        return [line.text for line in analyses.get(image).text]
+
+    names = tuple(Path(ref.name).name for ref in references)
+    size = (int(image.shape[1]), int(image.shape[0]))
+    return PlanContext(faces, text, names, pending, size)
+
+
+def seed_sequence(first: int | None, tries: int) -> list[int | None]:
+    """The seed of every try: one sequence, so no two tries repeat a seed."""
+    if tries <= 1:
+        return [first]
+    start = first if first is not None else secrets.randbelow(SEED_RANGE)
+    return [start + n for n in range(tries)]
+
+
+@dataclass
+class TurnPipeline:
+    """The steps of a turn over one session's store, backend, planner and caches."""
+
+    store: Store
+    session_id: str
+    backend: ImageModel
+    planner: Planner
+    analyses: AnalysisCache
+    guard_mode: GuardMode
+    characters: Callable[[], list[Character]]
+    image_of: Callable[[Version], Image]
+    remember: Callable[[str, Image], Image]
+
+    def run(
+        self,
+        request: TurnRequest,
+        *,
+        pending: PlannerQuestion | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> TurnResult:
+        started = perf_counter()
+        ms: dict[str, float] = {}
+
+        # 1. check the request, and find the version it starts from
+        text = self._check(request)
+        with self.store.read() as tx:
+            parent, target = starting_point(tx, self.session_id, request.at, request.branch)
+        parent_image = self.image_of(parent)
+
+        # 2. plan; a reply, a question or an answer instead of a plan makes no version
+        mark = perf_counter()
+        outcome = request.plan
+        if outcome is None:
+            context = plan_context(self.analyses, parent_image, request.references, pending)
+            planned = self.planner.plan(text, context)
+            ms["plan"] = _ms(mark)
+            if not isinstance(planned, EditPlan):
+                ms["total"] = _ms(started)
+                return TurnResult(
+                    version=None,
+                    plan=None,
+                    reply=planned.describe(),
+                    moved_branch=None,
+                    ms=ms,
+                    question=planned if isinstance(planned, PlannerQuestion) else None,
+                    answer=planned if isinstance(planned, PlannerAnswer) else None,
+                )
+            outcome = planned
+        ms["plan"] = _ms(mark)
+
+        # 3-6. the tries: backend -> guard -> identity -> critics, over one seed sequence
+        edit = EditRequest(
+            prompt=text,
+            image=parent_image,
+            references=tuple(ref.pixels for ref in request.references),
+            seed=request.seed,
+            plan=outcome,
+        )
+        tries, kept = self._tries(request, outcome, edit, ms, progress, cancel)
+        if kept is None or kept.image is None:
+            ms["total"] = _ms(started)
+            why = "; ".join(f"try {c.number} (seed {c.seed}): {c.outcome}" for c in tries)
+            reply = f"{outcome.describe()}\nnothing was changed after {len(tries)} tries: {why}"
+            return TurnResult(
+                version=None,
+                plan=outcome,
+                reply=reply,
+                moved_branch=None,
+                ms=ms,
+                tries=tuple(tries),
+            )
+
+        # 7. store the pixels and the references (before the row that names them), then the
+        #    version and the branch in one transaction
+        mark = perf_counter()
+        image = kept.image
+        digest = self.store.blobs.put(image)
+        refs = tuple(
+            ReferenceImage(self.store.blobs.put(ref.pixels), ref.name) for ref in request.references
+        )
+        ms["store"] = _ms(mark)
+        height, width, channels = (int(n) for n in image.shape)
+        scores = VersionScores(
+            guard=kept.guard,
+            identity=_rounded(kept.identity) if kept.identity else None,
+            critique=dict(kept.critique.record) if kept.critique is not None else None,
+            candidates=tuple(c.record() for c in tries) if len(tries) > 1 else (),
+        )
+        draft = VersionDraft(
+            parent_id=parent.id,
+            kind=request.kind,
+            blob=digest,
+            width=width,
+            height=height,
+            channels=channels,
+            instruction=text,
+            plan=outcome,
+            backend=self.backend.name,
+            backend_config=self.backend.config(),
+            params=dict(kept.result.params),
+            seed=kept.result.seed if kept.result.seed is not None else kept.seed,
+            references=refs,
+            timings={**ms, "total": _ms(started)},
+            scores=scores,
+            notes=(*outcome.notes, *kept.result.notes),
+            reply=_reply(outcome, kept, tries),
+        )
+        version, moved = self.store.run(
+            lambda tx: commit(tx, self.session_id, parent, target, draft)
+        )
+        self.remember(digest, image)
+        ms["store"] = _ms(mark)
+        ms["total"] = _ms(started)
+        return TurnResult(
+            version=version,
+            plan=outcome,
+            reply=version.reply,
+            moved_branch=moved,
+            ms=ms,
+            tries=tuple(tries),
+        )
+
+    def _check(self, request: TurnRequest) -> str:
+        text = request.instruction.strip()
+        if not text:
+            raise InputError("say what to change, e.g. 'make it a bit brighter'")
+        if request.retries < 0:
+            raise InputError(
+                f"retries is a count of extra tries, at least 0, not {request.retries}"
+            )
+        require(self.backend, "edit")
+        limit = self.backend.capabilities.max_references
+        if len(request.references) > limit:
+            raise UnsupportedError(
+                f"backend {self.backend.name!r} takes at most {limit} reference image(s); "
+                f"{len(request.references)} given",
+                backend=self.backend.name,
+            )
+        if request.branch is not None:
+            check_branch_name(request.branch)
+        return text
+
+    def _tries(
+        self,
+        request: TurnRequest,
+        plan: EditPlan,
+        edit: EditRequest,
+        ms: dict[str, float],
+        progress: ProgressCallback | None,
+        cancel: CancelToken | None,
+    ) -> tuple[list[Candidate], Candidate | None]:
+        """Every try, in seed order, and the one to keep (None: none may be kept)."""
+        redraws = not self.backend.capabilities.preserves_unedited
+        guarding = redraws and self.guard_mode != "off"
+        scope = plan_scope(plan, self.backend) if guarding else None
+        geometry_note = "guard: off for a change of geometry" if guarding and scope is None else ""
+        characters = self.characters()
+        before: Mapping[str, float | None] = {}
+        if characters:
+            mark = perf_counter()
+            before = identity_scores(characters, self.analyses.get(edit.image).faces)
+            ms["identity"] = _ms(mark)
+        seeds = seed_sequence(request.seed, request.retries + 1 if redraws else 1)
+        judged: dict[str, tuple[int, Critique]] = {}
+        tries: list[Candidate] = []
+        fallback: Candidate | None = None
+        for number, seed in enumerate(seeds, start=1):
+            # 3. run the backend
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            mark = perf_counter()
+            result = self.backend.edit(replace(edit, seed=seed), progress=progress, cancel=cancel)
+            image = check_image(result.image)
+            _add(ms, "backend", mark)
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            candidate = Candidate(number, seed, result, image, guard_note=geometry_note)
+
+            # 4. guard: undo drift, restore what the plan did not touch (strict: refuse)
+            if guarding and scope is not None:
+                mark = perf_counter()
+                try:
+                    guarded = guard(edit.image, image, mode=self.guard_mode, scope=scope)
+                except DriftError as err:
+                    refused = f"refused by the guard: {err.message}"
+                    tries.append(replace(candidate, image=None, guard=err.report, outcome=refused))
+                    continue
+                finally:
+                    _add(ms, "guard", mark)
+                candidate = replace(
+                    candidate,
+                    image=guarded.image,
+                    guard=guarded.report,
+                    guard_note=describe(guarded.report),
+                )
+                image = guarded.image
+
+            # 5. identity: a character the parent had must still be there
+            if characters:
+                mark = perf_counter()
+                scores = identity_scores(characters, self.analyses.get(image).faces)
+                lost = check_identity(scores, characters, before=before)
+                _add(ms, "identity", mark)
+                candidate = replace(candidate, identity=scores)
+                if lost:
+                    loss = describe_loss(lost, scores, characters)
+                    if redraws:
+                        tries.append(replace(candidate, outcome=f"identity: {loss}"))
+                        continue
+                    # the deterministic backend changed a face only because the plan said so
+                    note = f"identity: {loss} (the edit asked for it)"
+                    candidate = replace(candidate, identity_note=note)
+
+            # 6. critics: the same pixels as an earlier try are judged once
+            if request.judge is not None:
+                mark = perf_counter()
+                key = image_digest(image)
+                earlier = judged.get(key)
+                if earlier is None:
+                    critique = request.judge(image)
+                    judged[key] = (number, critique)
+                    same = ""
+                else:
+                    critique = earlier[1]
+                    same = f" (the same image as try {earlier[0]})"
+                _add(ms, "critics", mark)
+                candidate = replace(candidate, critique=critique)
+                if not critique.passed:
+                    candidate = replace(candidate, outcome=f"failed the critique{same}")
+                    tries.append(candidate)
+                    if fallback is None or (
+                        fallback.critique is not None and critique.rank > fallback.critique.rank
+                    ):
+                        fallback = candidate
+                    continue
+
+            kept = replace(candidate, outcome="kept")
+            tries.append(kept)
+            return tries, kept
+        if fallback is not None:
+            kept = replace(fallback, outcome=f"kept: the best of {len(tries)}, none passed")
+            tries[fallback.number - 1] = kept
+            return tries, kept
+        return tries, None
+
+
+def _reply(plan: EditPlan, kept: Candidate, tries: Sequence[Candidate]) -> str:
+    parts = [plan.describe(), kept.result.text.strip(), kept.guard_note, kept.identity_note]
+    if len(tries) > 1:
+        others = "; ".join(
+            f"try {c.number} (seed {c.seed}): {c.outcome}" for c in tries if c is not kept
+        )
+        parts.append(f"kept try {kept.number} of {len(tries)} (seed {kept.seed}); {others}")
+    return "\n".join(part for part in parts if part)
+
+
+def starting_point(
+    tx: Transaction, session_id: str, at: str | None, branch: str | None
+) -> tuple[Version, Target]:
+    """The version a turn builds on, and where its version will go."""
+    head = tx.head(session_id)
+    current: str | None
+    if at is None:
+        parent, current = head.version, head.branch
+    else:
+        parent = tx.resolve(session_id, at)
+        base, steps = split_ancestry(at.strip())
+        if steps == 0 and tx.branch_tip(session_id, base) == parent.id:
+            current = base
+        else:
+            current = branch_at(tx.branches(session_id), parent.id, prefer=head.branch)
+    if branch is not None:
+        tip = tx.branch_tip(session_id, branch)
+        if tip is None:
+            return parent, Target(branch, None)
+        if tip != parent.id:
+            where = tx.version(session_id, tip).label
+            raise InputError(
+                f"branch {branch!r} already exists at {where}; choose another name, "
+                f"or check it out and apply there"
+            )
+        return parent, Target(branch, parent.id)
+    return parent, Target(current, parent.id if current is not None else None)
+
+
+def commit(
+    tx: Transaction, session_id: str, parent: Version, target: Target, draft: VersionDraft
+) -> tuple[Version, str]:
+    """Insert the version and move (or create) its branch: a compare-and-swap on the tip."""
+    name, advance, note = target.branch, target.expected is not None, None
+    tip = tx.branch_tip(session_id, name) if name is not None else None
+    if advance and name is not None and tip != target.expected:
+        where = tx.version(session_id, tip).label if tip is not None else "nowhere (deleted)"
+        new = tx.auto_branch_name(session_id)
+        note = (
+            f"branch {name!r} moved to {where} while this turn ran, so this edit is on "
+            f"a new branch {new!r}; nothing was lost"
+        )
+        name, advance = new, False
+    elif not advance and name is not None and tip is not None:
+        new = tx.auto_branch_name(session_id)
+        note = f"branch {name!r} was created elsewhere meanwhile; this edit is on {new!r}"
+        name = new
+    elif name is None:
+        name = tx.auto_branch_name(session_id)
+    reply = draft.reply
+    if note is not None:
+        reply = f"{reply}\n{note}"
+    elif not advance:
+        reply = f"{reply}\nnew branch {name!r} from {parent.label}"
+    version = tx.insert_version(session_id, replace(draft, reply=reply))
+    if advance and target.expected is not None:
+        if not tx.move_branch(session_id, name, version.id, expected=target.expected):
+            raise WriteConflictError(f"branch {name!r} moved during the write; retrying")
+    else:
+        tx.create_branch(session_id, name, version.id)
+    tx.set_head(session_id, name, version.id)
+    return version, name
+
+
+def _rounded(scores: Mapping[str, float | None]) -> dict[str, float | None]:
+    return {name: None if s is None else round(float(s), 4) for name, s in scores.items()}
+
+
+def _add(ms: dict[str, float], stage: str, since: float) -> None:
+    ms[stage] = round(ms.get(stage, 0.0) + (perf_counter() - since) * 1000.0, 2)
+
+
+def _ms(since: float) -> float:
+    return round((perf_counter() - since) * 1000.0, 2)
