@@ -39,7 +39,7 @@ def version_json(version: Version, branches: dict[str, str] | None = None) -> di
         "backend": version.backend,
         "reply": version.reply,
         "notes": list(version.notes),
-        "scores": dict(version.scores),
+        "scores": version.scores.model_dump(mode="json"),
         "branches": held,
         "created_at": version.created_at.isoformat(),
     }
