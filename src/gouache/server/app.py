@@ -85,11 +85,19 @@ def create_app(
 
 
 def describe_routes(app: FastAPI) -> list[dict[str, Any]]:
-    """Every route with its methods and path, for the auth test and the docs."""
-    from fastapi.routing import APIRoute
+    """Every HTTP route (those of included routers too) with its methods, path and name: what
+    the auth test walks, so that no route can be added without the key check."""
+    from fastapi.routing import APIRoute, iter_route_contexts
 
-    return [
-        {"path": r.path, "methods": sorted(r.methods or ()), "name": r.name}
-        for r in app.routes
-        if isinstance(r, APIRoute)
-    ]
+    found = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute):
+            found.append(
+                {
+                    "path": context.path or route.path,
+                    "methods": sorted(route.methods or ()),
+                    "name": route.name,
+                }
+            )
+    return found

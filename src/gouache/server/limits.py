@@ -8,7 +8,7 @@ import time
 from collections import deque
 from typing import Any
 
-from gouache.server.errors import BodyTooLargeError, RateLimitedError, error_body
+from gouache.server.errors import RateLimitedError, error_body
 
 Scope = dict[str, Any]
 
@@ -29,18 +29,27 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await _refuse(send, self._message(int(declared)))
             return
-        seen = 0
+        seen, refused = 0, False
 
         async def counted() -> Any:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLargeError(self._message(seen))
+                    # answer now; the route sees a client that left, and its answer is dropped
+                    refused = True
+                    await _refuse(send, self._message(seen))
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded(message: Any) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counted, guarded)
 
     def _message(self, size: int) -> str:
         return (
