@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="a scripted offline conversation on a sample photo")
     demo.add_argument("-o", "--output", default="gouache-demo", help="folder to write")
+
+    from gouache import cli_evals
+
+    cli_evals.add_parsers(sub)
     return parser
 
 
@@ -191,6 +195,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from gouache.server.serve import create_key_command
 
         return create_key_command(settings, sys.stdout, tenant=args.tenant, label=args.label)
+    if command in ("eval", "arena"):
+        from gouache import cli_evals
+
+        return cli_evals.dispatch(args)
     store = _store(settings)
     if command == "edit":
         return _edit(args, settings, store)
