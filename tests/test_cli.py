@@ -220,3 +220,44 @@ def test_an_unreachable_llm_planner_falls_back_to_the_rules_and_says_so(
     assert "LLM planner failed" in result.stdout
     assert "used the rule planner" in result.stdout
     assert (tmp_path / "flipped.png").exists()
+
+
+def test_edit_plans_the_instruction_once(
+    tmp_path: Path, photo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gouache.cli import main
+    from gouache.planner.rules import RulePlanner
+
+    planned: list[str] = []
+    real = RulePlanner.plan
+
+    def counted(self: RulePlanner, instruction: str, context: object = None) -> object:
+        planned.append(instruction)
+        return real(self, instruction, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RulePlanner, "plan", counted)
+    out = tmp_path / "out.png"
+    code = main(
+        ["--data-dir", str(tmp_path / "data"), "edit", str(photo), "flip it", "-o", str(out)]
+    )
+    assert code == 0
+    assert planned == ["flip it"]
+    assert out.exists()
+
+
+@pytest.mark.parametrize("backend", ["operators", "invert"])
+def test_a_refused_instruction_leaves_no_session_behind_on_any_backend(
+    tmp_path: Path,
+    photo: Path,
+    plugin_on_path: Path,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    paths = [str(plugin_on_path), os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
+    # the rule planner cannot map a dragon; a backend that takes words gets no words
+    words = "add a dragon" if backend == "operators" else " "
+    result = gouache(tmp_path, "--backend", backend, "edit", str(photo), words, check=False)
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "no sessions yet" in gouache(tmp_path, "sessions").stdout

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from gouache.backends.base import ImageModel
     from gouache.images import LoadedImage
+    from gouache.ops.plan import EditPlan
     from gouache.planner.plan import Planner
     from gouache.sessions.session import Session, TurnResult
     from gouache.sessions.store import Store
@@ -302,50 +303,44 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.errors import InputError
     from gouache.images import load_image
     from gouache.planner.plan import EditPlan, PlannerAnswer
-    from gouache.planner.rules import RulePlanner
-    from gouache.sessions.session import Session, plan_context
+    from gouache.sessions.session import Session, default_planner, plan_context
 
     words: list[str] = list(args.args)
     references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
-    chosen = _backend(args, settings)
+    analyses = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
+    backend = _backend(args, settings) or OperatorBackend(analyses=analyses)
+    planner = _planner(args) or default_planner(backend)
+    session: Session | None = None
     if args.session:
-        session = Session.open(store, args.session, backend=chosen, planner=_planner(args))
+        session = Session.open(store, args.session, backend=backend, planner=planner)
         source_name = session.name
+        source = session.image(args.at or "head")
     else:
         if len(words) < 2:
             raise InputError('usage: gouache edit IMAGE "instruction" (or --session ID "...")')
         path = words.pop(0)
         source_name = path
         loaded = load_image(path, max_pixels=settings.max_pixels)
-        planner = _planner(args)
-        if chosen is not None:
-            session = Session.start(
-                store, loaded, name=Path(path).name, backend=chosen, planner=planner
-            )
-        else:
-            # Plan before starting a session, so a refused instruction leaves no empty session.
-            analyses = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
-            planner = planner or RulePlanner()
-            outcome = planner.plan(
-                " ".join(words), plan_context(analyses, loaded.pixels, references)
-            )
-            if not isinstance(outcome, EditPlan):
-                print(outcome.describe())
-                return EXIT_OK if isinstance(outcome, PlannerAnswer) else EXIT_NOT_DONE
-            session = Session.start(
-                store,
-                loaded,
-                name=Path(path).name,
-                backend=OperatorBackend(analyses=analyses),
-                planner=planner,
-            )
+        source = loaded.pixels
+    instruction = " ".join(words)
+
+    # Plan once, before any session is started: a refused instruction leaves nothing behind,
+    # and the turn runs this very plan.
+    outcome = planner.plan(instruction, plan_context(analyses, source, references))
+    if not isinstance(outcome, EditPlan):
+        print(outcome.describe())
+        return EXIT_OK if isinstance(outcome, PlannerAnswer) else EXIT_NOT_DONE
+    if session is None:
+        session = Session.start(
+            store, loaded, name=Path(path).name, backend=backend, planner=planner
+        )
         for note in loaded.notes:
             print(f"note: {note}")
     session.guard_mode = args.guard
     if args.guidelines:
         target = Path(args.output) if args.output else _default_output(source_name)
-        return _refine(session, " ".join(words), args, references, sys.stdout, target)
-    turn = _turn(session, " ".join(words), at=args.at, references=references)
+        return _refine(session, instruction, args, references, sys.stdout, target, outcome)
+    turn = _turn(session, instruction, at=args.at, references=references, plan=outcome)
     if turn.version is None:
         return EXIT_OK if turn.answer is not None else EXIT_NOT_DONE
     output = Path(args.output) if args.output else _default_output(source_name)
@@ -362,6 +357,7 @@ def _refine(
     references: Sequence[LoadedImage],
     out: TextIO,
     output: Path | None = None,
+    plan: EditPlan | None = None,
 ) -> int:
     from gouache.critics.guideline import Guideline
     from gouache.critics.refine import refine
@@ -378,6 +374,7 @@ def _refine(
             seconds=args.seconds,
             references=references,
             at=getattr(args, "at", None),
+            plan=plan,
         )
     print(result.table(), file=out)
     best = result.best
@@ -403,19 +400,22 @@ def _turn(
     references: Sequence[LoadedImage] = (),
     out: TextIO | None = None,
     suggest: bool = False,
+    plan: EditPlan | None = None,
 ) -> TurnResult:
     from gouache.progress import ProgressLine
+    from gouache.sessions.turn import TurnRequest
 
     stream = out if out is not None else sys.stdout
+    request = TurnRequest(instruction=instruction, at=at, references=references, plan=plan)
     with ProgressLine("working") as progress:
-        turn = session.apply(instruction, at=at, references=references, progress=progress)
+        turn = session.apply(request, progress=progress)
     if turn.version is None:
         print(turn.reply, file=stream)
         return turn
-    plan = turn.plan.describe() if turn.plan is not None else "-"
-    print(f"plan: {plan}", file=stream)
+    planned = turn.plan.describe() if turn.plan is not None else "-"
+    print(f"plan: {planned}", file=stream)
     for line in turn.reply.splitlines():
-        if line and line != plan:
+        if line and line != planned:
             print(line, file=stream)
     for note in turn.version.notes:
         print(f"note: {note}", file=stream)

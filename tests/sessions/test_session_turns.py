@@ -517,3 +517,34 @@ def test_an_all_digit_id_prefix_resolves_when_no_number_matches(
     assert made is not None
     assert made.id.startswith("727723")
     assert session.resolve("727723") == made
+
+
+class CountingPlanner:
+    """The rule planner, counting the instructions it is given."""
+
+    name = "rules"
+
+    def __init__(self) -> None:
+        from gouache.planner.rules import RulePlanner
+
+        self.inner = RulePlanner()
+        self.planned: list[str] = []
+
+    def plan(self, instruction: str, context: Any = None) -> Any:
+        self.planned.append(instruction)
+        return self.inner.plan(instruction, context)
+
+
+def test_suggestions_after_a_turn_plan_nothing_again(store: Store) -> None:
+    from skimage import data
+
+    dark = (np.asarray(data.astronaut()) // 4).astype(np.uint8)
+    planner = CountingPlanner()
+    session = Session.start(store, dark, planner=planner)
+
+    session.apply("flip horizontally")
+    ideas = session.suggestions()
+
+    assert planner.planned == ["flip horizontally"]
+    assert ideas
+    assert all(idea.op != "flip" for idea in ideas)

@@ -109,8 +109,10 @@ def refine(
     seconds: float = 120.0,
     references: Sequence[LoadedImage] = (),
     at: str | None = None,
+    plan: EditPlan | None = None,
 ) -> RefineResult:
-    """Best-of-N, then corrections, until every criterion passes or the budget is spent."""
+    """Best-of-N, then corrections, until every criterion passes or the budget is spent.
+    `plan` is the instruction's plan when the caller made it already."""
     # 1. check inputs and plan the instruction once
     if candidates < 1 or budget < 1 or seconds <= 0:
         raise InputError("candidates and budget are at least 1, seconds above 0")
@@ -119,7 +121,9 @@ def refine(
     started = time.monotonic()
     parent = session.resolve(at or "head")
     source = session.image(parent.id)
-    outcome = session.planner.plan(instruction, plan_context(session.analyses, source, references))
+    outcome = plan or session.planner.plan(
+        instruction, plan_context(session.analyses, source, references)
+    )
     if not isinstance(outcome, EditPlan):
         return RefineResult((), None, "not planned", outcome.describe())
 

@@ -152,14 +152,7 @@ class Session:
         """Instruction -> plan: the rule planner over the backend's operators, or, for a
         generative backend, the instruction itself as the prompt."""
         if self._planner is None:
-            from gouache.planner.prompt import PromptPlanner
-            from gouache.planner.rules import RulePlanner
-
-            operators = self.backend.operators
-            if operators is not None:
-                self._planner = RulePlanner(operators)
-            else:
-                self._planner = PromptPlanner()
+            self._planner = default_planner(self.backend)
         return self._planner
 
     def __repr__(self) -> str:
@@ -554,6 +547,16 @@ class Session:
 
 # ---------------------------------------------------------------------------------------------
 # helpers
+
+
+def default_planner(backend: ImageModel) -> Planner:
+    """The rule planner over a backend's operators, or, for a model that takes words, the
+    instruction itself as its prompt."""
+    from gouache.planner.prompt import PromptPlanner
+    from gouache.planner.rules import RulePlanner
+
+    operators = backend.operators
+    return RulePlanner(operators) if operators is not None else PromptPlanner()
 
 
 def _root(
