@@ -14,14 +14,15 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall only when the project's dependencies change. The demo needs the base install;
-# the tests also need the SDKs and torch + diffusers for the tiny random-weight pipelines.
+# the tests also need the SDKs, torch + diffusers for the tiny random-weight pipelines, and
+# c2pa-python for signed exports.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
 $(DEV_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[dev,diffusers,server]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,diffusers,server,provenance]"
 	touch $(DEV_STAMP)
 
 demo: $(STAMP)

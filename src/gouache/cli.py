@@ -24,9 +24,14 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_NOT_DONE = 3  # the instruction was understood as impossible: nothing was made
+# in cli_provenance.py: verify, import, and the signing actions of `keys`
+PROVENANCE_COMMANDS = frozenset({"verify", "import"})
+SIGNING_ACTIONS = frozenset({"init-signing", "show-signing"})
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from gouache import cli_provenance as provenance
+
     parser = argparse.ArgumentParser(
         prog="gouache",
         description="Talk to your pictures: conversational image editing over a version tree.",
@@ -58,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--session", help="apply to this session's head instead of a new image")
     edit.add_argument("--at", help="apply at this version of --session (makes a branch)")
     edit.add_argument("--ref", action="append", default=[], help="attach a reference image")
+    provenance.add_export_options(edit, folder=False)
     _critique_arguments(edit)
 
     chat = sub.add_parser("chat", help="a conversation: each line is a turn (/help for commands)")
@@ -92,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("session")
     export.add_argument("version")
     export.add_argument("-o", "--output", default=".", help="folder (default: here)")
+    provenance.add_export_options(export, folder=True)
+    provenance.add_commands(sub)
 
     sub.add_parser("ops", help="list the edits the offline backend can do")
     sub.add_parser("backends", help="list backends and profiles: available or not, and why")
@@ -106,11 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--local", action="store_true", help="one user on 127.0.0.1, a random token, no keys"
     )
 
-    keys = sub.add_parser("keys", help="API keys of the HTTP API")
+    keys = sub.add_parser("keys", help="API keys of the HTTP API; the C2PA signing identity")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     create_key = keys_sub.add_parser("create", help="print a new key (shown once)")
     create_key.add_argument("--tenant", required=True, help="whose sessions the key reaches")
     create_key.add_argument("--label", default="", help="a note kept with the key")
+    provenance.add_key_actions(keys_sub)
 
     demo = sub.add_parser("demo", help="a scripted offline conversation on a sample photo")
     demo.add_argument("-o", "--output", default="gouache-demo", help="folder to write")
@@ -192,6 +201,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             redis_url=args.redis,
             local=args.local,
         )
+    if command in PROVENANCE_COMMANDS or getattr(args, "keys_command", "") in SIGNING_ACTIONS:
+        from gouache.cli_provenance import run
+
+        return run(args, settings)
     if command == "keys":
         from gouache.server.serve import create_key_command
 
@@ -222,11 +235,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(Session.open(store, args.session).diff(args.a, args.b).describe())
         return EXIT_OK
     if command == "export":
-        from gouache.sessions.session import Session
+        from gouache.cli_provenance import export
 
-        result = Session.open(store, args.session).export(args.version, Path(args.output))
-        print(f"wrote {result.image_path} and {result.recipe_path}")
-        return EXIT_OK
+        return export(args, settings, store)
     raise AssertionError(f"unhandled command {command}")  # pragma: no cover - argparse guards
 
 
@@ -344,8 +355,13 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     if turn.version is None:
         return EXIT_OK if turn.answer is not None else EXIT_NOT_DONE
     output = Path(args.output) if args.output else _default_output(source_name)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(store.blobs.get_bytes(turn.version.blob))
+    if args.sign or args.watermark:
+        from gouache.cli_provenance import export_turn
+
+        export_turn(session, turn.version.id, output, args, settings)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(store.blobs.get_bytes(turn.version.blob))
     print(f"wrote {output}  (session {session.id[:8]}, version v{turn.version.number})")
     return EXIT_OK
 

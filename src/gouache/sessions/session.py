@@ -178,9 +178,14 @@ class Session:
         backend: ImageModel | None = None,
         planner: Planner | None = None,
         owner: str | None = None,
+        origin: Mapping[str, Any] | None = None,
+        reply: str | None = None,
     ) -> Session:
         """A new session whose root is `image`, on branch "main" (owned by a tenant of the HTTP
-        API when `owner` is given)."""
+        API when `owner` is given).
+
+        `origin` (what an imported file said about where it came from) is kept in the root's
+        params under "origin"; `reply` replaces the default "started from ..." text."""
         if isinstance(image, LoadedImage):
             pixels, source, notes = check_image(image.pixels).copy(), image.name, image.notes
         else:
@@ -189,7 +194,8 @@ class Session:
         root = _root(
             pixels,
             notes=tuple(notes),
-            reply=f"started from {source}" if source else "started from an image",
+            params={"origin": dict(origin)} if origin else {},
+            reply=reply or (f"started from {source}" if source else "started from an image"),
         )
         return cls._start(
             store,

@@ -503,6 +503,18 @@ class Transaction:
         )
         return [_version_from_row(row) for row in self.conn.execute(query)]
 
+    def versions_with_prefix(self, prefix: str, limit: int = 5) -> list[Version]:
+        """Versions of any session whose id starts with `prefix` (hex), newest first."""
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            return []
+        query = (
+            select(versions)
+            .where(versions.c.id.startswith(prefix, autoescape=True))
+            .order_by(versions.c.created_at.desc())
+            .limit(limit)
+        )
+        return [_version_from_row(row) for row in self.conn.execute(query)]
+
     def children(self, session_id: str, version_id: str) -> list[Version]:
         query = (
             select(versions)

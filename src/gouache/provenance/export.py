@@ -1,0 +1,125 @@
+"""One export of a version: the bytes a CLI, the API or the UI writes or sends.
+
+Order matters: the watermark changes pixels, so it comes first; then the image is encoded
+with its recipe (iTXt or XMP); then the C2PA manifest is signed over those bytes, so the
+recipe is covered by the signature's data hash as well as by the recipe hash in the manifest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gouache.errors import InputError
+from gouache.provenance import watermark
+from gouache.provenance.metadata import (
+    EXTENSIONS,
+    MEDIA_TYPES,
+    Format,
+    encode,
+    png_with_recipe,
+)
+
+if TYPE_CHECKING:
+    from gouache.provenance.keys import SigningKeys
+    from gouache.sessions.session import Session
+    from gouache.sessions.versions import Version
+
+RECORD_SCHEMA = "gouache.provenance/1"
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """An exported version: its bytes and what they carry."""
+
+    data: bytes
+    format: Format
+    version: Version
+    filename: str  # v3.png, v3.jpg...
+    signed: bool
+    mark_id: str | None  # the watermark's id (the version id's first 8 hex digits), if marked
+    recipe: dict[str, Any]  # the record the file carries
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.format]
+
+
+def mark_id_of(version: Version) -> str:
+    """The 32-bit id a watermark carries for `version`: its id's first 8 hex digits."""
+    return version.id[:8]
+
+
+def provenance_record(session: Session, version: Version, mark_id: str | None) -> dict[str, Any]:
+    """What the file carries: the version's recipe, its session, and the mark's id."""
+    return {
+        "schema": RECORD_SCHEMA,
+        "session": {"id": session.id, "name": session.name},
+        "version": version.label,
+        "mark_id": mark_id,
+        "recipe": version.recipe(),
+    }
+
+
+def export_version(
+    session: Session,
+    ref: str = "head",
+    *,
+    fmt: Format = "png",
+    sign: bool = False,
+    keys: SigningKeys | None = None,
+    watermark_mark: bool | None = None,
+    recipe: bool = True,
+    quality: int = 92,
+) -> ExportedFile:
+    """Export version `ref` of `session` as `fmt` bytes.
+
+    `sign` embeds a C2PA manifest signed with `keys` (see gouache.provenance.keys.load);
+    `watermark_mark` (default: the same as `sign`) embeds the invisible mark, which needs an
+    image of at least 128 pixels a side; `recipe` puts the recipe in the file. A PNG with no
+    mark is the stored pixels, unchanged.
+    """
+    if sign and keys is None:
+        raise InputError("signing needs a signing identity: run `gouache keys init-signing`")
+    if not 1 <= quality <= 100:
+        raise InputError(f"quality is 1 to 100, not {quality}")
+    version = session.resolve(ref)
+    marked = sign if watermark_mark is None else watermark_mark
+    mark_id = mark_id_of(version) if marked else None
+    record = provenance_record(session, version, mark_id)
+    stored = session.store.blobs.get_bytes(version.blob)
+    if mark_id is not None:
+        try:
+            pixels = watermark.embed(session.image(version.id), mark_id)
+        except watermark.WatermarkError as err:
+            raise InputError(f"{version.label} cannot carry the watermark: {err}") from None
+        if watermark.extract(pixels, search=False).mark_id != mark_id:
+            # flat or clipped pictures (all white, all black) leave the mark no room
+            raise InputError(
+                f"{version.label} cannot carry the watermark: it does not read back from this "
+                "picture (too flat or too close to black or white); export without it"
+            )
+        data = encode(pixels, fmt, record if recipe else None, quality)
+    elif fmt == "png":
+        data = png_with_recipe(stored, record) if recipe else stored
+    else:
+        data = encode(session.image(version.id), fmt, record if recipe else None, quality)
+    filename = f"{version.label}{EXTENSIONS[fmt]}"
+    if sign:
+        assert keys is not None
+        from gouache.provenance.manifest import Signer, sign_lineage
+
+        with session.store.read() as tx:
+            by_id = {v.id: v for v in tx.versions(session.id)}
+        data = sign_lineage(
+            Signer(keys),
+            version,
+            data,
+            fmt,
+            session_name=session.name,
+            title=filename,
+            lookup=by_id.__getitem__,
+            blob=session.store.blobs.get_bytes,
+            record=lambda v: provenance_record(session, v, None),
+        )
+    return ExportedFile(data, fmt, version, filename, sign, mark_id, record)

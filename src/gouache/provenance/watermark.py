@@ -1,0 +1,209 @@
+"""An invisible watermark: 32 bits that name a version, read back from a stripped copy.
+
+Scheme (after blind-watermark's DWT-SVD quantisation, vectorised, on luma only):
+
+    Y = luma of the RGB image; LL = the Haar approximation band of Y (half size)
+    LL is cut into 4x4 blocks; block (r, c) carries payload bit k(r, c) = tile[(r mod 6), (c mod 8)]
+    s = the block's largest singular value; it is moved to the centre of the bit's cell:
+        s' = (floor(s / D) + 1/4 + bit / 2) * D          (quantisation index modulation)
+    reading: frac = (s / D) mod 1; soft = sin(2 pi frac), > 0 for bit 0, < 0 for bit 1;
+    each bit's soft values are averaged over all blocks that carry it.
+
+The payload is 32 bits of the version id and a CRC-16 of them (48 bits), XORed with a keyed
+sequence so that a flat image does not read as a valid mark. Because the bit layout repeats
+every 6 x 8 blocks (48 x 64 pixels), a crop only shifts it: when the straight read fails the
+CRC, every pixel phase (8 x 8) and tile phase (6 x 8) is tried, and the most confident reading
+must pass the CRC. A resize must be brought back to the exported size before reading (the
+signed manifest and the recipe record it); a rotation or a perspective change defeats it.
+"""
+
+from __future__ import annotations
+
+import binascii
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+ID_BITS = 32
+CRC_BITS = 16
+PAYLOAD_BITS = ID_BITS + CRC_BITS
+TILE = (6, 8)  # rows x columns of blocks per repetition of the payload
+BLOCK = 4  # block side in the LL band (8 pixels of the image)
+STEP = 24.0  # quantisation step of the singular value: strength against PSNR
+MIN_SIDE = 128  # below this the payload is repeated too few times to be read reliably
+_KEY = 0x9A0C5E  # fixes the whitening sequence; not a secret
+_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float64)
+
+Pixels = npt.NDArray[np.uint8]
+Floats = npt.NDArray[np.float64]
+
+
+class WatermarkError(ValueError):
+    """The image cannot carry the mark (too small, not RGB/RGBA)."""
+
+
+@dataclass(frozen=True)
+class WatermarkReading:
+    """What a read found: the id when the CRC holds, the per-bit confidence, where."""
+
+    mark_id: str | None  # 8 hex digits, or None when no valid mark was found
+    confidence: float  # mean |soft| over the 48 bits, 0 (noise) to 1 (clean)
+    bits: tuple[int, ...]  # the 48 payload bits as read (after un-whitening)
+    offset: tuple[int, int]  # pixel offset (x, y) of the mark's grid in this image
+    searched: bool  # True when the crop search was needed
+
+    @property
+    def found(self) -> bool:
+        return self.mark_id is not None
+
+
+def _whitening() -> npt.NDArray[np.uint8]:
+    return np.random.default_rng(_KEY).integers(0, 2, PAYLOAD_BITS).astype(np.uint8)
+
+
+def _crc16(bits: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    value = binascii.crc_hqx(np.packbits(bits).tobytes(), 0xFFFF)
+    return np.array([(value >> (15 - i)) & 1 for i in range(CRC_BITS)], dtype=np.uint8)
+
+
+def payload_bits(mark_id: str) -> npt.NDArray[np.uint8]:
+    """The 48 bits embedded for `mark_id` (8 hex digits): id, CRC-16, whitened."""
+    if len(mark_id) != ID_BITS // 4 or any(c not in "0123456789abcdef" for c in mark_id):
+        raise ValueError(f"a watermark id is 8 lowercase hex digits, not {mark_id!r}")
+    value = int(mark_id, 16)
+    ident = np.array([(value >> (ID_BITS - 1 - i)) & 1 for i in range(ID_BITS)], dtype=np.uint8)
+    raw = np.concatenate([ident, _crc16(ident)])
+    return np.asarray(np.bitwise_xor(raw, _whitening()), dtype=np.uint8)
+
+
+def _decode_payload(bits: npt.NDArray[np.uint8]) -> str | None:
+    raw = np.bitwise_xor(bits, _whitening())
+    ident, crc = raw[:ID_BITS], raw[ID_BITS:]
+    if not np.array_equal(_crc16(ident), crc):
+        return None
+    return f"{int(''.join(str(b) for b in ident), 2):08x}"
+
+
+def _check(image: Pixels) -> None:
+    if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] not in (3, 4):
+        raise WatermarkError("the watermark needs an 8-bit RGB or RGBA image")
+    if min(image.shape[:2]) < MIN_SIDE:
+        raise WatermarkError(
+            f"the image is {image.shape[1]}x{image.shape[0]}: too small to carry the watermark "
+            f"(at least {MIN_SIDE} pixels a side)"
+        )
+
+
+def _haar(y: Floats) -> tuple[Floats, Floats, Floats, Floats]:
+    """One level of the orthonormal 2-D Haar transform (even sides): LL, LH, HL, HH."""
+    a, b = y[0::2, 0::2], y[0::2, 1::2]
+    c, d = y[1::2, 0::2], y[1::2, 1::2]
+    return (a + b + c + d) / 2, (a - b + c - d) / 2, (a + b - c - d) / 2, (a - b - c + d) / 2
+
+
+def _inverse_haar(ll: Floats, lh: Floats, hl: Floats, hh: Floats) -> Floats:
+    out = np.empty((ll.shape[0] * 2, ll.shape[1] * 2))
+    out[0::2, 0::2] = (ll + lh + hl + hh) / 2
+    out[0::2, 1::2] = (ll - lh + hl - hh) / 2
+    out[1::2, 0::2] = (ll + lh - hl - hh) / 2
+    out[1::2, 1::2] = (ll - lh - hl + hh) / 2
+    return out
+
+
+def _blocks(ll: Floats) -> Floats:
+    """LL cut into whole 4x4 blocks: shape (rows, cols, 4, 4)."""
+    rows, cols = ll.shape[0] // BLOCK, ll.shape[1] // BLOCK
+    cut = ll[: rows * BLOCK, : cols * BLOCK]
+    return cut.reshape(rows, BLOCK, cols, BLOCK).transpose(0, 2, 1, 3)
+
+
+def _bit_index(rows: int, cols: int, phase: tuple[int, int] = (0, 0)) -> npt.NDArray[np.intp]:
+    r = (np.arange(rows)[:, None] + phase[0]) % TILE[0]
+    c = (np.arange(cols)[None, :] + phase[1]) % TILE[1]
+    return np.asarray(r * TILE[1] + c, dtype=np.intp)
+
+
+def embed(image: Pixels, mark_id: str, step: float = STEP) -> Pixels:
+    """A copy of `image` carrying `mark_id` (8 hex digits); alpha is kept as it was."""
+    _check(image)
+    bits = payload_bits(mark_id)
+    rgb = image[..., :3].astype(np.float64)
+    height, width = rgb.shape[:2]
+    even_h, even_w = height - height % 2, width - width % 2
+    y = rgb[:even_h, :even_w] @ _LUMA
+    ll, lh, hl, hh = _haar(y)
+    blocks = _blocks(ll)
+    rows, cols = blocks.shape[:2]
+    u, s, vt = np.linalg.svd(blocks)
+    wanted = bits[_bit_index(rows, cols)].astype(np.float64)
+    s0 = s[..., 0]
+    s[..., 0] = (np.floor(s0 / step) + 0.25 + 0.5 * wanted) * step
+    marked = (u * s[..., None, :]) @ vt
+    new_ll = ll.copy()
+    new_ll[: rows * BLOCK, : cols * BLOCK] = marked.transpose(0, 2, 1, 3).reshape(
+        rows * BLOCK, cols * BLOCK
+    )
+    delta = _inverse_haar(new_ll, lh, hl, hh) - y
+    out = rgb.copy()
+    out[:even_h, :even_w] += delta[..., None]  # the same luma change on R, G and B
+    result = image.copy()
+    result[..., :3] = np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    return result
+
+
+def _soft(image: Pixels, step: float, offset: tuple[int, int] = (0, 0)) -> Floats:
+    """Per-block soft values (rows, cols) with the grid starting at pixel `offset` (x, y)."""
+    x0, y0 = offset
+    rgb = image[y0:, x0:, :3].astype(np.float64)
+    height, width = rgb.shape[:2]
+    y = rgb[: height - height % 2, : width - width % 2] @ _LUMA
+    ll = _haar(y)[0]
+    s0 = np.linalg.svd(_blocks(ll), compute_uv=False)[..., 0]
+    return np.asarray(np.sin(2 * np.pi * ((s0 / step) % 1.0)))
+
+
+def _gather(soft: Floats, phase: tuple[int, int]) -> Floats:
+    index = _bit_index(soft.shape[0], soft.shape[1], phase).ravel()
+    sums = np.bincount(index, weights=soft.ravel(), minlength=PAYLOAD_BITS)
+    counts = np.bincount(index, minlength=PAYLOAD_BITS)
+    return np.asarray(sums / np.maximum(counts, 1))
+
+
+def _reading(avg: Floats, offset: tuple[int, int], searched: bool) -> WatermarkReading:
+    bits = (avg < 0).astype(np.uint8)
+    return WatermarkReading(
+        mark_id=_decode_payload(bits),
+        confidence=float(np.mean(np.abs(avg))),
+        bits=tuple(int(b) for b in np.bitwise_xor(bits, _whitening())),
+        offset=offset,
+        searched=searched,
+    )
+
+
+def read_bits(image: Pixels, step: float = STEP) -> npt.NDArray[np.uint8]:
+    """The 48 embedded bits as read at the image's own grid (no search): for measuring."""
+    _check(image)
+    return (_gather(_soft(image, step), (0, 0)) < 0).astype(np.uint8)
+
+
+def extract(image: Pixels, step: float = STEP, *, search: bool = True) -> WatermarkReading:
+    """Read the mark: first on the image's own grid, then (with `search`) at every crop phase."""
+    _check(image)
+    straight = _reading(_gather(_soft(image, step), (0, 0)), (0, 0), searched=False)
+    if straight.found or not search:
+        return straight
+    # The tile phase only permutes the bits, so the pixel phase is chosen by confidence
+    # first, then each tile phase is tried against the CRC.
+    scored = []
+    for dy in range(2 * BLOCK):
+        for dx in range(2 * BLOCK):
+            soft = _soft(image, step, (dx, dy))
+            scored.append((float(np.mean(np.abs(_gather(soft, (0, 0))))), (dx, dy), soft))
+    _, offset, soft = max(scored, key=lambda item: item[0])
+    for pr in range(TILE[0]):
+        for pc in range(TILE[1]):
+            found = _reading(_gather(soft, (pr, pc)), offset, searched=True)
+            if found.found:
+                return found
+    return straight
