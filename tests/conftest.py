@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from pg_cluster import Cluster, pg_bin, running_cluster
+
 PLUGIN = textwrap.dedent(
     """
     import numpy as np
@@ -48,3 +50,14 @@ def plugin_on_path(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path
     sys.path.remove(str(tmp_path))
     sys.modules.pop("gouache_invert", None)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL server per test process; each test takes a fresh schema."""
+    if pg_bin() is None:
+        pytest.skip(
+            "PostgreSQL is not installed (make test installs it: apt-get install postgresql)"
+        )
+    with running_cluster() as cluster:
+        yield cluster

@@ -28,8 +28,24 @@ def store_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'gouache.db'}"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file, and a real PostgreSQL server (tests/pg_cluster.py)."""
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("pg_cluster").new_database()
+        return url
+    return store_url(tmp_path)
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
+def store(empty_store_url: str, tmp_path: Path) -> Iterator[Store]:
+    with Store(empty_store_url, BlobStore(tmp_path / "blobs")) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    """For what only SQLite has (WAL, its lock)."""
     with Store(store_url(tmp_path), BlobStore(tmp_path / "blobs")) as opened:
         yield opened
 

@@ -33,8 +33,9 @@ def applied(store: Store) -> list[int]:
 
 
 def test_a_sqlite_store_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(
-    store: Store,
+    sqlite_store: Store,
 ) -> None:
+    store = sqlite_store
     with store.read() as tx:
         pragma = tx.conn.exec_driver_sql
         assert pragma("PRAGMA journal_mode").scalar() == "wal"
@@ -44,8 +45,9 @@ def test_a_sqlite_store_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(
 
 
 def test_a_write_transaction_takes_the_write_lock_at_begin_and_a_read_does_not(
-    store: Store, tmp_path: Path
+    sqlite_store: Store, tmp_path: Path
 ) -> None:
+    store = sqlite_store
     other = sqlite3.connect(tmp_path / "gouache.db", timeout=0, isolation_level=None)
     try:
         with store.read():
@@ -101,7 +103,7 @@ def test_new_migrations_apply_once_in_order_and_then_older_code_refuses_the_stor
 
     newer = rf"schema version {now + 2}, newer than this gouache .*\({now}\)"
     with pytest.raises(StoreError, match=newer):
-        open_store(tmp_path)
+        Store(store.url, BlobStore(tmp_path / "blobs"))
 
 
 def test_a_migration_that_fails_leaves_the_schema_as_it_was(store: Store) -> None:
@@ -226,3 +228,28 @@ def test_values_json_cannot_hold_are_refused_and_numpy_scalars_are_converted() -
     assert to_json({"a": np.float32(0.5), "b": (1, 2)}, "params") == {"a": 0.5, "b": [1, 2]}
     with pytest.raises(StoreError, match="the params cannot be stored as JSON: object"):
         to_json({"a": object()}, "params")
+
+
+def test_a_store_made_at_schema_1_upgrades_to_the_current_schema_keeping_its_sessions(
+    empty_store_url: str, tmp_path: Path
+) -> None:
+    from gouache.sessions.migrations import open_engine
+    from gouache.sessions.store import Transaction
+    from gouache.sessions.versions import VersionDraft
+
+    blobs = BlobStore(tmp_path / "blobs")
+    engine = open_engine(empty_store_url, "old")
+    try:
+        assert migrate(engine, label="old", migrations=MIGRATIONS[:1]) == 1
+        digest = blobs.put(np.zeros((4, 6, 3), np.uint8))
+        with engine.connect() as conn, conn.begin():
+            record, _ = Transaction(conn).create_session(
+                "old", VersionDraft(None, "root", digest, 6, 4, 3)
+            )
+    finally:
+        engine.dispose()
+    with Store(empty_store_url, blobs) as store:
+        assert applied(store) == [m.number for m in MIGRATIONS]
+        assert [s.id for s in store.list_sessions()] == [record.id]
+        assert store.list_sessions()[0].owner is None
+        assert store.list_sessions(owner="acme") == []

@@ -132,6 +132,8 @@ class Store:
 
     def __init__(self, url: str, blobs: BlobStore) -> None:
         self.blobs = blobs
+        # The URL as given (password included): what another process opens the same store by.
+        self.url = url
         self.label = redact_url(url)
         self._engine = open_engine(url, self.label)
         try:
