@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # torch pinned: 2.13.0 is the CPU build on this project's machines; unpinned pulls GBs of CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: demo test lint typecheck pytest bench clean system-deps
+.PHONY: demo test lint typecheck pytest bench eval eval-gate clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,5 +51,16 @@ pytest: $(DEV_STAMP) system-deps
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.run
 
+# The built-in suite (70 cases) on the operator backend, alone, with simulated drift, and with
+# drift and the guard, plus 20-turn drift chains; compared with the committed baseline.
+eval: $(DEV_STAMP)
+	$(BIN)/gouache eval run builtin --drift --turns 20 --out eval-results/builtin
+	$(BIN)/gouache eval compare evals/baseline.json eval-results/builtin/report.json
+
+# The regression gate in `make test`: 10 cases of the suite and 5-turn chains (about 30 s).
+eval-gate: $(DEV_STAMP)
+	$(BIN)/gouache eval run builtin:quick --drift --turns 5 --quiet --out eval-results/gate
+	$(BIN)/gouache eval compare evals/baseline-quick.json eval-results/gate/report.json
+
 clean:
-	rm -rf $(VENV) gouache-demo .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) gouache-demo eval-results .mypy_cache .pytest_cache .ruff_cache

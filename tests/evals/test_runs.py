@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from gouache.cli import main
+from gouache.evals.compare import DEFAULT_TOLERANCES, compare
 
 
 def report_of(folder: Path) -> dict[str, Any]:
@@ -99,3 +100,15 @@ def test_compare_refuses_files_that_are_not_reports(
     assert "not an evaluation report" in capsys.readouterr().err
     assert main(["eval", "compare", str(other), str(other), "--tolerance", "psnr=1"]) == 1
     assert "no metric 'psnr'" in capsys.readouterr().err
+
+
+def test_compare_gates_the_drift_chains_worst_turn(run_folder: Path) -> None:
+    base = report_of(run_folder)
+    worse = json.loads(json.dumps(base))
+    for point in worse["drift"]["curves"]["operators+drift+guard"]:
+        point["identity"] -= 0.1
+    moved = compare(base, worse, DEFAULT_TOLERANCES)
+    chain = [m for m in moved if m.figure == "chain 3"]
+    assert [(m.variant, m.metric, m.regressed) for m in chain] == [
+        ("operators+drift+guard", "identity", True)
+    ]

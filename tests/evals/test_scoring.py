@@ -90,3 +90,25 @@ def test_text_and_identity_are_read_from_the_final_image() -> None:
     )
     assert gone.measures["identity"].value == 0.0
     assert "Eileen absent" in gone.measures["identity"].detail
+
+
+def test_a_case_guideline_is_judged_by_its_critics() -> None:
+    from gouache.critics.guideline import Guideline
+
+    guideline = Guideline.from_mapping(
+        {"name": "square", "criteria": {"geometry": {"aspect": "1:1"}}}
+    )
+    source = load_named("generated:shapes", Path()).pixels
+    cache = AnalysisCache()
+    wide = score_case(
+        _case(),
+        source,
+        source,
+        cache,
+        region=np.ones(source.shape[:2], bool),
+        guideline=guideline,
+        seconds=0,
+    )
+    assert wide.measures["guideline"].passed is False
+    assert wide.measures["guideline"].value < 0
+    assert any(line.startswith("guideline") for line in wide.failures)

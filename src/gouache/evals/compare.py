@@ -3,8 +3,10 @@
 For every variant and metric in both reports, the median, the worst 5 % and the failure
 rate are compared. A regression is a worst 5 % that moved in the worse direction by more
 than the metric's tolerance, or a failure rate (of a metric, or of the cases) that rose by
-more than FAILURE_TOLERANCE. Medians are shown, never judged; time is machine-dependent
-and is judged only when a tolerance is given for `seconds`.
+more than FAILURE_TOLERANCE, or a drift chain whose worst turn (lowest PSNR outside the
+edits, lowest identity) fell by more than that metric's tolerance. Medians are shown,
+never judged; time is machine-dependent and is judged only when a tolerance is given for
+`seconds`.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ FAILURE_TOLERANCE = 0.02
 class Movement:
     variant: str
     metric: str
-    figure: str  # median, worst5, failure_rate
+    figure: str  # median, worst5, failure_rate, "chain N" (the worst turn of N)
     before: float | None
     after: float | None
     regressed: bool
@@ -135,11 +137,38 @@ def compare(
                 moved.append(
                     Movement(variant, metric, "failure_rate", ra, rb, rb - ra > FAILURE_TOLERANCE)
                 )
+        moved += _chain_movements(before, after, variant, tolerances)
         ca, cb = old["failure_rate"], new["failure_rate"]
         if abs(cb - ca) > 1e-9:
             moved.append(
                 Movement(variant, "cases", "failure_rate", ca, cb, cb - ca > FAILURE_TOLERANCE)
             )
+    return moved
+
+
+def _chain_movements(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    variant: str,
+    tolerances: Mapping[str, float],
+) -> list[Movement]:
+    """The drift chain's worst turn (lowest PSNR, lowest identity) as worst-case figures,
+    when both reports chained the same number of turns."""
+    a, b = before.get("drift"), after.get("drift")
+    if not a or not b or a["turns"] != b["turns"]:
+        return []
+    old, new = a["curves"].get(variant), b["curves"].get(variant)
+    if not old or not new:
+        return []
+    moved = []
+    for key, metric in (("psnr", "psnr_outside"), ("identity", "identity")):
+        x = min((p[key] for p in old if p[key] is not None), default=None)
+        y = min((p[key] for p in new if p[key] is not None), default=None)
+        if x is None or y is None or abs(x - y) < 1e-9:
+            continue
+        tolerance = tolerances.get(metric)
+        regressed = tolerance is not None and x - y > tolerance
+        moved.append(Movement(variant, metric, f"chain {a['turns']}", x, y, regressed))
     return moved
 
 
