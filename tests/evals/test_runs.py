@@ -12,6 +12,8 @@ import pytest
 
 from gouache.cli import main
 from gouache.evals.compare import DEFAULT_TOLERANCES, compare
+from gouache.evals.report import results_from_json, summarise
+from gouache.evals.runs import Run
 
 
 def report_of(folder: Path) -> dict[str, Any]:
@@ -112,3 +114,24 @@ def test_compare_gates_the_drift_chains_worst_turn(run_folder: Path) -> None:
     assert [(m.variant, m.metric, m.regressed) for m in chain] == [
         ("operators+drift+guard", "identity", True)
     ]
+
+
+def test_a_report_read_back_summarises_to_the_same_figures(run_folder: Path) -> None:
+    report = report_of(run_folder)
+    run = Run(
+        suite=report["suite"],
+        variants=report["variants"],
+        cases=report["cases"],
+        results=results_from_json(report),
+        seconds={k: v for k, v in report["seconds"].items() if k != "total"},
+    )
+    again = summarise(run)
+    assert again["summary"] == report["summary"]
+
+
+def test_lemons_are_worse_than_the_median_or_failed(run_folder: Path) -> None:
+    summary = report_of(run_folder)["summary"]
+    # every operators case kept its pixels outside the edit: nothing to single out
+    assert summary["operators"]["metrics"]["psnr_outside"]["worst_cases"] == []
+    drifting = summary["operators+drift"]["metrics"]["psnr_outside"]["worst_cases"]
+    assert [item["case"] for item in drifting] == ["caption"]

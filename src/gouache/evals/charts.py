@@ -16,7 +16,7 @@ def bars(
     width: int = 420,
 ) -> str:
     """Horizontal bars: per group the worst value as a bar and the median as a tick."""
-    row, left, pad = 26, 170, 40
+    row, left, pad = 26, 150, 120
     height = row * len(groups) + 34
     values = [v for pair in groups.values() for v in pair]
     top = max(max(values, default=1.0), 1e-9)

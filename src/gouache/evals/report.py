@@ -3,7 +3,8 @@ failure rate, and the cases behind the worst values.
 
 The worst 5 % of a metric is its 5th percentile when higher is better and its 95th when
 lower is better (numpy's linear interpolation between the closest ranks); its "lemons" are
-the cases at or beyond that value, worst first, at least one and at most LEMONS. The
+the cases that failed or are at or beyond that value and worse than the median, worst
+first, at most LEMONS (none when every case scored alike). The
 failure rate counts the cases measured against a target that missed it; a case whose
 turns made no version counts as failed, on every metric it asked for. `seconds` is
 reported but not judged.
@@ -12,6 +13,7 @@ reported but not judged.
 from __future__ import annotations
 
 import datetime
+import math
 import platform
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -19,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from gouache.evals.runs import CaseResult, Run
-from gouache.evals.scoring import METRICS
+from gouache.evals.scoring import METRICS, CaseScore, Measure
 
 LEMONS = 5
 WORST_PERCENT = 5.0
@@ -41,10 +43,17 @@ def metric_stats(results: Iterable[CaseResult], metric: str) -> dict[str, Any] |
     judged = [m for _, m in measured if m.passed is not None]
     sign = 1.0 if spec.better == "higher" else -1.0
     ordered = sorted(measured, key=lambda item: sign * item[1].value)
-    beyond = [item for item in ordered if sign * item[1].value <= sign * worst] or ordered[:1]
+    median = float(np.median(values))
+    # a lemon is worse than the median or failed: when every case scored alike there is none
+    beyond = [
+        item
+        for item in ordered
+        if item[1].passed is False
+        or (sign * item[1].value <= sign * worst and sign * item[1].value < sign * median)
+    ]
     return {
         "n": len(values),
-        "median": float(np.median(values)),
+        "median": median,
         "worst5": worst,
         "failure_rate": (sum(not m.passed for m in judged) / len(judged)) if judged else None,
         "better": spec.better,
@@ -53,6 +62,32 @@ def metric_stats(results: Iterable[CaseResult], metric: str) -> dict[str, Any] |
             {"case": case, "value": m.value, "detail": m.detail} for case, m in beyond[:LEMONS]
         ],
     }
+
+
+def results_from_json(report: Mapping[str, Any]) -> list[CaseResult]:
+    """The results of a JSON report, to summarise or render them again."""
+    return [
+        CaseResult(
+            case=r["case"],
+            category=r["category"],
+            variant=r["variant"],
+            score=CaseScore(
+                {
+                    name: Measure(
+                        math.nan if m["value"] is None else float(m["value"]),
+                        m["passed"],
+                        m["detail"],
+                    )
+                    for name, m in r["measures"].items()
+                },
+                tuple(r["failures"]),
+            ),
+            reply=r["reply"],
+            image=r["image"],
+            source=r["source"],
+        )
+        for r in report["results"]
+    ]
 
 
 def group_stats(results: Sequence[CaseResult]) -> dict[str, Any]:
