@@ -25,7 +25,7 @@ def wait_job(client: httpx.Client, job_id: str, seconds: float = 60) -> dict[str
         if job["status"] in ("done", "failed", "cancelled"):
             return job
         assert time.monotonic() < deadline, f"job {job_id} still {job['status']}"
-        time.sleep(0.02)
+        time.sleep(0.05)
 
 
 def turn(client: httpx.Client, session_id: str, instruction: str, **fields: Any) -> dict[str, Any]:
