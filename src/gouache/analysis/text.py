@@ -39,8 +39,16 @@ MODEL_FILES = {
     "Rec": "PP-OCRv6_rec_small.onnx",
 }
 
+# What is read as a letter but is a shape (a red circle read as "O", a dust speck as "4", the
+# stars of a flag as "***"): a line with no letter or digit, a short line the recogniser is
+# unsure of, a tiny short one, or one whose box is far too wide or narrow for its letters.
+MIN_SHORT_SCORE = 0.8
+SHORT = 2
+MIN_SHORT_HEIGHT = 10
+CHAR_ASPECT = (0.12, 1.6)
+
 SIGNATURE = (
-    f"text/1 rapidocr=={version('rapidocr')} "
+    f"text/2 rapidocr=={version('rapidocr')} "
     + " ".join(MODEL_FILES.values())
     + f" min_score={MIN_SCORE}"
 )
@@ -81,10 +89,26 @@ def read_text(image: Image) -> list[TextLine]:
         if box is None or not text.strip():
             continue
         tl, tr, br, bl = (Point(float(x), float(y)) for x, y in corners)
+        wide = float(np.hypot(tr.x - tl.x, tr.y - tl.y))
+        tall = float(np.hypot(bl.x - tl.x, bl.y - tl.y))
+        if not plausible(text, float(score), wide, tall):
+            continue
         lines.append(TextLine(text=text, score=float(score), box=box, polygon=(tl, tr, br, bl)))
 
     # 4. reading order
     return reading_order(lines)
+
+
+def plausible(text: str, score: float, width: float, height: float) -> bool:
+    """Whether a recognised line reads as text rather than a shape (see CHAR_ASPECT)."""
+    letters = sum(ch.isalnum() for ch in text)
+    if letters == 0:
+        return False
+    count = len(text.strip())
+    if count <= SHORT and (score < MIN_SHORT_SCORE or height < MIN_SHORT_HEIGHT):
+        return False
+    per_char = width / max(height, 1.0) / count
+    return CHAR_ASPECT[0] <= per_char <= CHAR_ASPECT[1] or (count > SHORT and score >= 0.95)
 
 
 def reading_order(lines: list[TextLine]) -> list[TextLine]:

@@ -254,9 +254,21 @@ def _saturation(image: Image) -> float:
     return float((rgb.max(axis=2) - rgb.min(axis=2)).mean())
 
 
-def _warmth(image: Image) -> float:
+def _shift(measure: Callable[[Image], np.ndarray], src: Image, out: Image) -> float:
+    """How far a per-pixel measure moved: over the whole picture, or, for an edit of a part
+    (under half the pixels changed), over the pixels that changed."""
+    if src.shape[:2] != out.shape[:2]:
+        return float(measure(out).mean() - measure(src).mean())
+    delta = measure(out) - measure(src)
+    changed = np.abs(_rgb(out) - _rgb(src)).max(axis=2) > 2
+    if 0 < changed.mean() < 0.5:
+        return float(delta[changed].mean())
+    return float(delta.mean())
+
+
+def _red_blue(image: Image) -> np.ndarray:
     rgb = _rgb(image)
-    return float((rgb[..., 0] - rgb[..., 2]).mean())
+    return np.asarray(rgb[..., 0] - rgb[..., 2])
 
 
 def _aspect(name: str) -> Callable[[Image, Image], bool]:
@@ -265,12 +277,12 @@ def _aspect(name: str) -> Callable[[Image, Image], bool]:
 
 
 EFFECTS: dict[str, Callable[[Image, Image], bool]] = {
-    "brighter": lambda src, out: _luma(out).mean() > _luma(src).mean() + 2,
-    "darker": lambda src, out: _luma(out).mean() < _luma(src).mean() - 2,
+    "brighter": lambda src, out: _shift(_luma, src, out) > 2,
+    "darker": lambda src, out: _shift(_luma, src, out) < -2,
     "more contrast": lambda src, out: _luma(out).std() > _luma(src).std() * 1.03,
     "less contrast": lambda src, out: _luma(out).std() < _luma(src).std() * 0.97,
-    "warmer": lambda src, out: _warmth(out) > _warmth(src) + 2,
-    "cooler": lambda src, out: _warmth(out) < _warmth(src) - 2,
+    "warmer": lambda src, out: _shift(_red_blue, src, out) > 1,
+    "cooler": lambda src, out: _shift(_red_blue, src, out) < -1,
     "more saturated": lambda src, out: _saturation(out) > _saturation(src) * 1.05,
     "less saturated": lambda src, out: _saturation(out) < _saturation(src) * 0.95,
     "grey": lambda src, out: _saturation(out) < 2.0,

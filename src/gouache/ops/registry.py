@@ -145,6 +145,7 @@ def default_operators() -> OperatorRegistry:
         filters,
         geometry,
         looks,
+        regions,
         restore,
         style,
         subject,
@@ -154,7 +155,6 @@ def default_operators() -> OperatorRegistry:
         upscale,
     )
 
-    modules = (geometry, tone, filters, looks, text, faces, textedit, subject, restore, style)
-    return OperatorRegistry(
-        [op for module in (*modules, compose, canvas, upscale) for op in module.OPERATORS]
-    )
+    modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
+    modules += [style, compose, canvas, upscale]
+    return OperatorRegistry([op for module in modules for op in module.OPERATORS])

@@ -143,4 +143,19 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "upscale": lambda p: f"upscale ×{p['factor']}",
     "look": lambda p: _strength(f"{p['name']} look", p),
+    "adjust_region": lambda p: _region(p),
 }
+
+
+def _region(p: dict[str, Any]) -> str:
+    where = {"faces": "the faces", "subject": "the subject"}.get(p["region"], f"the {p['region']}")
+    edit, amount = p["edit"], p["amount"]
+    if edit == "grayscale":
+        return f"{where} in black and white"
+    if edit == "tint":
+        return f"tint {where} {_color(p['color'])} {_percent(amount)}"
+    if edit == "blur":
+        return f"blur {where} (radius {amount:g} px)"
+    if edit == "exposure":
+        return f"exposure of {where} {amount:+g} stops"
+    return f"{edit} of {where} {_percent(amount, signed=True)}"

@@ -80,7 +80,8 @@ class PlanContext:
     """What the planner may look at besides the words. Analyses run only when asked for.
 
     `faces` returns the face boxes of the current image, left to right; `text` the lines
-    of text read in it; `references` names the attached images 2, 3, ... (file names).
+    of text read in it; `references` names the attached images 2, 3, ... (file names);
+    `region` the share of the picture a region covers.
     """
 
     faces: Callable[[], Sequence[Box]] = field(default=lambda: ())
@@ -88,6 +89,9 @@ class PlanContext:
     references: tuple[str, ...] = ()
     pending: PlannerQuestion | None = None
     size: tuple[int, int] | None = None
+    # The share of the picture a region covers ("sky", "subject", "background", "faces");
+    # without a picture every region is taken as there.
+    region: Callable[[str], float] = field(default=lambda name: 1.0)
 
 
 class Planner(Protocol):

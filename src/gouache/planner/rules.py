@@ -44,7 +44,16 @@ from PIL import ImageColor
 
 from gouache.errors import InvalidParameterError
 from gouache.ops.registry import OperatorRegistry, default_operators
-from gouache.planner import answers, compositing, looks, references, regions, styles, targets
+from gouache.planner import (
+    answers,
+    compositing,
+    looks,
+    references,
+    regional,
+    regions,
+    styles,
+    targets,
+)
 from gouache.planner.clauses import (
     RawClause,
     Span,
@@ -60,7 +69,7 @@ from gouache.planner.clauses import (
     without_quotes,
     words,
 )
-from gouache.planner.generative import GENERATIVE_BACKENDS, needs_generation
+from gouache.planner.generative import CUES, GENERATIVE_BACKENDS, needs_generation
 from gouache.planner.grounding import IMAGE_SLOT, Grounding
 from gouache.planner.labels import describe
 from gouache.planner.phrases import RULES as BASIC_RULES
@@ -201,7 +210,10 @@ class RulePlanner:
         pieces: list[Piece] = []
         missing: list[RawClause] = []
         previous: Draft | None = None
-        for raw in prepared.clauses:
+        kept = regional.whole(instruction) if regional.OP in self.operators else None
+        if kept is not None:  # "black and white but keep her in colour": one edit
+            pieces.append(Piece(kept, instruction))
+        for raw in prepared.clauses if kept is None else ():
             if all(w in FILLER for w in words(raw.text)):
                 continue  # "please", "thanks"
             drafts = self._read(raw.text, prepared.quotes, previous, refs)
@@ -312,6 +324,9 @@ class RulePlanner:
         text = re.sub(r"\s*\b(?:too|as well)$", "", text)
         if refused(text):
             return None
+        local = regional.read(text) if regional.OP in self.operators else None
+        if local is not None:  # "warm up the sky": a tone edit of one region
+            return [local]
         toks = tokens(text)
         ws = [t.text for t in toks]
         mentions = references.find_mentions(text, refs, self._known)
@@ -556,8 +571,8 @@ class RulePlanner:
         fixed = text
         for token in reversed(tokens(text)):
             word = token.text
-            if not _is_word(word) or word in self._known or len(word) < 3:
-                continue
+            if not _is_word(word) or word in self._known or len(word) < 3 or word in CUES:
+                continue  # "older" is new content, not a misspelt "colder"
             close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8)
             if close:
                 fixed = fixed[: token.span.start] + close[0] + fixed[token.span.end :]

@@ -159,9 +159,15 @@ def plan_context(
     def text() -> list[str]:
         return [line.text for line in analyses.get(image).text]
 
+    def region(name: str) -> float:
+        from gouache.ops.regions import region_mask
+        from gouache.ops.registry import OpContext
+
+        return float(region_mask(image, name, OpContext(analyses=analyses)).mean())
+
     names = tuple(Path(ref.name).name for ref in references)
     size = (int(image.shape[1]), int(image.shape[0]))
-    return PlanContext(faces, text, names, pending, size)
+    return PlanContext(faces, text, names, pending, size, region)
 
 
 def seed_sequence(first: int | None, tries: int) -> list[int | None]:

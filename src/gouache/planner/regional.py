@@ -1,0 +1,148 @@
+"""Reading a tone edit of one region: "warm up the sky", "make the background darker",
+"brighten her face", "black and white but keep her in colour" -> `adjust_region`.
+
+A clause is read here when it names exactly one region and one tone edit, and nothing that
+another operator owns: a colour for the background is a new background ("make the background
+white"), a blur of the background, the subject or a face has its own operators, and removing
+or replacing anything is not a tone edit. The amount comes from the tone operator's own phrase
+rule, so "a bit darker" means the same here as for the whole picture.
+
+    sky          sky, skies
+    faces        face, faces, skin (before "her", so "her face" is the face)
+    background   background, backdrop, the rest, everything else, surroundings
+    subject      subject, foreground, person, her, him, them, the cat, the dog ...: the
+                 GrabCut subject stands for them (it cannot tell a cat from a dog)
+
+Nothing is read when the picture has no such region: the grounding (`ground`) says which
+region was not found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from gouache.colors import parse_color
+from gouache.planner.clauses import Span, colors, has, normalise, protect, without
+from gouache.planner.phrases import RULES as TONE_RULES
+from gouache.planner.phrases import Clause, Draft
+from gouache.planner.plan import PlanContext
+from gouache.planner.references import Problem
+from gouache.planner.vocabulary import TINT_WORDS
+
+OP = "adjust_region"
+
+_REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("sky", ("sky", "skies")),
+    ("faces", ("face", "faces", "skin")),
+    ("background", ("background", "backdrop", "the rest", "everything else", "surroundings",
+                    "bg")),
+    ("subject", ("subject", "foreground", "person", "people", "her", "him", "them", "man",
+                 "woman", "girl", "boy", "child", "kid", "baby", "cat", "dog", "pet", "animal",
+                 "bird", "cup", "mug", "car", "flower", "rocket", "building")),
+)  # fmt: skip
+# The tone edits, by the words that name them (looked for in this order).
+_EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("grayscale", ("blackandwhite", "grayscale", "greyscale", "monochrome", "mono", "grey",
+                   "gray")),
+    ("warmth", ("warm", "warmer", "warmth", "cool", "cooler", "colder", "cold")),
+    ("saturation", ("saturate", "desaturate", "saturated", "desaturated", "saturation", "vibrant",
+                    "vivid", "colorful", "colourful", "muted")),
+    ("contrast", ("contrast", "contrasty")),
+    ("exposure", ("exposure",)),
+    ("brightness", ("bright", "brighter", "brighten", "lighter", "lighten", "dark", "darker",
+                    "darken", "dim", "dimmer", "brightness")),
+    ("blur", ("blur", "blurry", "blurrier", "soften", "defocus")),
+)  # fmt: skip
+# Verbs of other operators: a clause holding one is not a tone edit of a region.
+_NOT_TONE = ("remove", "replace", "erase", "delete", "swap", "change", "cut", "crop", "add",
+             "put", "pixelate", "hide", "zoom", "paste", "turn into", "transparent")  # fmt: skip
+_MORE_OF = re.compile(r"\bmore\s+(red|green|blue|yellow|orange|pink|purple)\b")
+_SUBJECT = "her|him|them|the (?:subject|person|people|cat|dog|pet|animal|bird|cup|mug|car|flower)"
+_GREY = "(?:blackandwhite|grayscale|greyscale|monochrome|desaturated?|grey|gray)"
+_KEEP = (
+    re.compile(
+        rf"^(?:(?:make|turn|convert|set) it (?:to |into )?)?{_GREY}(?: it)?\s*(?:,|but|and|while"
+        rf"|except)?\s*(?:keep(?:ing)?|leave|leaving) (?P<who>{_SUBJECT}) (?:in )?colou?r(?:ed)?$"
+    ),
+    re.compile(
+        rf"^keep(?:ing)? (?P<who>{_SUBJECT}) in colou?r\s*(?:,|and|but)?\s*(?:make |turn )?"
+        rf"(?:the rest|everything else|the background)(?: of it)? (?:in |to )?{_GREY}$"
+    ),
+)
+
+
+def _region(text: str) -> tuple[str, str] | None:
+    """The one region a clause names, with the word that names it; None for none or two."""
+    found: list[tuple[str, str]] = []
+    for region, names in _REGIONS:
+        word = next((n for n in names if has(text, n)), None)
+        if word is not None and not (region == "subject" and found):
+            found.append((region, word))
+    return found[0] if len(found) == 1 else None
+
+
+def read(text: str) -> Draft | None:
+    """The adjust_region draft of one normalised clause, or None when it is not one."""
+    if any(has(text, verb) for verb in _NOT_TONE):
+        return None
+    named = _region(text)
+    if named is None:
+        return None
+    region, word = named
+    rest = without(text, [_span(text, word)])
+    found = colors(rest)
+    more_of = _MORE_OF.search(rest)
+    tint = next((TINT_WORDS[w] for w in TINT_WORDS if has(rest, w)), None)
+    if more_of is not None or tint is not None:
+        name = more_of.group(1) if more_of is not None else tint
+        return Draft(OP, {"region": region, "edit": "tint", "color": parse_color(str(name)),
+                          "amount": 0.25})  # fmt: skip
+    if found:
+        return None  # "make the background white": a new background, not a tone
+    edit = next((e for e, words in _EDITS if any(has(rest, w) for w in words)), None)
+    if edit is None:
+        return None
+    if edit == "blur":
+        # the background, the subject and the faces have their own blurs
+        return (
+            Draft(OP, {"region": "sky", "edit": "blur", "amount": 3.0}) if region == "sky" else None
+        )
+    if edit == "grayscale":
+        return Draft(OP, {"region": region, "edit": "grayscale", "amount": 1.0})
+    clause = Clause(text=rest, rest=rest, plain=rest, keyword="", quotes=(), colors=())
+    tone = TONE_RULES[edit](clause)
+    if tone is None:
+        return None
+    amount = tone.params.get("amount", tone.params.get("stops"))
+    return Draft(OP, {"region": region, "edit": edit, "amount": amount})
+
+
+def whole(instruction: str) -> Draft | None:
+    """ "black and white but keep her in colour", "keep the cat in colour and make the rest
+    black and white": the background in grey, read from the whole instruction (the "but"
+    and "and" that would split it are part of it)."""
+    text = normalise(protect(instruction)).strip(" .!")
+    text = re.sub(r"^(?:please|pls|can you|could you)\s+", "", text)
+    text = re.sub(r"\s+(?:please|pls)$", "", text)
+    if any(pattern.match(text) for pattern in _KEEP):
+        return Draft(OP, {"region": "background", "edit": "grayscale", "amount": 1.0})
+    return None
+
+
+def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
+    """The draft, or a problem when its region is not in the picture."""
+    if context is None:
+        return draft
+    region = str(draft.params["region"])
+    if context.region(region) > 0.0:
+        if region == "subject":
+            return replace(draft, note="the subject is found by GrabCut, not recognised by name")
+        return draft
+    name = "a face" if region == "faces" else f"a {region}" if region != "sky" else "any sky"
+    return Problem(f"I can't find {name} in this picture, so I changed nothing")
+
+
+def _span(text: str, word: str) -> Span:
+    match = re.search(rf"(?<![\w']){re.escape(word)}(?![\w'])", text)
+    return Span(match.start(), match.end()) if match else Span(0, 0)

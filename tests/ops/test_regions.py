@@ -1,0 +1,90 @@
+"""Tone edits of one region: inside the region the edit shows, outside it every pixel stays
+as it was (beyond the feather), and a region that is not there is refused by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gouache.analysis.cache import AnalysisCache
+from gouache.analysis.sky import sky_mask
+from gouache.errors import InvalidParameterError
+from gouache.evals.samples import sample
+from gouache.images import Image
+from gouache.ops.regions import region_mask
+from gouache.ops.registry import OpContext, OperatorRegistry
+
+
+@pytest.fixture(scope="module")
+def adjust(registry: OperatorRegistry) -> Any:
+    cache = AnalysisCache()
+
+    def run(image: Image, **params: Any) -> Image:
+        return registry.get("adjust_region").apply(image, params, OpContext(analyses=cache))
+
+    return run
+
+
+def mean_luma(pixels: np.ndarray) -> float:
+    """Mean luma of an (N, 3) list of pixels."""
+    return float((pixels[:, :3].astype(np.float64) @ np.array([0.299, 0.587, 0.114])).mean())
+
+
+def far_from(mask: np.ndarray, pixels: int) -> np.ndarray:
+    """The pixels more than `pixels` away from the mask."""
+    import cv2
+
+    grown = cv2.dilate(mask.astype(np.uint8), np.ones((2 * pixels + 1,) * 2, np.uint8))
+    return ~grown.astype(bool)
+
+
+def test_warming_the_sky_warms_the_sky_and_leaves_the_ground_exact(adjust: Any) -> None:
+    rocket = sample("rocket")
+    out = adjust(rocket, region="sky", edit="warmth", amount=0.4)
+    sky = sky_mask(rocket)
+    red_blue = lambda im: im[..., 0].astype(float) - im[..., 2]  # noqa: E731
+    assert (red_blue(out)[sky] - red_blue(rocket)[sky]).mean() > 5
+    outside = far_from(sky, 20)
+    np.testing.assert_array_equal(out[outside], rocket[outside])
+
+
+def test_a_darker_background_keeps_the_subject_exact(adjust: Any) -> None:
+    astronaut = sample("astronaut")
+    out = adjust(astronaut, region="background", edit="brightness", amount=-0.3)
+    subject = AnalysisCache().get(astronaut).subject.mask
+    inside = far_from(~subject, 20)
+    np.testing.assert_array_equal(out[inside], astronaut[inside])
+    assert mean_luma(out[~subject]) < mean_luma(astronaut[~subject]) - 10
+
+
+def test_a_grey_background_leaves_the_subject_in_colour(adjust: Any) -> None:
+    astronaut = sample("astronaut")
+    out = adjust(astronaut, region="background", edit="grayscale", amount=1.0)
+    subject = AnalysisCache().get(astronaut).subject.mask
+    spread = lambda im: im.max(axis=-1).astype(int) - im.min(axis=-1)  # noqa: E731
+    far = far_from(subject, 20)
+    assert spread(out[far]).max() <= 1
+    inside = far_from(~subject, 20)
+    np.testing.assert_array_equal(out[inside], astronaut[inside])
+
+
+def test_brightening_the_faces_changes_only_around_the_faces(adjust: Any) -> None:
+    group = sample("group")
+    out = adjust(group, region="faces", edit="brightness", amount=0.3)
+    faces = region_mask(group, "faces", OpContext())
+    assert mean_luma(out[faces]) > mean_luma(group[faces]) + 5
+    outside = far_from(faces, 12)
+    np.testing.assert_array_equal(out[outside], group[outside])
+
+
+@pytest.mark.parametrize(("name", "region"), [("coffee", "sky"), ("coffee", "faces")])
+def test_a_region_that_is_not_there_is_refused_by_name(adjust: Any, name: str, region: str) -> None:
+    with pytest.raises(InvalidParameterError, match=f"no {region.rstrip('s')} found"):
+        adjust(sample(name), region=region, edit="brightness", amount=0.2)
+
+
+def test_a_tint_without_a_colour_is_refused(adjust: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="colour"):
+        adjust(sample("rocket"), region="sky", edit="tint")
