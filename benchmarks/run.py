@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import analysis, calibration, guard, identity, startup, turns
+from benchmarks import analysis, calibration, guard, identity, provenance, startup, turns
 from benchmarks.common import load, machine
 
 Section = Callable[[bool], dict[str, object]]
@@ -26,6 +26,7 @@ SECTIONS: dict[str, Section] = {
     "guard": guard.main,
     "identity": identity.main,
     "calibration": calibration.main,
+    "provenance": provenance.main,
 }
 
 

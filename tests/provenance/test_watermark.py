@@ -68,6 +68,7 @@ def test_a_ten_percent_crop_is_found_by_the_phase_search(
         marked[int(height * 0.05) : int(height * 0.95), int(width * 0.05) : int(width * 0.95)]
     )
     assert watermark.extract(cropped, search=False).mark_id is None  # its grid moved
+    assert watermark.aligned_accuracy(cropped, MARK) == 1.0
     found = watermark.extract(cropped)
     assert found.mark_id == MARK
     assert found.searched

@@ -207,3 +207,19 @@ def extract(image: Pixels, step: float = STEP, *, search: bool = True) -> Waterm
             if found.found:
                 return found
     return straight
+
+
+def aligned_accuracy(image: Pixels, mark_id: str, step: float = STEP) -> float:
+    """The share of `mark_id`'s 48 bits read correctly at the best grid alignment (every
+    pixel and tile phase): what a crop leaves of the mark, whether or not the CRC holds."""
+    _check(image)
+    expected = payload_bits(mark_id)
+    best = 0.0
+    for dy in range(2 * BLOCK):
+        for dx in range(2 * BLOCK):
+            soft = _soft(image, step, (dx, dy))
+            for pr in range(TILE[0]):
+                for pc in range(TILE[1]):
+                    bits = (_gather(soft, (pr, pc)) < 0).astype(np.uint8)
+                    best = max(best, float(np.mean(bits == expected)))
+    return best
