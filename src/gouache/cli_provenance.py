@@ -213,14 +213,13 @@ def export_turn(
 
 
 def write_output(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write a user's output file whole or not at all (see gouache.outputs when present)."""
+    """Write a user's output file: through gouache.outputs (atomic, no links, --force) where
+    it exists, else as `export` always did."""
     try:
         from gouache.outputs import write_file  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         from gouache.errors import InputError
 
-        if path.exists() and not force:
-            raise InputError(f"{path} exists; --force replaces it") from None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)

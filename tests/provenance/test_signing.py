@@ -270,3 +270,31 @@ def test_a_flat_white_picture_still_carries_the_mark_a_level_or_two_darker(
     pixels = load_image(exported.data).pixels
     assert pixels.min() >= 252
     assert verify_bytes(exported.data).watermark["id"] == exported.mark_id
+
+
+def test_your_own_certificate_and_key_sign_and_are_trusted_through_their_root(
+    three_turns: Session, tmp_path: Any
+) -> None:
+    from gouache.provenance import keys as signing
+
+    theirs = make_test_identity("Studio Ana")  # stands for a CA-issued certificate
+    (tmp_path / "chain.pem").write_bytes(theirs.chain_pem)
+    (tmp_path / "key.pem").write_bytes(theirs.key_pem)
+    own = identity_from_files(tmp_path / "chain.pem", tmp_path / "key.pem", tsa_url=None)
+    assert (own.self_signed, own.subject, own.alg) == (False, "Studio Ana", "es256")
+    assert own.ca_pem == theirs.ca_pem  # the chain's last certificate is its root
+
+    folder = signing.save(own, tmp_path / "signing")
+    assert (folder / "key.pem").stat().st_mode & 0o777 == 0o600
+    with pytest.raises(InputError, match="--force replaces it"):
+        signing.save(own, folder)
+    loaded = signing.load(folder)
+    assert loaded == own
+
+    data = export_version(three_turns, sign=True, keys=loaded).data
+    report = verify_bytes(data, trust_pem=loaded.ca_pem)
+    assert report.state == "trusted"
+    assert report.chain is not None
+    assert report.chain.signer == "Studio Ana"
+    with pytest.raises(InputError, match="no signing identity"):
+        signing.load(tmp_path / "nowhere")
