@@ -54,7 +54,7 @@ bench: $(DEV_STAMP)
 # The built-in suite (70 cases) on the operator backend, alone, with simulated drift, and with
 # drift and the guard, plus 20-turn drift chains; compared with the committed baseline.
 eval: $(DEV_STAMP)
-	$(BIN)/gouache eval run builtin --drift --turns 20 --out eval-results/builtin
+	$(BIN)/gouache eval run builtin --drift --out eval-results/builtin
 	$(BIN)/gouache eval compare evals/baseline.json eval-results/builtin/report.json
 
 # The regression gate in `make test`: 10 cases of the suite and 5-turn chains (about 30 s).

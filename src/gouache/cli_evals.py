@@ -46,9 +46,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     run.add_argument(
         "--turns",
         type=int,
-        default=0,
+        default=20,
         metavar="N",
-        help="also chain N turns (up to 100) per variant and plot the drift curves",
+        help="chain N turns (up to 100) per variant for the drift curves (20; 0: none)",
+    )
+    run.add_argument(
+        "--chain-image",
+        default="builtin:astronaut",
+        metavar="IMAGE",
+        help="the picture the chains edit, its person the identity (builtin:astronaut)",
     )
     run.add_argument("--quiet", action="store_true", help="no line per case")
 
@@ -121,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
     run = run_suite(suite, variants, out, progress=say)
     drift = None
     if args.turns:
-        source = load_named("builtin:astronaut", Path.cwd()).pixels
+        source = load_named(args.chain_image, Path.cwd()).pixels
         drift = run_chain(source, variants, turns=args.turns, progress=say)
 
     # 3. the reports

@@ -22,7 +22,7 @@ import numpy as np
 from gouache.analysis.cache import AnalysisCache
 from gouache.characters import identity_scores
 from gouache.critics.preservation import psnr, ssim
-from gouache.errors import InputError
+from gouache.errors import InputError, InvalidReferenceError
 from gouache.evals.scoring import characters_of
 from gouache.evals.variants import Variant, build_backend, set_drift
 from gouache.images import Image
@@ -54,11 +54,16 @@ def run_chain(
     """Per variant, per turn: psnr and ssim outside the band, identity, milliseconds."""
     instructions = chain_turns(turns)
     analyses = AnalysisCache(maxsize=4 * turns + 8)
-    people = characters_of({"person": character if character is not None else source}, analyses)
+    try:
+        people = characters_of({"person": character if character is not None else source}, analyses)
+    except InvalidReferenceError:
+        people = []  # no one face to follow: the curves have no identity
+
     height = source.shape[0]
     keep = np.zeros(source.shape[:2], dtype=bool)
     keep[: round(BAND * height)] = True
     curves: dict[str, list[dict[str, float | None]]] = {}
+    seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="gouache-chain-") as tmp:
         from gouache.sessions.session import Session
         from gouache.sessions.store import Store
@@ -70,6 +75,7 @@ def run_chain(
             session = Session.start(store, source, name=f"chain-{variant.name}", backend=backend)
             session.guard_mode = variant.guard_mode
             points: list[dict[str, float | None]] = []
+            chain_started = time.perf_counter()
             for number, instruction in enumerate(instructions, start=1):
                 set_drift(backend, f"chain/{number}")
                 started = time.perf_counter()
@@ -81,13 +87,15 @@ def run_chain(
                     )
                 image = session.image()
                 same = image.shape[:2] == source.shape[:2]
-                score = identity_scores(people, analyses.get(image).faces)["person"]
+                score = (
+                    identity_scores(people, analyses.get(image).faces)["person"] if people else None
+                )
                 points.append(
                     {
                         "turn": number,
                         "psnr": psnr(source, image, keep) if same else None,
                         "ssim": ssim(source, image, keep) if same else None,
-                        "identity": score if score is not None else 0.0,
+                        "identity": (score or 0.0) if people else None,
                         "ms": round(ms, 1),
                     }
                 )
@@ -95,10 +103,17 @@ def run_chain(
                     last = points[-1]
                     progress(
                         f"{variant.name:<24} turn {number:>3}  psnr {last['psnr'] or 0:6.1f} dB  "
-                        f"identity {last['identity']:.3f}"
+                        f"identity {last['identity'] or 0:.3f}"
                     )
             curves[variant.name] = points
-    return {"turns": turns, "instructions": instructions, "band": BAND, "curves": curves}
+            seconds[variant.name] = round(time.perf_counter() - chain_started, 2)
+    return {
+        "turns": turns,
+        "instructions": instructions,
+        "band": BAND,
+        "curves": curves,
+        "seconds": seconds,
+    }
 
 
 def curve_table(drift: dict[str, Any], every: int = 5) -> str:
@@ -113,7 +128,8 @@ def curve_table(drift: dict[str, Any], every: int = 5) -> str:
         for points in curves.values():
             p = points[mark - 1]
             db = "-" if p["psnr"] is None else f"{p['psnr']:.1f} dB"
-            row.append(f"{db} / {p['identity']:.3f}")
+            who = "-" if p["identity"] is None else f"{p['identity']:.3f}"
+            row.append(f"{db} / {who}")
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [f"drift over {turns} turns: PSNR outside the edits / identity"]

@@ -41,7 +41,11 @@ def render(report: Mapping[str, Any], folder: Path) -> str:
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>Evaluation of suite {escape(report['suite'])}</h1>",
         f"<p class='note'>{escape(report['created'])}, {escape(report['machine'])}; "
-        + ", ".join(f"{escape(v)} {report['seconds'].get(v, 0):.1f} s" for v in variants)
+        + ", ".join(
+            f"{escape(v)} {report['seconds'].get(v, 0):.1f} s "
+            f"({report.get('cpu_seconds', {}).get(v, 0):.1f} s CPU)"
+            for v in variants
+        )
         + "</p>",
         "<h2>Summary: median / worst 5 % (failure rate)</h2>",
         _summary_table(report["summary"], variants),

@@ -119,6 +119,7 @@ def summarise(run: Run, *, drift: Mapping[str, Any] | None = None) -> dict[str, 
         f"{platform.python_version()}, {platform.system()}",
         "variants": run.variants,
         "seconds": {**run.seconds, "total": round(sum(run.seconds.values()), 2)},
+        "cpu_seconds": {**run.cpu_seconds, "total": round(sum(run.cpu_seconds.values()), 2)},
         "summary": {v: group_stats(rs) for v, rs in by_variant.items()},
         "categories": {
             v: {c: group_stats([r for r in rs if r.category == c]) for c in categories}
@@ -172,7 +173,13 @@ def table(report: Mapping[str, Any]) -> str:
         s = report["summary"][variant]
         cases.append(f"{s['cases'] - s['passed']} of {s['cases']} ({s['failure_rate']:.0%})")
     rows.append(cases)
-    rows.append(["seconds", *(f"{report['seconds'].get(v, 0):.1f}" for v in variants)])
+    cpu = report.get("cpu_seconds", {})
+    rows.append(
+        [
+            "seconds (wall / cpu)",
+            *(f"{report['seconds'].get(v, 0):.1f} / {cpu.get(v, 0):.1f}" for v in variants),
+        ]
+    )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["median / worst 5 % (failure rate) per metric"]
     for row in rows:

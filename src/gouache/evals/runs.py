@@ -79,6 +79,8 @@ class Run:
     cases: dict[str, dict[str, object]] = field(default_factory=dict)
     results: list[CaseResult] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    # CPU time of this process: steadier than wall time on a shared machine
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def prepare(suite: Suite, analyses: AnalysisCache) -> list[Prepared]:
@@ -131,7 +133,7 @@ def run_suite(
         store = Store.from_settings(Settings(data_dir=Path(tmp)))
         for variant in variants:
             backend = build_backend(variant, analyses)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             for item in prepared:
                 result = run_case(item, variant, backend, store, analyses, images)
                 run.results.append(result)
@@ -139,6 +141,7 @@ def run_suite(
                     verdict = "ok" if result.score.passed else "; ".join(result.score.failures)
                     progress(f"{variant.name:<24} {item.case.id:<28} {verdict}")
             run.seconds[variant.name] = round(time.perf_counter() - started, 2)
+            run.cpu_seconds[variant.name] = round(time.process_time() - cpu, 2)
     return run
 
 
