@@ -15,7 +15,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import analysis, calibration, guard, identity, provenance, startup, turns
+from benchmarks import (
+    analysis,
+    calibration,
+    guard,
+    identity,
+    provenance,
+    server_load,
+    startup,
+    turns,
+)
 from benchmarks.common import load, machine
 
 Section = Callable[[bool], dict[str, object]]
@@ -27,6 +36,7 @@ SECTIONS: dict[str, Section] = {
     "identity": identity.main,
     "calibration": calibration.main,
     "provenance": provenance.main,
+    "server": server_load.main,
 }
 
 

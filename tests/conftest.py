@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pg_cluster import Cluster, pg_bin, running_cluster
+from gouache.server.services import Cluster, pg_bin, running_cluster
 
 PLUGIN = textwrap.dedent(
     """

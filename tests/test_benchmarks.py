@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("turns", "startup", "analysis", "guard", "identity")
+SECTIONS = ("turns", "startup", "analysis", "guard", "identity", "server")
 
 
 @pytest.mark.slow
@@ -42,3 +42,7 @@ def test_quick_bench_runs_every_section_from_another_folder(tmp_path: Path) -> N
     assert results["analysis"]["operators"]
     assert results["guard"]["latency"][0]["median_ms"] > 0
     assert results["identity"]["rows"][0]["after"] is not None
+    inline = results["server"]["rows"][0]
+    assert inline["mode"] == "inline"
+    assert inline["turns"] > 0
+    assert inline["versions_lost"] == 0

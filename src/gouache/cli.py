@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--local", action="store_true", help="one user on 127.0.0.1, a random token, no keys"
     )
+    serve.add_argument("--threads", type=int, default=4, help="turns at once, inline (4)")
+    serve.add_argument("--rate", type=int, default=600, help="requests/min per key (0: off)")
+    serve.add_argument("--max-jobs", type=int, default=8, help="jobs at once per tenant (8)")
+    serve.add_argument("--max-upload-mb", type=float, default=50.0, help="request body cap")
 
     keys = sub.add_parser("keys", help="API keys of the HTTP API; the C2PA signing identity")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
@@ -190,17 +194,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "backends":
         return _backends()
     if command == "serve":
+        from gouache.server.config import ServerConfig
         from gouache.server.serve import serve
 
-        return serve(
-            settings,
-            sys.stdout,
-            host=args.host,
-            port=args.port,
+        config = ServerConfig(
             workers=args.workers,
             redis_url=args.redis,
-            local=args.local,
+            threads=args.threads,
+            rate_per_minute=args.rate,
+            max_jobs_per_tenant=args.max_jobs,
+            max_body_bytes=int(args.max_upload_mb * 1024 * 1024),
         )
+        return serve(settings, sys.stdout, config, host=args.host, port=args.port, local=args.local)
     if command in PROVENANCE_COMMANDS or getattr(args, "keys_command", "") in SIGNING_ACTIONS:
         from gouache.cli_provenance import run
 

@@ -19,8 +19,7 @@ from server_harness import LiveServer, live_server, photo, png_bytes
 
 from gouache.server import jobs
 from gouache.server.config import ServerConfig
-from pg_cluster import Cluster
-from redis_server import running_redis
+from gouache.server.services import Cluster, running_redis
 
 SESSIONS = 6
 TURNS_PER_SESSION = 10

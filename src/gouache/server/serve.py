@@ -5,20 +5,21 @@ from __future__ import annotations
 import secrets
 from typing import TextIO
 
-from gouache.server.config import ServerConfig, Workers
+from gouache.server.config import ServerConfig
 from gouache.settings import Settings
 
 
 def serve(
     settings: Settings,
     out: TextIO,
+    config: ServerConfig,
     *,
     host: str,
     port: int,
-    workers: Workers,
-    redis_url: str,
     local: bool,
 ) -> int:
+    import dataclasses
+
     import uvicorn
 
     from gouache.server.app import create_app
@@ -26,7 +27,8 @@ def serve(
     token = secrets.token_urlsafe(24) if local else None
     if local:
         host = "127.0.0.1"  # one user, this machine: never reachable from elsewhere
-    config = ServerConfig(workers=workers, redis_url=redis_url, local_token=token)
+        config = dataclasses.replace(config, local_token=token)
+    workers = config.workers
     app = create_app(settings, config)
     base = f"http://{host}:{port}"
     print(

@@ -1,15 +1,21 @@
-"""A throwaway PostgreSQL cluster for the tests: Debian's postgresql package, initdb into a
-temporary folder (as the postgres user when the tests run as root: initdb refuses root),
-listening on 127.0.0.1 at a free port, fsync off; stopped by pg_ctl and removed at the end."""
+"""Throwaway PostgreSQL and Redis servers on 127.0.0.1, for the tests, the load bench, and
+trying `--workers queue` on one machine. Both come from Debian's packages (postgresql,
+redis-server); nothing is downloaded. Each runs from a temporary folder that goes with it.
+
+PostgreSQL: initdb (as the postgres user when running as root: initdb refuses root), fsync
+off, stopped by pg_ctl. Redis: no persistence, stopped by its pid.
+"""
 
 from __future__ import annotations
 
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,10 +70,10 @@ def running_cluster() -> Iterator[Cluster]:
     if as_root:
         shutil.chown(root, "postgres", "postgres")
     port = free_port()
-    run = {"check": True, "capture_output": True}
     subprocess.run(
         [*prefix, f"{folder}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
-        **run,  # type: ignore[arg-type]
+        check=True,
+        capture_output=True,
     )
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
     options += " -c synchronous_commit=off -c full_page_writes=off"
@@ -84,7 +90,8 @@ def running_cluster() -> Iterator[Cluster]:
             options,
             "start",
         ],
-        **run,  # type: ignore[arg-type]
+        check=True,
+        capture_output=True,
     )
     try:
         yield Cluster(port)
@@ -94,3 +101,54 @@ def running_cluster() -> Iterator[Cluster]:
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def running_redis() -> Iterator[str]:
+    """Yields the redis:// URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not installed: apt-get install -y redis-server")
+    folder = tempfile.mkdtemp(prefix="gouache-redis-")
+    port = free_port()
+    pidfile = os.path.join(folder, "redis.pid")
+    subprocess.run(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            pidfile,
+            "--dir",
+            folder,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("redis-server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        with open(pidfile) as fh:
+            pid = int(fh.read().strip())
+        os.kill(pid, signal.SIGTERM)
+        shutil.rmtree(folder, ignore_errors=True)
