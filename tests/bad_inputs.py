@@ -101,3 +101,39 @@ def png16(array: np.ndarray[Any, np.dtype[np.uint16]]) -> bytes:
     ok, buf = cv2.imencode(".png", np.ascontiguousarray(bgr))
     assert ok
     return bytes(buf)
+
+
+def tiff_whose_second_frame_has_no_size() -> bytes:
+    """A two-frame TIFF whose second IFD lost its ImageWidth and ImageLength tags (256, 257):
+    Pillow's `n_frames` raises TypeError("Missing dimensions") on it."""
+    frames = [PILImage.new("RGB", (8, 6), RED), PILImage.new("RGB", (8, 6), GREEN)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
+    data = bytearray(buf.getvalue())
+    assert data[:2] == b"II"
+    first = struct.unpack_from("<I", data, 4)[0]
+    count = struct.unpack_from("<H", data, first)[0]
+    second = struct.unpack_from("<I", data, first + 2 + 12 * count)[0]
+    for i in range(struct.unpack_from("<H", data, second)[0]):
+        at = second + 2 + 12 * i
+        if struct.unpack_from("<H", data, at)[0] in (256, 257):
+            struct.pack_into("<H", data, at, 65000 + i)  # an unknown private tag instead
+    return bytes(data)
+
+
+def jpeg_with_a_zeroed_scan(size: tuple[int, int] = (200, 300)) -> bytes:
+    """A whole JPEG (SOI ... EOI) whose entropy-coded middle was overwritten with zeros."""
+    data = bytearray(encode(noise(*size, seed=3), "JPEG", quality=90))
+    start = data.index(b"\xff\xda")
+    middle = (start + len(data)) // 2
+    data[middle : middle + 2000] = bytes(2000)
+    return bytes(data)
+
+
+def png_with_a_bad_text_chunk_crc(image: Image) -> bytes:
+    """A PNG with a tEXt chunk (ancillary) whose CRC is wrong, and nothing else wrong."""
+    png = encode(image, "PNG")
+    idat = png.index(b"IDAT") - 4
+    chunk = bytearray(png_chunk(b"tEXt", b"Comment\x00made by a broken tool"))
+    chunk[-1] ^= 0xFF
+    return png[:idat] + bytes(chunk) + png[idat:]

@@ -7,10 +7,12 @@ Imports of numpy, OpenCV, SQLAlchemy and the backends happen inside the commands
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 if TYPE_CHECKING:
     from gouache.backends.base import ImageModel
@@ -27,6 +29,10 @@ EXIT_NOT_DONE = 3  # the instruction was understood as impossible: nothing was m
 # in cli_provenance.py: verify, import, and the signing actions of `keys`
 PROVENANCE_COMMANDS = frozenset({"verify", "import"})
 SIGNING_ACTIONS = frozenset({"init-signing", "show-signing"})
+EXIT_INTERNAL = 70  # a bug (EX_SOFTWARE)
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a killed writer
+# Commands that only read the store: they open it read-only where it cannot be written.
+READ_ONLY_COMMANDS = frozenset({"sessions", "history", "diff", "export"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     edit = sub.add_parser("edit", help="apply one instruction to an image and save the result")
     edit.add_argument("args", nargs="+", metavar="IMAGE INSTRUCTION", help="image, then words")
-    edit.add_argument("-o", "--output", help="where to write the result (default IMAGE-edited.png)")
+    edit.add_argument(
+        "-o", "--output", help="file to write the result to (default IMAGE-edited.png, kept free)"
+    )
+    edit.add_argument("--force", action="store_true", help="replace the -o file if it exists")
     edit.add_argument("--session", help="apply to this session's head instead of a new image")
     edit.add_argument("--at", help="apply at this version of --session (makes a branch)")
     edit.add_argument("--ref", action="append", default=[], help="attach a reference image")
@@ -100,6 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", default=".", help="folder (default: here)")
     provenance.add_export_options(export, folder=True)
     provenance.add_commands(sub)
+    export.add_argument("--force", action="store_true", help="replace files that exist")
+
+    store = sub.add_parser("store", help="check the store: every blob re-hashed, leftovers listed")
+    store_sub = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    store_check = store_sub.add_parser("check", help="check the store's integrity")
+    store_check.add_argument(
+        "--repair", action="store_true", help="remove orphan blobs and leftover temporary files"
+    )
 
     sub.add_parser("ops", help="list the edits the offline backend can do")
     sub.add_parser("backends", help="list backends and profiles: available or not, and why")
@@ -142,18 +159,116 @@ def _critique_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Every failure a user can cause ends in one line on stderr and a
+    non-zero exit; output that echoes user text never carries terminal control characters."""
+    with _terminal():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from gouache.errors import GouacheError
 
     try:
+        _check_text_arguments(args)
         settings = _settings(args)
         return _dispatch(args, settings)
     except GouacheError as err:
-        print(f"gouache: error: {err.message}", file=sys.stderr)
-        return EXIT_ERROR
+        return _fail(err.message)
+    except MemoryError:
+        return _fail(OUT_OF_MEMORY)
+    except BrokenPipeError:
+        # the reader left (`gouache sessions | head`): stop quietly, as cat and git do
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         print("gouache: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:
+        # The last net under a bug: one line, and the traceback only when asked for.
+        if os.environ.get("GOUACHE_DEBUG"):
+            raise
+        return _fail(
+            f"internal error ({type(err).__name__}: {err}); run again with GOUACHE_DEBUG=1 "
+            "for the traceback, and please report it",
+            code=EXIT_INTERNAL,
+        )
+
+
+OUT_OF_MEMORY = (
+    "out of memory: the image or the edit is too large for this machine "
+    "(try a smaller image, or lower GOUACHE_MAX_PIXELS)"
+)
+
+
+def _fail(message: str, code: int = 1) -> int:
+    from gouache.usertext import printable
+
+    with suppress(BrokenPipeError, OSError):
+        print(f"gouache: error: {printable(message, newlines=False)}", file=sys.stderr)
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit raises nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    except (OSError, ValueError):
+        pass
+
+
+class _Printable:
+    """A text stream that writes `printable(text)`: user text in our output (a caption, a
+    file name, an instruction echoed back) cannot move the cursor, clear the screen or ring."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        from gouache.usertext import printable
+
+        self.inner.write(printable(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+@contextmanager
+def _terminal() -> Iterator[None]:
+    """stdin keeps undecodable bytes (checked line by line); stdout is made printable."""
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        with suppress(ValueError, OSError):  # a detached stream keeps its settings
+            reconfigure(errors="surrogateescape")
+    saved = sys.stdout
+    sys.stdout = cast(TextIO, _Printable(saved))
+    try:
+        yield
+    finally:
+        sys.stdout = saved
+
+
+# Arguments that are text (names, version refs), not paths: they must be valid UTF-8.
+_TEXT_ARGUMENTS = {
+    "session": "the session",
+    "at": "--at",
+    "version": "the version",
+    "a": "the version",
+    "b": "the version",
+    "backend": "--backend",
+    "llm_model": "--llm-model",
+}
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    from gouache.usertext import check_text
+
+    for attr, what in _TEXT_ARGUMENTS.items():
+        value = getattr(args, attr, None)
+        if isinstance(value, str):
+            check_text(value, what)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -174,7 +289,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"setting {where}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise InputError(f"setting {where}: {message}") from None
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -218,7 +334,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from gouache import cli_evals
 
         return cli_evals.dispatch(args)
-    store = _store(settings)
+    store = _store(settings, command)
+    if command == "store":
+        return _store_check(store, repair=args.repair)
     if command == "edit":
         return _edit(args, settings, store)
     if command == "chat":
@@ -307,10 +425,52 @@ def _planner(args: argparse.Namespace) -> Planner | None:
     return LLMPlanner(args.llm, args.llm_model)
 
 
-def _store(settings: Settings) -> Store:
+def _store(settings: Settings, command: str) -> Store:
+    """The store; refused in memory (the command line would lose it on exit), and opened
+    read-only for a command that only reads, where the disk cannot be written."""
+    from gouache.errors import InputError
     from gouache.sessions.store import Store
 
-    return Store.from_settings(settings)
+    url = settings.store_url()
+    if url.startswith("sqlite:") and _sqlite_in_memory(url):
+        raise InputError(
+            f"--store {url} keeps sessions in memory, and the command line would lose them "
+            "when it exits; give a file path or a database server's URL"
+        )
+    read_only = command in READ_ONLY_COMMANDS and not _writable(url)
+    return Store.from_settings(settings, read_only=read_only)
+
+
+def _sqlite_in_memory(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False
+    database = parsed.database or ""
+    return database in ("", ":memory:") or parsed.query.get("mode") == "memory"
+
+
+def _writable(url: str) -> bool:
+    """False when `url` is a SQLite file that exists and cannot be written, or whose folder
+    cannot (SQLite writes its journal beside it)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url.startswith(prefix + "file:"):
+        return True
+    path = Path(url[len(prefix) :])
+    if not path.is_file():
+        return True
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _store_check(store: Store, *, repair: bool) -> int:
+    from gouache.sessions.integrity import check_store
+
+    report = check_store(store, repair=repair)
+    print(report.describe())
+    return EXIT_OK if report.healthy else EXIT_ERROR
 
 
 def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
@@ -318,10 +478,15 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.backends.operators import OperatorBackend
     from gouache.errors import InputError
     from gouache.images import load_image
+    from gouache.outputs import check_target, free_name
     from gouache.planner.plan import EditPlan, PlannerAnswer
     from gouache.sessions.session import Session, default_planner, plan_context
+    from gouache.sessions.store import session_name_from_file
+    from gouache.usertext import check_instruction
 
     words: list[str] = list(args.args)
+    if args.output:
+        check_target(args.output, force=args.force)  # before any work is done
     references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
     analyses = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
     backend = _backend(args, settings) or OperatorBackend(analyses=analyses)
@@ -338,7 +503,7 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         source_name = path
         loaded = load_image(path, max_pixels=settings.max_pixels)
         source = loaded.pixels
-    instruction = " ".join(words)
+    instruction = check_instruction(" ".join(words))
 
     # Plan once, before any session is started: a refused instruction leaves nothing behind,
     # and the turn runs this very plan.
@@ -348,27 +513,31 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         return EXIT_OK if isinstance(outcome, PlannerAnswer) else EXIT_NOT_DONE
     if session is None:
         session = Session.start(
-            store, loaded, name=Path(path).name, backend=backend, planner=planner
+            store, loaded, name=session_name_from_file(path), backend=backend, planner=planner
         )
         for note in loaded.notes:
             print(f"note: {note}")
     session.guard_mode = args.guard
+    output = Path(args.output) if args.output else free_name(_default_output(source_name))
     if args.guidelines:
-        target = Path(args.output) if args.output else _default_output(source_name)
-        return _refine(session, instruction, args, references, sys.stdout, target, outcome)
+        return _refine(session, instruction, args, references, sys.stdout, output, outcome)
     turn = _turn(session, instruction, at=args.at, references=references, plan=outcome)
     if turn.version is None:
         return EXIT_OK if turn.answer is not None else EXIT_NOT_DONE
-    output = Path(args.output) if args.output else _default_output(source_name)
     if args.sign or args.watermark:
         from gouache.cli_provenance import export_turn
 
         export_turn(session, turn.version.id, output, args, settings)
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(store.blobs.get_bytes(turn.version.blob))
+        _write_output(output, store.blobs.get_bytes(turn.version.blob), force=args.force)
     print(f"wrote {output}  (session {session.id[:8]}, version v{turn.version.number})")
     return EXIT_OK
+
+
+def _write_output(path: Path, data: bytes, *, force: bool) -> None:
+    from gouache.outputs import write_file
+
+    write_file(path, data, force=force)
 
 
 def _refine(
@@ -402,8 +571,8 @@ def _refine(
     if best is None or best.version is None:
         return EXIT_NOT_DONE
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(session.store.blobs.get_bytes(best.version.blob))
+        force = bool(getattr(args, "force", False))
+        _write_output(output, session.store.blobs.get_bytes(best.version.blob), force=force)
         print(f"wrote {output} (v{best.version.number})", file=out)
     return EXIT_OK if result.passed else EXIT_ERROR
 
@@ -472,7 +641,7 @@ Type an instruction to edit the current version, or a command:
   /checkout VERSION  go to a version (v3, 3, an id prefix) or a branch
   /history           the version tree
   /diff A B          compare two versions
-  /save PATH         write the current version's image
+  /save PATH         write the current version's image (--force replaces a file)
   /attach PATH       attach a reference image to the next turn
   /character NAME PHOTO  follow a person's identity every turn
   /ops               the edits the offline backend can do
@@ -485,6 +654,8 @@ def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.images import load_image
     from gouache.progress import ProgressLine
     from gouache.sessions.session import Session
+    from gouache.sessions.store import session_name_from_file
+    from gouache.usertext import check_instruction
 
     chosen = _backend(args, settings)
     if args.session:
@@ -494,11 +665,15 @@ def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         for note in loaded.notes:
             print(f"note: {note}")
         session = Session.start(
-            store, loaded, name=Path(args.image).name, backend=chosen, planner=_planner(args)
+            store,
+            loaded,
+            name=session_name_from_file(args.image),
+            backend=chosen,
+            planner=_planner(args),
         )
     elif chosen is not None and chosen.capabilities.generate:
         print("describe the picture to start from:")
-        prompt = sys.stdin.readline().strip()
+        prompt = check_instruction(sys.stdin.readline().strip())
         with ProgressLine("generating") as progress:
             session = Session.start_from_text(store, prompt, backend=chosen, progress=progress)
         print(session.head.reply)
@@ -519,7 +694,9 @@ def _add_character(
     session: Session, name: str, photo: str, settings: Settings, out: TextIO
 ) -> None:
     from gouache.images import load_image
+    from gouache.usertext import check_text
 
+    check_text(name, "the character's name")
     character = session.add_character(name, [load_image(photo, max_pixels=settings.max_pixels)])
     scores = session.identity_scores(session.image())
     now = scores.get(character.name)
@@ -539,7 +716,8 @@ def chat_loop(
     With `guidelines` (the --guidelines, --candidates, --budget, --seconds options), every
     turn runs the critique loop.
     """
-    from gouache.errors import GouacheError
+    from gouache.errors import GouacheError, InputError
+    from gouache.usertext import check_instruction
 
     attached: list[LoadedImage] = []
     interactive = lines.isatty()
@@ -555,9 +733,12 @@ def chat_loop(
             continue
         try:
             if line.startswith("/"):
+                if "\x00" in line:  # a path may hold undecodable bytes, never a NUL
+                    raise InputError("the command contains a NUL character")
                 if _chat_command(session, line, attached, settings, out) == "quit":
                     return EXIT_OK
                 continue
+            check_instruction(line)
             if guidelines is not None:
                 _refine(session, line, guidelines, list(attached), out)
             else:
@@ -565,6 +746,8 @@ def chat_loop(
             attached.clear()
         except GouacheError as err:
             print(f"error: {err.message}", file=out)
+        except MemoryError:
+            print(f"error: {OUT_OF_MEMORY}", file=out)
 
 
 def _chat_command(
@@ -612,10 +795,12 @@ def _chat_command(
             raise InputError("usage: /diff A B")
         print(session.diff(parts[0], parts[1]).describe(), file=out)
     elif name == "save":
+        force = rest.startswith("--force ") or rest.endswith(" --force")
+        rest = rest.removeprefix("--force ").removesuffix(" --force").strip()
         if not rest:
-            raise InputError("usage: /save PATH")
+            raise InputError("usage: /save PATH (or /save --force PATH to replace a file)")
         target = Path(rest).expanduser()
-        target.write_bytes(session.store.blobs.get_bytes(session.head.blob))
+        _write_output(target, session.store.blobs.get_bytes(session.head.blob), force=force)
         print(f"wrote {target}", file=out)
     elif name == "attach":
         if not rest:

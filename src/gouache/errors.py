@@ -5,7 +5,8 @@
     │   ├── InvalidImageError         not an image, empty, truncated (.path)
     │   ├── ImageTooLargeError        over the pixel limit, refused before decoding (.path, .pixels)
     │   ├── InvalidParameterError     an operator parameter out of range (.op, .param)
-    │   └── InvalidReferenceError     a reference image that is missing or out of range
+    │   ├── InvalidReferenceError     a reference image that is missing or out of range
+    │   └── OutputExistsError         a file is there and --force was not given (.path) (http 409)
     ├── NotFoundError                 (http 404)
     │   ├── SessionNotFoundError      (.session_id)
     │   ├── VersionNotFoundError      (.session_id, .version)
@@ -14,6 +15,8 @@
     ├── UnsupportedError              a backend cannot do what was asked (.backend) (http 422)
     ├── CancelledError                the caller cancelled the turn (http 499)
     ├── StoreError                    the version store is unusable (.url) (http 500)
+    ├── WriteError                    an output file could not be written (.path) (http 500)
+    ├── ResourceError                 out of memory: the work is too big for this machine (http 507)
     └── BackendError                  a backend failed while working (.backend) (http 502)
         ├── BlockedError              a service's safety filter refused (.reason) (http 422)
         ├── QuotaError                a rate limit or spent quota, HTTP 429 (http 429)
@@ -64,6 +67,14 @@ class InvalidParameterError(InputError):
 
 class InvalidReferenceError(InputError):
     pass
+
+
+class OutputExistsError(InputError):
+    http_status = 409
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class NotFoundError(GouacheError):
@@ -119,6 +130,16 @@ class StoreError(GouacheError):
     def __init__(self, message: str, *, url: str | None = None) -> None:
         super().__init__(message)
         self.url = url
+
+
+class WriteError(GouacheError):
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class ResourceError(GouacheError):
+    http_status = 507
 
 
 class BackendError(GouacheError):

@@ -7,6 +7,7 @@ which checks the pixel count from the header before any decoding.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
@@ -14,8 +15,11 @@ import re
 import stat
 import struct
 import tempfile
+import time
 import warnings
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
@@ -27,6 +31,7 @@ from PIL import ImageOps, UnidentifiedImageError
 
 from gouache.errors import ImageTooLargeError, InvalidImageError, StoreError
 from gouache.settings import DEFAULT_MAX_PIXELS
+from gouache.usertext import printable
 
 Image: TypeAlias = npt.NDArray[np.uint8]
 
@@ -35,8 +40,10 @@ READABLE_FORMATS = frozenset({"PNG", "JPEG", "MPO", "WEBP", "TIFF", "BMP", "GIF"
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-# What a decoder raises on a damaged file; anything else is a bug and propagates.
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
+# Bytes of metadata a file may carry beyond its pixels (ICC profiles, EXIF, XMP, thumbnails).
+_METADATA_BYTES = 64 * 1024 * 1024
+# The first bytes read, where PNG, JPEG, GIF, BMP and WebP keep their size.
+_HEADER_BYTES = 64 * 1024
 
 # EXIF orientations that move pixels (1 is "as stored"; other values are invalid and ignored).
 _TRANSPOSING_ORIENTATIONS = frozenset(range(2, 9))
@@ -72,52 +79,40 @@ def load_image(
     """Load an image from a path or bytes as RGB or RGBA uint8.
 
     Raises InvalidImageError for anything that is not a readable image (empty, truncated,
-    corrupt, a folder, a format gouache does not take) and ImageTooLargeError when the
-    header announces more than `max_pixels` pixels. Every message names the file: its
-    path, or `name` when given.
+    corrupt, damaged, a folder, a format gouache does not take) and ImageTooLargeError when
+    the header announces more than `max_pixels` pixels or the file is larger than such an
+    image can be. Every message names the file: its path, or `name` when given.
     """
     if max_pixels < 1:
         raise ValueError(f"max_pixels must be at least 1, not {max_pixels}")
 
-    # 1. read the bytes, with a name for every message
-    data, label = _read_source(source, name)
+    # 1. read the bytes, with a name for every message; a file larger than any image within
+    #    the limit could be is refused before it is read whole
+    data, label = _read_source(source, name, max_pixels)
+    notes: list[str] = []
 
-    # 2. open the header only and check the size before any pixel is decoded
+    # 2. check that the file is whole: Pillow accepts some cut, padded or damaged files, and
+    #    refuses a whole PNG for one ancillary chunk's CRC, so PNG chunks are walked first
+    if data.startswith(_PNG_SIGNATURE):
+        data = _check_complete(data, "PNG", label, notes)
     im = _open_header(data, label, max_pixels)
     fmt = im.format or "unknown"
+    if fmt != "PNG":
+        data = _check_complete(data, fmt, label, notes)
 
-    # 3. check that the file is whole: Pillow accepts some cut or padded PNG and JPEG files
-    _check_complete(data, fmt, label)
-
-    # 4. decode the first frame and apply the EXIF orientation
-    notes: list[str] = []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
-            frames = int(getattr(im, "n_frames", 1))
-            im.load()
-            orientation = _orientation(im)
-            if orientation in _TRANSPOSING_ORIENTATIONS:
-                im = ImageOps.exif_transpose(im)
-    except PILImage.DecompressionBombError as err:
-        raise _too_large_from_pillow(err, label, max_pixels) from None
-    except _DECODE_ERRORS as err:
-        raise InvalidImageError(
-            f"{label}: truncated or corrupt {fmt} image ({err})", path=label
-        ) from None
+    # 3. decode the first frame, apply the EXIF orientation, bring the mode to RGB or RGBA;
+    #    every exception or warning Pillow raises on the way is mapped in `_decoding`
+    with _decoding(label, fmt, max_pixels, notes):
+        frames = int(getattr(im, "n_frames", 1))
+        im.load()
+        orientation = _orientation(im)
+        if orientation in _TRANSPOSING_ORIENTATIONS:
+            im = ImageOps.exif_transpose(im)
+        array, note = _normalise(im)
     if frames > 1:
-        notes.append(f"{fmt} with {frames} frames: the first frame was used")
+        notes.insert(0, f"{fmt} with {frames} frames: the first frame was used")
     if orientation in _TRANSPOSING_ORIENTATIONS:
         notes.append(f"EXIF orientation {orientation} applied")
-
-    # 5. bring the mode to RGB or RGBA
-    try:
-        array, note = _normalise(im)
-    except (ValueError, OSError) as err:
-        raise InvalidImageError(
-            f"{label}: {fmt} images in mode {im.mode} cannot be converted to RGB ({err})",
-            path=label,
-        ) from None
     if note:
         notes.append(note)
     return LoadedImage(pixels=array, format=fmt, name=label, notes=tuple(notes))
@@ -127,13 +122,54 @@ def _supported() -> str:
     return ", ".join(sorted(READABLE_FORMATS - {"MPO"}))
 
 
-def _read_source(source: str | os.PathLike[str] | bytes, name: str | None) -> tuple[bytes, str]:
+def max_file_bytes(max_pixels: int) -> int:
+    """The largest file an image of `max_pixels` can need: 8 bytes a pixel (16-bit RGBA,
+    uncompressed) and 64 MiB of metadata."""
+    return max_pixels * 8 + _METADATA_BYTES
+
+
+@contextmanager
+def _decoding(label: str, fmt: str, max_pixels: int, notes: list[str]) -> Iterator[None]:
+    """The one place where what Pillow raises or warns while decoding becomes our error.
+
+    A decoder reading untrusted bytes can raise almost anything (OSError, SyntaxError,
+    TypeError from a TIFF frame without dimensions, KeyError, ZeroDivisionError...): each is
+    a property of the file, so each becomes InvalidImageError naming it. Warnings never
+    reach the terminal: they become notes on the image.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        except PILImage.DecompressionBombError as err:
+            raise _too_large_from_pillow(err, label, max_pixels) from None
+        except MemoryError:
+            raise ImageTooLargeError(
+                f"{label}: not enough memory to decode this {fmt} image", path=label
+            ) from None
+        except Exception as err:  # any decoder failure is the file's: see the docstring
+            detail = printable(str(err), newlines=False) or type(err).__name__
+            raise InvalidImageError(
+                f"{label}: truncated or corrupt {fmt} image ({detail})", path=label
+            ) from None
+    for warning in caught:
+        if issubclass(warning.category, PILImage.DecompressionBombWarning):
+            continue
+        notes.append(f"{fmt} decoder: {printable(str(warning.message), newlines=False)}")
+
+
+def _read_source(
+    source: str | os.PathLike[str] | bytes, name: str | None, max_pixels: int
+) -> tuple[bytes, str]:
     """The file's bytes and the label every message uses."""
+    limit = max_file_bytes(max_pixels)
     if isinstance(source, (bytes, bytearray, memoryview)):
-        data, label = bytes(source), name or "<bytes>"
+        data, label = bytes(source), printable(name or "<bytes>", newlines=False)
+        if len(data) > limit:
+            raise _too_many_bytes(label, len(data), limit)
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
-        label = name or str(path)
+        label = printable(name or str(path), newlines=False)
         try:
             info = path.stat()
             if stat.S_ISDIR(info.st_mode):
@@ -141,7 +177,9 @@ def _read_source(source: str | os.PathLike[str] | bytes, name: str | None) -> tu
             if not stat.S_ISREG(info.st_mode):
                 # a FIFO or a device (/dev/zero) would block or never end
                 raise InvalidImageError(f"{label}: not a regular file", path=label)
-            data = path.read_bytes()
+            if info.st_size > limit:
+                raise _too_many_bytes(label, info.st_size, limit)
+            data = _read_bounded(path, info.st_size, label, max_pixels)
         except FileNotFoundError:
             raise InvalidImageError(f"{label}: no such file", path=label) from None
         except OSError as err:
@@ -154,11 +192,49 @@ def _read_source(source: str | os.PathLike[str] | bytes, name: str | None) -> tu
     return data, label
 
 
+def _read_bounded(path: Path, size: int, label: str, max_pixels: int) -> bytes:
+    """The whole file, but only after its header (when it is at the start) says that an
+    image of its size can need that many bytes: a huge file behind a tiny header is refused
+    having read its first 64 KiB."""
+    with path.open("rb") as fh:
+        head = fh.read(_HEADER_BYTES)
+        if len(head) < size:
+            pixels = _header_pixels(head)
+            if pixels is not None and size > max_file_bytes(pixels):
+                raise InvalidImageError(
+                    f"{label}: {size / 1e6:.1f} MB is far more than its header's "
+                    f"{pixels:,} pixels can hold; not an image gouache reads",
+                    path=label,
+                )
+            head += fh.read()
+    return head
+
+
+def _header_pixels(head: bytes) -> int | None:
+    """The pixel count the header in `head` announces, or None when it cannot be read there."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with PILImage.open(io.BytesIO(head)) as im:
+                width, height = im.size
+    except Exception:  # a header not in the first bytes: decided later
+        return None
+    return max(1, width * height)
+
+
+def _too_many_bytes(label: str, size: int, limit: int) -> ImageTooLargeError:
+    return ImageTooLargeError(
+        f"{label}: {size / 1e6:.1f} MB is more than an image within the pixel limit can "
+        f"need ({limit / 1e6:.0f} MB; set GOUACHE_MAX_PIXELS to raise it)",
+        path=label,
+    )
+
+
 def _open_header(data: bytes, label: str, max_pixels: int) -> PILImage.Image:
     """Open `data` lazily (header only), refusing unsupported formats and oversized images."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            warnings.simplefilter("ignore")
             im = PILImage.open(io.BytesIO(data))
     except PILImage.DecompressionBombError as err:
         raise _too_large_from_pillow(err, label, max_pixels) from None
@@ -166,8 +242,15 @@ def _open_header(data: bytes, label: str, max_pixels: int) -> PILImage.Image:
         raise InvalidImageError(
             f"{label}: not an image gouache can read (supported: {_supported()})", path=label
         ) from None
-    except _DECODE_ERRORS as err:
-        raise InvalidImageError(f"{label}: unreadable image header ({err})", path=label) from None
+    except MemoryError:
+        raise ImageTooLargeError(
+            f"{label}: not enough memory to read the header", path=label
+        ) from None
+    except Exception as err:  # as in _decoding: any header failure is the file's
+        detail = printable(str(err), newlines=False) or type(err).__name__
+        raise InvalidImageError(
+            f"{label}: unreadable image header ({detail})", path=label
+        ) from None
     fmt = im.format or "unknown"
     if fmt not in READABLE_FORMATS:
         raise InvalidImageError(
@@ -210,41 +293,54 @@ def _too_large_from_pillow(
     return ImageTooLargeError(message, path=label, pixels=pixels)
 
 
-def _check_complete(data: bytes, fmt: str, label: str) -> None:
-    """Refuse PNG and JPEG files that are cut short or padded, which Pillow may decode.
+def _check_complete(data: bytes, fmt: str, label: str, notes: list[str]) -> bytes:
+    """Refuse PNG and JPEG files that are cut short, padded or damaged, which Pillow may
+    decode without a word; return the bytes to decode.
 
     Pillow decodes a PNG that lost its last bytes (IEND, the final CRC) and a JPEG whose
-    missing half was filled with zeros without any error, so both are checked here.
+    missing half was filled with zeros or whose scan was damaged. A PNG whose only fault is
+    an ancillary chunk's CRC is decoded without that chunk, as libpng does (Pillow would
+    refuse the whole file), with a note.
     """
     problem: str | None = None
     if fmt == "PNG":
-        problem = _png_problem(data)
+        problem, data = _png_problem(data, notes)
     elif fmt in ("JPEG", "MPO"):
-        problem = _jpeg_problem(data)
+        problem = _jpeg_problem(data) or _jpeg_damage(data)
     if problem:
         raise InvalidImageError(
             f"{label}: truncated or corrupt {fmt} image ({problem})", path=label
         )
+    return data
 
 
-def _png_problem(data: bytes) -> str | None:
+def _png_problem(data: bytes, notes: list[str] | None = None) -> tuple[str | None, bytes]:
     """Walk the chunks: each must fit, critical ones must pass their CRC, IEND must come.
 
-    As libpng does, a bad CRC on an ancillary chunk (lowercase first letter) is tolerated.
+    As libpng does, an ancillary chunk (lowercase first letter) with a bad CRC is dropped:
+    the bytes returned are without it, and `notes` says so.
     """
     pos = len(_PNG_SIGNATURE)
+    dropped: list[tuple[int, int]] = []
     while pos + 12 <= len(data):
         length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         end = pos + 12 + length
+        name = kind.decode("latin-1")
         if end > len(data):
-            return f"cut short inside the {kind.decode('latin-1')!r} chunk"
+            return f"cut short inside the {printable(name)!r} chunk", data
         crc = int.from_bytes(data[end - 4 : end], "big")
-        if kind[:1].isupper() and zlib.crc32(data[pos + 4 : end - 4]) != crc:
-            return f"bad CRC in the {kind.decode('latin-1')!r} chunk"
+        if zlib.crc32(data[pos + 4 : end - 4]) != crc:
+            if kind[:1].isupper():
+                return f"bad CRC in the {printable(name)!r} chunk", data
+            dropped.append((pos, end))
+            if notes is not None:
+                notes.append(f"PNG chunk {printable(name)!r} had a bad CRC and was ignored")
         if kind == b"IEND":
-            return None
+            for start, stop in reversed(dropped):
+                data = data[:start] + data[stop:]
+            return None, data
         pos = end
-    return "cut short: no IEND chunk"
+    return "cut short: no IEND chunk", data
 
 
 def _jpeg_problem(data: bytes) -> str | None:
@@ -270,10 +366,31 @@ def _jpeg_problem(data: bytes) -> str | None:
     return None
 
 
+def _jpeg_damage(data: bytes) -> str | None:
+    """libjpeg's own warning when the scan is damaged (zeroed or garbled entropy-coded data),
+    which Pillow decodes silently.
+
+    The scan is decoded at 1/8 scale, which still reads every Huffman code, so the check
+    costs a fraction of a full decode. Colour conversions libjpeg does not do (CMYK to RGB)
+    are not damage and pass.
+    """
+    import simplejpeg
+
+    try:
+        _, _, colorspace, _ = simplejpeg.decode_jpeg_header(data)
+        target = {"CMYK": "CMYK", "YCCK": "CMYK", "Gray": "GRAY"}.get(colorspace, "RGB")
+        simplejpeg.decode_jpeg(data, colorspace=target, min_factor=8, strict=True)
+    except ValueError as err:
+        message = str(err)
+        if any(word in message for word in ("Corrupt", "Premature", "Huffman", "Bogus")):
+            return printable(message, newlines=False)
+    return None
+
+
 def _orientation(im: PILImage.Image) -> int | None:
     try:
         value = im.getexif().get(0x0112)
-    except _DECODE_ERRORS:
+    except Exception:  # a broken EXIF block must not fail the load: no orientation
         return None
     return int(value) if isinstance(value, int) else None
 
@@ -338,7 +455,7 @@ def decode_png(data: bytes) -> Image:
 
     if not data.startswith(_PNG_SIGNATURE):
         raise InvalidImageError("stored image is not a PNG")
-    problem = _png_problem(data)
+    problem, _ = _png_problem(data)
     if problem:
         raise InvalidImageError(f"stored PNG is corrupt ({problem})")
     array = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
@@ -384,43 +501,52 @@ def from_pil(im: PILImage.Image) -> Image:
 class BlobStore:
     """Content-addressed PNG files: <root>/<sha[:2]>/<sha>.png, written atomically.
 
-    The address is the sha256 of the PNG bytes, so the same image is stored once.
+    The address is the sha256 of the PNG bytes, so the same image is stored once. A blob is
+    written to <root>/.tmp/ first (under an exclusive lock held until it is renamed into
+    place), so a temporary file that nobody holds is a crash's leftover: `clean_temp`, run
+    when a store opens, removes those.
     """
+
+    TEMP_FOLDER = ".tmp"
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
 
     def path_of(self, digest: str) -> Path:
         """Where the blob `digest` lives; StoreError unless it is 64 lowercase hex digits."""
-        if (
-            not isinstance(digest, str)
-            or len(digest) != 64
-            or any(c not in "0123456789abcdef" for c in digest)
-        ):
+        if not is_digest(digest):
             raise StoreError(f"not a blob address: {digest!r}")
         return self.root / digest[:2] / f"{digest}.png"
 
     def put_bytes(self, data: bytes) -> str:
-        """Store PNG bytes under their sha256; returns the digest. StoreError if writing fails."""
+        """Store PNG bytes under their sha256; returns the digest. StoreError if writing fails.
+
+        A file already at the address is trusted only when its bytes still hash to it: a
+        damaged blob is rewritten, so a new version never points at damaged pixels.
+        """
         if not data.startswith(_PNG_SIGNATURE):
             raise ValueError("BlobStore holds PNG files; these bytes are not a PNG")
         digest = hashlib.sha256(data).hexdigest()
         target = self.path_of(digest)
-        if target.exists():
+        if self.intact(digest):
             return digest
-        # temp file in the same folder, fsync, rename: a reader never sees half a blob
+        # temp file, locked, fsync, rename: a reader never sees half a blob
+        temp_dir = self.root / self.TEMP_FOLDER
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".png")
+            temp_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=temp_dir, prefix=".tmp-", suffix=".png")
             try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
                     fh.flush()
                     os.fsync(fh.fileno())
-                os.replace(tmp, target)
+                    os.replace(tmp, target)  # still locked: a cleaner leaves it alone
             finally:
                 # after a successful rename there is nothing left to remove
-                Path(tmp).unlink(missing_ok=True)
+                with suppress(OSError):
+                    Path(tmp).unlink()
         except OSError as err:
             raise StoreError(
                 f"cannot write blob {digest[:12]} under {self.root} ({err})", url=str(self.root)
@@ -462,6 +588,67 @@ class BlobStore:
 
     def has(self, digest: str) -> bool:
         return self.path_of(digest).exists()
+
+    def intact(self, digest: str) -> bool:
+        """True when the blob is there and its bytes still hash to its address."""
+        try:
+            return _file_sha256(self.path_of(digest)) == digest
+        except OSError:
+            return False
+
+    def digests(self) -> Iterator[str]:
+        """The address of every blob file under the root (whole or not)."""
+        try:
+            folders = sorted(p for p in self.root.iterdir() if len(p.name) == 2)
+        except FileNotFoundError:
+            return
+        for folder in folders:
+            for path in sorted(folder.glob("*.png")):
+                if is_digest(path.stem) and path.stem.startswith(folder.name):
+                    yield path.stem
+
+    def temp_files(self) -> list[Path]:
+        """Temporary files under the root: in .tmp/ and, from older versions, beside blobs."""
+        found = sorted((self.root / self.TEMP_FOLDER).glob(".tmp-*"))
+        if self.root.is_dir():
+            found += sorted(self.root.glob("??/.tmp-*"))
+        return found
+
+    def clean_temp(self, *, min_age: float = 2.0) -> list[Path]:
+        """Remove the temporary files a crashed writer left: those nobody holds a lock on
+        and older than `min_age` seconds (a writer locks its file as it creates it).
+        Returns what was removed; a read-only disk removes nothing."""
+        removed = []
+        now = time.time()
+        for path in self.temp_files():
+            try:
+                if now - path.stat().st_mtime < min_age:
+                    continue
+                fd = os.open(path, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                path.unlink()
+                removed.append(path)
+            except OSError:
+                continue  # locked by a live writer, or a read-only disk
+            finally:
+                os.close(fd)
+        return removed
+
+
+def is_digest(text: object) -> bool:
+    """True for 64 lowercase hex digits, the address of a blob."""
+    return isinstance(text, str) and len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:

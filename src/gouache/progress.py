@@ -1,6 +1,6 @@
 """Progress reports and cancellation for long work, and their line on the terminal.
 
-A leaf module (it imports nothing else of gouache but the errors), so the operators, the
+A leaf module (it imports nothing else of gouache but the errors and usertext), so the operators, the
 backends and the sessions can all share `Progress`, `ProgressCallback` and `CancelToken`.
 
 A `ProgressLine` is a backend progress callback. It stays silent for the first second, then
@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import TextIO
 
 from gouache.errors import CancelledError
+from gouache.usertext import printable
 
 SPINNER = "|/-\\"
 
@@ -89,7 +90,8 @@ class ProgressLine:
             p = self._current
         elapsed = time.monotonic() - self._started
         steps = f" {p.step}/{p.total}" if p.total else ""
-        what = f" {p.message}" if p.message else ""
+        # a step's message may quote the user (a caption): never let it drive the terminal
+        what = f" {printable(p.message, newlines=False)}" if p.message else ""
         spin = SPINNER[tick % len(SPINNER)] if self._tty else "..."
         return f"{spin} {self.label}{steps}{what} ({elapsed:.0f} s)"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MAX_PIXELS = 40_000_000
@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     blobs_dir: str = ""
     max_pixels: int = Field(default=DEFAULT_MAX_PIXELS, gt=0)
     backend: str = "operators"
+
+    @field_validator("data_dir", "store", "blobs_dir", mode="after")
+    @classmethod
+    def _utf8(cls, value: Path | str) -> Path | str:
+        # SQLite takes its path as UTF-8: bytes that are not (kept by Python as surrogates)
+        # would fail deep inside the driver.
+        if any("\ud800" <= c <= "\udfff" for c in str(value)):
+            raise ValueError("is not valid UTF-8 (rename the folder or choose another)")
+        return value
 
     def store_url(self) -> str:
         """The SQLAlchemy URL of the version store."""

@@ -13,7 +13,8 @@ results. On disk, in `cache_dir`:
 
 Files are written to a temporary name and renamed, JSON last, so a reader never sees half
 a result. One lock per image makes sure that two threads asking for the same result run
-the analyser once.
+the analyser once. The disk is only a cache: a folder that cannot be made or written (a
+read-only or full disk) leaves the results in memory, and `disk_error` says why.
 """
 
 from __future__ import annotations
@@ -153,8 +154,13 @@ class AnalysisCache:
         self._misses = 0
         self._runs: Counter[str] = Counter()
         self._disk_loads: Counter[str] = Counter()
+        # Why the disk cache stopped being written (a read-only or full disk), or None.
+        self.disk_error: str | None = None
         if self.cache_dir is not None:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                self.disk_error = f"cannot make {self.cache_dir}: {err.strerror or err}"
 
     # -- public ------------------------------------------------------------------------------
     def get(self, image: Image) -> Analysis:
@@ -275,7 +281,7 @@ class AnalysisCache:
         path = self._path(digest, f"{kind}.json")
         if path is not None:
             text = json.dumps({"signature": signature, **payload}, separators=(",", ":"))
-            _write_atomic(path, text.encode("utf-8"))
+            self._write(path, text.encode("utf-8"))
 
     def _write_subject(self, digest: str, signature: str, subject: SubjectMask) -> None:
         png = self._path(digest, "subject.png")
@@ -283,13 +289,25 @@ class AnalysisCache:
             return
         buffer = io.BytesIO()
         PILImage.fromarray(subject.mask.astype(np.uint8) * 255, "L").save(buffer, format="PNG")
-        _write_atomic(png, buffer.getvalue())  # the PNG first: the JSON says both are there
+        if not self._write(png, buffer.getvalue()):  # the PNG first: the JSON says both are there
+            return
         payload = {
             "method": subject.method,
             "box": None if subject.box is None else list(subject.box),
             "shape": list(subject.mask.shape),
         }
         self._write_json(digest, "subject", signature, payload)
+
+    def _write(self, path: Path, data: bytes) -> bool:
+        """Write a cache file; False (and `disk_error` set) when the disk refuses."""
+        if self.disk_error is not None:
+            return False
+        try:
+            _write_atomic(path, data)
+        except OSError as err:
+            self.disk_error = f"cannot write {path.parent}: {err.strerror or err}"
+            return False
+        return True
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -2,7 +2,9 @@
 numbers and percentages, colours.
 
 Quoted text is set aside first and stands in the clause as a placeholder, so that "and" or a
-comma inside a caption never splits it and its words are never read as an instruction.
+comma inside a caption never splits it and its words are never read as an instruction. The
+placeholder is written with two control characters that `prepare` first removes from the
+instruction, so no text a user types can forge one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from gouache.colors import RGB, parse_color
 _QUOTE = re.compile(
     r'"([^"]+)"|“([^”]+)”|„([^“”]+)[“”]|«([^»]+)»|‘([^’]+)’|(?<!\w)\'([^\']+)\'(?!\w)'
 )
-_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+# A placeholder is OPEN index CLOSE; user text never keeps either character (see `prepare`).
+_OPEN, _CLOSE = "\x00", "\x01"
+_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _SIDE = r"(left|right|top|bottom)"
 _COLOR = "|".join(sorted([*ImageColor.colormap, "grey"], key=len, reverse=True))
 _SHADE = r"(?:(?:light|dark|pale|deep|medium)\s+)?"
@@ -54,7 +58,7 @@ _NUMBER_WORD = re.compile(
     r"(?=\s*(?:stops?|ev|degrees?|°|px|pixels?|percent|%)\b)"
 )
 _TOKEN = re.compile(
-    "\ue000\\d+\ue001|#[0-9a-f]{6}\\b|#[0-9a-f]{3}\\b"
+    f"{_OPEN}\\d+{_CLOSE}|#[0-9a-f]{{6}}\\b|#[0-9a-f]{{3}}\\b"
     r"|[+-]?\d+(?:\.\d+)?(?:[:x/]\d+(?:\.\d+)?)?(?:%|°|px)?|[a-z]+(?:'[a-z]+)?"
 )
 _PERCENT = re.compile(r"(?<![\w.])([+-]?\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
@@ -102,8 +106,9 @@ def prepare(instruction: str) -> Prepared:
 
     def hold(match: re.Match[str]) -> str:
         quotes.append(next(g for g in match.groups() if g is not None).strip())
-        return f" \ue000{len(quotes) - 1}\ue001 "
+        return f" {_OPEN}{len(quotes) - 1}{_CLOSE} "
 
+    instruction = instruction.replace(_OPEN, " ").replace(_CLOSE, " ")
     text = protect(_QUOTE.sub(hold, instruction))
     clauses = []
     for part in _SPLIT.split(text):

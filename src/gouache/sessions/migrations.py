@@ -18,6 +18,7 @@ then sees the migrations already applied; elsewhere a failed concurrent attempt 
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import time
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import (
     JSON,
@@ -52,7 +54,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import StaticPool
 
 from gouache.errors import StoreError
@@ -346,6 +348,25 @@ def migrate(
         return current_version(conn)
 
 
+def check_schema(engine: Engine, *, label: str) -> int:
+    """The schema version of a store opened read-only; StoreError unless it is current."""
+    try:
+        with engine.connect() as conn, conn.begin():
+            found = current_version(conn)
+    except exc.DBAPIError as err:
+        raise StoreError(
+            f"cannot read the store at {label}: {failure_reason(err)}", url=label
+        ) from None
+    _refuse_newer(found, latest(), label)
+    if found < latest():
+        raise StoreError(
+            f"the store at {label} has schema version {found} and is read-only here; open it "
+            f"once where it can be written to upgrade it to {latest()}",
+            url=label,
+        )
+    return found
+
+
 def _apply_once(conn: Connection, migration: Migration, target: int, label: str) -> None:
     _schema_metadata.create_all(conn, checkfirst=True)
     found = current_version(conn)
@@ -409,12 +430,18 @@ def is_unique_violation(err: exc.IntegrityError) -> bool:
     return "unique" in text or "duplicate" in text
 
 
-def open_engine(url: str, label: str) -> Engine:
-    """An engine for `url` (SQLite tuned as the module says); StoreError naming `label`."""
+def open_engine(url: str, label: str, *, read_only: bool = False) -> Engine:
+    """An engine for `url` (SQLite tuned as the module says); StoreError naming `label`.
+
+    `read_only` opens a SQLite file with mode=ro, and as immutable where its folder cannot be
+    written (SQLite could not make the WAL index there, and nobody else can write it either).
+    """
     try:
         parsed = make_url(url)
     except exc.ArgumentError:
         raise StoreError(f"not a database URL: {label!r}", url=label) from None
+    if read_only and parsed.get_backend_name() == "sqlite":
+        parsed = _read_only_sqlite(parsed, label)
     try:
         if parsed.get_backend_name() != "sqlite":
             return create_engine(parsed)
@@ -428,12 +455,25 @@ def open_engine(url: str, label: str) -> Engine:
             if not database.startswith("file:"):
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(parsed)
-        _tune_sqlite(engine, wal=not memory)
+        _tune_sqlite(engine, wal=not memory and not read_only)
         return engine
     except (exc.SQLAlchemyError, ImportError, OSError) as err:
         raise StoreError(
             f"cannot open the store at {label}: {failure_reason(err, url)}", url=label
         ) from None
+
+
+def _read_only_sqlite(parsed: URL, label: str) -> URL:
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return parsed
+    path = Path(database)
+    if not path.is_file():
+        raise StoreError(f"no store at {label}", url=label)
+    writable = os.access(path.parent, os.W_OK)
+    query = "mode=ro" if writable else "mode=ro&immutable=1"
+    where = quote(str(path))  # "?" or "#" in a path would end it early in a URI
+    return parsed.set(database=f"file:{where}?{query}", query={**parsed.query, "uri": "true"})
 
 
 def _set_wal(cursor: Any) -> None:

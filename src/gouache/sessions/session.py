@@ -497,19 +497,28 @@ class Session:
             return cached
         return self._images.put(version.blob, self.store.blobs.get(version.blob))
 
-    def export(self, ref: str, folder: str | os.PathLike[str]) -> ExportResult:
-        """Write v{n}.png (the stored bytes, unchanged) and v{n}.json (its recipe) to `folder`."""
+    def export(
+        self, ref: str, folder: str | os.PathLike[str], *, force: bool = False
+    ) -> ExportResult:
+        """Write v{n}.png (the stored bytes, unchanged) and v{n}.json (its recipe) to `folder`.
+
+        Each file is written whole or not at all; an existing one is replaced only with
+        `force` (OutputExistsError names it), never through a symbolic link.
+        """
+        from gouache.outputs import check_target, shown, write_file
+
         version = self.resolve(ref)
         target = Path(folder)
+        if target.exists() and not target.is_dir():
+            raise InputError(f"cannot export to {shown(target)}: it is a file, not a folder")
         image_path = target / f"v{version.number}.png"
         recipe_path = target / f"v{version.number}.json"
+        for path in (image_path, recipe_path):
+            check_target(path, force=force)
         data = self.store.blobs.get_bytes(version.blob)
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-            image_path.write_bytes(data)
-            recipe_path.write_text(json.dumps(version.recipe(), indent=2) + "\n", "utf-8")
-        except OSError as err:
-            raise InputError(f"cannot export to {target}: {err.strerror or err}") from None
+        recipe = json.dumps(version.recipe(), indent=2) + "\n"
+        write_file(image_path, data, force=force)
+        write_file(recipe_path, recipe.encode("utf-8"), force=force)
         return ExportResult(version, image_path, recipe_path)
 
     # -- characters (the logic is in gouache.characters and gouache.sessions.identity) ------

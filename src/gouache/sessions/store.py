@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import PurePath
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import uuid4
@@ -31,6 +32,7 @@ from gouache.images import BlobStore
 from gouache.sessions.migrations import (
     branches,
     characters,
+    check_schema,
     failure_reason,
     is_unique_violation,
     migrate,
@@ -123,6 +125,15 @@ def check_session_name(name: str) -> str:
     return cleaned
 
 
+def session_name_from_file(path: str) -> str:
+    """A session name from an image's file name: one printable line of at most
+    MAX_SESSION_NAME characters, whatever bytes, newlines or length the name had."""
+    from gouache.usertext import one_line
+
+    name = one_line(PurePath(path).name, MAX_SESSION_NAME)
+    return name or "untitled"
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -130,14 +141,21 @@ def now() -> datetime:
 class Store:
     """Sessions and their version trees in a SQL database, pixels in a BlobStore."""
 
-    def __init__(self, url: str, blobs: BlobStore) -> None:
+    def __init__(self, url: str, blobs: BlobStore, *, read_only: bool = False) -> None:
+        """Open the store at `url`, bringing its schema up to date; with `read_only`, open it
+        without ever writing (a read-only disk): its schema must already be current."""
         self.blobs = blobs
         # The URL as given (password included): what another process opens the same store by.
         self.url = url
         self.label = redact_url(url)
-        self._engine = open_engine(url, self.label)
+        self.read_only = read_only
+        self._engine = open_engine(url, self.label, read_only=read_only)
         try:
-            self.schema_version = migrate(self._engine, label=self.label)
+            if read_only:
+                self.schema_version = check_schema(self._engine, label=self.label)
+            else:
+                self.schema_version = migrate(self._engine, label=self.label)
+                blobs.clean_temp()
         except StoreError:
             self._engine.dispose()
             raise
@@ -148,9 +166,9 @@ class Store:
             ) from None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Store:
+    def from_settings(cls, settings: Settings, *, read_only: bool = False) -> Store:
         """The store Settings point at: `store_url()` and `blob_root()`."""
-        return cls(settings.store_url(), BlobStore(settings.blob_root()))
+        return cls(settings.store_url(), BlobStore(settings.blob_root()), read_only=read_only)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -186,6 +204,8 @@ class Store:
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[Transaction]:
+        if write and self.read_only:
+            raise StoreError(f"the store at {self.label} is open read-only", url=self.label)
         try:
             with self._engine.connect() as conn:
                 conn.execution_options(gouache_write=write)
@@ -200,6 +220,9 @@ class Store:
             raise WriteConflictError(
                 f"a concurrent write to {self.label} won: {failure_reason(err)}", url=self.label
             ) from None
+        except UnicodeEncodeError:
+            # text with lone surrogates: bytes that were not UTF-8 (a name, an instruction)
+            raise InputError("text given to the store is not valid UTF-8") from None
         except exc.DBAPIError as err:
             reason = failure_reason(err)
             if "locked" in reason:
