@@ -1,7 +1,8 @@
 """Progress reports and cancellation for long work, and their line on the terminal.
 
-A leaf module (it imports nothing else of gouache but the errors and usertext), so the operators, the
-backends and the sessions can all share `Progress`, `ProgressCallback` and `CancelToken`.
+A leaf module (it imports nothing else of gouache but the errors and usertext), so the
+operators, the backends and the sessions can all share `Progress`, `ProgressCallback` and
+`CancelToken`.
 
 A `ProgressLine` is a backend progress callback. It stays silent for the first second, then
 redraws one line on stderr (a terminal) or prints each new step once (a pipe or a log).
