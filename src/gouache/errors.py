@@ -16,7 +16,6 @@
     ├── CancelledError                the caller cancelled the turn (http 499)
     ├── StoreError                    the version store is unusable (.url) (http 500)
     ├── WriteError                    an output file could not be written (.path) (http 500)
-    ├── ResourceError                 out of memory: the work is too big for this machine (http 507)
     └── BackendError                  a backend failed while working (.backend) (http 502)
         ├── BlockedError              a service's safety filter refused (.reason) (http 422)
         ├── QuotaError                a rate limit or spent quota, HTTP 429 (http 429)
@@ -136,10 +135,6 @@ class WriteError(GouacheError):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         super().__init__(message)
         self.path = path
-
-
-class ResourceError(GouacheError):
-    http_status = 507
 
 
 class BackendError(GouacheError):
