@@ -9,6 +9,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from gouache.server.errors import UnauthenticatedError
 from gouache.server.keys import tenant_of
@@ -36,7 +37,16 @@ def key_of(request: Request) -> str | None:
     return None
 
 
-def authenticate(request: Request) -> str:
+# Declared for the OpenAPI schema (the Authorize button of /docs); key_of reads the request.
+_bearer = HTTPBearer(auto_error=False, description="an API key: `gouache keys create`")
+_goog = APIKeyHeader(name="x-goog-api-key", auto_error=False, description="as Google's clients")
+
+
+def authenticate(
+    request: Request,
+    _bearer_key: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    _goog_key: Annotated[str | None, Depends(_goog)],
+) -> str:
     state = state_of(request)
     key = key_of(request)
     if key is None:
