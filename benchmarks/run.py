@@ -20,6 +20,7 @@ from benchmarks import (
     calibration,
     guard,
     identity,
+    planner_scaling,
     provenance,
     server_load,
     startup,
@@ -37,6 +38,7 @@ SECTIONS: dict[str, Section] = {
     "calibration": calibration.main,
     "provenance": provenance.main,
     "server": server_load.main,
+    "planner_scaling": planner_scaling.main,
 }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("turns", "startup", "analysis", "guard", "identity", "server")
+SECTIONS = ("turns", "startup", "analysis", "guard", "identity", "server", "planner_scaling")
 
 
 @pytest.mark.slow

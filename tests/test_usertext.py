@@ -45,3 +45,20 @@ def test_no_text_a_user_types_is_taken_for_a_quote_placeholder(forged: str) -> N
     prepared = prepare(f'add the caption "hi" and {forged} then flip')
     assert prepared.quotes == ("hi",)
     assert all("\x00" not in c.text and "\x01" not in c.text for c in prepared.clauses[1:])
+
+
+def test_the_rule_planner_refuses_an_instruction_over_the_limit() -> None:
+    from gouache.planner.rules import RulePlanner
+
+    with pytest.raises(InputError, match="at most 4,000"):
+        RulePlanner().plan("make it warmer " * 300)
+
+
+def test_a_long_unknown_clause_names_a_few_unknown_words_not_all() -> None:
+    from gouache.planner.plan import PlannerReply
+    from gouache.planner.rules import RulePlanner
+
+    gibberish = " ".join(f"zq{chr(97 + i % 26)}{chr(97 + i // 26)}x" for i in range(300))
+    reply = RulePlanner().plan(gibberish)
+    assert isinstance(reply, PlannerReply)
+    assert "and 292 more" in reply.message

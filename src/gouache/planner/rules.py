@@ -104,6 +104,7 @@ from gouache.planner.vocabulary import (
     refused,
     word_set,
 )
+from gouache.usertext import check_instruction
 
 RULES: dict[str, Rule] = {
     **BASIC_RULES,
@@ -191,8 +192,15 @@ class RulePlanner:
             | {w for ws in OPERATOR_WORDS.values() for w in ws}
         )
         self._vocabulary = sorted(w for w in everything if len(w) >= 3 and w.isalpha())
+        # Keywords by their first word, so matching a clause is linear in its length.
+        self._by_first: dict[str, list[tuple[int, Keyword]]] = {}
+        for order, keyword in enumerate(self._keywords):
+            self._by_first.setdefault(keyword.words[0], []).append((order, keyword))
+        self._close: dict[str, str | None] = {}
 
     def plan(self, instruction: str, context: PlanContext | None = None) -> PlanOutcome:
+        # valid UTF-8, no NUL, at most MAX_INSTRUCTION_CHARS: reading stays linear and short
+        check_instruction(instruction)
         answered = answers.answer(instruction, context, self.operators)
         if answered is not None:
             return answered
@@ -440,14 +448,14 @@ class RulePlanner:
         return draft
 
     def _matches(self, ws: list[str]) -> list[Match]:
-        found: list[Match] = []
-        for keyword in self._keywords:
-            n = len(keyword.words)
-            found += [
-                Match(keyword, i, i + n)
-                for i in range(len(ws) - n + 1)
-                if tuple(ws[i : i + n]) == keyword.words
-            ]
+        hits: list[tuple[int, int, Match]] = []  # in keyword order, then by place
+        for i, word in enumerate(ws):
+            for order, keyword in self._by_first.get(word, ()):
+                n = len(keyword.words)
+                if tuple(ws[i : i + n]) == keyword.words:
+                    hits.append((order, i, Match(keyword, i, i + n)))
+        hits.sort(key=lambda hit: hit[:2])
+        found = [match for _, _, match in hits]
         found += self._pairs(ws, found)
         text_verb = any(w in _TEXT_VERBS for w in ws)
         # 'change "SALE" to "SOLD"': two quoted texts and a verb that swaps them
@@ -461,14 +469,7 @@ class RulePlanner:
             signal = self._signal(w, ws[i - 1] if i else "", text_verb)
             if signal is not None and not (replacing is not None and signal.op == "caption"):
                 found.append(Match(signal, i, i + 1, signal=True))
-        found = [
-            m
-            for m in found
-            if not any(
-                o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
-                for o in found
-            )
-        ]
+        found = _outermost(found)
         # "smart crop to square" is one smart crop, "restore this old photo" one restore
         named = {m.op for m in found if m.keyword.strong}
         return [m for m in found if not any(m.op in ABSORBS.get(op, ()) for op in named)]
@@ -548,8 +549,12 @@ class RulePlanner:
     def _quoted(self, raw: RawClause) -> str:
         """The clause in quotes, and the words in it we do not know."""
         colorless = without(raw.text, [c.span for c in colors(raw.text)])
-        unknown = [w for w in words(colorless) if _is_word(w) and w not in self._known]
-        note = " (I do not know " + ", ".join(f'"{w}"' for w in unknown) + ")" if unknown else ""
+        unknown = list(
+            dict.fromkeys(w for w in words(colorless) if _is_word(w) and w not in self._known)
+        )
+        named = ", ".join(f'"{w}"' for w in unknown[:MAX_MISSPELT])
+        more = f" and {len(unknown) - MAX_MISSPELT} more" if len(unknown) > MAX_MISSPELT else ""
+        note = f" (I do not know {named}{more})" if unknown else ""
         return f'"{raw.original}"{note}'
 
     def _ask(self, instruction: str) -> PlannerReply:
@@ -569,19 +574,36 @@ class RulePlanner:
     def _corrected(self, text: str, quotes: tuple[str, ...], refs: tuple[str, ...]) -> str | None:
         """The clause with misspelt words replaced, when that reads as an edit."""
         fixed = text
-        for token in reversed(tokens(text)):
-            word = token.text
-            if not _is_word(word) or word in self._known or len(word) < 3 or word in CUES:
-                continue  # "older" is new content, not a misspelt "colder"
-            close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8)
+        unknown = [
+            t
+            for t in tokens(text)
+            if _is_word(t.text) and t.text not in self._known and t.text not in CUES
+        ]  # "older" is new content, not a misspelt "colder"
+        if len(unknown) > MAX_MISSPELT:
+            return None  # so many unknown words are no misspelt edit, and would cost time
+        for token in reversed(unknown):
+            close = self._closest_word(token.text)
             if close:
-                fixed = fixed[: token.span.start] + close[0] + fixed[token.span.end :]
+                fixed = fixed[: token.span.start] + close + fixed[token.span.end :]
         if fixed == text or self._read(fixed, quotes, None, refs) is None:
             return None
         return restore(fixed, quotes)
 
+    def _closest_word(self, word: str) -> str | None:
+        """The vocabulary word `word` is likely a misspelling of (remembered per word)."""
+        if len(word) < 3:
+            return None
+        if word not in self._close:
+            close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8)
+            self._close[word] = close[0] if close else None
+        return self._close[word]
+
     def _closest(self, text: str) -> list[str]:
-        """Examples of the operators nearest to `text`: shared keywords, then string likeness."""
+        """Examples of the operators nearest to `text`: shared keywords, then string likeness.
+
+        Only the start of a long clause is compared, so a reply costs the same at any length.
+        """
+        text = text[:LIKENESS_CHARS]
         content = [w for w in words(text) if _is_word(w) and w not in FILLER]
         scored: list[tuple[float, str]] = []
         for op in self.operators.all():
@@ -598,6 +620,11 @@ class RulePlanner:
         scored.sort(key=lambda item: -item[0])
         return [example for _, example in scored[:4]]
 
+
+# A clause with more unknown words than this is not read as a misspelt edit.
+MAX_MISSPELT = 8
+# How much of an unknown clause is compared with the operators' examples.
+LIKENESS_CHARS = 200
 
 _SIGNED = frozenset({"brightness", "contrast", "saturation", "warmth", "exposure"})
 # What may stand between a verb and its noun ("remove all the text", "blur the second face").
@@ -643,6 +670,26 @@ def _earlier_choices(instruction: str) -> tuple[str, dict[str, Any]]:
             break  # the user's own words
         instruction = instruction[: found.start()]
     return instruction, choices
+
+
+def _outermost(found: list[Match]) -> list[Match]:
+    """The matches that no longer match contains, in order; only matches that start within
+    the longest match's reach are compared, so a long clause stays linear."""
+    if not found:
+        return found
+    reach = max(m.end - m.start for m in found)
+    by_start: dict[int, list[Match]] = {}
+    for m in found:
+        by_start.setdefault(m.start, []).append(m)
+
+    def contained(m: Match) -> bool:
+        return any(
+            o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
+            for start in range(max(0, m.end - reach), m.start + 1)
+            for o in by_start.get(start, ())
+        )
+
+    return [m for m in found if not contained(m)]
 
 
 def _is_word(token: str) -> bool:
