@@ -80,3 +80,46 @@ def test_a_region_missing_from_the_picture_is_said_and_nothing_is_planned(
     reply = planner.plan(instruction, context)
     assert isinstance(reply, PlannerReply)
     assert f"can't find {said}" in reply.message
+
+
+@pytest.mark.parametrize(
+    ("instruction", "params"),
+    [
+        ("make it 16:9 without cutting anything off", {"aspect": (16, 9)}),
+        ("square without cropping", {"aspect": (1, 1)}),
+        ("make it square but dont crop anything", {"aspect": (1, 1)}),
+        ("make it 9:16 for stories without cropping", {"aspect": (9, 16)}),
+        ("fit it in a square with white bars",
+         {"aspect": (1, 1), "fill": "color", "color": (255, 255, 255)}),
+    ],
+)  # fmt: skip
+def test_an_aspect_without_cropping_extends_the_canvas(
+    planner: RulePlanner, instruction: str, params: dict[str, Any]
+) -> None:
+    plan = planner.plan(instruction)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [(s.op, s.params) for s in plan.steps] == [("extend", params)]
+
+
+def test_without_cropping_with_another_edit_is_not_read_as_one_extend(
+    planner: RulePlanner,
+) -> None:
+    assert not isinstance(planner.plan("make it square without cropping and brighter"), EditPlan)
+
+
+@pytest.mark.parametrize(
+    ("instruction", "op"),
+    [
+        ("straighten it", "auto_straighten"),
+        ("level the horizon pls", "auto_straighten"),
+        ("zoom in on the cat", "crop_subject"),
+        ("zoom in on the subject", "crop_subject"),
+        ("zoom in on her face", "crop_face"),
+    ],
+)
+def test_framing_without_numbers_is_planned(
+    planner: RulePlanner, instruction: str, op: str
+) -> None:
+    plan = planner.plan(instruction)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == [op]

@@ -36,7 +36,7 @@ def reply_of(planner: RulePlanner, instruction: str) -> PlannerReply:
         ("caption in yellow", "caption in yellow", "caption"),
         ("add text", "add text", "caption"),
         ("resize to 800", "resize to 800", "wide"),
-        ("straighten", "straighten", "rotate"),
+        ("tilt it", "tilt it", "rotate"),
         ("contrast", "contrast", "contrast"),
         ("change the brightness", "change the brightness", "bright"),
         ("exposure 30%", "exposure 30%", "stop"),

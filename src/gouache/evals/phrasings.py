@@ -20,14 +20,16 @@ Each outcome falls in one class:
 
     done right           the expected plan, parameters and effects; the expected answer
     asked                a clarifying question
-    refused helpfully    no edit, and the reply names an edit that really applies to this
-                         picture, a backend that can do it, or what to do instead
+    refused helpfully    no edit, and the reply (or the one-line error) names an edit that
+                         really applies to this picture, a backend that can do it, or the
+                         command to use instead
     refused unhelpfully  no edit and no concrete next step, or an error
     done wrong           an edit other than the one asked, or the asked one without its effect
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -144,7 +146,8 @@ class Runner:
             before = session.head
             turn = _say(session, request.say)
         except GouacheError as err:
-            return Result(request, "refused unhelpfully", f"error: {err.message}")
+            # the CLI prints it as one line; judged like any reply
+            return self._judge_reply(request, f"error: {err.message}")
         if request.expect == "head" and turn.version is None:
             moved = session.head.number == request.head and session.head.id != before.id
             if moved:
@@ -190,7 +193,8 @@ class Runner:
             return Result(request, "done right", message)  # a reply in words was asked for
         if _names_a_next_step(message):
             return Result(request, "refused helpfully", message)
-        applies = self._applicable(_suggestions(message), request.on)
+        offered = _suggestions(message) + re.findall(r'e\.g\. "([^"]+)"', message)
+        applies = self._applicable(offered, request.on)
         return Result(request, "refused helpfully" if applies else "refused unhelpfully", message)
 
     def _applicable(self, suggestions: Sequence[str], on: str) -> bool:

@@ -143,6 +143,7 @@ def default_operators() -> OperatorRegistry:
         compose,
         faces,
         filters,
+        framing,
         geometry,
         looks,
         regions,
@@ -156,5 +157,5 @@ def default_operators() -> OperatorRegistry:
     )
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
-    modules += [style, compose, canvas, upscale]
+    modules += [style, compose, canvas, framing, upscale]
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

@@ -144,6 +144,8 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "upscale": lambda p: f"upscale ×{p['factor']}",
     "look": lambda p: _strength(f"{p['name']} look", p),
     "adjust_region": lambda p: _region(p),
+    "auto_straighten": lambda p: "straighten (level the measured tilt)",
+    "crop_subject": lambda p: "crop to the subject",
 }
 
 

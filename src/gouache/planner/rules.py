@@ -47,6 +47,7 @@ from gouache.ops.registry import OperatorRegistry, default_operators
 from gouache.planner import (
     answers,
     compositing,
+    framing,
     looks,
     references,
     regional,
@@ -218,7 +219,7 @@ class RulePlanner:
         pieces: list[Piece] = []
         missing: list[RawClause] = []
         previous: Draft | None = None
-        kept = regional.whole(instruction) if regional.OP in self.operators else None
+        kept = self._whole(instruction)
         if kept is not None:  # "black and white but keep her in colour": one edit
             pieces.append(Piece(kept, instruction))
         for raw in prepared.clauses if kept is None else ():
@@ -267,6 +268,15 @@ class RulePlanner:
         return EditPlan(
             instruction=instruction, steps=tuple(steps), planner=self.name, notes=tuple(notes)
         )
+
+    def _whole(self, instruction: str) -> Draft | None:
+        """One edit read from the whole instruction, across what would split it: "black and
+        white but keep her in colour", "make it square but don't crop anything"."""
+        for reader in (regional.whole, framing.whole):
+            draft = reader(instruction)
+            if draft is not None and draft.op in self.operators:
+                return draft
+        return None
 
     def _step(self, draft: Draft) -> Step:
         """The validated, labelled step; raises InvalidParameterError."""
@@ -332,9 +342,9 @@ class RulePlanner:
         text = re.sub(r"\s*\b(?:too|as well)$", "", text)
         if refused(text):
             return None
-        local = regional.read(text) if regional.OP in self.operators else None
-        if local is not None:  # "warm up the sky": a tone edit of one region
-            return [local]
+        local = regional.read(text) or framing.read(text)
+        if local is not None and local.op in self.operators:
+            return [local]  # "warm up the sky", "straighten it", "zoom in on the cat"
         toks = tokens(text)
         ws = [t.text for t in toks]
         mentions = references.find_mentions(text, refs, self._known)

@@ -1,0 +1,82 @@
+"""Reading requests to frame the picture without numbers: a new aspect without cropping,
+straightening, and zooming in on the subject.
+
+    "make it 16:9 without cutting anything off"     extend to 16:9 (mirrored, blurred fill)
+    "square without cropping, white bars"           extend to 1:1 filled with white
+    "straighten it", "level the horizon"            straighten (the tilt is measured)
+    "zoom in on the cat", "crop to the rocket"      crop_subject
+
+"without cropping" spans clauses ("make it square but dont crop anything": the "but" and the
+"don't" would otherwise split and refuse it), so it is read from the whole instruction, and
+only when nothing else is asked in it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gouache.planner.clauses import colors, has, has_digit, normalise, protect, words
+from gouache.planner.phrases import Draft, aspect_of
+from gouache.planner.vocabulary import FILLER, word_set
+
+_NO_CROP = re.compile(
+    r"\b(?:without (?:any )?(?:cropping|crop|cutting|losing)(?: (?:anything|any of it|it|"
+    r"anything off|off anything))?(?: off)?|(?:don'?t|do not|not|never|no) (?:crop|cut)\w*"
+    r"(?: (?:anything|it|any of it))?(?: off)?|uncropped|keep(?:ing)? (?:everything|it all|"
+    r"the whole (?:picture|image|photo|thing))(?: in)?|fit (?:it |everything |the whole "
+    r"(?:picture|image|photo) )?(?:in|into)|letterbox\w*|pillarbox\w*|pad(?:ded|ding)?)\b"
+)
+# Words that may stand around "without cropping" and an aspect and ask nothing more.
+_FRAMING_WORDS = FILLER | word_set(
+    "square, widescreen, portrait, landscape, aspect, ratio, format, for, stories, story, "
+    "instagram, reels, reel, tiktok, youtube, post, feed, canvas, with, blurred, blurry, blur, "
+    "mirrored, mirror, fill, filled, bars, bar, borders, border, edges, padding, solid, plain, "
+    "colour, color, anything, everything, nothing, off, cut, cropped, gets, is, so, that, "
+    "whole, thing, into, one, frame"
+)
+_STRAIGHTEN = re.compile(
+    r"^(?:straighten|level|fix the tilt|fix the horizon|it'?s (?:crooked|tilted|wonky))"
+    r"(?: (?:it|this|the (?:horizon|photo|picture|image|shot|lines?|walls?|building)))?(?: up)?$"
+)
+_SUBJECT = word_set(
+    "subject, cat, dog, pet, animal, bird, rocket, person, man, woman, girl, boy, child, kid, "
+    "baby, cup, mug, coffee, car, flower, building, product, bottle, her, him, them"
+)
+_ZOOM = re.compile(
+    r"^(?:zoom (?:in )?(?:on|to)|crop (?:in )?(?:on|to|around)|close (?:up )?on|"
+    r"get closer to|frame) (?:the |just the |only the )?(?:main )?(?P<what>[a-z]+)$"
+)
+
+
+def whole(instruction: str) -> Draft | None:
+    """extend, when the instruction asks for an aspect without cropping and nothing else."""
+    text = normalise(protect(instruction))
+    found = _NO_CROP.search(text)
+    aspect = aspect_of(text)
+    if found is None or aspect is None:
+        return None
+    rest = text[: found.start()] + " " + text[found.end() :]
+    rest = re.sub(r"\d+(?:\.\d+)?\s*(?::|x|by|/)\s*\d+(?:\.\d+)?", " ", rest)
+    named = colors(rest)
+    plain = re.sub(r"[^a-z' ]", " ", rest)
+    for color in named:
+        plain = plain.replace(rest[color.span.start : color.span.end], " ")
+    if any(w not in _FRAMING_WORDS for w in words(plain)):
+        return None
+    params: dict[str, Any] = {"aspect": aspect}
+    if named:
+        params |= {"fill": "color", "color": named[0].rgb}
+    return Draft("extend", params)
+
+
+def read(text: str) -> Draft | None:
+    """straighten or crop_subject for one normalised clause, or None."""
+    bare = " ".join(w for w in text.split() if w not in ("please", "pls", "can", "you", "could"))
+    bare = re.sub(r"^(?:can you |could you )", "", bare).strip(" .!")
+    if _STRAIGHTEN.match(bare) and not has_digit(text):
+        return Draft("auto_straighten")
+    zoom = _ZOOM.match(bare)
+    if zoom is not None and zoom.group("what") in _SUBJECT and not has(text, "face"):
+        return Draft("crop_subject")
+    return None
