@@ -253,3 +253,35 @@ def test_a_store_made_at_schema_1_upgrades_to_the_current_schema_keeping_its_ses
         assert [s.id for s in store.list_sessions()] == [record.id]
         assert store.list_sessions()[0].owner is None
         assert store.list_sessions(owner="acme") == []
+
+
+def test_owned_sessions_are_listed_by_owner_found_by_image_renamed_and_deleted(
+    store: Store,
+) -> None:
+    from gouache.errors import SessionNotFoundError
+    from gouache.images import LoadedImage
+    from gouache.sessions import Session
+
+    pixels = np.random.default_rng(5).integers(0, 256, (24, 32, 3), dtype=np.uint8)
+    mine = Session.start(store, LoadedImage(pixels, "PNG", "a.png"), owner="acme")
+    theirs = Session.start(store, LoadedImage(pixels, "PNG", "a.png"), owner="globex")
+    edited = mine.apply("make it warmer").version
+    assert edited is not None
+    mine.apply("add a vignette")
+    mine.branch("side", at="v2")
+
+    assert [s.id for s in store.list_sessions(owner="acme")] == [mine.id]
+    with store.read() as tx:
+        assert [v.id for v in tx.versions_with_blob(edited.blob, owner="acme")] == [edited.id]
+        assert tx.versions_with_blob(edited.blob, owner="globex") == []
+        # the same root picture in both: each owner finds only its own
+        roots = tx.versions_with_blob(mine.resolve("v1").blob, owner="globex")
+    assert [v.session_id for v in roots] == [theirs.id]
+
+    store.run(lambda tx: tx.rename_session(mine.id, "summer"))
+    assert store.find_session(mine.id).name == "summer"
+    store.run(lambda tx: tx.delete_session(mine.id))
+    assert [s.id for s in store.list_sessions()] == [theirs.id]
+    with pytest.raises(SessionNotFoundError):
+        store.find_session(mine.id)
+    assert len(theirs.versions()) == 1
