@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from gouache.images import BlobStore
 from gouache.server.services import Cluster, pg_bin, running_cluster
+from gouache.sessions import Store
 
 PLUGIN = textwrap.dedent(
     """
@@ -61,3 +63,14 @@ def pg_cluster() -> Iterator[Cluster]:
         )
     with running_cluster() as cluster:
         yield cluster
+
+
+def store_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'gouache.db'}"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A store on a temporary SQLite file, with its blobs beside it."""
+    with Store(store_url(tmp_path), BlobStore(tmp_path / "blobs")) as opened:
+        yield opened

@@ -156,6 +156,13 @@ def _critique_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--candidates", type=int, default=3, help="candidates per turn (3)")
     parser.add_argument("--budget", type=int, default=8, help="attempts per turn at most (8)")
     parser.add_argument("--seconds", type=float, default=120.0, help="time per turn at most")
+    parser.add_argument(
+        "--prefer",
+        choices=("request", "guideline"),
+        default="request",
+        help="when a guideline's correction would undo what you asked: keep your request "
+        "(default) or apply the guideline",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -565,6 +572,7 @@ def _refine(
             references=references,
             at=getattr(args, "at", None),
             plan=plan,
+            prefer=args.prefer,
         )
     print(result.table(), file=out)
     best = result.best

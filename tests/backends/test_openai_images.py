@@ -14,7 +14,6 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,7 +28,7 @@ from gouache.backends.openai_images import (
     choose_size,
 )
 from gouache.errors import BackendError, CancelledError, InputError, UnsupportedError
-from gouache.images import BlobStore, Image
+from gouache.images import Image
 from gouache.ops.plan import EditPlan, Step
 from gouache.progress import CancelToken
 from gouache.sessions import Session, Store
@@ -522,12 +521,6 @@ def test_the_backend_is_an_image_model(backend: OpenAIImagesBackend) -> None:
 
 
 # -- through a session --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(f"sqlite:///{tmp_path / 'gouache.db'}", BlobStore(tmp_path / "blobs")) as opened:
-        yield opened
 
 
 def test_a_session_turn_with_a_given_plan_stores_the_openai_version(

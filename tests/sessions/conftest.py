@@ -3,13 +3,12 @@ and a small photo-like image whose edits are easy to see."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 
-from gouache.images import BlobStore, Image, LoadedImage
+from gouache.images import Image, LoadedImage
 from gouache.sessions import Session, Store
 
 

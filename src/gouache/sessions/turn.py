@@ -58,7 +58,7 @@ class Critique:
 
     passed: bool
     # Higher is better: how candidates that all fail are ranked.
-    rank: tuple[float, float]
+    rank: tuple[float, ...]
     # Kept on the version as `scores.critique`.
     record: Mapping[str, Any]
 
