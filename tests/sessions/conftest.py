@@ -3,12 +3,13 @@ and a small photo-like image whose edits are easy to see."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from gouache.images import Image, LoadedImage
+from gouache.images import BlobStore, Image, LoadedImage
 from gouache.sessions import Session, Store
 
 
