@@ -146,7 +146,9 @@ class Suite:
 
         cases = [case.model_dump(mode="json", exclude_defaults=True) for case in self.cases]
         document = {"name": self.name, "description": self.description, "cases": cases}
-        return str(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+        return str(
+            yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=None)
+        )
 
 
 def load_suite(path: str | Path) -> Suite:
