@@ -65,7 +65,7 @@ def render(report: Mapping[str, Any], folder: Path) -> str:
         parts.append(f"<h3>{escape(METRICS[metric].label)} ({escape(metric)})</h3>")
         for case in worst:
             parts.append(_lemon_row(report, results, variants, case, metric, folder))
-    parts.append("<h2>By category</h2>")
+    parts.append("<h2>By category: median / worst 5 %, and the worst case</h2>")
     for variant in variants:
         parts.append(f"<h3>{escape(variant)}</h3>")
         parts.append(_category_table(report["categories"][variant]))
@@ -190,11 +190,15 @@ def _category_table(categories: Mapping[str, Any]) -> str:
         cells = []
         for metric in metrics:
             stats = group["metrics"].get(metric)
+            if stats is None:
+                cells.append("<td>-</td>")
+                continue
+            worst = stats["worst_cases"][0]["case"] if stats["worst_cases"] else ""
             cells.append(
-                "<td>-</td>"
-                if stats is None
-                else f"<td>{format_value(metric, stats['median'])} / "
-                f"{format_value(metric, stats['worst5'])}</td>"
+                f"<td>{format_value(metric, stats['median'])} / "
+                f"{format_value(metric, stats['worst5'])}"
+                + (f"<br><span class='note'>{escape(worst)}</span>" if worst else "")
+                + "</td>"
             )
         failed = f"{group['cases'] - group['passed']} of {group['cases']}"
         rows.append(f"<tr><td>{escape(name)}</td><td>{failed}</td>{''.join(cells)}</tr>")
