@@ -260,7 +260,7 @@ def test_a_bare_self_signed_certificate_is_refused_with_what_to_do(tmp_path: Any
         identity_from_files(tmp_path / "junk.pem", tmp_path / "key.pem")
 
 
-def test_a_flat_white_picture_still_carries_the_mark_a_level_or_two_darker(
+def test_a_flat_white_picture_still_carries_the_mark_a_few_levels_darker(
     store: Store,
 ) -> None:
     from gouache.images import LoadedImage, load_image
@@ -268,7 +268,7 @@ def test_a_flat_white_picture_still_carries_the_mark_a_level_or_two_darker(
     white = LoadedImage(np.full((200, 200, 3), 255, np.uint8), "PNG", "white.png")
     exported = export_version(Session.start(store, white), watermark_mark=True)
     pixels = load_image(exported.data).pixels
-    assert pixels.min() >= 252
+    assert pixels.min() >= 250
     assert verify_bytes(exported.data).watermark["id"] == exported.mark_id
 
 

@@ -4,8 +4,9 @@ Scheme (after blind-watermark's DWT-SVD quantisation, vectorised, on luma only):
 
     Y = luma of the RGB image; LL = the Haar approximation band of Y (half size)
     LL is cut into 4x4 blocks; block (r, c) carries payload bit k(r, c) = tile[(r mod 6), (c mod 8)]
-    s = the block's largest singular value; it is moved to the centre of the bit's cell:
-        s' = (floor(s / D) + 1/4 + bit / 2) * D          (quantisation index modulation)
+    s = the block's largest singular value; it is moved to the nearest point of the bit's
+    lattice  s' in {(k + 1/4 + bit / 2) * D}          (quantisation index modulation),
+    the point below when the one above would clip at white
     reading: frac = (s / D) mod 1; soft = sin(2 pi frac), > 0 for bit 0, < 0 for bit 1;
     each bit's soft values are averaged over all blocks that carry it.
 
@@ -30,7 +31,9 @@ CRC_BITS = 16
 PAYLOAD_BITS = ID_BITS + CRC_BITS
 TILE = (6, 8)  # rows x columns of blocks per repetition of the payload
 BLOCK = 4  # block side in the LL band (8 pixels of the image)
-STEP = 24.0  # quantisation step of the singular value: strength against PSNR
+STEP = 32.0  # quantisation step of the singular value: strength against PSNR (about 45 dB)
+S_MAX = 4 * 2 * 255.0  # the top singular value of an all-white 4x4 block of the Haar band
+POWER_STEPS = 10  # power iterations for the top singular triple of a 4x4 block
 MIN_SIDE = 128  # below this the payload is repeated too few times to be read reliably
 _KEY = 0x9A0C5E  # fixes the whitening sequence; not a secret
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float64)
@@ -118,6 +121,24 @@ def _blocks(ll: Floats) -> Floats:
     return cut.reshape(rows, BLOCK, cols, BLOCK).transpose(0, 2, 1, 3)
 
 
+def _top(blocks: Floats, iterations: int = POWER_STEPS) -> tuple[Floats, Floats, Floats]:
+    """Each block's largest singular value s and its vectors u, v (B v = s u), by power
+    iteration on B^T B: about 4x faster than a batched SVD, within 1e-3 of it here."""
+    gram = np.einsum("...ki,...kj->...ij", blocks, blocks)
+    v = np.full((*blocks.shape[:-2], BLOCK), 0.5)
+    for _ in range(iterations):
+        v = np.einsum("...ij,...j->...i", gram, v)
+        v /= np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
+    bv = np.einsum("...ij,...j->...i", blocks, v)
+    s = np.linalg.norm(bv, axis=-1)
+    u = bv / np.maximum(s, 1e-12)[..., None]
+    # an all-zero block (pure black) has no direction: any unit pair will do
+    empty = s < 1e-9
+    u[empty] = 0.5
+    v[empty] = 0.5
+    return s, u, v
+
+
 def _bit_index(rows: int, cols: int, phase: tuple[int, int] = (0, 0)) -> npt.NDArray[np.intp]:
     r = (np.arange(rows)[:, None] + phase[0]) % TILE[0]
     c = (np.arange(cols)[None, :] + phase[1]) % TILE[1]
@@ -135,11 +156,14 @@ def embed(image: Pixels, mark_id: str, step: float = STEP) -> Pixels:
     ll, lh, hl, hh = _haar(y)
     blocks = _blocks(ll)
     rows, cols = blocks.shape[:2]
-    u, s, vt = np.linalg.svd(blocks)
+    s0, u, v = _top(blocks)
     wanted = bits[_bit_index(rows, cols)].astype(np.float64)
-    s0 = s[..., 0]
-    s[..., 0] = (np.floor(s0 / step) + 0.25 + 0.5 * wanted) * step
-    marked = (u * s[..., None, :]) @ vt
+    # the nearest point of the bit's lattice, below when above would clip at white
+    lattice = (np.floor(s0 / step) + 0.25 + 0.5 * wanted) * step
+    target = np.where((lattice - s0 > step / 2) & (lattice > step), lattice - step, lattice)
+    target = np.where(target > S_MAX - step / 4, target - step, target)
+    # move only the top singular value: B + (s' - s) u v^T
+    marked = blocks + (target - s0)[..., None, None] * u[..., :, None] * v[..., None, :]
     new_ll = ll.copy()
     new_ll[: rows * BLOCK, : cols * BLOCK] = marked.transpose(0, 2, 1, 3).reshape(
         rows * BLOCK, cols * BLOCK
@@ -159,7 +183,7 @@ def _soft(image: Pixels, step: float, offset: tuple[int, int] = (0, 0)) -> Float
     height, width = rgb.shape[:2]
     y = rgb[: height - height % 2, : width - width % 2] @ _LUMA
     ll = _haar(y)[0]
-    s0 = np.linalg.svd(_blocks(ll), compute_uv=False)[..., 0]
+    s0 = _top(_blocks(ll))[0]
     return np.asarray(np.sin(2 * np.pi * ((s0 / step) % 1.0)))
 
 
