@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ERROR = 1  # verify: tampered, invalid or unreadable
 EXIT_NO_MANIFEST = 2  # verify: nothing signed to check (the watermark may still name it)
+MAX_FILE_BYTES = 512_000_000
 SUFFIX_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}
 
 
@@ -195,14 +197,16 @@ def export(args: argparse.Namespace, settings: Settings, store: Store) -> int:
 def export_turn(
     session: Session, version_id: str, output: Path, args: argparse.Namespace, settings: Settings
 ) -> Path:
-    """`edit -o FILE --sign`: the version exported in the format the suffix names."""
+    """`edit -o FILE --sign`: the version exported in the format the suffix names (PNG when
+    it names none of png, jpg, jpeg, webp)."""
     from gouache.provenance.export import export_version
+    from gouache.provenance.metadata import parse_format
 
-    fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "png")
+    fmt = parse_format(SUFFIX_FORMATS.get(output.suffix.lower(), "png"))
     exported = export_version(
         session,
         version_id,
-        fmt=fmt,  # type: ignore[arg-type]
+        fmt=fmt,
         sign=args.sign,
         keys=_keys_for(args.sign, settings),
         watermark_mark=args.watermark,
@@ -278,11 +282,20 @@ def _lookup(store: Store) -> Any:
 
 
 def _read_file(path: str) -> bytes:
+    """The file's bytes; refused before reading when it is larger than any image we take."""
     from gouache.errors import InputError
 
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise InputError(
+                    f"{path} is {size / 1e6:.0f} MB: larger than any picture gouache reads "
+                    f"({MAX_FILE_BYTES // 1_000_000} MB at most)"
+                )
+            return fh.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not a picture") from None
     except OSError as err:
         raise InputError(f"cannot read {path}: {err.strerror or err}") from None
 
@@ -353,9 +366,10 @@ def _origin_text(path: str, origin: dict[str, Any]) -> str:
             f"it was {recipe.get('version')} of session {str(session.get('id'))[:8]} "
             f"({session.get('name')}): {inner.get('instruction') or '-'!r}"
         )
-    manifest = origin.get("manifest") or {}
-    parts.append(f"manifest {manifest.get('state', 'not read')}")
+    else:
+        parts.append("no gouache recipe inside")
+    state = (origin.get("manifest") or {}).get("state", "not read")
+    parts.append("no C2PA manifest" if state == "no manifest" else f"C2PA manifest {state}")
     mark = origin.get("watermark")
-    if mark:
-        parts.append(f"watermark {mark.get('id')}")
+    parts.append(f"watermark {mark.get('id')}" if mark else "no watermark")
     return "; ".join(parts)

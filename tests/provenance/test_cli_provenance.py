@@ -78,7 +78,7 @@ def test_sign_export_verify_and_import_from_the_command_line(tmp_path: Path, pho
 
     imported = gouache(tmp_path, "import", "out/v3.webp")
     assert "it was v3 of session" in imported.stdout
-    assert "manifest trusted" in imported.stdout
+    assert "C2PA manifest trusted" in imported.stdout
     new = imported.stdout.split()[1]
     assert "it was v3 of session" in gouache(tmp_path, "history", new).stdout
 

@@ -101,6 +101,7 @@ def test_an_unmarked_picture_reads_as_no_mark(name: str) -> None:
     reading = watermark.extract(image, search=False)
     assert reading.mark_id is None
     assert reading.confidence < 0.3
+    assert watermark.extract(image).mark_id is None  # nor at any crop phase
 
 
 def test_alpha_is_kept_and_the_mark_reads_through_it() -> None:

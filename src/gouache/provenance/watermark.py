@@ -35,6 +35,7 @@ STEP = 32.0  # quantisation step of the singular value: strength against PSNR (a
 S_MAX = 4 * 2 * 255.0  # the top singular value of an all-white 4x4 block of the Haar band
 POWER_STEPS = 10  # power iterations for the top singular triple of a 4x4 block
 MIN_SIDE = 128  # below this the payload is repeated too few times to be read reliably
+SEARCH_WINDOW = 384  # pixels a side scored for each of the 64 grid phases of a crop
 _KEY = 0x9A0C5E  # fixes the whitening sequence; not a secret
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float64)
 
@@ -217,14 +218,20 @@ def extract(image: Pixels, step: float = STEP, *, search: bool = True) -> Waterm
     straight = _reading(_gather(_soft(image, step), (0, 0)), (0, 0), searched=False)
     if straight.found or not search:
         return straight
-    # The tile phase only permutes the bits, so the pixel phase is chosen by confidence
-    # first, then each tile phase is tried against the CRC.
+    # The tile phase only permutes the bits, so the pixel phase is chosen by confidence on a
+    # central window first (its corner on the 8-pixel grid keeps the phases the same), then
+    # each tile phase of the whole picture is tried against the CRC.
+    height, width = image.shape[:2]
+    y0 = max(0, (height - SEARCH_WINDOW) // 2) // (2 * BLOCK) * (2 * BLOCK)
+    x0 = max(0, (width - SEARCH_WINDOW) // 2) // (2 * BLOCK) * (2 * BLOCK)
+    window = image[y0 : y0 + SEARCH_WINDOW, x0 : x0 + SEARCH_WINDOW]
     scored = []
     for dy in range(2 * BLOCK):
         for dx in range(2 * BLOCK):
-            soft = _soft(image, step, (dx, dy))
-            scored.append((float(np.mean(np.abs(_gather(soft, (0, 0))))), (dx, dy), soft))
-    _, offset, soft = max(scored, key=lambda item: item[0])
+            confidence = float(np.mean(np.abs(_gather(_soft(window, step, (dx, dy)), (0, 0)))))
+            scored.append((confidence, (dx, dy)))
+    offset = max(scored)[1]
+    soft = _soft(image, step, offset)
     for pr in range(TILE[0]):
         for pc in range(TILE[1]):
             found = _reading(_gather(soft, (pr, pc)), offset, searched=True)
