@@ -298,3 +298,11 @@ def test_your_own_certificate_and_key_sign_and_are_trusted_through_their_root(
     assert report.chain.signer == "Studio Ana"
     with pytest.raises(InputError, match="no signing identity"):
         signing.load(tmp_path / "nowhere")
+
+
+def test_a_quality_too_low_for_the_mark_is_refused_not_exported_unmarked(
+    three_turns: Session,
+) -> None:
+    with pytest.raises(InputError, match="cannot carry the watermark at jpeg quality 5"):
+        export_version(three_turns, fmt="jpeg", quality=5, watermark_mark=True)
+    assert export_version(three_turns, fmt="jpeg", quality=5).mark_id is None

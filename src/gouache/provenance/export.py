@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gouache.errors import InputError
+from gouache.images import load_image
 from gouache.provenance import watermark
 from gouache.provenance.metadata import (
     EXTENSIONS,
@@ -93,13 +94,13 @@ def export_version(
             pixels = watermark.embed(session.image(version.id), mark_id)
         except watermark.WatermarkError as err:
             raise InputError(f"{version.label} cannot carry the watermark: {err}") from None
-        if watermark.extract(pixels, search=False).mark_id != mark_id:
-            # flat or clipped pictures (all white, all black) leave the mark no room
-            raise InputError(
-                f"{version.label} cannot carry the watermark: it does not read back from this "
-                "picture (too flat or too close to black or white); export without it"
-            )
         data = encode(pixels, fmt, record if recipe else None, quality)
+        # checked on the file itself: a low JPEG/WebP quality can wipe the mark out
+        if watermark.extract(load_image(data).pixels, search=False).mark_id != mark_id:
+            raise InputError(
+                f"{version.label} cannot carry the watermark at {fmt} quality {quality}: it "
+                "does not read back from the file; raise the quality or export without it"
+            )
     elif fmt == "png":
         data = png_with_recipe(stored, record) if recipe else stored
     else:
