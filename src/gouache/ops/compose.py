@@ -336,8 +336,20 @@ def logo(image: Image, p: LogoParams, ctx: OpContext) -> Image:
     `margin` x the shorter side from the edges, with alpha = `opacity` x its own alpha. An
     opaque logo on a near-uniform light background has that background keyed out (see the
     module docstring); another opaque logo is placed as a rectangle."""
-    height, width = image.shape[:2]
     ref = ctx.reference(p.reference, "logo")
+    mark, x, y, how = logo_placement(image, ref, p)
+    out = _over(image, rgb_of(mark), _alpha_of(mark) * np.float32(p.opacity), x, y)
+    ctx.notes.append(
+        f"logo from image {p.reference} at the {p.position}, {mark.shape[1]}x{mark.shape[0]} "
+        f"px, opacity {p.opacity:.0%}, {how}"
+    )
+    return out
+
+
+def logo_placement(image: Image, ref: Image, p: LogoParams) -> tuple[Image, int, int, str]:
+    """The logo as drawn (resized, keyed) and its top-left on `image`, with how it was keyed;
+    shared by the operator and the layered exports, which embed the same pixels."""
+    height, width = image.shape[:2]
     # 1. the logo's own alpha, or a keyed background, or none
     if has_transparency(ref):
         mark = ref
@@ -356,14 +368,7 @@ def logo(image: Image, p: LogoParams, ctx: OpContext) -> Image:
     logo_w = p.scale * width
     size = _fit((logo_w, logo_w * ref.shape[0] / ref.shape[1]), room)
     x, y = place((width, height), size, p.position, margin)
-    # 3. blend
-    small = _resized(mark, size)
-    out = _over(image, rgb_of(small), _alpha_of(small) * np.float32(p.opacity), x, y)
-    ctx.notes.append(
-        f"logo from image {p.reference} at the {p.position}, {size[0]}x{size[1]} px, "
-        f"opacity {p.opacity:.0%}, {how}"
-    )
-    return out
+    return _resized(mark, size), x, y, how
 
 
 def _key_light_background(rgb: Image) -> Image | None:

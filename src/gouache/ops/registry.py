@@ -139,6 +139,7 @@ class OperatorRegistry:
 
 def default_operators() -> OperatorRegistry:
     from gouache.ops import (
+        balloon,
         canvas,
         compose,
         faces,
@@ -158,4 +159,5 @@ def default_operators() -> OperatorRegistry:
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [style, compose, canvas, framing, upscale]
+    modules.append(balloon)  # speech balloons, see gouache.layers
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

@@ -73,22 +73,12 @@ def caption(image: Image, p: CaptionParams, ctx: OpContext) -> Image:
     """Write `text` in Pillow's bundled FreeType font; only the pixels under the text (and its
     outline or box) change."""
     height, width = image.shape[:2]
-    if not p.text.strip():
-        raise InvalidParameterError(
-            "caption: the text is blank; put the words in quotes", op="caption", param="text"
-        )
-    # 1. lay the text out: size, wrapping
-    margin = max(1, round(MARGIN * min(width, height)))
-    max_w = min(round(FIT_WIDTH * width), width - 2 * margin)
-    max_h = height - 2 * margin
-    layout = _fit(p, width, height, max_w, max_h)
-
-    # 2. place the block; its lines are aligned to the side it sits on
+    # 1. lay the text out and place the block
+    placed = caption_placement((width, height), p)
+    layout, left, top, align = placed.layout, placed.left, placed.top, placed.align
     outer_w, outer_h = layout.outer()
-    left, top = place((width, height), (outer_w, outer_h), p.position, margin)
-    align = "left" if "left" in p.position else "right" if "right" in p.position else "center"
 
-    # 3. draw coverage masks for the box, the outline and the letters, then composite them
+    # 2. draw coverage masks for the box, the outline and the letters, then composite them
     text_color: RGB = p.color
     layers: list[tuple[RGB, Float32Array]] = []
     if p.style == "box":
@@ -107,6 +97,50 @@ def caption(image: Image, p: CaptionParams, ctx: OpContext) -> Image:
     band = out[top : top + outer_h, left : left + outer_w]
     band[...] = composite_layers(band, layers)
     return out
+
+
+@dataclass(frozen=True)
+class CaptionPlacement:
+    """Where a caption goes: its layout, the top-left of its block, how its lines align."""
+
+    layout: TextLayout
+    left: int
+    top: int
+    align: str
+
+
+def caption_placement(canvas: tuple[int, int], p: CaptionParams) -> CaptionPlacement:
+    """Size, wrap and place a caption on a canvas of (width, height); shared by the operator
+    and by the layered exports, which draw the same text as vectors."""
+    width, height = canvas
+    if not p.text.strip():
+        raise InvalidParameterError(
+            "caption: the text is blank; put the words in quotes", op="caption", param="text"
+        )
+    margin = max(1, round(MARGIN * min(width, height)))
+    max_w = min(round(FIT_WIDTH * width), width - 2 * margin)
+    max_h = height - 2 * margin
+    layout = _fit(p, width, height, max_w, max_h)
+    # the lines are aligned to the side the block sits on
+    left, top = place((width, height), layout.outer(), p.position, margin)
+    align = "left" if "left" in p.position else "right" if "right" in p.position else "center"
+    return CaptionPlacement(layout, left, top, align)
+
+
+def line_origin(layout: TextLayout, index: int, align: str) -> tuple[int, int]:
+    """The (x, y) of line `index`'s ascender-left anchor inside the block."""
+    line = layout.lines[index]
+    # Measured with the outline in both passes so that letters and outline line up.
+    x0, _, x1, _ = layout.font.getbbox(line, stroke_width=layout.stroke)
+    line_w = int(x1 - min(x0, 0))
+    if align == "left":
+        x = 0
+    elif align == "right":
+        x = layout.width - line_w
+    else:
+        x = (layout.width - line_w) // 2
+    y = layout.pad + layout.stroke + index * layout.pitch
+    return layout.pad + x - min(x0, 0), y
 
 
 def bundled_font(size: int) -> ImageFont.FreeTypeFont:
@@ -244,18 +278,8 @@ def render_layout(layout: TextLayout, align: str, outlined: bool) -> PILImage.Im
     draw = ImageDraw.Draw(mask)
     stroke = layout.stroke if outlined else 0
     for index, line in enumerate(layout.lines):
-        # Measured with the outline in both passes so that letters and outline line up.
-        x0, _, x1, _ = layout.font.getbbox(line, stroke_width=layout.stroke)
-        line_w = int(x1 - min(x0, 0))
-        if align == "left":
-            x = 0
-        elif align == "right":
-            x = layout.width - line_w
-        else:
-            x = (layout.width - line_w) // 2
-        y = layout.pad + layout.stroke + index * layout.pitch
         draw.text(
-            (layout.pad + x - min(x0, 0), y),
+            line_origin(layout, index, align),
             line,
             font=layout.font,
             fill=255,

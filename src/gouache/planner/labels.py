@@ -67,6 +67,9 @@ def describe(op: str, p: dict[str, Any]) -> str:
         if p["style"] == "box":
             box = f" on a {_color(p['box_color'])} box" if p["box_color"] else " on a box"
         return f'caption "{p["text"]}" at the {p["position"]} in {_color(p["color"])}{box}'
+    if op == "balloon":
+        where = f" at the {p['position']}" if p["position"] else ""
+        return f'speech balloon "{p["text"]}"{where}'
     return (
         _LABELS[op](p)
         if op in _LABELS

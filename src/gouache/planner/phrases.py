@@ -467,6 +467,17 @@ def _caption(c: Clause) -> Draft | None:
     return Draft("caption", params, note=note)
 
 
+def _balloon(c: Clause) -> Draft | None:
+    index = quote_index(c.text)
+    if index is None or not c.quotes[index]:
+        return None  # the words must be in quotes
+    params: dict[str, Any] = {"text": c.quotes[index]}
+    position = position_of(c.text)
+    if position is not None:
+        params["position"] = position
+    return Draft("balloon", params)
+
+
 RULES: dict[str, Rule] = {
     "brightness": _amount("brightness"),
     "contrast": _amount("contrast"),
@@ -487,4 +498,5 @@ RULES: dict[str, Rule] = {
     "flip": _flip,
     "border": _border,
     "caption": _caption,
+    "balloon": _balloon,
 }

@@ -180,6 +180,7 @@ ABSORBS = {
     "restore": frozenset({"sepia", "denoise", "auto_enhance"}),
     "picture_in_picture": frozenset({"border", "paste_subject"}),
     "logo": frozenset({"paste_subject", "caption"}),
+    "balloon": frozenset({"caption"}),
     "paste_subject": frozenset({"remove_background"}),
     "collage": frozenset({"paste_subject"}),
     "pixel_art": frozenset({"blur_faces"}),
@@ -296,6 +297,7 @@ PARTS_TAKEN = {
     **dict.fromkeys(_LOCAL, PARTS),
     "crop": PARTS,
     "caption": PARTS,
+    "balloon": PARTS,
     "rotate": frozenset(_phrases("left, right, background")),
     "flip": frozenset(_phrases("left, right, top, bottom")),
     "vignette": frozenset(_phrases("corner, corners, edge, edges")),
@@ -333,6 +335,7 @@ _SUBJECT_WORDS = frozenset(
 
 # Per-operator words that would otherwise look like a request we cannot do.
 OPERATOR_WORDS = {
+    "balloon": frozenset(_phrases("say, says, saying, speech, speaking, talking, pointing, at")),
     "caption": frozenset(
         _phrases(
             "box, background, band, banner, bar, plain, outline, outlined, font, say, says, "
