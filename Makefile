@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(DEV_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[dev,diffusers,server,provenance]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,diffusers,server,provenance,media]"
 	touch $(DEV_STAMP)
 
 demo: $(STAMP)
@@ -30,13 +30,16 @@ demo: $(STAMP)
 
 test: $(DEV_STAMP) system-deps lint typecheck pytest
 
-# The server tests start a throwaway PostgreSQL cluster and Redis: Debian's packages, installed
-# here when missing (CI runs as root on a fresh machine; elsewhere it says what to install).
+# The server tests start a throwaway PostgreSQL cluster and Redis; the layer tests draw SVG in
+# Chromium and the story tests read PDF pages with pdftoppm (poppler-utils): Debian's packages,
+# installed here when missing (CI runs as root on a fresh machine; elsewhere it says what to install).
+SYSTEM_PACKAGES := postgresql redis-server chromium poppler-utils
 system-deps:
-	@if command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	@if command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		&& command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; \
-	else echo "the server tests need: sudo apt-get install -y postgresql redis-server"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else echo "some tests need: sudo apt-get install -y $(SYSTEM_PACKAGES)"; fi
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks

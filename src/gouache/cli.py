@@ -365,6 +365,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(Session.open(store, args.session).diff(args.a, args.b).describe())
         return EXIT_OK
     if command == "export":
+        if args.format.strip().lower() in ("svg", "ora"):
+            from gouache.cli_media import export_layers
+
+            return export_layers(args, store)
         from gouache.cli_provenance import export
 
         return export(args, settings, store)

@@ -71,7 +71,9 @@ def add_export_options(parser: argparse.ArgumentParser, *, folder: bool) -> None
         help="embed the invisible watermark (default: with --sign)",
     )
     if folder:
-        parser.add_argument("--format", default="png", help="png (default), jpeg or webp")
+        parser.add_argument(
+            "--format", default="png", help="png (default), jpeg, webp, or the layers as svg or ora"
+        )
         parser.add_argument("--quality", type=int, default=92, help="JPEG/WebP quality (92)")
 
 

@@ -9,6 +9,7 @@ layered exports draw the same ellipse and tail as vector paths (`balloon_shape`)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -88,8 +89,11 @@ class BalloonShape:
         )
 
 
-def resolve(image: Image, p: BalloonParams, faces: list[Box]) -> BalloonParams:
-    """`p` with its position and point chosen, so that drawing it again gives the same balloon."""
+def resolve(
+    image: Image, p: BalloonParams, faces: list[Box], avoid: Sequence[Box] = ()
+) -> BalloonParams:
+    """`p` with its position and point chosen, so that drawing it again gives the same balloon;
+    it keeps off the faces and off `avoid` (other text on the picture)."""
     height, width = image.shape[:2]
     point = p.point
     if point is None:
@@ -101,7 +105,7 @@ def resolve(image: Image, p: BalloonParams, faces: list[Box]) -> BalloonParams:
     position = p.position
     if position is None:
         layout = _layout(p, width, height)
-        position = _free_position(width, height, layout, faces, point)
+        position = _free_position(width, height, layout, [*faces, *avoid], point)
     return p.model_copy(update={"position": position, "point": point})
 
 
@@ -247,7 +251,7 @@ def _shape_coverage(
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     grown = cv2.dilate(mask, kernel)
 
-    def down(m: np.ndarray[Any, np.dtype[np.uint8]]) -> Float32Array:
+    def down(m: np.ndarray[Any, Any]) -> Float32Array:
         small = cv2.resize(m.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
         return np.asarray(small, dtype=np.float32) / np.float32(255.0)
 

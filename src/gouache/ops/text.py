@@ -127,7 +127,7 @@ def caption_placement(canvas: tuple[int, int], p: CaptionParams) -> CaptionPlace
     return CaptionPlacement(layout, left, top, align)
 
 
-def line_origin(layout: TextLayout, index: int, align: str) -> tuple[int, int]:
+def line_origin(layout: TextLayout, index: int, align: str) -> tuple[float, int]:
     """The (x, y) of line `index`'s ascender-left anchor inside the block."""
     line = layout.lines[index]
     # Measured with the outline in both passes so that letters and outline line up.

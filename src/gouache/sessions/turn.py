@@ -29,9 +29,17 @@ from gouache.characters import Character, check_identity, describe_loss, identit
 from gouache.errors import InputError, UnsupportedError
 from gouache.guard import DriftError, GuardReport, guard
 from gouache.images import Image, LoadedImage, check_image, image_digest
+from gouache.layers.model import LayerStack
 from gouache.ops.plan import EditPlan
-from gouache.planner.plan import PlanContext, Planner, PlannerAnswer, PlannerQuestion
+from gouache.planner.plan import (
+    PlanContext,
+    Planner,
+    PlannerAnswer,
+    PlannerQuestion,
+    PlannerReply,
+)
 from gouache.progress import CancelToken, ProgressCallback
+from gouache.sessions import layering
 from gouache.sessions.preserve import GuardMode, describe, plan_scope
 from gouache.sessions.store import Store, Transaction, WriteConflictError
 from gouache.sessions.versions import (
@@ -128,6 +136,8 @@ class Candidate:
     identity: Mapping[str, float | None] = field(default_factory=dict)
     identity_note: str = ""
     critique: Critique | None = None
+    # The layers drawn on this try's base (see gouache.layers); None for a flat version.
+    layers: LayerStack | None = None
     # "kept", or why not: "refused by the guard: ...", "Ana scores 0.31, under 0.45", ...
     outcome: str = ""
 
@@ -212,9 +222,17 @@ class TurnPipeline:
         # 2. plan; a reply, a question or an answer instead of a plan makes no version
         mark = perf_counter()
         outcome = request.plan
+        # "change the caption to Hello" on a layered version edits that layer
+        layer_edit = layering.read_edit(text, parent, parent_image) if outcome is None else None
+        if isinstance(layer_edit, layering.LayerEdit):
+            outcome = layer_edit.plan
         if outcome is None:
             context = plan_context(self.analyses, parent_image, request.references, pending)
-            planned = self.planner.plan(text, context)
+            planned = (
+                layer_edit
+                if isinstance(layer_edit, PlannerReply)
+                else self.planner.plan(text, context)
+            )
             ms["plan"] = _ms(mark)
             if not isinstance(planned, EditPlan):
                 ms["total"] = _ms(started)
@@ -230,15 +248,27 @@ class TurnPipeline:
             outcome = planned
         ms["plan"] = _ms(mark)
 
+        # captions, logos, balloons and borders that end a plan are kept as layers; the
+        # backend edits the base under them (or does not run for a layer edit)
+        edited = layer_edit if isinstance(layer_edit, layering.LayerEdit) else None
+        layered = layering.prepare(outcome, parent, edited, self.store.blobs, self.backend)
+        finish = None
+        if layered is not None:
+            pairs = [(self.store.blobs.put(ref.pixels), ref.name) for ref in request.references]
+
+            def finish(base: Image) -> tuple[Image, LayerStack]:
+                assert layered is not None
+                return layering.finish(layered, base, pairs, self.store.blobs, self.analyses)
+
         # 3-6. the tries: backend -> guard -> identity -> critics, over one seed sequence
         edit = EditRequest(
             prompt=text,
-            image=parent_image,
+            image=parent_image if layered is None else layered.base,
             references=tuple(ref.pixels for ref in request.references),
             seed=request.seed,
-            plan=outcome,
+            plan=outcome if layered is None else layered.raster,
         )
-        tries, kept = self._tries(request, outcome, edit, ms, progress, cancel)
+        tries, kept = self._tries(request, outcome, edit, ms, progress, cancel, finish)
         if kept is None or kept.image is None:
             ms["total"] = _ms(started)
             why = "; ".join(f"try {c.number} (seed {c.seed}): {c.outcome}" for c in tries)
@@ -279,7 +309,7 @@ class TurnPipeline:
             plan=outcome,
             backend=self.backend.name,
             backend_config=self.backend.config(),
-            params=dict(kept.result.params),
+            params=layering.with_layers(kept.result.params, kept.layers),
             seed=kept.result.seed if kept.result.seed is not None else kept.seed,
             references=refs,
             timings={**ms, "total": _ms(started)},
@@ -330,11 +360,17 @@ class TurnPipeline:
         ms: dict[str, float],
         progress: ProgressCallback | None,
         cancel: CancelToken | None,
+        finish: Callable[[Image], tuple[Image, LayerStack]] | None = None,
     ) -> tuple[list[Candidate], Candidate | None]:
-        """Every try, in seed order, and the one to keep (None: none may be kept)."""
-        redraws = not self.backend.capabilities.preserves_unedited
+        """Every try, in seed order, and the one to keep (None: none may be kept).
+
+        `edit.plan` None runs no backend (a layer edit: the base stays as it is); `finish`
+        draws the layers on each try's base before the critics see it.
+        """
+        runs = edit.plan is not None
+        redraws = runs and not self.backend.capabilities.preserves_unedited
         guarding = redraws and self.guard_mode != "off"
-        scope = plan_scope(plan, self.backend) if guarding else None
+        scope = plan_scope(edit.plan or plan, self.backend) if guarding else None
         geometry_note = "guard: off for a change of geometry" if guarding and scope is None else ""
         characters = self.characters()
         before: Mapping[str, float | None] = {}
@@ -351,7 +387,12 @@ class TurnPipeline:
             if cancel is not None:
                 cancel.raise_if_cancelled()
             mark = perf_counter()
-            result = self.backend.edit(replace(edit, seed=seed), progress=progress, cancel=cancel)
+            if runs:
+                result = self.backend.edit(
+                    replace(edit, seed=seed), progress=progress, cancel=cancel
+                )
+            else:
+                result = ImageResult(image=edit.image)
             image = check_image(result.image)
             _add(ms, "backend", mark)
             if cancel is not None:
@@ -393,6 +434,11 @@ class TurnPipeline:
                     note = f"identity: {loss} (the edit asked for it)"
                     candidate = replace(candidate, identity_note=note)
 
+            # the layers on top of this try's base, before anyone judges the picture
+            if finish is not None:
+                image, stack = finish(image)
+                candidate = replace(candidate, image=image, layers=stack)
+
             # 6. critics: the same pixels as an earlier try are judged once
             if request.judge is not None:
                 mark = perf_counter()
@@ -428,6 +474,8 @@ class TurnPipeline:
 
 def _reply(plan: EditPlan, kept: Candidate, tries: Sequence[Candidate]) -> str:
     parts = [plan.describe(), kept.result.text.strip(), kept.guard_note, kept.identity_note]
+    if kept.layers is not None:
+        parts.append(layering.describe(plan, kept.layers))
     if len(tries) > 1:
         others = "; ".join(
             f"try {c.number} (seed {c.seed}): {c.outcome}" for c in tries if c is not kept
