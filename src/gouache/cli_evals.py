@@ -119,7 +119,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.variant:
         variants = [parse_variant(spec) for spec in args.variant]
     else:
-        variants = default_variants(args.eval_backends or ["operators"], drift=args.drift)
+        # `gouache --backend NAME eval run ...` means that backend too
+        backends = args.eval_backends or [args.backend or "operators"]
+        variants = default_variants(backends, drift=args.drift)
     out = Path(args.out)
 
     # 2. the cases, then the chains

@@ -135,3 +135,12 @@ def test_lemons_are_worse_than_the_median_or_failed(run_folder: Path) -> None:
     assert summary["operators"]["metrics"]["psnr_outside"]["worst_cases"] == []
     drifting = summary["operators+drift"]["metrics"]["psnr_outside"]["worst_cases"]
     assert [item["case"] for item in drifting] == ["caption"]
+
+
+def test_an_unknown_backend_is_refused_before_anything_is_written(
+    small_suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["--backend", "nosuch", "eval", "run", str(small_suite), "--out", str(out)]) == 1
+    assert "no backend 'nosuch'" in capsys.readouterr().err
+    assert not out.exists()

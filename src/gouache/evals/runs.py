@@ -113,6 +113,8 @@ def run_suite(
 ) -> Run:
     """Every case of `suite` through every variant; images under `out/images`."""
     analyses = AnalysisCache(maxsize=512)
+    # a backend that cannot be built stops the run before anything is written
+    backends = {variant.name: build_backend(variant, analyses) for variant in variants}
     prepared = prepare(suite, analyses)
     run = Run(suite=suite.name, variants=[v.name for v in variants])
     images = out / "images"
@@ -132,7 +134,7 @@ def run_suite(
 
         store = Store.from_settings(Settings(data_dir=Path(tmp)))
         for variant in variants:
-            backend = build_backend(variant, analyses)
+            backend = backends[variant.name]
             started, cpu = time.perf_counter(), time.process_time()
             for item in prepared:
                 result = run_case(item, variant, backend, store, analyses, images)
