@@ -116,3 +116,31 @@ def test_export_sign_without_an_identity_says_how_to_make_one(tmp_path: Path, ph
     assert result.returncode == 1
     assert "gouache keys init-signing" in result.stderr
     assert not list(tmp_path.glob("v2.*"))
+
+
+def test_verify_trusts_a_root_given_with_trust(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gouache.cli import main
+    from gouache.images import LoadedImage
+    from gouache.provenance.export import export_version
+    from gouache.provenance.keys import make_test_identity
+    from gouache.sessions.session import Session
+    from gouache.sessions.store import Store
+    from gouache.settings import Settings
+
+    stranger = make_test_identity("a stranger")
+    with Store.from_settings(Settings(data_dir=tmp_path / "theirs")) as store:
+        session = Session.start(store, LoadedImage(data.chelsea(), "PNG", "chelsea.png"))
+        session.apply("flip horizontally")
+        (tmp_path / "cat.png").write_bytes(export_version(session, sign=True, keys=stranger).data)
+    (tmp_path / "root.pem").write_bytes(stranger.ca_pem or b"")
+    mine = ["--data-dir", str(tmp_path / "mine")]
+
+    assert main([*mine, "verify", str(tmp_path / "cat.png")]) == 0
+    assert "manifest: valid (signature valid, but the certificate" in capsys.readouterr().out
+    trusted = [*mine, "verify", str(tmp_path / "cat.png"), "--trust", str(tmp_path / "root.pem")]
+    assert main(trusted) == 0
+    out = capsys.readouterr().out
+    assert "manifest: trusted" in out
+    assert "not in this store" in out  # the mark's version lives in their store, not ours
