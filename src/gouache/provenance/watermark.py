@@ -13,8 +13,9 @@ Scheme (after blind-watermark's DWT-SVD quantisation, vectorised, on luma only):
 The payload is 32 bits of the version id and a CRC-16 of them (48 bits), XORed with a keyed
 sequence so that a flat image does not read as a valid mark. Because the bit layout repeats
 every 6 x 8 blocks (48 x 64 pixels), a crop only shifts it: when the straight read fails the
-CRC, every pixel phase (8 x 8) and tile phase (6 x 8) is tried, and the most confident reading
-must pass the CRC. A resize must be brought back to the exported size before reading (the
+CRC, the pixel phase (8 x 8) is chosen by confidence on a central window, then every tile
+phase (6 x 8) is tried against the CRC. Only LL changes, so the inverse transform is exact
+and cheap: each pixel of a 2x2 cell moves by half its LL change. A resize must be brought back to the exported size before reading (the
 signed manifest and the recipe record it); a rotation or a perspective change defeats it.
 """
 
@@ -99,20 +100,14 @@ def _check(image: Pixels) -> None:
         )
 
 
-def _haar(y: Floats) -> tuple[Floats, Floats, Floats, Floats]:
-    """One level of the orthonormal 2-D Haar transform (even sides): LL, LH, HL, HH."""
-    a, b = y[0::2, 0::2], y[0::2, 1::2]
-    c, d = y[1::2, 0::2], y[1::2, 1::2]
-    return (a + b + c + d) / 2, (a - b + c - d) / 2, (a + b - c - d) / 2, (a - b - c + d) / 2
-
-
-def _inverse_haar(ll: Floats, lh: Floats, hl: Floats, hh: Floats) -> Floats:
-    out = np.empty((ll.shape[0] * 2, ll.shape[1] * 2))
-    out[0::2, 0::2] = (ll + lh + hl + hh) / 2
-    out[0::2, 1::2] = (ll - lh + hl - hh) / 2
-    out[1::2, 0::2] = (ll + lh - hl - hh) / 2
-    out[1::2, 1::2] = (ll - lh - hl + hh) / 2
-    return out
+def _luma_ll(image: Pixels) -> Floats:
+    """The Haar approximation band of the luma of the whole 2x2 cells: (a + b + c + d) / 2,
+    computed a channel at a time so a large picture needs no float copy of all three."""
+    height, width = image.shape[0] // 2 * 2, image.shape[1] // 2 * 2
+    y = np.zeros((height, width))
+    for channel, weight in enumerate(_LUMA):
+        y += image[:height, :width, channel] * weight
+    return np.asarray((y[0::2, 0::2] + y[0::2, 1::2] + y[1::2, 0::2] + y[1::2, 1::2]) / 2)
 
 
 def _blocks(ll: Floats) -> Floats:
@@ -150,11 +145,7 @@ def embed(image: Pixels, mark_id: str, step: float = STEP) -> Pixels:
     """A copy of `image` carrying `mark_id` (8 hex digits); alpha is kept as it was."""
     _check(image)
     bits = payload_bits(mark_id)
-    rgb = image[..., :3].astype(np.float64)
-    height, width = rgb.shape[:2]
-    even_h, even_w = height - height % 2, width - width % 2
-    y = rgb[:even_h, :even_w] @ _LUMA
-    ll, lh, hl, hh = _haar(y)
+    ll = _luma_ll(image)
     blocks = _blocks(ll)
     rows, cols = blocks.shape[:2]
     s0, u, v = _top(blocks)
@@ -164,27 +155,26 @@ def embed(image: Pixels, mark_id: str, step: float = STEP) -> Pixels:
     target = np.where((lattice - s0 > step / 2) & (lattice > step), lattice - step, lattice)
     target = np.where(target > S_MAX - step / 4, target - step, target)
     # move only the top singular value: B + (s' - s) u v^T
-    marked = blocks + (target - s0)[..., None, None] * u[..., :, None] * v[..., None, :]
-    new_ll = ll.copy()
-    new_ll[: rows * BLOCK, : cols * BLOCK] = marked.transpose(0, 2, 1, 3).reshape(
+    change = (target - s0)[..., None, None] * u[..., :, None] * v[..., None, :]
+    d_ll = np.zeros_like(ll)
+    d_ll[: rows * BLOCK, : cols * BLOCK] = change.transpose(0, 2, 1, 3).reshape(
         rows * BLOCK, cols * BLOCK
     )
-    delta = _inverse_haar(new_ll, lh, hl, hh) - y
-    out = rgb.copy()
-    out[:even_h, :even_w] += delta[..., None]  # the same luma change on R, G and B
+    # The inverse Haar transform of a change to LL alone gives each pixel of the 2x2 cell
+    # half of it; the same luma change goes on R, G and B.
+    delta = np.repeat(np.repeat((d_ll / 2).astype(np.float32), 2, axis=0), 2, axis=1)
+    height, width = delta.shape
     result = image.copy()
-    result[..., :3] = np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    for channel in range(3):
+        plane = result[:height, :width, channel]
+        plane[...] = np.clip(np.rint(plane + delta), 0, 255).astype(np.uint8)
     return result
 
 
 def _soft(image: Pixels, step: float, offset: tuple[int, int] = (0, 0)) -> Floats:
     """Per-block soft values (rows, cols) with the grid starting at pixel `offset` (x, y)."""
     x0, y0 = offset
-    rgb = image[y0:, x0:, :3].astype(np.float64)
-    height, width = rgb.shape[:2]
-    y = rgb[: height - height % 2, : width - width % 2] @ _LUMA
-    ll = _haar(y)[0]
-    s0 = _top(_blocks(ll))[0]
+    s0 = _top(_blocks(_luma_ll(image[y0:, x0:])))[0]
     return np.asarray(np.sin(2 * np.pi * ((s0 / step) % 1.0)))
 
 
