@@ -16,6 +16,8 @@
     ├── CancelledError                the caller cancelled the turn (http 499)
     ├── StoreError                    the version store is unusable (.url) (http 500)
     ├── WriteError                    an output file could not be written (.path) (http 500)
+    ├── BackendSetupError             a backend cannot start: no key, model or workflow
+    │                                 (.backend, .setting) (http 503)
     └── BackendError                  a backend failed while working (.backend) (http 502)
         ├── BlockedError              a service's safety filter refused (.reason) (http 422)
         ├── QuotaError                a rate limit or spent quota, HTTP 429 (http 429)
@@ -135,6 +137,18 @@ class WriteError(GouacheError):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         super().__init__(message)
         self.path = path
+
+
+class BackendSetupError(GouacheError):
+    """A backend cannot start: a key, a model or a workflow is missing, or its library
+    refused the configuration. `setting` names what to set when that is known."""
+
+    http_status = 503
+
+    def __init__(self, message: str, *, backend: str, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.backend = backend
+        self.setting = setting
 
 
 class BackendError(GouacheError):

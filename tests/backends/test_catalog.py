@@ -132,3 +132,48 @@ def test_a_third_party_backend_is_chosen_by_its_entry_point_name(plugin_on_path:
     assert backend.config() == {"strength": 0.5}
     with pytest.raises(BackendNotFoundError, match="invert"):
         create("nope", {})
+
+
+@pytest.mark.parametrize(
+    ("backend", "setting"),
+    [
+        ("openai", "OPENAI_API_KEY"),
+        ("gemini", "GEMINI_API_KEY"),
+        ("diffusers", "model = "),
+        ("comfyui", "workflow = "),
+    ],
+)
+def test_a_generative_backend_without_its_key_model_or_workflow_fails_in_one_line(
+    tmp_path: Path, backend: str, setting: str
+) -> None:
+    from PIL import Image as PILImage
+
+    photo = tmp_path / "photo.png"
+    PILImage.new("RGB", (32, 24), (120, 80, 40)).save(photo)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"}
+    }
+    env["GOUACHE_CONFIG"] = str(tmp_path / "none.toml")
+    env["GOUACHE_DATA_DIR"] = str(tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "gouache", "--backend", backend, "edit", str(photo), "warmer"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert setting in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_any_exception_from_a_backend_constructor_becomes_a_gouache_error(tmp_path: Path) -> None:
+    from gouache.errors import BackendSetupError
+
+    profiles = {"bad": Profile("bad", "openai", {"base_url": "http://127.0.0.1:9", "size": "huge"})}
+    with pytest.raises(BackendSetupError, match=r"backend 'openai' could not start: .*size"):
+        create("bad", profiles)

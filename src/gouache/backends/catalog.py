@@ -19,7 +19,7 @@ import importlib.util
 import os
 import socket
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -27,7 +27,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 from gouache.backends.base import ImageModel, JSONValue
-from gouache.errors import BackendNotFoundError, InputError, UnsupportedError
+from gouache.errors import (
+    BackendNotFoundError,
+    BackendSetupError,
+    GouacheError,
+    InputError,
+    UnsupportedError,
+)
 
 ENTRY_POINT_GROUP = "gouache.backends"
 
@@ -45,6 +51,8 @@ class BackendType:
     key_env: tuple[str, ...] = ()
     summary: str = ""
     gpu: bool = False
+    # What a profile of this type must name, with an example value: {"model": "..."}.
+    required: Mapping[str, str] = field(default_factory=dict)
 
 
 TYPES: dict[str, BackendType] = {
@@ -78,11 +86,13 @@ TYPES: dict[str, BackendType] = {
             extra="diffusers",
             summary="local open weights: FLUX.2 klein, Qwen-Image-Edit, FLUX.1 Kontext",
             gpu=True,
+            required={"model": '"black-forest-labs/FLUX.2-klein-4B"'},
         ),
         BackendType(
             "comfyui",
             "gouache.backends.comfyui:ComfyUIBackend",
             summary="a ComfyUI server running an API-format workflow",
+            required={"workflow": '"examples/comfyui/flux-kontext-edit.json"'},
         ),
     )
 }
@@ -176,11 +186,21 @@ class BackendRegistry:
         return sorted(self._factories)
 
     def create(self, name: str, **config: JSONValue) -> ImageModel:
+        """The backend `name` built with `config`. Whatever its constructor raises that is not
+        already a gouache error becomes a BackendSetupError: one line, no traceback."""
         try:
             factory = self._factories[name]
         except KeyError:
             raise BackendNotFoundError(name, self.names()) from None
-        return factory(**config)
+        try:
+            return factory(**config)
+        except GouacheError:
+            raise
+        except Exception as err:  # a third-party constructor: anything may come out of it
+            what = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise BackendSetupError(
+                f"backend {name!r} could not start: {what}", backend=name
+            ) from err
 
     def load_entry_points(self) -> list[str]:
         """Register every `gouache.backends` entry point not already known; return the names."""
@@ -228,6 +248,21 @@ def _builtin_factory(kind: BackendType) -> BackendFactory:
         problem = _missing_module(kind)
         if problem:
             raise BackendNotFoundError(f"{kind.name} ({problem})", list(TYPES))
+        missing = [key for key in kind.required if key not in config]
+        if missing:
+            raise BackendSetupError(
+                _setup_hint(kind, missing), backend=kind.name, setting=missing[0]
+            )
+        if (
+            kind.key_env
+            and "base_url" not in config
+            and not any(os.environ.get(env) for env in kind.key_env)
+        ):
+            raise BackendSetupError(
+                f"backend {kind.name!r} needs an API key: set {' or '.join(kind.key_env)}",
+                backend=kind.name,
+                setting=kind.key_env[0],
+            )
         module_name, _, class_name = kind.target.partition(":")
         factory: Callable[..., ImageModel] = getattr(
             importlib.import_module(module_name), class_name
@@ -235,6 +270,17 @@ def _builtin_factory(kind: BackendType) -> BackendFactory:
         return factory(**config)
 
     return create
+
+
+def _setup_hint(kind: BackendType, missing: Sequence[str]) -> str:
+    example = "\n".join(f"{key} = {kind.required[key]}" for key in missing)
+    names = " and ".join(f"`{key}`" for key in missing)
+    return (
+        f"backend {kind.name!r} needs {names}: add a profile to {config_path()}, e.g. "
+        f'[backends.mine] type = "{kind.name}" '
+        + " ".join(example.splitlines())
+        + ", then use --backend mine"
+    )
 
 
 def availability(profile: Profile) -> Availability:
