@@ -15,8 +15,9 @@ sequence so that a flat image does not read as a valid mark. Because the bit lay
 every 6 x 8 blocks (48 x 64 pixels), a crop only shifts it: when the straight read fails the
 CRC, the pixel phase (8 x 8) is chosen by confidence on a central window, then every tile
 phase (6 x 8) is tried against the CRC. Only LL changes, so the inverse transform is exact
-and cheap: each pixel of a 2x2 cell moves by half its LL change. A resize must be brought back to the exported size before reading (the
-signed manifest and the recipe record it); a rotation or a perspective change defeats it.
+and cheap: each pixel of a 2x2 cell moves by half its LL change. A resize must be brought
+back to the exported size before reading (the signed manifest and the recipe record it); a
+rotation or a perspective change defeats it.
 """
 
 from __future__ import annotations
