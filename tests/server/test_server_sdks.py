@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import numpy as np
@@ -15,7 +16,7 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 from PIL import Image as PILImage
-from server_harness import LiveServer, png_bytes
+from server_harness import LiveServer, live_server, png_bytes
 
 from gouache.images import decode_png
 
@@ -202,3 +203,41 @@ def test_the_openai_client_generates_with_a_backend_that_draws_and_is_refused_ot
         oai.images.generate(model="gouache-operators", prompt="a fox")
     with pytest.raises(openai.NotFoundError, match="no backend 'dall-e-9'"):
         oai.images.generate(model="dall-e-9", prompt="a fox")
+
+
+def test_a_hosted_model_behind_gouache_gets_the_guard_and_the_tree_around_it(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    # The hosted model is a second gouache speaking Gemini's wire format: the real
+    # GeminiBackend (google-genai) calls it as it would call Google, nothing faked.
+    from gouache.backends.gemini import GeminiBackend
+
+    def hosted() -> GeminiBackend:
+        return GeminiBackend(
+            "gouache-operators",
+            api_key=server.key,
+            base_url=server.url,
+            api_version="v1beta",
+            retry_delay=0.01,
+        )
+
+    with live_server(tmp_path, models={"nano": hosted}) as front:
+        client = genai.Client(
+            api_key=front.key,
+            http_options=types.HttpOptions(base_url=front.url, api_version="v1beta"),
+        )
+        chat = client.chats.create(model="nano")
+        first = chat.send_message(
+            [types.Part.from_bytes(data=png_bytes(), mime_type="image/png"), "make it warmer"]
+        )
+        second = chat.send_message("make it black and white")
+        _, image = _parts(second)
+        assert image is not None
+        with front.store.read() as tx:
+            found = tx.versions_with_blob(hashlib.sha256(image).hexdigest(), owner="acme")
+            versions = tx.versions(found[0].session_id)
+    assert first.response_id == versions[1].id
+    assert [v.backend for v in versions] == [None, "gemini", "gemini"]
+    assert all(v.scores.guard is not None for v in versions[1:])  # the guard ran on each
+    grey = decode_png(image).astype(int)
+    assert np.abs(grey[..., 0] - grey[..., 2]).max() <= 2

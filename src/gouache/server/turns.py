@@ -18,6 +18,7 @@ from gouache.server import jobs
 from gouache.server.models import ModelPool
 from gouache.sessions.session import Session, TurnResult
 from gouache.sessions.store import Store
+from gouache.sessions.turn import TurnRequest
 from gouache.sessions.versions import Version
 
 # Progress is written to the job row at most this often (seconds); the last step always is.
@@ -142,15 +143,14 @@ def _turn(
     results: list[TurnResult] = []
     at_first = at
     for index in range(n):
-        result = session.apply(
-            instruction,
+        turn = TurnRequest(
+            instruction=instruction,
             at=at if index == 0 else at_first,
             branch=request.get("branch") if index == 0 else None,
             references=references,
             seed=None if seed is None and index == 0 else int(seed or 0) + index,
-            progress=reporter,
-            cancel=cancel,
         )
+        result = session.apply(turn, progress=reporter, cancel=cancel)
         results.append(result)
         if result.version is None:
             break
