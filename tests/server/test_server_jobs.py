@@ -1,0 +1,53 @@
+"""Job rows, which the server and the queue workers share: claims, attempts, cancels."""
+
+from __future__ import annotations
+
+import pytest
+
+from gouache.server import jobs
+from gouache.sessions.store import Store
+
+
+def test_a_job_whose_worker_died_three_times_is_failed_with_the_reason(store: Store) -> None:
+    job = jobs.create(store, "acme", "turn", {"session_id": "x"}, None)
+    for attempt in range(1, jobs.MAX_ATTEMPTS + 1):
+        claimed = jobs.claim(store, job.id, f"host:{attempt}")
+        assert claimed is not None
+        assert claimed.status == "running"
+        assert claimed.attempts == attempt
+        # ... and the worker dies here: nothing finishes the job, the broker hands it on
+    assert jobs.claim(store, job.id, "host:9") is None
+    failed = jobs.get(store, job.id)
+    assert failed.status == "failed"
+    assert failed.error is not None
+    assert failed.error["type"] == "WorkerLost"
+    assert "started 3 times" in failed.error["message"]
+    assert "host:3" in failed.error["message"]
+
+
+def test_a_queued_job_is_cancelled_at_once_and_never_runs(store: Store) -> None:
+    job = jobs.create(store, "acme", "turn", {}, None)
+    cancelled = jobs.request_cancel(store, job.id, "acme")
+    assert cancelled.status == "cancelled"
+    assert cancelled.error is not None
+    assert cancelled.error["code"] == 499
+    assert jobs.claim(store, job.id, "host:1") is None
+    assert jobs.active_count(store, "acme") == 0
+
+
+def test_a_running_job_learns_of_its_cancel_at_its_next_progress_report(store: Store) -> None:
+    job = jobs.create(store, "acme", "turn", {}, None)
+    assert jobs.claim(store, job.id, "host:1") is not None
+    assert jobs.report(store, job.id, {"step": 1, "total": 4}) is False
+    assert jobs.request_cancel(store, job.id, "acme").status == "running"
+    assert jobs.report(store, job.id, {"step": 2, "total": 4}) is True
+    assert jobs.get(store, job.id).progress == {"step": 2, "total": 4}
+
+
+def test_another_tenant_can_neither_read_nor_cancel_a_job(store: Store) -> None:
+    job = jobs.create(store, "acme", "turn", {}, None)
+    with pytest.raises(jobs.JobNotFoundError):
+        jobs.get(store, job.id, tenant="globex")
+    with pytest.raises(jobs.JobNotFoundError):
+        jobs.request_cancel(store, job.id, "globex")
+    assert jobs.get(store, job.id).cancel_requested is False
