@@ -135,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-jobs", type=int, default=8, help="jobs at once per tenant (8)")
     serve.add_argument("--max-upload-mb", type=float, default=50.0, help="request body cap")
 
+    ui = sub.add_parser("ui", help="the web UI: local server, browser opened on the session")
+    ui.add_argument("image", nargs="?", help="start a session from this picture")
+    ui.add_argument("--session", help="open this session instead (an id or its prefix)")
+    ui.add_argument("--store", default=argparse.SUPPRESS, help="as gouache --store")
+    ui.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    ui.add_argument("--no-browser", action="store_true", help="only print the link")
+
     keys = sub.add_parser("keys", help="API keys of the HTTP API; the C2PA signing identity")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     create_key = keys_sub.add_parser("create", help="print a new key (shown once)")
@@ -329,6 +336,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             max_body_bytes=int(args.max_upload_mb * 1024 * 1024),
         )
         return serve(settings, sys.stdout, config, host=args.host, port=args.port, local=args.local)
+    if command == "ui":
+        from gouache.web.launch import ui
+
+        return ui(
+            settings,
+            sys.stdout,
+            image=Path(args.image) if args.image else None,
+            session_id=args.session,
+            port=args.port,
+            open_browser=not args.no_browser,
+        )
     if command in PROVENANCE_COMMANDS or getattr(args, "keys_command", "") in SIGNING_ACTIONS:
         from gouache.cli_provenance import run
 

@@ -92,6 +92,12 @@ def run_demo(folder: Path, *, settings: Settings, out: TextIO) -> list[DemoRow]:
     print("\n" + session.history(), file=out)
     page = write_gallery(session, folder)
     print(f"\n{len(page.images)} versions written. Open {page.index.resolve()}", file=out)
+    database = (store_dir / "gouache.db").resolve()
+    print(
+        f"Or open the session in the web UI: gouache ui --store {database} "
+        f"--session {session.id[:8]}",
+        file=out,
+    )
     return rows
 
 

@@ -38,8 +38,11 @@ BODIES: dict[str, Any] = {
     "create_session_from_text": {"prompt": "a fox"},
     "generations": {"prompt": "a fox"},
     "gemini": {"contents": [{"role": "user", "parts": [{"text": "hi"}]}]},
+    "rename_branch": {"name": "x"},
+    "create_session_from_version": {"session_id": "0" * 32},
 }
-QUERIES: dict[str, dict[str, str]] = {"diff": {"a": "v1", "b": "v1"}}
+PAIR = {"a": "v1", "b": "v1"}
+QUERIES: dict[str, dict[str, str]] = {"diff": PAIR, "heatmap": PAIR, "changed_region": PAIR}
 PUBLIC = {"/health"}
 
 

@@ -11,7 +11,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from gouache.backends.base import ImageModel
-from gouache.server import errors, gemini_wire, native, openai_wire
+from gouache.server import errors, gemini_wire, native, openai_wire, ui_api
 from gouache.server.auth import authenticate, key_of
 from gouache.server.config import ServerConfig
 from gouache.server.limits import BodyLimit, RateLimiter
@@ -78,9 +78,13 @@ def create_app(
         key = key_of(request) or ""
         return get_swagger_ui_html(openapi_url=f"/openapi.json?key={key}", title="gouache API")
 
+    app.include_router(ui_api.router, tags=["native"])
     app.include_router(native.router, tags=["native"])
     app.include_router(gemini_wire.router, tags=["gemini"])
     app.include_router(openai_wire.router, tags=["openai"])
+    from gouache import web
+
+    web.install(app)
     return app
 
 

@@ -1,6 +1,6 @@
 """The tenant of a request, from its key: `Authorization: Bearer KEY`, `x-goog-api-key: KEY`
-(Google's clients), or `?key=KEY` (Google's REST, and links to /docs). Every route but /health
-depends on `authenticate`; a test walks the route table to keep it so."""
+(Google's clients), `?key=KEY` (Google's REST, and links to /docs), or the web UI's cookie.
+Every route but /health depends on `authenticate`; a test walks the route table to keep it so."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from gouache.server.errors import UnauthenticatedError
-from gouache.server.keys import tenant_of
+from gouache.server.keys import LOCAL_TENANT, tenant_of
 from gouache.server.state import ServerState
 
-LOCAL_TENANT = "local"
+# The web UI's pages are opened with ?token=KEY once; the key then rides in this cookie
+# (HttpOnly, SameSite=Strict: another site's page cannot send it).
+COOKIE = "gouache_key"
 
 
 def state_of(request: Request) -> ServerState:
@@ -34,7 +36,8 @@ def key_of(request: Request) -> str | None:
     for name in ("key", "token"):
         if request.query_params.get(name):
             return request.query_params[name].strip()
-    return None
+    cookie = request.cookies.get(COOKIE, "").strip()
+    return cookie or None
 
 
 # Declared for the OpenAPI schema (the Authorize button of /docs); key_of reads the request.

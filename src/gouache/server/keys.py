@@ -13,6 +13,9 @@ from gouache.sessions.migrations import api_keys
 from gouache.sessions.store import Store, now
 
 KEY_PREFIX = "gsk_"
+# The one user of `gouache serve --local` / `gouache ui`: the owner of this machine's store, so
+# also of the sessions made without a tenant (by the CLI). No key may name it.
+LOCAL_TENANT = "local"
 _TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -20,7 +23,15 @@ def check_tenant(name: str) -> str:
     cleaned = name.strip()
     if not _TENANT.fullmatch(cleaned):
         raise InputError(f"a tenant name is 1 to 64 letters, digits, '.', '_' or '-', not {name!r}")
+    if cleaned == LOCAL_TENANT:
+        raise InputError(f"{LOCAL_TENANT!r} is the user of local mode; choose another tenant name")
     return cleaned
+
+
+def may_open(owner: str | None, tenant: str) -> bool:
+    """Whether `tenant` may open a session of `owner`: its own, and for the local user also the
+    sessions the CLI made (no owner)."""
+    return owner == tenant or (owner is None and tenant == LOCAL_TENANT)
 
 
 def hash_key(key: str) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from gouache.errors import InputError, SessionNotFoundError
 from gouache.server import jobs
 from gouache.server.auth import State, Tenant, authenticate
+from gouache.server.keys import LOCAL_TENANT, may_open
 from gouache.server.submit import check_references, store_images, submit
 from gouache.server.turns import version_json
 from gouache.server.uploads import decode_base64, load_upload
@@ -96,7 +97,7 @@ def owned(state: State, tenant: str, session_id: str) -> Session:
     """The session by its id, if `tenant` owns it; another tenant's id is a 404 like no id."""
     with state.store.read() as tx:
         record = tx.session(session_id)
-    if record.owner != tenant:
+    if not may_open(record.owner, tenant):
         raise SessionNotFoundError(session_id)
     return Session(state.store, record)
 
@@ -143,7 +144,10 @@ def guideline_spec(state: State, spec: GuidelinesIn) -> dict[str, Any]:
 
 @router.get("/sessions")
 def list_sessions(state: State, tenant: Tenant) -> dict[str, Any]:
-    rows = state.store.list_sessions(owner=tenant)
+    if tenant == LOCAL_TENANT:  # the local user's store: its own sessions and the CLI's
+        rows = [r for r in state.store.list_sessions() if may_open(r.owner, tenant)]
+    else:
+        rows = state.store.list_sessions(owner=tenant)
     return {
         "sessions": [
             {

@@ -36,7 +36,8 @@ def serve(
     )
     if token is not None:
         print("local mode: open this link (the token is the key for every client):", file=out)
-        print(f"    {base}/docs?token={token}", file=out)
+        print(f"    {base}/ui?token={token}   (the web UI)", file=out)
+        print(f"    {base}/docs?token={token}   (the API)", file=out)
     else:
         print(f"API docs at {base}/docs?key=KEY (`gouache keys create --tenant NAME`)", file=out)
     out.flush()

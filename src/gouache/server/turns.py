@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from gouache.errors import CancelledError, GouacheError, InputError, UnsupportedError
-from gouache.images import LoadedImage
+from gouache.images import Image, LoadedImage
 from gouache.progress import CancelToken, Progress
 from gouache.server import jobs
+from gouache.server.keys import may_open
 from gouache.server.models import ModelPool
 from gouache.sessions.session import Session, TurnResult
 from gouache.sessions.store import Store
@@ -110,6 +111,20 @@ def _references(store: Store, request: dict[str, Any]) -> list[LoadedImage]:
     ]
 
 
+def _mask(store: Store, digest: str | None) -> Image | None:
+    """The stored mask picture as booleans: True where it is bright (and opaque)."""
+    if digest is None:
+        return None
+    import numpy as np
+
+    picture = store.blobs.get(digest)
+    on = picture[..., :3].max(axis=2) > 127
+    if picture.shape[2] == 4:
+        on &= picture[..., 3] > 127
+    mask: Image = np.ascontiguousarray(on)
+    return mask
+
+
 def _turn(
     store: Store, pool: ModelPool, job: jobs.Job, reporter: _Reporter, cancel: CancelToken
 ) -> dict[str, Any]:
@@ -118,25 +133,21 @@ def _turn(
     session_id = str(request["session_id"])
     backend = pool.get(request.get("model"))
     session = Session.open(store, session_id, backend=backend)
-    if session.record.owner != job.tenant:
+    if not may_open(session.record.owner, job.tenant):
         raise jobs.JobNotFoundError(job.id)
-    if request.get("mask") is not None:
-        if not backend.capabilities.masks:
-            raise UnsupportedError(
-                f"backend {backend.name!r} does not take a mask; describe the region in the "
-                'instruction instead ("blur the background", "the face on the left")',
-                backend=backend.name,
-            )
-        raise UnsupportedError(
-            "turns do not carry a mask to the backend yet; describe the region in words",
-            backend=backend.name,
-        )
+    mask = _mask(store, request.get("mask"))
     references = _references(store, request)
     instruction = str(request["instruction"])
     n = int(request.get("n") or 1)
 
     # 2. the turn: a critique loop with guidelines, else n plain turns at the same version
     if request.get("guidelines"):
+        if mask is not None:
+            raise UnsupportedError(
+                "the critique loop does not take a mask yet: clear the mask, or leave out the "
+                "guidelines for this turn",
+                backend=backend.name,
+            )
         return _refined(session, request, instruction, references)
     at = request.get("at")
     seed = request.get("seed")
@@ -149,6 +160,7 @@ def _turn(
             branch=request.get("branch") if index == 0 else None,
             references=references,
             seed=None if seed is None and index == 0 else int(seed or 0) + index,
+            mask=mask,
         )
         result = session.apply(turn, progress=reporter, cancel=cancel)
         results.append(result)

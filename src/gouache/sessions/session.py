@@ -66,6 +66,7 @@ class TurnOptions(TypedDict, total=False):
     plan: EditPlan | None
     kind: VersionKind
     judge: Judge | None
+    mask: Image | None
 
 
 @dataclass(frozen=True)
@@ -426,6 +427,22 @@ class Session:
             return version
 
         return self.store.run(create)
+
+    def rename_branch(self, old: str, new: str) -> None:
+        """Give branch `old` the name `new`; its versions and the head stay where they are."""
+        check_branch_name(new)
+
+        def rename(tx: Transaction) -> None:
+            if tx.branch_tip(self.id, old) is None:
+                tx.session(self.id)
+                raise BranchNotFoundError(self.id, old)
+            tip = tx.branch_tip(self.id, new)
+            if tip is not None and new != old:
+                where = tx.version(self.id, tip).label
+                raise InputError(f"branch {new!r} already exists at {where}; choose another name")
+            tx.rename_branch(self.id, old, new)
+
+        self.store.run(rename)
 
     def checkout(self, ref: str) -> Version:
         """Switch to a branch, or to a version: its branch if it is a tip, else detached."""

@@ -461,6 +461,19 @@ class Transaction:
         )
         return result.rowcount == 1
 
+    def rename_branch(self, session_id: str, old: str, new: str) -> None:
+        """Rename a branch; the head follows it when it was on it."""
+        self.conn.execute(
+            branches.update()
+            .where(branches.c.session_id == session_id, branches.c.name == old)
+            .values(name=new)
+        )
+        self.conn.execute(
+            sessions.update()
+            .where(sessions.c.id == session_id, sessions.c.head_branch == old)
+            .values(head_branch=new, updated_at=now())
+        )
+
     def auto_branch_name(self, session_id: str) -> str:
         """The first free name of b2, b3, ... ("main" being the first line)."""
         taken = set(self.branches(session_id))

@@ -3,7 +3,7 @@
     1. check the request, and find the version it starts from
     2. plan (unless the caller planned already)
     3. run the backend       \\
-    4. guard                  |  one loop over one seed sequence: each try is a candidate
+    4. guard, then the mask   |  one loop over one seed sequence: each try is a candidate
     5. identity               |  with its own guard report and scores; the first candidate
     6. critics                /  that passes every check is kept
     7. store the pixels, then the version and the branch in one transaction
@@ -14,6 +14,9 @@ by construction is deterministic: it gets one try, no guard, and an identity los
 was asked for. A try the guard refuses (strict mode) or that loses a character is not kept; a
 try that only fails the critics is kept when no other passes and it ranks best. Tries that come
 out as the same pixels are judged once.
+
+A request with a mask (True where to edit) keeps every pixel outside it exactly as the parent's,
+whatever the backend did there; a plan that changes the frame (crop, rotate) cannot take one.
 """
 
 from __future__ import annotations
@@ -91,6 +94,8 @@ class TurnRequest:
     plan: EditPlan | None = None
     kind: VersionKind = "turn"
     judge: Judge | None = None
+    # Where the edit may change pixels: a boolean array of the parent's height and width.
+    mask: Image | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "references", tuple(self.references))
@@ -248,10 +253,22 @@ class TurnPipeline:
             outcome = planned
         ms["plan"] = _ms(mark)
 
-        # captions, logos, balloons and borders that end a plan are kept as layers; the
-        # backend edits the base under them (or does not run for a layer edit)
+        # 3-6. the tries: backend -> guard -> mask -> identity -> critics, over one seed sequence
+        mask = self._check_mask(request.mask, parent_image, outcome)
         edited = layer_edit if isinstance(layer_edit, layering.LayerEdit) else None
-        layered = layering.prepare(outcome, parent, edited, self.store.blobs, self.backend)
+        if mask is not None and edited is not None:
+            raise InputError(
+                "this edits a layer, which is drawn where it is placed, not inside a mask; "
+                "clear the mask for this edit"
+            )
+        # captions, logos, balloons and borders that end a plan are kept as layers; the
+        # backend edits the base under them (or does not run for a layer edit). A masked turn
+        # is flattened instead: its layers would be drawn outside the mask.
+        layered = (
+            None
+            if mask is not None
+            else layering.prepare(outcome, parent, edited, self.store.blobs, self.backend)
+        )
         finish = None
         if layered is not None:
             pairs = [(self.store.blobs.put(ref.pixels), ref.name) for ref in request.references]
@@ -260,15 +277,18 @@ class TurnPipeline:
                 assert layered is not None
                 return layering.finish(layered, base, pairs, self.store.blobs, self.analyses)
 
-        # 3-6. the tries: backend -> guard -> identity -> critics, over one seed sequence
         edit = EditRequest(
             prompt=text,
             image=parent_image if layered is None else layered.base,
+            # a backend that takes a mask gets it; for any other the mask step alone keeps it
+            mask_image=_mask_picture(mask)
+            if mask is not None and self.backend.capabilities.masks
+            else None,
             references=tuple(ref.pixels for ref in request.references),
             seed=request.seed,
             plan=outcome if layered is None else layered.raster,
         )
-        tries, kept = self._tries(request, outcome, edit, ms, progress, cancel, finish)
+        tries, kept = self._tries(request, outcome, edit, mask, ms, progress, cancel, finish)
         if kept is None or kept.image is None:
             ms["total"] = _ms(started)
             why = "; ".join(f"try {c.number} (seed {c.seed}): {c.outcome}" for c in tries)
@@ -287,6 +307,12 @@ class TurnPipeline:
         mark = perf_counter()
         image = kept.image
         digest = self.store.blobs.put(image)
+        params = dict(layering.with_layers(kept.result.params, kept.layers))
+        if mask is not None:
+            params["mask"] = {
+                "blob": self.store.blobs.put(_mask_picture(mask)),
+                "share": round(float(mask.mean()), 4),
+            }
         refs = tuple(
             ReferenceImage(self.store.blobs.put(ref.pixels), ref.name) for ref in request.references
         )
@@ -309,7 +335,7 @@ class TurnPipeline:
             plan=outcome,
             backend=self.backend.name,
             backend_config=self.backend.config(),
-            params=layering.with_layers(kept.result.params, kept.layers),
+            params=params,
             seed=kept.result.seed if kept.result.seed is not None else kept.seed,
             references=refs,
             timings={**ms, "total": _ms(started)},
@@ -352,11 +378,39 @@ class TurnPipeline:
             check_branch_name(request.branch)
         return text
 
+    def _check_mask(self, mask: Image | None, parent: Image, plan: EditPlan) -> Image | None:
+        """The mask as booleans, after checking it fits the parent and the plan keeps the frame."""
+        if mask is None:
+            return None
+        if mask.ndim != 2 or mask.shape != parent.shape[:2]:
+            got = "x".join(str(n) for n in reversed(mask.shape[:2]))
+            raise InputError(
+                f"the mask is {got} but the picture is {parent.shape[1]}x{parent.shape[0]}; "
+                "draw it on this version"
+            )
+        chosen = mask.astype(bool)
+        if not chosen.any():
+            raise InputError("the mask is empty: paint or box the region to edit, or clear it")
+        operators = self.backend.operators
+        if operators is not None:
+            framing = [
+                step.op
+                for step in plan.steps
+                if step.op in operators and operators.get(step.op).geometry
+            ]
+            if framing:
+                raise InputError(
+                    f"{', '.join(framing)} changes the whole frame, so it cannot be kept inside "
+                    "a mask; clear the mask for this edit"
+                )
+        return chosen
+
     def _tries(
         self,
         request: TurnRequest,
         plan: EditPlan,
         edit: EditRequest,
+        mask: Image | None,
         ms: dict[str, float],
         progress: ProgressCallback | None,
         cancel: CancelToken | None,
@@ -418,6 +472,11 @@ class TurnPipeline:
                 )
                 image = guarded.image
 
+            # 4b. the mask: outside it, the parent's pixels exactly
+            if mask is not None:
+                image = _inside(mask, edit.image, image, self.backend.name)
+                candidate = replace(candidate, image=image)
+
             # 5. identity: a character the parent had must still be there
             if characters:
                 mark = perf_counter()
@@ -470,6 +529,40 @@ class TurnPipeline:
             tries[fallback.number - 1] = kept
             return tries, kept
         return tries, None
+
+
+def _mask_picture(mask: Image) -> Image:
+    """A boolean mask as the white-on-black picture backends and the store take."""
+    import numpy as np
+
+    plane = np.where(mask, 255, 0).astype(np.uint8)
+    return np.repeat(plane[..., None], 3, axis=2)
+
+
+def _inside(mask: Image, parent: Image, edited: Image, backend: str) -> Image:
+    """The edited pixels inside the mask, the parent's outside it."""
+    import numpy as np
+
+    if edited.shape[:2] != parent.shape[:2]:
+        raise UnsupportedError(
+            f"backend {backend!r} returned a {edited.shape[1]}x{edited.shape[0]} picture for a "
+            f"{parent.shape[1]}x{parent.shape[0]} one, so a mask cannot be applied",
+            backend=backend,
+        )
+    if edited.shape[2] != parent.shape[2]:
+        # an edit that adds or drops alpha: the parent gains or loses it the same way
+        parent = _channels(parent, int(edited.shape[2]))
+    out = np.where(mask[..., None], edited, parent)
+    return check_image(np.ascontiguousarray(out))
+
+
+def _channels(image: Image, channels: int) -> Image:
+    import numpy as np
+
+    if channels == 3:
+        return image[..., :3]
+    opaque = np.full((*image.shape[:2], 1), 255, dtype=image.dtype)
+    return np.concatenate([image[..., :3], opaque], axis=2)
 
 
 def _reply(plan: EditPlan, kept: Candidate, tries: Sequence[Candidate]) -> str:

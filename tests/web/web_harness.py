@@ -1,0 +1,74 @@
+"""A gouache server in local mode on 127.0.0.1 (port chosen by the OS) in a thread of the test
+process, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from gouache.images import BlobStore
+from gouache.server.app import create_app
+from gouache.server.config import ServerConfig
+from gouache.sessions.store import Store
+from gouache.settings import Settings
+
+TOKEN = "web-test-token"
+# Debian's Chromium as root in a container: no sandbox, no GPU, nothing fetched at start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class LocalServer:
+    url: str
+    store: Store
+    folder: Path
+
+    def page(self, path: str) -> str:
+        """The link `gouache ui` prints: the token once, then the cookie."""
+        return f"{self.url}{path}?token={TOKEN}"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {TOKEN}"}
+
+
+@contextmanager
+def local_server(folder: Path) -> Iterator[LocalServer]:
+    url = f"sqlite:///{folder / 'gouache.db'}"
+    settings = Settings(data_dir=folder, store=url, blobs_dir=str(folder / "blobs"))
+    with Store(url, BlobStore(folder / "blobs")) as store:
+        app = create_app(settings, ServerConfig(threads=2, local_token=TOKEN), store=store)
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        try:
+            yield LocalServer(f"http://127.0.0.1:{port}", store, folder)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=20)
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
