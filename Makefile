@@ -31,7 +31,8 @@ demo: $(STAMP)
 test: $(DEV_STAMP) system-deps lint typecheck pytest
 
 # The server tests start a throwaway PostgreSQL cluster and Redis; the layer tests draw SVG in
-# Chromium and the story tests read PDF pages with pdftoppm (poppler-utils): Debian's packages,
+# Chromium, the web UI tests drive it through Playwright, and the story tests read PDF pages
+# with pdftoppm (poppler-utils): Debian's packages,
 # installed here when missing (CI runs as root on a fresh machine; elsewhere it says what to install).
 SYSTEM_PACKAGES := postgresql redis-server chromium poppler-utils
 system-deps:

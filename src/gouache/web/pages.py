@@ -65,10 +65,6 @@ def _token_to_cookie(request: Request) -> Response | None:
     return response
 
 
-def _backends(state: Any) -> list[dict[str, Any]]:
-    return list(state.pool.listing())
-
-
 @router.get("", response_class=HTMLResponse)
 def start_page(request: Request, state: State, tenant: Tenant) -> Response:
     moved = _token_to_cookie(request)
@@ -77,7 +73,7 @@ def start_page(request: Request, state: State, tenant: Tenant) -> Response:
     from gouache.server.native import list_sessions
 
     sessions = list_sessions(state, tenant)["sessions"]
-    context = {"sessions": sessions, "backends": _backends(state)}
+    context = {"sessions": sessions}
     return templates.TemplateResponse(request, "start.html", context)
 
 
@@ -105,7 +101,6 @@ def session_page(session_id: str, request: Request, state: State, tenant: Tenant
         return moved
     session = owned(state, tenant, session_id)
     context = _session_context(session)
-    context["backends"] = _backends(state)
     return templates.TemplateResponse(request, "session.html", context)
 
 
@@ -130,6 +125,9 @@ def compare_page(
     a: str | None = None,
     b: str | None = None,
 ) -> Response:
+    moved = _token_to_cookie(request)
+    if moved is not None:
+        return moved
     session = owned(state, tenant, session_id)
     head = session.head
     first = session.resolve(a) if a else session.resolve(head.parent_id or head.id)

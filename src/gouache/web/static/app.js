@@ -527,7 +527,37 @@
     });
   }
 
+  // Every backend and profile, the unavailable ones disabled with the reason.
+  async function loadBackends() {
+    const selects = document.querySelectorAll("select[data-backends]");
+    if (!selects.length) return;
+    let rows;
+    try {
+      rows = (await api("GET", "/api/backends")).backends;
+    } catch (err) {
+      for (const list of document.querySelectorAll("[data-backend-reasons]")) list.replaceChildren(el("li", { textContent: err.message }));
+      return;
+    }
+    for (const select of selects) {
+      const chosen = select.value;
+      select.replaceChildren(...rows.map((row) => {
+        const name = row.model.replace(/^gouache-/, "");
+        return el("option", {
+          value: row.model, disabled: !row.available, selected: row.model === chosen,
+          textContent: row.available ? name : `${name} (unavailable)`,
+        });
+      }));
+    }
+    for (const list of document.querySelectorAll("[data-backend-reasons]")) {
+      list.replaceChildren(...rows.map((row) => el("li", {}, [
+        el("strong", { textContent: row.model.replace(/^gouache-/, "") }),
+        `: ${row.available ? "available" : `unavailable: ${row.why}`}`,
+      ])));
+    }
+  }
+
   const page = document.body.dataset.page;
+  loadBackends();
   if (page === "start") initStart();
   else if (page === "session") initSession();
   else if (page === "compare") initCompare();

@@ -1,0 +1,199 @@
+"""The web UI end to end in Debian's Chromium: what a person does, checked on what the browser
+shows and on the files it downloads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from playwright.sync_api import expect
+from web_flow import EXAMPLES, api, astronaut, decoded, new_session, send, showing
+from web_harness import LocalServer
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+
+
+def versions_nav(page: Any) -> Any:
+    return page.get_by_role("navigation", name="Versions")
+
+
+def test_upload_three_turns_undo_redo_and_a_branch_from_v2(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    page.goto(server.page("/ui"))
+    page.get_by_label("Image", exact=True).set_input_files(astronaut(tmp_path))
+    page.wait_for_url("**/ui/s/*")
+    showing(page, "v1")
+
+    send(page, "make it warmer")
+    showing(page, "v2")
+    send(page, "add a vignette")
+    showing(page, "v3")
+    # the third turn: a suggestion chip sends itself
+    chip = page.get_by_role("group", name="Suggestions").get_by_role("button").first
+    suggested = chip.inner_text()
+    chip.click()
+    showing(page, "v4")
+    expect(page.locator("#log")).to_contain_text(suggested)
+    expect(page.locator("#log")).to_contain_text("made v4 in")
+    for label in ("v1", "v2", "v3", "v4"):
+        expect(versions_nav(page).get_by_role("button", name=label, exact=True)).to_be_visible()
+
+    page.get_by_role("button", name="Undo").click()
+    showing(page, "v3")
+    page.keyboard.press("Control+z")
+    showing(page, "v2")
+    page.keyboard.press("Control+Shift+z")
+    showing(page, "v3")
+
+    versions_nav(page).get_by_role("button", name="v2", exact=True).click()
+    showing(page, "v2")
+    send(page, "flip horizontally")
+    showing(page, "v5")
+    expect(versions_nav(page)).to_contain_text("b2")
+    session_id = page.url.rsplit("/", 1)[-1]
+    with api(server) as client:
+        tree = client.get(f"/api/sessions/{session_id}/versions").json()
+    parents = {v["label"]: v["parent_id"] for v in tree["versions"]}
+    ids = {v["label"]: v["id"] for v in tree["versions"]}
+    assert parents["v5"] == ids["v2"]
+    # undo moved main back to v3; the undone v4 stays in the tree
+    assert tree["branches"]["main"] == ids["v3"]
+    assert parents["v4"] == ids["v3"]
+    assert tree["branches"]["b2"] == ids["v5"]
+
+
+def test_a_box_drawn_on_the_picture_keeps_every_pixel_outside_it(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    session_id = new_session(server, astronaut(tmp_path))
+    page.goto(server.page(f"/ui/s/{session_id}"))
+    showing(page, "v1")
+
+    page.get_by_role("button", name="Box").click()
+    shown = page.get_by_alt_text("Current version").bounding_box()
+    scale = 512 / shown["width"]
+    x0, y0, x1, y1 = 100, 60, 300, 200  # in the picture's pixels
+    page.mouse.move(shown["x"] + x0 / scale, shown["y"] + y0 / scale)
+    page.mouse.down()
+    page.mouse.move(shown["x"] + x1 / scale, shown["y"] + y1 / scale, steps=4)
+    page.mouse.up()
+    expect(page.locator("#mask-status")).to_contain_text("Mask drawn")
+    send(page, "make it much brighter")
+    showing(page, "v2")
+    expect(page.locator("#region")).to_be_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PNG").click()
+    assert download.value.suggested_filename == "v2.png"
+    edited = decoded(Path(download.value.path()).read_bytes())
+    with api(server) as client:
+        original = decoded(client.get(f"/api/sessions/{session_id}/versions/v1/image").content)
+        region = client.get(
+            f"/api/sessions/{session_id}/changed-region", params={"a": "v1", "b": "v2"}
+        ).json()
+    # the box's edges fall between pixels: allow 2 pixels either way, none beyond
+    outside = np.ones(original.shape[:2], dtype=bool)
+    outside[y0 - 2 : y1 + 2, x0 - 2 : x1 + 2] = False
+    assert np.array_equal(edited[outside], original[outside])
+    inside = (slice(y0 + 2, y1 - 2), slice(x0 + 2, x1 - 2))
+    assert np.abs(edited[inside].astype(int) - original[inside].astype(int)).mean() > 10
+    bx, by, bw, bh = region["box"]
+    assert np.abs(np.array([bx, by, bx + bw, by + bh]) - [x0, y0, x1, y1]).max() <= 2
+
+
+def test_compare_shows_side_by_side_a_slider_blink_and_a_heat_map_with_figures(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    session_id = new_session(server, astronaut(tmp_path), "add a vignette")
+    page.goto(server.page(f"/ui/s/{session_id}/compare"))
+    figures = page.get_by_role("table")
+    expect(figures).to_contain_text("v1 → v2")
+    expect(figures).to_contain_text("PSNR")
+    expect(figures).to_contain_text("changed pixels")
+    expect(page.get_by_role("region", name="Side by side")).to_be_visible()
+
+    page.get_by_role("radio", name="Slider").check()
+    page.get_by_label("Slider position").fill("20")
+    expect(page.locator("#slider-top")).to_have_attribute(
+        "style", "clip-path: inset(0px 80% 0px 0px);"
+    )
+
+    page.get_by_role("radio", name="Blink").check()
+    status = page.locator("#blink-showing")
+    expect(status).to_have_text("v1")
+    expect(status).to_have_text("v2")
+
+    page.get_by_role("radio", name="Heat map").check()
+    heat = page.get_by_alt_text("Difference heat map of v1 and v2")
+    expect(heat).to_be_visible()
+    page.wait_for_function(
+        "() => document.querySelector('#view-heat img').naturalWidth === 512", timeout=30_000
+    )
+
+
+def test_a_reference_is_shown_by_name_and_goes_with_the_turn(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    session_id = new_session(server, astronaut(tmp_path))
+    page.goto(server.page(f"/ui/s/{session_id}"))
+    page.get_by_label("References", exact=True).set_input_files(EXAMPLES / "logo.png")
+    expect(page.get_by_role("img", name="logo.png")).to_be_visible()
+
+    send(page, "add the logo in the bottom right at 50% opacity")
+    showing(page, "v2")
+    expect(page.locator("#log .msg.user").last).to_contain_text("logo.png")
+    with api(server) as client:
+        version = client.get(f"/api/sessions/{session_id}/versions/v2/recipe").json()
+    assert [ref["name"] for ref in version["references"]] == ["logo.png"]
+
+
+def test_a_refused_request_shows_its_reply_and_makes_no_version(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    session_id = new_session(server, astronaut(tmp_path))
+    page.goto(server.page(f"/ui/s/{session_id}"))
+    send(page, "put a hat on her")
+    reply = page.locator("#log .msg.reply").last
+    expect(reply).to_contain_text("needs new content")
+    expect(reply).to_contain_text("no version made")
+    showing(page, "v1")
+    with api(server) as client:
+        assert client.get(f"/api/sessions/{session_id}").json()["versions"] == 1
+
+
+def test_export_downloads_png_jpeg_webp_and_the_recipe(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    session_id = new_session(server, astronaut(tmp_path), "make it warmer")
+    page.goto(server.page(f"/ui/s/{session_id}"))
+    showing(page, "v2")
+    found = {}
+    for name in ("PNG", "JPEG", "WebP", "Recipe JSON"):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=name).click()
+        found[download.value.suggested_filename] = Path(download.value.path()).read_bytes()
+    assert sorted(found) == ["v2.jpg", "v2.json", "v2.png", "v2.webp"]
+    assert found["v2.png"].startswith(b"\x89PNG")
+    assert found["v2.jpg"].startswith(b"\xff\xd8")
+    assert found["v2.webp"][8:12] == b"WEBP"
+    assert json.loads(found["v2.json"])["instruction"] == "make it warmer"
+
+
+def test_no_page_has_a_serious_or_critical_accessibility_violation(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    session_id = new_session(server, astronaut(tmp_path), "make it warmer")
+    for path in ("/ui", f"/ui/s/{session_id}", f"/ui/s/{session_id}/compare"):
+        page.goto(server.page(path))
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=AXE)
+        results = page.evaluate("async () => await axe.run()")
+        bad = [
+            (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not bad, (path, bad)
