@@ -36,6 +36,7 @@ READ_ONLY_COMMANDS = frozenset({"sessions", "history", "diff", "export"})
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from gouache import cli_media
     from gouache import cli_provenance as provenance
 
     parser = argparse.ArgumentParser(
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", default=".", help="folder (default: here)")
     provenance.add_export_options(export, folder=True)
     provenance.add_commands(sub)
+    cli_media.add_commands(sub)
     export.add_argument("--force", action="store_true", help="replace files that exist")
 
     store = sub.add_parser("store", help="check the store: every blob re-hashed, leftovers listed")
@@ -382,6 +384,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         print(Session.open(store, args.session).diff(args.a, args.b).describe())
         return EXIT_OK
+    if command in ("frames", "animate"):
+        from gouache import cli_media
+
+        return cli_media.run(args, settings, store)
     if command == "export":
         if args.format.strip().lower() in ("svg", "ora"):
             from gouache.cli_media import export_layers
@@ -675,6 +681,7 @@ Type an instruction to edit the current version, or a command:
   /attach PATH       attach a reference image to the next turn
   /character NAME PHOTO  follow a person's identity every turn
   /ops               the edits the offline backend can do
+  /frames N INSTRUCTION  N frames, each the last one edited again, as a video
   /help              this text
   /quit              leave (the session is kept: `gouache chat --session ID`)"""
 
@@ -842,6 +849,10 @@ def _chat_command(
         from gouache.ops.registry import default_operators
 
         print(default_operators().capabilities_text(), file=out)
+    elif name == "frames":
+        from gouache.cli_media import chat_frames
+
+        chat_frames(session, rest, out)
     else:
         raise InputError(f"unknown command /{name}; /help lists them")
     return ""
