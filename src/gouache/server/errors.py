@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -35,6 +35,7 @@ STATUS_NAMES = {
     499: "CANCELLED",
     500: "INTERNAL",
     502: "UNAVAILABLE",
+    503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
 }
 
@@ -82,8 +83,8 @@ def from_job_error(error: dict[str, Any]) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    async def gouache_error(_request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, GouacheError)
+    async def gouache_error(_request: Request, raised: Exception) -> JSONResponse:
+        exc = cast(GouacheError, raised)  # registered for this class only
         headers = None
         if isinstance(exc, RateLimitedError):
             headers = {"Retry-After": str(exc.retry_after)}
@@ -91,8 +92,8 @@ def install(app: FastAPI) -> None:
             headers = {"WWW-Authenticate": "Bearer"}
         return error_response(exc.http_status, type(exc).__name__, exc.message, headers)
 
-    async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, RequestValidationError)
+    async def validation_error(_request: Request, raised: Exception) -> JSONResponse:
+        exc = cast(RequestValidationError, raised)  # registered for this class only
         problems = []
         for item in exc.errors()[:5]:
             where = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "body"
@@ -100,8 +101,8 @@ def install(app: FastAPI) -> None:
         message = "; ".join(problems) or "the request is not valid"
         return error_response(400, "ValidationError", message)
 
-    async def http_error(_request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, StarletteHTTPException)
+    async def http_error(_request: Request, raised: Exception) -> JSONResponse:
+        exc = cast(StarletteHTTPException, raised)  # registered for this class only
         return error_response(exc.status_code, "HTTPError", str(exc.detail), exc.headers)
 
     async def bug(request: Request, exc: Exception) -> JSONResponse:

@@ -10,7 +10,7 @@ Progress and the cancel flag live on the row, so any process can read or set the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import uuid4
 
@@ -218,9 +218,12 @@ def _get(tx: Transaction, job_id: str) -> Job:
     return _from_row(row)
 
 
-def _from_row(row: Row[Any]) -> Job:
-    from gouache.sessions.store import _utc
+def _utc(value: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone; they were written in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
+
+def _from_row(row: Row[Any]) -> Job:
     return Job(
         id=row.id,
         tenant=row.tenant,
