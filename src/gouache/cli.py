@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     create_key = keys_sub.add_parser("create", help="print a new key (shown once)")
     create_key.add_argument("--tenant", required=True, help="whose sessions the key reaches")
     create_key.add_argument("--label", default="", help="a note kept with the key")
+    keys_sub.add_parser("list", help="every key: the start of its hash, tenant, label")
+    revoke = keys_sub.add_parser("revoke", help="delete a key; its clients get 401")
+    revoke.add_argument("hash", help="the start of its hash, as `gouache keys list` shows")
     provenance.add_key_actions(keys_sub)
 
     demo = sub.add_parser("demo", help="a scripted offline conversation on a sample photo")
@@ -354,9 +357,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return run(args, settings)
     if command == "keys":
-        from gouache.server.serve import create_key_command
+        from gouache.server import serve as keys
 
-        return create_key_command(settings, sys.stdout, tenant=args.tenant, label=args.label)
+        if args.keys_command == "list":
+            return keys.list_keys_command(settings, sys.stdout)
+        if args.keys_command == "revoke":
+            return keys.revoke_key_command(settings, sys.stdout, prefix=args.hash)
+        return keys.create_key_command(settings, sys.stdout, tenant=args.tenant, label=args.label)
     if command in ("eval", "arena"):
         from gouache import cli_evals
 

@@ -172,6 +172,34 @@ def test_keys_create_prints_the_key_alone_on_its_last_line_and_stores_only_its_h
     assert main(["--store", str(store), "keys", "create", "--tenant", "no spaces"]) == 1
 
 
+def test_a_revoked_key_opens_nothing_and_the_others_still_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gouache.server.keys import hash_key, tenant_of
+
+    store = str(tmp_path / "gouache.db")
+    made = []
+    for tenant in ("acme", "globex"):
+        assert main(["--store", store, "keys", "create", "--tenant", tenant, "--label", "ci"]) == 0
+        made.append(capsys.readouterr().out.strip().splitlines()[-1])
+    assert main(["--store", store, "keys", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "acme" in listing
+    assert "globex" in listing
+    assert made[0] not in listing
+    prefix = hash_key(made[0])[:12]
+    assert prefix in listing
+    assert main(["--store", store, "keys", "revoke", prefix]) == 0
+    assert "revoked" in capsys.readouterr().out
+    assert main(["--store", store, "keys", "revoke", prefix]) == 1  # gone already
+    from gouache.images import BlobStore
+    from gouache.sessions.store import Store
+
+    with Store(f"sqlite:///{store}", BlobStore(tmp_path / "blobs")) as opened:
+        assert tenant_of(opened, made[0]) is None
+        assert tenant_of(opened, made[1]) == "globex"
+
+
 @pytest.fixture
 def limited(tmp_path: Path) -> Iterator[tuple[LiveServer, GateBackend]]:
     gate = GateBackend()

@@ -51,3 +51,19 @@ def test_another_tenant_can_neither_read_nor_cancel_a_job(store: Store) -> None:
     with pytest.raises(jobs.JobNotFoundError):
         jobs.request_cancel(store, job.id, "globex")
     assert jobs.get(store, job.id).cancel_requested is False
+
+
+def test_the_domain_and_the_queue_worker_import_no_http_framework() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import gouache.sessions.session, gouache.planner.rules, gouache.critics.refine\n"
+        "import gouache.server.turns, gouache.server.worker, gouache.server.jobs\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fastapi', 'starlette')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"

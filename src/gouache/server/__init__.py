@@ -8,8 +8,19 @@
     gemini_wire.py    Gemini's generateContent / streamGenerateContent
     openai_wire.py    OpenAI's images/generations and images/edits
     uploads.py        request images -> LoadedImage through gouache.images (the one loader)
-    config.py keys.py jobs.py models.py turns.py runner.py worker.py: no HTTP in them; what
-                      the routes and the queue workers share
+    submit.py         a turn as a job, and waiting for it (shared by the three formats)
+    state.py          what every route reaches: store, backends, runner, config, limiter
+    serve.py          `gouache serve` and `gouache keys create`, called from cli.py
+
+  No HTTP in these; the queue workers use them too:
+    config.py         ServerConfig: limits and modes
+    keys.py           API keys, stored as their sha256, each naming a tenant
+    jobs.py           the job rows: claim, progress, cancel, finish
+    models.py         `model` names -> backends of the catalog, built once
+    turns.py          running one job (a turn, a drawing from text) on Session
+    runner.py         inline threads, or the queue
+    worker.py         the dramatiq actor (worker_main.py is what `python -m dramatiq` loads)
+    services.py       throwaway PostgreSQL and Redis on 127.0.0.1 (tests, bench, trying it)
 
 A turn is always a job (jobs.py, a table in the store): the inline runner runs it on a thread
 of this process, the queue runner sends its id to dramatiq workers (worker.py) that share the

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
-from gouache.errors import InputError
+from gouache.errors import InputError, NotFoundError
 from gouache.sessions.migrations import api_keys
 from gouache.sessions.store import Store, now
 
@@ -61,3 +63,37 @@ def tenant_of(store: Store, key: str) -> str | None:
             select(api_keys.c.tenant).where(api_keys.c.hash == hash_key(key))
         ).scalar()
     return found
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """A key as stored: the start of its hash (what names it from now on), no secret."""
+
+    hash_prefix: str
+    tenant: str
+    label: str
+    created_at: datetime
+
+
+def list_keys(store: Store) -> list[KeyRecord]:
+    with store.read() as tx:
+        rows = tx.conn.execute(select(api_keys).order_by(api_keys.c.created_at)).all()
+    return [KeyRecord(r.hash[:12], r.tenant, r.label, r.created_at) for r in rows]
+
+
+def revoke_key(store: Store, prefix: str) -> KeyRecord:
+    """Delete the key whose hash starts with `prefix` (as `gouache keys list` shows it)."""
+    wanted = prefix.strip().lower()
+    if len(wanted) < 6:
+        raise InputError("give at least 6 characters of the key's hash (`gouache keys list`)")
+    with store.write() as tx:
+        rows = tx.conn.execute(
+            select(api_keys).where(api_keys.c.hash.startswith(wanted)).limit(2)
+        ).all()
+        if not rows:
+            raise NotFoundError(f"no key whose hash starts with {wanted!r}")
+        if len(rows) > 1:
+            raise InputError(f"{wanted!r} starts several keys' hashes; give more of it")
+        row = rows[0]
+        tx.conn.execute(api_keys.delete().where(api_keys.c.hash == row.hash))
+    return KeyRecord(row.hash[:12], row.tenant, row.label, row.created_at)

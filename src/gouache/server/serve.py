@@ -54,3 +54,28 @@ def create_key_command(settings: Settings, out: TextIO, *, tenant: str, label: s
     print(f"a new API key for tenant {tenant!r}; it is shown only now:", file=out)
     print(key, file=out)
     return 0
+
+
+def list_keys_command(settings: Settings, out: TextIO) -> int:
+    from gouache.server.keys import list_keys
+    from gouache.sessions.store import Store
+
+    with Store.from_settings(settings) as store:
+        records = list_keys(store)
+    print(f"{'hash':<13} {'tenant':<20} {'created':<17} label", file=out)
+    for record in records:
+        created = f"{record.created_at:%Y-%m-%d %H:%M}"
+        print(
+            f"{record.hash_prefix:<13} {record.tenant:<20} {created:<17} {record.label}", file=out
+        )
+    return 0
+
+
+def revoke_key_command(settings: Settings, out: TextIO, *, prefix: str) -> int:
+    from gouache.server.keys import revoke_key
+    from gouache.sessions.store import Store
+
+    with Store.from_settings(settings) as store:
+        record = revoke_key(store, prefix)
+    print(f"revoked key {record.hash_prefix} of tenant {record.tenant!r}", file=out)
+    return 0
