@@ -5,8 +5,10 @@
                ingredients, so the cost grows with depth), to verify it, to embed the mark,
                and to read it straight and after a crop (the phase search)
     watermark  per picture and transformation: the share of the 48 payload bits read
-               correctly (at the picture's own grid; for crops, at the best alignment), and
-               whether the version id came back (CRC-16 checked, with the crop search);
+               correctly (at the picture's own grid; for crops, at the best alignment; for
+               a screenshot at another scale, scaled back to the exported size), and
+               whether the version id came back (CRC-16 checked, with the crop search, or
+               for a screenshot trying the sizes a store knows, decoys among them);
                the first row is the mark's PSNR cost
 
 Aims (the issue): at least 95 % of bits after JPEG 80, PSNR above 38 dB.
@@ -71,29 +73,49 @@ def _noise(image: Image, sigma: float) -> Image:
     return np.clip(image + rng.normal(0, sigma, image.shape), 0, 255).astype(np.uint8)
 
 
-# (label, transformation, is a crop: read at the best alignment)
-ATTACKS: list[tuple[str, Callable[[Image], Image], bool]] = [
-    ("none (PNG)", lambda im: im, False),
-    ("JPEG 80", lambda im: _encode(im, "JPEG", 80), False),
-    ("JPEG 60", lambda im: _encode(im, "JPEG", 60), False),
-    ("JPEG 40", lambda im: _encode(im, "JPEG", 40), False),
-    ("WebP 80", lambda im: _encode(im, "WEBP", 80), False),
-    ("resize 90 % and back", lambda im: _resize_back(im, 0.9), False),
-    ("resize 75 % and back", lambda im: _resize_back(im, 0.75), False),
-    ("resize 50 % and back", lambda im: _resize_back(im, 0.5), False),
-    ("crop 10 % (centred)", lambda im: _crop(im, 0.10), True),
-    ("crop 10 % (one corner)", lambda im: _crop(im, 0.10, centred=False), True),
-    ("crop 10 % + JPEG 80", lambda im: _encode(_crop(im, 0.10), "JPEG", 80), True),
-    ("noise sigma 5", lambda im: _noise(im, 5.0), False),
-    ("brightness +10 %", lambda im: np.clip(im * 1.1, 0, 255).astype(np.uint8), False),
-    ("rotate 1 degree", lambda im: _rotate(im, 1.0), False),
+# (label, transformation, how it is read: "grid" the picture's own grid, "crop" at the best
+# alignment, "store" at the sizes a store knows, the right one among decoys)
+ATTACKS: list[tuple[str, Callable[[Image], Image], str]] = [
+    ("none (PNG)", lambda im: im, "grid"),
+    ("JPEG 80", lambda im: _encode(im, "JPEG", 80), "grid"),
+    ("JPEG 60", lambda im: _encode(im, "JPEG", 60), "grid"),
+    ("JPEG 40", lambda im: _encode(im, "JPEG", 40), "grid"),
+    ("WebP 80", lambda im: _encode(im, "WEBP", 80), "grid"),
+    ("resize 90 % and back", lambda im: _resize_back(im, 0.9), "grid"),
+    ("resize 75 % and back", lambda im: _resize_back(im, 0.75), "grid"),
+    ("resize 50 % and back", lambda im: _resize_back(im, 0.5), "grid"),
+    ("crop 10 % (centred)", lambda im: _crop(im, 0.10), "crop"),
+    ("crop 10 % (one corner)", lambda im: _crop(im, 0.10, centred=False), "crop"),
+    ("crop 10 % + JPEG 80", lambda im: _encode(_crop(im, 0.10), "JPEG", 80), "crop"),
+    ("noise sigma 5", lambda im: _noise(im, 5.0), "grid"),
+    ("brightness +10 %", lambda im: np.clip(im * 1.1, 0, 255).astype(np.uint8), "grid"),
+    ("rotate 1 degree", lambda im: _rotate(im, 1.0), "grid"),
     (
         "resize 90 %, not undone",
         lambda im: cv2.resize(im, None, fx=0.9, fy=0.9, interpolation=cv2.INTER_AREA),
-        False,
+        "grid",
+    ),
+    (
+        "screenshot 80 % + JPEG 80, store",
+        lambda im: _encode(
+            cv2.resize(im, None, fx=0.8, fy=0.8, interpolation=cv2.INTER_AREA), "JPEG", 80
+        ),
+        "store",
+    ),
+    (
+        "screenshot 150 %, store",
+        lambda im: cv2.resize(im, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC),
+        "store",
     ),
 ]
-QUICK_ATTACKS = {"none (PNG)", "JPEG 80", "resize 90 % and back", "crop 10 % (centred)"}
+DECOY_SIZES = [(640, 480), (1024, 768), (800, 800)]
+QUICK_ATTACKS = {
+    "none (PNG)",
+    "JPEG 80",
+    "resize 90 % and back",
+    "crop 10 % (centred)",
+    "screenshot 80 % + JPEG 80, store",
+}
 
 
 def _pictures(quick: bool) -> dict[str, Image]:
@@ -115,15 +137,22 @@ def watermark_table(quick: bool) -> list[dict[str, object]]:
     for name, original in _pictures(quick).items():
         marked = watermark.embed(original, MARK)
         rows.append({"picture": name, "attack": "PSNR of the mark", "db": _psnr(original, marked)})
-        for label, attack, is_crop in ATTACKS:
+        height, width = original.shape[:2]
+        for label, attack, how in ATTACKS:
             if quick and label not in QUICK_ATTACKS:
                 continue
             attacked = attack(marked)
-            if is_crop:
-                share = watermark.aligned_accuracy(attacked, MARK)
+            if how == "store":
+                rescaled = watermark.extract_rescaled(attacked, [*DECOY_SIZES, (width, height)])
+                back = cv2.resize(attacked, (width, height), interpolation=cv2.INTER_AREA)
+                share = float(np.mean(watermark.read_bits(back) == expected))
+                found = rescaled is not None and rescaled[0].mark_id == MARK
             else:
-                share = float(np.mean(watermark.read_bits(attacked) == expected))
-            found = watermark.extract(attacked).mark_id == MARK
+                if how == "crop":
+                    share = watermark.aligned_accuracy(attacked, MARK)
+                else:
+                    share = float(np.mean(watermark.read_bits(attacked) == expected))
+                found = watermark.extract(attacked).mark_id == MARK
             rows.append({"picture": name, "attack": label, "bits": share, "id_read": found})
     return rows
 
@@ -196,13 +225,13 @@ def main(quick: bool = False) -> dict[str, object]:
         print(f"{row['what']:<56} {row['ms']:>8.1f}")
     table = watermark_table(quick)
     print("\nwatermark: 48 bits (32-bit version id + CRC-16); aims >= 95 % after JPEG 80, > 38 dB")
-    print(f"{'picture':<22} {'transformation':<26} {'bits':>7} {'id read':>8}")
+    print(f"{'picture':<22} {'transformation':<34} {'bits':>7} {'id read':>8}")
     for row in table:
         if "db" in row:
-            print(f"{row['picture']:<22} {row['attack']:<26} {row['db']:>6.1f} dB")
+            print(f"{row['picture']:<22} {row['attack']:<34} {row['db']:>6.1f} dB")
         else:
             found = "yes" if row["id_read"] else "no"
-            print(f"{row['picture']:<22} {row['attack']:<26} {row['bits']:>7.1%} {found:>8}")
+            print(f"{row['picture']:<22} {row['attack']:<34} {row['bits']:>7.1%} {found:>8}")
     return {"timing": timing, "watermark": table}
 
 

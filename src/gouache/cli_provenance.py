@@ -283,6 +283,14 @@ def _lookup(store: Store) -> Any:
     return find
 
 
+def _sizes(store: Store) -> Any:
+    def sizes() -> list[tuple[int, int]]:
+        with store.read() as tx:
+            return tx.version_sizes()
+
+    return sizes
+
+
 def _read_file(path: str) -> bytes:
     """The file's bytes; refused before reading when it is larger than any image we take."""
     from gouache.errors import InputError
@@ -309,7 +317,11 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
     data = _read_file(args.file)
     with Store.from_settings(settings) as store:
         report = verify_bytes(
-            data, args.file, trust_pem=_trust(settings, args.trust), lookup=_lookup(store)
+            data,
+            args.file,
+            trust_pem=_trust(settings, args.trust),
+            lookup=_lookup(store),
+            sizes=_sizes(store),
         )
     if args.json:
         print(json.dumps(report.to_json(), indent=2, default=str))
@@ -343,7 +355,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     except UnsupportedError as err:
         origin["manifest"] = {"state": "not read", "reason": err.message}
     with Store.from_settings(settings) as store:
-        mark = read_mark(data, _lookup(store))
+        mark = read_mark(data, _lookup(store), _sizes(store))
         if mark.get("found"):
             origin["watermark"] = mark
         reply = _origin_text(args.file, origin)

@@ -66,15 +66,18 @@ def test_sign_export_verify_and_import_from_the_command_line(tmp_path: Path, pho
     assert report["manifest"]["state"] == "trusted"
     assert report["manifest"]["chain"]["ingredients"][0]["title"] == "v2.png"
 
-    # a screenshot-and-resave: no metadata left, the watermark still names the version
+    # a screenshot at 80 % and a re-save: no metadata left, the watermark still names the
+    # version once the picture is scaled back to a size the store knows
     shot = io.BytesIO()
     with Image.open(tmp_path / "out" / "v3.webp") as im:
-        im.convert("RGB").save(shot, "JPEG", quality=80)
+        small = im.convert("RGB").resize((480, 320), Image.Resampling.LANCZOS)
+        small.save(shot, "JPEG", quality=80)
     (tmp_path / "shot.jpg").write_bytes(shot.getvalue())
     stripped = gouache(tmp_path, "verify", "shot.jpg", check=False)
     assert stripped.returncode == 2
     assert "no manifest" in stripped.stdout
     assert "v3 of session" in stripped.stdout
+    assert "after scaling back to 600x400" in stripped.stdout
 
     imported = gouache(tmp_path, "import", "out/v3.webp")
     assert "it was v3 of session" in imported.stdout

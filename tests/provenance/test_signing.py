@@ -306,3 +306,13 @@ def test_a_quality_too_low_for_the_mark_is_refused_not_exported_unmarked(
     with pytest.raises(InputError, match="cannot carry the watermark at jpeg quality 5"):
         export_version(three_turns, fmt="jpeg", quality=5, watermark_mark=True)
     assert export_version(three_turns, fmt="jpeg", quality=5).mark_id is None
+
+
+def test_the_store_lists_its_version_sizes_and_finds_a_version_by_its_mark(
+    three_turns: Session, store: Store
+) -> None:
+    with store.read() as tx:
+        assert tx.version_sizes() == [(600, 400)]
+        head = three_turns.head
+        assert tx.versions_with_prefix(head.id[:8]) == [head]
+        assert tx.versions_with_prefix("zz%_") == []

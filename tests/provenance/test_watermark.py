@@ -116,3 +116,17 @@ def test_a_tiny_image_or_a_bad_id_is_refused_with_the_reason() -> None:
         watermark.embed(np.zeros((64, 300, 3), np.uint8), MARK)
     with pytest.raises(ValueError, match="8 lowercase hex digits"):
         watermark.payload_bits("not-hex!")
+
+
+def test_a_copy_at_another_scale_is_read_at_a_size_the_store_knows() -> None:
+    marked = watermark.embed(np.ascontiguousarray(data.astronaut()), MARK)  # 512x512
+    decoys = [(640, 480), (300, 200), (512, 512)]
+    for scale in (0.75, 1.5):
+        shot = cv2.resize(marked, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        shot = jpeg(shot, 85)
+        assert watermark.extract(shot).mark_id is None  # the grid no longer fits
+        found = watermark.extract_rescaled(shot, decoys)
+        assert found is not None
+        reading, size = found
+        assert (reading.mark_id, size) == (MARK, (512, 512))
+    assert watermark.extract_rescaled(shot, [(640, 480), (300, 200)]) is None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -112,6 +112,9 @@ def _describe_mark(mark: dict[str, Any]) -> str:
     if not mark.get("found"):
         return f"none found (confidence {mark.get('confidence', 0):.2f})"
     where = " after a crop search" if mark.get("searched") else ""
+    if mark.get("read_at_size"):
+        width, height = mark["read_at_size"]
+        where = f" after scaling back to {width}x{height}"
     text = f"id {mark['id']} (confidence {mark['confidence']:.2f}{where})"
     located = mark.get("version")
     if located:
@@ -218,8 +221,10 @@ def verify_bytes(
     *,
     trust_pem: bytes | None = None,
     lookup: Callable[[str], dict[str, str] | None] | None = None,
+    sizes: Callable[[], Sequence[tuple[int, int]]] | None = None,
 ) -> VerifyReport:
-    """Everything `gouache verify` prints, for encoded bytes."""
+    """Everything `gouache verify` prints, for encoded bytes (see read_mark for `lookup` and
+    `sizes`)."""
     state, reason, failures, chain = read_manifest(data, trust_pem)
     recipe = read_recipe(data)
     matches = None
@@ -228,14 +233,17 @@ def verify_bytes(
         if isinstance(inner, dict):
             matches = recipe_hash(inner) == chain.recipe.get("recipe_sha256")
     return VerifyReport(
-        path, state, reason, failures, chain, recipe, matches, read_mark(data, lookup)
+        path, state, reason, failures, chain, recipe, matches, read_mark(data, lookup, sizes)
     )
 
 
 def read_mark(
-    data: bytes, lookup: Callable[[str], dict[str, str] | None] | None = None
+    data: bytes,
+    lookup: Callable[[str], dict[str, str] | None] | None = None,
+    sizes: Callable[[], Sequence[tuple[int, int]]] | None = None,
 ) -> dict[str, Any]:
-    """The watermark in the decoded pixels, as JSON values."""
+    """The watermark in the decoded pixels, as JSON values. `sizes` (the sizes of the local
+    store's versions) lets a copy at another scale be read at its original size."""
     from gouache.errors import GouacheError
     from gouache.images import load_image
 
@@ -247,12 +255,18 @@ def read_mark(
         reading = watermark.extract(pixels)
     except watermark.WatermarkError as err:
         return {"found": False, "error": f"not read: {err}"}
+    rescaled = None
+    if not reading.found and sizes is not None:
+        again = watermark.extract_rescaled(pixels, sizes())
+        if again is not None:
+            reading, rescaled = again
     result: dict[str, Any] = {
         "found": reading.found,
         "id": reading.mark_id,
         "confidence": round(reading.confidence, 3),
         "searched": reading.searched,
         "offset": list(reading.offset),
+        "read_at_size": list(rescaled) if rescaled else None,
     }
     if reading.mark_id is not None and lookup is not None:
         result["version"] = lookup(reading.mark_id)

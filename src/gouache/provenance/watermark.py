@@ -23,6 +23,7 @@ rotation or a perspective change defeats it.
 from __future__ import annotations
 
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -245,3 +246,30 @@ def aligned_accuracy(image: Pixels, mark_id: str, step: float = STEP) -> float:
                     bits = (_gather(soft, (pr, pc)) < 0).astype(np.uint8)
                     best = max(best, float(np.mean(bits == expected)))
     return best
+
+
+def extract_rescaled(
+    image: Pixels, sizes: Sequence[tuple[int, int]], step: float = STEP, tolerance: float = 0.02
+) -> tuple[WatermarkReading, tuple[int, int]] | None:
+    """Read a copy shown and captured at another scale: resize it to each candidate (width,
+    height) of the same aspect (within `tolerance`), the sizes a store's versions have, and
+    read there. The first reading whose CRC holds, with the size, or None."""
+    import cv2
+
+    height, width = image.shape[:2]
+    aspect = width / height
+    for cand_w, cand_h in dict.fromkeys(sizes):
+        if (cand_w, cand_h) == (width, height) or min(cand_w, cand_h) < MIN_SIDE:
+            continue
+        if abs(cand_w / cand_h - aspect) > tolerance * aspect:
+            continue
+        shrink = cand_w < width
+        method = cv2.INTER_AREA if shrink else cv2.INTER_CUBIC
+        resized = np.asarray(
+            cv2.resize(np.ascontiguousarray(image), (cand_w, cand_h), interpolation=method),
+            dtype=np.uint8,
+        )
+        reading = extract(resized, step, search=False)
+        if reading.found:
+            return reading, (cand_w, cand_h)
+    return None

@@ -553,6 +553,15 @@ class Transaction:
         )
         return [_version_from_row(row) for row in self.conn.execute(query)]
 
+    def version_sizes(self, limit: int = 200) -> list[tuple[int, int]]:
+        """The (width, height) of the newest versions of any session, each size once."""
+        query = (
+            select(versions.c.width, versions.c.height)
+            .order_by(versions.c.created_at.desc())
+            .limit(limit)
+        )
+        return list(dict.fromkeys((int(w), int(h)) for w, h in self.conn.execute(query)))
+
     def children(self, session_id: str, version_id: str) -> list[Version]:
         query = (
             select(versions)
