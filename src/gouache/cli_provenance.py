@@ -96,6 +96,7 @@ def _keys(args: argparse.Namespace, settings: Settings) -> int:
     if args.keys_command == "show-signing":
         print(f"{signing.load(folder).describe()}\nkept in {folder}")
         return EXIT_OK
+    signing.check_free(folder, force=args.force)
     if args.cert or args.key:
         if not (args.cert and args.key):
             raise InputError("--cert and --key go together")

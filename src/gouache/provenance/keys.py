@@ -242,13 +242,18 @@ def _read(path: Path, what: str) -> bytes:
         raise InputError(f"cannot read the {what} {path}: {err.strerror or err}") from None
 
 
-def save(keys: SigningKeys, folder: Path, *, force: bool = False) -> Path:
-    """Write the identity to `folder`; an existing one is replaced only with `force`."""
+def check_free(folder: Path, *, force: bool = False) -> None:
+    """InputError when `folder` already holds an identity and `force` is not given."""
     if (folder / "key.pem").exists() and not force:
         raise InputError(
             f"a signing identity already exists in {folder}; --force replaces it (exports "
             "signed with the old one stay valid but name the old certificate)"
         )
+
+
+def save(keys: SigningKeys, folder: Path, *, force: bool = False) -> Path:
+    """Write the identity to `folder`; an existing one is replaced only with `force`."""
+    check_free(folder, force=force)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _write(folder / "chain.pem", keys.chain_pem, 0o644)
