@@ -96,16 +96,16 @@ def _keys(args: argparse.Namespace, settings: Settings) -> int:
     if args.keys_command == "show-signing":
         print(f"{signing.load(folder).describe()}\nkept in {folder}")
         return EXIT_OK
+    if (args.cert or args.key) and not (args.cert and args.key):
+        raise InputError("--cert and --key go together")
+    if args.ca and not args.cert:
+        raise InputError("--ca goes with --cert and --key")
     signing.check_free(folder, force=args.force)
-    if args.cert or args.key:
-        if not (args.cert and args.key):
-            raise InputError("--cert and --key go together")
+    if args.cert:
         identity = signing.identity_from_files(
             Path(args.cert), Path(args.key), Path(args.ca) if args.ca else None, args.tsa
         )
     else:
-        if args.ca:
-            raise InputError("--ca goes with --cert and --key")
         identity = signing.make_test_identity()
         if args.tsa:
             from dataclasses import replace
@@ -168,29 +168,37 @@ def export(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """`gouache export SESSION VERSION [-o FOLDER] [--format F] [--sign] [--watermark]`:
     the image (with its recipe inside) and the recipe as JSON beside it."""
     from gouache.errors import InputError
+    from gouache.outputs import check_target, shown
     from gouache.provenance.export import export_version
-    from gouache.provenance.metadata import parse_format
+    from gouache.provenance.metadata import EXTENSIONS, parse_format
     from gouache.sessions.session import Session
 
     try:
         fmt = parse_format(args.format)
-    except ValueError as err:
-        raise InputError(str(err)) from None
+    except ValueError:
+        raise InputError(
+            f"unknown format {args.format!r}: choose png, jpeg, webp, svg or ora"
+        ) from None
     session = Session.open(store, args.session)
+    version = session.resolve(args.version)
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"cannot export to {shown(folder)}: it is a file, not a folder")
+    force = bool(getattr(args, "force", False))
+    image_path = folder / f"{version.label}{EXTENSIONS[fmt]}"
+    recipe_path = folder / f"{version.label}.json"
+    for path in (image_path, recipe_path):
+        check_target(path, force=force)  # before any signing is done
     exported = export_version(
         session,
-        args.version,
+        version.id,
         fmt=fmt,
         sign=args.sign,
         keys=_keys_for(args.sign, settings),
         watermark_mark=args.watermark,
         quality=args.quality,
     )
-    folder = Path(args.output)
-    image_path = folder / exported.filename
-    recipe_path = folder / f"{exported.version.label}.json"
     recipe_text = json.dumps(exported.version.recipe(), indent=2) + "\n"
-    force = bool(getattr(args, "force", False))
     write_output(image_path, exported.data, force=force)
     write_output(recipe_path, recipe_text.encode("utf-8"), force=force)
     print(f"wrote {image_path} and {recipe_path}{_carries(exported)}")
@@ -220,19 +228,10 @@ def export_turn(
 
 
 def write_output(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write a user's output file: through gouache.outputs (atomic, no links, --force) where
-    it exists, else as `export` always did."""
-    try:
-        from gouache.outputs import write_file  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        from gouache.errors import InputError
+    """Write a user's output file whole or not at all, never through a link, replacing one
+    only with --force (gouache.outputs)."""
+    from gouache.outputs import write_file
 
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        except OSError as err:
-            raise InputError(f"cannot write {path}: {err.strerror or err}") from None
-        return
     write_file(path, data, force=force)
 
 

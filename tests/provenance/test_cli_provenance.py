@@ -101,7 +101,7 @@ def test_a_tampered_file_exits_1_and_bad_inputs_get_one_line(tmp_path: Path, pho
     for args, message in [
         (("verify", "missing.png"), "cannot read missing.png"),
         (("keys", "init-signing", "--cert", "x.pem"), "--cert and --key go together"),
-        (("export", "nosuch", "v1", "--format", "gif"), "choose png, jpeg or webp"),
+        (("export", "nosuch", "v1", "--format", "gif"), "choose png, jpeg, webp, svg or ora"),
     ]:
         result = gouache(tmp_path, *args, check=False)
         assert result.returncode == 1, args
@@ -147,3 +147,18 @@ def test_verify_trusts_a_root_given_with_trust(
     out = capsys.readouterr().out
     assert "manifest: trusted" in out
     assert "not in this store" in out  # the mark's version lives in their store, not ours
+
+
+def test_an_export_never_replaces_a_file_without_force_and_signs_nothing_first(
+    tmp_path: Path, photo: Path
+) -> None:
+    gouache(tmp_path, "keys", "init-signing")
+    gouache(tmp_path, "edit", str(photo), "flip", "-o", "flip.png")
+    session = gouache(tmp_path, "sessions").stdout.splitlines()[1].split()[0]
+    (tmp_path / "v2.jpg").write_bytes(b"mine")
+    refused = gouache(tmp_path, "export", session, "v2", "--format", "jpeg", "--sign", check=False)
+    assert refused.returncode == 1
+    assert "v2.jpg exists; --force replaces it" in refused.stderr
+    assert (tmp_path / "v2.jpg").read_bytes() == b"mine"
+    gouache(tmp_path, "export", session, "v2", "--format", "jpeg", "--sign", "--force")
+    assert "manifest: trusted" in gouache(tmp_path, "verify", "v2.jpg").stdout
