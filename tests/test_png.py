@@ -36,3 +36,25 @@ def test_a_smooth_photo_compresses_well_below_its_raw_size() -> None:
     assert len(data) < image.nbytes / 10
     idat_start = data.index(b"IDAT") + 4
     assert zlib.decompress(data[idat_start:])[:1] == b"\x01"
+
+
+def test_a_large_image_deflated_in_bands_decodes_exactly_and_always_to_the_same_bytes() -> None:
+    import io
+    import zlib
+
+    from PIL import Image as PILImage
+
+    from gouache.png import CHUNKS, PARALLEL_PIXELS, write_png
+
+    rng = np.random.default_rng(3)
+    side = int(PARALLEL_PIXELS**0.5) + 7  # over the threshold, rows not a multiple of CHUNKS
+    image = rng.integers(0, 256, size=(side, side + 5, 3), dtype=np.uint8)
+    image[: side // 2] //= 8  # some structure, so the bands compress differently
+    data = write_png(image)
+
+    assert np.array_equal(np.asarray(PILImage.open(io.BytesIO(data))), image)
+    start = data.index(b"IDAT") + 4
+    length = int.from_bytes(data[start - 8 : start - 4], "big")
+    zlib.decompress(data[start : start + length])  # one valid zlib stream, checksum included
+    assert write_png(image) == data
+    assert side % CHUNKS != 0

@@ -59,3 +59,16 @@ def test_colour_names_round_trip() -> None:
     assert "teal" in css_names()
     assert color_name((255, 255, 255)) == "white"
     assert color_name((1, 2, 3)) == "#010203"
+
+
+def test_durable_syncs_blobs_and_every_sqlite_commit(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from gouache.sessions import Store
+
+    for durable, level in ((False, 1), (True, 2)):  # PRAGMA synchronous: 1 NORMAL, 2 FULL
+        settings = Settings(data_dir=tmp_path / str(durable), durable=durable)
+        with Store.from_settings(settings) as store:
+            assert store.blobs.durable is durable
+            with store._engine.connect() as conn:
+                assert conn.execute(text("PRAGMA synchronous")).scalar() == level

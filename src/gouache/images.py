@@ -509,8 +509,12 @@ class BlobStore:
 
     TEMP_FOLDER = ".tmp"
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, durable: bool = False) -> None:
+        """With `durable`, every blob and its folder are synced to disk before a version
+        names it (survives a power cut). Without, a blob is complete once renamed into place,
+        which a killed process cannot undo; the OS writes it out later."""
         self.root = Path(root)
+        self.durable = durable
 
     def path_of(self, digest: str) -> Path:
         """Where the blob `digest` lives; StoreError unless it is 64 lowercase hex digits."""
@@ -530,7 +534,7 @@ class BlobStore:
         target = self.path_of(digest)
         if self.intact(digest):
             return digest
-        # temp file, locked, fsync, rename: a reader never sees half a blob
+        # temp file, locked, (fsync,) rename: a reader never sees half a blob
         temp_dir = self.root / self.TEMP_FOLDER
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -541,7 +545,8 @@ class BlobStore:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
                     fh.flush()
-                    os.fsync(fh.fileno())
+                    if self.durable:
+                        os.fsync(fh.fileno())
                     os.replace(tmp, target)  # still locked: a cleaner leaves it alone
             finally:
                 # after a successful rename there is nothing left to remove
@@ -551,7 +556,8 @@ class BlobStore:
             raise StoreError(
                 f"cannot write blob {digest[:12]} under {self.root} ({err})", url=str(self.root)
             ) from err
-        _fsync_dir(target.parent)
+        if self.durable:
+            _fsync_dir(target.parent)
         return digest
 
     def put(self, image: Image) -> str:

@@ -6,10 +6,11 @@ never uses the live tables further down (`sessions`, `versions`, `branches`, wha
 queries), so old databases upgrade the same way forever. To change the schema, append a
 migration and update the live tables; never edit a migration that has shipped.
 
-`open_engine` makes the engine; for SQLite it sets WAL, `synchronous=NORMAL`, foreign keys, a
-30 s busy timeout, and makes every write transaction BEGIN IMMEDIATE (pysqlite's own BEGIN is
-switched off): two writers then queue on the lock instead of deadlocking on a lock upgrade, and
-read transactions (a deferred BEGIN) see one consistent snapshot without blocking writers.
+`open_engine` makes the engine; for SQLite it sets WAL, `synchronous=NORMAL` (FULL when
+durable), foreign keys, a 30 s busy timeout, and makes every write transaction BEGIN IMMEDIATE
+(pysqlite's own BEGIN is switched off): two writers then queue on the lock instead of
+deadlocking on a lock upgrade, and read transactions (a deferred BEGIN) see one consistent
+snapshot without blocking writers.
 
 Opening a store runs `migrate`. It is idempotent and safe when several processes open the same
 database at once: on SQLite every write transaction is BEGIN IMMEDIATE, so the second opener waits,
@@ -430,7 +431,7 @@ def is_unique_violation(err: exc.IntegrityError) -> bool:
     return "unique" in text or "duplicate" in text
 
 
-def open_engine(url: str, label: str, *, read_only: bool = False) -> Engine:
+def open_engine(url: str, label: str, *, read_only: bool = False, durable: bool = False) -> Engine:
     """An engine for `url` (SQLite tuned as the module says); StoreError naming `label`.
 
     `read_only` opens a SQLite file with mode=ro, and as immutable where its folder cannot be
@@ -455,7 +456,7 @@ def open_engine(url: str, label: str, *, read_only: bool = False) -> Engine:
             if not database.startswith("file:"):
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(parsed)
-        _tune_sqlite(engine, wal=not memory and not read_only)
+        _tune_sqlite(engine, wal=not memory and not read_only, durable=durable)
         return engine
     except (exc.SQLAlchemyError, ImportError, OSError) as err:
         raise StoreError(
@@ -492,7 +493,11 @@ def _set_wal(cursor: Any) -> None:
             delay = min(delay * 2, 0.2)
 
 
-def _tune_sqlite(engine: Engine, *, wal: bool) -> None:
+def _tune_sqlite(engine: Engine, *, wal: bool, durable: bool = False) -> None:
+    # NORMAL in WAL mode: a commit survives the process being killed, not a power cut (the
+    # WAL is synced at checkpoints); FULL syncs it at every commit (`durable`).
+    synchronous = "FULL" if durable else "NORMAL"
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite must not emit BEGIN itself: the "begin" listener below does.
@@ -503,7 +508,7 @@ def _tune_sqlite(engine: Engine, *, wal: bool) -> None:
             cursor.execute("PRAGMA foreign_keys = ON")
             if wal:
                 _set_wal(cursor)
-            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA synchronous = {synchronous}")
         finally:
             cursor.close()
 

@@ -346,7 +346,9 @@ class Session:
             planner=self.planner,
             analyses=self.analyses,
             guard_mode=self.guard_mode,
-            characters=self.characters,
+            characters=lambda records: identity.load_characters(
+                self.store, records, self.analyses, self._embeddings
+            ),
             image_of=self._image_of,
             remember=self._images.put,
         )

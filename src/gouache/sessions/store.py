@@ -141,15 +141,19 @@ def now() -> datetime:
 class Store:
     """Sessions and their version trees in a SQL database, pixels in a BlobStore."""
 
-    def __init__(self, url: str, blobs: BlobStore, *, read_only: bool = False) -> None:
+    def __init__(
+        self, url: str, blobs: BlobStore, *, read_only: bool = False, durable: bool = False
+    ) -> None:
         """Open the store at `url`, bringing its schema up to date; with `read_only`, open it
-        without ever writing (a read-only disk): its schema must already be current."""
+        without ever writing (a read-only disk): its schema must already be current. With
+        `durable`, SQLite syncs every commit to disk (survives a power cut, not only a crash);
+        give the BlobStore `durable` too."""
         self.blobs = blobs
         # The URL as given (password included): what another process opens the same store by.
         self.url = url
         self.label = redact_url(url)
         self.read_only = read_only
-        self._engine = open_engine(url, self.label, read_only=read_only)
+        self._engine = open_engine(url, self.label, read_only=read_only, durable=durable)
         try:
             if read_only:
                 self.schema_version = check_schema(self._engine, label=self.label)
@@ -168,7 +172,8 @@ class Store:
     @classmethod
     def from_settings(cls, settings: Settings, *, read_only: bool = False) -> Store:
         """The store Settings point at: `store_url()` and `blob_root()`."""
-        return cls(settings.store_url(), BlobStore(settings.blob_root()), read_only=read_only)
+        blobs = BlobStore(settings.blob_root(), durable=settings.durable)
+        return cls(settings.store_url(), blobs, read_only=read_only, durable=settings.durable)
 
     def close(self) -> None:
         self._engine.dispose()

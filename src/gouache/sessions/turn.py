@@ -44,7 +44,7 @@ from gouache.planner.plan import (
 from gouache.progress import CancelToken, ProgressCallback
 from gouache.sessions import layering
 from gouache.sessions.preserve import GuardMode, describe, plan_scope
-from gouache.sessions.store import Store, Transaction, WriteConflictError
+from gouache.sessions.store import CharacterRecord, Store, Transaction, WriteConflictError
 from gouache.sessions.versions import (
     CandidateRecord,
     ReferenceImage,
@@ -203,7 +203,8 @@ class TurnPipeline:
     planner: Planner
     analyses: AnalysisCache
     guard_mode: GuardMode
-    characters: Callable[[], list[Character]]
+    # The characters of the session's records (read in the turn's first transaction).
+    characters: Callable[[Sequence[CharacterRecord]], list[Character]]
     image_of: Callable[[Version], Image]
     remember: Callable[[str, Image], Image]
 
@@ -222,6 +223,7 @@ class TurnPipeline:
         text = self._check(request)
         with self.store.read() as tx:
             parent, target = starting_point(tx, self.session_id, request.at, request.branch)
+            records = tx.characters(self.session_id)
         parent_image = self.image_of(parent)
 
         # 2. plan; a reply, a question or an answer instead of a plan makes no version
@@ -288,7 +290,10 @@ class TurnPipeline:
             seed=request.seed,
             plan=outcome if layered is None else layered.raster,
         )
-        tries, kept = self._tries(request, outcome, edit, mask, ms, progress, cancel, finish)
+        characters = self.characters(records) if records else []
+        tries, kept = self._tries(
+            request, outcome, edit, mask, characters, ms, progress, cancel, finish
+        )
         if kept is None or kept.image is None:
             ms["total"] = _ms(started)
             why = "; ".join(f"try {c.number} (seed {c.seed}): {c.outcome}" for c in tries)
@@ -411,6 +416,7 @@ class TurnPipeline:
         plan: EditPlan,
         edit: EditRequest,
         mask: Image | None,
+        characters: Sequence[Character],
         ms: dict[str, float],
         progress: ProgressCallback | None,
         cancel: CancelToken | None,
@@ -426,7 +432,6 @@ class TurnPipeline:
         guarding = redraws and self.guard_mode != "off"
         scope = plan_scope(edit.plan or plan, self.backend) if guarding else None
         geometry_note = "guard: off for a change of geometry" if guarding and scope is None else ""
-        characters = self.characters()
         before: Mapping[str, float | None] = {}
         if characters:
             mark = perf_counter()
