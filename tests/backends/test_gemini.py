@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -425,3 +426,53 @@ def test_a_session_turn_shows_the_models_text_and_records_the_backend_without_th
         assert all(KEY not in note for note in version.notes)
     sent = gemini_server.requests[0].body["contents"][0]["parts"]
     assert sent[0] == {"text": "make the sky purple"}
+
+
+def test_the_servers_retry_hint_sets_the_wait_and_the_sdk_adds_no_tries_of_its_own(
+    gemini_server: GeminiServer,
+) -> None:
+    # retry_delay 0: any wait comes from the server's RetryInfo, as the Gemini API sends it
+    backend = GeminiBackend(api_key=KEY, base_url=gemini_server.url, max_retries=2, retry_delay=0)
+    busy = error_answer(429, "RESOURCE_EXHAUSTED", "Slow down.")
+    busy[1]["error"]["details"] = [
+        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.3s"}
+    ]
+    gemini_server.answer(busy, busy, (200, image_answer(picture(8, 8))))
+    seen: list[Progress] = []
+
+    started = time.monotonic()
+    backend.generate(GenerateRequest(prompt="a cat"), progress=seen.append)
+
+    assert len(gemini_server.requests) == 3  # one layer: 1 + max_retries, never more
+    assert time.monotonic() - started >= 0.6
+    assert sum("trying again in 0.3 s" in p.message for p in seen) == 2
+
+
+def test_backoff_has_jitter_and_a_hint_wins_over_it() -> None:
+    waits: list[float] = []
+
+    def failing() -> int:
+        raise OSError("busy")
+
+    with pytest.raises(OSError, match="busy"):
+        retry(
+            failing,
+            attempts=4,
+            base_delay=1.0,
+            is_retryable=lambda e: True,
+            sleep=waits.append,
+            draw=iter([0.0, 1.0, 0.5]).__next__,
+        )
+    assert waits == [1.0, 1.0, 3.0]  # 1 * (1 - 0), 2 * (1 - 0.5), 4 * (1 - 0.25)
+
+    waits.clear()
+    with pytest.raises(OSError, match="busy"):
+        retry(
+            failing,
+            attempts=2,
+            base_delay=1.0,
+            is_retryable=lambda e: True,
+            sleep=waits.append,
+            hint=lambda e: 7.0,
+        )
+    assert waits == [7.0]

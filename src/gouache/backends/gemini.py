@@ -255,6 +255,7 @@ class GeminiBackend:
                 is_retryable=_retryable,
                 sleep=_sleeper(cancel),
                 on_retry=waiting,
+                hint=_retry_hint,
             )
         except GouacheError:
             raise
@@ -344,6 +345,10 @@ class GeminiBackend:
             base_url=self.base_url,
             api_version=self.api_version,
             timeout=max(1, round(self.timeout * 1000)),  # milliseconds
+            # One retry layer (gouache.backends.retry, with progress and cancellation): the
+            # SDK's own is off. google-genai `types.HttpRetryOptions.attempts`: "If 0 or 1, it
+            # means no retries"; without retry_options it also retries connection errors.
+            retry_options=types.HttpRetryOptions(attempts=1),
         )
         return genai.Client(api_key=key, http_options=options)
 
@@ -442,6 +447,30 @@ def _retryable(err: BaseException) -> bool:
     if isinstance(err, errors.APIError):
         return err.code == 429 or err.code >= 500
     return _transient(err)
+
+
+def _retry_hint(err: BaseException) -> float | None:
+    """How long the server asked to wait, in seconds: a google.rpc.RetryInfo detail
+    (`"retryDelay": "17s"`, as the Gemini API sends with 429) or a Retry-After header."""
+    from google.genai import errors
+
+    if not isinstance(err, errors.APIError):
+        return None
+    body = err.details if isinstance(err.details, dict) else {}
+    error = body.get("error", body)
+    for detail in error.get("details", []) if isinstance(error, dict) else []:
+        if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("RetryInfo"):
+            text = str(detail.get("retryDelay", "")).strip()
+            try:
+                return float(text.removesuffix("s"))
+            except ValueError:
+                return None
+    headers = getattr(getattr(err, "response", None), "headers", None)
+    after = headers.get("retry-after") if headers is not None else None
+    try:
+        return float(after) if after is not None else None
+    except ValueError:
+        return None  # an HTTP date: rare for this API; the backoff applies
 
 
 def _sleeper(cancel: CancelToken | None) -> Callable[[float], None]:
