@@ -23,7 +23,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, gate: GateBackend) -> Itera
     folder = tmp_path_factory.mktemp("server")
     models = {"drawing": DrawingBackend, "gate": lambda: gate}
     with live_server(folder, ServerConfig(threads=2), models=models) as running:
-        yield running
+        try:
+            yield running
+        finally:
+            gate.gate.set()  # a turn still at the gate would hold the server's shutdown
 
 
 @pytest.fixture

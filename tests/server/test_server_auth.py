@@ -205,8 +205,10 @@ def limited(tmp_path: Path) -> Iterator[tuple[LiveServer, GateBackend]]:
     gate = GateBackend()
     config = ServerConfig(rate_per_minute=6, max_jobs_per_tenant=1)
     with live_server(tmp_path, config, models={"gate": lambda: gate}) as running:
-        yield running, gate
-    gate.gate.set()
+        try:
+            yield running, gate
+        finally:
+            gate.gate.set()  # a turn still at the gate would hold the server's shutdown
 
 
 def test_requests_per_minute_per_key_and_jobs_per_tenant_are_limited(

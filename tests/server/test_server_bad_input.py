@@ -26,8 +26,10 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer
     config = ServerConfig(max_body_bytes=MAX_BODY, max_references=2)
     folder = tmp_path_factory.mktemp("bad-input")
     with live_server(folder, config, models={"gate": lambda: gate}) as running:
-        yield running, gate
-    gate.gate.set()
+        try:
+            yield running, gate
+        finally:
+            gate.gate.set()  # a turn still at the gate would hold the server's shutdown
 
 
 @pytest.fixture

@@ -50,8 +50,8 @@ def test_local_mode_prints_a_link_whose_token_opens_the_docs_and_the_api(tmp_pat
     process, url = _serve(tmp_path, "--local")
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(3)]
-        link = next(line.strip() for line in lines if "token=" in line)
+        lines = [process.stdout.readline() for _ in range(4)]
+        link = next(line.split()[0] for line in lines if "/docs?token=" in line)
         token = link.split("token=", 1)[1]
         assert link.startswith(url + "/docs?token=")
         assert httpx.get(url + "/docs").status_code == 401

@@ -16,7 +16,7 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 from PIL import Image as PILImage
-from server_harness import LiveServer, live_server, png_bytes
+from server_harness import LiveServer, live_server, photo, png_bytes
 
 from gouache.images import decode_png
 
@@ -241,3 +241,32 @@ def test_a_hosted_model_behind_gouache_gets_the_guard_and_the_tree_around_it(
     assert all(v.scores.guard is not None for v in versions[1:])  # the guard ran on each
     grey = decode_png(image).astype(int)
     assert np.abs(grey[..., 0] - grey[..., 2]).max() <= 2
+
+
+def test_an_openai_mask_edits_only_where_it_is_transparent(oai: openai.OpenAI) -> None:
+    import base64
+
+    picture = photo(96, 64)
+    mask = np.full((64, 96, 4), 255, np.uint8)
+    mask[:, :48, 3] = 0  # OpenAI's convention: transparent where to edit
+    buffer = io.BytesIO()
+    PILImage.fromarray(mask).save(buffer, "PNG")
+    made = oai.images.edit(
+        model="gouache-operators",
+        image=("photo.png", png_bytes(picture), "image/png"),
+        mask=("mask.png", buffer.getvalue(), "image/png"),
+        prompt="make it black and white",
+    )
+    assert made.data
+    result = decode_png(base64.b64decode(made.data[0].b64_json or "")).astype(int)
+    assert np.array_equal(result[:, 48:], picture[:, 48:])  # outside the mask: untouched
+    left = result[:, :40]
+    assert np.abs(left[..., 0] - left[..., 2]).max() <= 2  # inside: grey
+    opaque = np.zeros((64, 96, 3), np.uint8)
+    with pytest.raises(openai.BadRequestError, match="alpha channel"):
+        oai.images.edit(
+            model="gouache-operators",
+            image=("photo.png", png_bytes(picture), "image/png"),
+            mask=("mask.png", png_bytes(opaque), "image/png"),
+            prompt="make it black and white",
+        )

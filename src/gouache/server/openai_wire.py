@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from gouache.errors import InputError, UnsupportedError
+from gouache.images import Image, LoadedImage
 from gouache.server import jobs
 from gouache.server.auth import State, Tenant, authenticate, state_of
 from gouache.server.errors import UnsupportedMediaTypeError, from_job_error
@@ -119,6 +120,20 @@ async def generations(body: GenerationIn, state: State, tenant: Tenant) -> JSONR
     return await _finish(state, await anyio.to_thread.run_sync(prepare))
 
 
+def _where_to_edit(mask: LoadedImage) -> Image:
+    """OpenAI's mask (transparent where to edit) as gouache's (white where to edit)."""
+    import numpy as np
+
+    if mask.pixels.shape[2] != 4:
+        raise InputError(
+            "mask: a PNG with an alpha channel, fully transparent where to edit "
+            "(OpenAI's convention); this one has no alpha"
+        )
+    edit = mask.pixels[..., 3] < 128
+    white: Image = np.repeat((edit * 255).astype(np.uint8)[..., None], 3, axis=2)
+    return white
+
+
 def _field(form: Any, name: str) -> str | None:
     value = form.get(name)
     if value is None or isinstance(value, UploadFile):
@@ -186,8 +201,9 @@ async def edits(request: Request, tenant: Tenant) -> JSONResponse:
             load_upload(data, name, state.settings.max_pixels)
             for data, name in zip(contents, names, strict=True)
         ]
+        mask = None
         if mask_bytes is not None:
-            load_upload(mask_bytes, "mask", state.settings.max_pixels)
+            mask = _where_to_edit(load_upload(mask_bytes, "mask", state.settings.max_pixels))
         base, references = loaded[0], loaded[1:]
         check_references(state, len(references), model)
         if size != (None, None) and size != (base.width, base.height):
@@ -203,11 +219,7 @@ async def edits(request: Request, tenant: Tenant) -> JSONResponse:
         else:
             session = Session.start(state.store, base, owner=tenant)
             session_id, at = session.id, session.head.id
-        mask_digest = None
-        if mask_bytes is not None:
-            mask_digest = store_images(
-                state, [load_upload(mask_bytes, "mask", state.settings.max_pixels)]
-            )[0]["digest"]
+        mask_digest = None if mask is None else state.store.blobs.put(mask)
         job_request = {
             "session_id": session_id,
             "instruction": prompt,
