@@ -28,7 +28,7 @@ $(DEV_STAMP): pyproject.toml $(STAMP)
 demo: $(STAMP)
 	$(BIN)/gouache demo
 
-test: $(DEV_STAMP) system-deps lint typecheck pytest
+test: $(DEV_STAMP) system-deps lint typecheck pytest eval-gate
 
 # The server tests start a throwaway PostgreSQL cluster and Redis; the layer tests draw SVG in
 # Chromium, the web UI tests drive it through Playwright, and the story tests read PDF pages

@@ -399,7 +399,10 @@ def _key_light_background(rgb: Image) -> Image | None:
     near = (raw <= KEY_NEAR).astype(np.uint8)
     count, labels = cv2.connectedComponents(near, connectivity=8)
     sizes = np.bincount(labels.ravel(), minlength=count)
-    mean_raw = np.bincount(labels.ravel(), weights=raw.ravel(), minlength=count) / sizes
+    # label 0 ("not near") can be empty: a logo that is all background colour
+    mean_raw = np.bincount(labels.ravel(), weights=raw.ravel(), minlength=count) / np.maximum(
+        sizes, 1
+    )
     touching = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     chosen = mean_raw <= KEY_FLAT
     chosen[touching] = True
