@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # verify: tampered, invalid or unreadable
-EXIT_NO_MANIFEST = 2  # verify: nothing signed to check (the watermark may still name it)
+EXIT_NO_MANIFEST = 2  # verify: no manifest, or c2pa not installed (the mark may still name it)
 MAX_FILE_BYTES = 512_000_000
 SUFFIX_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}
 
@@ -329,7 +329,8 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
         print(report.describe())
     if report.state in ("trusted", "valid"):
         return EXIT_OK
-    return EXIT_NO_MANIFEST if report.state == "no manifest" else EXIT_ERROR
+    unchecked = report.state in ("no manifest", "not checked")
+    return EXIT_NO_MANIFEST if unchecked else EXIT_ERROR
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:

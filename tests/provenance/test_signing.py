@@ -316,3 +316,20 @@ def test_the_store_lists_its_version_sizes_and_finds_a_version_by_its_mark(
         head = three_turns.head
         assert tx.versions_with_prefix(head.id[:8]) == [head]
         assert tx.versions_with_prefix("zz%_") == []
+
+
+def test_without_c2pa_installed_signing_says_how_to_install_and_verify_still_reads_the_mark(
+    three_turns: Session, keys: SigningKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from gouache.errors import UnsupportedError
+
+    signed = export_version(three_turns, sign=True, keys=keys).data
+    monkeypatch.setitem(sys.modules, "c2pa", None)  # what an install without the extra has
+    with pytest.raises(UnsupportedError, match=r'pip install "gouache\[provenance\]"'):
+        export_version(three_turns, sign=True, keys=keys)
+    report = verify_bytes(signed)
+    assert report.state == "not checked"
+    assert report.recipe is not None
+    assert report.watermark["id"] == three_turns.head.id[:8]

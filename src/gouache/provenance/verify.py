@@ -7,6 +7,7 @@ The manifest's state is one of:
     tampered    the image data no longer matches the signed hash (a byte was changed)
     invalid     the manifest is there but broken (another validation failure)
     no manifest nothing to read (never signed, or re-saved by a tool that drops metadata)
+    not checked c2pa-python is not installed (the recipe and the watermark are still read)
 
 The watermark is read from the pixels whatever the manifest says, so a stripped copy still
 names its version; `lookup` (the local store) turns the id into a session and version.
@@ -20,11 +21,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gouache.errors import UnsupportedError
 from gouache.provenance import watermark
 from gouache.provenance.manifest import RECIPE_LABEL, c2pa_module, context, recipe_hash
 from gouache.provenance.metadata import MEDIA_TYPES, format_of, read_recipe
 
-State = Literal["trusted", "valid", "tampered", "invalid", "no manifest", "unreadable"]
+State = Literal[
+    "trusted", "valid", "tampered", "invalid", "no manifest", "unreadable", "not checked"
+]
 TAMPER_CODES = ("assertion.dataHash.mismatch", "assertion.boxesHash.mismatch")
 MAX_DEPTH = 64
 NO_MANIFEST = (
@@ -225,7 +229,10 @@ def verify_bytes(
 ) -> VerifyReport:
     """Everything `gouache verify` prints, for encoded bytes (see read_mark for `lookup` and
     `sizes`)."""
-    state, reason, failures, chain = read_manifest(data, trust_pem)
+    try:
+        state, reason, failures, chain = read_manifest(data, trust_pem)
+    except UnsupportedError as err:  # c2pa is not installed: the recipe and mark still read
+        state, reason, failures, chain = "not checked", err.message, (), None
     recipe = read_recipe(data)
     matches = None
     if recipe is not None and chain is not None and chain.recipe is not None:
