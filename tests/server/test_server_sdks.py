@@ -270,3 +270,23 @@ def test_an_openai_mask_edits_only_where_it_is_transparent(oai: openai.OpenAI) -
             mask=("mask.png", png_bytes(opaque), "image/png"),
             prompt="make it black and white",
         )
+
+
+def test_a_gemini_candidate_count_makes_one_version_per_candidate(gemini: genai.Client) -> None:
+    response = gemini.models.generate_content(
+        model="drawing",
+        contents=[
+            types.Part.from_bytes(data=png_bytes(), mime_type="image/png"),
+            "invert it",
+        ],
+        config=types.GenerateContentConfig(candidate_count=2, seed=7),
+    )
+    assert response.candidates is not None
+    assert len(response.candidates) == 2
+    labels = []
+    for candidate in response.candidates:
+        assert candidate.content is not None
+        assert candidate.content.parts is not None
+        text = "".join(p.text or "" for p in candidate.content.parts)
+        labels.append(text.split("[gouache ", 1)[1].split(" ", 1)[0])
+    assert labels == ["v2", "v3"]

@@ -138,25 +138,29 @@ def _start(state: ServerState, tenant: str, image: LoadedImage, prompt: str) -> 
 
 
 def _reply(state: ServerState, job: jobs.Job, model: str) -> dict[str, Any]:
+    """One candidate per version the turn made (candidateCount), or the text reply alone."""
     result = job.result or {}
-    version = result.get("version")
-    parts: list[dict[str, Any]] = []
-    text = str(result.get("reply") or "")
-    if version is not None:
-        where = f"{version['label']} · version {version['id']} · session {result['session_id']}"
-        text = f"{text}\n\n[gouache {where}]"
-    parts.append({"text": text.strip()})
-    if version is not None:
-        data = state.store.blobs.get_bytes(version["blob"])
-        parts.append(
-            {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(data).decode()}}
-        )
+    reply = str(result.get("reply") or "")
+    versions: list[dict[str, Any] | None] = list(result.get("versions") or [None])
+    candidates = []
+    for index, version in enumerate(versions):
+        parts: list[dict[str, Any]] = []
+        text = reply
+        if version is not None:
+            where = f"{version['label']} · version {version['id']} · session {result['session_id']}"
+            text = f"{text}\n\n[gouache {where}]"
+        parts.append({"text": text.strip()})
+        if version is not None:
+            data = state.store.blobs.get_bytes(version["blob"])
+            inline = {"mimeType": "image/png", "data": base64.b64encode(data).decode()}
+            parts.append({"inlineData": inline})
+        content = {"role": "model", "parts": parts}
+        candidates.append({"content": content, "finishReason": "STOP", "index": index})
+    first = versions[0]
     return {
-        "candidates": [
-            {"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}
-        ],
+        "candidates": candidates,
         "modelVersion": model,
-        "responseId": version["id"] if version is not None else job.id,
+        "responseId": first["id"] if first is not None else job.id,
         "usageMetadata": {"promptTokenCount": 0, "candidatesTokenCount": 0, "totalTokenCount": 0},
     }
 
