@@ -613,7 +613,12 @@ def _refine(
     best = result.best
     if best is None or best.version is None:
         return EXIT_NOT_DONE
-    if output is not None:
+    if output is not None and (getattr(args, "sign", False) or getattr(args, "watermark", None)):
+        from gouache.cli_provenance import export_turn
+
+        export_turn(session, best.version.id, output, args, _settings(args))
+        print(f"wrote {output} (v{best.version.number})", file=out)
+    elif output is not None:
         force = bool(getattr(args, "force", False))
         _write_output(output, session.store.blobs.get_bytes(best.version.blob), force=force)
         print(f"wrote {output} (v{best.version.number})", file=out)
