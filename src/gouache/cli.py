@@ -391,7 +391,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         print(Session.open(store, args.session).diff(args.a, args.b).describe())
         return EXIT_OK
-    if command in ("frames", "animate"):
+    if command in ("frames", "animate", "story"):
         from gouache import cli_media
 
         return cli_media.run(args, settings, store)

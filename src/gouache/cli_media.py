@@ -37,7 +37,7 @@ def export_layers(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
-COMMANDS = frozenset({"frames", "animate"})
+COMMANDS = frozenset({"frames", "animate", "story"})
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,6 +72,15 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     animate.add_argument("--count", type=int, default=36, help="frames of a move or wipe (36)")
     _video_options(animate, "animation.mp4")
 
+    story = sub.add_parser(
+        "story", help="a storyboard from a script: a version per panel and a comic page"
+    )
+    story.add_argument("script", help="the script (YAML): characters, style and 2 to 9 panels")
+    story.add_argument("-o", "--output", default="story", help="folder to write (story)")
+    story.add_argument(
+        "--backend", dest="story_backend", help="draw the panels with this backend or profile"
+    )
+
 
 def _video_options(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument("-o", "--output", default=default, help=f".mp4, .gif or .webp ({default})")
@@ -82,7 +91,27 @@ def _video_options(parser: argparse.ArgumentParser, default: str) -> None:
 def run(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     if args.command == "frames":
         return _frames(args, settings, store)
+    if args.command == "story":
+        return _story(args, settings, store)
     return _animate(args, store)
+
+
+def _story(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from gouache.story.run import run_story
+    from gouache.story.script import load_script
+
+    script = load_script(Path(args.script))
+    result = run_story(
+        script,
+        store,
+        Path(args.output),
+        backend_name=args.story_backend or args.backend or settings.backend,
+    )
+    print(f"session {result.session.id[:8]} ({result.session.name})")
+    print(result.report())
+    print(f"wrote {result.page_png}, {result.page_pdf} and {len(result.files)} panels")
+    flagged = [p.number for p in result.panels if p.lost]
+    return EXIT_NOT_DONE if flagged else EXIT_OK
 
 
 def _frames(args: argparse.Namespace, settings: Settings, store: Store) -> int:

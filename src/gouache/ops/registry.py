@@ -147,6 +147,7 @@ def default_operators() -> OperatorRegistry:
         framing,
         geometry,
         looks,
+        panel,
         regions,
         restore,
         style,
@@ -159,5 +160,5 @@ def default_operators() -> OperatorRegistry:
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [style, compose, canvas, framing, upscale]
-    modules.append(balloon)  # speech balloons, see gouache.layers
+    modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

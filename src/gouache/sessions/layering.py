@@ -24,6 +24,9 @@ from gouache.ops.plan import EditPlan, Step
 from gouache.planner.plan import PlannerReply
 from gouache.sessions.versions import Version
 
+# Operators whose output is another picture altogether (a story panel's source photo).
+STARTS_AGAIN = frozenset({"use_image"})
+
 
 @dataclass(frozen=True)
 class LayerTurn:
@@ -75,7 +78,10 @@ def prepare(
         # the parent is flat: its pixels are the base
         base = blobs.get(parent.blob)
     raster_plan = plan.model_copy(update={"steps": raster}) if raster else None
-    return LayerTurn(base, raster_plan, stack.layers if stack else (), adding)
+    # a plan that starts again from another picture leaves the old picture's layers behind
+    fresh = any(step.op in STARTS_AGAIN for step in raster)
+    kept = stack.layers if stack is not None and not fresh else ()
+    return LayerTurn(base, raster_plan, kept, adding)
 
 
 def finish(

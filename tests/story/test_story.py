@@ -1,0 +1,203 @@
+"""Storyboards on the offline backend: panels as versions, identity per character per panel,
+the lost character caught, the comic page as PNG and PDF, and re-rendering one panel only."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image as PILImage
+
+from gouache.errors import InputError
+from gouache.layers.model import stack_of
+from gouache.sessions import Store
+from gouache.story.page import page_layout
+from gouache.story.run import run_story
+from gouache.story.script import load_script
+
+
+def test_a_three_panel_story_scores_each_character_per_panel_and_flags_the_lost_one(
+    script_path: Path, store: Store, tmp_path: Path
+) -> None:
+    script = load_script(script_path)
+    result = run_story(script, store, tmp_path / "out")
+    first, second, third = result.panels
+    threshold = 0.45
+    # panel 1: Eileen alone; panel 2: both; panel 3 names both but its photo has only Eileen
+    assert (first.identity["Eileen"] or 0) >= threshold
+    assert first.identity["Grace"] is None
+    assert first.lost == ()
+    assert (second.identity["Eileen"] or 0) >= threshold
+    assert (second.identity["Grace"] or 0) >= threshold
+    assert second.lost == ()
+    assert third.lost == ("Grace",)
+    assert third.flag == "Grace missing"
+    assert "FLAGGED: Grace missing" in result.report()
+    # each panel is a version on the story branch, the child of the one before
+    session = result.session
+    versions = [p.version for p in result.panels]
+    assert versions[0].parent_id == session.resolve("v1").id
+    assert [v.parent_id for v in versions[1:]] == [v.id for v in versions[:-1]]
+    assert session.branches()["story"] == versions[-1].id
+    # with its recipe: from the source photo, cropped, sized, and the words as layers
+    ops = [step.op for step in versions[1].plan.steps] if versions[1].plan else []
+    assert ops[:3] == ["use_image", "crop", "resize"]
+    assert (versions[1].width, versions[1].height) == (240, 200)
+    stack = stack_of(versions[0].params)
+    assert stack is not None
+    assert [layer.op for layer in stack.layers] == ["caption"]
+    second_stack = stack_of(versions[1].params)
+    assert second_stack is not None
+    assert [layer.op for layer in second_stack.layers] == ["balloon"]  # panel 1's caption stays
+    # the page and every panel
+    assert [path.name for path in result.files] == ["panel-1.png", "panel-2.png", "panel-3.png"]
+    with PILImage.open(result.page_png) as page:
+        layout = page_layout(3, (240, 200), "grid", True)
+        assert page.size == layout.size
+        pixels = np.asarray(page.convert("RGB"))
+    x, y = layout.cells[1]
+    panel = session.image(versions[1].id)[:, :, :3]
+    assert np.array_equal(pixels[y : y + 200, x : x + 240], panel)
+
+
+def test_the_balloon_points_at_the_speaker_and_keeps_off_the_faces(
+    script_path: Path, store: Store, tmp_path: Path
+) -> None:
+    result = run_story(load_script(script_path), store, tmp_path / "out")
+    version = result.panels[1].version
+    stack = stack_of(version.params)
+    assert stack is not None
+    balloon = stack.layers[0]
+    base = store.blobs.get(stack.base)
+    session = result.session
+    faces = session.analyses.get(base).faces
+    characters = session.characters()
+    from gouache.characters import match_characters
+
+    grace = match_characters(characters, faces)["Grace"]
+    assert grace.face_index is not None
+    box = faces[grace.face_index].box
+    px, py = balloon.params["point"]
+    assert box.x <= px * 240 <= box.right
+    assert box.y <= py * 200 <= box.bottom
+    from gouache.ops.balloon import BalloonParams, balloon_shape
+
+    shape = balloon_shape((240, 200), BalloonParams.model_validate(balloon.params))
+    left, top, right, bottom = shape.bounds(240, 200)
+    for face in faces:
+        b = face.box
+        overlap = max(0, min(right, b.right) - max(left, b.x)) * max(
+            0, min(bottom, b.bottom) - max(top, b.y)
+        )
+        assert overlap < 0.15 * b.area
+
+
+def test_changing_one_panel_redraws_only_that_panel_and_the_page(
+    script_path: Path, store: Store, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    before = run_story(load_script(script_path), store, out)
+    page_before = (out / "page.png").read_bytes()
+    again = run_story(load_script(script_path), store, out)
+    assert all(p.reused for p in again.panels)
+    assert [p.version.id for p in again.panels] == [p.version.id for p in before.panels]
+    script_path.write_text(script_path.read_text().replace("Good luck!", "Go, Eileen!"))
+    changed = run_story(load_script(script_path), store, out)
+    assert [p.reused for p in changed.panels] == [True, False, True]
+    assert changed.panels[0].version.id == before.panels[0].version.id
+    assert changed.panels[2].version.id == before.panels[2].version.id
+    new = changed.panels[1].version
+    assert new.id != before.panels[1].version.id
+    assert new.parent_id == before.panels[0].version.id
+    stack = stack_of(new.params)
+    assert stack is not None
+    assert stack.layers[0].params["text"] == "Go, Eileen!"
+    assert (out / "page.png").read_bytes() != page_before
+    assert len(changed.session.versions()) == 5  # the root, three panels, one redrawn
+
+
+def test_the_pdf_page_shows_the_same_page(script_path: Path, store: Store, tmp_path: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("Debian's poppler-utils is not installed (make test installs it)")
+    result = run_story(load_script(script_path), store, tmp_path / "out")
+    subprocess.run(
+        ["pdftoppm", "-r", "72", "-png", str(result.page_pdf), str(tmp_path / "pdf")],
+        check=True,
+        timeout=60,
+    )
+    pages = sorted(tmp_path.glob("pdf*.png"))
+    assert len(pages) == 1
+    with PILImage.open(pages[0]) as rendered, PILImage.open(result.page_png) as png:
+        assert abs(rendered.size[0] - png.size[0]) <= 1
+        assert abs(rendered.size[1] - png.size[1]) <= 1
+        a = np.asarray(rendered.convert("RGB").resize(png.size)).astype(int)
+        b = np.asarray(png.convert("RGB")).astype(int)
+    # each panel is the same picture (poppler resamples it: measured median 2 levels, mean 6);
+    # the title is set in Helvetica rather than the PNG's font, so it is left out
+    layout = page_layout(3, (240, 200), "grid", True)
+    for x, y in layout.cells:
+        delta = np.abs(a[y : y + 200, x : x + 240] - b[y : y + 200, x : x + 240])
+        assert np.median(delta) <= 4
+        assert delta.mean() < 10
+
+
+@pytest.mark.parametrize("count", range(2, 10))
+@pytest.mark.parametrize("layout", ["grid", "strip"])
+def test_two_to_nine_panels_fit_the_page_without_touching(count: int, layout: str) -> None:
+    plan = page_layout(count, (100, 80), layout, True)
+    boxes = [(x, y, x + 100, y + 80) for x, y in plan.cells]
+    width, height = plan.size
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        assert 0 < x0 < x1 < width
+        assert 0 < y0 < y1 < height
+        for u0, v0, u1, v1 in boxes[i + 1 :]:
+            assert x1 + 16 <= u0 or u1 + 16 <= x0 or y1 + 16 <= v0 or v1 + 16 <= y0
+    if layout == "strip":
+        assert len({y for _, y in plan.cells}) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("characters: [Eileen, Grace]", "characters: [Eileen, Bob]"), "Bob"),
+        (("panel: [240, 200]", "panel: [10, 10]"), "64 to 2000"),
+        (("source: {p}/both.png", "source: {p}/nowhere.png"), "does not exist"),
+        (("title: Launch day", "title: [oops"), "not valid YAML"),
+    ],
+)
+def test_a_bad_script_is_refused_with_what_is_wrong(
+    script_path: Path, photos: Path, change: tuple[str, str], message: str
+) -> None:
+    old, new = (part.replace("{p}", str(photos)) for part in change)
+    text = script_path.read_text()
+    assert old in text
+    script_path.write_text(text.replace(old, new, 1))
+    with pytest.raises(InputError, match=message):
+        load_script(script_path)
+
+
+def test_offline_a_panel_without_a_source_photo_is_refused_before_anything_is_made(
+    script_path: Path, photos: Path, store: Store, tmp_path: Path
+) -> None:
+    text = script_path.read_text().replace(f"    source: {photos}/both.png\n", "")
+    script_path.write_text(text)
+    with pytest.raises(InputError, match="panel 2 has no source photo"):
+        run_story(load_script(script_path), store, tmp_path / "out")
+    assert store.list_sessions() == []
+
+
+def test_the_cli_writes_the_page_and_exits_3_when_a_panel_is_flagged(
+    script_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gouache.cli import main
+
+    out = tmp_path / "comic"
+    code = main(["--data-dir", str(tmp_path / "data"), "story", str(script_path), "-o", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 3
+    assert "FLAGGED: Grace missing" in printed
+    assert (out / "page.png").exists()
+    assert (out / "page.pdf").exists()
