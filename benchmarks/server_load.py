@@ -100,11 +100,10 @@ def _clients(url: str, key: str, clients: int, seconds: float) -> dict[str, Any]
                         errors.append(f"{posted.status_code} {posted.text[:100]}")
                     continue
                 job_id = posted.json()["id"]
-                while True:
-                    job = client.get(f"/api/jobs/{job_id}").json()
+                while True:  # long polling: the server answers when the job ends
+                    job = client.get(f"/api/jobs/{job_id}", params={"wait": 30}).json()
                     if job.get("status") in ("done", "failed", "cancelled"):
                         break
-                    time.sleep(0.02)
                 with lock:
                     if job["status"] == "done" and job["result"]["version"] is not None:
                         latencies.append((time.perf_counter() - started) * 1000)

@@ -21,7 +21,7 @@ def start(client: httpx.Client, image: bytes | None = None, name: str | None = N
 def wait_job(client: httpx.Client, job_id: str, seconds: float = 60) -> dict[str, Any]:
     deadline = time.monotonic() + seconds
     while True:
-        job: dict[str, Any] = client.get(f"/api/jobs/{job_id}").json()
+        job: dict[str, Any] = client.get(f"/api/jobs/{job_id}", params={"wait": 5}).json()
         if job["status"] in ("done", "failed", "cancelled"):
             return job
         assert time.monotonic() < deadline, f"job {job_id} still {job['status']}"

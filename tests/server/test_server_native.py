@@ -259,3 +259,24 @@ def test_suggestions_and_backends_are_listed(client: httpx.Client) -> None:
     assert models["gouache-operators"]["available"] is True
     assert models["gouache-gemini"]["available"] in (True, False)
     assert models["gouache-gemini"]["why"]
+
+
+def test_a_job_asked_with_wait_is_answered_when_it_ends(
+    client: httpx.Client, gate: GateBackend
+) -> None:
+    import threading
+    import time
+
+    gate.gate.clear()
+    session_id = start(client)
+    job = client.post(
+        f"/api/sessions/{session_id}/turns", json={"instruction": "invert", "model": "gate"}
+    ).json()
+    started = time.monotonic()
+    still = client.get(f"/api/jobs/{job['id']}", params={"wait": 0.3}).json()
+    assert still["status"] in ("queued", "running")
+    assert time.monotonic() - started >= 0.3
+    threading.Timer(0.3, gate.gate.set).start()
+    done = client.get(f"/api/jobs/{job['id']}", params={"wait": 30}).json()
+    assert done["status"] == "done"
+    assert client.get(f"/api/jobs/{job['id']}", params={"wait": 61}).status_code == 400

@@ -9,7 +9,7 @@ import zipfile
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -417,8 +417,20 @@ def backends(state: State) -> dict[str, Any]:
 
 
 @router.get("/jobs/{job_id}")
-def job(job_id: str, state: State, tenant: Tenant) -> dict[str, Any]:
-    return jobs.get(state.store, job_id, tenant=tenant).to_json()
+async def job(
+    job_id: str,
+    state: State,
+    tenant: Tenant,
+    wait: Annotated[float, Query(ge=0, le=60, description="seconds to wait for the end")] = 0,
+) -> dict[str, Any]:
+    """The job; with `wait`, answered when it ends or after that many seconds (long polling,
+    instead of asking again and again)."""
+    found = await anyio.to_thread.run_sync(lambda: jobs.get(state.store, job_id, tenant=tenant))
+    deadline = anyio.current_time() + wait
+    while not found.finished and anyio.current_time() < deadline:
+        await anyio.sleep(0.05)
+        found = await anyio.to_thread.run_sync(jobs.get, state.store, job_id)
+    return found.to_json()
 
 
 @router.post("/jobs/{job_id}/cancel")
