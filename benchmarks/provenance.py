@@ -38,6 +38,7 @@ from gouache.settings import Settings
 
 MARK = "5a8fe0b4"
 TURNS = ("make it warmer", "add a vignette", "increase the contrast", "sharpen it a little")
+DEEPER = 15  # more turns, to time an export 20 manifests deep
 
 
 def _encode(image: Image, fmt: str, quality: int) -> Image:
@@ -177,18 +178,24 @@ def timing_table(quick: bool) -> list[dict[str, object]]:
                     ),
                 }
             )
-        rows.append(
-            {
-                "what": "export signed, no mark, png, 1 manifest (the root)",
-                "ms": median_ms(
-                    lambda: export_version(
-                        session, "v1", sign=True, keys=keys, watermark_mark=False
+        # the lineage is signed again on every export: the cost by depth, without the mark
+        more = 0 if quick else DEEPER
+        for i in range(more):
+            session.apply(TURNS[i % len(TURNS)])
+        for ref in ("v1", f"v{depth}", f"v{depth + more}") if more else ("v1",):
+            level = session.resolve(ref).number
+            rows.append(
+                {
+                    "what": f"export signed, no mark, png, {level} manifests deep",
+                    "ms": median_ms(
+                        lambda ref=ref: export_version(
+                            session, ref, sign=True, keys=keys, watermark_mark=False
+                        ),
+                        n,
                     ),
-                    n,
-                ),
-            }
-        )
-        signed = export_version(session, sign=True, keys=keys).data
+                }
+            )
+        signed = export_version(session, f"v{depth}", sign=True, keys=keys).data
         rows.append(
             {
                 "what": "verify (manifest, recipe, watermark)",

@@ -51,16 +51,22 @@ def c2pa_module() -> Any:
     return c2pa
 
 
-def context(trust_pem: bytes | None = None, *, generator: bool = True) -> Any:
-    """A c2pa Context for offline work: no thumbnails, no network, `trust_pem` trusted."""
+def context(
+    trust_pem: bytes | None = None, *, signing: bool = False, check_signed: bool = True
+) -> Any:
+    """A c2pa Context for offline work: no thumbnails, no network, `trust_pem` trusted.
+
+    For `signing`, the ingredients (our own just-signed ancestors) are not validated again
+    as they are added, and the signed result is validated only with `check_signed`: each
+    ingredient carries its whole lineage, so validating every level at every step made an
+    export n levels deep cost n squared."""
     from gouache import __version__
 
     c2pa = c2pa_module()
-    settings: dict[str, Any] = {
-        "verify": {"remote_manifest_fetch": False, "ocsp_fetch": False},
-        "builder": {"thumbnail": {"enabled": False}},
-    }
-    if generator:
+    verify: dict[str, Any] = {"remote_manifest_fetch": False, "ocsp_fetch": False}
+    settings: dict[str, Any] = {"verify": verify, "builder": {"thumbnail": {"enabled": False}}}
+    if signing:
+        verify.update(verify_after_reading=False, verify_after_sign=check_signed)
         settings["builder"]["claim_generator_info"] = {"name": "gouache", "version": __version__}
     if trust_pem:
         settings["trust"] = {"user_anchors": trust_pem.decode("ascii", "replace")}
@@ -180,7 +186,8 @@ class Signer:
             self._signer = c2pa.Signer.from_info(info)
         except c2pa.C2paError as err:
             raise InputError(f"the signing identity is not usable: {_first_line(err)}") from None
-        self._context = context(keys.ca_pem)
+        self._fast = context(keys.ca_pem, signing=True, check_signed=False)
+        self._checked = context(keys.ca_pem, signing=True)
         self._c2pa = c2pa
 
     def sign(
@@ -189,12 +196,16 @@ class Signer:
         fmt: Format,
         manifest: dict[str, Any],
         ingredients: list[tuple[dict[str, Any], bytes, Format]],
+        *,
+        check: bool = True,
     ) -> bytes:
         """`data` with `manifest` embedded and signed; each ingredient is (definition, its
-        bytes, their format)."""
+        bytes, their format). With `check` the signed result is validated (c2pa's
+        verify_after_sign); ancestors signed on the way to an export skip it."""
         c2pa = self._c2pa
         try:
-            builder = c2pa.Builder(json.dumps(manifest), context=self._context)
+            chosen = self._checked if check else self._fast
+            builder = c2pa.Builder(json.dumps(manifest), context=chosen)
             for definition, blob, blob_fmt in ingredients:
                 builder.add_ingredient(
                     json.dumps(definition), MEDIA_TYPES[blob_fmt], io.BytesIO(blob)
@@ -250,7 +261,7 @@ def sign_lineage(
             else:
                 ref = current.references[int(key[3:]) - 1]
                 ingredients.append((definition, blob(ref.digest), "png"))
-        signed = signer.sign(asset, asset_fmt, manifest, ingredients)
+        signed = signer.sign(asset, asset_fmt, manifest, ingredients, check=last)
         signed_parent = signed
     assert signed_parent is not None
     return signed_parent
