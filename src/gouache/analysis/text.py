@@ -47,10 +47,18 @@ SHORT = 2
 MIN_SHORT_HEIGHT = 10
 CHAR_ASPECT = (0.12, 1.6)
 
+# RapidOCR brings the short side up to 30 px and the detector's to 736 px, keeping the
+# aspect: a 1x300 strip became 736x220800 (minutes), a 65535x1 one a resize error. So the
+# long side is brought down to MAX_SIDE here (as RapidOCR would), a strip is padded with
+# white to at most MAX_ASPECT, and a side under MIN_SIDE pixels holds no legible line.
+MAX_SIDE = 2000
+MAX_ASPECT = 4
+MIN_SIDE = 4
+
 SIGNATURE = (
-    f"text/2 rapidocr=={version('rapidocr')} "
+    f"text/3 rapidocr=={version('rapidocr')} "
     + " ".join(MODEL_FILES.values())
-    + f" min_score={MIN_SCORE}"
+    + f" min_score={MIN_SCORE} max_side={MAX_SIDE} max_aspect={MAX_ASPECT}"
 )
 
 _LOAD_LOCK = threading.Lock()
@@ -66,9 +74,12 @@ def read_text(image: Image) -> list[TextLine]:
     """
     from rapidocr.utils.output import RapidOCROutput
 
-    # 1. RGB (RGBA over white) -> BGR, which is what RapidOCR assumes for an array
-    bgr = np.ascontiguousarray(_over_white(image)[:, :, ::-1])
-    height, width = bgr.shape[:2]
+    # 1. RGB (RGBA over white) -> BGR, which is what RapidOCR assumes for an array, within
+    #    the bounds above
+    height, width = image.shape[:2]
+    if min(height, width) < MIN_SIDE:
+        return []
+    bgr, scale = _bounded(np.ascontiguousarray(_over_white(image)[:, :, ::-1]))
 
     # 2. detect, orient, recognise
     engine = _engine()
@@ -84,7 +95,7 @@ def read_text(image: Image) -> list[TextLine]:
     # 3. one TextLine per non-empty line
     lines: list[TextLine] = []
     for quad, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
-        corners = np.asarray(quad, dtype=np.float64).reshape(4, 2)
+        corners = np.asarray(quad, dtype=np.float64).reshape(4, 2) / scale
         box = box_around(corners[:, 0], corners[:, 1], width, height)
         if box is None or not text.strip():
             continue
@@ -132,6 +143,25 @@ def _centre_y(box: Box) -> float:
 
 def _same_row(a: Box, b: Box) -> bool:
     return abs(_centre_y(a) - _centre_y(b)) < 0.5 * min(a.h, b.h)
+
+
+def _bounded(bgr: Image) -> tuple[Image, float]:
+    """`bgr` with its long side at most MAX_SIDE and its aspect at most MAX_ASPECT (white
+    added at the right or bottom, so coordinates do not move), and the scale applied."""
+    import cv2
+
+    height, width = bgr.shape[:2]
+    scale = min(1.0, MAX_SIDE / max(height, width))
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+        height, width = bgr.shape[:2]
+    bottom = max(0, -(-width // MAX_ASPECT) - height)
+    right = max(0, -(-height // MAX_ASPECT) - width)
+    if bottom or right:
+        white = (255, 255, 255)
+        bgr = cv2.copyMakeBorder(bgr, 0, bottom, 0, right, cv2.BORDER_CONSTANT, value=white)
+    return np.ascontiguousarray(bgr), scale
 
 
 def _over_white(image: Image) -> Image:

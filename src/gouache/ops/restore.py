@@ -87,6 +87,9 @@ MIN_NOISE = 2.0
 NOISE_TO_H = 1.0
 # 2. dust and scratches: the top-hat disc, as a share of the long side (at least 7 px).
 DUST_DISC = 0.025
+# The largest disc (medianBlur's kernel), and the thinnest picture looked at for dust.
+MAX_DISC = 255
+MIN_DUST_SIDE = 16
 # Robust z-scores (median + z * 1.4826 * MAD of the top-hat) for spot and line candidates
 # at strength 1; lower strengths divide the thresholds by strength, taking fewer marks.
 Z_SPOT = 6.0
@@ -188,6 +191,8 @@ def denoise_stage(rgb: Image, strength: float, ctx: OpContext) -> tuple[Image, s
 
 def dust_stage(rgb: Image, strength: float, faces: list[Face]) -> tuple[Image, str]:
     """2. Find dust spots and scratches, grow them by MARK_GROW px and inpaint them."""
+    if min(rgb.shape[:2]) < MIN_DUST_SIDE:
+        return rgb, f"too thin to look for dust (under {MIN_DUST_SIDE} px)"
     marks = find_marks(rgb, strength, faces)
     if not marks.mask.any():
         return rgb, "no dust or scratches found"
@@ -251,7 +256,10 @@ def find_marks(rgb: Image, strength: float, faces: list[Face]) -> Marks:
     them, and long straight thin lines with nothing like them alongside."""
     # 1. top-hats of the luma with a disc a little wider than the biggest speck
     height, width = rgb.shape[:2]
-    disc = max(7, round(DUST_DISC * max(height, width)) | 1)
+    # sized from the long side, but never from more than twice the short one: a 1x65535
+    # strip would get a 1,639 px disc (minutes of morphology, and medianBlur refuses it)
+    side = min(max(height, width), 2 * min(height, width))
+    disc = min(MAX_DISC, max(7, round(DUST_DISC * side) | 1))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (disc, disc))
     luma = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     bright = cv2.morphologyEx(luma, cv2.MORPH_TOPHAT, kernel)
