@@ -32,7 +32,7 @@ from gouache.progress import CancelToken, Progress
 from gouache.sessions import Session, Store
 
 KEY = "test-key-0123456789"
-MODEL = "gemini-2.5-flash-image"
+MODEL = "gemini-3.1-flash-image"  # the default of gouache.backends.models
 
 
 def picture(height: int, width: int, seed: int = 3) -> Image:
@@ -139,7 +139,20 @@ def test_the_backend_is_an_image_model_that_edits_and_generates_without_masks() 
         False,
         False,
     )
-    assert caps.max_references == 3
+    assert caps.max_references == 13  # 14 images an edit, the edited one included
+
+
+def test_the_model_table_sets_the_references_and_the_image_sizes_a_model_takes() -> None:
+    assert (
+        GeminiBackend(api_key=KEY, model="gemini-2.5-flash-image").capabilities.max_references == 2
+    )
+    assert (
+        GeminiBackend(api_key=KEY, model="gemini-3-pro-image", image_size="4K").image_size == "4K"
+    )
+    with pytest.raises(UnsupportedError, match=r"takes image sizes 1K, 2K, 4K, not '4k'"):
+        GeminiBackend(api_key=KEY, image_size="4k")
+    with pytest.raises(UnsupportedError, match=r"gemini-2\.5-flash-image takes image sizes none"):
+        GeminiBackend(api_key=KEY, model="gemini-2.5-flash-image", image_size="2K")
 
 
 def test_an_edit_sends_the_prompt_the_image_as_png_and_the_references(
@@ -374,8 +387,8 @@ def test_masks_negative_prompts_and_too_many_references_are_refused(
         gemini_backend.edit(EditRequest(prompt="x", image=image, mask_image=image[..., 0]))
     with pytest.raises(UnsupportedError, match="no negative prompt"):
         gemini_backend.edit(EditRequest(prompt="x", image=image, negative_prompt="blur"))
-    with pytest.raises(UnsupportedError, match="at most 3 reference images; 4 given"):
-        gemini_backend.generate(GenerateRequest(prompt="x", references=(image,) * 4))
+    with pytest.raises(UnsupportedError, match="at most 13 reference images; 14 given"):
+        gemini_backend.generate(GenerateRequest(prompt="x", references=(image,) * 14))
 
 
 def test_a_cancelled_turn_sends_nothing(

@@ -34,6 +34,8 @@ from gouache.progress import CancelToken
 from gouache.sessions import Session, Store
 
 KEY = "test-key"
+# A fixed-size GPT image model: most tests pin its sizes; gpt-image-2 has its own tests.
+FIXED = "gpt-image-1.5"
 PURPLE = (128, 0, 160)
 
 
@@ -188,7 +190,7 @@ def server() -> Iterator[FakeImagesServer]:
 
 @pytest.fixture
 def backend(server: FakeImagesServer) -> Iterator[OpenAIImagesBackend]:
-    made = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=0)
+    made = OpenAIImagesBackend(FIXED, base_url=server.base_url, api_key=KEY, max_retries=0)
     yield made
     made.close()
 
@@ -212,7 +214,7 @@ def test_generate_posts_json_with_the_size_closest_to_the_asked_aspect(
     assert request.path == "/v1/images/generations"
     assert request.headers["authorization"] == f"Bearer {KEY}"
     assert request.json == {
-        "model": "gpt-image-1",
+        "model": FIXED,
         "prompt": "hills at dusk",
         "n": 1,
         "size": "1536x1024",
@@ -222,7 +224,7 @@ def test_generate_posts_json_with_the_size_closest_to_the_asked_aspect(
     assert result.text == "a purple sky over the hills"
     assert result.params == {
         "endpoint": "generate",
-        "model": "gpt-image-1",
+        "model": FIXED,
         "size": "1536x1024",
         "n": 1,
     }
@@ -249,7 +251,7 @@ def test_a_dall_e_model_is_asked_for_base64_and_a_configured_size_wins(
 
 def test_several_images_back_keep_the_first_and_say_how_many(server: FakeImagesServer) -> None:
     server.count = 3
-    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, n=3)
+    backend = OpenAIImagesBackend(FIXED, base_url=server.base_url, api_key=KEY, n=3)
     result = backend.generate(GenerateRequest(prompt="three cats", seed=5))
 
     assert server.requests[0].json is not None
@@ -291,7 +293,7 @@ def test_edit_sends_the_image_then_the_references_as_image_parts_in_order(
     np.testing.assert_array_equal(decode(images[0].data), current)
     np.testing.assert_array_equal(decode(images[2].data), tall)
     assert request.field("prompt") == "put the dog in the garden"
-    assert request.field("model") == "gpt-image-1"
+    assert request.field("model") == FIXED
     assert request.field("size") == "1536x1024"  # 64x48 is closer to 3:2 than to 1:1
     assert request.field("n") == "1"
     assert not any(part.name in ("mask", "response_format") for part in request.parts)
@@ -439,7 +441,7 @@ def test_rate_limits_are_quota_errors(
 def test_a_server_error_names_the_status_and_the_sdk_retries_it(
     server: FakeImagesServer,
 ) -> None:
-    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=1)
+    backend = OpenAIImagesBackend(FIXED, base_url=server.base_url, api_key=KEY, max_retries=1)
     server.answers += [(500, {"error": {"message": "boom"}})] * 2
     with pytest.raises(BackendError, match=r"HTTP 500 from .*: boom") as caught:
         backend.generate(GenerateRequest(prompt="x"))
@@ -455,14 +457,14 @@ def test_no_server_is_a_backend_error_naming_the_base_url() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     base_url = f"http://127.0.0.1:{port}/v1"
-    backend = OpenAIImagesBackend(base_url=base_url, api_key=KEY, max_retries=0, timeout=5)
+    backend = OpenAIImagesBackend(FIXED, base_url=base_url, api_key=KEY, max_retries=0, timeout=5)
     with pytest.raises(BackendError, match=f"cannot reach {base_url}"):
         backend.generate(GenerateRequest(prompt="x"))
 
 
 def test_the_key_is_never_in_errors_or_config(server: FakeImagesServer) -> None:
     secret = "sk-very-secret-123"
-    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=secret, max_retries=0)
+    backend = OpenAIImagesBackend(FIXED, base_url=server.base_url, api_key=secret, max_retries=0)
     server.answers.append((401, {"error": {"message": f"Incorrect API key provided: {secret}"}}))
     with pytest.raises(BackendError) as caught:
         backend.generate(GenerateRequest(prompt="x"))
@@ -472,7 +474,7 @@ def test_the_key_is_never_in_errors_or_config(server: FakeImagesServer) -> None:
     assert secret not in json.dumps(backend.config())
     assert secret not in repr(backend)
     assert backend.config() == {
-        "model": "gpt-image-1",
+        "model": FIXED,
         "base_url": server.base_url,
         "size": None,
         "quality": None,
@@ -486,11 +488,11 @@ def test_the_key_comes_from_the_environment_and_the_official_api_needs_one(
     server: FakeImagesServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "env-key")
-    OpenAIImagesBackend(base_url=server.base_url).generate(GenerateRequest(prompt="x"))
+    OpenAIImagesBackend(FIXED, base_url=server.base_url).generate(GenerateRequest(prompt="x"))
     assert server.requests[0].headers["authorization"] == "Bearer env-key"
     monkeypatch.delenv("OPENAI_API_KEY")
     with pytest.raises(ValueError, match="OPENAI_API_KEY"):
-        OpenAIImagesBackend()
+        OpenAIImagesBackend(FIXED)
 
 
 @pytest.mark.parametrize(
@@ -504,7 +506,7 @@ def test_the_key_comes_from_the_environment_and_the_official_api_needs_one(
 )
 def test_a_configuration_that_cannot_work_is_refused(kwargs: dict[str, Any], match: str) -> None:
     with pytest.raises(ValueError, match=match):
-        OpenAIImagesBackend(api_key=KEY, **kwargs)
+        OpenAIImagesBackend(FIXED, api_key=KEY, **kwargs)
 
 
 def test_the_backend_is_an_image_model(backend: OpenAIImagesBackend) -> None:
@@ -526,7 +528,7 @@ def test_the_backend_is_an_image_model(backend: OpenAIImagesBackend) -> None:
 def test_a_session_turn_with_a_given_plan_stores_the_openai_version(
     server: FakeImagesServer, store: Store
 ) -> None:
-    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=0)
+    backend = OpenAIImagesBackend(FIXED, base_url=server.base_url, api_key=KEY, max_retries=0)
     session = Session.start(store, photo(), backend=backend)
     plan = EditPlan(
         instruction="make the sky purple",
@@ -537,7 +539,7 @@ def test_a_session_turn_with_a_given_plan_stores_the_openai_version(
 
     assert turn.version is not None
     assert turn.version.backend == "openai"
-    assert turn.version.backend_config["model"] == "gpt-image-1"
+    assert turn.version.backend_config["model"] == FIXED
     [request] = server.requests
     assert request.field("prompt") == "make the sky purple"
 
@@ -545,7 +547,7 @@ def test_a_session_turn_with_a_given_plan_stores_the_openai_version(
 def test_a_session_turn_on_the_openai_backend_plans_one_generative_edit(
     server: FakeImagesServer, store: Store
 ) -> None:
-    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=0)
+    backend = OpenAIImagesBackend(FIXED, base_url=server.base_url, api_key=KEY, max_retries=0)
     session = Session.start(store, photo(), backend=backend)
     turn = session.apply("make the sky purple")
 
@@ -558,3 +560,27 @@ def test_a_session_turn_on_the_openai_backend_plans_one_generative_edit(
     assert "make the sky purple" in request.field("prompt")
     images = [part for part in request.parts if part.name in ("image", "image[]")]
     assert decode(images[0].data).shape == (48, 64, 3)
+
+
+def test_the_default_model_is_the_tables_and_draws_the_sources_own_size(
+    server: FakeImagesServer,
+) -> None:
+    from gouache.backends.models import default_model
+
+    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=0)
+    assert backend.model == default_model("openai") == "gpt-image-2"
+    assert backend.capabilities.max_references == 15
+    assert backend.capabilities.size_multiple == 16
+    backend.edit(EditRequest(prompt="x", image=photo(height=900, width=1203)))
+    assert server.requests[0].field("size") == "1200x896"  # multiples of 16
+    backend.close()
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "size"),
+    [(1203, 900, (1200, 896)), (300, 200, (1024, 688)), (8000, 1000, (3840, 480))],
+)
+def test_a_free_size_model_keeps_the_aspect_on_multiples_of_16_within_its_edges(
+    width: int, height: int, size: tuple[int, int]
+) -> None:
+    assert choose_size("gpt-image-2", width, height) == size

@@ -69,7 +69,7 @@ TYPES: dict[str, BackendType] = {
             needs_module="google.genai",
             extra="gemini",
             key_env=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-            summary="Gemini 2.5 Flash Image (Nano Banana) through google-genai",
+            summary="Gemini 3.1 Flash Image (Nano Banana 2) or 3 Pro Image, through google-genai",
         ),
         BackendType(
             "openai",
@@ -77,7 +77,7 @@ TYPES: dict[str, BackendType] = {
             needs_module="openai",
             extra="openai",
             key_env=("OPENAI_API_KEY",),
-            summary="OpenAI images (gpt-image-1) or any compatible image server",
+            summary="OpenAI images (gpt-image-2) or any compatible image server",
         ),
         BackendType(
             "diffusers",

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult, JSONValue
+from gouache.backends.models import default_model, model_info
 from gouache.backends.retry import retry
 from gouache.errors import (
     BackendError,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from google.genai import Client, types
 
 NAME = "gemini"
-DEFAULT_MODEL = "gemini-2.5-flash-image"
+DEFAULT_MODEL = default_model(NAME)
 API_KEY_VARIABLES = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 INSTALL_HINT = 'the Gemini backend needs google-genai: pip install "gouache[gemini]"'
 
@@ -67,6 +68,7 @@ BLOCKING_REASONS = frozenset(
         "MODEL_ARMOR",
     }
 )
+# Images besides the edited one, for a model the table (gouache.backends.models) lacks.
 MAX_REFERENCES = 3
 
 
@@ -97,6 +99,12 @@ class GeminiBackend:
                 f"Gemini takes aspect ratios {', '.join(ASPECT_RATIOS)}, not {aspect_ratio!r}",
                 backend=NAME,
             )
+        info = model_info(model)
+        if image_size is not None and info is not None and image_size not in info.image_sizes:
+            sizes = ", ".join(info.image_sizes) or "none (leave image_size unset)"
+            raise UnsupportedError(
+                f"{model} takes image sizes {sizes}, not {image_size!r}", backend=NAME
+            )
         if max_retries < 0:
             raise ValueError(f"max_retries must not be negative, not {max_retries}")
         if timeout <= 0:
@@ -112,7 +120,7 @@ class GeminiBackend:
         self.capabilities = Capabilities(
             generate=True,
             edit=True,
-            max_references=MAX_REFERENCES,
+            max_references=info.max_images - 1 if info is not None else MAX_REFERENCES,
             masks=False,
             preserves_unedited=False,
         )
@@ -353,9 +361,10 @@ class GeminiBackend:
         return genai.Client(api_key=key, http_options=options)
 
     def _check_references(self, references: Sequence[Image]) -> None:
-        if len(references) > MAX_REFERENCES:
+        limit = self.capabilities.max_references
+        if len(references) > limit:
             raise UnsupportedError(
-                f"Gemini takes at most {MAX_REFERENCES} reference images; {len(references)} given",
+                f"{self.model} takes at most {limit} reference images; {len(references)} given",
                 backend=NAME,
             )
 

@@ -49,6 +49,7 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 
 from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult, JSONValue
+from gouache.backends.models import default_model, model_info
 from gouache.errors import (
     BackendError,
     BlockedError,
@@ -68,14 +69,21 @@ if TYPE_CHECKING:
     from gouache.images import Image
 
 NAME = "openai"
+DEFAULT_MODEL = default_model(NAME)
+# A free-size model is asked for at least this long an edge (a small source is scaled up).
+FREE_MIN_EDGE = 1024
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # The key sent to a server given by base_url when none is configured: local servers ignore it,
 # and the SDK refuses to run without one.
 NO_KEY = "not-needed"
 
 _GPT_IMAGE_SIZES = ((1024, 1024), (1536, 1024), (1024, 1536))
-# (width, height) each model draws; the first is the default when nothing says otherwise.
+# (width, height) each fixed-size model draws; the first is the default when nothing says
+# otherwise. Models with free sizes (gpt-image-2: gouache.backends.models) are not here.
 SIZES: dict[str, tuple[tuple[int, int], ...]] = {
+    "gpt-image-1.5": _GPT_IMAGE_SIZES,
+    "gpt-image-1-mini": _GPT_IMAGE_SIZES,
+    # shut down by OpenAI; kept for compatible servers that still serve the name
     "gpt-image-1": _GPT_IMAGE_SIZES,
     "dall-e-3": ((1024, 1024), (1792, 1024), (1024, 1792)),
     "dall-e-2": ((1024, 1024), (512, 512), (256, 256)),
@@ -99,10 +107,27 @@ def sizes_for(model: str) -> tuple[tuple[int, int], ...]:
     return SIZES.get(model, _GPT_IMAGE_SIZES)
 
 
+def free_size(multiple: int, max_edge: int, width: int, height: int) -> tuple[int, int]:
+    """The source's own size for a model that draws free sizes: each side rounded to
+    `multiple`, scaled up to a long edge of FREE_MIN_EDGE if shorter, down to `max_edge`."""
+    longer = max(width, height)
+    scale = max(FREE_MIN_EDGE / longer, 1.0) if longer < FREE_MIN_EDGE else 1.0
+    scale = min(scale, max_edge / longer)
+
+    def side(value: int) -> int:
+        return max(multiple, min(max_edge, round(value * scale / multiple) * multiple))
+
+    return side(width), side(height)
+
+
 def choose_size(model: str, width: int, height: int) -> tuple[int, int]:
-    """The supported size whose aspect is closest to width/height (step 2 of the recipe)."""
+    """The size to ask for (step 2 of the recipe): the source's own for a model that draws
+    free sizes, else the supported size whose aspect is closest to width/height."""
     if width < 1 or height < 1:
         raise InputError(f"cannot choose a size for a {width}x{height} picture")
+    info = model_info(model)
+    if info is not None and info.free_sizes and info.max_edge is not None:
+        return free_size(info.size_multiple, info.max_edge, width, height)
     aspect = np.log(width / height)
     longer = max(width, height)
 
@@ -116,6 +141,16 @@ def choose_size(model: str, width: int, height: int) -> tuple[int, int]:
 
 
 def capabilities_for(model: str) -> Capabilities:
+    info = model_info(model)
+    if info is not None and info.free_sizes:
+        return Capabilities(
+            generate=True,
+            edit=True,
+            max_references=info.max_images - 1,
+            masks=info.masks,
+            size_multiple=info.size_multiple,
+            preserves_unedited=False,
+        )
     sizes = sizes_for(model)
     if model == "dall-e-3":  # no edits endpoint for dall-e-3
         return Capabilities(generate=True, edit=False, preferred_sizes=sizes)
@@ -164,7 +199,7 @@ class OpenAIImagesBackend:
 
     def __init__(
         self,
-        model: str = "gpt-image-1",
+        model: str = DEFAULT_MODEL,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
@@ -176,7 +211,9 @@ class OpenAIImagesBackend:
         http_client: httpx2.Client | None = None,
     ) -> None:
         if not model.strip():
-            raise ValueError("OpenAIImagesBackend: model is empty; name one, e.g. 'gpt-image-1'")
+            raise ValueError(
+                f"OpenAIImagesBackend: model is empty; name one, e.g. {DEFAULT_MODEL!r}"
+            )
         if base_url is not None and (
             urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc
         ):
@@ -223,6 +260,8 @@ class OpenAIImagesBackend:
         self.timeout = timeout
         self.max_retries = max_retries
         self.capabilities = capabilities_for(model)
+        info = model_info(model)
+        self._free = info is not None and info.free_sizes
         self._key = key
         self._owns_http_client = http_client is None
         self._client = openai.OpenAI(
@@ -299,7 +338,7 @@ class OpenAIImagesBackend:
             cancel.raise_if_cancelled()
         if not self.capabilities.edit:
             raise UnsupportedError(
-                f"{self.model} cannot edit images; use a GPT image model such as gpt-image-1",
+                f"{self.model} cannot edit images; use a GPT image model such as {DEFAULT_MODEL}",
                 backend=self.name,
             )
         self._check_image_count(1 + len(request.references))
@@ -342,7 +381,7 @@ class OpenAIImagesBackend:
         if self.size is not None:
             return self.size
         if width is None or height is None:
-            chosen = sizes_for(self.model)[0]
+            chosen = choose_size(self.model, 1024, 1024) if self._free else sizes_for(self.model)[0]
         else:
             chosen = choose_size(self.model, width, height)
         return f"{chosen[0]}x{chosen[1]}"

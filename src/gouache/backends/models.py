@@ -1,0 +1,140 @@
+"""The one table of the hosted and local models gouache knows, and each backend's default.
+
+A profile overrides a default by naming its own (`model = "..."` in `[backends.NAME]`); a model
+the table does not know still runs, with the cautious capabilities of its family. Each row
+names where its figures come from (checked in late 2026).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+GOOGLE_IMAGE_DOCS = (
+    "https://docs.cloud.google.com/gemini-enterprise-agent-platform/models/gemini/"
+    "3-pro-image-preview (the -preview endpoints are replaced by gemini-3-pro-image and "
+    "gemini-3.1-flash-image before 2026-07-17); https://ai.google.dev/gemini-api/docs/"
+    "image-generation (up to 14 reference images; image_size 1K, 2K, 4K with an uppercase K)"
+)
+OPENAI_IMAGE_DOCS = (
+    "https://developers.openai.com/api/reference/resources/images/methods/edit (up to 16 "
+    "images an edit, masks, partial_images streaming); ComfyUI's OpenAIGPTImage1 node docs, "
+    "https://docs.comfy.org/built-in-nodes/OpenAIGPTImage1 (gpt-image-2 custom sizes: "
+    "multiples of 16, edges 1024..3840)"
+)
+BFL_DOCS = "https://docs.bfl.ai/guides/prompting_editing_overview (references per model)"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What one model takes. `max_images` counts every image of an edit, the edited one too."""
+
+    backend: str
+    name: str
+    max_images: int
+    source: str
+    # Gemini's named output sizes ("1K", "2K", "4K"); empty: the model has none.
+    image_sizes: tuple[str, ...] = ()
+    # Free output sizes: each side a multiple of `size_multiple`, at most `max_edge` px.
+    free_sizes: bool = False
+    size_multiple: int = 1
+    max_edge: int | None = None
+    masks: bool = False
+    # OpenAI's `input_fidelity`: only where the model accepts it (gpt-image-2 refuses it:
+    # its edits are high-fidelity always).
+    input_fidelity: bool = False
+    partial_images: bool = False
+
+
+def _gemini_3(name: str) -> ModelInfo:
+    return ModelInfo(
+        backend="gemini",
+        name=name,
+        max_images=14,
+        source=GOOGLE_IMAGE_DOCS,
+        image_sizes=("1K", "2K", "4K"),
+    )
+
+
+def _gpt_image_2(name: str) -> ModelInfo:
+    return ModelInfo(
+        backend="openai",
+        name=name,
+        max_images=16,
+        source=OPENAI_IMAGE_DOCS,
+        free_sizes=True,
+        size_multiple=16,
+        max_edge=3840,
+        masks=True,
+        partial_images=True,
+    )
+
+
+MODELS: dict[str, ModelInfo] = {
+    info.name: info
+    for info in (
+        _gemini_3("gemini-3.1-flash-image"),
+        _gemini_3("gemini-3-pro-image"),
+        ModelInfo(
+            backend="gemini",
+            name="gemini-2.5-flash-image",
+            max_images=3,
+            source="https://ai.google.dev/gemini-api/docs/image-generation (best with up to 3)",
+        ),
+        _gpt_image_2("gpt-image-2"),
+        ModelInfo(
+            backend="openai",
+            name="gpt-image-1.5",
+            max_images=16,
+            source=OPENAI_IMAGE_DOCS,
+            masks=True,
+            input_fidelity=True,
+            partial_images=True,
+        ),
+        ModelInfo(
+            backend="openai",
+            name="gpt-image-1-mini",
+            max_images=16,
+            source=OPENAI_IMAGE_DOCS,
+            masks=True,
+            partial_images=True,
+        ),
+        ModelInfo(
+            backend="diffusers",
+            name="black-forest-labs/FLUX.2-klein-4B",
+            max_images=5,
+            source=BFL_DOCS + "; diffusers Flux2KleinPipeline",
+            size_multiple=16,
+        ),
+        ModelInfo(
+            backend="diffusers",
+            name="black-forest-labs/FLUX.2-klein-9B",
+            max_images=5,
+            source=BFL_DOCS + "; diffusers Flux2KleinPipeline",
+            size_multiple=16,
+        ),
+        ModelInfo(
+            backend="diffusers",
+            name="Qwen/Qwen-Image-Edit-2511",
+            max_images=3,
+            source="https://huggingface.co/Qwen/Qwen-Image-Edit-2511; diffusers "
+            "QwenImageEditPlusPipeline (1 to 3 images)",
+            size_multiple=16,
+        ),
+    )
+}
+
+# What each backend runs when its profile names no model.
+DEFAULTS: dict[str, str] = {
+    "gemini": "gemini-3.1-flash-image",
+    "openai": "gpt-image-2",
+}
+
+
+def default_model(backend: str) -> str:
+    """The model `backend` uses unless a profile names another."""
+    return DEFAULTS[backend]
+
+
+def model_info(name: str) -> ModelInfo | None:
+    """What the table knows of `name`; None for a model it does not list."""
+    return MODELS.get(name)
