@@ -25,6 +25,7 @@ from benchmarks import (
     server_load,
     startup,
     turns,
+    web_ui,
 )
 from benchmarks.common import load, machine
 
@@ -39,6 +40,7 @@ SECTIONS: dict[str, Section] = {
     "provenance": provenance.main,
     "server": server_load.main,
     "planner_scaling": planner_scaling.main,
+    "web_ui": web_ui.main,
 }
 
 

@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("turns", "startup", "analysis", "guard", "identity", "server", "planner_scaling")
+SECTIONS = (
+    "turns",
+    "startup",
+    "analysis",
+    "guard",
+    "identity",
+    "server",
+    "planner_scaling",
+    "web_ui",
+)
 
 
 @pytest.mark.slow
@@ -46,3 +55,5 @@ def test_quick_bench_runs_every_section_from_another_folder(tmp_path: Path) -> N
     assert inline["mode"] == "inline"
     assert inline["turns"] > 0
     assert inline["versions_lost"] == 0
+    assert results["web_ui"]["first_paint_cold_ms"] > 0
+    assert results["web_ui"]["ui_turn_to_picture_ms"] > 0

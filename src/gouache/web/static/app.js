@@ -431,6 +431,9 @@
         const made = await api("POST", `${base}/characters`, { name, photos: [{ name: file.name, data: await readDataURL(file) }] });
         say("reply", `${made.name} added (threshold ${made.threshold.toFixed(2)}): every new version is scored for ${made.name}.`);
         event.target.reset();
+        const list = $("#character-list");
+        if (!list.querySelector(".chip")) list.replaceChildren();
+        list.append(el("span", { className: "chip static", textContent: made.name }));
         changed();
       } catch (err) {
         say("reply error", err.message);
@@ -513,7 +516,9 @@
       radio.addEventListener("change", () => show(radio.value));
     }
     $("#slider-position").addEventListener("input", (event) => {
-      $("#slider-top").style.clipPath = `inset(0 ${100 - Number(event.target.value)}% 0 0)`;
+      const at = Number(event.target.value);
+      $("#slider-top").style.clipPath = `inset(0 ${100 - at}% 0 0)`;
+      $("#slider-line").style.left = `${at}%`;
     });
     $("#blink-toggle").addEventListener("click", () => {
       if (blinking) {
