@@ -4,6 +4,7 @@ shows and on the files it downloads."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,44 @@ def test_export_downloads_png_jpeg_webp_and_the_recipe(
     assert found["v2.jpg"].startswith(b"\xff\xd8")
     assert found["v2.webp"][8:12] == b"WEBP"
     assert json.loads(found["v2.json"])["instruction"] == "make it warmer"
+
+
+def test_characters_guidelines_the_critique_loop_and_renaming_a_branch(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    session_id = new_session(server, astronaut(tmp_path))
+    page.goto(server.page(f"/ui/s/{session_id}"))
+    page.get_by_label("Name", exact=True).fill("Eileen")
+    page.get_by_label("Photo").set_input_files(astronaut(tmp_path))
+    page.get_by_role("button", name="Add character").click()
+    expect(page.locator("#character-list")).to_contain_text("Eileen")
+    send(page, "make it warmer")
+    showing(page, "v2")
+    curve = page.get_by_role("img", name=re.compile(r"^Identity curve, Eileen: v2 (0\.9\d|1\.00)$"))
+    expect(curve).to_be_visible()
+
+    page.get_by_label("Guideline file").set_input_files(EXAMPLES / "brand.yaml")
+    page.get_by_label("Files it names").set_input_files(EXAMPLES / "logo.png")
+    page.get_by_role("button", name="Check this version").click()
+    table = page.locator("#guideline-result table")
+    expect(table).to_contain_text("Gouache summer campaign on v2: FAIL")
+    expect(table.get_by_role("row").filter(has_text="palette")).to_contain_text("FAIL")
+
+    page.get_by_label("Critique loop on the next turn").check()
+    page.get_by_label("Candidates").fill("1")
+    page.get_by_label("Budget (attempts)").fill("2")
+    send(page, 'add the caption "SUMMER SALE" at the bottom')
+    expect(page.locator("#log .msg.reply").last).to_contain_text("attempt")
+    with api(server) as client:
+        kinds = [
+            v["kind"] for v in client.get(f"/api/sessions/{session_id}/versions").json()["versions"]
+        ]
+    assert kinds.count("attempt") == 2
+
+    page.get_by_label("Branch", exact=True).select_option("main")
+    page.get_by_label("New name").fill("summer")
+    page.get_by_role("button", name="Rename").click()
+    expect(versions_nav(page)).to_contain_text("summer")
 
 
 def test_no_page_has_a_serious_or_critical_accessibility_violation(
