@@ -22,6 +22,9 @@ from gouache.web import views
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+# The stylesheet goes inside every page: a separate file would hold the first paint back by a
+# round trip to this server (6 KB, cheaper than that wait).
+templates.env.globals["inline_css"] = (HERE / "static" / "app.css").read_text(encoding="utf-8")
 Tenant = Annotated[str, Depends(authenticate)]
 router = APIRouter(prefix="/ui", dependencies=[Depends(authenticate)], include_in_schema=False)
 
