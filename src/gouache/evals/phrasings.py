@@ -306,7 +306,7 @@ EFFECTS: dict[str, Callable[[Image, Image], bool]] = {
 
 def _shows(effect: str, source: Image, out: Image, analyses: AnalysisCache) -> bool:
     """Whether the output shows `effect`: a name in EFFECTS, "reads WORDS" (the OCR finds the
-    words, ignoring case and spacing) or "unread WORDS" (it no longer finds them)."""
+    words, ignoring case and spaces) or "unread WORDS" (it no longer finds them)."""
     verb, _, words = effect.partition(" ")
     if verb in ("reads", "unread"):
         read = "".join(line.text for line in analyses.get(out).text)
@@ -320,7 +320,7 @@ def _shows(effect: str, source: Image, out: Image, analyses: AnalysisCache) -> b
 
 
 def _squeezed(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    return "".join(text.lower().split())
 
 
 # -- the table ------------------------------------------------------------------------------

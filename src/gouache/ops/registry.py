@@ -148,6 +148,7 @@ def default_operators() -> OperatorRegistry:
         geometry,
         looks,
         panel,
+        redact,
         regions,
         restore,
         style,
@@ -159,6 +160,6 @@ def default_operators() -> OperatorRegistry:
     )
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
-    modules += [style, compose, canvas, framing, upscale]
+    modules += [redact, style, compose, canvas, framing, upscale]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

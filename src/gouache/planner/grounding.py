@@ -24,7 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from gouache.ops.registry import OperatorRegistry
-from gouache.planner import references, regional, targets
+from gouache.planner import redaction, references, regional, targets
 from gouache.planner.phrases import Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
 from gouache.planner.references import Ambiguous, Problem
@@ -65,6 +65,8 @@ class Grounding:
             return self._all_references(draft)
         if draft.op == regional.OP:
             return regional.ground(draft, self.context)
+        if draft.op == redaction.OP:
+            return redaction.ground(draft, self.context)
         if (
             draft.op in self.operators
             and "reference" in self.operators.get(draft.op).params.model_fields

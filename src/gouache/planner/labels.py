@@ -149,6 +149,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "adjust_region": lambda p: _region(p),
     "auto_straighten": lambda p: "straighten (level the measured tilt)",
     "crop_subject": lambda p: "crop to the subject",
+    "redact": lambda p: _redact(p),
 }
 
 
@@ -164,3 +165,14 @@ def _region(p: dict[str, Any]) -> str:
     if edit == "exposure":
         return f"exposure of {where} {amount:+g} stops"
     return f"{edit} of {where} {_percent(amount, signed=True)}"
+
+
+_REDACTED = {"email": "email addresses", "phone": "phone numbers", "url": "links",
+             "number": "long numbers", "key": "keys", "name": "names", "text": "text"}  # fmt: skip
+
+
+def _redact(p: dict[str, Any]) -> str:
+    verb = {"box": "black out", "blur": "blur", "pixelate": "pixelate"}[p["method"]]
+    kinds = [_REDACTED[kind] for kind in p["what"]]
+    listed = ", ".join(kinds[:-1]) + f" and {kinds[-1]}" if len(kinds) > 1 else kinds[0]
+    return f"{verb} the {listed}" + (" (whichever are there)" if p["any_of"] else "")

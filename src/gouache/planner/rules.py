@@ -35,6 +35,7 @@ gets a reply that names the generative backends that can do it (`generative.py`)
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -49,6 +50,7 @@ from gouache.planner import (
     compositing,
     framing,
     looks,
+    redaction,
     references,
     regional,
     regions,
@@ -202,6 +204,14 @@ class RulePlanner:
     def plan(self, instruction: str, context: PlanContext | None = None) -> PlanOutcome:
         # valid UTF-8, no NUL, at most MAX_INSTRUCTION_CHARS: reading stays linear and short
         check_instruction(instruction)
+        if context is not None:
+            # one plan looks at the picture once, however many suggestions it checks
+            context = replace(
+                context,
+                faces=functools.cache(context.faces),
+                text=functools.cache(context.text),
+                region=functools.cache(context.region),
+            )
         answered = answers.answer(instruction, context, self.operators)
         if answered is not None:
             return answered
@@ -209,7 +219,16 @@ class RulePlanner:
             outcome = self._answer(instruction, context, context.pending)
             if outcome is not None:
                 return outcome
-        return self._plan(instruction, context, {})
+        outcome = self._plan(instruction, context, {})
+        if isinstance(outcome, PlannerReply) and context is not None:
+            return self._relevant(outcome, context)
+        return outcome
+
+    def _relevant(self, reply: PlannerReply, context: PlanContext) -> PlannerReply:
+        """The reply offering only edits that really apply to this picture: each suggestion
+        is planned against it, and one that would find no face, text or sky is dropped."""
+        kept = [s for s in reply.suggestions if isinstance(self._plan(s, context, {}), EditPlan)]
+        return reply.model_copy(update={"suggestions": tuple(kept[:5])})
 
     def _plan(
         self, instruction: str, context: PlanContext | None, choices: Mapping[str, Any]
@@ -262,6 +281,7 @@ class RulePlanner:
                 instruction=instruction,
                 message=" ".join(_sentence(p.message) for p in dict.fromkeys(problems)),
                 understood=tuple(step.label for step in steps),
+                suggestions=tuple(self._closest(instruction, count=8)),
             )
         if questions:
             return questions[0]
@@ -272,7 +292,7 @@ class RulePlanner:
     def _whole(self, instruction: str) -> Draft | None:
         """One edit read from the whole instruction, across what would split it: "black and
         white but keep her in colour", "make it square but don't crop anything"."""
-        for reader in (regional.whole, framing.whole):
+        for reader in (regional.whole, framing.whole, redaction.whole):
             draft = reader(instruction)
             if draft is not None and draft.op in self.operators:
                 return draft
@@ -342,7 +362,7 @@ class RulePlanner:
         text = re.sub(r"\s*\b(?:too|as well)$", "", text)
         if refused(text):
             return None
-        local = regional.read(text) or framing.read(text)
+        local = regional.read(text) or framing.read(text) or redaction.read(text)
         if local is not None and local.op in self.operators:
             return [local]  # "warm up the sky", "straighten it", "zoom in on the cat"
         toks = tokens(text)
@@ -545,7 +565,7 @@ class RulePlanner:
                 f"which the offline editor cannot draw: {GENERATIVE_BACKENDS}."
             )
         if missing:
-            suggestions += self._closest((unknown or new_content)[0].text)
+            suggestions += self._closest((unknown or new_content)[0].text, count=8)
         for piece, err in invalid:
             parts.append(f'I understood "{piece.clause}" but cannot do it: {err.message}.')
             suggestions += self.operators.get(piece.draft.op).examples
@@ -608,7 +628,7 @@ class RulePlanner:
             self._close[word] = close[0] if close else None
         return self._close[word]
 
-    def _closest(self, text: str) -> list[str]:
+    def _closest(self, text: str, count: int = 4) -> list[str]:
         """Examples of the operators nearest to `text`: shared keywords, then string likeness.
 
         Only the start of a long clause is compared, so a reply costs the same at any length.
@@ -628,7 +648,7 @@ class RulePlanner:
                 likeness = difflib.SequenceMatcher(None, text, example.lower()).ratio()
                 scored.append((hits + likeness, example))
         scored.sort(key=lambda item: -item[0])
-        return [example for _, example in scored[:4]]
+        return [example for _, example in scored[:count]]
 
 
 # A clause with more unknown words than this is not read as a misspelt edit.
