@@ -356,6 +356,11 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     except UnsupportedError as err:
         origin["manifest"] = {"state": "not read", "reason": err.message}
     with Store.from_settings(settings) as store:
+        if origin["manifest"]["state"] in ("trusted", "valid"):
+            from gouache.provenance.originals import keep
+
+            # kept whole, so a signed export of this session names it as its source
+            origin["original"] = keep(store.blobs, data)
         mark = read_mark(data, _lookup(store), _sizes(store))
         if mark.get("found"):
             origin["watermark"] = mark

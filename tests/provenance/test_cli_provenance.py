@@ -84,6 +84,11 @@ def test_sign_export_verify_and_import_from_the_command_line(tmp_path: Path, pho
     assert "C2PA manifest trusted" in imported.stdout
     new = imported.stdout.split()[1]
     assert "it was v3 of session" in gouache(tmp_path, "history", new).stdout
+    # the imported file was kept whole: a signed export of the new session carries its chain
+    gouache(tmp_path, "edit", "--session", new, "flip horizontally", "-o", "again.png", "--sign")
+    again = gouache(tmp_path, "verify", "again.png").stdout
+    assert "v3.webp [parentOf] signed by gouache signer" in again
+    assert "'make it warmer' humanEdits" in again
 
 
 def test_a_tampered_file_exits_1_and_bad_inputs_get_one_line(tmp_path: Path, photo: Path) -> None:

@@ -333,3 +333,31 @@ def test_without_c2pa_installed_signing_says_how_to_install_and_verify_still_rea
     assert report.state == "not checked"
     assert report.recipe is not None
     assert report.watermark["id"] == three_turns.head.id[:8]
+
+
+def test_the_chain_goes_on_across_an_import_of_a_signed_file(
+    three_turns: Session, keys: SigningKeys, store: Store
+) -> None:
+    from gouache.images import load_image
+    from gouache.provenance.originals import keep
+
+    exported = export_version(three_turns, sign=True, keys=keys)  # v4, four manifests deep
+    kept = keep(store.blobs, exported.data)
+    imported = Session.start(
+        store,
+        load_image(exported.data, name="v4.png"),
+        origin={"file": "v4.png", "original": kept},
+    )
+    assert imported.apply("flip horizontally").version is not None
+    report = verify_bytes(
+        export_version(imported, sign=True, keys=keys).data, trust_pem=keys.ca_pem
+    )
+
+    assert report.state == "trusted"
+    assert report.chain is not None
+    root = parent_of(report.chain)  # v1 of the new session
+    source = parent_of(root)  # the imported file, with its own manifest
+    assert (source.title, source.signer) == ("v4.png", "gouache signer")
+    (edit,) = edits(source)
+    assert edit["description"] == 'add the caption "espresso"'
+    assert report.chain.depth() == 2 + 4

@@ -109,6 +109,7 @@ def export_version(
     if sign:
         assert keys is not None
         from gouache.provenance.manifest import Signer, sign_lineage
+        from gouache.provenance.originals import source_of
 
         with session.store.read() as tx:
             by_id = {v.id: v for v in tx.versions(session.id)}
@@ -122,5 +123,6 @@ def export_version(
             lookup=by_id.__getitem__,
             blob=session.store.blobs.get_bytes,
             record=lambda v: provenance_record(session, v, None),
+            source=lambda v: source_of(session.store.blobs, v),
         )
     return ExportedFile(data, fmt, version, filename, sign, mark_id, record)

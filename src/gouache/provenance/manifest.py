@@ -233,11 +233,13 @@ def sign_lineage(
     lookup: Callable[[str], Version],
     blob: Callable[[str], bytes],
     record: Callable[[Version], dict[str, Any]],
+    source: Callable[[Version], tuple[bytes, Format, str] | None] = lambda _: None,
 ) -> bytes:
     """Sign `data` (the export of `version`) with its ancestors as nested ingredients.
 
     `lookup(id)` gives a version, `blob(digest)` stored PNG bytes, `record(version)` the
-    recipe record an ancestor's PNG carries.
+    recipe record an ancestor's PNG carries, `source(root)` the file a root was imported
+    from when it was kept (its bytes, format and name), so its own manifest chain goes on.
     """
     line = [version]
     while line[-1].parent_id is not None:
@@ -257,7 +259,12 @@ def sign_lineage(
                 definition = {**definition, "title": f"{line[depth - 1].label}.png"}
                 ingredients.append((definition, signed_parent, "png"))
             elif key == "source":
-                ingredients.append((definition, blob(current.blob), "png"))
+                kept = source(current)
+                if kept is None:
+                    ingredients.append((definition, blob(current.blob), "png"))
+                else:
+                    original, original_fmt, name = kept
+                    ingredients.append(({**definition, "title": name}, original, original_fmt))
             else:
                 ref = current.references[int(key[3:]) - 1]
                 ingredients.append((definition, blob(ref.digest), "png"))
