@@ -41,11 +41,14 @@ def _run(registry: OperatorRegistry, plan: EditPlan, height: int, width: int) ->
     image = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
     reference = rng.integers(0, 256, (max(height, 8), max(width, 8), 3), dtype=np.uint8)
     ctx = OpContext(references=(reference,), analyses=ANALYSES)
+    refusal = ""
     try:
         for step in plan.steps:
             image = registry.apply(image, step, ctx)
     except GouacheError as err:
-        assert err.message.strip(), "a refusal says why"
+        refusal = err.message.strip() or "(an empty message)"
+    if refusal:
+        assert refusal != "(an empty message)", "a refusal says why"
         return
     assert image.dtype == np.uint8
     assert image.ndim == 3

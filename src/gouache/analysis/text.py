@@ -154,13 +154,14 @@ def _bounded(bgr: Image) -> tuple[Image, float]:
     scale = min(1.0, MAX_SIDE / max(height, width))
     if scale < 1.0:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+        bgr = np.asarray(cv2.resize(bgr, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
         height, width = bgr.shape[:2]
     bottom = max(0, -(-width // MAX_ASPECT) - height)
     right = max(0, -(-height // MAX_ASPECT) - width)
     if bottom or right:
         white = (255, 255, 255)
-        bgr = cv2.copyMakeBorder(bgr, 0, bottom, 0, right, cv2.BORDER_CONSTANT, value=white)
+        padded = cv2.copyMakeBorder(bgr, 0, bottom, 0, right, cv2.BORDER_CONSTANT, value=white)
+        bgr = np.asarray(padded, dtype=np.uint8)
     return np.ascontiguousarray(bgr), scale
 
 
