@@ -179,8 +179,15 @@ def test_a_reference_attached_with_ref_is_placed_and_a_bad_one_is_refused(
 def test_a_question_about_the_picture_is_answered_and_makes_nothing(
     tmp_path: Path, photo: Path
 ) -> None:
+    # noise has no face; the astronaut has one: the answer counts them, it does not echo
     result = gouache(tmp_path, "edit", str(photo), "how many faces are there?")
-    assert "face" in result.stdout
+    assert result.stdout.strip() == "I can't find any face in this picture."
+    from skimage import data
+
+    astronaut = tmp_path / "astronaut.png"
+    PILImage.fromarray(data.astronaut()).save(astronaut)
+    counted = gouache(tmp_path, "edit", str(astronaut), "how many faces are there?")
+    assert counted.stdout.strip() == "I can see 1 face."
     assert "no sessions yet" in gouache(tmp_path, "sessions").stdout
 
 

@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import os
 import threading
-import time
 import tracemalloc
 import warnings
 from pathlib import Path
@@ -229,16 +228,14 @@ def test_a_png_header_claiming_too_many_pixels_is_refused_fast_and_without_decod
     path = write(tmp_path, "bomb.png", png_claiming_size(width, height))
     assert path.stat().st_size < 200
     monkeypatch.setattr(ImageFile.ImageFile, "load", _refuse_decoding)
+    # refused before decoding: `load` is patched to fail, and little memory was taken
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(ImageTooLargeError, match=r"bomb\.png: .*MP.*over .*limit") as info:
             load_image(path, max_pixels=max_pixels)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert elapsed < 0.5
     assert peak < 2_000_000  # an RGB decode would need width * height * 3 bytes
     assert info.value.pixels == width * height
     assert info.value.path == str(path)

@@ -60,9 +60,19 @@ def test_an_instruction_it_cannot_map_gets_a_reply_naming_it_with_suggestions(
     # `suggested` is a word one of the suggestions must contain ("" when no edit is close).
     reply = reply_of(planner, instruction)
     assert f'"{clause}"' in reply.message
+    assert reply.message.strip() != f'"{clause}"'  # more than the instruction echoed back
     assert reply.understood == ()
     assert 3 <= len(reply.suggestions) <= 5
-    assert any(suggested in s for s in reply.suggestions), reply.suggestions
+    if suggested:
+        assert any(suggested in s for s in reply.suggestions), reply.suggestions
+    for suggestion in reply.suggestions:
+        # each one is an edit the planner carries out as it is (or with the image it names
+        # attached), not the instruction again
+        assert suggestion.strip()
+        assert suggestion != instruction
+        outcome = planner.plan(suggestion)
+        needs_image = "attach one with --ref" in outcome.describe()
+        assert isinstance(outcome, EditPlan) or needs_image, (suggestion, outcome.describe())
 
 
 @pytest.mark.parametrize(
