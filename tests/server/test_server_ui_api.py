@@ -156,3 +156,38 @@ def test_local_mode_opens_the_sessions_the_cli_made(tmp_path: Path) -> None:
             refused = stranger.get("/ui", headers={"Accept": "text/html"})
             assert refused.status_code == 401
             assert "gouache ui" in refused.text
+
+
+def two_faces() -> bytes:
+    """The astronaut and Grace Hopper side by side (both ship with installed packages)."""
+    from matplotlib import cbook
+    from skimage import data
+
+    hopper = PILImage.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    left = PILImage.fromarray(data.astronaut()).resize((300, 300))
+    right = hopper.convert("RGB").resize((300 * hopper.width // hopper.height, 300))
+    both = PILImage.new("RGB", (left.width + right.width, 300))
+    both.paste(left, (0, 0))
+    both.paste(right, (left.width, 0))
+    buffer = io.BytesIO()
+    both.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_question_comes_with_its_options_and_the_next_turn_can_answer_it(
+    client: httpx.Client,
+) -> None:
+    session_id = start(client, two_faces())
+    asked = turn(client, session_id, "blur the face")
+    assert asked["result"]["made"] is False
+    assert asked["result"]["question"] == {
+        "instruction": "blur the face",
+        "message": "There are 2 faces: left or right?",
+        "options": ["left", "right"],
+    }
+    answered = turn(client, session_id, "the right one", answering="blur the face")
+    assert answered["result"]["made"] is True, answered
+    before = decoded(client.get(f"/api/sessions/{session_id}/versions/v1/image").content)
+    after = decoded(client.get(f"/api/sessions/{session_id}/versions/v2/image").content)
+    assert np.array_equal(after[:, :300], before[:, :300])  # the astronaut, on the left
+    assert not np.array_equal(after[:, 300:], before[:, 300:])

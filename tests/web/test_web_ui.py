@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from playwright.sync_api import expect
-from web_flow import EXAMPLES, api, astronaut, decoded, new_session, send, showing
+from web_flow import EXAMPLES, api, astronaut, decoded, new_session, send, showing, two_faces
 from web_harness import LocalServer
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
@@ -163,6 +163,18 @@ def test_a_refused_request_shows_its_reply_and_makes_no_version(
     showing(page, "v1")
     with api(server) as client:
         assert client.get(f"/api/sessions/{session_id}").json()["versions"] == 1
+
+
+def test_a_question_offers_its_options_as_chips_and_a_click_answers_it(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    session_id = new_session(server, two_faces(tmp_path))
+    page.goto(server.page(f"/ui/s/{session_id}"))
+    send(page, "blur the face")
+    expect(page.locator("#log .msg.reply").last).to_contain_text("There are 2 faces")
+    page.get_by_role("group", name="Suggestions").get_by_role("button", name="right").click()
+    showing(page, "v2")
+    expect(page.locator("#log .msg.reply").last).to_contain_text("made v2")
 
 
 def test_export_downloads_png_jpeg_webp_and_the_recipe(

@@ -66,3 +66,19 @@ def showing(page: Any, version: str) -> None:
     from playwright.sync_api import expect
 
     expect(page.get_by_alt_text("Current version")).to_have_attribute("data-version", version)
+
+
+def two_faces(folder: Path) -> Path:
+    """The astronaut and Grace Hopper side by side (both ship with installed packages)."""
+    from matplotlib import cbook
+    from skimage import data
+
+    path = folder / "two-faces.png"
+    hopper = PILImage.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    left = PILImage.fromarray(data.astronaut()).resize((300, 300))
+    right = hopper.convert("RGB").resize((300 * hopper.width // hopper.height, 300))
+    both = PILImage.new("RGB", (left.width + right.width, 300))
+    both.paste(left, (0, 0))
+    both.paste(right, (left.width, 0))
+    both.save(path)
+    return path

@@ -54,6 +54,11 @@ class TurnIn(BaseModel):
     candidates: int = Field(3, ge=1, le=8)
     budget: int = Field(8, ge=1, le=32)
     seconds: float = Field(120.0, gt=0, le=3600)
+    answering: str | None = Field(
+        None,
+        max_length=4000,
+        description="the instruction whose question this turn answers (\"the left one\")",
+    )
 
 
 class TextSessionIn(BaseModel):

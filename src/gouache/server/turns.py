@@ -153,6 +153,7 @@ def _turn(
     seed = request.get("seed")
     results: list[TurnResult] = []
     at_first = at
+    _recall_question(session, request.get("answering"), at, references)
     for index in range(n):
         turn = TurnRequest(
             instruction=instruction,
@@ -182,6 +183,31 @@ def _turn(
         "reply": first.reply,
         "branch": first.moved_branch,
         "ms": first.ms,
+        "question": _question_json(first.question),
+    }
+
+
+def _recall_question(
+    session: Session, asked: str | None, at: str | None, references: list[LoadedImage]
+) -> None:
+    """A turn that answers a question: ask the planner the question again (it is
+    deterministic), so that the answer completes it. No state is kept between jobs."""
+    if not asked:
+        return
+    from gouache.planner.plan import PlannerQuestion
+
+    outcome = session.plan(str(asked), at=at, references=references)
+    if isinstance(outcome, PlannerQuestion):
+        session.pending = outcome
+
+
+def _question_json(question: Any) -> dict[str, Any] | None:
+    if question is None:
+        return None
+    return {
+        "instruction": question.instruction,
+        "message": question.message,
+        "options": list(question.options),
     }
 
 

@@ -146,6 +146,8 @@
     let maskDrawn = false;
     let guideline = null;
     let runningJob = null;
+    // the question the last turn asked, with its references: the next instruction answers it
+    let asked = null;
 
     function changed() {
       document.body.dispatchEvent(new CustomEvent("versions-changed", { bubbles: true }));
@@ -307,10 +309,14 @@
       instruction = instruction.trim();
       if (!instruction || busy) return;
       busy = true;
-      const refs = references.splice(0);
+      let refs = references.splice(0);
       renderReferences();
+      const answering = asked;
+      asked = null;
+      if (answering && !refs.length) refs = answering.references;
       say("user", instruction, refs.map((r) => el("span", { className: "chip static", textContent: r.name })));
       const body = { instruction, model: $("#backend").value, references: refs };
+      if (answering) body.answering = answering.instruction;
       const masked = maskDrawn;
       if (masked) body.mask = { name: "mask.png", data: canvas.toDataURL("image/png") };
       if ($("#loop").checked && guideline) {
@@ -332,7 +338,7 @@
         if (done.status !== "done") {
           say("reply error", done.error ? done.error.message : `the turn was ${done.status}`);
         } else {
-          finish(done.result, ms, masked, parent);
+          finish(done.result, ms, masked, parent, refs);
         }
       } catch (err) {
         say("reply error", err.message);
@@ -343,7 +349,7 @@
       }
     }
 
-    function finish(result, ms, masked, parent) {
+    function finish(result, ms, masked, parent, refs) {
       const extra = [];
       if (result.made) {
         const version = result.version;
@@ -367,6 +373,15 @@
       } else {
         extra.push(el("span", { className: "muted", textContent: `no version made (${ms} ms)` }));
         say("reply", result.reply, extra);
+        if (result.question) {
+          // the options as chips: a click answers; typing an answer works too
+          asked = { instruction: result.question.instruction, references: refs };
+          $("#chips").replaceChildren(...result.question.options.map((option) => {
+            const chip = el("button", { type: "button", className: "chip", textContent: option, title: result.question.message });
+            chip.addEventListener("click", () => send(option));
+            return chip;
+          }));
+        }
       }
     }
 
