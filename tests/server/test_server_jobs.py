@@ -67,3 +67,34 @@ def test_the_domain_and_the_queue_worker_import_no_http_framework() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_jobs_of_an_inline_server_that_died_are_failed_when_the_next_one_starts(
+    store: Store,
+) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from gouache.server.models import ModelPool
+    from gouache.server.runner import InlineRunner
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = f"inline:{socket.gethostname()}:{int(gone.stdout)}"
+    orphan = jobs.create(store, "acme", "turn", {}, None, worker=dead)
+    live = jobs.create(store, "acme", "turn", {}, None, worker=f"inline:{socket.gethostname()}:1")
+    queued = jobs.create(store, "acme", "turn", {}, None)  # the queue's: not this machine's
+    runner = InlineRunner(store, ModelPool(), threads=1)
+    runner.close()
+
+    failed = jobs.get(store, orphan.id)
+    assert failed.status == "failed"
+    assert failed.error is not None
+    assert failed.error["type"] == "ServerStopped"
+    assert jobs.get(store, live.id).status == "queued"  # pid 1 is alive
+    assert jobs.get(store, queued.id).status == "queued"

@@ -75,8 +75,15 @@ def error_json(err: GouacheError) -> dict[str, Any]:
 
 
 def create(
-    store: Store, tenant: str, kind: str, request: dict[str, Any], session_id: str | None
+    store: Store,
+    tenant: str,
+    kind: str,
+    request: dict[str, Any],
+    session_id: str | None,
+    *,
+    worker: str | None = None,
 ) -> Job:
+    """A queued job; `worker` names the inline server that will run it (None: the queue)."""
     job_id = uuid4().hex
     stamp = now()
     with store.write() as tx:
@@ -90,6 +97,7 @@ def create(
                 request=request,
                 progress={},
                 attempts=0,
+                worker=worker,
                 cancel_requested=False,
                 created_at=stamp,
                 updated_at=stamp,
@@ -240,3 +248,43 @@ def _from_row(row: Row[Any]) -> Job:
         created_at=_utc(row.created_at),
         updated_at=_utc(row.updated_at),
     )
+
+
+def fail_orphans(store: Store, host: str) -> int:
+    """Fail the unfinished jobs of inline servers on `host` whose process is gone (a server
+    killed mid-turn), so that nobody waits for them forever; returns how many."""
+    prefix = f"inline:{host}:"
+    with store.read() as tx:
+        rows = tx.conn.execute(
+            select(jobs.c.id, jobs.c.worker).where(
+                jobs.c.status.in_(ACTIVE), jobs.c.worker.startswith(prefix)
+            )
+        ).all()
+    failed = 0
+    for row in rows:
+        pid = row.worker[len(prefix) :]
+        if pid.isdigit() and not _alive(int(pid)):
+            message = (
+                f"the server running this job (pid {pid}) stopped before it ended; "
+                "send the turn again if its version is not in the session"
+            )
+            finish(
+                store,
+                row.id,
+                "failed",
+                error={"code": 500, "type": "ServerStopped", "message": message},
+            )
+            failed += 1
+    return failed
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from gouache.progress import CancelToken
+from gouache.server import jobs
 from gouache.server.models import ModelPool
 from gouache.server.turns import run_job
 from gouache.sessions.store import Store
@@ -17,6 +19,9 @@ log = logging.getLogger("gouache.server")
 
 
 class Runner(Protocol):
+    # What a new job's `worker` says before it runs: this server (inline), or None (queue).
+    owner: str | None
+
     def submit(self, job_id: str) -> None: ...
 
     def cancel(self, job_id: str) -> None: ...
@@ -32,7 +37,10 @@ class InlineRunner:
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="gouache-turn")
         self._tokens: dict[str, CancelToken] = {}
         self._lock = threading.Lock()
-        self._worker = f"inline:{os.getpid()}"
+        self.owner: str | None = f"inline:{socket.gethostname()}:{os.getpid()}"
+        self._worker = self.owner
+        # jobs left by an inline server on this machine that was killed: fail them, with why
+        jobs.fail_orphans(store, socket.gethostname())
 
     def submit(self, job_id: str) -> None:
         token = CancelToken()
@@ -65,6 +73,7 @@ class QueueRunner:
     def __init__(self, redis_url: str) -> None:
         from gouache.server.worker import connect
 
+        self.owner: str | None = None
         self._actor = connect(redis_url)
 
     def submit(self, job_id: str) -> None:

@@ -47,7 +47,7 @@ def submit(
             f"{limit} jobs of this tenant are queued or running; wait for one to finish",
             retry_after=2,
         )
-    job = jobs.create(state.store, tenant, kind, request, session_id)
+    job = jobs.create(state.store, tenant, kind, request, session_id, worker=state.runner.owner)
     state.runner.submit(job.id)
     return job
 
