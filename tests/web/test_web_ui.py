@@ -3,17 +3,26 @@ shows and on the files it downloads."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image as PILImage
 from playwright.sync_api import expect
 from web_flow import EXAMPLES, api, astronaut, decoded, new_session, send, showing, two_faces
 from web_harness import LocalServer
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+
+
+def png_bytes(pixels: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.fromarray(pixels).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def versions_nav(page: Any) -> Any:
@@ -64,6 +73,59 @@ def test_upload_three_turns_undo_redo_and_a_branch_from_v2(
     assert tree["branches"]["main"] == ids["v3"]
     assert parents["v4"] == ids["v3"]
     assert tree["branches"]["b2"] == ids["v5"]
+
+
+def test_the_start_page_starts_from_another_sessions_version_or_says_why_not_from_words(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    source = new_session(server, astronaut(tmp_path), "flip horizontally")
+    page.goto(server.page("/ui"))
+    page.get_by_label("Session", exact=True).select_option(source)
+    page.get_by_label("Version", exact=True).fill("v2")
+    page.get_by_role("button", name="Start from it").click()
+    page.wait_for_url("**/ui/s/*")
+    showing(page, "v1")
+    expect(page.locator("#log")).to_contain_text("started from v2 of 'astronaut'")
+    made = page.url.rsplit("/", 1)[-1]
+    with api(server) as client:
+        flipped = client.get(f"/api/sessions/{source}/versions/v2/image").content
+        started = client.get(f"/api/sessions/{made}/versions/v1/image").content
+    assert np.array_equal(decoded(flipped), decoded(started))
+
+    page.goto(server.page("/ui"))
+    page.get_by_label("Describe the picture").fill("a red fox in the snow")
+    page.get_by_role("button", name="Draw it").click()
+    expect(page.locator("#text-form [role=status]")).to_contain_text("cannot")
+
+
+# A picture handed to the page as a File in a DataTransfer, as a drop or a paste carries it.
+TRANSFER = """(b64) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], "small.png", { type: "image/png" }));
+  return transfer;
+}"""
+
+
+def test_a_picture_dropped_or_pasted_on_the_start_page_starts_a_session(
+    server: LocalServer, page: Any
+) -> None:
+    small = base64.b64encode(png_bytes(np.full((40, 60, 3), 90, dtype=np.uint8))).decode()
+    page.goto(server.page("/ui"))
+    transfer = page.evaluate_handle(TRANSFER, small)
+    page.dispatch_event("#upload-form", "drop", {"dataTransfer": transfer})
+    page.wait_for_url("**/ui/s/*")
+    showing(page, "v1")
+
+    page.goto(f"{server.url}/ui")
+    page.evaluate(
+        f"""() => {{
+          const transfer = ({TRANSFER})({json.dumps(small)});
+          document.dispatchEvent(new ClipboardEvent("paste", {{ clipboardData: transfer }}));
+        }}"""
+    )
+    page.wait_for_url("**/ui/s/*")
+    expect(page.get_by_alt_text("Current version")).to_have_attribute("width", "60")
 
 
 def test_a_box_drawn_on_the_picture_keeps_every_pixel_outside_it(
