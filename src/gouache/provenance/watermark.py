@@ -249,20 +249,28 @@ def aligned_accuracy(image: Pixels, mark_id: str, step: float = STEP) -> float:
 
 
 def extract_rescaled(
-    image: Pixels, sizes: Sequence[tuple[int, int]], step: float = STEP, tolerance: float = 0.02
+    image: Pixels,
+    sizes: Sequence[tuple[int, int]],
+    step: float = STEP,
+    tolerance: float = 0.02,
+    limit: int = 12,
 ) -> tuple[WatermarkReading, tuple[int, int]] | None:
     """Read a copy shown and captured at another scale: resize it to each candidate (width,
     height) of the same aspect (within `tolerance`), the sizes a store's versions have, and
-    read there. The first reading whose CRC holds, with the size, or None."""
+    read there, trying at most `limit` of them in the order given. The first reading whose
+    CRC holds, with the size, or None."""
     import cv2
 
     height, width = image.shape[:2]
     aspect = width / height
-    for cand_w, cand_h in dict.fromkeys(sizes):
-        if (cand_w, cand_h) == (width, height) or min(cand_w, cand_h) < MIN_SIDE:
-            continue
-        if abs(cand_w / cand_h - aspect) > tolerance * aspect:
-            continue
+    fitting = [
+        (cand_w, cand_h)
+        for cand_w, cand_h in dict.fromkeys(sizes)
+        if (cand_w, cand_h) != (width, height)
+        and min(cand_w, cand_h) >= MIN_SIDE
+        and abs(cand_w / cand_h - aspect) <= tolerance * aspect
+    ]
+    for cand_w, cand_h in fitting[:limit]:
         shrink = cand_w < width
         method = cv2.INTER_AREA if shrink else cv2.INTER_CUBIC
         resized = np.asarray(
