@@ -20,6 +20,7 @@ from benchmarks import (
     calibration,
     guard,
     identity,
+    media,
     planner_scaling,
     provenance,
     server_load,
@@ -41,6 +42,7 @@ SECTIONS: dict[str, Section] = {
     "server": server_load.main,
     "planner_scaling": planner_scaling.main,
     "web_ui": web_ui.main,
+    "media": media.main,
 }
 
 

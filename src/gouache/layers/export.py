@@ -35,7 +35,7 @@ def export_layered(
         if fmt == "svg":
             from gouache.layers.svg import to_svg
 
-            target.write_text(to_svg(stack, blobs.get), "utf-8")
+            target.write_text(to_svg(stack, blobs.get, blobs.get_bytes), "utf-8")
         else:
             from gouache.layers.ora import write_ora
 

@@ -45,12 +45,20 @@ def _hex(rgb: RGB) -> str:
     return "#" + "".join(f"{int(c):02x}" for c in rgb[:3])
 
 
-def to_svg(stack: LayerStack, read_blob: BlobReader) -> str:
+def to_svg(
+    stack: LayerStack, read_blob: BlobReader, read_bytes: Callable[[str], bytes] | None = None
+) -> str:
     """The whole document: base and layers, bottom first."""
     base = read_blob(stack.base)
     height, width = (int(n) for n in base.shape[:2])
+    # the stored blob is a PNG already: embedded as it is, not encoded again
+    url = (
+        "data:image/png;base64," + base64.b64encode(read_bytes(stack.base)).decode("ascii")
+        if read_bytes is not None
+        else png_data_url(base)
+    )
     body = [_group("base", f'<image x="0" y="0" width="{width}" height="{height}" '
-                   f'href="{png_data_url(base)}" xlink:href="{png_data_url(base)}"/>')]  # fmt: skip
+                   f'xlink:href="{url}"/>')]  # fmt: skip
     for layer in stack.layers:
         if layer.op == "border":
             pad, color = _border(layer, width, height)
@@ -171,5 +179,5 @@ def _logo(layer: Layer, canvas: tuple[int, int], read_blob: BlobReader) -> str:
     url = png_data_url(mark)
     return (
         f'<image x="{x}" y="{y}" width="{w}" height="{h}" opacity="{p.opacity:g}" '
-        f'href="{url}" xlink:href="{url}"/>'
+        f'xlink:href="{url}"/>'
     )

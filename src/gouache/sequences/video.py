@@ -103,7 +103,14 @@ def _animated(frames: Sequence[Image], path: Path, fps: float, suffix: str) -> N
     pictures = [PILImage.fromarray(frame) for frame in frames]
     duration = max(1, round(1000.0 / fps))
     if suffix == ".gif":
-        # one palette per frame (Pillow's default), so gradients keep their colours
+        # one palette per frame, by fast octree (Pillow's default median cut takes ~0.4 s a
+        # frame at 512 px), dithered so gradients do not band
+        pictures = [
+            p.quantize(
+                256, method=PILImage.Quantize.FASTOCTREE, dither=PILImage.Dither.FLOYDSTEINBERG
+            )
+            for p in pictures
+        ]
         pictures[0].save(path, save_all=True, append_images=pictures[1:], duration=duration, loop=0)
     else:
         pictures[0].save(
