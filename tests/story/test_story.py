@@ -201,3 +201,10 @@ def test_the_cli_writes_the_page_and_exits_3_when_a_panel_is_flagged(
     assert "FLAGGED: Grace missing" in printed
     assert (out / "page.png").exists()
     assert (out / "page.pdf").exists()
+
+
+def test_the_example_script_loads_with_its_photos() -> None:
+    script = load_script(Path(__file__).parents[2] / "examples" / "story" / "story.yaml")
+    assert len(script.panels) == 3
+    assert all(panel.source is not None and panel.source.is_file() for panel in script.panels)
+    assert set(script.characters) == {"Eileen", "Grace"}
