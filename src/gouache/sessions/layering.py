@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from gouache.analysis.cache import AnalysisCache
 from gouache.backends.base import ImageModel
-from gouache.images import BlobStore, Image
+from gouache.images import Image
 from gouache.layers.edit import LayerEdit, read_layer_edit
 
 __all__ = ["LayerEdit", "LayerTurn", "describe", "finish", "prepare", "read_edit", "with_layers"]
@@ -49,11 +49,19 @@ def read_edit(instruction: str, parent: Version, image: Image) -> LayerEdit | Pl
     return read_layer_edit(instruction, stack, (int(image.shape[1]), int(image.shape[0])))
 
 
+class Blobs(Protocol):
+    """What the layer steps need of a BlobStore: the session's cached view of it will do."""
+
+    def get(self, digest: str) -> Image: ...
+
+    def put(self, image: Image) -> str: ...
+
+
 def prepare(
     plan: EditPlan,
     parent: Version,
     edit: LayerEdit | None,
-    blobs: BlobStore,
+    blobs: Blobs,
     backend: ImageModel,
 ) -> LayerTurn | None:
     """How the turn runs on layers, or None when it is an ordinary flat turn.
@@ -90,7 +98,7 @@ def finish(
     turn: LayerTurn,
     base: Image,
     references: Sequence[tuple[str, str]],
-    blobs: BlobStore,
+    blobs: Blobs,
     analyses: AnalysisCache,
 ) -> tuple[Image, LayerStack]:
     """Draw the kept layers on the (new) base, add the new ones, and the stack to record.

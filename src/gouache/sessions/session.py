@@ -351,6 +351,7 @@ class Session:
             ),
             image_of=self._image_of,
             remember=self._images.put,
+            cached=self._images.get,
         )
 
     def suggestions(self, ref: str = "head", *, limit: int = 3) -> tuple[Suggestion, ...]:

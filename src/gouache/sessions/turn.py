@@ -31,7 +31,7 @@ from gouache.backends.base import EditRequest, ImageModel, ImageResult, require
 from gouache.characters import Character, check_identity, describe_loss, identity_scores
 from gouache.errors import InputError, UnsupportedError
 from gouache.guard import DriftError, GuardReport, guard
-from gouache.images import Image, LoadedImage, check_image, image_digest
+from gouache.images import BlobStore, Image, LoadedImage, check_image, image_digest
 from gouache.layers.model import LayerStack
 from gouache.ops.plan import EditPlan
 from gouache.planner.plan import (
@@ -207,6 +207,8 @@ class TurnPipeline:
     characters: Callable[[Sequence[CharacterRecord]], list[Character]]
     image_of: Callable[[Version], Image]
     remember: Callable[[str, Image], Image]
+    # A decoded image by blob digest, when the session has it (None: decode the blob).
+    cached: Callable[[str], Image | None] = lambda digest: None
 
     def run(
         self,
@@ -266,10 +268,11 @@ class TurnPipeline:
         # captions, logos, balloons and borders that end a plan are kept as layers; the
         # backend edits the base under them (or does not run for a layer edit). A masked turn
         # is flattened instead: its layers would be drawn outside the mask.
+        blobs = self._blobs()
         layered = (
             None
             if mask is not None
-            else layering.prepare(outcome, parent, edited, self.store.blobs, self.backend)
+            else layering.prepare(outcome, parent, edited, blobs, self.backend)
         )
         finish = None
         if layered is not None:
@@ -277,7 +280,7 @@ class TurnPipeline:
 
             def finish(base: Image) -> tuple[Image, LayerStack]:
                 assert layered is not None
-                return layering.finish(layered, base, pairs, self.store.blobs, self.analyses)
+                return layering.finish(layered, base, pairs, blobs, self.analyses)
 
         edit = EditRequest(
             prompt=text,
@@ -362,6 +365,9 @@ class TurnPipeline:
             ms=ms,
             tries=tuple(tries),
         )
+
+    def _blobs(self) -> CachedBlobs:
+        return CachedBlobs(self.store.blobs, self.cached, self.remember)
 
     def _check(self, request: TurnRequest) -> str:
         text = request.instruction.strip()
@@ -580,6 +586,34 @@ def _reply(plan: EditPlan, kept: Candidate, tries: Sequence[Candidate]) -> str:
         )
         parts.append(f"kept try {kept.number} of {len(tries)} (seed {kept.seed}); {others}")
     return "\n".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class CachedBlobs:
+    """The store's blobs seen through the session's decoded images: a layer turn reads its
+    base (often the parent's own pixels) without decoding a PNG again, and writes a base
+    it already holds without encoding it again."""
+
+    blobs: BlobStore
+    cached: Callable[[str], Image | None]
+    remember: Callable[[str, Image], Image]
+    # The very arrays `get` handed out, by id, with their digest (kept alive here).
+    _given: dict[int, tuple[Image, str]] = field(default_factory=dict)
+
+    def get(self, digest: str) -> Image:
+        found = self.cached(digest)
+        if found is None:
+            found = self.remember(digest, self.blobs.get(digest))
+        self._given[id(found)] = (found, digest)
+        return found
+
+    def put(self, image: Image) -> str:
+        given = self._given.get(id(image))
+        if given is not None and given[0] is image and not image.flags.writeable:
+            return given[1]  # the stored pixels themselves, read-only: already there
+        digest = self.blobs.put(image)
+        self.remember(digest, image)
+        return digest
 
 
 def starting_point(
