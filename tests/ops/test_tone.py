@@ -34,6 +34,19 @@ def test_brightness_down_darkens_in_proportion_and_minus_one_is_black(apply, che
     assert apply("brightness", chelsea, amount=-1).max() == 0
 
 
+@pytest.mark.parametrize("amount", [-0.3, -0.15, 0.15, 0.3])
+def test_brightness_moves_the_tones_and_keeps_the_contrast(apply, coffee, amount):
+    out = apply("brightness", coffee, amount=amount)
+    assert out.std() == pytest.approx(coffee.std(), rel=0.08)
+
+
+def test_darker_with_more_contrast_ends_with_more_contrast_than_the_source(apply, chelsea):
+    darker = apply("brightness", chelsea, amount=-0.2)
+    out = apply("contrast", darker, amount=0.2)
+    assert mean_luma(out) < mean_luma(chelsea) - 10
+    assert out.std() > chelsea.std() * 1.05
+
+
 def test_brightness_clips_at_white_instead_of_wrapping(apply):
     out = apply("brightness", grey(200), amount=1.0)
     assert (out == 255).all()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
 import cv2
 import numpy as np
@@ -69,6 +69,9 @@ class BlurFacesParams(Params):
     method: Literal["blur", "pixelate"] = "blur"
     # 1 makes a face unrecognisable; lower keeps more of it.
     strength: float = Field(default=1.0, gt=0.0, le=1.0)
+    # Several faces by number from the left ("the left and right faces" of three: 1, 3);
+    # every one must be there, or nothing is done. Given, it replaces `target`.
+    faces: tuple[Annotated[int, Field(ge=1)], ...] | None = Field(default=None, min_length=1)
 
     @field_validator("target", mode="before")
     @classmethod
@@ -114,7 +117,8 @@ def blur_faces(image: Image, p: BlurFacesParams, ctx: OpContext) -> Image:
     """Blur (or pixelate) the chosen faces inside feathered ellipses; nothing outside the
     grown face boxes changes."""
     # 1. which faces
-    chosen = _choose(ctx.analysis(image).faces, p.target, "blur_faces")
+    found = ctx.analysis(image).faces
+    chosen = _several(found, p.faces) if p.faces else _choose(found, p.target, "blur_faces")
 
     # 2. one face at a time, each reading what the previous ones left
     height, width = image.shape[:2]
@@ -265,6 +269,23 @@ def _choose(faces: list[Face], target: FaceTarget, op: str) -> _Chosen:
     # largest / smallest: ties go to the leftmost
     ordered = sorted(faces, key=lambda face: face.box.area, reverse=target == "largest")
     return _Chosen([ordered[0]], f"the {target} face")
+
+
+def _several(faces: list[Face], numbers: tuple[int, ...]) -> _Chosen:
+    """Faces by number from the left; all of them must be there."""
+    count = len(faces)
+    missing = [n for n in numbers if n > count]
+    if missing:
+        raise InvalidParameterError(
+            f"blur_faces: there is no face {', '.join(map(str, missing))}: {_count(count)} "
+            "found, numbered from the left; nothing was blurred",
+            op="blur_faces",
+            param="faces",
+        )
+    picked = sorted(set(numbers))
+    listed = ", ".join(map(str, picked[:-1])) + f" and {picked[-1]}" if len(picked) > 1 else ""
+    words = f"faces {listed} of {count} (from the left)" if listed else f"face {picked[0]}"
+    return _Chosen([faces[n - 1] for n in picked], words)
 
 
 def _count(n: int) -> str:

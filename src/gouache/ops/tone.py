@@ -73,10 +73,32 @@ class StrengthParams(Params):
 
 
 def brightness(image: Image, p: AmountParams, ctx: OpContext) -> Image:
-    """Scale the encoded values: v' = v * (1 + amount). +0.2 is 20 % brighter as seen (the
-    mean luma rises by 20 % until highlights clip); -1 is black. For physically more light,
-    use `exposure`."""
-    return apply_lut(image, code_values() * np.float32(1.0 + p.amount))
+    """Shift every encoded value by the same offset d, so the contrast (the spread of the
+    values) stays as it was: v' = v + d, clipped. d is chosen so that the mean luma becomes
+    (1 + amount) times what it was, clipping included (a bisection on the luma histogram):
+    +0.2 is 20 % brighter as seen, and "darker, with more contrast" ends with more contrast.
+    -1 is black. For physically more light, use `exposure`."""
+    if p.amount <= -1.0:
+        return apply_lut(image, np.zeros(256, dtype=np.float32))
+    return apply_lut(image, code_values() + np.float32(_offset_for(image, 1.0 + p.amount)))
+
+
+def _offset_for(image: Image, ratio: float) -> float:
+    """The offset d whose clipped shift makes the mean luma `ratio` times the current one."""
+    luma = cv2.cvtColor(np.ascontiguousarray(image[:, :, :3]), cv2.COLOR_RGB2GRAY)
+    counts = np.bincount(luma.ravel(), minlength=256).astype(np.float64)
+    levels = np.arange(256, dtype=np.float64)
+    total = counts.sum()
+    mean = float(counts @ levels / total)
+    target = min(255.0, mean * ratio)
+    low, high = -255.0, 255.0
+    for _ in range(40):
+        d = (low + high) / 2
+        if float(counts @ np.clip(levels + d, 0, 255)) / total < target:
+            low = d
+        else:
+            high = d
+    return (low + high) / 2
 
 
 def contrast(image: Image, p: AmountParams, ctx: OpContext) -> Image:
@@ -191,7 +213,7 @@ def vignette(image: Image, p: StrengthParams, ctx: OpContext) -> Image:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="brightness",
-        version="1.0.0",
+        version="2.0.0",
         summary="brighten or darken (amount -1..2, +0.2 = 20 % brighter)",
         params=AmountParams,
         run=brightness,

@@ -24,7 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from gouache.ops.registry import OperatorRegistry
-from gouache.planner import redaction, references, regional, targets
+from gouache.planner import plural, redaction, references, regional, targets
 from gouache.planner.phrases import Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
 from gouache.planner.references import Ambiguous, Problem
@@ -57,6 +57,8 @@ class Grounding:
         self._text: tuple[str, ...] | None = None
 
     def ground(self, draft: Draft) -> Grounded:
+        if draft.op == plural.OP and "faces" in draft.params:
+            return plural.ground(draft, self.context)
         if draft.op in _FACE_OPS:
             return self._faced(draft)
         if draft.op in _TEXT_OPS:

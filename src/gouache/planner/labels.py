@@ -107,7 +107,7 @@ def _logo(p: dict[str, Any]) -> str:
 
 _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "blur_faces": lambda p: (
-        f"{p['method']} {_face(p['target'])}"
+        f"{p['method']} {_face(p['target']) if not p['faces'] else _numbered(p['faces'])}"
         + ("" if p["strength"] == 1 else f" ({_percent(p['strength'])})")
     ),
     "crop_face": lambda p: f"crop to {_face(p['target'])} at {p['aspect'][0]}:{p['aspect'][1]}",
@@ -176,3 +176,8 @@ def _redact(p: dict[str, Any]) -> str:
     kinds = [_REDACTED[kind] for kind in p["what"]]
     listed = ", ".join(kinds[:-1]) + f" and {kinds[-1]}" if len(kinds) > 1 else kinds[0]
     return f"{verb} the {listed}" + (" (whichever are there)" if p["any_of"] else "")
+
+
+def _numbered(faces: list[int]) -> str:
+    listed = ", ".join(map(str, faces[:-1])) + f" and {faces[-1]}" if len(faces) > 1 else ""
+    return f"faces {listed} from the left" if listed else f"face {faces[0]} from the left"

@@ -50,6 +50,7 @@ from gouache.planner import (
     compositing,
     framing,
     looks,
+    plural,
     redaction,
     references,
     regional,
@@ -292,7 +293,7 @@ class RulePlanner:
     def _whole(self, instruction: str) -> Draft | None:
         """One edit read from the whole instruction, across what would split it: "black and
         white but keep her in colour", "make it square but don't crop anything"."""
-        for reader in (regional.whole, framing.whole, redaction.whole):
+        for reader in (regional.whole, framing.whole, redaction.whole, plural.whole):
             draft = reader(instruction)
             if draft is not None and draft.op in self.operators:
                 return draft
