@@ -58,6 +58,12 @@ def test_local_mode_prints_a_link_whose_token_opens_the_docs_and_the_api(tmp_pat
         assert httpx.get(url + "/api/sessions", params={"token": "guess"}).status_code == 401
         docs = httpx.get(link)
         assert docs.status_code == 200
+        # Swagger UI comes from the package, not a CDN: /docs works offline
+        assert "cdn." not in docs.text
+        bundle = httpx.get(url + "/docs/assets/swagger-ui-bundle.js", params={"key": token})
+        assert bundle.status_code == 200
+        assert "SwaggerUIBundle" in bundle.text
+        assert httpx.get(url + "/docs/assets/swagger-ui-bundle.js").status_code == 401
         assert "swagger" in docs.text.lower()
         schema = httpx.get(url + "/openapi.json", params={"key": token}).json()
         assert "/v1beta/models/{model}:generateContent" in schema["paths"]

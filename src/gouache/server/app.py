@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from gouache.backends.base import ImageModel
+from gouache.errors import NotFoundError
 from gouache.server import errors, gemini_wire, native, openai_wire, ui_api
 from gouache.server.auth import authenticate, key_of
 from gouache.server.config import ServerConfig
@@ -20,6 +23,9 @@ from gouache.server.runner import InlineRunner, QueueRunner, Runner
 from gouache.server.state import ServerState
 from gouache.sessions.store import Store
 from gouache.settings import Settings
+
+SWAGGER = Path(__file__).parent / "static" / "swagger"
+DOCS_ASSETS = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css"}
 
 
 def create_app(
@@ -74,9 +80,22 @@ def create_app(
 
     @app.get("/docs", include_in_schema=False, dependencies=[Depends(authenticate)])
     def docs(request: Request) -> HTMLResponse:
-        # The page fetches the schema itself: hand it the key it was opened with.
-        key = key_of(request) or ""
-        return get_swagger_ui_html(openapi_url=f"/openapi.json?key={key}", title="gouache API")
+        # The page fetches the schema and Swagger UI itself: hand it the key it was opened
+        # with. Swagger UI is vendored (static/swagger), so /docs works offline too.
+        key = quote(key_of(request) or "")
+        return get_swagger_ui_html(
+            openapi_url=f"/openapi.json?key={key}",
+            title="gouache API",
+            swagger_js_url=f"/docs/assets/swagger-ui-bundle.js?key={key}",
+            swagger_css_url=f"/docs/assets/swagger-ui.css?key={key}",
+            swagger_favicon_url="data:,",
+        )
+
+    @app.get("/docs/assets/{name}", include_in_schema=False, dependencies=[Depends(authenticate)])
+    def docs_asset(name: str) -> FileResponse:
+        if name not in DOCS_ASSETS:
+            raise NotFoundError(f"no docs asset {name!r}")
+        return FileResponse(SWAGGER / name, media_type=DOCS_ASSETS[name])
 
     app.include_router(ui_api.router, tags=["native"])
     app.include_router(native.router, tags=["native"])

@@ -57,7 +57,7 @@ class TurnIn(BaseModel):
     answering: str | None = Field(
         None,
         max_length=4000,
-        description="the instruction whose question this turn answers (\"the left one\")",
+        description='the instruction whose question this turn answers ("the left one")',
     )
 
 
