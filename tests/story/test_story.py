@@ -208,3 +208,54 @@ def test_the_example_script_loads_with_its_photos() -> None:
     assert len(script.panels) == 3
     assert all(panel.source is not None and panel.source.is_file() for panel in script.panels)
     assert set(script.characters) == {"Eileen", "Grace"}
+
+
+class Redrawer:
+    """A stand-in for a generative model (no weights run here): it "draws" each panel as its
+    first reference, the panel's source photo, and keeps every prompt and reference count."""
+
+    name = "redrawer"
+    operators = None
+
+    def __init__(self) -> None:
+        from gouache.backends.base import Capabilities
+
+        self.capabilities = Capabilities(generate=True, edit=True, max_references=3)
+        self.calls: list[tuple[str, int, int | None]] = []
+
+    def config(self) -> dict[str, object]:
+        return {}
+
+    def generate(self, request: object, **_: object) -> object:
+        raise NotImplementedError
+
+    def edit(self, request: object, **_: object) -> object:
+        from gouache.backends.base import EditRequest, ImageResult
+
+        assert isinstance(request, EditRequest)
+        self.calls.append((request.prompt, len(request.references), request.seed))
+        return ImageResult(image=request.references[0].copy(), seed=request.seed)
+
+
+def test_on_a_generative_backend_a_panel_is_drawn_from_words_and_the_characters_photos(
+    script_path: Path, store: Store, tmp_path: Path
+) -> None:
+    model = Redrawer()
+    result = run_story(load_script(script_path), store, tmp_path / "out", backend=model)  # type: ignore[arg-type]
+    first, second, third = result.panels
+    prompt, references, _ = model.calls[0]
+    assert "Eileen arrives at the pad" in prompt
+    assert "Style: make it a cartoon." in prompt
+    assert 'Caption: "Monday, 6 am"' in prompt
+    assert references == 2  # the source photo and Eileen's
+    assert 'Grace says: "Good luck!"' in model.calls[1][0]
+    assert model.calls[1][1] == 3
+    assert first.lost == ()
+    assert second.lost == ()
+    # panel 3 loses Grace on every seed: the pipeline tried three, then the panel is flagged
+    assert third.lost == ("Grace",)
+    seeds = [seed for _, _, seed in model.calls[2:]]
+    assert len(set(seeds[:3])) == 3
+    assert any("3 tries" in note for note in third.notes)
+    assert third.version.parent_id == second.version.id
+    assert (tmp_path / "out" / "page.pdf").exists()

@@ -67,6 +67,7 @@ class TurnOptions(TypedDict, total=False):
     kind: VersionKind
     judge: Judge | None
     mask: Image | None
+    keep: tuple[str, ...] | None
 
 
 @dataclass(frozen=True)

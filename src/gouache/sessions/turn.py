@@ -96,6 +96,9 @@ class TurnRequest:
     judge: Judge | None = None
     # Where the edit may change pixels: a boolean array of the parent's height and width.
     mask: Image | None = None
+    # The characters the result must show; None: those the parent shows (a story panel names
+    # its own cast, which need not be the previous panel's).
+    keep: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "references", tuple(self.references))
@@ -441,7 +444,10 @@ class TurnPipeline:
         before: Mapping[str, float | None] = {}
         if characters:
             mark = perf_counter()
-            before = identity_scores(characters, self.analyses.get(edit.image).faces)
+            if request.keep is None:
+                before = identity_scores(characters, self.analyses.get(edit.image).faces)
+            else:
+                before = {c.name: 1.0 if c.name in request.keep else None for c in characters}
             ms["identity"] = _ms(mark)
         seeds = seed_sequence(request.seed, request.retries + 1 if redraws else 1)
         judged: dict[str, tuple[int, Critique]] = {}

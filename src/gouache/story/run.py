@@ -20,6 +20,7 @@ from gouache.story.panels import milder_style, panel_plan, preview
 from gouache.story.script import Panel, Script
 
 if TYPE_CHECKING:
+    from gouache.backends.base import ImageModel
     from gouache.sessions.session import Session
     from gouache.sessions.store import Store
     from gouache.sessions.versions import Version
@@ -68,15 +69,22 @@ class StoryResult:
 
 
 def run_story(
-    script: Script, store: Store, folder: Path, *, backend_name: str | None = None
+    script: Script,
+    store: Store,
+    folder: Path,
+    *,
+    backend_name: str | None = None,
+    backend: ImageModel | None = None,
 ) -> StoryResult:
-    """Draw every panel that changed since the last run into `folder`, then the page."""
+    """Draw every panel that changed since the last run into `folder`, then the page, with
+    the backend named (or given; default the offline operators)."""
 
     folder.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(folder)
     sources = {p.source: load_image(p.source) for p in script.panels if p.source is not None}
     photos = {name: load_image(path) for name, path in script.characters.items()}
-    backend = _backend(backend_name)
+    if backend is None:
+        backend = _backend(backend_name)
     offline = backend is None or (
         backend.operators is not None and backend.capabilities.preserves_unedited
     )
@@ -88,6 +96,9 @@ def run_story(
                 "starts from one (add `source:`), or use a generative backend (--backend)"
             )
     session = _session(store, manifest, script, sources, photos, backend)
+    if not offline:
+        # a panel is a new picture, not an edit of the one before: nothing to preserve
+        session.guard_mode = "off"
     known = {c.name for c in session.characters()}
     for name, photo in photos.items():
         if name not in known:
@@ -266,29 +277,23 @@ def _generative_panel(
     characters = session.characters()
     thresholds = {c.name: c.threshold for c in characters}
     notes: list[str] = []
-    lost: tuple[str, ...] = ()
-    version = None
-    scores: dict[str, float | None] = {}
-    for attempt in range(2):  # the panel, then one retry with another seed
+    options: dict[str, Any] = {"at": previous.id, "references": references[:limit], "seed": number}
+    # the pipeline retries with other seeds while one of the panel's characters is lost ...
+    prompt = " ".join(words)
+    turn = session.apply(
+        prompt, branch=_branch_for(session, previous), keep=panel.characters, **options
+    )
+    if turn.version is None:
+        # ... and when every try lost someone, the first is kept and flagged
+        notes.append(turn.reply.splitlines()[-1])
         turn = session.apply(
-            " ".join(words),
-            at=previous.id,
-            branch=_branch_for(session, previous),
-            references=references[:limit],
-            seed=number + attempt,
+            prompt, branch=_branch_for(session, previous), keep=(), retries=0, **options
         )
-        if turn.version is None:
-            notes.append(turn.reply.splitlines()[-1])
-            continue
-        version = turn.version
-        scores = session.identity_scores(session.image(version.id))
-        lost = tuple(n for n in panel.characters if (scores.get(n) or 0.0) < thresholds.get(n, 1.0))
-        if not lost:
-            break
-        notes.append(f"try {attempt + 1} lost {', '.join(lost)}")
-    if version is None:
-        raise InputError(f"panel {number} could not be drawn: {'; '.join(notes)}")
-    return PanelResult(number, version, dict(scores), lost, tuple(notes))
+    if turn.version is None:
+        raise InputError(f"panel {number} could not be drawn: {turn.reply.splitlines()[-1]}")
+    scores = session.identity_scores(session.image(turn.version.id))
+    lost = tuple(n for n in panel.characters if (scores.get(n) or 0.0) < thresholds.get(n, 1.0))
+    return PanelResult(number, turn.version, dict(scores), lost, tuple(notes))
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
