@@ -146,3 +146,22 @@ def test_a_worker_killed_mid_turn_leaves_the_job_to_another_worker(
             versions = tx.versions(session_id)
         assert [v.number for v in versions] == [1, 2]  # made once, not twice, not half
         server.store.blobs.get(versions[1].blob)
+
+
+def test_two_servers_of_one_queue_share_one_rate_limit_through_redis(
+    tmp_path: Path, redis_url: str
+) -> None:
+    config = ServerConfig(workers="queue", redis_url=redis_url, rate_per_minute=4)
+    url = f"sqlite:///{tmp_path / 'gouache.db'}"
+    with (
+        live_server(tmp_path, config, store_url=url) as first,
+        live_server(tmp_path, config, store_url=url) as second,
+    ):
+        key = first.key  # one store: the key works on both
+        statuses = []
+        for server in (first, second, first, second, first):
+            response = httpx.get(server.url + "/api/sessions", headers=server.headers(key))
+            statuses.append(response.status_code)
+        assert statuses == [200, 200, 200, 200, 429]
+        other = httpx.get(second.url + "/api/sessions", headers=second.headers(second.other_key))
+        assert other.status_code == 200

@@ -17,7 +17,7 @@ from gouache.errors import NotFoundError
 from gouache.server import errors, gemini_wire, native, openai_wire, ui_api
 from gouache.server.auth import authenticate, key_of
 from gouache.server.config import ServerConfig
-from gouache.server.limits import BodyLimit, RateLimiter
+from gouache.server.limits import BodyLimit, Limiter, RateLimiter, RedisRateLimiter
 from gouache.server.models import ModelPool
 from gouache.server.runner import InlineRunner, QueueRunner, Runner
 from gouache.server.state import ServerState
@@ -63,9 +63,13 @@ def create_app(
         openapi_url=None,
         lifespan=lifespan,
     )
-    app.state.gouache = ServerState(
-        opened, pool, runner, config, settings, RateLimiter(config.rate_per_minute)
+    # Several servers in front of one queue share one limit through its Redis.
+    limiter: Limiter = (
+        RedisRateLimiter(config.redis_url, config.rate_per_minute)
+        if config.workers == "queue"
+        else RateLimiter(config.rate_per_minute)
     )
+    app.state.gouache = ServerState(opened, pool, runner, config, settings, limiter)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
 

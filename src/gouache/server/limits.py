@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections import deque
-from typing import Any
+from typing import Any, Protocol
 
 from gouache.server.errors import RateLimitedError, error_body
 
@@ -67,6 +68,17 @@ async def _refuse(send: Any, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+class Limiter(Protocol):
+    def check(self, key: str) -> None: ...
+
+
+def _refuse_rate(per_minute: int, wait: int) -> RateLimitedError:
+    return RateLimitedError(
+        f"more than {per_minute} requests in a minute with this key; try again in {wait} s",
+        retry_after=wait,
+    )
+
+
 class RateLimiter:
     """At most `per_minute` requests per key in any sliding minute (in this process)."""
 
@@ -84,10 +96,32 @@ class RateLimiter:
             while seen and now - seen[0] >= 60.0:
                 seen.popleft()
             if len(seen) >= self.per_minute:
-                wait = max(1, int(60.0 - (now - seen[0])) + 1)
-                raise RateLimitedError(
-                    f"more than {self.per_minute} requests in a minute with this key; "
-                    f"try again in {wait} s",
-                    retry_after=wait,
-                )
+                raise _refuse_rate(self.per_minute, max(1, int(60.0 - (now - seen[0])) + 1))
             seen.append(now)
+
+
+class RedisRateLimiter:
+    """The same sliding minute, counted in Redis: one limit for every server of a queue
+    deployment, however many machines answer. A sorted set per key, scored by time."""
+
+    def __init__(self, redis_url: str, per_minute: int) -> None:
+        import redis
+
+        self.per_minute = per_minute
+        self._redis = redis.Redis.from_url(redis_url)
+
+    def check(self, key: str) -> None:
+        if self.per_minute <= 0:
+            return
+        now = time.time()
+        name = f"gouache:rate:{key}"
+        pipe = self._redis.pipeline()  # MULTI/EXEC: the four steps as one
+        pipe.zremrangebyscore(name, 0, now - 60.0)
+        pipe.zadd(name, {uuid.uuid4().hex: now})
+        pipe.zrange(name, 0, 0, withscores=True)
+        pipe.zcard(name)
+        pipe.expire(name, 61)
+        _, _, oldest, count, _ = pipe.execute()
+        if int(count) > self.per_minute:
+            first = float(oldest[0][1]) if oldest else now
+            raise _refuse_rate(self.per_minute, max(1, int(60.0 - (now - first)) + 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gouache.server.config import ServerConfig
-from gouache.server.limits import RateLimiter
+from gouache.server.limits import Limiter
 from gouache.server.models import ModelPool
 from gouache.server.runner import Runner
 from gouache.sessions.store import Store
@@ -19,4 +19,4 @@ class ServerState:
     runner: Runner
     config: ServerConfig
     settings: Settings
-    limiter: RateLimiter
+    limiter: Limiter
