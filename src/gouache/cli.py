@@ -143,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--store", default=argparse.SUPPRESS, help="as gouache --store")
     ui.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     ui.add_argument("--no-browser", action="store_true", help="only print the link")
+    ui.add_argument("--arena", help="vote blind on an eval run's results (gouache eval run --out)")
+    ui.add_argument("--votes", help="the votes file for --arena (default RUN/votes.jsonl)")
 
     keys = sub.add_parser("keys", help="API keys of the HTTP API; the C2PA signing identity")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
@@ -351,6 +353,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             session_id=args.session,
             port=args.port,
             open_browser=not args.no_browser,
+            arena=Path(args.arena) if args.arena else None,
+            votes=Path(args.votes) if args.votes else None,
         )
     if command in PROVENANCE_COMMANDS or getattr(args, "keys_command", "") in SIGNING_ACTIONS:
         from gouache.cli_provenance import run

@@ -14,9 +14,7 @@ import numpy as np
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 from web_flow import EXAMPLES, api, astronaut, decoded, new_session, send, showing, two_faces
-from web_harness import LocalServer
-
-AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+from web_harness import AXE, LocalServer
 
 
 def png_bytes(pixels: np.ndarray) -> bytes:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -20,6 +21,8 @@ from gouache.sessions.store import Store
 from gouache.settings import Settings
 
 TOKEN = "web-test-token"
+# axe-core, vendored from the npm registry with its licence (tests/web/vendor/)
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 # Debian's Chromium as root in a container: no sandbox, no GPU, nothing fetched at start.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -36,6 +39,7 @@ class LocalServer:
     url: str
     store: Store
     folder: Path
+    app: Any
 
     def page(self, path: str) -> str:
         """The link `gouache ui` prints: the token once, then the cookie."""
@@ -64,7 +68,7 @@ def local_server(folder: Path) -> Iterator[LocalServer]:
             time.sleep(0.01)
         port = server.servers[0].sockets[0].getsockname()[1]
         try:
-            yield LocalServer(f"http://127.0.0.1:{port}", store, folder)
+            yield LocalServer(f"http://127.0.0.1:{port}", store, folder, app)
         finally:
             server.should_exit = True
             thread.join(timeout=20)

@@ -23,6 +23,8 @@ def ui(
     session_id: str | None = None,
     port: int = 0,
     open_browser: bool = True,
+    arena: Path | None = None,
+    votes: Path | None = None,
 ) -> int:
     import uvicorn
 
@@ -41,6 +43,11 @@ def ui(
             path = f"/ui/s/{session.id}"
         elif session_id is not None:
             path = f"/ui/s/{Session.open(store, session_id).id}"
+        if arena is not None:
+            from gouache.web.arena import Arena
+
+            arena_state = Arena.open(arena, votes or arena / "votes.jsonl")
+            path = "/ui/arena"
 
         # 2. bind the port first, so the link is known before the server starts
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -48,6 +55,8 @@ def ui(
         listener.bind(("127.0.0.1", port))
         token = secrets.token_urlsafe(24)
         app = create_app(settings, ServerConfig(local_token=token), store=store)
+        if arena is not None:
+            app.state.arena = arena_state
         url = f"http://127.0.0.1:{listener.getsockname()[1]}{path}?token={token}"
         print("gouache ui: open this link (it carries the key; Ctrl+C stops):", file=out)
         print(f"    {url}", file=out)

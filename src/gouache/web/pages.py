@@ -33,6 +33,9 @@ def install(app: FastAPI) -> None:
     """Add the pages and static files; errors on a page a browser asked for come as HTML."""
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="ui-static")
     app.include_router(router)
+    from gouache.web.arena import router as arena_router
+
+    app.include_router(arena_router)
     json_handler = app.exception_handlers[GouacheError]
 
     async def page_error(request: Request, exc: Exception) -> Response:
@@ -56,7 +59,7 @@ async def _call(handler: Callable[..., Any], request: Request, exc: Exception) -
     return result
 
 
-def _token_to_cookie(request: Request) -> Response | None:
+def token_to_cookie(request: Request) -> Response | None:
     """A page opened with ?token= (the link `gouache ui` prints): keep the key in a cookie and
     show the address without it, so it stays out of history, screenshots and shared links."""
     if "token" not in request.query_params and "key" not in request.query_params:
@@ -70,7 +73,7 @@ def _token_to_cookie(request: Request) -> Response | None:
 
 @router.get("", response_class=HTMLResponse)
 def start_page(request: Request, state: State, tenant: Tenant) -> Response:
-    moved = _token_to_cookie(request)
+    moved = token_to_cookie(request)
     if moved is not None:
         return moved
     from gouache.server.native import list_sessions
@@ -99,7 +102,7 @@ def _session_context(session: Session) -> dict[str, Any]:
 
 @router.get("/s/{session_id}", response_class=HTMLResponse)
 def session_page(session_id: str, request: Request, state: State, tenant: Tenant) -> Response:
-    moved = _token_to_cookie(request)
+    moved = token_to_cookie(request)
     if moved is not None:
         return moved
     session = owned(state, tenant, session_id)
@@ -128,7 +131,7 @@ def compare_page(
     a: str | None = None,
     b: str | None = None,
 ) -> Response:
-    moved = _token_to_cookie(request)
+    moved = token_to_cookie(request)
     if moved is not None:
         return moved
     session = owned(state, tenant, session_id)

@@ -581,4 +581,12 @@
   if (page === "start") initStart();
   else if (page === "session") initSession();
   else if (page === "compare") initCompare();
+  else if (page === "arena") {
+    // keys 1 to 4 press the vote buttons, in their order
+    document.addEventListener("keydown", (event) => {
+      const buttons = document.querySelectorAll("#vote-form button[name=winner]");
+      const number = Number(event.key);
+      if (number >= 1 && number <= buttons.length && !event.target.closest("input, textarea")) buttons[number - 1].click();
+    });
+  }
 })();
