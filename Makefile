@@ -7,7 +7,9 @@ DEV_STAMP := $(VENV)/.installed-dev
 # torch pinned: 2.13.0 is the CPU build on this project's machines; unpinned pulls GBs of CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: demo test lint typecheck pytest bench eval eval-gate clean system-deps
+FUZZ_SECONDS ?= 180
+
+.PHONY: fuzz demo test lint typecheck pytest bench eval eval-gate clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +45,8 @@ system-deps:
 	else echo "some tests need: sudo apt-get install -y $(SYSTEM_PACKAGES)"; fi
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks fuzz
+	$(BIN)/ruff format --check src tests benchmarks fuzz
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy --strict src
@@ -68,3 +70,8 @@ eval-gate: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) gouache-demo eval-results .mypy_cache .pytest_cache .ruff_cache
+
+# Each harness for FUZZ_SECONDS with atheris (libFuzzer); the corpus grows in fuzz-corpus/.
+fuzz: $(DEV_STAMP)
+	$(BIN)/python -m fuzz.images -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096
+	$(BIN)/python -m fuzz.planner -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096

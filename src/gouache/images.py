@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import struct
+import sys
 import tempfile
 import time
 import warnings
@@ -39,6 +40,7 @@ Image: TypeAlias = npt.NDArray[np.uint8]
 READABLE_FORMATS = frozenset({"PNG", "JPEG", "MPO", "WEBP", "TIFF", "BMP", "GIF"})
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_TIFF_SIGNATURES = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 
 # Bytes of metadata a file may carry beyond its pixels (ICC profiles, EXIF, XMP, thumbnails).
 _METADATA_BYTES = 64 * 1024 * 1024
@@ -95,14 +97,15 @@ def load_image(
     #    refuses a whole PNG for one ancillary chunk's CRC, so PNG chunks are walked first
     if data.startswith(_PNG_SIGNATURE):
         data = _check_complete(data, "PNG", label, notes)
-    im = _open_header(data, label, max_pixels)
+    with _c_stderr_to(notes, data[:4] in _TIFF_SIGNATURES):
+        im = _open_header(data, label, max_pixels)
     fmt = im.format or "unknown"
     if fmt != "PNG":
         data = _check_complete(data, fmt, label, notes)
 
     # 3. decode the first frame, apply the EXIF orientation, bring the mode to RGB or RGBA;
     #    every exception or warning Pillow raises on the way is mapped in `_decoding`
-    with _decoding(label, fmt, max_pixels, notes):
+    with _decoding(label, fmt, max_pixels, notes), _c_stderr_to(notes, fmt == "TIFF"):
         frames = int(getattr(im, "n_frames", 1))
         im.load()
         orientation = _orientation(im)
@@ -156,6 +159,31 @@ def _decoding(label: str, fmt: str, max_pixels: int, notes: list[str]) -> Iterat
         if issubclass(warning.category, PILImage.DecompressionBombWarning):
             continue
         notes.append(f"{fmt} decoder: {printable(str(warning.message), newlines=False)}")
+
+
+@contextmanager
+def _c_stderr_to(notes: list[str], active: bool) -> Iterator[None]:
+    """While active, what C libraries write to file descriptor 2 (libtiff's warnings and
+    errors: "Using code not yet in table", ...) goes into `notes` instead of the terminal.
+
+    A temporary file rather than a pipe, so a chatty decoder can never block on it.
+    """
+    if not active:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            said = sink.read(4096).decode("utf-8", "replace").splitlines()
+            lines = list(dict.fromkeys(line.strip() for line in said if line.strip()))
+            notes.extend(f"libtiff: {printable(line, newlines=False)}" for line in lines[:3])
 
 
 def _read_source(
