@@ -98,3 +98,16 @@ def test_jobs_of_an_inline_server_that_died_are_failed_when_the_next_one_starts(
     assert failed.error["type"] == "ServerStopped"
     assert jobs.get(store, live.id).status == "queued"  # pid 1 is alive
     assert jobs.get(store, queued.id).status == "queued"
+
+
+def test_finished_jobs_past_their_keep_are_pruned_and_active_ones_stay(store: Store) -> None:
+    from datetime import timedelta
+
+    done = jobs.create(store, "acme", "turn", {}, None)
+    jobs.finish(store, done.id, "done", result={})
+    running = jobs.create(store, "acme", "turn", {}, None)
+    assert jobs.prune(store, timedelta(days=1)) == 0  # too recent
+    assert jobs.prune(store, timedelta(seconds=-1)) == 1
+    with pytest.raises(jobs.JobNotFoundError):
+        jobs.get(store, done.id)
+    assert jobs.get(store, running.id).status == "queued"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -14,7 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from gouache.backends.base import ImageModel
 from gouache.errors import NotFoundError
-from gouache.server import errors, gemini_wire, native, openai_wire, ui_api
+from gouache.server import errors, gemini_wire, jobs, native, openai_wire, ui_api
 from gouache.server.auth import authenticate, key_of
 from gouache.server.config import ServerConfig
 from gouache.server.limits import BodyLimit, Limiter, RateLimiter, RedisRateLimiter
@@ -41,6 +42,7 @@ def create_app(
     config = config or ServerConfig()
     opened = store or Store.from_settings(settings)
     pool = ModelPool(models)
+    jobs.prune(opened, timedelta(days=config.keep_jobs_days))
     runner: Runner
     if config.workers == "queue":
         runner = QueueRunner(config.redis_url)

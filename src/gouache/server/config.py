@@ -29,3 +29,5 @@ class ServerConfig:
     local_token: str | None = None
     # How long a Gemini or OpenAI call waits for its turn before answering 504.
     wait_seconds: float = 600.0
+    # Finished jobs older than this are deleted when a server starts (their versions stay).
+    keep_jobs_days: float = 7.0

@@ -10,7 +10,7 @@ Progress and the cancel flag live on the row, so any process can read or set the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from uuid import uuid4
 
@@ -288,3 +288,14 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def prune(store: Store, older_than: timedelta) -> int:
+    """Delete finished jobs last changed longer ago than `older_than`; returns how many.
+    Their versions stay: a job only says how a turn went."""
+    cutoff = now() - older_than
+    with store.write() as tx:
+        result = tx.conn.execute(
+            jobs.delete().where(jobs.c.status.in_(FINISHED), jobs.c.updated_at < cutoff)
+        )
+    return int(result.rowcount or 0)
