@@ -520,6 +520,7 @@ def _store_check(store: Store, *, repair: bool) -> int:
 
 
 def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from gouache import conversation
     from gouache.analysis.cache import AnalysisCache
     from gouache.backends.operators import OperatorBackend
     from gouache.errors import InputError
@@ -550,6 +551,10 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         loaded = load_image(path, max_pixels=settings.max_pixels)
         source = loaded.pixels
     instruction = check_instruction(" ".join(words))
+    said = conversation.read(instruction)
+    if said is not None:  # "undo that": edit makes one version; the tree is worked in chat
+        print(conversation.edit_reply(said, args.session))
+        return EXIT_NOT_DONE
 
     # Plan once, before any session is started: a refused instruction leaves nothing behind,
     # and the turn runs this very plan.
@@ -769,6 +774,7 @@ def chat_loop(
     With `guidelines` (the --guidelines, --candidates, --budget, --seconds options), every
     turn runs the critique loop.
     """
+    from gouache import conversation
     from gouache.errors import GouacheError, InputError
     from gouache.usertext import check_instruction
 
@@ -792,6 +798,13 @@ def chat_loop(
                     return EXIT_OK
                 continue
             check_instruction(line)
+            said = conversation.read(line)
+            if said is not None and said.kind == "retry":
+                session.checkout("1")  # "go back to the first version and try sepia instead"
+                line = said.then
+            elif said is not None:
+                print(conversation.act(session, said), file=out)
+                continue
             if guidelines is not None:
                 _refine(session, line, guidelines, list(attached), out)
             else:

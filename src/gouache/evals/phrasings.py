@@ -205,10 +205,32 @@ class Runner:
         return any(isinstance(self.planner.plan(s, context), EditPlan) for s in suggestions)
 
 
+@dataclass(frozen=True)
+class _Said:
+    """What a conversation word did, in the shape of a turn's result."""
+
+    reply: str
+    answer: PlannerAnswer | None = None
+    version: None = None
+    plan: None = None
+    question: None = None
+
+
 def _say(session: Any, text: str) -> Any:
     """One line of a chat: a conversation word acts on the version tree, as `gouache chat`
     does, anything else is a turn."""
-    return session.apply(text)
+    from gouache import conversation
+
+    said = conversation.read(text)
+    if said is None:
+        return session.apply(text)
+    if said.kind == "retry":
+        session.checkout("1")
+        return session.apply(said.then)
+    message = conversation.act(session, said)
+    if said.kind in ("compare", "suggest", "explain"):
+        return _Said(message, PlannerAnswer(instruction=text, message=message))
+    return _Said(message)
 
 
 def _suggestions(message: str) -> list[str]:

@@ -1,0 +1,100 @@
+"""Conversation words act on the version tree in chat, and get a pointer to --at and
+`gouache history` in edit, which makes one version."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image as PILImage
+
+from gouache.conversation import Command, read
+
+
+def gouache(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GOUACHE_DATA_DIR": str(home / "data")}
+    env.pop("GOUACHE_STORE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "gouache", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=home,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Path:
+    pixels = np.random.default_rng(0).integers(40, 200, size=(120, 160, 3), dtype=np.uint8)
+    path = tmp_path / "photo.png"
+    PILImage.fromarray(pixels).save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("said", "command"),
+    [
+        ("undo that", Command("undo")),
+        ("go back", Command("undo")),
+        ("that's too much, undo it", Command("undo")),
+        ("undo the last two", Command("undo", steps=2)),
+        ("redo", Command("redo")),
+        ("start over", Command("original")),
+        ("revert to the original", Command("original")),
+        ("compare with the original", Command("compare")),
+        ("any suggestions?", Command("suggest")),
+        ("what should I try?", Command("suggest")),
+        ("what did you change?", Command("explain")),
+        ("go back to the first version and try sepia instead", Command("retry", then="sepia")),
+    ],
+)
+def test_a_conversation_word_is_read_whole(said: str, command: Command) -> None:
+    assert read(said) == command
+
+
+@pytest.mark.parametrize(
+    "said", ["undo the vignette", "make it brighter", "go back to black and white", "back it up"]
+)
+def test_an_edit_is_not_a_conversation_word(said: str) -> None:
+    assert read(said) is None
+
+
+def test_in_chat_the_words_move_the_head_and_explain_the_turns(tmp_path: Path, photo: Path) -> None:
+    script = "\n".join(
+        [
+            "make it warmer",
+            "add a vignette",
+            "what did you change?",
+            "undo that",
+            "redo",
+            "start over",
+            "compare with the original",
+            "go back to the first version and try sepia instead",
+            "/quit",
+        ]
+    )
+    out = gouache(tmp_path, "chat", str(photo), stdin=script + "\n").stdout
+    assert "v2: warmth +20 %" in out
+    assert "v3: vignette 50 %" in out
+    assert "back at v2" in out
+    assert "forward to v3" in out
+    assert "back at the original, v1" in out
+    assert "v1 -> v1" in out
+    assert "plan: sepia" in out
+    assert "v4 in" in out
+
+
+def test_in_edit_a_conversation_word_names_at_and_history_and_makes_nothing(
+    tmp_path: Path, photo: Path
+) -> None:
+    result = gouache(tmp_path, "edit", str(photo), "undo that")
+    assert result.returncode == 3
+    assert "--at v1" in result.stdout
+    assert "gouache history" in result.stdout
+    assert "no sessions yet" in gouache(tmp_path, "sessions").stdout
