@@ -12,6 +12,7 @@ import pytest
 from gouache.images import BlobStore
 from gouache.server.services import Cluster, pg_bin, running_cluster
 from gouache.sessions import Store
+from servers import FakeImagesServer, GeminiServer, serve_gemini, serve_images
 
 PLUGIN = textwrap.dedent(
     """
@@ -74,3 +75,15 @@ def store(tmp_path: Path) -> Iterator[Store]:
     """A store on a temporary SQLite file, with its blobs beside it."""
     with Store(store_url(tmp_path), BlobStore(tmp_path / "blobs")) as opened:
         yield opened
+
+
+@pytest.fixture
+def gemini_server() -> Iterator[GeminiServer]:
+    """A local server speaking Gemini's generateContent (see tests/servers.py)."""
+    yield from serve_gemini()
+
+
+@pytest.fixture
+def images_server() -> Iterator[FakeImagesServer]:
+    """A local server speaking the OpenAI images API (see tests/servers.py)."""
+    yield from serve_images()

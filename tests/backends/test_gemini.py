@@ -3,15 +3,9 @@ documented generateContent JSON (POST /{version}/models/{model}:generateContent)
 
 from __future__ import annotations
 
-import base64
 import json
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -27,9 +21,10 @@ from gouache.backends.gemini import (
 )
 from gouache.backends.retry import retry
 from gouache.errors import BackendError, CancelledError, UnsupportedError
-from gouache.images import BlobStore, Image, decode_png, encode_png
+from gouache.images import BlobStore, Image, decode_png
 from gouache.progress import CancelToken, Progress
 from gouache.sessions import Session, Store
+from servers import GeminiServer, error_answer, image_answer, inline
 
 KEY = "test-key-0123456789"
 MODEL = "gemini-3.1-flash-image"  # the default of gouache.backends.models
@@ -38,87 +33,6 @@ MODEL = "gemini-3.1-flash-image"  # the default of gouache.backends.models
 def picture(height: int, width: int, seed: int = 3) -> Image:
     rng = np.random.default_rng(seed)
     return rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
-
-
-@dataclass
-class Recorded:
-    path: str
-    headers: dict[str, str]
-    body: dict[str, Any]
-
-
-@dataclass
-class GeminiServer:
-    """Answers queued (status, json) pairs in order, repeating the last; records requests."""
-
-    url: str
-    answers: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    requests: list[Recorded] = field(default_factory=list)
-
-    def answer(self, *answers: tuple[int, dict[str, Any]]) -> None:
-        self.answers[:] = answers
-
-    def next_answer(self) -> tuple[int, dict[str, Any]]:
-        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-
-
-def image_answer(image: Image, text: str | None = None) -> dict[str, Any]:
-    parts: list[dict[str, Any]] = [{"text": text}] if text is not None else []
-    data = base64.b64encode(encode_png(image)).decode("ascii")
-    parts.append({"inlineData": {"mimeType": "image/png", "data": data}})
-    return {
-        "candidates": [
-            {"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}
-        ],
-        "usageMetadata": {"promptTokenCount": 12, "candidatesTokenCount": 1290},
-        "modelVersion": MODEL,
-    }
-
-
-def inline(part: dict[str, Any]) -> tuple[str, bytes]:
-    """An `inlineData` part as sent: google-genai 3.6 writes `mime_type` (protobuf JSON takes
-    either spelling) and URL-safe base64."""
-    blob = part["inlineData"]
-    return blob.get("mimeType", blob.get("mime_type")), base64.urlsafe_b64decode(blob["data"])
-
-
-def error_answer(code: int, status: str, message: str) -> tuple[int, dict[str, Any]]:
-    return code, {"error": {"code": code, "message": message, "status": status}}
-
-
-@pytest.fixture
-def gemini_server() -> Iterator[GeminiServer]:
-    server_state: GeminiServer
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("content-length", 0))
-            body = json.loads(self.rfile.read(length) or b"{}")
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            server_state.requests.append(Recorded(self.path, headers, body))
-            status, payload = server_state.next_answer()
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server_state = GeminiServer(url=f"http://127.0.0.1:{httpd.server_address[1]}")
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-    )
-    thread.start()
-    try:
-        yield server_state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
 
 
 @pytest.fixture
