@@ -367,6 +367,11 @@ def test_grey_rgba_and_tiny_images_are_accepted(cache: AnalysisCache) -> None:
     rgba = np.dstack([_sample("coffee"), np.full((400, 600), 255, dtype=np.uint8)])
     tiny = np.full((2, 2, 3), 128, dtype=np.uint8)
     single = _sample("camera")[:, :, np.newaxis]
-    for image in (rgba, tiny, single):
-        assert isinstance(suggest(image, cache.get(image)), tuple)
-    assert suggest(rgba, cache.get(rgba)) == ()
+    assert suggest(rgba, cache.get(rgba)) == ()  # the opaque coffee: as the RGB one
+    # a flat 2x2 grey has no contrast at all; one grey channel reads as the RGB camera
+    assert _instructions(suggest(tiny, cache.get(tiny))) == ["increase the contrast by 200%"]
+    camera = np.ascontiguousarray(np.dstack([_sample("camera")] * 3))
+    assert _instructions(suggest(single, cache.get(single))) == _instructions(
+        suggest(camera, cache.get(camera))
+    )
+    assert _instructions(suggest(single, cache.get(single))) == PORTRAIT
