@@ -133,9 +133,27 @@ def test_a_box_drawn_on_the_picture_keeps_every_pixel_outside_it(
     page.goto(server.page(f"/ui/s/{session_id}"))
     showing(page, "v1")
 
-    page.get_by_role("button", name="Box").click()
     shown = page.get_by_alt_text("Current version").bounding_box()
     scale = 512 / shown["width"]
+    # a brush stroke paints the mask; Clear mask takes it away again
+    page.get_by_role("button", name="Brush").click()
+    page.mouse.move(shown["x"] + 20, shown["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(shown["x"] + 120, shown["y"] + 60, steps=6)
+    page.mouse.up()
+    expect(page.locator("#mask-status")).to_contain_text("Mask drawn")
+    painted = (
+        "() => { const c = document.querySelector('#mask'); const d = c.getContext('2d')"
+        ".getImageData(0, 0, c.width, c.height).data; let n = 0;"
+        " for (let i = 3; i < d.length; i += 4) n += d[i] > 127; return n; }"
+    )
+    assert page.evaluate(painted) > 500
+    page.get_by_role("button", name="Clear mask").click()
+    expect(page.locator("#mask-status")).to_contain_text("No mask")
+    assert page.evaluate(painted) == 0
+
+    page.get_by_role("button", name="Box").click()
+    expect(page.get_by_role("button", name="Box")).to_have_attribute("aria-pressed", "true")
     x0, y0, x1, y1 = 100, 60, 300, 200  # in the picture's pixels
     page.mouse.move(shown["x"] + x0 / scale, shown["y"] + y0 / scale)
     page.mouse.down()

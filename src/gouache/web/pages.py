@@ -84,18 +84,24 @@ def start_page(request: Request, state: State, tenant: Tenant) -> Response:
 
 
 def _session_context(session: Session) -> dict[str, Any]:
-    head = session.head
-    chain = views.lineage(session, head)
+    # one read of the tree for the whole page
+    with session.store.read() as tx:
+        found = tx.head(session.id)
+        versions = tx.versions(session.id)
+        branches = tx.branches(session.id)
+    head = found.version
+    chain = views.lineage(versions, head)
+    characters = session.characters()
     return {
         "session": session,
         "head": head,
-        "head_branch": session.head_branch,
-        "branches": session.branches(),
-        "tree": views.version_tree(session),
+        "head_branch": found.branch,
+        "branches": branches,
+        "tree": views.version_tree(versions, branches, head),
         "chain": chain,
-        "curves": views.identity_curves(session, chain),
+        "curves": views.identity_curves(characters, chain),
         "report": views.report(head),
-        "characters": session.characters(),
+        "characters": characters,
         "curve_size": (views.CURVE_WIDTH, views.CURVE_HEIGHT),
     }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gouache.sessions.session import Session
+from gouache.characters import Character
 from gouache.sessions.versions import Version
 
 # The identity curve's drawing box (SVG user units).
@@ -21,11 +21,8 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def version_tree(session: Session) -> list[Node]:
+def version_tree(versions: list[Version], branches: dict[str, str], head: Version) -> list[Node]:
     """Roots with their children, oldest first; the head's node is `current`."""
-    versions = session.versions()
-    branches = session.branches()
-    head = session.head
     held: dict[str, list[str]] = {}
     for name, tip in branches.items():
         held.setdefault(tip, []).append(name)
@@ -38,9 +35,9 @@ def version_tree(session: Session) -> list[Node]:
     return roots
 
 
-def lineage(session: Session, version: Version) -> list[Version]:
+def lineage(versions: list[Version], version: Version) -> list[Version]:
     """The versions from the root to `version`: the conversation that made it."""
-    by_id = {v.id: v for v in session.versions()}
+    by_id = {v.id: v for v in versions}
     chain = [version]
     while chain[-1].parent_id is not None and chain[-1].parent_id in by_id:
         chain.append(by_id[chain[-1].parent_id])
@@ -76,9 +73,9 @@ class Curve:
         return f"{self.name}: " + ", ".join(parts)
 
 
-def identity_curves(session: Session, chain: list[Version]) -> list[Curve]:
+def identity_curves(characters: list[Character], chain: list[Version]) -> list[Curve]:
     curves = []
-    for character in session.characters():
+    for character in characters:
         points: list[tuple[str, float | None]] = []
         for version in chain:
             scores = version.scores.identity or {}
