@@ -185,3 +185,21 @@ def test_other_caption_edits_stay_layer_edits(
     before = stack_of(session.resolve("v2").params)
     assert before is not None
     assert stack.layers[0].params != before.layers[0].params
+
+
+def test_a_sentence_about_something_else_is_not_a_layer_edit(
+    store: Store, astronaut: LoadedImage
+) -> None:
+    session = Session.start(store, astronaut)
+    session.apply('add the caption "Hi"')
+    turn = session.apply("replace the background behind the caption with blue")
+    assert turn.plan is None or turn.plan.planner != "layers"
+
+
+def test_a_caption_followed_by_a_raster_step_is_painted_as_asked(
+    store: Store, astronaut: LoadedImage
+) -> None:
+    session = Session.start(store, astronaut)
+    turn = session.apply('add the caption "Hi" and blur it a bit')
+    assert turn.version is not None
+    assert stack_of(turn.version.params) is None

@@ -60,6 +60,8 @@ _POSITIONS = (
     "middle",
 )
 GROWTH = 1.3
+# "please change the caption", "can you make the title": the layer comes early
+MAX_WORDS_BEFORE = 4
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,9 @@ def read_layer_edit(
     text = " ".join(instruction.strip().split())
     lower = text.lower()
     match = _NOUN.search(_without_quotes(lower))
-    if match is None:
+    # the layer is what the sentence is about: "move the logo ...", not "replace the
+    # background behind the caption"
+    if match is None or len(lower[: match.start()].split()) > MAX_WORDS_BEFORE:
         return None
     layer = _find(stack, match.group(1), match.group(2))
     if layer is None:
@@ -133,7 +137,7 @@ def _change(
 ) -> tuple[dict[str, Any] | None, str]:
     """The fields to change (or {"remove": True}), or a reason it cannot be done."""
     bare = _without_quotes(lower)
-    if _REMOVE.search(bare[: after + 1]) or _REMOVE.search(bare):
+    if _REMOVE.search(bare):
         return {"remove": True}, ""
     new_text = _new_text(text, lower)
     if new_text is not None and "text" in layer.params:
