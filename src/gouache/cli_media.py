@@ -78,7 +78,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     story.add_argument("script", help="the script (YAML): characters, style and 2 to 9 panels")
     story.add_argument("-o", "--output", default="story", help="folder to write (story)")
     story.add_argument(
-        "--backend", dest="story_backend", help="draw the panels with this backend or profile"
+        "--backend",
+        dest="story_backend",
+        metavar="NAME",
+        help="draw the panels with this backend or profile",
     )
 
 
