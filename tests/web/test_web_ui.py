@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from PIL import Image as PILImage
 from playwright.sync_api import expect
-from web_flow import EXAMPLES, api, astronaut, decoded, new_session, send, showing, two_faces
+from web_flow import EXAMPLES, SIDE, api, astronaut, decoded, new_session, send, showing, two_faces
 from web_harness import AXE, LocalServer
 
 
@@ -134,7 +134,7 @@ def test_a_box_drawn_on_the_picture_keeps_every_pixel_outside_it(
     showing(page, "v1")
 
     shown = page.get_by_alt_text("Current version").bounding_box()
-    scale = 512 / shown["width"]
+    scale = SIDE / shown["width"]
     # a brush stroke paints the mask; Clear mask takes it away again
     page.get_by_role("button", name="Brush").click()
     page.mouse.move(shown["x"] + 20, shown["y"] + 20)
@@ -154,7 +154,7 @@ def test_a_box_drawn_on_the_picture_keeps_every_pixel_outside_it(
 
     page.get_by_role("button", name="Box").click()
     expect(page.get_by_role("button", name="Box")).to_have_attribute("aria-pressed", "true")
-    x0, y0, x1, y1 = 100, 60, 300, 200  # in the picture's pixels
+    x0, y0, x1, y1 = 60, 40, 180, 120  # in the picture's pixels
     page.mouse.move(shown["x"] + x0 / scale, shown["y"] + y0 / scale)
     page.mouse.down()
     page.mouse.move(shown["x"] + x1 / scale, shown["y"] + y1 / scale, steps=4)
@@ -209,7 +209,7 @@ def test_compare_shows_side_by_side_a_slider_blink_and_a_heat_map_with_figures(
     heat = page.get_by_alt_text("Difference heat map of v1 and v2")
     expect(heat).to_be_visible()
     page.wait_for_function(
-        "() => document.querySelector('#view-heat img').naturalWidth === 512", timeout=30_000
+        f"() => document.querySelector('#view-heat img').naturalWidth === {SIDE}", timeout=30_000
     )
 
 
