@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
+from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult
 from gouache.errors import BranchNotFoundError, InputError
-from gouache.sessions import Session
+from gouache.images import LoadedImage
+from gouache.sessions import Session, Store
 
 
 def box_mask(height: int, width: int) -> np.ndarray:
@@ -67,3 +71,45 @@ def test_renaming_onto_an_existing_branch_or_a_missing_one_is_refused(session: S
         session.rename_branch("nope", "fine")
     with pytest.raises(InputError, match="reserved"):
         session.rename_branch("other", "head")
+
+
+class RepaintBackend:
+    """A model that takes a mask and repaints the whole picture anyway (grey, shifted by one
+    pixel): the mask step must still keep every pixel outside the mask."""
+
+    name = "repaint"
+    capabilities = Capabilities(generate=False, edit=True, masks=True)
+    operators = None
+
+    def __init__(self) -> None:
+        self.masks: list[np.ndarray | None] = []
+
+    def config(self) -> dict[str, Any]:
+        return {}
+
+    def generate(self, request: GenerateRequest, **_: Any) -> ImageResult:
+        raise NotImplementedError
+
+    def edit(self, request: EditRequest, **_: Any) -> ImageResult:
+        self.masks.append(request.mask_image)
+        grey = np.full_like(request.image, 128)
+        return ImageResult(image=np.roll(grey, 1, axis=1), seed=request.seed)
+
+
+def test_a_backend_that_takes_a_mask_gets_it_and_cannot_change_pixels_outside_it(
+    store: Store, photo: LoadedImage
+) -> None:
+    backend = RepaintBackend()
+    session = Session.start(store, photo, backend=backend)
+    before = session.image("head")
+    mask = box_mask(*before.shape[:2])
+
+    result = session.apply("make the box grey", mask=mask)
+
+    assert result.version is not None
+    sent = backend.masks[0]
+    assert sent is not None
+    assert np.array_equal(sent[..., 0] == 255, mask)
+    after = session.image("head")
+    assert np.array_equal(after[~mask], before[~mask])
+    assert (after[mask] == 128).all()
