@@ -536,7 +536,9 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         check_target(args.output, force=args.force)  # before any work is done
     references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
     analyses = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
-    backend = _backend(args, settings) or OperatorBackend(analyses=analyses)
+    backend = _backend(args, settings) or OperatorBackend(
+        analyses=analyses, max_pixels=settings.max_pixels
+    )
     planner = _planner(args) or default_planner(backend)
     session: Session | None = None
     if args.session:
@@ -716,6 +718,10 @@ def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.usertext import check_instruction
 
     chosen = _backend(args, settings)
+    if chosen is None:
+        from gouache.backends.operators import OperatorBackend
+
+        chosen = OperatorBackend(max_pixels=settings.max_pixels)
     if args.session:
         session = Session.open(store, args.session, backend=chosen, planner=_planner(args))
     elif args.image:

@@ -75,3 +75,22 @@ def test_restore_and_ocr_handle_a_65535_pixel_strip(
     plan = RulePlanner(registry).plan(instruction, PlanContext(text=lambda: ["SALE"]))
     assert isinstance(plan, EditPlan)
     _run(registry, plan, height, width)
+
+
+def test_no_version_exceeds_the_pixel_limit_and_the_reply_says_why() -> None:
+    """A border then "extend to 1:1" used to reach 100 MP and 5-8 GB."""
+    from gouache.backends.base import EditRequest
+    from gouache.backends.operators import OperatorBackend
+    from gouache.errors import InvalidParameterError
+
+    image = np.zeros((300, 400, 3), dtype=np.uint8)
+    backend = OperatorBackend(max_pixels=150_000)  # the picture is 0.12 MP
+    plan = RulePlanner(backend.operators).plan("add a white border and extend to 1:1")
+    assert isinstance(plan, EditPlan)
+    with pytest.raises(InvalidParameterError, match=r"over the pixel limit of 0\.1 MP") as caught:
+        backend.edit(EditRequest(prompt="", image=image, plan=plan))
+    assert "GOUACHE_MAX_PIXELS" in caught.value.message
+    small = RulePlanner(backend.operators).plan("add a white border")
+    assert isinstance(small, EditPlan)
+    result = backend.edit(EditRequest(prompt="", image=image, plan=small))
+    assert result.image.shape[0] * result.image.shape[1] <= 150_000

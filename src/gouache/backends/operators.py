@@ -10,10 +10,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult
-from gouache.errors import UnsupportedError
-from gouache.images import check_image
+from gouache.errors import InvalidParameterError, UnsupportedError
+from gouache.images import Image, check_image
 from gouache.ops.registry import OpContext, OperatorRegistry, default_operators
 from gouache.progress import CancelToken, Progress, ProgressCallback
+from gouache.settings import DEFAULT_MAX_PIXELS
 
 if TYPE_CHECKING:
     from gouache.analysis.cache import AnalysisCache
@@ -38,7 +39,10 @@ class OperatorBackend:
         self,
         operators: OperatorRegistry | None = None,
         analyses: AnalysisCache | None = None,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
     ) -> None:
+        # No step may make an image over the input pixel limit: memory stays bounded.
+        self.max_pixels = max_pixels
         self.operators = operators if operators is not None else default_operators()
         if analyses is None:
             from gouache.analysis.cache import AnalysisCache
@@ -85,7 +89,12 @@ class OperatorBackend:
             self.operators.validate(step)
 
         # 2. run the steps in order, reporting progress and honouring cancellation
-        ctx = OpContext(references=request.references, cancel=cancel, analyses=self.analyses)
+        ctx = OpContext(
+            references=request.references,
+            cancel=cancel,
+            analyses=self.analyses,
+            max_pixels=self.max_pixels,
+        )
         timings: list[float] = []
         total = len(plan.steps)
         for index, step in enumerate(plan.steps):
@@ -93,6 +102,7 @@ class OperatorBackend:
                 progress(Progress(index, total, step.describe()))
             started = time.perf_counter()
             image = self.operators.apply(image, step, ctx)
+            _check_pixels(step.op, image, self.max_pixels)
             timings.append(round((time.perf_counter() - started) * 1000, 2))
         if progress is not None:
             progress(Progress(total, total, "done"))
@@ -104,4 +114,16 @@ class OperatorBackend:
             seed=None,
             params={"operator_versions": versions, "step_ms": timings},
             notes=tuple(ctx.notes),
+        )
+
+
+def _check_pixels(op: str, image: Image, limit: int) -> None:
+    """Every operator that grows an image checks first; this catches any that did not."""
+    height, width = image.shape[:2]
+    if height * width > limit:
+        raise InvalidParameterError(
+            f"{op}: the result is {width}x{height} = {height * width / 1e6:.1f} MP, over the "
+            f"pixel limit of {limit / 1e6:.1f} MP that every version keeps "
+            "(GOUACHE_MAX_PIXELS raises it); nothing was saved",
+            op=op,
         )

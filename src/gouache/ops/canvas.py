@@ -32,7 +32,7 @@ from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops._pixels import Float32Array, rgb_of, to_uint8
 from gouache.ops.filters import gaussian
-from gouache.ops.geometry import MAX_OUTPUT_PIXELS
+from gouache.ops.geometry import check_output_size
 from gouache.ops.registry import OpContext, Operator, Params
 
 # reflect: the sigma of the far blur, as a share of the border's width.
@@ -80,13 +80,7 @@ def extend(image: Image, p: ExtendParams, ctx: OpContext) -> Image:
             op="extend",
             param="aspect",
         )
-    if new_w * new_h > MAX_OUTPUT_PIXELS:
-        raise InvalidParameterError(
-            f"extend: the result would be {new_w}x{new_h} = {new_w * new_h / 1e6:.0f} MP, "
-            f"over the limit of {MAX_OUTPUT_PIXELS / 1e6:.0f} MP",
-            op="extend",
-            param="aspect",
-        )
+    check_output_size("extend", "aspect", new_w, new_h, ctx)
     wider = new_w > width
     allowed = _HORIZONTAL_ANCHORS if wider else _VERTICAL_ANCHORS
     if p.anchor not in allowed:

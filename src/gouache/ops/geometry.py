@@ -18,8 +18,6 @@ from gouache.ops.registry import OpContext, Operator, Params
 if TYPE_CHECKING:
     from cv2.typing import MatLike
 
-# No geometry operator makes an image larger than this.
-MAX_OUTPUT_PIXELS = 100_000_000
 
 # Turns within this many degrees of a multiple of 90 are done losslessly.
 _RIGHT_ANGLE_TOLERANCE = 1e-6
@@ -31,11 +29,13 @@ _QUARTER_TURNS = {
 }
 
 
-def _check_output_size(op: str, param: str, width: int, height: int) -> None:
-    if width * height > MAX_OUTPUT_PIXELS:
+def check_output_size(op: str, param: str, width: int, height: int, ctx: OpContext) -> None:
+    """Refuse, before any work, a result over the pixel limit that bounds every version."""
+    if width * height > ctx.max_pixels:
         raise InvalidParameterError(
-            f"{op}: the result would be {width}x{height} = {width * height / 1e6:.0f} MP, "
-            f"over the limit of {MAX_OUTPUT_PIXELS / 1e6:.0f} MP",
+            f"{op}: the result would be {width}x{height} = {width * height / 1e6:.1f} MP, "
+            f"over the pixel limit of {ctx.max_pixels / 1e6:.1f} MP that every version keeps "
+            "(GOUACHE_MAX_PIXELS raises it)",
             op=op,
             param=param,
         )
@@ -124,7 +124,7 @@ def resize(image: Image, p: ResizeParams, ctx: OpContext) -> Image:
         raise InvalidParameterError(
             "resize: give either a scale or a width/height", op="resize", param="scale"
         )
-    _check_output_size("resize", "scale" if p.scale is not None else "width", nw, nh)
+    check_output_size("resize", "scale" if p.scale is not None else "width", nw, nh, ctx)
     if (nw, nh) == (width, height):
         return image.copy()
 
@@ -178,7 +178,7 @@ def rotate(image: Image, p: RotateParams, ctx: OpContext) -> Image:
         # At least half the shorter side survives, so a 2 px side still leaves a pixel.
         inner_w, inner_h = _largest_upright_rectangle(width, height, cos, sin)
         nw, nh = max(1, math.floor(inner_w + 1e-6)), max(1, math.floor(inner_h + 1e-6))
-    _check_output_size("rotate", "fit", nw, nh)
+    check_output_size("rotate", "fit", nw, nh, ctx)
 
     # 3. one affine warp about the centre (OpenCV's positive angle is counter-clockwise)
     matrix = cv2.getRotationMatrix2D(((width - 1) / 2.0, (height - 1) / 2.0), -p.degrees, 1.0)
@@ -244,9 +244,8 @@ def border(image: Image, p: BorderParams, ctx: OpContext) -> Image:
     """Pad all four sides with an opaque colour, `pixels` wide or `size` x the shorter side."""
     height, width = image.shape[:2]
     pad = p.pixels if p.pixels is not None else max(1, round(p.size * min(width, height)))
-    _check_output_size(
-        "border", "pixels" if p.pixels is not None else "size", width + 2 * pad, height + 2 * pad
-    )
+    param = "pixels" if p.pixels is not None else "size"
+    check_output_size("border", param, width + 2 * pad, height + 2 * pad, ctx)
     value = (*(float(c) for c in p.color), 255.0)[: image.shape[2]]
     padded = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=value)
     return np.asarray(padded, dtype=np.uint8)

@@ -18,6 +18,7 @@ from gouache.errors import InvalidParameterError, InvalidReferenceError, Unsuppo
 from gouache.images import Image
 from gouache.ops.plan import Step
 from gouache.progress import CancelToken
+from gouache.settings import DEFAULT_MAX_PIXELS
 
 
 class Params(BaseModel):
@@ -44,6 +45,8 @@ class OpContext:
     notes: list[str] = field(default_factory=list)
     # Shared across turns by the session, so an image is never analysed twice.
     analyses: AnalysisCache = field(default_factory=AnalysisCache)
+    # No result may have more pixels than the input limit (GOUACHE_MAX_PIXELS).
+    max_pixels: int = DEFAULT_MAX_PIXELS
 
     def analysis(self, image: Image) -> Analysis:
         return self.analyses.get(image)

@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import cv2
 import numpy as np
 
-from gouache.errors import BackendError, InvalidParameterError, UnsupportedError
+from gouache.errors import BackendError, UnsupportedError
 from gouache.images import Image
 from gouache.ops._pixels import resample, rgb_of
 from gouache.ops.filters import SharpenParams, sharpen
-from gouache.ops.geometry import MAX_OUTPUT_PIXELS
+from gouache.ops.geometry import check_output_size
 from gouache.ops.registry import OpContext, Operator, Params
 
 if TYPE_CHECKING:
@@ -67,13 +67,7 @@ def upscale(image: Image, p: UpscaleParams, ctx: OpContext) -> Image:
     # 1. check the size
     height, width = image.shape[:2]
     new_w, new_h = width * p.factor, height * p.factor
-    if new_w * new_h > MAX_OUTPUT_PIXELS:
-        raise InvalidParameterError(
-            f"upscale: x{p.factor} of {width}x{height} would be {new_w}x{new_h} = "
-            f"{new_w * new_h / 1e6:.0f} MP, over the limit of {MAX_OUTPUT_PIXELS / 1e6:.0f} MP",
-            op="upscale",
-            param="factor",
-        )
+    check_output_size("upscale", "factor", new_w, new_h, ctx)
 
     # 2. the engine: Real-ESRGAN when asked for or "auto" and importable
     missing = None if p.engine == "lanczos" else realesrgan_unavailable()
