@@ -216,6 +216,8 @@ class ImagesHandler(BaseHTTPRequestHandler):
             self._answer(404, {"error": {"message": "no such route", "type": "invalid_request"}})
         elif self.server.answers:
             self._answer(*self.server.answers.pop(0))
+        elif _streamed(record):
+            self._stream(record, size, first)
         elif self.server.url_only:
             self._answer(200, {"created": 0, "data": [{"url": "https://example.com/a.png"}]})
         else:
@@ -238,6 +240,37 @@ class ImagesHandler(BaseHTTPRequestHandler):
                 },
             )
 
+    def _stream(self, record: Recorded, size: str, first: bytes | None) -> None:
+        """Server-sent events as the images API streams an edit: the partial images, then
+        the completed one (the same picture drawn at each stage, for the test)."""
+        picture = base64.b64encode(png_bytes(drawn(size, first))).decode()
+        common = {
+            "b64_json": picture,
+            "background": "auto",
+            "created_at": 0,
+            "output_format": "png",
+            "quality": "auto",
+            "size": size,
+        }
+        events = [
+            {**common, "type": "image_edit.partial_image", "partial_image_index": index}
+            for index in range(int(record.field("partial_images")))
+        ]
+        usage = {
+            "input_tokens": 10,
+            "input_tokens_details": {"image_tokens": 0, "text_tokens": 10},
+            "output_tokens": 100,
+            "total_tokens": 110,
+        }
+        events.append({**common, "type": "image_edit.completed", "usage": usage})
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for event in events:
+            chunk = f"event: {event['type']}\ndata: {json.dumps(event)}\n\n"
+            self.wfile.write(chunk.encode())
+            self.wfile.flush()
+
     def _answer(self, status: int, body: dict[str, Any]) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
@@ -246,6 +279,10 @@ class ImagesHandler(BaseHTTPRequestHandler):
         self.send_header("retry-after-ms", "10")  # the SDK's retries wait 10 ms, not seconds
         self.end_headers()
         self.wfile.write(data)
+
+
+def _streamed(record: Recorded) -> bool:
+    return any(p.name == "stream" and p.data.strip() == b"true" for p in record.parts)
 
 
 def serve_images() -> Iterator[FakeImagesServer]:

@@ -22,7 +22,7 @@ from gouache.backends.openai_images import (
 from gouache.errors import BackendError, CancelledError, InputError, UnsupportedError
 from gouache.images import Image
 from gouache.ops.plan import EditPlan, Step
-from gouache.progress import CancelToken
+from gouache.progress import CancelToken, Progress
 from gouache.sessions import Session, Store
 from servers import PURPLE, FakeImagesServer, decode
 
@@ -432,3 +432,30 @@ def test_a_free_size_model_keeps_the_aspect_on_multiples_of_16_within_its_edges(
     width: int, height: int, size: tuple[int, int]
 ) -> None:
     assert choose_size("gpt-image-2", width, height) == size
+
+
+def test_a_streamed_edit_reports_each_partial_image_and_keeps_the_completed_one(
+    server: FakeImagesServer,
+) -> None:
+    backend = OpenAIImagesBackend(
+        base_url=server.base_url, api_key=KEY, max_retries=0, partial_images=2
+    )
+    seen: list[Progress] = []
+
+    result = backend.edit(EditRequest(prompt="purple sky", image=photo()), progress=seen.append)
+
+    [request] = server.requests
+    assert request.field("stream") == "true"
+    assert request.field("partial_images") == "2"
+    assert [p.message for p in seen if p.message.startswith("partial")] == [
+        "partial image 1 of 2",
+        "partial image 2 of 2",
+    ]
+    assert tuple(result.image[0, 0]) == PURPLE
+    assert backend.config()["partial_images"] == 2
+    backend.close()
+
+
+def test_more_than_three_partial_images_are_refused() -> None:
+    with pytest.raises(ValueError, match="partial_images is 0 to 3"):
+        OpenAIImagesBackend(api_key=KEY, partial_images=4)

@@ -33,7 +33,8 @@ Errors: HTTP 429 -> QuotaError; a 400 whose code is `content_policy_violation` o
 `moderation_blocked` -> BlockedError; any other HTTP error -> BackendError with the status and
 the server's message; no connection or no answer in time -> BackendError naming the server.
 Retries are the SDK's own (`max_retries`, with backoff, on connection errors, 408, 409, 429
-and 5xx). The API key never appears in a message, a note or `config()`.
+and 5xx). With `partial_images` (1 to 3, for models that stream: gouache.backends.models) an
+edit is streamed and each partial image is reported as progress. The API key never appears in a message, a note or `config()`.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ SIZES: dict[str, tuple[tuple[int, int], ...]] = {
     "dall-e-3": ((1024, 1024), (1792, 1024), (1024, 1792)),
     "dall-e-2": ((1024, 1024), (512, 512), (256, 256)),
 }
+# The images API streams 0 to 3 partial images before the final one.
+MAX_PARTIAL_IMAGES = 3
 # Images one edit call takes, the current image included.
 MAX_IMAGES_GPT_IMAGE = 16
 # Error codes the API gives a request its moderation refused.
@@ -209,6 +212,7 @@ class OpenAIImagesBackend:
         timeout: float = 120.0,
         max_retries: int = 2,
         http_client: httpx2.Client | None = None,
+        partial_images: int = 0,
     ) -> None:
         if not model.strip():
             raise ValueError(
@@ -236,6 +240,14 @@ class OpenAIImagesBackend:
             raise ValueError(
                 f"OpenAIImagesBackend: max_retries must be 0 or more, got {max_retries!r}"
             )
+        if not 0 <= partial_images <= MAX_PARTIAL_IMAGES:
+            raise ValueError(
+                f"OpenAIImagesBackend: partial_images is 0 to {MAX_PARTIAL_IMAGES}, "
+                f"got {partial_images!r}"
+            )
+        known = model_info(model)
+        if partial_images and known is not None and not known.partial_images:
+            raise ValueError(f"OpenAIImagesBackend: {model} does not stream partial images")
         key = api_key or os.environ.get("OPENAI_API_KEY")
         if not key:
             if base_url is None:
@@ -259,6 +271,7 @@ class OpenAIImagesBackend:
         self.n = n
         self.timeout = timeout
         self.max_retries = max_retries
+        self.partial_images = partial_images
         self.capabilities = capabilities_for(model)
         info = model_info(model)
         self._free = info is not None and info.free_sizes
@@ -286,6 +299,8 @@ class OpenAIImagesBackend:
             "n": self.n,
             "timeout": self.timeout,
             "max_retries": self.max_retries,
+            # only when set, so recipes made before streaming existed read the same
+            **({"partial_images": self.partial_images} if self.partial_images else {}),
         }
 
     def close(self) -> None:
@@ -361,7 +376,10 @@ class OpenAIImagesBackend:
         ]
         # 4. one call
         _report(progress, 0, f"asking {self.model} at {self._server}")
-        response = self._call_edit(request.prompt, files, mask, size)
+        if self.partial_images:
+            response = self._stream_edit(request.prompt, files, mask, size, progress)
+        else:
+            response = self._call_edit(request.prompt, files, mask, size)
         _report(progress, 1, "done")
         # 5. the first image
         return self._result(response, size, "edit", notes)
@@ -426,6 +444,45 @@ class OpenAIImagesBackend:
         except openai.OpenAIError as err:
             raise self._translated(err) from None
         return response
+
+    def _stream_edit(
+        self,
+        prompt: str,
+        files: Sequence[tuple[str, bytes, str]],
+        mask: tuple[str, bytes, str] | None,
+        size: str,
+        progress: ProgressCallback | None,
+    ) -> ImagesResponse:
+        """The edit streamed (`stream=True, partial_images=N`): each partial image is reported
+        as progress, the completed one is the answer. Events as the images API documents them:
+        `image_edit.partial_image` (`partial_image_index`), then `image_edit.completed`."""
+        import openai
+        from openai.types import Image as ImageData
+        from openai.types import ImagesResponse
+
+        options = self._options(size)
+        if mask is not None:
+            options["mask"] = mask
+        image: Any = files[0] if len(files) == 1 else list(files)
+        total = self.partial_images + 1
+        try:
+            stream = self._client.images.edit(
+                image=image,
+                prompt=prompt,
+                stream=True,
+                partial_images=self.partial_images,
+                **options,
+            )
+            for event in stream:
+                if event.type == "image_edit.partial_image":
+                    if progress is not None:
+                        step = event.partial_image_index + 1
+                        progress(Progress(step, total, f"partial image {step} of {total - 1}"))
+                elif event.type == "image_edit.completed":
+                    return ImagesResponse(created=0, data=[ImageData(b64_json=event.b64_json)])
+        except openai.OpenAIError as err:
+            raise self._translated(err) from None
+        raise BackendError(f"{self._server} ended the stream without an image", backend=self.name)
 
     def _result(
         self, response: ImagesResponse, size: str, endpoint: str, notes: tuple[str, ...]
