@@ -34,7 +34,8 @@ Errors: HTTP 429 -> QuotaError; a 400 whose code is `content_policy_violation` o
 the server's message; no connection or no answer in time -> BackendError naming the server.
 Retries are the SDK's own (`max_retries`, with backoff, on connection errors, 408, 409, 429
 and 5xx). With `partial_images` (1 to 3, for models that stream: gouache.backends.models) an
-edit is streamed and each partial image is reported as progress. The API key never appears in a message, a note or `config()`.
+edit is streamed and each partial image is reported as progress. The API key never appears
+in a message, a note or `config()`.
 """
 
 from __future__ import annotations
