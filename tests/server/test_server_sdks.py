@@ -290,3 +290,16 @@ def test_a_gemini_candidate_count_makes_one_version_per_candidate(gemini: genai.
         text = "".join(p.text or "" for p in candidate.content.parts)
         labels.append(text.split("[gouache ", 1)[1].split(" ", 1)[0])
     assert labels == ["v2", "v3"]
+
+
+def test_both_clients_list_the_backends_as_models(gemini: genai.Client, oai: openai.OpenAI) -> None:
+    names = [m.name for m in gemini.models.list()]
+    assert "models/gouache-operators" in names
+    assert "models/gouache-drawing" in names
+    one = gemini.models.get(model="gouache-operators")
+    assert one.supported_actions is None or "generateContent" in one.supported_actions
+    assert "available" in (one.description or "")
+    ids = [m.id for m in oai.models.list()]
+    assert "gouache-operators" in ids
+    with pytest.raises(genai_errors.ClientError, match="no backend"):
+        gemini.models.get(model="nope")

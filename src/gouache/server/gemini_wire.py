@@ -215,6 +215,37 @@ async def stream_generate_content(model: str, request: Request, tenant: Tenant) 
     )
 
 
+def gemini_model(row: dict[str, Any]) -> dict[str, Any]:
+    """A backend of `GET /api/backends` as Gemini's Model resource."""
+    state = "available" if row["available"] else f"not available here: {row['why']}"
+    return {
+        "name": f"models/{row['model']}",
+        "baseModelId": row["model"],
+        "version": "gouache",
+        "displayName": row["model"],
+        "description": f"{row.get('summary', '')} ({state})".strip(),
+        "supportedGenerationMethods": ["generateContent", "streamGenerateContent"],
+    }
+
+
+@router.get("/v1beta/models", name="gemini_list_models")
+def list_models(request: Request, tenant: Tenant) -> dict[str, Any]:
+    """Every backend and profile, as Gemini's models.list answers."""
+    return {"models": [gemini_model(row) for row in state_of(request).pool.listing()]}
+
+
+@router.get("/v1beta/models/{model}", name="gemini_get_model")
+def get_model(model: str, request: Request, tenant: Tenant) -> dict[str, Any]:
+    pool = state_of(request).pool
+    wanted = pool.canonical(model)
+    for row in pool.listing():
+        if pool.canonical(row["model"]) == wanted:
+            return gemini_model(row)
+    backend = pool.get(model)  # a third-party backend, or the 404 that lists the known names
+    row = {"model": model, "available": True, "why": "ready", "summary": backend.name}
+    return gemini_model(row)
+
+
 for _version in ("v1beta", "v1"):
     router.add_api_route(
         f"/{_version}/models/{{model}}:generateContent",

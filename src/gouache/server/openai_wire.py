@@ -91,6 +91,23 @@ async def _finish(state: ServerState, submitted: list[jobs.Job]) -> JSONResponse
     return JSONResponse(body)
 
 
+@router.get("/models")
+def list_models(state: State, tenant: Tenant) -> dict[str, Any]:
+    """The backends as OpenAI's model list (`data`) and, since Gemini's v1 API lists models at
+    this same path, as Gemini's too (`models`)."""
+    from gouache.server.gemini_wire import gemini_model
+
+    rows = state.pool.listing()
+    return {
+        "object": "list",
+        "data": [
+            {"id": row["model"], "object": "model", "created": 0, "owned_by": "gouache"}
+            for row in rows
+        ],
+        "models": [gemini_model(row) for row in rows],
+    }
+
+
 @router.post("/images/generations")
 async def generations(body: GenerationIn, state: State, tenant: Tenant) -> JSONResponse:
     """Draw `n` new sessions from the prompt, each with its v1."""
