@@ -259,3 +259,16 @@ def test_on_a_generative_backend_a_panel_is_drawn_from_words_and_the_characters_
     assert any("3 tries" in note for note in third.notes)
     assert third.version.parent_id == second.version.id
     assert (tmp_path / "out" / "page.pdf").exists()
+
+
+def test_each_panel_version_keeps_its_identity_scores_and_no_false_loss_note(
+    script_path: Path, store: Store, tmp_path: Path
+) -> None:
+    result = run_story(load_script(script_path), store, tmp_path / "out")
+    _, second, third = (p.version for p in result.panels)
+    assert second.scores.identity is not None
+    assert (second.scores.identity["Grace"] or 0) >= 0.45
+    # panel 2 has Grace and panel 1 not: that is the script, not a loss
+    assert "identity" not in second.reply
+    # panel 3 names Grace and has not got her: the version says so
+    assert "Grace" in third.reply

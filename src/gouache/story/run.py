@@ -241,6 +241,7 @@ def _offline_panel(
         branch=_branch_for(session, previous),
         references=[source],
         plan=tried.plan.plan,
+        keep=panel.characters,  # this panel's cast, not the previous panel's
     )
     if turn.version is None:
         raise InputError(f"panel {number}: {turn.reply}")
