@@ -21,6 +21,7 @@ from benchmarks import (
     guard,
     identity,
     media,
+    memory,
     planner_scaling,
     provenance,
     server_load,
@@ -41,6 +42,7 @@ SECTIONS: dict[str, Section] = {
     "provenance": provenance.main,
     "server": server_load.main,
     "planner_scaling": planner_scaling.main,
+    "memory": memory.main,
     "web_ui": web_ui.main,
     "media": media.main,
 }

@@ -20,6 +20,7 @@ SECTIONS = (
     "server",
     "planner_scaling",
     "web_ui",
+    "memory",
 )
 
 
