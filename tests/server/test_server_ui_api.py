@@ -17,9 +17,13 @@ from server_harness import LiveServer, live_server, photo, png_bytes
 
 from gouache.errors import InputError
 from gouache.images import LoadedImage
+from gouache.provenance.keys import make_test_identity, save, signing_dir
+from gouache.provenance.metadata import read_recipe
+from gouache.provenance.verify import verify_bytes
 from gouache.server.config import ServerConfig
 from gouache.server.keys import create_key
 from gouache.sessions.session import Session
+from gouache.settings import Settings
 
 
 def decoded(data: bytes) -> np.ndarray:
@@ -78,9 +82,33 @@ def test_downloads_come_as_png_jpeg_and_webp_with_the_version_in_the_name(
         assert name in response.headers["content-disposition"]
         assert decoded(response.content).shape == (64, 96, 3)
     png = client.get(f"/api/sessions/{session_id}/versions/v1/download").content
-    assert png == stored
+    assert np.array_equal(decoded(png), decoded(stored))
+    recipe = read_recipe(png)
+    assert recipe is not None
+    assert recipe["version"] == "v1"
     bad = client.get(f"/api/sessions/{session_id}/versions/v1/download", params={"format": "bmp"})
     assert bad.status_code == 400
+
+
+def test_a_signed_download_carries_a_manifest_that_verifies_against_the_servers_ca(
+    server: LiveServer, client: httpx.Client
+) -> None:
+    session_id = start(client)
+    turn(client, session_id, "make it much brighter")
+    url = f"/api/sessions/{session_id}/versions/v2/download"
+    unsigned_server = client.get(url, params={"sign": "true", "watermark": "false"})
+    assert unsigned_server.status_code == 400
+    assert "gouache keys init-signing" in unsigned_server.json()["error"]["message"]
+
+    identity = make_test_identity()
+    save(identity, signing_dir(Settings(data_dir=server.folder)), force=True)
+    signed = client.get(url, params={"sign": "true", "watermark": "false"})
+
+    assert signed.status_code == 200
+    report = verify_bytes(signed.content, trust_pem=identity.ca_pem)
+    assert report.state == "trusted", report.reason
+    assert report.chain is not None
+    assert [node.relationship for node in report.chain.ingredients] == ["parentOf"]
 
 
 def test_a_thumbnail_keeps_the_aspect_within_the_size(client: httpx.Client) -> None:

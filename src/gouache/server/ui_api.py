@@ -96,19 +96,25 @@ def download(
     tenant: Tenant,
     format: Literal["png", "jpeg", "webp"] = "png",
     quality: Annotated[int, Query(ge=1, le=100)] = 92,
+    sign: bool = False,
+    watermark: bool | None = None,
 ) -> Response:
-    """The version as a file to save: PNG is the stored lossless bytes; JPEG (alpha flattened
-    on white) and WebP at `quality`."""
+    """The version as a file to save, with its recipe inside (a PNG iTXt chunk, XMP in JPEG
+    and WebP). PNG keeps the stored lossless pixels; JPEG (alpha flattened on white) and WebP
+    are at `quality`. `sign` adds a C2PA manifest with the version's whole lineage, signed
+    with the server's identity (`gouache keys init-signing` on the server), and the invisible
+    watermark unless `watermark=false`."""
+    from gouache.provenance import export_version
+    from gouache.provenance.keys import load, signing_dir
+
     session = owned(state, tenant, session_id)
-    version = session.resolve(ref)
-    if format == "png":
-        data = state.store.blobs.get_bytes(version.blob)
-    else:
-        data = _picture(session.image(version.id), format, quality)
-    extension = "jpg" if format == "jpeg" else format
-    name = f"v{version.number}.{extension}"
+    keys = load(signing_dir(state.settings)) if sign else None
+    exported = export_version(
+        session, ref, fmt=format, sign=sign, keys=keys, watermark_mark=watermark, quality=quality
+    )
+    name = f"{session.resolve(ref).label}.{'jpg' if format == 'jpeg' else format}"
     return Response(
-        data,
+        exported.data,
         media_type=FORMATS[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
