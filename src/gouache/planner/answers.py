@@ -25,7 +25,8 @@ _HELP = re.compile(
 )
 _READ = re.compile(
     _POLITE + rf"(?:what does {_THING} say|read (?:out )?{_THING}(?: out| for me| out loud)?"
-    r"|read the text|what(?:'s| is) (?:written|the text)(?: (?:on|in) (?:it|this|there|the \w+))?"
+    r"|read the text|what(?:'s| is) (?:written|the text)(?: (?:on|in) (?:it|this|there|the \w+)"
+    r"| here| there)?"
     r"|what (?:text|words) (?:is|are) (?:there|in it|on it|in the \w+|on the \w+)"
     r"|is there (?:any )?(?:text|writing)(?: (?:in|on) (?:it|this|the \w+))?)$"
 )

@@ -57,6 +57,7 @@ from gouache.planner import (
     regions,
     styles,
     targets,
+    unquoted,
 )
 from gouache.planner.clauses import (
     RawClause,
@@ -221,6 +222,14 @@ class RulePlanner:
             if outcome is not None:
                 return outcome
         outcome = self._plan(instruction, context, {})
+        quoted = unquoted.quote(instruction, context.text if context is not None else None)
+        if quoted is not None and not isinstance(outcome, EditPlan):
+            # "add a caption that says Hello": the text, put in quotes, planned as usual
+            retried = self._plan(quoted, context, {})
+            if isinstance(retried, EditPlan):
+                return retried.model_copy(update={"instruction": instruction})
+            if isinstance(retried, PlannerReply):
+                outcome = retried
         if isinstance(outcome, PlannerReply) and context is not None:
             return self._relevant(outcome, context)
         return outcome

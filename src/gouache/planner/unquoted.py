@@ -1,0 +1,114 @@
+"""Text without quotes: "add a caption that says Hello from Paris at the bottom", "replace
+SALE with DEALS", "change the sign to say OPEN", "put SOLD OUT in big red letters".
+
+The instruction is rewritten with the text in quotes, then planned as usual. Text is only
+taken where the words mark it, never guessed from an ordinary phrase:
+
+    after says / saying / reads / that says:        "a caption that says Hello from Paris"
+    after a label and a colon:                      "caption: Best day ever"
+    after the text / the words, from a capital:     "erase the words OPEN LATE"
+    after add / write / put, in capitals only:      "add Hello World", "put SOLD OUT ..."
+    replace A with B / change A to B, when A is in capitals or is read in the picture
+    change the sign (the text) to say B:            A is the picture's only line of text
+
+The text ends before a place ("at the bottom", "in the top right corner"), a style ("in big
+red letters"), or a following edit (", then ...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+_STOP = (
+    r"(?=\s+(?:at|in|on|to|across|along|near|into)\s+(?:the\s+)?(?:very\s+)?(?:top|bottom|left"
+    r"|right|middle|center|centre|corner|upper|lower)\b|\s+(?:in|with)\s+(?:a\s+)?(?:big|small|"
+    r"large|huge|bold|tiny|thin|thick|white|black|red|blue|green|yellow|gold|pink|orange|purple|"
+    r"grey|gray)\b(?:\s+\w+)?(?:\s+(?:letters|font|text|outline|box|background))?|\s*[,;]\s*"
+    r"(?:and|then)\b|\s+(?:and\s+)?then\s+|\s+on\s+(?:top|it)\b|\s*[.!]?\s*$)"
+)
+_SAYS = re.compile(
+    r"\b(?:that\s+|which\s+)?(?:says|saying|reads|reading|read|say|with the (?:text|words))"
+    rf"\s*:?\s+(?P<t>.+?){_STOP}",
+    re.I,
+)
+_LABEL = re.compile(
+    rf"\b(?:caption|title|text|words|watermark|heading|headline)\s*:\s*(?P<t>.+?){_STOP}", re.I
+)
+_NAMED = re.compile(rf"\bthe\s+(?:text|words|word)\s+(?P<t>(?!on\b|in\b|at\b).+?){_STOP}", re.I)
+_CAPS_WORD = r"(?:[A-Z0-9(©][\w'!?,.&()©@#%+-]*)"
+_ADDED = re.compile(
+    rf"^(?:please\s+|pls\s+)?(?:add|write|put|place|stamp|type|print)\s+(?:the\s+)?"
+    rf"(?P<t>{_CAPS_WORD}(?:\s+{_CAPS_WORD})*){_STOP}"
+)
+_REPLACE = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:replace|change|swap|turn|correct)\s+(?:the\s+(?:word|words|text)"
+    r"\s+)?(?P<old>.+?)\s+(?:with|to|into|for|by)\s+(?P<new>.+?)\s*[.!]?$",
+    re.I,
+)
+_SIGN = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:change|make|edit|update|set)\s+the\s+(?:sign|text|label|writing"
+    r"|words|caption|title|banner)\s+(?:to\s+say|to\s+read|say|read|to|into)\s+(?P<new>.+?)"
+    r"\s*[.!]?$",
+    re.I,
+)
+
+
+def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) -> str | None:
+    """The instruction with its unquoted text in quotes; None when there is none to quote
+    (or it is quoted already)."""
+    if '"' in instruction or "“" in instruction:
+        return None
+    text = instruction.strip()
+    sign = _SIGN.match(text)
+    if sign is not None:
+        read = [line for line in (lines() if lines is not None else ()) if line.strip()]
+        if not read:  # the grounding says no text was read
+            return f'replace "{sign.group(0).split()[2]}" with "{_clean(sign.group("new"))}"'
+        if len(read) != 1:
+            return None  # which text is "the sign"? the planner's reply asks for quotes
+        return f'replace "{read[0]}" with "{_clean(sign.group("new"))}"'
+    swap = _REPLACE.match(text)
+    if swap is not None:
+        old, new = _clean(swap.group("old")), _clean(swap.group("new"))
+        if _marked(old, lines) and (_capitals(new) or _marked(old, lines)):
+            return f'{text[: swap.start("old")]}"{old}" with "{new}"'
+    for pattern in (_SAYS, _LABEL, _NAMED, _ADDED):
+        found = pattern.search(text)
+        if found is not None and found.group("t").strip(" .,:"):
+            said = _clean(found.group("t"))
+            if pattern is _ADDED and not _capitals(said):
+                continue
+            if pattern is _NAMED and not (said[0].isupper() or said[0].isdigit()):
+                continue  # "make the text bigger" names no text
+            return f'{text[: found.start("t")]}"{said}"{text[found.end("t") :]}'
+    return None
+
+
+def _clean(text: str) -> str:
+    return text.strip().strip(",;:").strip()
+
+
+def _capitals(text: str) -> bool:
+    """Every word starts with a capital or a digit, and it holds a letter: a title or a name,
+    not an ordinary phrase ("a vignette")."""
+    words = text.split()
+    return (
+        bool(words)
+        and any(ch.isalpha() for ch in text)
+        and all(w[0].isupper() or w[0].isdigit() or w[0] in "(©@#" for w in words)
+    )
+
+
+def _marked(old: str, lines: Callable[[], Sequence[str]] | None) -> bool:
+    """The words to replace are in capitals, or read in the picture (any case or spacing)."""
+    if old.isupper():
+        return True
+    if lines is None:
+        return False
+    wanted = _squeezed(old)
+    return bool(wanted) and any(wanted in _squeezed(line) for line in lines())
+
+
+def _squeezed(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())

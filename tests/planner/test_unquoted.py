@@ -1,0 +1,77 @@
+"""Text without quotes is read where the words mark it, and only there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gouache.planner.plan import EditPlan, PlanContext, PlannerReply
+from gouache.planner.rules import RulePlanner
+
+
+def context(*lines: str) -> PlanContext:
+    return PlanContext(text=lambda: lines)
+
+
+@pytest.fixture(scope="module")
+def planner() -> RulePlanner:
+    return RulePlanner()
+
+
+@pytest.mark.parametrize(
+    ("instruction", "lines", "op", "params"),
+    [
+        ("add a caption that says Hello from Paris at the bottom", (), "caption",
+         {"text": "Hello from Paris", "position": "bottom"}),
+        ("add a watermark that says (c) Jane 2024", (), "caption", {"text": "(c) Jane 2024"}),
+        ("write Happy Birthday at the top", (), "caption",
+         {"text": "Happy Birthday", "position": "top"}),
+        ("put SOLD OUT in big red letters", (), "caption", {"text": "SOLD OUT"}),
+        ("caption: Best day ever", (), "caption", {"text": "Best day ever"}),
+        ("add Hello World in the bottom right corner", (), "caption",
+         {"text": "Hello World", "position": "bottom right"}),
+        ("replace SALE with DEALS", ("SUMMER SALE",), "replace_text",
+         {"old": "SALE", "new": "DEALS"}),
+        ("change SUMMER SALE to WINTER SALE", ("SUMMER SALE",), "replace_text",
+         {"old": "SUMMER SALE", "new": "WINTER SALE"}),
+        ("replace summer with winter", ("SUMMER SALE",), "replace_text",
+         {"old": "summer", "new": "winter"}),
+        ("change the sign to say OPEN", ("CLOSED",), "replace_text",
+         {"old": "CLOSED", "new": "OPEN"}),
+        ("erase the words OPEN LATE", ("SUMMER SALE", "OPEN LATE"), "remove_text",
+         {"match": "OPEN LATE"}),
+    ],
+)  # fmt: skip
+def test_text_marked_by_the_words_is_taken_without_quotes(
+    planner: RulePlanner, instruction: str, lines: tuple[str, ...], op: str,
+    params: dict[str, Any],
+) -> None:  # fmt: skip
+    plan = planner.plan(instruction, context(*lines))
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.instruction == instruction
+    assert [s.op for s in plan.steps] == [op]
+    assert params.items() <= plan.steps[0].params.items()
+
+
+@pytest.mark.parametrize(
+    ("instruction", "lines"),
+    [
+        ("make the text bigger", ("SUMMER SALE",)),
+        ("replace the sky with a sunset", ("SUMMER SALE",)),
+        ("change the sign to say OPEN", ("SUMMER SALE", "OPEN LATE")),  # which sign?
+        ("replace cats with dogs", ("SUMMER SALE",)),
+    ],
+)
+def test_an_ordinary_phrase_is_never_taken_as_text(
+    planner: RulePlanner, instruction: str, lines: tuple[str, ...]
+) -> None:
+    assert isinstance(planner.plan(instruction, context(*lines)), PlannerReply)
+
+
+def test_words_to_replace_that_are_not_in_the_picture_are_refused_naming_what_was_read(
+    planner: RulePlanner,
+) -> None:
+    reply = planner.plan("replace SALE TODAY with DEALS", context("SUMMER SALE", "OPEN LATE"))
+    assert isinstance(reply, PlannerReply)
+    assert "SUMMER SALE" in reply.message
