@@ -147,3 +147,13 @@ def test_a_store_on_a_read_only_disk_opens_read_only(tmp_path: Path) -> None:
     result = run_with_read_only(tmp_path, command)
     assert result.returncode == 0, result.stderr
     assert "['on-ro-disk']" in result.stdout
+
+
+def test_a_blob_named_only_inside_a_versions_json_is_no_orphan(store: Store) -> None:
+    # a caption is a layer: its base picture is a blob named in the version's params only
+    session = Session.start(store, make_photo())
+    session.apply('make it warmer and add the caption "Hi"')
+    report = check_store(store)
+    assert report.orphans == []
+    assert report.blobs == 3
+    assert report.healthy

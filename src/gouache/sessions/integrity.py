@@ -1,23 +1,27 @@
 """`gouache store check [--repair]`: is everything the store promises still there and whole?
 
-Every blob file is re-hashed; versions and characters whose blobs are missing or damaged are
-named; blobs no row refers to (orphans: a crash between writing the blob and its row) and
-temporary files (a crash during a write) are listed. `repair` removes orphans and temporary
-files older than ORPHAN_AGE_S (a live turn writes its blob just before its row). Damaged or
-missing blobs cannot be repaired here: their versions are named so that a user knows which.
+Every blob file is re-hashed. A blob counts as referred to by any 64-hex-digit value in any
+row of any table, JSON included (a layer stack's base, a mask, a server's upload). Versions
+and characters whose blobs are missing or damaged are named; blobs no row refers to
+(orphans: a crash between writing the blob and its row) and temporary files (a crash during
+a write) are listed. `repair` removes orphans older than ORPHAN_AGE_S (a live turn writes
+its blob just before its row) and temporary files nobody holds. Damaged or missing blobs
+cannot be repaired here: their versions are named so that a user knows which.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import MetaData, select, text
 
-from gouache.sessions.migrations import characters, versions
 from gouache.sessions.store import Store
 
+_DIGEST = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 # An unreferenced blob younger than this may belong to a turn that is being committed.
 ORPHAN_AGE_S = 600.0
 
@@ -79,26 +83,28 @@ def check_store(store: Store, *, repair: bool = False, now: float | None = None)
     report = StoreReport(store=store.label)
     clock = time.time() if now is None else now
 
-    # 1. the database's own check (SQLite), and every blob the rows refer to
+    # 1. the database's own check (SQLite), and every blob any row refers to: a version's
+    #    pixels and references, but also digests inside JSON (a layer stack's base, a mask,
+    #    a server's uploads), so any 64-hex-digit value in any table counts as a reference
     users: dict[str, list[str]] = {}
     with store.read() as tx:
         conn = tx.conn
         if conn.dialect.name == "sqlite":
             rows = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
             report.database = "ok" if rows == ["ok"] else "; ".join(map(str, rows[:5]))
-        for row in conn.execute(
-            select(versions.c.session_id, versions.c.number, versions.c.blob, versions.c.references)
-        ):
-            report.versions += 1
-            where = f"{row.session_id[:8]} v{row.number}"
-            for digest in [row.blob, *(r["digest"] for r in row.references or [])]:
-                users.setdefault(digest, []).append(where)
-        query = select(characters.c.session_id, characters.c.name, characters.c.references)
-        for person in conn.execute(query):
-            for ref in person.references or []:
-                users.setdefault(ref["digest"], []).append(
-                    f"{person.session_id[:8]} character {person.name}"
-                )
+        tables = MetaData()
+        tables.reflect(conn)
+        for table in tables.tables.values():
+            for row in conn.execute(select(table)).mappings():
+                if table.name == "versions":
+                    report.versions += 1
+                    where = f"{row['session_id'][:8]} v{row['number']}"
+                elif table.name == "characters":
+                    where = f"{row['session_id'][:8]} character {row['name']}"
+                else:
+                    where = table.name
+                for digest in set(_DIGEST.findall(json.dumps(dict(row), default=str))):
+                    users.setdefault(digest, []).append(where)
 
     # 2. every blob on disk, re-hashed
     on_disk = set()
