@@ -154,7 +154,20 @@
     }
 
     function setCurrent(label, { refresh = true } = {}) {
-      current.src = `${base}/versions/${label}/image`;
+      const url = new URL(`${base}/versions/${label}/image`, window.location.href).href;
+      // the tree, the details and the suggestions (which may analyse the picture for a second)
+      // wait until the picture is on screen, so they do not compete with it for the server
+      const then = () => {
+        if (refresh) changed();
+        loadSuggestions();
+      };
+      if (current.src === url && current.complete) {
+        then();
+      } else {
+        current.addEventListener("load", then, { once: true });
+        current.addEventListener("error", then, { once: true });
+        current.src = url;
+      }
       current.dataset.version = label;
       for (const link of document.querySelectorAll("[data-export]")) {
         const kind = link.dataset.export;
@@ -165,8 +178,6 @@
       }
       $("#compare-link").href = `/ui/s/${sid}/compare?b=${label}`;
       $("#region").hidden = true;
-      if (refresh) changed();
-      loadSuggestions();
     }
 
     current.addEventListener("load", () => {
