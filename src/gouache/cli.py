@@ -69,7 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument(
         "-o", "--output", help="file to write the result to (default IMAGE-edited.png, kept free)"
     )
+    edit.add_argument(
+        "--quality", type=int, help="JPEG / WebP quality 1-100 for -o out.jpg or .webp (92 / 90)"
+    )
     edit.add_argument("--force", action="store_true", help="replace the -o file if it exists")
+    edit.add_argument(
+        "--character",
+        action="append",
+        default=[],
+        metavar="NAME=PHOTO",
+        help="check a person's identity in the result (a photo with one face), as in chat",
+    )
     edit.add_argument("--session", help="apply to this session's head instead of a new image")
     edit.add_argument("--at", help="apply at this version of --session (makes a branch)")
     edit.add_argument("--ref", action="append", default=[], help="attach a reference image")
@@ -523,6 +533,7 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache import conversation
     from gouache.analysis.cache import AnalysisCache
     from gouache.backends.operators import OperatorBackend
+    from gouache.encode import format_of
     from gouache.errors import InputError
     from gouache.images import load_image
     from gouache.outputs import check_target, free_name
@@ -534,6 +545,7 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     words: list[str] = list(args.args)
     if args.output:
         check_target(args.output, force=args.force)  # before any work is done
+        format_of(Path(args.output))
     references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
     analyses = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
     backend = _backend(args, settings) or OperatorBackend(
@@ -570,6 +582,7 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         )
         for note in loaded.notes:
             print(f"note: {note}")
+    _add_characters(session, args.character, settings)
     session.guard_mode = args.guard
     output = Path(args.output) if args.output else free_name(_default_output(source_name))
     if args.guidelines:
@@ -582,15 +595,23 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
 
         export_turn(session, turn.version.id, output, args, settings)
     else:
-        _write_output(output, store.blobs.get_bytes(turn.version.blob), force=args.force)
+        blob = store.blobs.get_bytes(turn.version.blob)
+        _write_output(output, blob, force=args.force, quality=args.quality)
     print(f"wrote {output}  (session {session.id[:8]}, version v{turn.version.number})")
     return EXIT_OK
 
 
-def _write_output(path: Path, data: bytes, *, force: bool) -> None:
+def _write_output(
+    path: Path, data: bytes, *, force: bool, quality: int | None = None, out: TextIO | None = None
+) -> None:
+    """Write a version's PNG bytes in the format the file name asks for (.jpg, .webp ...)."""
+    from gouache.encode import encode_for
     from gouache.outputs import write_file
 
-    write_file(path, data, force=force)
+    encoded = encode_for(path, data, quality)
+    write_file(path, encoded.data, force=force)
+    if encoded.note:
+        print(f"note: {encoded.note}", file=out if out is not None else sys.stdout)
 
 
 def _refine(
@@ -743,15 +764,22 @@ def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         print(session.head.reply)
     else:
         raise InputError("give an image to start from, or --session ID to resume")
-    for spec in args.character:
-        name, sep, photo = spec.partition("=")
-        if not sep or not name or not photo:
-            raise InputError(f"--character takes NAME=PHOTO, not {spec!r}")
-        _add_character(session, name, photo, settings, sys.stdout)
+    _add_characters(session, args.character, settings)
     session.guard_mode = args.guard
     print(f"session {session.id[:8]} ({session.name}), at v{session.head.number}. /help for help.")
     critique = args if args.guidelines else None
     return chat_loop(session, settings, sys.stdin, sys.stdout, critique)
+
+
+def _add_characters(session: Session, specs: Sequence[str], settings: Settings) -> None:
+    """--character NAME=PHOTO, each followed from now on."""
+    from gouache.errors import InputError
+
+    for spec in specs:
+        name, sep, photo = spec.partition("=")
+        if not sep or not name or not photo:
+            raise InputError(f"--character takes NAME=PHOTO, not {spec!r}")
+        _add_character(session, name, photo, settings, sys.stdout)
 
 
 def _add_character(
@@ -872,7 +900,8 @@ def _chat_command(
         if not rest:
             raise InputError("usage: /save PATH (or /save --force PATH to replace a file)")
         target = Path(rest).expanduser()
-        _write_output(target, session.store.blobs.get_bytes(session.head.blob), force=force)
+        blob = session.store.blobs.get_bytes(session.head.blob)
+        _write_output(target, blob, force=force, out=out)
         print(f"wrote {target}", file=out)
     elif name == "attach":
         if not rest:
