@@ -13,14 +13,15 @@ import numpy as np
 
 from gouache.errors import InputError
 from gouache.images import Image
-from gouache.sessions.versions import Version
+from gouache.sessions.versions import CHANGE_THRESHOLD, Version
 
 if TYPE_CHECKING:
     from gouache.sessions.session import Session
 
 MAX_FRAMES = 240
-# A pixel moved when a channel changed by more than this many levels from the previous frame.
-MOVED = 8
+# A pixel moved when a channel changed by more than this many levels from the previous frame
+# (the threshold `gouache diff` counts changed pixels with).
+MOVED = CHANGE_THRESHOLD
 
 
 @dataclass(frozen=True)
