@@ -139,3 +139,33 @@ def test_a_one_word_replacement_is_judged_outside_its_own_change_mask(store: Sto
     (score,) = result.best.evaluation.scores
     assert score.passed, score.detail
     assert "100%" not in score.detail
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+@pytest.mark.slow
+def test_the_guidelines_text_is_placed_clear_of_the_users_caption_and_the_face(
+    store: Store,
+) -> None:
+    session = Session.start(store, sample("astronaut"))
+    result = refine(
+        session,
+        'add the caption "FIRST FLIGHT"',
+        Guideline.load(GUIDELINES["brand"]),
+        candidates=1,
+        budget=3,
+        prefer="guideline",
+    )
+
+    assert result.best is not None
+    assert result.best.version is not None
+    image = session.image(result.best.version.id)
+    analysis = session.analyses.get(image)
+    lines = {line.text.upper().replace(" ", ""): tuple(line.box) for line in analysis.text}
+    theirs = next(box for text, box in lines.items() if "SUMMER" in text)
+    mine = next(box for text, box in lines.items() if "FIRST" in text)
+    assert not _overlap(theirs, mine)
+    for face in analysis.faces:
+        assert not _overlap(theirs, tuple(face.box))

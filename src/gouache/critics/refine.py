@@ -192,7 +192,7 @@ def refine(
         found = corrective_steps(best.evaluation, guideline, image, session.analyses)
         fresh: list[Step] = []
         for step, needs in found:
-            if any((s.op, s.label) == (step.op, step.label) for s in (*corrections, *fresh)):
+            if any(_same(s, step) for s in (*corrections, *fresh)):
                 continue
             why = conflicts(outcome, step, prefer)
             if why and prefer == "request":
@@ -212,6 +212,7 @@ def refine(
             stopped = "no correction"
             break
         corrections.extend(fresh)
+        corrections = _placed(session, outcome, corrections, guideline, source, references)
         corrected = _on_top(outcome, corrections)
         attempt = _attempt(
             session,
@@ -233,6 +234,73 @@ def refine(
     if best is not None and best.version is not None:
         session.checkout(best.version.id)
     return RefineResult(tuple(attempts), best, stopped, "\n".join(notes))
+
+
+PLACED = frozenset({"caption", "logo"})
+
+
+def _same(a: Step, b: Step) -> bool:
+    """The same correction, wherever it was placed: one caption per text, one logo."""
+    if a.op != b.op:
+        return False
+    what = ("text", "match")
+    return [a.params.get(k) for k in what] == [b.params.get(k) for k in what]
+
+
+def _placed(
+    session: Session,
+    plan: EditPlan,
+    corrections: list[Step],
+    guideline: Guideline,
+    source: Image,
+    references: Sequence[LoadedImage],
+) -> list[Step]:
+    """The corrections with new text and logos placed on the frame they will be drawn on:
+    the user's plan with the other corrections (a crop) run on the parent first, then its
+    text and faces read, so nothing new covers them. Only for a backend with operators (a
+    generative one draws its own frame); otherwise the corrections are kept as they are."""
+    from gouache.critics.logo import LogoPlacement
+    from gouache.ops.registry import OpContext
+
+    operators = session.backend.operators
+    if operators is None or not any(step.op in PLACED for step in corrections):
+        return corrections
+    preview = source
+    context = OpContext(
+        references=tuple(ref.pixels for ref in references), analyses=session.analyses
+    )
+    before = [s for s in corrections if s.op == "crop"]
+    for step in (*before, *plan.steps):
+        try:
+            preview = operators.apply(preview, step, context)
+        except InputError:
+            return corrections  # the plan cannot run here; the first placement stands
+    height, width = preview.shape[:2]
+    analysis = session.analyses.get(preview)
+    lines = [line.box for line in analysis.text if line.box.h <= height / 3]
+    taken = [tuple(box) for box in lines] + [tuple(face.box) for face in analysis.faces]
+    logos = {c.reference: c for c in guideline.criteria if isinstance(c, LogoPlacement)}
+    placed: list[Step] = []
+    for step in corrections:
+        if step.op == "caption":
+            band = free_band(taken, width, height)
+            if band is None:
+                continue  # no free band on this frame: left out rather than covering text
+            taken.append(_band_box(band, width, height))
+            step = step.model_copy(update={"params": {**step.params, "position": band}})
+        elif step.op == "logo":
+            critic = next(iter(logos.values()), None)
+            share = float(step.params.get("scale", 0.12))
+            corners = critic.corners if critic is not None else ()
+            corner = _free_corner(corners, taken, width, height, share)
+            if corner is None:
+                continue
+            taken.append(_corner_box(corner, width, height, share))
+            where = corner.replace("-", " ")
+            params = {**step.params, "position": where}
+            step = step.model_copy(update={"params": params, "label": f"logo in the {where}"})
+        placed.append(step)
+    return placed
 
 
 def _on_top(plan: EditPlan, corrections: Sequence[Step]) -> EditPlan:
