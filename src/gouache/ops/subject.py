@@ -18,6 +18,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 from pydantic import Field, model_validator
 
 from gouache.analysis.types import SubjectMask
@@ -33,6 +34,10 @@ _REFERENCE_PIXELS = 1_000_000
 # The feather of blur_background at 1 MP, about the mask's own edge accuracy there (the mask
 # is cut at 512 px and upsampled).
 BLUR_FEATHER = 2.0
+# blur_background blurs at 1/f of the size, f = sigma / _SIGMA_PER_STEP, compositing
+# _BAND_PIXELS pixels at a time: its working memory stays near the output's.
+_SIGMA_PER_STEP = 4.0
+_BAND_PIXELS = 1 << 20
 # A feathered alpha within this of 0 or 1 is snapped to it, so the far inside is exact.
 _SNAP = 1.0 / 512.0
 
@@ -77,22 +82,58 @@ def blur_background(image: Image, p: BlurBackgroundParams, ctx: OpContext) -> Im
     sigma = max(0.5, p.radius * scale)
     alpha = _feathered(subject, max(1.0, BLUR_FEATHER * scale))
 
-    # 2. the background blurred without the subject in it
-    rgb = rgb_of(image).astype(np.float32)
-    weight = (~subject.mask).astype(np.float32)
+    # 2. the background blurred without the subject in it, at a working resolution where
+    #    the blur is wide (a wide gaussian keeps no detail finer than sigma / 3)
+    rgb = rgb_of(image)
+    weight = np.where(subject.mask, np.uint8(0), np.uint8(255))
     if image.shape[2] == 4:
-        weight *= image[:, :, 3].astype(np.float32) / np.float32(255.0)
-    spread = np.asarray(gaussian(rgb * weight[:, :, None], sigma), dtype=np.float32)
-    norm = np.asarray(gaussian(weight, sigma), dtype=np.float32)
-    covered = norm > 1e-3
-    # Where no background is near (deep inside the subject) alpha is 1 and this is unused.
-    background = np.where(
-        covered[:, :, None], spread / np.where(covered, norm, 1.0)[:, :, None], rgb
-    )
+        weight = (weight.astype(np.uint16) * image[:, :, 3] // 255).astype(np.uint8)
+    background = _blurred_background(rgb, weight, sigma)
 
-    # 3. the sharp subject back on top
-    out = _over(rgb, background, alpha)
+    # 3. the sharp subject back on top, a band of rows at a time
+    out = np.empty_like(rgb)
+    step = max(1, _BAND_PIXELS // width)
+    for top in range(0, height, step):
+        rows = slice(top, min(height, top + step))
+        front = rgb[rows].astype(np.float32)
+        covered = background.covered[rows]
+        back = np.where(covered[:, :, None], background.pixels[rows].astype(np.float32), front)
+        out[rows] = _over(front, back, alpha[rows])
     return with_alpha_of(out, image)
+
+
+class _Background:
+    """The blurred background at full size (uint8), and where any background was near."""
+
+    def __init__(self, pixels: Image, covered: npt.NDArray[np.bool_]) -> None:
+        self.pixels = pixels
+        self.covered = covered
+
+
+def _blurred_background(rgb: Image, weight: Image, sigma: float) -> _Background:
+    """Normalised convolution sum(g * w * v) / sum(g * w) of the colours v with weights w
+    (0 on the subject), done at 1/f of the size where sigma allows, then brought back."""
+    height, width = rgb.shape[:2]
+    factor = max(1, int(sigma / _SIGMA_PER_STEP))
+    size = (max(1, round(width / factor)), max(1, round(height / factor)))
+    premultiplied = np.asarray(rgb.astype(np.uint16) * weight[:, :, None] // 255, np.uint8)
+    if factor > 1:
+        premultiplied = np.asarray(cv2.resize(premultiplied, size, interpolation=cv2.INTER_AREA))
+        weight = np.asarray(cv2.resize(weight, size, interpolation=cv2.INTER_AREA))
+    small_sigma = sigma * size[0] / width
+    spread = np.asarray(gaussian(premultiplied.astype(np.float32), small_sigma), np.float32)
+    norm = np.asarray(gaussian(weight.astype(np.float32), small_sigma), np.float32)
+    covered = norm > 255e-3
+    pixels = to_uint8(spread * np.float32(255.0) / np.where(covered, norm, 1.0)[:, :, None])
+    if factor > 1:
+        pixels = np.asarray(
+            cv2.resize(pixels, (width, height), interpolation=cv2.INTER_LINEAR), np.uint8
+        )
+        near = cv2.resize(
+            covered.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST
+        )
+        covered = np.asarray(near, dtype=bool)
+    return _Background(pixels, covered)
 
 
 def remove_background(image: Image, p: RemoveBackgroundParams, ctx: OpContext) -> Image:
