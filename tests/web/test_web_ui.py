@@ -16,6 +16,10 @@ from playwright.sync_api import expect
 from web_flow import EXAMPLES, SIDE, api, astronaut, decoded, new_session, send, showing, two_faces
 from web_harness import AXE, LocalServer
 
+from gouache.provenance.keys import make_test_identity, save, signing_dir
+from gouache.provenance.verify import verify_bytes
+from gouache.settings import Settings
+
 
 def png_bytes(pixels: np.ndarray) -> bytes:
     buffer = io.BytesIO()
@@ -271,6 +275,18 @@ def test_export_downloads_png_jpeg_webp_and_the_recipe(
     assert found["v2.jpg"].startswith(b"\xff\xd8")
     assert found["v2.webp"][8:12] == b"WEBP"
     assert json.loads(found["v2.json"])["instruction"] == "make it warmer"
+    expect(page.locator("#export-title + p + p")).to_contain_text("gouache keys init-signing")
+
+    identity = make_test_identity()
+    save(identity, signing_dir(Settings(data_dir=server.folder)), force=True)
+    page.reload()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Signed PNG").click()
+    signed = Path(download.value.path()).read_bytes()
+    assert download.value.suggested_filename == "v2.png"
+    report = verify_bytes(signed, trust_pem=identity.ca_pem)
+    assert report.state == "trusted", report.reason
+    assert report.watermark["found"]
 
 
 def test_characters_guidelines_the_critique_loop_and_renaming_a_branch(

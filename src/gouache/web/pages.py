@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from gouache.errors import GouacheError
+from gouache.provenance.keys import signing_dir
 from gouache.server.auth import COOKIE, State, authenticate, key_of
 from gouache.server.errors import STATUS_NAMES
 from gouache.server.native import owned
@@ -113,6 +114,7 @@ def session_page(session_id: str, request: Request, state: State, tenant: Tenant
         return moved
     session = owned(state, tenant, session_id)
     context = _session_context(session)
+    context["can_sign"] = (signing_dir(state.settings) / "key.pem").exists()
     return templates.TemplateResponse(request, "session.html", context)
 
 

@@ -173,7 +173,9 @@
         const kind = link.dataset.export;
         link.href = kind === "recipe"
           ? `${base}/versions/${label}/recipe`
-          : `${base}/versions/${label}/download?format=${kind}`;
+          : kind === "signed"
+            ? `${base}/versions/${label}/download?format=png&sign=true`
+            : `${base}/versions/${label}/download?format=${kind}`;
         if (kind === "recipe") link.setAttribute("download", `${label}.json`);
       }
       $("#compare-link").href = `/ui/s/${sid}/compare?b=${label}`;
