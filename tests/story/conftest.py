@@ -11,6 +11,8 @@ from PIL import Image as PILImage
 
 from gouache.images import BlobStore
 from gouache.sessions import Store
+from gouache.story.run import StoryResult, run_story
+from gouache.story.script import load_script
 
 
 @pytest.fixture
@@ -65,3 +67,13 @@ def script_path(photos: Path, tmp_path: Path) -> Path:
     path = tmp_path / "script.yaml"
     path.write_text(SCRIPT.format(photos=photos))
     return path
+
+
+@pytest.fixture(scope="module")
+def drawn(photos: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryResult]:
+    """The three-panel story drawn once, for the tests that only read it."""
+    folder = tmp_path_factory.mktemp("drawn")
+    path = folder / "script.yaml"
+    path.write_text(SCRIPT.format(photos=photos))
+    with Store(f"sqlite:///{folder / 'g.db'}", BlobStore(folder / "blobs")) as opened:
+        yield run_story(load_script(path), opened, folder / "out")

@@ -15,15 +15,14 @@ from gouache.errors import InputError
 from gouache.layers.model import stack_of
 from gouache.sessions import Store
 from gouache.story.page import page_layout
-from gouache.story.run import run_story
+from gouache.story.run import StoryResult, run_story
 from gouache.story.script import load_script
 
 
 def test_a_three_panel_story_scores_each_character_per_panel_and_flags_the_lost_one(
-    script_path: Path, store: Store, tmp_path: Path
+    drawn: StoryResult,
 ) -> None:
-    script = load_script(script_path)
-    result = run_story(script, store, tmp_path / "out")
+    result = drawn
     first, second, third = result.panels
     threshold = 0.45
     # panel 1: Eileen alone; panel 2: both; panel 3 names both but its photo has only Eileen
@@ -63,15 +62,13 @@ def test_a_three_panel_story_scores_each_character_per_panel_and_flags_the_lost_
     assert np.array_equal(pixels[y : y + 200, x : x + 240], panel)
 
 
-def test_the_balloon_points_at_the_speaker_and_keeps_off_the_faces(
-    script_path: Path, store: Store, tmp_path: Path
-) -> None:
-    result = run_story(load_script(script_path), store, tmp_path / "out")
+def test_the_balloon_points_at_the_speaker_and_keeps_off_the_faces(drawn: StoryResult) -> None:
+    result = drawn
     version = result.panels[1].version
     stack = stack_of(version.params)
     assert stack is not None
     balloon = stack.layers[0]
-    base = store.blobs.get(stack.base)
+    base = result.session.store.blobs.get(stack.base)
     session = result.session
     faces = session.analyses.get(base).faces
     characters = session.characters()
@@ -119,10 +116,10 @@ def test_changing_one_panel_redraws_only_that_panel_and_the_page(
     assert len(changed.session.versions()) == 5  # the root, three panels, one redrawn
 
 
-def test_the_pdf_page_shows_the_same_page(script_path: Path, store: Store, tmp_path: Path) -> None:
+def test_the_pdf_page_shows_the_same_page(drawn: StoryResult, tmp_path: Path) -> None:
     if shutil.which("pdftoppm") is None:
         pytest.skip("Debian's poppler-utils is not installed (make test installs it)")
-    result = run_story(load_script(script_path), store, tmp_path / "out")
+    result = drawn
     subprocess.run(
         ["pdftoppm", "-r", "72", "-png", str(result.page_pdf), str(tmp_path / "pdf")],
         check=True,
@@ -262,9 +259,9 @@ def test_on_a_generative_backend_a_panel_is_drawn_from_words_and_the_characters_
 
 
 def test_each_panel_version_keeps_its_identity_scores_and_no_false_loss_note(
-    script_path: Path, store: Store, tmp_path: Path
+    drawn: StoryResult,
 ) -> None:
-    result = run_story(load_script(script_path), store, tmp_path / "out")
+    result = drawn
     _, second, third = (p.version for p in result.panels)
     assert second.scores.identity is not None
     assert (second.scores.identity["Grace"] or 0) >= 0.45
