@@ -117,22 +117,39 @@ def _pad_color(image: Image, pad: Pad, color: tuple[int, int, int]) -> Image:
 
 
 def _pad_reflect(image: Image, pad: Pad, wider: bool) -> Image:
-    """The mirror, blended toward its blur by smoothstep(distance from the seam / border)."""
-    mirror = np.asarray(cv2.copyMakeBorder(image, *pad, cv2.BORDER_REFLECT), dtype=np.uint8)
+    """The mirror, blended toward its blur by smoothstep(distance from the seam / border).
+
+    Only the borders change (the picture is put back exactly), so each border is blurred
+    and blended on its own strip, with 3 sigma of the picture beside it: float32 work
+    arrays the size of a strip, not of the whole canvas (68 bytes a pixel at 12 MP before).
+    """
+    out = np.asarray(cv2.copyMakeBorder(image, *pad, cv2.BORDER_REFLECT), dtype=np.uint8)
     border = max(pad)
-    blurred = np.asarray(
-        gaussian(mirror.astype(np.float32), max(1.0, REFLECT_BLUR * border)), dtype=np.float32
-    )
-    new_h, new_w = mirror.shape[:2]
+    sigma = max(1.0, REFLECT_BLUR * border)
+    margin = math.ceil(3 * sigma)
+    new_h, new_w = out.shape[:2]
     top, bottom, left, right = pad
-    if wider:
-        d = _distance_from_span(new_w, left, new_w - right)[None, :]
-    else:
-        d = _distance_from_span(new_h, top, new_h - bottom)[:, None]
-    t = np.clip(d / np.float32(border), 0.0, 1.0)
-    weight = (t * t * (np.float32(3.0) - np.float32(2.0) * t))[:, :, None]
-    blend = mirror.astype(np.float32) * (np.float32(1.0) - weight) + blurred * weight
-    return to_uint8(blend)
+    size = new_w if wider else new_h
+    start, stop = (left, new_w - right) if wider else (top, new_h - bottom)
+    for lo, hi in ((0, start), (stop, size)):
+        if hi <= lo:
+            continue
+        a, b = max(0, lo - margin), min(size, hi + margin)  # the strip, with its margin
+        strip = out[:, a:b] if wider else out[a:b]
+        blurred = np.asarray(gaussian(strip.astype(np.float32), sigma), dtype=np.float32)
+        d = _distance_from_span(size, start, stop)[lo:hi]
+        t = np.clip(d / np.float32(border), 0.0, 1.0)
+        weight = t * t * (np.float32(3.0) - np.float32(2.0) * t)
+        weight = weight[None, :, None] if wider else weight[:, None, None]
+        inner = slice(lo - a, hi - a)
+        part = blurred[:, inner] if wider else blurred[inner]
+        mirror = (strip[:, inner] if wider else strip[inner]).astype(np.float32)
+        blend = to_uint8(mirror * (np.float32(1.0) - weight) + part * weight)
+        if wider:
+            out[:, lo:hi] = blend
+        else:
+            out[lo:hi] = blend
+    return out
 
 
 def _distance_from_span(size: int, start: int, stop: int) -> Float32Array:
