@@ -726,6 +726,7 @@ Type an instruction to edit the current version, or a command:
   /character NAME PHOTO  follow a person's identity every turn
   /ops               the edits the offline backend can do
   /frames N INSTRUCTION  N frames, each the last one edited again, as a video
+  /layers            the captions, logos, balloons and borders kept as layers
   /help              this text
   /quit              leave (the session is kept: `gouache chat --session ID`)"""
 
@@ -917,6 +918,10 @@ def _chat_command(
         from gouache.cli_media import chat_frames
 
         chat_frames(session, rest, out)
+    elif name == "layers":
+        from gouache.cli_media import chat_layers
+
+        chat_layers(session, out)
     else:
         raise InputError(f"unknown command /{name}; /help lists them")
     return ""

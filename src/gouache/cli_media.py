@@ -121,10 +121,15 @@ def _frames(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.errors import InputError
     from gouache.images import load_image
     from gouache.sessions.session import Session
+    from gouache.sessions.versions import parse_number
 
     if args.session:
         session = Session.open(store, args.session)
         start = args.source
+    elif not Path(args.source).exists() and parse_number(args.source) is not None:
+        raise InputError(
+            f"{args.source} looks like a version: name its session with --session SESSION"
+        )
     else:
         loaded = load_image(args.source, max_pixels=settings.max_pixels)
         session = Session.start(store, loaded, name=Path(args.source).name)
@@ -210,3 +215,19 @@ def chat_frames(session: Session, rest: str, out: TextIO) -> None:
         raise InputError("usage: /frames N INSTRUCTION, e.g. /frames 6 rotate by 2 degrees")
     options = argparse.Namespace(output=f"{session.name}-frames.mp4", fps=12.0, size=None)
     write_frames(session, "head", instruction.strip(), int(count_text), options, out)
+
+
+def chat_layers(session: Session, out: TextIO) -> None:
+    """/layers: the head's layers, bottom first, with what each says and where it is."""
+    from gouache.layers.model import stack_of
+
+    stack = stack_of(session.head.params)
+    if stack is None or not stack.layers:
+        print(
+            "no layers: the picture is flat (a caption, logo or balloon added last is one)",
+            file=out,
+        )
+        return
+    for layer in stack.layers:
+        where = layer.params.get("position")
+        print(f"{layer.describe()}" + (f" at the {where}" if where else ""), file=out)

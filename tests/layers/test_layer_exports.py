@@ -140,3 +140,17 @@ def test_the_cli_writes_svg_and_ora_and_keeps_an_existing_file(
     assert main([*data, "export", session, "v2", "--format", "svg", "-o", str(out)]) == 1
     assert "exists" in capsys.readouterr().err
     assert (out / "v2.svg").read_bytes() == before
+
+
+def test_layers_in_chat_lists_what_each_layer_says(store: Store, astronaut: LoadedImage) -> None:
+    from gouache.cli import chat_loop
+    from gouache.settings import Settings
+
+    session = Session.start(store, astronaut)
+    out = io.StringIO()
+    script = '/layers\nadd the caption "Hi" and a speech balloon "Yo"\n/layers\n'
+    chat_loop(session, Settings(), io.StringIO(script), out)
+    text = out.getvalue()
+    assert "no layers" in text
+    assert 'caption "Hi" at the bottom' in text
+    assert 'balloon "Yo" at the' in text

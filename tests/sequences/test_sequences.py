@@ -174,6 +174,8 @@ def test_the_cli_makes_frames_and_animations(
     assert main([*data, "animate", session, "--history", "--size", "64", "-o", str(history)]) == 0
     assert main([*data, "animate", session, "--camera", "zoom", "-o", str(tmp_path / "z.x")]) == 1
     assert ".mp4, .gif or .webp" in capsys.readouterr().err
+    assert main([*data, "frames", "v2", "add a vignette", "--count", "2"]) == 1
+    assert "--session SESSION" in capsys.readouterr().err
 
 
 def test_frames_in_chat_make_versions_and_a_video(
