@@ -48,7 +48,9 @@ def test_the_svg_keeps_the_caption_as_text_in_the_font_it_was_drawn_with(
     assert {"base", "caption", "balloon", "logo", "border"} <= set(groups)
     caption_texts = [t.text for t in groups["caption"].iter(f"{SVG}text")]
     assert "Hello" in caption_texts
-    assert all(t.get("font-family") == "Aileron" for t in groups["caption"].iter(f"{SVG}text"))
+    assert all(
+        t.get("font-family") == "Aileron, sans-serif" for t in groups["caption"].iter(f"{SVG}text")
+    )
     assert [t.text for t in groups["balloon"].iter(f"{SVG}text")] == ["Hi, Bob!"]
     assert len(list(groups["logo"].iter(f"{SVG}image"))) == 1
     assert len(list(groups["border"].iter(f"{SVG}path"))) == 1

@@ -20,6 +20,8 @@ from gouache.ops._pixels import contrasting
 from gouache.ops.text import BOX_OPACITY, TextLayout, line_origin
 
 FONT_FAMILY = "Aileron"
+# where the embedded font is not loaded (Inkscape), a sans-serif rather than a serif
+FONT_STACK = f"{FONT_FAMILY}, sans-serif"
 BlobReader = Callable[[str], Image]
 
 
@@ -112,7 +114,7 @@ def _text_lines(
     for index, line in enumerate(layout.lines):
         x, y = line_origin(layout, index, align)
         lines.append(
-            f'<text x="{left + x:g}" y="{top + y + ascent:g}" font-family="{FONT_FAMILY}" '
+            f'<text x="{left + x:g}" y="{top + y + ascent:g}" font-family="{FONT_STACK}" '
             f'font-size="{layout.size}" xml:space="preserve" {attributes}>{escape(line)}</text>'
         )
     return lines
