@@ -203,3 +203,28 @@ def test_a_caption_followed_by_a_raster_step_is_painted_as_asked(
     turn = session.apply('add the caption "Hi" and blur it a bit')
     assert turn.version is not None
     assert stack_of(turn.version.params) is None
+
+
+def test_a_backend_that_redraws_edits_the_base_of_a_layered_version_through_the_guard(
+    store: Store, astronaut: LoadedImage
+) -> None:
+    from gouache.backends.drift import Drift, DriftInjector
+    from gouache.backends.operators import OperatorBackend
+
+    layered = Session.start(store, astronaut)
+    layered.apply('add the caption "Hi"')
+    drifting = DriftInjector(OperatorBackend(), Drift(shift_x=0.01, gain=1.04))
+    session = Session.open(store, layered.id, backend=drifting)
+    turn = session.apply("make it a bit warmer")
+    assert turn.version is not None
+    stack = stack_of(turn.version.params)
+    assert stack is not None
+    assert [layer.params["text"] for layer in stack.layers] == ["Hi"]
+    assert stack.base != astronaut_blob(session)
+    assert turn.version.scores.guard is not None  # the guard saw the base, not the caption
+    # a new caption from this backend is painted by it, not kept as a layer
+    painted = session.apply('add the caption "Bye"')
+    assert painted.version is not None
+    after = stack_of(painted.version.params)
+    assert after is not None
+    assert [layer.params["text"] for layer in after.layers] == ["Hi"]
