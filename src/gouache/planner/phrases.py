@@ -183,8 +183,15 @@ def _strength(op: str, base: float) -> Rule:
     return rule
 
 
+# "it's blurry", "the photo looks soft": a complaint about the picture, not a request for more
+_COMPLAINT = re.compile(
+    r"\b(?:it'?s|it is|its|is|looks?|seems?|came out|turned out)\s+(?:a (?:bit|little|tad) |"
+    r"kind of |so |very |really |quite |rather )?(?:blurry|blurred|soft|out of focus|fuzzy)\b"
+)
+
+
 def _blur(c: Clause) -> Draft | None:
-    if negated(c.rest):  # "less blur", "too blurry"
+    if negated(c.rest) or _COMPLAINT.search(c.text):  # "less blur", "too blurry", "it's blurry"
         return Draft("sharpen", {"amount": round(c.factor, 4)})
     if percent(c.text):
         return None  # a blur radius is in pixels

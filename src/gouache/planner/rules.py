@@ -124,6 +124,10 @@ _LEANING = frozenset(
     {"a", "an", "the", "some", "more", "less", "px", "pixels", "percent", "%"}
     | {w for phrase, _ in INTENSITY for w in phrase.split()}
 )
+# "cool it down a bit & add some contrast": the verb that opens the second edit goes with it,
+# and nothing before it does
+_OPENING = frozenset({"add", "increase", "boost", "raise", "reduce", "decrease", "lower", "bump",
+                      "crank"})  # fmt: skip
 _TEXT_VERBS = ("add", "put", "write", "say", "saying", "reads", "reading", "caption", "text",
                "insert", "place", "stamp", "print", "type")  # fmt: skip
 _FIRST_EXAMPLES = ("brightness", "crop", "warmth", "caption")
@@ -745,7 +749,7 @@ def _cut(ws: list[str], start: int, own: set[str]) -> int:
     cut = start
     while cut > 0:
         word = ws[cut - 1]
-        if word == "with":
+        if word == "with" or word in _OPENING:
             return cut - 1
         leans = word in _LEANING or word in own or word in ImageColor.colormap
         if not (leans or re.fullmatch(r"[+-]?[\d.]+(?:%|px)?", word)):
@@ -768,5 +772,9 @@ def _add(pieces: list[Piece], piece: Piece) -> None:
         params: dict[str, Any] = {**last.draft.params, **draft.params}
         merged = replace(last.draft, params=params)
         pieces[-1] = Piece(merged, f"{last.clause}, {piece.clause}")
+        return
+    if last is not None and last.draft.op == draft.op and last.draft.params == draft.params:
+        # "too dark, brighten it up": one request said twice is done once
+        pieces[-1] = Piece(last.draft, f"{last.clause}, {piece.clause}")
         return
     pieces.append(piece)
