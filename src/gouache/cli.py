@@ -131,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("ops", help="list the edits the offline backend can do")
+    suggest = sub.add_parser("suggest", help="edits worth trying on a picture, and why")
+    suggest.add_argument("image")
     sub.add_parser("backends", help="list backends and profiles: available or not, and why")
 
     serve = sub.add_parser("serve", help="the HTTP API (native, Gemini and OpenAI formats)")
@@ -331,6 +333,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         run_demo(Path(args.output), settings=settings, out=sys.stdout)
         return EXIT_OK
+    if command == "suggest":
+        return _suggest(args, settings)
     if command == "ops":
         from gouache.ops.registry import default_operators
 
@@ -601,6 +605,21 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     return EXIT_OK
 
 
+def _suggest(args: argparse.Namespace, settings: Settings) -> int:
+    from gouache.analysis.cache import AnalysisCache
+    from gouache.images import load_image
+    from gouache.suggest import suggest
+
+    image = load_image(args.image, max_pixels=settings.max_pixels).pixels
+    cache = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
+    ideas = suggest(image, cache.get(image), limit=5, read_text=True)
+    if not ideas:
+        print("Nothing stands out to fix; `gouache ops` lists every edit.")
+    for idea in ideas:
+        print(f'"{idea.instruction}"  ({idea.reason})')
+    return EXIT_OK
+
+
 def _write_output(
     path: Path, data: bytes, *, force: bool, quality: int | None = None, out: TextIO | None = None
 ) -> None:
@@ -693,11 +712,16 @@ def _turn(
     total = turn.ms.get("total", 0.0)
     print(f"v{turn.version.number} in {total:.0f} ms, saved {saved}", file=stream)
     if suggest:
-        ideas = session.suggestions()
-        if ideas:
-            tips = "; ".join(f'"{idea.instruction}" ({idea.reason})' for idea in ideas)
-            print(f"try: {tips}", file=stream)
+        _offer(session, stream)
     return turn
+
+
+def _offer(session: Session, out: TextIO) -> None:
+    """The suggestions for the head, on one line, when there are any."""
+    ideas = session.suggestions()
+    if ideas:
+        tips = "; ".join(f'"{idea.instruction}" ({idea.reason})' for idea in ideas)
+        print(f"try: {tips}", file=out)
 
 
 def _sessions(store: Store) -> int:
@@ -768,6 +792,8 @@ def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     _add_characters(session, args.character, settings)
     session.guard_mode = args.guard
     print(f"session {session.id[:8]} ({session.name}), at v{session.head.number}. /help for help.")
+    if session.head.parent_id is None:
+        _offer(session, sys.stdout)  # suggestions from the first look, not only after a turn
     critique = args if args.guidelines else None
     return chat_loop(session, settings, sys.stdin, sys.stdout, critique)
 

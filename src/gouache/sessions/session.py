@@ -29,6 +29,7 @@ from gouache.ops.plan import EditPlan
 from gouache.planner.plan import PlanContext, Planner, PlannerQuestion, PlanOutcome
 from gouache.progress import CancelToken, ProgressCallback
 from gouache.sessions import identity, preserve
+from gouache.sessions.offers import Offers
 from gouache.sessions.store import SessionRecord, Store, Transaction, WriteConflictError
 from gouache.sessions.turn import Judge, TurnPipeline, TurnRequest, TurnResult, plan_context
 from gouache.sessions.versions import (
@@ -125,6 +126,7 @@ class Session:
         # off, on (default) or strict: see gouache.guard; only for backends that redraw pixels
         self.guard_mode: preserve.GuardMode = "on"
         self._pending_references: tuple[LoadedImage, ...] = ()
+        self._offers = Offers()
 
     @property
     def analyses(self) -> AnalysisCache:
@@ -362,11 +364,10 @@ class Session:
         version = self.resolve(ref)
         image = self.image(version.id)
         done = {step.op for step in version.plan.steps} if version.plan is not None else set()
-        ideas = suggest(image, self.analyses.get(image), limit=limit + len(done))
-        # Never suggest again what this very version just did (each idea names its operator,
-        # so nothing is planned again here).
-        fresh = [idea for idea in ideas if idea.op not in done]
-        return tuple(fresh[:limit])
+        ideas = suggest(image, self.analyses.get(image), limit=limit + len(done) + 3)
+        # Never one that undoes what this version just did, nor one passed over twice (each
+        # idea names its operator, so nothing is planned again here).
+        return self._offers.choose(ideas, done, limit)
 
     def _context(self, image: Image, references: Sequence[LoadedImage]) -> PlanContext:
         return plan_context(self.analyses, image, references, self.pending)
