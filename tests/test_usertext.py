@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gouache.errors import InputError
@@ -62,3 +64,18 @@ def test_a_long_unknown_clause_names_a_few_unknown_words_not_all() -> None:
     reply = RulePlanner().plan(gibberish)
     assert isinstance(reply, PlannerReply)
     assert "and 292 more" in reply.message
+
+
+def test_a_turn_refuses_a_nul_or_an_overlong_instruction_for_any_backend(tmp_path: Path) -> None:
+    import numpy as np
+
+    from gouache.images import BlobStore
+    from gouache.sessions import Session, Store
+
+    with Store(f"sqlite:///{tmp_path / 'g.db'}", BlobStore(tmp_path / "blobs")) as store:
+        session = Session.start(store, np.zeros((8, 8, 3), dtype=np.uint8))
+        with pytest.raises(InputError, match="NUL"):
+            session.apply("flip\x00 it")
+        with pytest.raises(InputError, match="at most 4,000"):
+            session.apply("flip it " * 600)
+        assert session.head.number == 1  # nothing was made

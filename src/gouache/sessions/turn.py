@@ -56,6 +56,7 @@ from gouache.sessions.versions import (
     check_branch_name,
     split_ancestry,
 )
+from gouache.usertext import check_instruction
 
 if TYPE_CHECKING:
     from gouache.analysis.cache import AnalysisCache
@@ -376,6 +377,7 @@ class TurnPipeline:
         text = request.instruction.strip()
         if not text:
             raise InputError("say what to change, e.g. 'make it a bit brighter'")
+        check_instruction(text)  # valid UTF-8, no NUL, within the length limit, any backend
         if request.retries < 0:
             raise InputError(
                 f"retries is a count of extra tries, at least 0, not {request.retries}"
