@@ -228,8 +228,7 @@ def export_turn(
 
 
 def write_output(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write a user's output file whole or not at all, never through a link, replacing one
-    only with --force (gouache.outputs)."""
+    """Write a user's output file whole or not at all (see gouache.outputs)."""
     from gouache.outputs import write_file
 
     write_file(path, data, force=force)

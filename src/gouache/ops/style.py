@@ -452,7 +452,15 @@ def pixel_art(image: Image, p: PixelArtParams, ctx: OpContext) -> Image:
 
 def _block_means(image: Image, size: int) -> Image:
     """The mean colour of each size x size block (from the top-left; the last ones may be
-    cut), weighted by alpha so that hidden colours do not bleed in."""
+    cut), weighted by alpha so that hidden colours do not bleed in. Whole rows of blocks are
+    summed a band at a time, so float work arrays stay the size of a band."""
+    height, width = image.shape[:2]
+    step = size * max(1, BAND_PIXELS // (size * max(width, 1)))
+    bands = [_band_block_means(image[top : top + step], size) for top in range(0, height, step)]
+    return np.concatenate(bands, axis=0)
+
+
+def _band_block_means(image: Image, size: int) -> Image:
     height, width = image.shape[:2]
     rows, cols = np.arange(0, height, size), np.arange(0, width, size)
     weight = _alpha01(image)
