@@ -28,7 +28,8 @@ _READ = re.compile(
     r"|read the text|what(?:'s| is) (?:written|the text)(?: (?:on|in) (?:it|this|there|the \w+)"
     r"| here| there)?"
     r"|what (?:text|words) (?:is|are) (?:there|in it|on it|in the \w+|on the \w+)"
-    r"|is there (?:any )?(?:text|writing)(?: (?:in|on) (?:it|this|the \w+))?)$"
+    r"|is there (?:any )?(?:text|writing)(?: (?:in|on) (?:it|this|the \w+))?"
+    r"|any (?:text|writing|words)(?: (?:in|on) (?:it|this|there|the \w+))?)$"
 )
 _FACES = re.compile(
     _POLITE + r"how many (?:faces|people|persons)(?: (?:are|do you see|can you see|are there"

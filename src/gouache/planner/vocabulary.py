@@ -126,7 +126,10 @@ EXTRA_KEYWORDS = {
     ),
     "remove_background": _phrases("no background, background removal, remove bg"),
     "replace_background": _phrases("background, backdrop"),
-    "restore": _phrases("restoration, scratch, scratched, damaged"),
+    "restore": _phrases(
+        "restoration, scratch, scratched, damaged, damage, specks, dust specks, old scan, "
+        "old picture, fix up"
+    ),
     "color_transfer": _phrases(
         "colours from, colors from, colour palette, color palette, colour grade, color grade, "
         "colour match, color match, match the colors, same colours as, same colors as"
@@ -358,7 +361,12 @@ OPERATOR_WORDS = {
     "replace_background": frozenset(
         _phrases("background, backdrop, gradient, plain, solid, behind, going, fading, fade")
     ),
-    "restore": frozenset(_phrases("old, dust, scratches, damaged, repair, scan, scanned")),
+    "restore": frozenset(
+        _phrases(
+            "old, dust, scratches, damaged, repair, scan, scanned, speck, specks, damage, "
+            "grandma's, grandpa's, mum's, mom's, dad's, family, picture, up"
+        )
+    ),
     "color_transfer": frozenset(
         _phrases("palette, match, grade, graded, histogram, scheme, reinhard, tones, tone")
     ),
