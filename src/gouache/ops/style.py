@@ -492,19 +492,27 @@ def halftone(image: Image, p: HalftoneParams, ctx: OpContext) -> Image:
     # 1. darkness, smoothed at a quarter of a cell so dots come out whole
     grey = cv2.GaussianBlur(_grey(image).astype(np.float32), (0, 0), HALFTONE_SMOOTH * cell)
     darkness = np.float32(1.0) - np.asarray(grey, dtype=np.float32) / np.float32(255.0)
-    # 2. the threshold map of the rotated screen
-    threshold = _screen(height, width, cell, HALFTONE_ANGLE)
-    inked = darkness > threshold
-    out = np.where(inked[:, :, None], np.asarray(INK, np.uint8), np.asarray(PAPER, np.uint8))
-    return with_alpha_of(np.ascontiguousarray(out), image)
+    # 2. the threshold map of the rotated screen, a band of rows at a time (it takes a dozen
+    #    float32 arrays the size of what it covers)
+    out = np.empty((height, width, 3), dtype=np.uint8)
+    step = max(1, BAND_PIXELS // max(width, 1))
+    for top in range(0, height, step):
+        rows = slice(top, min(height, top + step))
+        threshold = _screen(rows.stop - top, width, cell, HALFTONE_ANGLE, top=top)
+        inked = darkness[rows] > threshold
+        out[rows] = np.where(
+            inked[:, :, None], np.asarray(INK, np.uint8), np.asarray(PAPER, np.uint8)
+        )
+    return with_alpha_of(out, image)
 
 
-def _screen(height: int, width: int, cell: float, angle: float) -> Float32Array:
-    """T(x, y): the share of the screen cell within the pixel's distance of the cell centre."""
+def _screen(height: int, width: int, cell: float, angle: float, top: int = 0) -> Float32Array:
+    """T(x, y): the share of the screen cell within the pixel's distance of the cell centre,
+    for rows top .. top + height."""
     theta = math.radians(angle)
     cos, sin = np.float32(math.cos(theta) / cell), np.float32(math.sin(theta) / cell)
     x = np.arange(width, dtype=np.float32)[None, :] + np.float32(0.5)
-    y = np.arange(height, dtype=np.float32)[:, None] + np.float32(0.5)
+    y = np.arange(top, top + height, dtype=np.float32)[:, None] + np.float32(0.5)
     u = x * cos + y * sin
     v = y * cos - x * sin
     fu = u - np.floor(u) - np.float32(0.5)
