@@ -117,6 +117,8 @@ def _remove_background(c: Clause) -> Draft | None:
 
 def _replace_background(c: Clause) -> Draft | None:
     mention = c.mentions[0] if c.mentions else None
+    if has(c.text, "transparent") and not c.colors and mention is None:
+        return Draft("remove_background")  # "make the background transparent"
     if has(c.text, "gradient") or has(c.text, "fading") or has(c.text, "fade"):
         if len(c.colors) != 2:
             return Draft(

@@ -135,7 +135,7 @@ EXTRA_KEYWORDS = {
         "colour match, color match, match the colors, same colours as, same colors as"
     ),
     "sketch": _phrases("pencil drawing, line drawing, sketchy"),
-    "cartoon": _phrases("cartoonish, cartoonize, cartoonise, comic book"),
+    "cartoon": _phrases("cartoonish, cartoonize, cartoonise, cartoonify, comic book"),
     "watercolor": _phrases("water colour, water color, aquarelle"),
     "posterize": _phrases("posterized, posterised"),
     "pixel_art": _phrases("pixelart, 8bit"),
@@ -165,9 +165,10 @@ TARGETED: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
         ("crop_face", "crop, zoom, frame, reframe, cut, trim", "face, head"),
         ("remove_text", "remove, erase, delete, clean, rid, hide",
          "text, word, words, writing, watermark, watermarks, lettering, letters, caption, title"),
-        ("blur_background", "blur, soften, defocus", "background, backdrop"),
-        ("remove_background", "remove, delete, erase, drop, rid", "background, backdrop"),
-        ("replace_background", "replace, change, swap, make, turn, set", "background, backdrop"),
+        ("blur_background", "blur, soften, defocus", "background, backdrop, bg"),
+        ("remove_background", "remove, delete, erase, drop, rid", "background, backdrop, bg"),
+        ("replace_background", "replace, change, swap, make, turn, set, put",
+         "background, backdrop, bg"),
     )
 )  # fmt: skip
 
@@ -359,7 +360,10 @@ OPERATOR_WORDS = {
         _phrases("background, backdrop, transparent, png, isolate, feather, feathered, edge")
     ),
     "replace_background": frozenset(
-        _phrases("background, backdrop, gradient, plain, solid, behind, going, fading, fade")
+        _phrases(
+            "background, backdrop, gradient, plain, solid, behind, going, fading, fade, her, "
+            "him, them, transparent, bg"
+        )
     ),
     "restore": frozenset(
         _phrases(
@@ -372,7 +376,7 @@ OPERATOR_WORDS = {
     ),
     "posterize": frozenset(_phrases("levels, level, tones, steps")),
     "pixel_art": frozenset(_phrases("art, pixels, pixel, chunky, palette, bit, retro, blocks")),
-    "halftone": frozenset(_phrases("dots, dot, cells, cell, fine, coarse, newsprint")),
+    "halftone": frozenset(_phrases("dots, dot, cells, cell, fine, coarse, newsprint, print")),
     "paste_subject": _SUBJECT_WORDS,
     "collage": frozenset(
         _phrases(
