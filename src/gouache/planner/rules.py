@@ -625,6 +625,17 @@ class RulePlanner:
         ]  # "older" is new content, not a misspelt "colder"
         if len(unknown) > MAX_MISSPELT:
             return None  # so many unknown words are no misspelt edit, and would cost time
+        if len(unknown) == 1 and unknown[0].text in ImageColor.colormap:
+            return None  # "blue" alone is a colour, not a misspelt "blur"
+        if len(unknown) == 1 and len(unknown[0].text) >= 3:
+            # one misspelt word: the closest of a few that reads as an edit ("blurr the
+            # face" is "blur the face", though "blurry" is closer)
+            token = unknown[0]
+            for near in difflib.get_close_matches(token.text, self._vocabulary, n=3, cutoff=0.8):
+                candidate = text[: token.span.start] + near + text[token.span.end :]
+                if self._read(candidate, quotes, None, refs) is not None:
+                    return restore(candidate, quotes)
+            return None
         for token in reversed(unknown):
             close = self._closest_word(token.text)
             if close:
