@@ -275,3 +275,11 @@ def test_running_out_of_memory_is_one_line(tmp_path: Path, photo: Path) -> None:
         preexec_fn=limit_memory,
     )
     one_line_error(result, "not enough memory")
+
+
+def test_a_usage_error_quotes_the_argument_escaped(tmp_path: Path) -> None:
+    result = gouache(tmp_path, "edit", "a.png", "flip", "--x\x1b[2J")
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 2
+    assert "\x1b" not in err
+    assert "--x\\x1b[2J" in err

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 if TYPE_CHECKING:
     from gouache.backends.base import ImageModel
@@ -35,11 +35,20 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a killed write
 READ_ONLY_COMMANDS = frozenset({"sessions", "history", "diff", "export"})
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors quote the arguments: made printable first."""
+
+    def error(self, message: str) -> NoReturn:
+        from gouache.usertext import printable
+
+        super().error(printable(message, newlines=False))
+
+
 def build_parser() -> argparse.ArgumentParser:
     from gouache import cli_media
     from gouache import cli_provenance as provenance
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gouache",
         description="Talk to your pictures: conversational image editing over a version tree.",
     )
@@ -120,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", default=".", help="folder (default: here)")
     provenance.add_export_options(export, folder=True)
     provenance.add_commands(sub)
-    cli_media.add_commands(sub)
+    cli_media.add_commands(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
     export.add_argument("--force", action="store_true", help="replace files that exist")
 
     store = sub.add_parser("store", help="check the store: every blob re-hashed, leftovers listed")
