@@ -15,7 +15,7 @@ RIGHT_OR_ASKED_AT_LEAST = 0.75
 WRONG_AT_MOST = 1
 # An edit, an answer or a move when one was expected, a question when one was, a refusal
 # that names a next step when a refusal was.
-AS_EXPECTED_AT_LEAST = 0.96
+AS_EXPECTED_AT_LEAST = 0.98
 
 
 @pytest.fixture(scope="module")

@@ -568,7 +568,7 @@ class RulePlanner:
         unknown = [raw for raw in missing if raw not in new_content]
         if unknown:
             parts.append("I did not understand " + " or ".join(map(self._quoted, unknown)) + ".")
-            fixed = fixes[unknown[0]]
+            fixed = fixes[unknown[0]] or self._whole_fix(instruction)
             if fixed:
                 parts.append(f'Did you mean "{fixed}"?')
                 suggestions.append(fixed)
@@ -643,6 +643,22 @@ class RulePlanner:
         if fixed == text or self._read(fixed, quotes, None, refs) is None:
             return None
         return restore(fixed, quotes)
+
+    def _whole_fix(self, instruction: str) -> str | None:
+        """The whole instruction with its misspelt words replaced, when it then plans: "make
+        it black and whit" splits at "and" before any one clause could be corrected."""
+        if '"' in instruction:
+            return None
+        fixed = instruction
+        for token in reversed(tokens(instruction.lower())):
+            word = token.text
+            if _is_word(word) and word not in self._known and word not in CUES:
+                close = self._closest_word(word)
+                if close:
+                    fixed = fixed[: token.span.start] + close + fixed[token.span.end :]
+        if fixed == instruction or not isinstance(self._plan(fixed, None, {}), EditPlan):
+            return None
+        return fixed
 
     def _closest_word(self, word: str) -> str | None:
         """The vocabulary word `word` is likely a misspelling of (remembered per word)."""
