@@ -75,3 +75,9 @@ def test_words_to_replace_that_are_not_in_the_picture_are_refused_naming_what_wa
     reply = planner.plan("replace SALE TODAY with DEALS", context("SUMMER SALE", "OPEN LATE"))
     assert isinstance(reply, PlannerReply)
     assert "SUMMER SALE" in reply.message
+
+
+def test_the_words_to_replace_are_found_ignoring_case_and_spaces(planner: RulePlanner) -> None:
+    plan = planner.plan('replace "sale today" with "DEALS"', context("SALETODAY"))
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].params["old"] == "sale today"

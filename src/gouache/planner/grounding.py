@@ -123,7 +123,9 @@ class Grounding:
         if not self._text:
             return Problem("I can't find any text in this picture")
         wanted = draft.params.get(_TEXT_OPS[draft.op])
-        if wanted and not any(wanted.lower() in line.lower() for line in self._text):
+        # as the operator matches: case and spaces ignored ("SALE TODAY" is read "SALETODAY")
+        squeezed = "".join(str(wanted or "").split()).casefold()
+        if wanted and not any(squeezed in "".join(line.split()).casefold() for line in self._text):
             read = ", ".join(f'"{line}"' for line in self._text)
             return Problem(f'I can\'t find "{wanted}" in the text of this picture; I read {read}')
         return draft
