@@ -33,7 +33,7 @@ _FRAMING_WORDS = FILLER | word_set(
     "instagram, reels, reel, tiktok, youtube, post, feed, canvas, with, blurred, blurry, blur, "
     "mirrored, mirror, fill, filled, bars, bar, borders, border, edges, padding, solid, plain, "
     "colour, color, anything, everything, nothing, off, cut, cropped, gets, is, so, that, "
-    "whole, thing, into, one, frame"
+    "whole, thing, into, one, frame, crop, reframe, change, convert, turn"
 )
 _STRAIGHTEN = re.compile(
     r"^(?:straighten|level|fix the tilt|fix the horizon|it'?s (?:crooked|tilted|wonky))"
