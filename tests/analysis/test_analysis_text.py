@@ -119,3 +119,19 @@ def test_the_engine_points_every_model_at_the_wheel_and_reads_without_network(
     image, _ = render([("OFFLINE", (40, 70))])
     result = engine(np.ascontiguousarray(image[:, :, ::-1]))
     assert result.txts == ("OFFLINE",)
+
+
+def test_photos_without_text_read_no_text_not_a_picture_sized_letter() -> None:
+    from skimage import data
+
+    # scikit-image's coffee was read as one "8" whose box was the whole photo
+    for photo in (data.coffee(), data.chelsea()):
+        assert read_text(np.ascontiguousarray(photo)) == []
+
+
+def test_a_single_large_digit_on_a_poster_is_still_read() -> None:
+    poster = PILImage.new("RGB", (640, 480), "white")
+    font = ImageFont.load_default(size=140)
+    ImageDraw.Draw(poster).text((250, 150), "42", fill="black", font=font)
+    lines = read_text(np.asarray(poster))
+    assert [line.text for line in lines] == ["42"]

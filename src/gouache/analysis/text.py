@@ -41,8 +41,10 @@ MODEL_FILES = {
 
 # What is read as a letter but is a shape (a red circle read as "O", a dust speck as "4", the
 # stars of a flag as "***"): a line with no letter or digit, a short line the recogniser is
-# unsure of, a tiny short one, or one whose box is far too wide or narrow for its letters.
+# unsure of, a tiny short one, one whose box is far too wide or narrow for its letters, or a
+# short one whose box covers much of the picture (a coffee cup's whole photo read as "8").
 MIN_SHORT_SCORE = 0.8
+MAX_SHORT_COVER = 0.25
 SHORT = 2
 MIN_SHORT_HEIGHT = 10
 CHAR_ASPECT = (0.12, 1.6)
@@ -56,7 +58,7 @@ MAX_ASPECT = 4
 MIN_SIDE = 4
 
 SIGNATURE = (
-    f"text/3 rapidocr=={version('rapidocr')} "
+    f"text/4 rapidocr=={version('rapidocr')} "
     + " ".join(MODEL_FILES.values())
     + f" min_score={MIN_SCORE} max_side={MAX_SIDE} max_aspect={MAX_ASPECT}"
 )
@@ -103,6 +105,8 @@ def read_text(image: Image) -> list[TextLine]:
         wide = float(np.hypot(tr.x - tl.x, tr.y - tl.y))
         tall = float(np.hypot(bl.x - tl.x, bl.y - tl.y))
         if not plausible(text, float(score), wide, tall):
+            continue
+        if len(text.strip()) <= SHORT and box.w * box.h > MAX_SHORT_COVER * width * height:
             continue
         lines.append(TextLine(text=text, score=float(score), box=box, polygon=(tl, tr, br, bl)))
 
