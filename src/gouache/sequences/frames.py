@@ -3,7 +3,6 @@ previous one, on a branch of its own; then identity and background consistency p
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from gouache.critics import preservation
 from gouache.errors import InputError
 from gouache.images import Image
 from gouache.sessions.versions import CHANGE_THRESHOLD, Version
@@ -87,7 +87,7 @@ def measure(session: Session, versions: list[Version]) -> list[FrameScore]:
         identity = session.identity_scores(image) if characters else {}
         psnr = None
         if background is not None and image.shape == images[0].shape:
-            psnr = _psnr(image, images[0], background)
+            psnr = preservation.psnr(images[0], image, background)
         moved = None
         if previous is not None and previous.shape == image.shape:
             delta = np.abs(image.astype(np.int16) - previous.astype(np.int16)).max(axis=2)
@@ -111,14 +111,6 @@ def _background(
     return background if background.mean() > 0.02 else None
 
 
-def _psnr(
-    image: Image, reference: Image, where: np.ndarray[tuple[int, int], np.dtype[np.bool_]]
-) -> float:
-    delta = image[where].astype(np.float64) - reference[where].astype(np.float64)
-    mse = float(np.mean(delta * delta))
-    return math.inf if mse == 0 else 10.0 * math.log10(255.0**2 / mse)
-
-
 def table(scores: list[FrameScore]) -> str:
     """One line per frame: identity per character, background PSNR, share moved."""
     names = sorted({name for s in scores for name in s.identity})
@@ -130,7 +122,8 @@ def table(scores: list[FrameScore]) -> str:
             value = s.identity.get(name)
             cells.append("absent" if value is None else f"{value:.2f}")
         psnr = s.background_psnr
-        cells.append("-" if psnr is None else "identical" if math.isinf(psnr) else f"{psnr:.1f}")
+        same = psnr is not None and psnr >= preservation.PSNR_CAP
+        cells.append("-" if psnr is None else "identical" if same else f"{psnr:.1f}")
         cells.append("-" if s.moved is None else f"{100 * s.moved:.1f}%")
         lines.append("  ".join(f"{c:>13}" for c in cells))
     return "\n".join(lines)
