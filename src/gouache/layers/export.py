@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from gouache.errors import InputError
 from gouache.layers.model import LayerStack, stack_of
+from gouache.outputs import check_target, write_file
 
 if TYPE_CHECKING:
     from gouache.sessions.session import Session
@@ -28,19 +28,15 @@ def export_layered(
     blobs = session.store.blobs
     target = folder / f"v{version.number}.{fmt}"
     recipe = folder / f"v{version.number}.json"
-    if target.exists() and not force:
-        raise InputError(f"{target} exists; --force replaces it")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if fmt == "svg":
-            from gouache.layers.svg import to_svg
+    check_target(target, force=force)  # before the work: an existing file is kept
+    if fmt == "svg":
+        from gouache.layers.svg import to_svg
 
-            target.write_text(to_svg(stack, blobs.get, blobs.get_bytes), "utf-8")
-        else:
-            from gouache.layers.ora import write_ora
+        data = to_svg(stack, blobs.get, blobs.get_bytes).encode("utf-8")
+    else:
+        from gouache.layers.ora import ora_bytes
 
-            write_ora(target, stack, session.image(version.id), blobs.get, session.analyses)
-        recipe.write_text(json.dumps(version.recipe(), indent=2) + "\n", "utf-8")
-    except OSError as err:
-        raise InputError(f"cannot export to {folder}: {err.strerror or err}") from None
+        data = ora_bytes(stack, session.image(version.id), blobs.get, session.analyses)
+    write_file(target, data, force=force)
+    write_file(recipe, (json.dumps(version.recipe(), indent=2) + "\n").encode(), force=True)
     return [target, recipe]

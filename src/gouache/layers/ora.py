@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
@@ -67,9 +66,10 @@ def layer_images(
     return placed
 
 
-def write_ora(
-    path: Path, stack: LayerStack, merged: Image, read_blob: BlobReader, analyses: AnalysisCache
-) -> None:
+def ora_bytes(
+    stack: LayerStack, merged: Image, read_blob: BlobReader, analyses: AnalysisCache
+) -> bytes:
+    """The OpenRaster file: one PNG per layer, the merged image and a thumbnail, zipped."""
     layers = layer_images(stack, read_blob, analyses)
     height, width = layers[0][1].shape[:2]
     entries = []
@@ -88,7 +88,8 @@ def write_ora(
     thumb.thumbnail((THUMBNAIL, THUMBNAIL))
     buffer = io.BytesIO()
     thumb.save(buffer, format="PNG")
-    with zipfile.ZipFile(path, "w") as archive:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
         # the mimetype comes first and uncompressed, so a reader can sniff it
         archive.writestr("mimetype", "image/openraster", compress_type=zipfile.ZIP_STORED)
         archive.writestr("stack.xml", stack_xml, compress_type=zipfile.ZIP_DEFLATED)
@@ -96,3 +97,4 @@ def write_ora(
             archive.writestr(f"data/layer{index}.png", _png(image))
         archive.writestr("mergedimage.png", _png(merged))
         archive.writestr("Thumbnails/thumbnail.png", buffer.getvalue())
+    return packed.getvalue()
