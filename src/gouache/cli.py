@@ -559,6 +559,10 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     if args.output:
         check_target(args.output, force=args.force)  # before any work is done
         format_of(Path(args.output))
+        if args.sign or args.watermark:
+            from gouache.cli_provenance import signed_format
+
+            signed_format(Path(args.output))
     references = [load_image(p, max_pixels=settings.max_pixels) for p in args.ref]
     analyses = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
     backend = _backend(args, settings) or OperatorBackend(
@@ -680,7 +684,8 @@ def _refine(
         print(f"wrote {output} (v{best.version.number})", file=out)
     elif output is not None:
         force = bool(getattr(args, "force", False))
-        _write_output(output, session.store.blobs.get_bytes(best.version.blob), force=force)
+        blob = session.store.blobs.get_bytes(best.version.blob)
+        _write_output(output, blob, force=force, quality=getattr(args, "quality", None))
         print(f"wrote {output} (v{best.version.number})", file=out)
     return EXIT_OK if result.passed else EXIT_ERROR
 

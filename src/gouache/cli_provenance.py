@@ -208,12 +208,14 @@ def export(args: argparse.Namespace, settings: Settings, store: Store) -> int:
 def export_turn(
     session: Session, version_id: str, output: Path, args: argparse.Namespace, settings: Settings
 ) -> Path:
-    """`edit -o FILE --sign`: the version exported in the format the suffix names (PNG when
-    it names none of png, jpg, jpeg, webp)."""
+    """`edit -o FILE --sign`: the version exported in the format the suffix names, at
+    `--quality` (the same defaults as `-o` without signing)."""
+    from gouache.encode import DEFAULT_QUALITY
     from gouache.provenance.export import export_version
     from gouache.provenance.metadata import parse_format
 
-    fmt = parse_format(SUFFIX_FORMATS.get(output.suffix.lower(), "png"))
+    fmt = parse_format(signed_format(output))
+    quality = getattr(args, "quality", None) or DEFAULT_QUALITY.get(fmt.upper(), 92)
     exported = export_version(
         session,
         version_id,
@@ -221,10 +223,25 @@ def export_turn(
         sign=args.sign,
         keys=_keys_for(args.sign, settings),
         watermark_mark=args.watermark,
+        quality=quality,
     )
     write_output(output, exported.data, force=bool(getattr(args, "force", False)))
     print("carries: " + _carries(exported).strip(" ()"))
     return output
+
+
+def signed_format(output: Path) -> str:
+    """The format a signed or watermarked `-o` file is written in; InputError for a suffix
+    that carries no manifest (TIFF, BMP), before any work is done."""
+    from gouache.errors import InputError
+
+    suffix = output.suffix.lower()
+    if suffix not in SUFFIX_FORMATS:
+        raise InputError(
+            f"{output.name}: a signed or watermarked file is PNG, JPEG or WebP "
+            f"(.png, .jpg, .webp), not {suffix or 'a name without a suffix'}"
+        )
+    return SUFFIX_FORMATS[suffix]
 
 
 def write_output(path: Path, data: bytes, *, force: bool = False) -> None:

@@ -167,3 +167,29 @@ def test_an_export_never_replaces_a_file_without_force_and_signs_nothing_first(
     assert (tmp_path / "v2.jpg").read_bytes() == b"mine"
     gouache(tmp_path, "export", session, "v2", "--format", "jpeg", "--sign", "--force")
     assert "manifest: trusted" in gouache(tmp_path, "verify", "v2.jpg").stdout
+
+
+def test_a_signed_output_keeps_the_quality_asked_and_refuses_a_format_without_a_manifest(
+    tmp_path: Path, photo: Path
+) -> None:
+    args = ("edit", str(photo), "flip", "-o", "out.tif", "--watermark")
+    tiff = gouache(tmp_path, *args, check=False)
+    assert tiff.returncode == 1
+    assert "PNG, JPEG or WebP" in tiff.stderr
+    assert not (tmp_path / "out.tif").exists()
+    assert len(gouache(tmp_path, "sessions").stdout.splitlines()) <= 1  # no session was made
+
+    for quality in ("40", "95"):
+        gouache(
+            tmp_path,
+            "edit",
+            str(photo),
+            "flip",
+            "-o",
+            f"q{quality}.jpg",
+            "--watermark",
+            "--quality",
+            quality,
+        )
+    low, high = (tmp_path / "q40.jpg").stat().st_size, (tmp_path / "q95.jpg").stat().st_size
+    assert low < 0.6 * high
