@@ -279,8 +279,11 @@ class TurnPipeline:
             else layering.prepare(outcome, parent, edited, blobs, self.backend)
         )
         finish = None
+        ref_blobs: list[str] | None = None  # stored once, used by the layers and the record
         if layered is not None:
-            pairs = [(self.store.blobs.put(ref.pixels), ref.name) for ref in request.references]
+            ref_blobs = [self.store.blobs.put(ref.pixels) for ref in request.references]
+            names = [ref.name for ref in request.references]
+            pairs = list(zip(ref_blobs, names, strict=True))
 
             def finish(base: Image) -> tuple[Image, LayerStack]:
                 assert layered is not None
@@ -325,8 +328,11 @@ class TurnPipeline:
                 "blob": self.store.blobs.put(_mask_picture(mask)),
                 "share": round(float(mask.mean()), 4),
             }
+        if ref_blobs is None:
+            ref_blobs = [self.store.blobs.put(ref.pixels) for ref in request.references]
         refs = tuple(
-            ReferenceImage(self.store.blobs.put(ref.pixels), ref.name) for ref in request.references
+            ReferenceImage(blob, ref.name)
+            for blob, ref in zip(ref_blobs, request.references, strict=True)
         )
         ms["store"] = _ms(mark)
         height, width, channels = (int(n) for n in image.shape)
