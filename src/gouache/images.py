@@ -31,6 +31,7 @@ from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
 from gouache.errors import ImageTooLargeError, InvalidImageError, StoreError
+from gouache.outputs import fsync_dir
 from gouache.settings import DEFAULT_MAX_PIXELS
 from gouache.usertext import printable
 
@@ -585,7 +586,7 @@ class BlobStore:
                 f"cannot write blob {digest[:12]} under {self.root} ({err})", url=str(self.root)
             ) from err
         if self.durable:
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         return digest
 
     def put(self, image: Image) -> str:
@@ -683,16 +684,3 @@ def _file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - some filesystems refuse directory handles
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)

@@ -100,7 +100,7 @@ def write_file(path: str | os.PathLike[str], data: bytes, *, force: bool = False
     finally:
         with suppress(OSError):  # gone after the link or rename; never made on a read-only disk
             tmp.unlink()
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return target
 
 
@@ -130,7 +130,8 @@ def free_name(path: Path) -> Path:
     return candidate
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename in `path` durable (where the file system allows a folder handle)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:  # pragma: no cover - some file systems refuse folder handles

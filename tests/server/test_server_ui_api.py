@@ -111,6 +111,18 @@ def test_a_signed_download_carries_a_manifest_that_verifies_against_the_servers_
     assert [node.relationship for node in report.chain.ingredients] == ["parentOf"]
 
 
+def test_a_thumbnail_is_cached_like_the_image_whichever_way_the_version_is_named(
+    client: httpx.Client,
+) -> None:
+    session_id = start(client)
+    base = f"/api/sessions/{session_id}/versions"
+    for ref in ("v1", "1"):
+        cache = client.get(f"{base}/{ref}/thumbnail").headers["cache-control"]
+        assert cache == client.get(f"{base}/{ref}/image").headers["cache-control"]
+        assert "immutable" in cache
+    assert "no-cache" in client.get(f"{base}/head/thumbnail").headers["cache-control"]
+
+
 def test_a_thumbnail_keeps_the_aspect_within_the_size(client: httpx.Client) -> None:
     session_id = start(client)
     response = client.get(f"/api/sessions/{session_id}/versions/v1/thumbnail", params={"size": 48})

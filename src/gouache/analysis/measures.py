@@ -19,7 +19,6 @@ from gouache.images import Image
 FloatArray = npt.NDArray[np.float64]
 
 # BT.601 luma weights, as OpenCV's RGB2GRAY.
-LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114])
 # Luma at or below SHADOW is crushed, at or above HIGHLIGHT blown (code values).
 SHADOW = 2
 HIGHLIGHT = 253

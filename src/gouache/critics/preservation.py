@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from gouache.analysis.measures import LUMA_WEIGHTS
 from gouache.critics.base import CriticContext, Score, margin_at_least
 from gouache.errors import InputError
 from gouache.images import Image
+from gouache.ops._pixels import LUMA_WEIGHTS
 
 DEFAULT_MIN_PSNR = 30.0
 DEFAULT_MIN_SSIM = 0.9
@@ -70,7 +70,7 @@ def _rgb(image: Image) -> npt.NDArray[np.uint8]:
 
 def _luma(image: Image) -> npt.NDArray[np.float64]:
     rgb = _rgb(image).astype(np.float64)
-    luma: npt.NDArray[np.float64] = rgb @ LUMA_WEIGHTS
+    luma: npt.NDArray[np.float64] = rgb @ LUMA_WEIGHTS.astype(np.float64)
     return luma
 
 

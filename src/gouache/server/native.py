@@ -237,6 +237,11 @@ def _is_fixed(ref: str, version: Version) -> bool:
     return key in (f"v{version.number}", str(version.number)) or version.id.startswith(key)
 
 
+def cache_control(ref: str, version: Version) -> str:
+    """Immutable when `ref` names the version itself; revalidated for head or a branch."""
+    return IMMUTABLE if _is_fixed(ref, version) else "private, no-cache"
+
+
 @router.get(
     "/sessions/{session_id}/versions/{ref}/image",
     response_class=Response,
@@ -249,7 +254,7 @@ def version_image(
     session = owned(state, tenant, session_id)
     version = session.resolve(ref)
     etag = f'"{version.blob}"'
-    cache = IMMUTABLE if _is_fixed(ref, version) else "private, no-cache"
+    cache = cache_control(ref, version)
     headers = {"ETag": etag, "Cache-Control": cache, "X-Gouache-Version": version.id}
     wanted = request.headers.get("if-none-match", "")
     if etag in [tag.strip() for tag in wanted.split(",")]:

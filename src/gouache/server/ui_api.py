@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from gouache.images import Image
 from gouache.server.auth import State, Tenant, authenticate
-from gouache.server.native import IMMUTABLE, RenameIn, owned, session_json
+from gouache.server.native import RenameIn, cache_control, owned, session_json
 from gouache.sessions.session import Session
 
 router = APIRouter(prefix="/api", dependencies=[Depends(authenticate)])
@@ -49,12 +49,6 @@ def _picture(image: Image, fmt: str, quality: int = 90) -> bytes:
     return buffer.getvalue()
 
 
-def _cache(ref: str) -> str:
-    key = ref.strip().lower()
-    fixed = key.startswith("v") and key[1:].isdigit()
-    return IMMUTABLE if fixed else "private, no-cache"
-
-
 @router.get(
     "/sessions/{session_id}/versions/{ref}/thumbnail",
     response_class=Response,
@@ -71,7 +65,9 @@ def thumbnail(
     import cv2
     import numpy as np
 
-    image = owned(state, tenant, session_id).image(ref)
+    session = owned(state, tenant, session_id)
+    version = session.resolve(ref)
+    image = session.image(version.id)
     height, width = image.shape[:2]
     scale = min(1.0, size / max(height, width))
     if scale < 1.0:
@@ -80,7 +76,7 @@ def thumbnail(
     return Response(
         _picture(image, "webp", quality=80),
         media_type="image/webp",
-        headers={"Cache-Control": _cache(ref)},
+        headers={"Cache-Control": cache_control(ref, version)},
     )
 
 
