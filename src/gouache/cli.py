@@ -209,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    from gouache.errors import GouacheError
+    from gouache.errors import OUT_OF_MEMORY, GouacheError
 
     try:
         _check_text_arguments(args)
@@ -235,12 +235,6 @@ def _main(argv: Sequence[str] | None) -> int:
             "for the traceback, and please report it",
             code=EXIT_INTERNAL,
         )
-
-
-OUT_OF_MEMORY = (
-    "out of memory: the image or the edit is too large for this machine "
-    "(try a smaller image, or lower GOUACHE_MAX_PIXELS)"
-)
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -850,7 +844,7 @@ def chat_loop(
     turn runs the critique loop.
     """
     from gouache import conversation
-    from gouache.errors import GouacheError, InputError
+    from gouache.errors import OUT_OF_MEMORY, GouacheError, InputError
     from gouache.usertext import check_instruction
 
     attached: list[LoadedImage] = []

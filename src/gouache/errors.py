@@ -16,6 +16,8 @@
     ├── CancelledError                the caller cancelled the turn (http 499)
     ├── StoreError                    the version store is unusable (.url) (http 500)
     ├── WriteError                    an output file could not be written (.path) (http 500)
+    ├── OutOfMemoryError              a MemoryError: this image or edit is too large for the
+    │                                 machine (http 507)
     ├── BackendSetupError             a backend cannot start: no key, model or workflow
     │                                 (.backend, .setting) (http 503)
     └── BackendError                  a backend failed while working (.backend) (http 502)
@@ -137,6 +139,23 @@ class WriteError(GouacheError):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         super().__init__(message)
         self.path = path
+
+
+OUT_OF_MEMORY = (
+    "out of memory: the image or the edit is too large for this machine "
+    "(try a smaller image, or lower GOUACHE_MAX_PIXELS)"
+)
+
+
+class OutOfMemoryError(GouacheError):
+    """A MemoryError, said as one line. Not a bug (500) and not a busy server (503): the same
+    request on the same machine runs out again, so 507 ("insufficient storage": the server
+    cannot hold what the request needs) tells a client to send less, not to retry."""
+
+    http_status = 507
+
+    def __init__(self, message: str = OUT_OF_MEMORY) -> None:
+        super().__init__(message)
 
 
 class BackendSetupError(GouacheError):

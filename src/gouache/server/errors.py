@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gouache.errors import GouacheError
+from gouache.errors import GouacheError, OutOfMemoryError
 
 log = logging.getLogger("gouache.server")
 
@@ -37,6 +37,7 @@ STATUS_NAMES = {
     502: "UNAVAILABLE",
     503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
+    507: "RESOURCE_EXHAUSTED",
 }
 
 
@@ -105,6 +106,11 @@ def install(app: FastAPI) -> None:
         exc = cast(StarletteHTTPException, raised)  # registered for this class only
         return error_response(exc.status_code, "HTTPError", str(exc.detail), exc.headers)
 
+    async def out_of_memory(_request: Request, _raised: Exception) -> JSONResponse:
+        # Not a bug (no traceback in the log): the request was too large for this machine.
+        exc = OutOfMemoryError()
+        return error_response(exc.http_status, type(exc).__name__, exc.message)
+
     async def bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("bug on %s %s", request.method, request.url.path, exc_info=exc)
         return error_response(500, "InternalError", f"internal error ({type(exc).__name__})")
@@ -112,4 +118,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(GouacheError, gouache_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(MemoryError, out_of_memory)
     app.add_exception_handler(Exception, bug)

@@ -11,7 +11,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gouache.errors import CancelledError, GouacheError, InputError, UnsupportedError
+from gouache.errors import (
+    CancelledError,
+    GouacheError,
+    InputError,
+    OutOfMemoryError,
+    UnsupportedError,
+)
 from gouache.images import Image, LoadedImage
 from gouache.progress import CancelToken, Progress
 from gouache.server import jobs
@@ -77,8 +83,9 @@ def run_job(
 ) -> jobs.Job | None:
     """Claim the job and run it to done, failed or cancelled; None when nothing was to run.
 
-    Errors a user caused (gouache errors) fail the job with their shape; anything else is a
-    bug and propagates after the job is failed with its class name.
+    Errors a user caused (gouache errors, and a MemoryError: too large for this machine)
+    fail the job with their shape; anything else is a bug and propagates after the job is
+    failed with its class name.
     """
     job = jobs.claim(store, job_id, worker)
     if job is None:
@@ -96,6 +103,9 @@ def run_job(
         return jobs.finish(store, job_id, "cancelled", error=jobs.error_json(err))
     except GouacheError as err:
         return jobs.finish(store, job_id, "failed", error=jobs.error_json(err))
+    except MemoryError:
+        # the request was too large for this machine: its answer, not a bug to re-raise
+        return jobs.finish(store, job_id, "failed", error=jobs.error_json(OutOfMemoryError()))
     except Exception as err:
         message = f"internal error ({type(err).__name__}); the store is unchanged by this turn"
         error = {"code": 500, "type": "InternalError", "message": message}
