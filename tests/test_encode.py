@@ -12,8 +12,12 @@ import numpy as np
 import pytest
 from PIL import Image as PILImage
 
-from gouache.encode import encode_for
+from gouache.encode import encode_for, encode_pixels, flatten_on_white
 from gouache.errors import InputError
+from gouache.provenance.export import export_version
+from gouache.provenance.metadata import read_recipe
+from gouache.sessions.session import Session
+from gouache.sessions.store import Store
 
 
 def png_of(pixels: np.ndarray) -> bytes:
@@ -69,6 +73,55 @@ def test_an_unknown_suffix_or_quality_is_one_clear_error(photo: np.ndarray) -> N
         encode_for(Path("a.xyz"), png_of(photo))
     with pytest.raises(InputError, match="quality"):
         encode_for(Path("a.jpg"), png_of(photo), quality=0)
+
+
+@pytest.fixture
+def half_clear(photo: np.ndarray) -> np.ndarray:
+    """The photo with alpha: opaque on the left, half transparent in the middle, clear right."""
+    alpha = np.full(photo.shape[:2], 255, np.uint8)
+    alpha[:, 32:64] = 128
+    alpha[:, 64:] = 0
+    return np.dstack([photo, alpha])
+
+
+@pytest.mark.parametrize(("suffix", "fmt"), [(".jpg", "jpeg"), (".webp", "webp")])
+@pytest.mark.parametrize("quality", [None, 60, 100])
+def test_o_and_export_write_the_same_bytes_for_the_same_version(
+    store: Store, half_clear: np.ndarray, suffix: str, fmt: str, quality: int | None
+) -> None:
+    session = Session.start(store, half_clear)
+    stored = store.blobs.get_bytes(session.resolve("head").blob)
+    written = encode_for(Path("out" + suffix), stored, quality).data
+    exported = export_version(session, fmt=fmt, recipe=False, quality=quality).data  # type: ignore[arg-type]
+    assert written == exported
+
+
+def test_webp_at_100_is_lossless_in_an_export_too(store: Store, half_clear: np.ndarray) -> None:
+    session = Session.start(store, half_clear)
+    exported = export_version(session, fmt="webp", quality=100)
+    with PILImage.open(io.BytesIO(exported.data)) as back:
+        np.testing.assert_array_equal(np.asarray(back.convert("RGBA")), half_clear)
+    assert read_recipe(exported.data) == exported.recipe
+
+
+def test_alpha_is_flattened_over_white_by_one_rule(half_clear: np.ndarray) -> None:
+    flat, transparent = flatten_on_white(half_clear)
+    assert transparent
+    np.testing.assert_array_equal(flat[:, :32], half_clear[:, :32, :3])
+    middle = half_clear[:, 32:64, :3].astype(np.float64) * 128 / 255 + 255 * 127 / 255
+    np.testing.assert_array_equal(flat[:, 32:64], np.rint(middle).astype(np.uint8))
+    assert (flat[:, 64:] == 255).all()
+    opaque, transparent = flatten_on_white(half_clear[:, :32].copy())
+    assert not transparent
+    np.testing.assert_array_equal(opaque, half_clear[:, :32, :3])
+
+
+def test_xmp_goes_into_jpeg_and_webp_only(photo: np.ndarray) -> None:
+    packet = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">hello</x:xmpmeta>'
+    for fmt in ("JPEG", "WEBP"):
+        assert b"hello</x:xmpmeta>" in encode_pixels(photo, fmt, xmp=packet).data
+    with pytest.raises(ValueError, match="iTXt"):
+        encode_pixels(photo, "PNG", xmp=packet)
 
 
 def test_edit_writes_a_jpeg_for_o_out_jpg_and_follows_a_character(tmp_path: Path) -> None:

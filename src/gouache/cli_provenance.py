@@ -74,7 +74,9 @@ def add_export_options(parser: argparse.ArgumentParser, *, folder: bool) -> None
         parser.add_argument(
             "--format", default="png", help="png (default), jpeg, webp, or the layers as svg or ora"
         )
-        parser.add_argument("--quality", type=int, default=92, help="JPEG/WebP quality (92)")
+        parser.add_argument(
+            "--quality", type=int, help="JPEG / WebP quality 1-100 (92 / 90; WebP 100 is lossless)"
+        )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -127,8 +129,8 @@ def _check_signs(identity: SigningKeys) -> None:
     """Sign a tiny image, so a certificate c2pa refuses is refused now, not at export."""
     import numpy as np
 
+    from gouache.png import write_png
     from gouache.provenance.manifest import Signer
-    from gouache.provenance.metadata import encode
 
     pixels = np.zeros((16, 16, 3), dtype=np.uint8)
     manifest = {
@@ -150,7 +152,7 @@ def _check_signs(identity: SigningKeys) -> None:
             }
         ],
     }
-    Signer(identity).sign(encode(pixels, "png", None), "png", manifest, [])
+    Signer(identity).sign(write_png(pixels), "png", manifest, [])
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -210,12 +212,10 @@ def export_turn(
 ) -> Path:
     """`edit -o FILE --sign`: the version exported in the format the suffix names, at
     `--quality` (the same defaults as `-o` without signing)."""
-    from gouache.encode import DEFAULT_QUALITY
     from gouache.provenance.export import export_version
     from gouache.provenance.metadata import parse_format
 
     fmt = parse_format(signed_format(output))
-    quality = getattr(args, "quality", None) or DEFAULT_QUALITY.get(fmt.upper(), 92)
     exported = export_version(
         session,
         version_id,
@@ -223,7 +223,7 @@ def export_turn(
         sign=args.sign,
         keys=_keys_for(args.sign, settings),
         watermark_mark=args.watermark,
-        quality=quality,
+        quality=getattr(args, "quality", None),
     )
     write_output(output, exported.data, force=bool(getattr(args, "force", False)))
     print("carries: " + _carries(exported).strip(" ()"))

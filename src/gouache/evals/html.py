@@ -8,7 +8,6 @@ curves, the categories and every failure.
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
@@ -209,12 +208,15 @@ def _category_table(categories: Mapping[str, Any]) -> str:
 def _image(folder: Path, relative: str | None) -> str:
     if relative is None or not (folder / relative).is_file():
         return "<div class='note'>(no image)</div>"
+    import numpy as np
     from PIL import Image as PILImage
 
+    from gouache.encode import encode_pixels
+
     with PILImage.open(folder / relative) as opened:
-        picture = opened.convert("RGB")
+        picture = opened.convert("RGBA")
     picture.thumbnail((THUMBNAIL, THUMBNAIL))
-    buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=85)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    # through the one encoder, so alpha is flattened on white as in every JPEG gouache writes
+    jpeg = encode_pixels(np.asarray(picture, dtype=np.uint8), "JPEG", quality=85).data
+    data = base64.b64encode(jpeg).decode("ascii")
     return f"<img src='data:image/jpeg;base64,{data}' width='{picture.width}' alt=''>"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gouache.encode import encode_pixels, quality_of
 from gouache.errors import InputError
 from gouache.images import load_image
 from gouache.provenance import watermark
@@ -17,11 +18,14 @@ from gouache.provenance.metadata import (
     EXTENSIONS,
     MEDIA_TYPES,
     Format,
-    encode,
     png_with_recipe,
+    xmp_packet,
 )
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from gouache.provenance.keys import SigningKeys
     from gouache.sessions.session import Session
     from gouache.sessions.versions import Version
@@ -71,19 +75,19 @@ def export_version(
     keys: SigningKeys | None = None,
     watermark_mark: bool | None = None,
     recipe: bool = True,
-    quality: int = 92,
+    quality: int | None = None,
 ) -> ExportedFile:
     """Export version `ref` of `session` as `fmt` bytes.
 
     `sign` embeds a C2PA manifest signed with `keys` (see gouache.provenance.keys.load);
     `watermark_mark` (default: the same as `sign`) embeds the invisible mark, which needs an
     image of at least 128 pixels a side; `recipe` puts the recipe in the file. A PNG with no
-    mark is the stored pixels, unchanged.
+    mark is the stored pixels, unchanged; JPEG and WebP are at `quality` (the defaults of
+    gouache.encode unless given).
     """
     if sign and keys is None:
         raise InputError("signing needs a signing identity: run `gouache keys init-signing`")
-    if not 1 <= quality <= 100:
-        raise InputError(f"quality is 1 to 100, not {quality}")
+    quality = quality_of(fmt, quality)
     version = session.resolve(ref)
     marked = sign if watermark_mark is None else watermark_mark
     mark_id = mark_id_of(version) if marked else None
@@ -94,7 +98,7 @@ def export_version(
             pixels = watermark.embed(session.image(version.id), mark_id)
         except watermark.WatermarkError as err:
             raise InputError(f"{version.label} cannot carry the watermark: {err}") from None
-        data = encode(pixels, fmt, record if recipe else None, quality)
+        data = _encoded(pixels, fmt, record if recipe else None, quality)
         # checked on the file itself: a low JPEG/WebP quality can wipe the mark out
         if watermark.extract(load_image(data).pixels, search=False).mark_id != mark_id:
             raise InputError(
@@ -104,7 +108,7 @@ def export_version(
     elif fmt == "png":
         data = png_with_recipe(stored, record) if recipe else stored
     else:
-        data = encode(session.image(version.id), fmt, record if recipe else None, quality)
+        data = _encoded(session.image(version.id), fmt, record if recipe else None, quality)
     filename = f"{version.label}{EXTENSIONS[fmt]}"
     if sign:
         assert keys is not None
@@ -126,3 +130,15 @@ def export_version(
             source=lambda v: source_of(session.store.blobs, v),
         )
     return ExportedFile(data, fmt, version, filename, sign, mark_id, record)
+
+
+def _encoded(
+    pixels: npt.NDArray[np.uint8], fmt: Format, record: dict[str, Any] | None, quality: int
+) -> bytes:
+    """`pixels` encoded by gouache.encode, carrying `record`: an iTXt chunk spliced into a PNG,
+    an XMP packet in JPEG and WebP."""
+    if fmt == "png":
+        png = encode_pixels(pixels, "PNG").data
+        return png_with_recipe(png, record) if record is not None else png
+    xmp = xmp_packet(record) if record is not None else None
+    return encode_pixels(pixels, fmt, quality, xmp=xmp).data

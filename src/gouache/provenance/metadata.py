@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import json
 import re
 import struct
 import zlib
 from typing import Any, Literal
 
-import numpy as np
-import numpy.typing as npt
-
-from gouache.png import SIGNATURE, write_png
+from gouache.png import SIGNATURE
 
 Format = Literal["png", "jpeg", "webp"]
 FORMATS: tuple[Format, ...] = ("png", "jpeg", "webp")
@@ -155,26 +151,3 @@ def read_recipe(data: bytes) -> dict[str, Any] | None:
     except (UnicodeDecodeError, ValueError):
         return None
     return value if isinstance(value, dict) else None
-
-
-def encode(
-    image: npt.NDArray[np.uint8], fmt: Format, recipe: dict[str, Any] | None, quality: int = 92
-) -> bytes:
-    """`image` encoded as `fmt`, carrying `recipe` when given. JPEG drops alpha (on white)."""
-    if fmt == "png":
-        png = write_png(np.ascontiguousarray(image))
-        return png_with_recipe(png, recipe) if recipe is not None else png
-    from PIL import Image as PILImage
-
-    im = PILImage.fromarray(np.ascontiguousarray(image))
-    if fmt == "jpeg" and im.mode == "RGBA":
-        flat = PILImage.new("RGB", im.size, (255, 255, 255))
-        flat.paste(im, mask=im.getchannel("A"))
-        im = flat
-    out = io.BytesIO()
-    extra: dict[str, Any] = {"xmp": xmp_packet(recipe)} if recipe is not None else {}
-    if fmt == "jpeg":
-        im.save(out, "JPEG", quality=quality, **extra)
-    else:
-        im.save(out, "WEBP", quality=quality, method=4, **extra)
-    return out.getvalue()

@@ -4,12 +4,12 @@ renaming a branch. Plain JSON and images like the rest of /api, usable by any cl
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
+from gouache.encode import encode_pixels
 from gouache.images import Image
 from gouache.server.auth import State, Tenant, authenticate
 from gouache.server.native import RenameIn, cache_control, owned, session_json
@@ -20,6 +20,8 @@ router = APIRouter(prefix="/api", dependencies=[Depends(authenticate)])
 # A pixel counts as changed when a channel moved by more than this (of 255): PNG is lossless,
 # so anything above zero is a real change; 2 ignores rounding of a near-identity grade.
 CHANGED_ABOVE = 2
+# Thumbnails are small and many: a lower WebP quality than a saved file's default.
+THUMBNAIL_QUALITY = 80
 FORMATS = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 
 
@@ -27,26 +29,6 @@ class FromVersionIn(BaseModel):
     session_id: str
     ref: str = Field("head", description="a version of that session (v3, a branch, head)")
     name: str | None = None
-
-
-def _picture(image: Image, fmt: str, quality: int = 90) -> bytes:
-    from PIL import Image as PILImage
-
-    mode = "RGBA" if image.shape[2] == 4 else "RGB"
-    picture = PILImage.fromarray(image, mode)
-    if fmt == "jpeg" and mode == "RGBA":
-        # JPEG has no alpha: flatten on white, as a viewer shows a transparent PNG
-        flat = PILImage.new("RGB", picture.size, (255, 255, 255))
-        flat.paste(picture, mask=picture.getchannel("A"))
-        picture = flat
-    buffer = io.BytesIO()
-    if fmt == "png":
-        picture.save(buffer, "PNG")
-    elif fmt == "jpeg":
-        picture.save(buffer, "JPEG", quality=quality)
-    else:
-        picture.save(buffer, "WEBP", quality=quality)
-    return buffer.getvalue()
 
 
 @router.get(
@@ -74,7 +56,7 @@ def thumbnail(
         shape = (max(1, round(width * scale)), max(1, round(height * scale)))
         image = np.asarray(cv2.resize(image, shape, interpolation=cv2.INTER_AREA), dtype=np.uint8)
     return Response(
-        _picture(image, "webp", quality=80),
+        encode_pixels(image, "WEBP", quality=THUMBNAIL_QUALITY).data,
         media_type="image/webp",
         headers={"Cache-Control": cache_control(ref, version)},
     )
@@ -91,15 +73,15 @@ def download(
     state: State,
     tenant: Tenant,
     format: Literal["png", "jpeg", "webp"] = "png",
-    quality: Annotated[int, Query(ge=1, le=100)] = 92,
+    quality: Annotated[int | None, Query(ge=1, le=100)] = None,
     sign: bool = False,
     watermark: bool | None = None,
 ) -> Response:
     """The version as a file to save, with its recipe inside (a PNG iTXt chunk, XMP in JPEG
     and WebP). PNG keeps the stored lossless pixels; JPEG (alpha flattened on white) and WebP
-    are at `quality`. `sign` adds a C2PA manifest with the version's whole lineage, signed
-    with the server's identity (`gouache keys init-signing` on the server), and the invisible
-    watermark unless `watermark=false`."""
+    are at `quality` (JPEG 92, WebP 90 unless given; WebP 100 is lossless). `sign` adds a C2PA
+    manifest with the version's whole lineage, signed with the server's identity (`gouache keys
+    init-signing` on the server), and the invisible watermark unless `watermark=false`."""
     from gouache.provenance import export_version
     from gouache.provenance.keys import load, signing_dir
 
@@ -144,7 +126,7 @@ def heatmap(session_id: str, a: str, b: str, state: State, tenant: Tenant) -> Re
     delta = np.abs(first.astype(np.int16) - second.astype(np.int16)).max(axis=2)
     coloured = cv2.applyColorMap(delta.astype(np.uint8), cv2.COLORMAP_INFERNO)
     rgb = np.ascontiguousarray(coloured[..., ::-1])
-    return Response(_picture(rgb, "png"), media_type="image/png")
+    return Response(encode_pixels(rgb, "PNG").data, media_type="image/png")
 
 
 @router.get("/sessions/{session_id}/changed-region")
