@@ -19,7 +19,7 @@ import tempfile
 import time
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -532,8 +532,8 @@ class BlobStore:
 
     The address is the sha256 of the PNG bytes, so the same image is stored once. A blob is
     written to <root>/.tmp/ first (under an exclusive lock held until it is renamed into
-    place), so a temporary file that nobody holds is a crash's leftover: `clean_temp`, run
-    when a store opens, removes those.
+    place), so a temporary file that nobody holds is a crash's leftover: `clean_temp_on_open`,
+    run when a store opens, removes those.
     """
 
     TEMP_FOLDER = ".tmp"
@@ -642,35 +642,70 @@ class BlobStore:
                 if is_digest(path.stem) and path.stem.startswith(folder.name):
                     yield path.stem
 
-    def temp_files(self) -> list[Path]:
-        """Temporary files under the root: in .tmp/ and, from older versions, beside blobs."""
+    def temp_files(self, *, beside_blobs: bool = True) -> list[Path]:
+        """Temporary files under the root: in .tmp/ and, with `beside_blobs`, those older
+        versions wrote into the blob folders (finding these reads every folder)."""
         found = sorted((self.root / self.TEMP_FOLDER).glob(".tmp-*"))
-        if self.root.is_dir():
+        if beside_blobs and self.root.is_dir():
             found += sorted(self.root.glob("??/.tmp-*"))
         return found
 
-    def clean_temp(self, *, min_age: float = 2.0) -> list[Path]:
+    def clean_temp(self, *, min_age: float = 2.0, beside_blobs: bool = True) -> list[Path]:
         """Remove the temporary files a crashed writer left: those nobody holds a lock on
         and older than `min_age` seconds (a writer locks its file as it creates it).
         Returns what was removed; a read-only disk removes nothing."""
-        removed = []
-        now = time.time()
-        for path in self.temp_files():
-            try:
-                if now - path.stat().st_mtime < min_age:
-                    continue
-                fd = os.open(path, os.O_RDONLY)
-            except OSError:
+        return remove_leftovers(self.temp_files(beside_blobs=beside_blobs), min_age=min_age)
+
+    def clean_temp_on_open(self) -> list[Path]:
+        """What a store does as it opens: .tmp/ only, which this version writes into, so an
+        open stays cheap however many blob folders there are. The blob folders, where older
+        versions left theirs, are swept once (a marker in .tmp/ remembers it);
+        `gouache store check --repair` sweeps them every time."""
+        return clean_temp_folder(
+            self.root / self.TEMP_FOLDER, lambda: sorted(self.root.glob("??/.tmp-*"))
+        )
+
+
+SWEPT_MARKER = "older-leftovers-swept"
+
+
+def clean_temp_folder(temp_dir: Path, older: Callable[[], list[Path]]) -> list[Path]:
+    """Remove a crash's leftovers from `temp_dir` (where a writer makes its temporary files)
+    and, the first time only, those `older` finds where older versions wrote them."""
+    marker = temp_dir / SWEPT_MARKER
+    if not temp_dir.parent.is_dir():
+        return []
+    first = not marker.exists()
+    removed = remove_leftovers([*temp_dir.glob(".tmp-*"), *(older() if first else ())])
+    if first:
+        with suppress(OSError):  # a read-only disk sweeps again next time
+            temp_dir.mkdir(exist_ok=True)
+            marker.touch()
+    return removed
+
+
+def remove_leftovers(paths: Iterable[Path], *, min_age: float = 2.0) -> list[Path]:
+    """Remove the temporary files among `paths` that no writer holds a lock on and that are
+    at least `min_age` seconds old; returns those removed. Shared by every cache that
+    writes through temporary files."""
+    removed = []
+    now = time.time()
+    for path in paths:
+        try:
+            if now - path.stat().st_mtime < min_age:
                 continue
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                path.unlink()
-                removed.append(path)
-            except OSError:
-                continue  # locked by a live writer, or a read-only disk
-            finally:
-                os.close(fd)
-        return removed
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue  # locked by a live writer, or a read-only disk
+        finally:
+            os.close(fd)
+    return removed
 
 
 def is_digest(text: object) -> bool:

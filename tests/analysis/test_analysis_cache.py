@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -200,6 +202,36 @@ def test_a_stand_in_round_trips_through_disk_unchanged(tmp_path: Path) -> None:
     assert np.array_equal(read.subject.mask, made.subject.mask)
     assert (read.subject.method, read.subject.box) == (made.subject.method, made.subject.box)
     assert fake.calls == Counter({"faces": 1, "text": 1, "subject": 1})
+
+
+def _crashed(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b'{"signature": "half')
+    os.utime(path, (time.time() - 60, time.time() - 60))
+    return path
+
+
+def test_a_crashs_temporary_files_are_removed_when_a_cache_opens_but_not_a_live_writers(
+    tmp_path: Path,
+) -> None:
+    image = tiny(7)
+    fake = CountingAnalysers()
+    older = _crashed(tmp_path / ".tmp-written-by-an-older-version.json")
+    read_all(AnalysisCache(cache_dir=tmp_path, analysers=fake.analysers()).get(image))
+    assert not older.exists()  # swept once, by the first cache to open here
+    assert list(tmp_path.glob("**/.tmp-*")) == []  # and writing leaves none
+    crashed = _crashed(tmp_path / ".tmp" / ".tmp-crashed.json")
+    live = _crashed(tmp_path / ".tmp" / ".tmp-live.json")
+    fd = os.open(live, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # a writer in another process, still at work
+    try:
+        reopened = AnalysisCache(cache_dir=tmp_path, analysers=fake.analysers())
+        assert not crashed.exists()
+        assert live.exists()
+    finally:
+        os.close(fd)
+    assert [line.text for line in reopened.get(image).text] == ["hi"]
+    assert fake.calls["text"] == 1  # the results themselves are kept
 
 
 def test_a_cache_needs_room_for_one_image() -> None:

@@ -104,6 +104,34 @@ def test_opening_a_store_cleans_a_crashs_temporary_file_but_not_a_live_writers(
         os.close(fd)
 
 
+def _old_file(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"partial")
+    os.utime(path, (time.time() - 60, time.time() - 60))
+    return path
+
+
+def test_an_open_sweeps_the_blob_folders_once_and_store_check_repair_every_time(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "blobs"
+    blobs = BlobStore(root)
+    legacy = _old_file(root / "ab" / ".tmp-from-an-older-version.png")
+    with Store(store_url(tmp_path), blobs):
+        pass
+    assert not legacy.exists()
+    # Later opens read .tmp/ only, however many blob folders there are ...
+    later = _old_file(root / "cd" / ".tmp-another-older-version.png")
+    crashed = _old_file(root / BlobStore.TEMP_FOLDER / ".tmp-crashed.png")
+    with Store(store_url(tmp_path), blobs) as store:
+        assert not crashed.exists()
+        assert later.exists()
+        # ... and `store check` still finds every leftover, and --repair removes it.
+        assert check_store(store).temp_files == [later]
+        check_store(store, repair=True)
+    assert not later.exists()
+
+
 def test_text_that_is_not_utf8_is_an_input_error_not_a_driver_crash(store: Store) -> None:
     with pytest.raises(InputError, match="not valid UTF-8"):
         store.find_session("caf\udce9")

@@ -11,14 +11,16 @@ results. On disk, in `cache_dir`:
     <digest>.subject.json   {"signature": ..., "method": ..., "box": ..., "shape": [h, w]}
     <digest>.subject.png    the mask, 8-bit grey, 0 or 255
 
-Files are written to a temporary name and renamed, JSON last, so a reader never sees half
-a result. One lock per image makes sure that two threads asking for the same result run
-the analyser once. The disk is only a cache: a folder that cannot be made or written (a
-read-only or full disk) leaves the results in memory, and `disk_error` says why.
+Files are written to a temporary name in `.tmp/` and renamed, JSON last, so a reader never
+sees half a result; a crash's temporary files are removed when a cache opens on the folder.
+One lock per image makes sure that two threads asking for the same result run the analyser
+once. The disk is only a cache: a folder that cannot be made or written (a read-only or full
+disk) leaves the results in memory, and `disk_error` says why.
 """
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
@@ -44,12 +46,13 @@ from gouache.analysis.types import (
     TextLine,
     check_pixels,
 )
-from gouache.images import Image, image_digest
+from gouache.images import Image, clean_temp_folder, image_digest
 
 Kind = Literal["faces", "text", "subject"]
 KINDS: tuple[Kind, ...] = ("faces", "text", "subject")
 _METHODS: frozenset[str] = frozenset({"grabcut-faces", "grabcut-centre", "prior"})
 _T = TypeVar("_T")
+TEMP_FOLDER = ".tmp"
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,10 @@ class AnalysisCache:
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
             except OSError as err:
                 self.disk_error = f"cannot make {self.cache_dir}: {err.strerror or err}"
+            else:
+                # a crash's leftovers; older versions left theirs beside the results
+                folder = self.cache_dir
+                clean_temp_folder(folder / TEMP_FOLDER, lambda: sorted(folder.glob(".tmp-*")))
 
     # -- public ------------------------------------------------------------------------------
     def get(self, image: Image) -> Analysis:
@@ -311,11 +318,15 @@ class AnalysisCache:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    # In .tmp/, locked until renamed: what a cache that opens meanwhile leaves alone.
+    temp_dir = path.parent / TEMP_FOLDER
+    temp_dir.mkdir(exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=temp_dir, prefix=".tmp-", suffix=path.suffix)
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -159,7 +159,7 @@ class Store:
                 self.schema_version = check_schema(self._engine, label=self.label)
             else:
                 self.schema_version = migrate(self._engine, label=self.label)
-                blobs.clean_temp()
+                blobs.clean_temp_on_open()
         except StoreError:
             self._engine.dispose()
             raise
