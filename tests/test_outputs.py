@@ -35,6 +35,18 @@ def test_force_replaces_an_existing_file(tmp_path: Path) -> None:
     assert target.read_bytes() == b"new"
 
 
+def test_a_private_file_is_private_from_its_first_byte_and_after_a_replacement(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "key.pem"
+    write_file(target, b"secret", mode=0o600)
+    assert target.stat().st_mode & 0o777 == 0o600
+    target.chmod(0o644)
+    write_file(target, b"new secret", force=True, mode=0o600)
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.read_bytes() == b"new secret"
+
+
 def test_a_symbolic_link_is_never_written_through_even_with_force(tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_bytes(b"precious")

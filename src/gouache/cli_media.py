@@ -83,12 +83,16 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         metavar="NAME",
         help="draw the panels with this backend or profile",
     )
+    story.add_argument(
+        "--force", action="store_true", help="replace files in a folder that is not a story's"
+    )
 
 
 def _video_options(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument("-o", "--output", default=default, help=f".mp4, .gif or .webp ({default})")
     parser.add_argument("--fps", type=float, default=12.0, help="frames a second (12)")
     parser.add_argument("--size", type=int, help="the longer side in pixels (default: as is)")
+    parser.add_argument("--force", action="store_true", help="replace the file if it exists")
 
 
 def run(args: argparse.Namespace, settings: Settings, store: Store) -> int:
@@ -109,6 +113,7 @@ def _story(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         store,
         Path(args.output),
         backend_name=args.story_backend or args.backend or settings.backend,
+        force=args.force,
     )
     print(f"session {result.session.id[:8]} ({result.session.name})")
     print(result.report())
@@ -120,9 +125,12 @@ def _story(args: argparse.Namespace, settings: Settings, store: Store) -> int:
 def _frames(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.errors import InputError
     from gouache.images import load_image
+    from gouache.outputs import check_target
     from gouache.sessions.session import Session
     from gouache.sessions.versions import parse_number
 
+    for path in (Path(args.output), _chart_of(Path(args.output))):  # before a session is made
+        check_target(path, force=args.force)
     if args.session:
         session = Session.open(store, args.session)
         start = args.source
@@ -152,9 +160,16 @@ def write_frames(
     out: TextIO,
 ) -> int:
     """Make the frames, write the video and the plot of their scores, print the table."""
+    from gouache.outputs import check_target
     from gouache.sequences.frames import make_frames, table
     from gouache.sequences.plot import plot_scores
     from gouache.sequences.video import write_video
+
+    force = bool(getattr(args, "force", False))
+    target = Path(args.output)
+    chart_path = _chart_of(target)
+    for path in (target, chart_path):  # before the frames are made
+        check_target(path, force=force)
 
     def said(number: int, version: Version) -> None:
         print(f"frame {number}/{count}: {version.label}", file=out)
@@ -165,9 +180,8 @@ def write_frames(
     if not run_.versions:
         return EXIT_NOT_DONE
     images = [session.image(start), *(session.image(v.id) for v in run_.versions)]
-    target = Path(args.output)
-    write_video(images, target, fps=args.fps, size=args.size)
-    chart = plot_scores(list(run_.scores), target.with_name(target.stem + "-scores.png"))
+    write_video(images, target, fps=args.fps, size=args.size, force=force)
+    chart = plot_scores(list(run_.scores), chart_path, force=force)
     print(table(list(run_.scores)), file=out)
     print(
         f"wrote {target} ({len(images)} frames at {args.fps:g} fps) and {chart}; the frames are "
@@ -177,11 +191,17 @@ def write_frames(
     return EXIT_OK
 
 
+def _chart_of(video: Path) -> Path:
+    return video.with_name(video.stem + "-scores.png")
+
+
 def _animate(args: argparse.Namespace, store: Store) -> int:
+    from gouache.outputs import check_target
     from gouache.sequences.offline import camera_move, find_target, history_frames, wipe_frames
     from gouache.sequences.video import write_video
     from gouache.sessions.session import Session
 
+    check_target(Path(args.output), force=args.force)  # before the frames are made
     session = Session.open(store, args.session)
     version = session.resolve(args.version)
     image = session.image(version.id)
@@ -201,7 +221,7 @@ def _animate(args: argparse.Namespace, store: Store) -> int:
         before = session.resolve(args.wipe)
         frames = wipe_frames(session.image(before.id), image, args.count)
         what = f"wipe from {before.label} to {version.label}"
-    written = write_video(frames, Path(args.output), fps=args.fps, size=args.size)
+    written = write_video(frames, Path(args.output), fps=args.fps, size=args.size, force=args.force)
     print(f"wrote {written}: {what}, {len(frames)} frames at {args.fps:g} fps")
     return EXIT_OK
 
@@ -213,7 +233,13 @@ def chat_frames(session: Session, rest: str, out: TextIO) -> None:
     count_text, _, instruction = rest.partition(" ")
     if not count_text.isdigit() or not instruction.strip():
         raise InputError("usage: /frames N INSTRUCTION, e.g. /frames 6 rotate by 2 degrees")
-    options = argparse.Namespace(output=f"{session.name}-frames.mp4", fps=12.0, size=None)
+    # a default name: the first one free (the video's and its chart's), never a replacement
+    video = Path(f"{session.name}-frames.mp4")
+    number = 1
+    while video.exists() or video.is_symlink() or _chart_of(video).exists():
+        number += 1
+        video = Path(f"{session.name}-frames-{number}.mp4")
+    options = argparse.Namespace(output=str(video), fps=12.0, size=None)
     write_frames(session, "head", instruction.strip(), int(count_text), options, out)
 
 

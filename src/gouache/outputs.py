@@ -66,8 +66,12 @@ def check_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
     return target
 
 
-def write_file(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
-    """Write `data` to `path` atomically; the folder is made if it is missing.
+def write_file(
+    path: str | os.PathLike[str], data: bytes, *, force: bool = False, mode: int = 0o666
+) -> Path:
+    """Write `data` to `path` atomically; the folder is made if it is missing. The file gets
+    `mode` less the umask from its first byte on (0o600: a private key is never readable by
+    others, not even while it is written).
 
     OutputExistsError when the file exists (without `force`) or is a link, InputError when
     it is a folder, WriteError when the disk refuses (full, read-only, no permission).
@@ -83,8 +87,8 @@ def write_file(path: str | os.PathLike[str], data: bytes, *, force: bool = False
         ) from None
     tmp = folder / f".tmp-gouache-{secrets.token_hex(6)}{target.suffix}"
     try:
-        # O_EXCL: never open something that appeared under the temporary name; 0o666 & umask
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+        # O_EXCL: never open something that appeared under the temporary name; mode & ~umask
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
         try:
             view = memoryview(data)
             while view:

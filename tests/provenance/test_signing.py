@@ -288,6 +288,7 @@ def test_your_own_certificate_and_key_sign_and_are_trusted_through_their_root(
     assert (folder / "key.pem").stat().st_mode & 0o777 == 0o600
     with pytest.raises(InputError, match="--force replaces it"):
         signing.save(own, folder)
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary left
     loaded = signing.load(folder)
     assert loaded == own
 
@@ -298,6 +299,19 @@ def test_your_own_certificate_and_key_sign_and_are_trusted_through_their_root(
     assert report.chain.signer == "Studio Ana"
     with pytest.raises(InputError, match="no signing identity"):
         signing.load(tmp_path / "nowhere")
+
+
+def test_a_signing_identity_is_never_written_through_a_link(tmp_path: Any) -> None:
+    from gouache.errors import OutputExistsError
+    from gouache.provenance import keys as signing
+
+    folder = tmp_path / "signing"
+    folder.mkdir()
+    stolen = tmp_path / "where-an-attacker-reads.pem"
+    (folder / "key.pem").symlink_to(stolen)
+    with pytest.raises(OutputExistsError, match="symbolic link"):
+        signing.save(make_test_identity("Me"), folder, force=True)
+    assert not stolen.exists()
 
 
 def test_a_quality_too_low_for_the_mark_is_refused_not_exported_unmarked(

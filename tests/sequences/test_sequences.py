@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 
 from gouache.analysis.cache import AnalysisCache
 from gouache.critics.preservation import PSNR_CAP
-from gouache.errors import InputError
+from gouache.errors import InputError, OutputExistsError
 from gouache.images import LoadedImage
 from gouache.sequences.frames import make_frames, table
 from gouache.sequences.offline import camera_move, find_target, history_frames, wipe_frames
@@ -194,3 +194,63 @@ def test_frames_in_chat_make_versions_and_a_video(
     assert "frame 2/2" in out.getvalue()
     assert count_frames(tmp_path / "astro-frames.mp4") == 3
     assert session.head.number == 3
+    first = (tmp_path / "astro-frames.mp4").read_bytes()
+    chat_loop(session, Settings(), io.StringIO("/frames 1 make it warmer\n"), out)
+    assert (tmp_path / "astro-frames.mp4").read_bytes() == first  # a default name is not reused
+    assert count_frames(tmp_path / "astro-frames-2.mp4") == 2
+    assert (tmp_path / "astro-frames-2-scores.png").exists()
+
+
+def test_a_video_never_replaces_a_file_without_force_nor_writes_through_a_link(
+    tmp_path: Path,
+) -> None:
+    frames = wipe_frames(np.zeros((32, 48, 3), np.uint8), np.full((32, 48, 3), 255, np.uint8), 3)
+    kept = tmp_path / "kept.gif"
+    kept.write_bytes(b"the user's own file")
+    with pytest.raises(OutputExistsError, match=r"kept\.gif exists; --force replaces it"):
+        write_video(frames, kept)
+    assert kept.read_bytes() == b"the user's own file"
+    assert count_frames(write_video(frames, kept, force=True)) == 3
+    elsewhere = tmp_path / "elsewhere.gif"
+    elsewhere.write_bytes(b"not to be touched")
+    link = tmp_path / "link.gif"
+    link.symlink_to(elsewhere)
+    with pytest.raises(OutputExistsError, match="symbolic link"):
+        write_video(frames, link, force=True)
+    assert elsewhere.read_bytes() == b"not to be touched"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp")]
+
+
+def test_frames_and_animate_refuse_an_existing_output_before_any_work_and_force_replaces_it(
+    astronaut: LoadedImage, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gouache.cli import main
+    from gouache.settings import Settings
+
+    photo = tmp_path / "astronaut.png"
+    PILImage.fromarray(astronaut.pixels).save(photo)
+    data = ["--data-dir", str(tmp_path / "data")]
+    out = tmp_path / "frames.gif"
+    out.write_bytes(b"mine")
+    code = main([*data, "frames", str(photo), "add a vignette", "--count", "2", "-o", str(out)])
+    assert code == 1
+    assert f"{out} exists; --force replaces it" in capsys.readouterr().err
+    assert out.read_bytes() == b"mine"
+    with Store.from_settings(Settings(data_dir=tmp_path / "data")) as opened:
+        assert opened.list_sessions() == []  # refused before a session was made
+    argv = [*data, "frames", str(photo), "add a vignette", "--count", "2", "-o", str(out)]
+    assert main([*argv, "--force"]) == 0
+    assert count_frames(out) == 3
+    session = capsys.readouterr().out.split("session ")[1][:8]
+    chart = tmp_path / "frames-scores.png"
+    again = [*data, "frames", "head", "add a vignette", "-o", str(out), "--session", session]
+    assert main(again) == 1  # the video and its chart are there now
+    assert "exists; --force replaces it" in capsys.readouterr().err
+    wipe = tmp_path / "wipe.gif"
+    wipe.write_bytes(b"mine too")
+    animate = [*data, "animate", session, "--wipe", "v1", "--count", "3", "-o", str(wipe)]
+    assert main(animate) == 1
+    assert wipe.read_bytes() == b"mine too"
+    assert main([*animate, "--force"]) == 0
+    assert count_frames(wipe) == 3
+    assert chart.exists()

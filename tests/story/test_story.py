@@ -200,6 +200,35 @@ def test_the_cli_writes_the_page_and_exits_3_when_a_panel_is_flagged(
     assert (out / "page.pdf").exists()
 
 
+def test_a_story_keeps_files_it_did_not_write_unless_forced_and_never_writes_through_links(
+    script_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gouache.cli import main
+
+    out = tmp_path / "comic"
+    out.mkdir()
+    mine = out / "page.png"
+    mine.write_bytes(b"the user's own page")
+    argv = ["--data-dir", str(tmp_path / "data"), "story", str(script_path), "-o", str(out)]
+    assert main(argv) == 1
+    assert f"{mine} exists; --force replaces it" in capsys.readouterr().err
+    assert mine.read_bytes() == b"the user's own page"
+    assert sorted(p.name for p in out.iterdir()) == ["page.png"]  # refused before any work
+    assert main([*argv, "--force"]) == 3
+    assert mine.read_bytes().startswith(b"\x89PNG")
+    assert (out / "story.json").is_file()
+    assert main(argv) == 3  # its own folder now: a run again needs no --force
+    elsewhere = tmp_path / "elsewhere.pdf"
+    elsewhere.write_bytes(b"not to be touched")
+    (out / "page.pdf").unlink()
+    (out / "page.pdf").symlink_to(elsewhere)
+    capsys.readouterr()
+    assert main([*argv, "--force"]) == 1
+    assert "symbolic link" in capsys.readouterr().err
+    assert elsewhere.read_bytes() == b"not to be touched"
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp")]
+
+
 def test_the_example_script_loads_with_its_photos() -> None:
     script = load_script(Path(__file__).parents[2] / "examples" / "story" / "story.yaml")
     assert len(script.panels) == 3

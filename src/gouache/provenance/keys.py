@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -252,37 +251,30 @@ def check_free(folder: Path, *, force: bool = False) -> None:
 
 
 def save(keys: SigningKeys, folder: Path, *, force: bool = False) -> Path:
-    """Write the identity to `folder`; an existing one is replaced only with `force`."""
+    """Write the identity to `folder`; an existing one is replaced only with `force`. Each
+    file is written atomically and never through a link (gouache.outputs); key.pem is 0o600."""
+    from gouache.outputs import write_file
+
     check_free(folder, force=force)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        _write(folder / "chain.pem", keys.chain_pem, 0o644)
-        _write(folder / "key.pem", keys.key_pem, 0o600)
-        if keys.ca_pem is not None:
-            _write(folder / "ca.pem", keys.ca_pem, 0o644)
-        else:
+    # check_free decided about replacing the identity: its files are replaced together
+    write_file(folder / "chain.pem", keys.chain_pem, force=True, mode=0o644)
+    write_file(folder / "key.pem", keys.key_pem, force=True, mode=0o600)
+    if keys.ca_pem is not None:
+        write_file(folder / "ca.pem", keys.ca_pem, force=True, mode=0o644)
+    else:
+        try:
             (folder / "ca.pem").unlink(missing_ok=True)
-        info: dict[str, Any] = {
-            "alg": keys.alg,
-            "self_signed": keys.self_signed,
-            "subject": keys.subject,
-            "tsa_url": keys.tsa_url,
-        }
-        _write(folder / "signing.json", (json.dumps(info, indent=2) + "\n").encode(), 0o644)
-    except OSError as err:
-        raise InputError(f"cannot write the signing identity to {folder}: {err}") from None
+        except OSError as err:
+            raise InputError(f"cannot remove the old {folder / 'ca.pem'}: {err}") from None
+    info: dict[str, Any] = {
+        "alg": keys.alg,
+        "self_signed": keys.self_signed,
+        "subject": keys.subject,
+        "tsa_url": keys.tsa_url,
+    }
+    text = json.dumps(info, indent=2) + "\n"
+    write_file(folder / "signing.json", text.encode(), force=True, mode=0o644)
     return folder
-
-
-def _write(path: Path, data: bytes, mode: int) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
 
 
 def load(folder: Path) -> SigningKeys:

@@ -3,12 +3,14 @@ identity per character on top (with the threshold), the background's PSNR below.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from gouache.ops.text import bundled_font
+from gouache.outputs import write_file
 from gouache.sequences.frames import FrameScore
 
 WIDTH, PANEL, PAD = 720, 200, 48
@@ -16,7 +18,10 @@ COLOURS = [(214, 39, 40), (31, 119, 180), (44, 160, 44), (148, 103, 189), (255, 
 PSNR_TOP = 60.0
 
 
-def plot_scores(scores: list[FrameScore], path: Path, threshold: float = 0.45) -> Path:
+def plot_scores(
+    scores: list[FrameScore], path: Path, threshold: float = 0.45, *, force: bool = False
+) -> Path:
+    """Draw the chart into `path`, written as every output is (an existing file needs `force`)."""
     names = sorted({name for s in scores for name in s.identity})
     height = 2 * PANEL + 3 * PAD
     picture = PILImage.new("RGB", (WIDTH, height), "white")
@@ -68,9 +73,9 @@ def plot_scores(scores: list[FrameScore], path: Path, threshold: float = 0.45) -
         if s.background_psnr is not None
     ]
     _line(draw, points, (40, 40, 40))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    picture.save(path)
-    return path
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return write_file(path, buffer.getvalue(), force=force)
 
 
 def _line(

@@ -2,10 +2,12 @@
 
 Every frame is fitted to one size first (the first frame's, or `size`), letterboxed when its
 aspect differs; H.264 in yuv420p needs even sides, so the size is rounded down to even for MP4.
+The file is encoded in memory, then written as every output is (gouache.outputs).
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import numpy as np
 
 from gouache.errors import InputError, UnsupportedError
 from gouache.images import Image
+from gouache.outputs import check_target, write_file
 
 FORMATS = (".mp4", ".gif", ".webp")
 MAX_FPS = 120.0
@@ -45,10 +48,16 @@ def output_size(first: Image, size: int | None) -> tuple[int, int]:
 
 
 def write_video(
-    frames: Sequence[Image], path: Path, *, fps: float = 12.0, size: int | None = None
+    frames: Sequence[Image],
+    path: Path,
+    *,
+    fps: float = 12.0,
+    size: int | None = None,
+    force: bool = False,
 ) -> Path:
     """Write `frames` to `path` (.mp4, .gif or .webp) at `fps` frames a second; the longer
-    side is `size` pixels (default: the first frame's size)."""
+    side is `size` pixels (default: the first frame's size). As every output: atomic, never
+    through a link, and an existing file is replaced only with `force`."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise InputError(f"cannot write {path.name}: use a .mp4, .gif or .webp file name")
@@ -58,22 +67,16 @@ def write_video(
         raise InputError(f"the frame rate must be above 0 and at most {MAX_FPS:g}, not {fps:g}")
     if size is not None and size < 16:
         raise InputError(f"--size is the longer side in pixels, at least 16, not {size}")
+    check_target(path, force=force)  # before the encoding
     width, height = output_size(frames[0], size)
     if suffix == ".mp4":
         width, height = width - width % 2, height - height % 2
     fitted = [fit(frame, (width, height)) for frame in frames]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if suffix == ".mp4":
-            _mp4(fitted, path, fps)
-        else:
-            _animated(fitted, path, fps, suffix)
-    except OSError as err:
-        raise InputError(f"cannot write {path}: {err.strerror or err}") from None
-    return path
+    data = _mp4(fitted, fps) if suffix == ".mp4" else _animated(fitted, fps, suffix)
+    return write_file(path, data, force=force)
 
 
-def _mp4(frames: Sequence[Image], path: Path, fps: float) -> None:
+def _mp4(frames: Sequence[Image], fps: float) -> bytes:
     try:
         import av
     except ImportError:
@@ -85,7 +88,8 @@ def _mp4(frames: Sequence[Image], path: Path, fps: float) -> None:
 
     rate = Fraction(fps).limit_denominator(1001)
     height, width = frames[0].shape[:2]
-    with av.open(str(path), mode="w") as container:
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mp4") as container:
         stream = container.add_stream("libx264", rate=rate)
         stream.width, stream.height = width, height
         stream.pix_fmt = "yuv420p"
@@ -95,13 +99,15 @@ def _mp4(frames: Sequence[Image], path: Path, fps: float) -> None:
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
+    return buffer.getvalue()
 
 
-def _animated(frames: Sequence[Image], path: Path, fps: float, suffix: str) -> None:
+def _animated(frames: Sequence[Image], fps: float, suffix: str) -> bytes:
     from PIL import Image as PILImage
 
     pictures = [PILImage.fromarray(frame) for frame in frames]
     duration = max(1, round(1000.0 / fps))
+    buffer = io.BytesIO()
     if suffix == ".gif":
         # one palette per frame, by fast octree (Pillow's default median cut takes ~0.4 s a
         # frame at 512 px), dithered so gradients do not band
@@ -111,10 +117,18 @@ def _animated(frames: Sequence[Image], path: Path, fps: float, suffix: str) -> N
             )
             for p in pictures
         ]
-        pictures[0].save(path, save_all=True, append_images=pictures[1:], duration=duration, loop=0)
+        pictures[0].save(
+            buffer,
+            format="GIF",
+            save_all=True,
+            append_images=pictures[1:],
+            duration=duration,
+            loop=0,
+        )
     else:
         pictures[0].save(
-            path,
+            buffer,
+            format="WEBP",
             save_all=True,
             append_images=pictures[1:],
             duration=duration,
@@ -122,6 +136,7 @@ def _animated(frames: Sequence[Image], path: Path, fps: float, suffix: str) -> N
             quality=85,
             method=4,
         )
+    return buffer.getvalue()
 
 
 def count_frames(path: Path) -> int:

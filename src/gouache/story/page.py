@@ -8,13 +8,12 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from gouache.errors import InputError, UnsupportedError
+from gouache.errors import UnsupportedError
 from gouache.images import Image
 from gouache.ops.text import bundled_font
 
@@ -100,9 +99,9 @@ def render_page(
     return np.asarray(page)
 
 
-def write_pdf(
-    path: Path, panels: Sequence[PagePanel], panel: tuple[int, int], layout: str, title: str
-) -> Path:
+def pdf_bytes(
+    panels: Sequence[PagePanel], panel: tuple[int, int], layout: str, title: str
+) -> bytes:
     """One page, one point per pixel: each panel as an image, the title and flags as text."""
     try:
         from reportlab.lib.utils import ImageReader
@@ -114,10 +113,8 @@ def write_pdf(
         ) from None
     plan = page_layout(len(panels), panel, layout, bool(title))
     width, height = plan.size
-    try:
-        pdf = canvas.Canvas(str(path), pagesize=(width, height))
-    except OSError as err:
-        raise InputError(f"cannot write {path}: {err.strerror or err}") from None
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=(width, height))
     pdf.setTitle(title or "storyboard")
     if title:
         pdf.setFont("Helvetica", TITLE - 6)
@@ -139,4 +136,4 @@ def write_pdf(
             pdf.setFillColorRGB(0, 0, 0)
     pdf.showPage()
     pdf.save()
-    return path
+    return out.getvalue()

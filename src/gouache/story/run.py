@@ -3,7 +3,10 @@ character per panel (retried, then flagged), each panel and the page written to 
 
 `story.json` in the folder remembers which version drew each panel and what it depended on,
 so running the script again re-renders only the panels whose instruction, characters, words,
-source or style changed, and the page.
+source or style changed, and the page. The files of a folder that holds `story.json` are
+the story's own, rewritten by each run; in any other folder an existing file is replaced only
+with `force`. Every file is written as every output is (gouache.outputs): atomic, never
+through a link.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gouache.errors import GouacheError, InputError
-from gouache.images import LoadedImage, image_digest, load_image
-from gouache.story.page import PagePanel, render_page, write_pdf
+from gouache.errors import GouacheError, InputError, WriteError
+from gouache.images import LoadedImage, encode_png, image_digest, load_image
+from gouache.outputs import check_target, shown, write_file
+from gouache.story.page import PagePanel, pdf_bytes, render_page
 from gouache.story.panels import milder_style, panel_plan, preview
 from gouache.story.script import Panel, Script
 
@@ -75,11 +79,20 @@ def run_story(
     *,
     backend_name: str | None = None,
     backend: ImageModel | None = None,
+    force: bool = False,
 ) -> StoryResult:
     """Draw every panel that changed since the last run into `folder`, then the page, with
-    the backend named (or given; default the offline operators)."""
+    the backend named (or given; default the offline operators). A file in the folder that
+    an earlier run did not write is replaced only with `force`."""
 
-    folder.mkdir(parents=True, exist_ok=True)
+    # the story's own folder (its manifest is there), or files that may be replaced
+    replace = force or (folder / MANIFEST).is_file()
+    for name in _file_names(len(script.panels)):  # before any work
+        check_target(folder / name, force=replace)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise WriteError(f"cannot make the folder {shown(folder)}: {err.strerror or err}") from None
     manifest = _read_manifest(folder)
     sources = {p.source: load_image(p.source) for p in script.panels if p.source is not None}
     photos = {name: load_image(path) for name, path in script.characters.items()}
@@ -134,19 +147,20 @@ def run_story(
     for result in results:
         image = session.image(result.version.id)
         path = folder / f"panel-{result.number}.png"
-        path.write_bytes(session.store.blobs.get_bytes(result.version.blob))
+        write_file(path, session.store.blobs.get_bytes(result.version.blob), force=replace)
         files.append(path)
         page_panels.append(PagePanel(image, result.flag))
-    from PIL import Image as PILImage
-
-    page_png = folder / "page.png"
     page = render_page(page_panels, script.panel, script.layout, script.title)
-    PILImage.fromarray(page).save(page_png)
-    page_pdf = write_pdf(
-        folder / "page.pdf", page_panels, script.panel, script.layout, script.title
-    )
+    page_png = write_file(folder / "page.png", encode_png(page), force=replace)
+    pdf = pdf_bytes(page_panels, script.panel, script.layout, script.title)
+    page_pdf = write_file(folder / "page.pdf", pdf, force=replace)
+    # the manifest last: a folder that holds it holds every file of the run
     _write_manifest(folder, session, results, manifest.get("root"))
     return StoryResult(session, tuple(results), page_png, page_pdf, tuple(files))
+
+
+def _file_names(panels: int) -> list[str]:
+    return [*(f"panel-{n}.png" for n in range(1, panels + 1)), "page.png", "page.pdf", MANIFEST]
 
 
 def _backend(name: str | None) -> Any:
@@ -329,4 +343,4 @@ def _write_manifest(
             for r in results
         ],
     }
-    (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    write_file(folder / MANIFEST, (json.dumps(data, indent=2) + "\n").encode(), force=True)
