@@ -33,7 +33,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -42,12 +41,12 @@ from gouache.analysis.measures import (
     WORKING_SIDE,
     ToneStats,
     cast_imbalance,
-    horizon_tilt,
     is_grey,
     luma,
     noise_sigma,
     opaque_mask,
     reduced,
+    tilt,
     tone_stats,
 )
 from gouache.analysis.types import as_rgb, check_pixels
@@ -89,8 +88,8 @@ NOISE_SIGMA = 5.0
 NOISE_STRONG = 7.0
 NOISE_HEAVY = 10.0
 
-# tilt (measured as `horizon_tilt` says): a median tilt of TILT_MIN degrees is worth
-# straightening, TILT_SEVERE badly so.
+# tilt (measured by `analysis.measures.tilt`, as auto_straighten measures it): a tilt of
+# TILT_MIN degrees is worth straightening, TILT_SEVERE badly so.
 TILT_MIN = 1.0
 TILT_SEVERE = 4.0
 
@@ -132,20 +131,16 @@ def suggest(
         return ()
     if image.shape != analysis.image.shape or not np.array_equal(image, analysis.image):
         raise ValueError("the analysis is of another image: pass `analysis_cache.get(image)`")
-    # 1. luma at full size (noise lives in single pixels), colour and luma reduced; where
+    # 1. luma at full size (noise lives in single pixels), colour reduced; where
     #    the image is transparent, what is hidden there is not measured
     opaque = opaque_mask(image)
     if opaque is not None and not opaque.any():
         return ()
-    grey, small_rgb = luma(image), None
-    if is_grey(image):
-        small_grey = reduced(grey, WORKING_SIDE)
-    else:
-        small_rgb = reduced(as_rgb(image), WORKING_SIDE)
-        small_grey = np.asarray(cv2.cvtColor(small_rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    grey = luma(image)
+    small_rgb = None if is_grey(image) else reduced(as_rgb(image), WORKING_SIDE)
     # 2. defects
     tone = tone_stats(grey, opaque)
-    found = _exposure(tone) + _contrast(tone) + _noise(grey, opaque) + _tilt(small_grey)
+    found = _exposure(tone) + _contrast(tone) + _noise(grey, opaque) + _tilt(grey)
     if small_rgb is not None:
         small_opaque = None if opaque is None else reduced(opaque * 255, WORKING_SIDE) >= 128
         found += _cast(small_rgb, None if small_opaque is None else small_opaque.astype(np.uint8))
@@ -291,7 +286,7 @@ def _noise(grey: Image, mask: Image | None) -> list[Suggestion]:
 
 
 def _tilt(grey: Image) -> list[Suggestion]:
-    angle = horizon_tilt(grey)
+    angle = tilt(grey)
     if angle is None or abs(angle) < TILT_MIN:
         return []
     # The rotate operator turns clockwise for positive degrees; a line that falls to the

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from gouache.analysis.cache import AnalysisCache
+from gouache.analysis.measures import luma, tilt
 from gouache.errors import InvalidParameterError
 from gouache.evals.samples import horizon, sample
 from gouache.images import Image
-from gouache.ops.framing import tilt_of
 from gouache.ops.registry import OpContext, OperatorRegistry
 
 
@@ -25,20 +25,22 @@ def run(registry: OperatorRegistry) -> Any:
     return apply
 
 
-@pytest.mark.parametrize("tilt", [4.0, -3.0, 8.0])
-def test_a_tilted_horizon_is_measured_within_half_a_degree(tilt: float) -> None:
-    measured = tilt_of(horizon(tilt))
+@pytest.mark.parametrize("ccw", [4.0, -3.0, 8.0, 0.7])
+def test_a_tilted_horizon_is_measured_within_a_tenth_of_a_degree(ccw: float) -> None:
+    # horizon(ccw) is turned counter-clockwise; tilt is positive for clockwise
+    measured = tilt(luma(horizon(ccw)))
     assert measured is not None
-    assert measured == pytest.approx(tilt, abs=0.5)
+    assert measured == pytest.approx(-ccw, abs=0.1)
 
 
-@pytest.mark.parametrize("tilt", [4.0, -3.0])
-def test_straightening_levels_the_horizon_and_says_by_how_much(run: Any, tilt: float) -> None:
-    out, notes = run("auto_straighten", horizon(tilt))
-    level = tilt_of(out)
+@pytest.mark.parametrize("ccw", [4.0, -3.0])
+def test_straightening_levels_the_horizon_and_says_by_how_much(run: Any, ccw: float) -> None:
+    out, notes = run("auto_straighten", horizon(ccw))
+    level = tilt(luma(out))
     assert level is not None
-    assert abs(level) < 0.5
-    assert f"{abs(tilt):.0f}" in notes[0]
+    assert abs(level) < 0.2
+    turned = "counter-clockwise" if ccw > 0 else "clockwise"
+    assert notes[0].startswith(f"auto_straighten: tilted {abs(ccw):.1f}° {turned}")
 
 
 @pytest.mark.parametrize("name", ["coffee", "chelsea", "astronaut"])

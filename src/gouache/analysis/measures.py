@@ -29,14 +29,20 @@ WORKING_SIDE = 512
 # The share of pixels with the strongest gradients left out of the noise estimate.
 NOISE_EDGE_SHARE = 0.10
 
-# tilt: lines within TILT_WINDOW degrees of level and at least LINE_MIN_SHARE of the width
-# long count.
-TILT_WINDOW = 10.0
-LINE_MIN_SHARE = 0.25
-MAX_SEGMENTS = 32
-# Edges whose gradient is at least this many times more vertical than horizontal: within
-# 10 degrees of level (tan 80 degrees).
-LEVEL_EDGE_RATIO = 5.67
+# tilt (see `tilt`): lines are found at TILT_SIDE px; lines within MAX_TILT degrees of level
+# or upright and at least LINE_MIN_SHARE of the shorter side long vote by their length; those
+# within AGREE degrees of the vote's median must be MIN_AGREEMENT of the voting length and
+# MIN_SUPPORT shorter sides long. Canny's high threshold is the EDGE_PERCENTILE of the
+# gradient, within EDGE_HIGH; each voter is refitted to the edge pixels within FIT_BAND px.
+TILT_SIDE = 640
+MAX_TILT = 12.0
+LINE_MIN_SHARE = 0.12
+AGREE = 1.0
+MIN_AGREEMENT = 0.5
+MIN_SUPPORT = 0.6
+EDGE_PERCENTILE = 98.0
+EDGE_HIGH = (60.0, 150.0)
+FIT_BAND = 2.0
 
 # -- luma and tone ----------------------------------------------------------------------------
 
@@ -169,62 +175,86 @@ def noise_sigma(grey: Image, mask: Image | None = None) -> float:
 # -- lines and sharpness ----------------------------------------------------------------------
 
 
-def horizon_tilt(grey: Image) -> float | None:
-    """The tilt of the long near-level lines of a uint8 luma image (at about WORKING_SIDE px),
-    in degrees, positive when they fall to the right (turned clockwise); None when there are
-    none.
+def tilt(grey: Image, max_tilt: float = MAX_TILT) -> float | None:
+    """How far the picture is turned, in degrees, from its dominant straight lines: positive
+    when it is turned clockwise (a horizon falls to the right, an upright leans right at the
+    top), so the rotate operator's `-tilt` levels it. None when no such lines agree: nothing
+    is measured on a guess. `grey` is uint8 luma of any size.
 
     1. Canny edges (J. Canny, "A Computational Approach to Edge Detection", IEEE PAMI 8(6),
-       1986) of the reduced luma, kept where the gradient is within 10 degrees of vertical,
-       so only near-level edges remain.
+       1986) of the luma reduced to TILT_SIDE, the high threshold from the gradient's
+       EDGE_PERCENTILE so a soft horizon counts and grass does not.
     2. Probabilistic Hough (J. Matas, C. Galambos, J. Kittler, "Robust Detection of Lines
-       Using the Progressive Probabilistic Hough Transform", CVIU 78(1), 2000) on those edges
-       thickened to 5 px, so that a line walked at the Hough's quantised angle stays on its
-       edge: segments at least a quarter of the width long, within TILT_WINDOW of level.
-    3. Each segment's angle refined by a least-squares fit of the thin edge pixels within
-       3 px of it (Hough endpoints alone are good to about 0.5 degree at this size).
-    4. The median of the refined angles of the (at most MAX_SEGMENTS) longest segments.
+       Using the Progressive Probabilistic Hough Transform", CVIU 78(1), 2000): segments at
+       least LINE_MIN_SHARE of the shorter side, within `max_tilt` of level or upright, each
+       folded to its nearest axis; they vote by length, and at least MIN_AGREEMENT of the vote
+       must lie within AGREE of its median (a horizon or a wall, not a cat's fur).
+    3. Each agreeing segment refitted by least squares to the edge pixels within FIT_BAND px
+       of its line, twice (a Hough segment walks the pixel staircase of a line under a degree
+       and reads it as level); the tilt is the length-weighted median of the refitted angles.
     """
-    height, width = grey.shape[:2]
-    if min(height, width) < 16:
+    grey = reduced(grey, TILT_SIDE)
+    if min(grey.shape[:2]) < 16:
         return None
-    smooth = cv2.GaussianBlur(grey, (0, 0), 1.5)
-    edges = cv2.Canny(smooth, 25, 75)
-    gx = np.abs(cv2.Sobel(smooth, cv2.CV_32F, 1, 0))
-    gy = np.abs(cv2.Sobel(smooth, cv2.CV_32F, 0, 1))
-    edges[gy < LEVEL_EDGE_RATIO * gx] = 0
-    band = cv2.dilate(edges, np.ones((5, 1), dtype=np.uint8))
-    segments = cv2.HoughLinesP(
-        band,
-        rho=1,
-        theta=math.pi / 360,
-        threshold=max(30, width // 8),
-        minLineLength=max(8, int(width * LINE_MIN_SHARE)),
-        maxLineGap=max(3, width // 100),
+    # 1. edges
+    smooth = cv2.GaussianBlur(grey, (0, 0), 1.2)
+    gradient = np.abs(cv2.Sobel(smooth, cv2.CV_32F, 1, 0)) + np.abs(
+        cv2.Sobel(smooth, cv2.CV_32F, 0, 1)
     )
-    if segments is None:
+    high = float(np.clip(np.percentile(gradient, EDGE_PERCENTILE), *EDGE_HIGH))
+    edges = cv2.Canny(smooth, high / 3, high)
+    # 2. segments near an axis, and their agreement
+    shortest = LINE_MIN_SHARE * min(grey.shape[:2])
+    found = cv2.HoughLinesP(
+        edges, 1, math.pi / 360, threshold=40, minLineLength=shortest, maxLineGap=shortest / 4
+    )
+    if found is None:
         return None
+    segments = np.asarray(found, dtype=np.float64).reshape(-1, 4)
+    x1, y1, x2, y2 = segments.T
+    # image y points down: a line falling to the right has a positive angle
+    folded = (np.degrees(np.arctan2(y2 - y1, x2 - x1)) + 45.0) % 90.0 - 45.0
+    near_axis = np.abs(folded) <= max_tilt
+    segments, folded = segments[near_axis], folded[near_axis]
+    if not len(segments):
+        return None
+    length = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
+    median = _weighted_median(folded, length)
+    agree = np.abs(folded - median) <= AGREE
+    agreeing = float(length[agree].sum())
+    if agreeing < MIN_AGREEMENT * length.sum() or agreeing < MIN_SUPPORT * min(grey.shape[:2]):
+        return None
+    # 3. each agreeing segment refitted to its edge pixels
     ys, xs = np.nonzero(edges)
-    angles: list[float] = []
-    # The longest first, and no more than MAX_SEGMENTS: a facade of windows can give hundreds.
-    found = sorted(
-        np.asarray(segments).reshape(-1, 4).tolist(),
-        key=lambda s: (-abs(s[2] - s[0]), s),
-    )
-    for x1, y1, x2, y2 in found[:MAX_SEGMENTS]:
-        if x2 < x1:
-            x1, y1, x2, y2 = x2, y2, x1, y1
-        if x2 == x1 or abs(math.degrees(math.atan2(y2 - y1, x2 - x1))) > TILT_WINDOW:
-            continue
-        slope = (y2 - y1) / (x2 - x1)
-        near = (xs >= x1) & (xs <= x2) & (np.abs(ys - (y1 + slope * (xs - x1))) <= 3)
+    angles = [_refitted(s, xs.astype(np.float64), ys.astype(np.float64)) for s in segments[agree]]
+    return _weighted_median(np.asarray(angles), length[agree])
+
+
+def _refitted(segment: FloatArray, xs: FloatArray, ys: FloatArray) -> float:
+    """The folded angle of the least-squares line through the edge pixels within FIT_BAND px
+    of the segment's line (then of that fitted line); the segment's own angle when too few."""
+    x1, y1, x2, y2 = (float(v) for v in segment)
+    level = abs(x2 - x1) >= abs(y2 - y1)
+    # fit across = slope * along + offset, along x for a level line and along y for an upright
+    along, across = (xs, ys) if level else (ys, xs)
+    a1, c1, a2, c2 = (x1, y1, x2, y2) if level else (y1, x1, y2, x2)
+    slope = (c2 - c1) / (a2 - a1)
+    offset = c1 - slope * a1
+    for _ in range(2):
+        near = np.abs(across - (slope * along + offset)) <= FIT_BAND
         if np.count_nonzero(near) < 10:
-            continue
-        fitted = np.polyfit(xs[near].astype(np.float64), ys[near].astype(np.float64), 1)[0]
-        angle = math.degrees(math.atan(float(fitted)))
-        if abs(angle) <= TILT_WINDOW:
-            angles.append(angle)
-    return float(np.median(angles)) if angles else None
+            break
+        fitted = np.polyfit(along[near], across[near], 1)
+        slope, offset = float(fitted[0]), float(fitted[1])
+    angle = math.degrees(math.atan(slope))
+    # an upright whose x grows with y leans left at the top: turned counter-clockwise
+    return angle if level else -angle
+
+
+def _weighted_median(values: FloatArray, weights: FloatArray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def reduced(image: Image, side: int) -> Image:
