@@ -29,7 +29,7 @@ def reply_of(planner: RulePlanner, instruction: str) -> PlannerReply:
         ("add a dragon", "add a dragon", "add"),
         ("make the sky purple", "make the sky purple", "tint"),
         ("make the tree brighter", "make the tree brighter", "brighter"),
-        ("add grain", "add grain", "noise"),
+        ("add a lens flare", "add a lens flare", "add"),
         ("remove the border", "remove the border", "border"),
         ("remove the blue cast", "remove the blue cast", "tint"),
         ("tint it", "tint it", "tint"),

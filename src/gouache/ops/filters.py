@@ -138,7 +138,7 @@ OPERATORS: list[Operator[Any]] = [
         summary="remove noise and grain",
         params=DenoiseParams,
         run=denoise,
-        keywords=("denoise", "noise", "grain", "grainy", "noisy", "clean up"),
+        keywords=("denoise", "noise", "noisy", "clean up"),
         examples=("remove the noise", "denoise a bit"),
     ),
 ]

@@ -11,6 +11,12 @@ name: the edit is never applied to something else.
     subject     the GrabCut subject of the analysis (seeded from the faces, or the centre)
     background  everything but the subject
     faces       an ellipse around each detected face box, grown by 20 % of its size
+    stars       small bright points (`gouache.analysis.stars`)
+
+Besides the tone operators' edits: `sharpen` (unsharp mask, amount), `clarity` (local
+contrast, `gouache.ops.texture`), `pop` (clarity, saturation and a little contrast, scaled by
+amount: "make the cat pop") and `dramatic` (darker, more contrast and clarity: "a more dramatic
+sky"), each with amount 1 as its full strength.
 """
 
 from __future__ import annotations
@@ -22,21 +28,29 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from gouache.analysis.sky import sky_mask
+from gouache.analysis.stars import star_mask
 from gouache.colors import Color
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
-from gouache.ops import filters, tone
+from gouache.ops import filters, texture, tone
 from gouache.ops._pixels import to_uint8
 from gouache.ops.registry import OpContext, Operator, OperatorRegistry, Params
 
-Region = Literal["sky", "background", "subject", "faces"]
+Region = Literal["sky", "background", "subject", "faces", "stars"]
 Edit = Literal["brightness", "contrast", "saturation", "warmth", "exposure", "grayscale", "tint",
-               "blur"]  # fmt: skip
-REGIONS: tuple[str, ...] = ("sky", "background", "subject", "faces")
+               "blur", "sharpen", "clarity", "pop", "dramatic"]  # fmt: skip
+REGIONS: tuple[str, ...] = ("sky", "background", "subject", "faces", "stars")
 # Face ellipses reach this share of the face's size beyond its box on every side.
 FACE_GROW = 0.2
 
 _OPERATORS = OperatorRegistry([*tone.OPERATORS, *filters.OPERATORS])
+# The edits made of several steps: (operator, its amount at the edit's amount 1).
+_RECIPES: dict[str, tuple[tuple[str, float], ...]] = {
+    "sharpen": (("sharpen", 1.0),),
+    "clarity": (("clarity", 0.6),),
+    "pop": (("clarity", 0.6), ("saturation", 0.3), ("contrast", 0.1)),
+    "dramatic": (("exposure", -0.5), ("contrast", 0.3), ("clarity", 0.5), ("saturation", 0.1)),
+}
 
 
 class AdjustRegionParams(Params):
@@ -60,6 +74,8 @@ def region_mask(image: Image, region: str, ctx: OpContext) -> np.ndarray:
     h, w = image.shape[:2]
     if region == "sky":
         return sky_mask(image)
+    if region == "stars":
+        return star_mask(image)
     if region in ("subject", "background"):
         subject = ctx.analysis(image).subject.mask
         if not subject.any():
@@ -84,6 +100,16 @@ def _edited(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
         params = {"strength": max(0.0, min(1.0, p.amount))}
     elif p.edit == "tint":
         params = {"color": p.color, "amount": max(0.01, min(1.0, abs(p.amount)))}
+    elif p.edit in _RECIPES:
+        out = image
+        for op, scale in _RECIPES[p.edit]:
+            amount = max(0.01, min(2.0, p.amount)) * scale
+            if op == "clarity":
+                out = texture.local_contrast(out, amount)
+            else:
+                key = "stops" if op == "exposure" else "amount"
+                out = _OPERATORS.get(op).apply(out, {key: amount}, ctx)
+        return out
     else:
         params = {"radius": max(0.1, p.amount)}
     return _OPERATORS.get(p.edit).apply(image, params, ctx)
@@ -99,7 +125,8 @@ def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
             op="adjust_region",
             param="region",
         )
-    ctx.notes.append(f"adjust_region: the {p.region} covers {mask.mean():.0%} of the picture")
+    covers = "cover" if p.region in ("faces", "stars") else "covers"
+    ctx.notes.append(f"adjust_region: the {p.region} {covers} {mask.mean():.0%} of the picture")
     edited = _edited(image, p, ctx)
     alpha = mask.astype(np.float32)
     sigma = p.feather * min(image.shape[:2])
@@ -116,7 +143,7 @@ def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="adjust_region",
-        version="1.0.0",
+        version="1.1.0",
         summary="a tone or colour edit of the sky, the background, the subject or the faces only",
         params=AdjustRegionParams,
         run=adjust_region,

@@ -158,11 +158,12 @@ def default_operators() -> OperatorRegistry:
         subject,
         text,
         textedit,
+        texture,
         tone,
         upscale,
     )
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
-    modules += [redact, style, compose, canvas, framing, upscale]
+    modules += [redact, style, compose, canvas, framing, upscale, texture]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

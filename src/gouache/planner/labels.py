@@ -37,6 +37,10 @@ def describe(op: str, p: dict[str, Any]) -> str:
         return name if p["strength"] == 1 else f"{name} {_percent(p['strength'])}"
     if op == "blur":
         return f"blur radius {p['radius']:g} px"
+    if op == "grain":
+        return f"film grain {_percent(p['amount'])}"
+    if op == "clarity":
+        return f"clarity {_percent(p['amount'], signed=True)}"
     if op == "sharpen":
         return f"sharpen ×{p['amount']:g} (radius {p['radius']:g} px)"
     if op == "crop":
@@ -153,6 +157,11 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
+_REGION_RECIPES = {"sharpen": "sharpen {where}", "clarity": "more clarity in {where}",
+                   "pop": "make {where} pop (local contrast, colour)",
+                   "dramatic": "{where} more dramatic (darker, more contrast)"}  # fmt: skip
+
+
 def _region(p: dict[str, Any]) -> str:
     where = {"faces": "the faces", "subject": "the subject"}.get(p["region"], f"the {p['region']}")
     edit, amount = p["edit"], p["amount"]
@@ -164,6 +173,9 @@ def _region(p: dict[str, Any]) -> str:
         return f"blur {where} (radius {amount:g} px)"
     if edit == "exposure":
         return f"exposure of {where} {amount:+g} stops"
+    if edit in _REGION_RECIPES:
+        strength = "" if amount == 1 else f" (strength {_percent(amount)})"
+        return _REGION_RECIPES[edit].format(where=where) + strength
     return f"{edit} of {where} {_percent(amount, signed=True)}"
 
 

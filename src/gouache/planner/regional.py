@@ -5,9 +5,12 @@ A clause is read here when it names exactly one region and one tone edit, and no
 another operator owns: a colour for the background is a new background ("make the background
 white"), a blur of the background, the subject or a face has its own operators, and removing
 or replacing anything is not a tone edit. The amount comes from the tone operator's own phrase
-rule, so "a bit darker" means the same here as for the whole picture.
+rule, so "a bit darker" means the same here as for the whole picture. Besides tone: "make the
+cat pop", "a more dramatic sky", "sharpen his face", "enhance the stars" (pop, dramatic,
+clarity, sharpen: amount 1, halved by "a bit").
 
     sky          sky, skies
+    stars        stars (small bright points on a dark picture)
     faces        face, faces, skin (before "her", so "her face" is the face)
     background   background, backdrop, the rest, everything else, surroundings
     subject      subject, foreground, person, her, him, them, the cat, the dog ...: the
@@ -28,12 +31,16 @@ from gouache.planner.phrases import RULES as TONE_RULES
 from gouache.planner.phrases import Clause, Draft
 from gouache.planner.plan import PlanContext
 from gouache.planner.references import Problem
-from gouache.planner.vocabulary import TINT_WORDS
+from gouache.planner.vocabulary import TINT_WORDS, intensity, negated
+
+# Edits of several steps (`gouache.ops.regions`), amount 1 at full strength.
+_RECIPES = frozenset({"dramatic", "pop", "clarity", "sharpen"})
 
 OP = "adjust_region"
 
 _REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sky", ("sky", "skies")),
+    ("stars", ("stars", "star")),
     ("faces", ("face", "faces", "skin")),
     ("background", ("background", "backdrop", "the rest", "everything else", "surroundings",
                     "bg")),
@@ -45,6 +52,10 @@ _REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("grayscale", ("blackandwhite", "grayscale", "greyscale", "monochrome", "mono", "grey",
                    "gray")),
+    ("dramatic", ("dramatic", "drama", "moody")),
+    ("pop", ("pop", "stand out", "enhance", "punchy", "punchier")),
+    ("clarity", ("clarity", "depth", "definition", "local contrast")),
+    ("sharpen", ("sharpen", "sharper", "sharp", "crisp", "crisper", "sharpness")),
     ("warmth", ("warm", "warmer", "warmth", "cool", "cooler", "colder", "cold")),
     ("saturation", ("saturate", "desaturate", "saturated", "desaturated", "saturation", "vibrant",
                     "vivid", "colorful", "colourful", "muted")),
@@ -100,7 +111,7 @@ def read(text: str) -> Draft | None:
                           "amount": 0.25})  # fmt: skip
     if found:
         return None  # "make the background white": a new background, not a tone
-    edit = next((e for e, words in _EDITS if any(has(rest, w) for w in words)), None)
+    edit, said = next(((e, w) for e, words in _EDITS for w in words if has(rest, w)), (None, ""))
     if edit is None:
         return None
     if edit == "blur":
@@ -110,6 +121,13 @@ def read(text: str) -> Draft | None:
         )
     if edit == "grayscale":
         return Draft(OP, {"region": region, "edit": "grayscale", "amount": 1.0})
+    if edit in _RECIPES:
+        if negated(rest):
+            return None  # "less sharp", "less dramatic": not these edits
+        # "dramatic" is also an intensity word: the edit's own word says no strength
+        stated = intensity(without(rest, [_span(rest, said)]))
+        factor = 1.0 if stated is None else min(2.0, stated)
+        return Draft(OP, {"region": region, "edit": edit, "amount": factor})
     clause = Clause(text=rest, rest=rest, plain=rest, keyword="", quotes=(), colors=())
     tone = TONE_RULES[edit](clause)
     if tone is None:
@@ -139,7 +157,11 @@ def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
         if region == "subject":
             return replace(draft, note="the subject is found by GrabCut, not recognised by name")
         return draft
-    name = "a face" if region == "faces" else f"a {region}" if region != "sky" else "any sky"
+    name = {
+        "faces": "a face",
+        "sky": "any sky",
+        "stars": "stars (small bright points on a dark sky)",
+    }.get(region, f"a {region}")
     return Problem(f"I can't find {name} in this picture, so I changed nothing")
 
 

@@ -57,6 +57,7 @@ from gouache.planner import (
     regions,
     styles,
     targets,
+    texture,
     unquoted,
 )
 from gouache.planner.clauses import (
@@ -105,6 +106,7 @@ from gouache.planner.vocabulary import (
     USES_ALL_REFERENCES,
     VERBS,
     WEAK,
+    intensity,
     known_words,
     refused,
     word_set,
@@ -117,6 +119,7 @@ RULES: dict[str, Rule] = {
     **styles.RULES,
     **compositing.RULES,
     **looks.RULES,
+    **texture.RULES,
 }
 
 # Words that lean toward the keyword after them when a clause is split in two.
@@ -255,7 +258,7 @@ class RulePlanner:
         kept = self._whole(instruction)
         if kept is not None:  # "black and white but keep her in colour": one edit
             pieces.append(Piece(kept, instruction))
-        for raw in prepared.clauses if kept is None else ():
+        for raw in _with_modifiers(prepared.clauses) if kept is None else ():
             if all(w in FILLER for w in words(raw.text)):
                 continue  # "please", "thanks"
             drafts = self._read(raw.text, prepared.quotes, previous, refs)
@@ -761,6 +764,29 @@ def _outermost(found: list[Match]) -> list[Match]:
         )
 
     return [m for m in found if not contained(m)]
+
+
+# A clause that only tempers the one before: "enhance the stars a bit, not too much".
+_MODIFIER = re.compile(
+    r"^(?:but |and |though |just |only )*(?:not (?:too|so|very) (?:much|strong(?:ly)?|heavy|"
+    r"heavily|far|intense|obvious)|not overdone|don'?t overdo it|do not overdo it|nothing "
+    r"(?:too )?(?:crazy|extreme|drastic|over the top)|a (?:little|bit|touch|tad)(?: bit)?|"
+    r"slightly|subtly|gently|subtle|keep it subtle|go easy|easy on it)(?: please| pls)?[ .!]*$"
+)
+
+
+def _with_modifiers(clauses: tuple[RawClause, ...]) -> list[RawClause]:
+    """The clauses with each modifier-only one folded into the clause before it, which then
+    reads as "a little" unless it says its own strength."""
+    out: list[RawClause] = []
+    for raw in clauses:
+        if out and _MODIFIER.match(raw.text.strip()):
+            last = out[-1]
+            text = last.text if intensity(last.text) is not None else f"{last.text} a little"
+            out[-1] = RawClause(text, f"{last.original}, {raw.original}")
+        else:
+            out.append(raw)
+    return out
 
 
 def _is_word(token: str) -> bool:

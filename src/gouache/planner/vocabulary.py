@@ -99,7 +99,7 @@ EXTRA_KEYWORDS = {
     "vignette": _phrases("vignetting, darker corners, darken the edges, dark edges"),
     "blur": _phrases("blurrier, blurred, softer, soft, out of focus, gaussian"),
     "sharpen": _phrases("sharp, sharpness, unblur, deblur, clearer, more detailed"),
-    "denoise": _phrases("noisier, grainier, noise reduction, reduce noise, noiseless"),
+    "denoise": _phrases("noisier, noise reduction, reduce noise, noiseless"),
     "crop": _phrases("widescreen, aspect, aspect ratio, ratio, portrait, landscape"),
     "resize": _phrases(
         "larger, size, half size, half the size, twice as big, twice as large, double the size, "
