@@ -100,6 +100,41 @@ def test_jobs_of_an_inline_server_that_died_are_failed_when_the_next_one_starts(
     assert jobs.get(store, queued.id).status == "queued"
 
 
+def test_a_server_restarted_with_the_same_pid_fails_the_jobs_of_its_run_before(
+    store: Store,
+) -> None:
+    """In a container the server is pid 1 at every start: the pid is alive (it is us), but
+    the run that took the job is gone, and only the boot id tells them apart."""
+    import os
+    import socket
+
+    from gouache.server.models import ModelPool
+    from gouache.server.runner import InlineRunner
+
+    host, pid = socket.gethostname(), os.getpid()
+    before = jobs.create(store, "acme", "turn", {}, None, worker=f"inline:{host}:{pid}:0badb007")
+    claimed = jobs.claim(store, before.id, f"inline:{host}:{pid}:0badb007")
+    assert claimed is not None
+    assert claimed.status == "running"
+    older = jobs.create(store, "acme", "turn", {}, None, worker=f"inline:{host}:{pid}")
+    runner = InlineRunner(store, ModelPool(), threads=1)
+    try:
+        assert runner.owner is not None
+        assert runner.owner.startswith(f"inline:{host}:{pid}:")
+        mine = jobs.create(store, "acme", "turn", {}, None, worker=runner.owner)
+        for orphan in (before, older):
+            failed = jobs.get(store, orphan.id)
+            assert failed.status == "failed"
+            assert failed.error is not None
+            assert failed.error["type"] == "ServerStopped"
+        # a second look (another runner of this process would do it) leaves its own jobs be
+        me = jobs.InlineServer(host, pid, runner.owner.rsplit(":", 1)[1])
+        assert jobs.fail_orphans(store, me) == 0
+        assert jobs.get(store, mine.id).status == "queued"
+    finally:
+        runner.close()
+
+
 def test_finished_jobs_past_their_keep_are_pruned_and_active_ones_stay(store: Store) -> None:
     from datetime import timedelta
 

@@ -250,10 +250,35 @@ def _from_row(row: Row[Any]) -> Job:
     )
 
 
-def fail_orphans(store: Store, host: str) -> int:
-    """Fail the unfinished jobs of inline servers on `host` whose process is gone (a server
-    killed mid-turn), so that nobody waits for them forever; returns how many."""
-    prefix = f"inline:{host}:"
+@dataclass(frozen=True)
+class InlineServer:
+    """A server process running turns on its own threads, as a job's `worker` names it. The
+    boot id is new at each start: a server restarted with the same pid (pid 1 in a container)
+    is still another process, and the jobs of the one before are orphans."""
+
+    host: str
+    pid: int
+    boot: str
+
+    @classmethod
+    def this_process(cls) -> InlineServer:
+        import os
+        import secrets
+        import socket
+
+        return cls(socket.gethostname(), os.getpid(), secrets.token_hex(8))
+
+    @property
+    def worker(self) -> str:
+        return f"inline:{self.host}:{self.pid}:{self.boot}"
+
+
+def fail_orphans(store: Store, me: InlineServer) -> int:
+    """Fail the unfinished jobs of inline servers on `me`'s host that are gone (a server
+    killed mid-turn), so that nobody waits for them forever; returns how many. Gone: its pid
+    is not running, or it is `me`'s pid under another boot id (or none: a job from before boot
+    ids), which is a run of this server before it restarted."""
+    prefix = f"inline:{me.host}:"
     with store.read() as tx:
         rows = tx.conn.execute(
             select(jobs.c.id, jobs.c.worker).where(
@@ -262,8 +287,13 @@ def fail_orphans(store: Store, host: str) -> int:
         ).all()
     failed = 0
     for row in rows:
-        pid = row.worker[len(prefix) :]
-        if pid.isdigit() and not _alive(int(pid)):
+        pid_text, _, boot = row.worker[len(prefix) :].partition(":")
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        if pid == me.pid and boot == me.boot:
+            continue  # this process's own job
+        if pid == me.pid or not _alive(pid):
             message = (
                 f"the server running this job (pid {pid}) stopped before it ended; "
                 "send the turn again if its version is not in the session"

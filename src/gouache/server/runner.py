@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
@@ -37,10 +35,12 @@ class InlineRunner:
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="gouache-turn")
         self._tokens: dict[str, CancelToken] = {}
         self._lock = threading.Lock()
-        self.owner: str | None = f"inline:{socket.gethostname()}:{os.getpid()}"
-        self._worker = self.owner
-        # jobs left by an inline server on this machine that was killed: fail them, with why
-        jobs.fail_orphans(store, socket.gethostname())
+        me = jobs.InlineServer.this_process()
+        self.owner: str | None = me.worker
+        self._worker = me.worker
+        # jobs left by an inline server on this machine that was killed, or by this server
+        # before it restarted: fail them, with why
+        jobs.fail_orphans(store, me)
 
     def submit(self, job_id: str) -> None:
         token = CancelToken()
