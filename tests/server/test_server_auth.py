@@ -257,3 +257,37 @@ def test_local_mode_takes_only_its_token_and_keeps_sessions_under_one_user(
             )
             assert made.status_code == 201
         assert [s.owner for s in server.store.list_sessions()] == ["local"]
+
+
+def test_a_request_hashes_its_key_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key's row and the limiter's bucket come from one sha256 of the key."""
+    import hashlib
+
+    from starlette.requests import Request
+
+    from gouache.server.auth import authenticate
+    from gouache.server.keys import create_key
+
+    app = create_app(Settings(store=f"sqlite:///{tmp_path / 'gouache.db'}"))
+    key = create_key(app.state.gouache.store, "acme")
+    real, hashed = hashlib.sha256, []
+
+    def counting(data: bytes = b"", **kwargs: Any) -> Any:
+        if data == key.encode():
+            hashed.append(data)
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(hashlib, "sha256", counting)
+    scope = {
+        "type": "http",
+        "app": app,
+        "method": "GET",
+        "path": "/api/sessions",
+        "query_string": b"",
+        "headers": [(b"authorization", f"Bearer {key}".encode())],
+    }
+    try:
+        assert authenticate(Request(scope), None, None) == "acme"
+    finally:
+        app.state.gouache.store.close()
+    assert len(hashed) == 1

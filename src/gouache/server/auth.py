@@ -4,7 +4,6 @@ Every route but /health depends on `authenticate`; a test walks the route table 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from gouache.server.errors import UnauthenticatedError
-from gouache.server.keys import LOCAL_TENANT, tenant_of
+from gouache.server.keys import LOCAL_TENANT, hash_key, tenant_of
 from gouache.server.state import ServerState
 
 # The web UI's pages are opened with ?token=KEY once; the key then rides in this cookie
@@ -57,14 +56,15 @@ def authenticate(
             "no API key: send `Authorization: Bearer KEY` or `x-goog-api-key: KEY` "
             "(`gouache keys create --tenant NAME` makes one)"
         )
+    hashed = hash_key(key)  # once: the key's row and the limiter's bucket
     local = state.config.local_token
     if local is not None:
         tenant = LOCAL_TENANT if secrets.compare_digest(key, local) else None
     else:
-        tenant = tenant_of(state.store, key)
+        tenant = tenant_of(state.store, key, hashed)
     if tenant is None:
         raise UnauthenticatedError("unknown API key")
-    state.limiter.check(hashlib.sha256(key.encode()).hexdigest())
+    state.limiter.check(hashed)
     return tenant
 
 

@@ -54,13 +54,14 @@ def create_key(store: Store, tenant: str, label: str = "") -> str:
     return key
 
 
-def tenant_of(store: Store, key: str) -> str | None:
-    """The tenant a key belongs to, or None for an unknown key."""
+def tenant_of(store: Store, key: str, hashed: str | None = None) -> str | None:
+    """The tenant a key belongs to, or None for an unknown key; `hashed` is `hash_key(key)`
+    when the caller has it already (a request hashes its key once)."""
     if not key.startswith(KEY_PREFIX):
         return None
     with store.read() as tx:
         found: str | None = tx.conn.execute(
-            select(api_keys.c.tenant).where(api_keys.c.hash == hash_key(key))
+            select(api_keys.c.tenant).where(api_keys.c.hash == (hashed or hash_key(key)))
         ).scalar()
     return found
 
