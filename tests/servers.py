@@ -1,6 +1,7 @@
 """Local servers that speak the documented wire formats, for the real SDKs to talk to.
 
-`GeminiServer` answers `generateContent` (google-genai); `FakeImagesServer` the OpenAI images
+`GeminiServer` answers `generateContent` and the Interactions API's `POST /{version}/interactions`
+(google-genai); `FakeImagesServer` the OpenAI images
 API's `/v1/images/generations` and `/v1/images/edits` (openai). tests/conftest.py serves them
 as the `gemini_server` and `images_server` fixtures.
 """
@@ -24,7 +25,7 @@ from PIL import Image as PILImage
 from gouache.images import Image, encode_png
 
 # The model the Gemini answers name (the default of gouache.backends.models).
-GEMINI_MODEL = "gemini-3.1-flash-image"
+GEMINI_MODEL = "gemini-nano-banana-2.1"
 PURPLE = (128, 0, 160)
 
 
@@ -63,6 +64,28 @@ def image_answer(image: Image, text: str | None = None) -> dict[str, Any]:
         ],
         "usageMetadata": {"promptTokenCount": 12, "candidatesTokenCount": 1290},
         "modelVersion": GEMINI_MODEL,
+    }
+
+
+def interaction_answer(
+    image: Image | None, text: str | None = None, status: str = "completed"
+) -> dict[str, Any]:
+    """An Interaction as `POST /{version}/interactions` returns it (google-genai 3.6.1's
+    `Interaction`: the steps, the last a `model_output` holding text and image contents)."""
+    content: list[dict[str, Any]] = [{"type": "text", "text": text}] if text is not None else []
+    if image is not None:
+        data = base64.b64encode(encode_png(image)).decode("ascii")
+        content.append({"type": "image", "mime_type": "image/png", "data": data})
+    return {
+        "id": "v1_interaction-1",
+        "status": status,
+        "model": GEMINI_MODEL,
+        "created": "2026-12-02T08:00:00Z",
+        "steps": [
+            {"type": "user_input", "content": [{"type": "text", "text": "(the request)"}]},
+            {"type": "model_output", "content": content},
+        ],
+        "usage": {"total_input_tokens": 12, "total_output_tokens": 1290},
     }
 
 

@@ -27,7 +27,7 @@ from gouache.sessions import Session, Store
 from servers import GeminiServer, error_answer, image_answer, inline
 
 KEY = "test-key-0123456789"
-MODEL = "gemini-3.1-flash-image"  # the default of gouache.backends.models
+MODEL = "gemini-nano-banana-2.1"  # the default of gouache.backends.models
 
 
 def picture(height: int, width: int, seed: int = 3) -> Image:

@@ -69,7 +69,7 @@ TYPES: dict[str, BackendType] = {
             needs_module="google.genai",
             extra="gemini",
             key_env=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-            summary="Gemini 3.1 Flash Image (Nano Banana 2) or 3 Pro Image, through google-genai",
+            summary="Gemini Nano Banana 2.1, 3.1 Flash Image or 3 Pro Image, through google-genai",
         ),
         BackendType(
             "openai",

@@ -1,6 +1,9 @@
 """Gemini image models ("Nano Banana") through the `google-genai` SDK.
 
-One `generate_content` call per request, text and images in, text and images out:
+One call per request, text and images in, text and images out. The model table
+(gouache.backends.models) says which API serves a model; a profile may pick the other with
+`api = "interactions"`. The Interactions API's request and answer are in
+gouache.backends.gemini_interactions; `generate_content`'s are:
 
     POST {base_url}/{api_version}/models/{model}:generateContent      header x-goog-api-key
     {"contents": [{"role": "user", "parts": [{"text": prompt},
@@ -11,10 +14,11 @@ One `generate_content` call per request, text and images in, text and images out
 
 The answer's first image part is the new image; its text parts are what the model said, shown
 in the conversation. An edit sends the prompt, the current image as PNG, then the references.
-Gemini 2.5 Flash Image works best with up to 3 input images, so the backend takes at most 3
-references. Gemini keeps no pixels by construction (`preserves_unedited` is False): the guard
-aligns and copies back. Masks and negative prompts are refused (write what to avoid in the
-prompt); steps, guidance and strength do not apply and are noted as ignored.
+The table sets how many references a model takes (13 for the 3.x models, 2 for 2.5 Flash
+Image, 3 for a model it does not list) and its aspect ratios and sizes. Gemini keeps no
+pixels by construction (`preserves_unedited` is False): the guard aligns and copies back.
+Masks and negative prompts are refused (write what to avoid in the prompt); steps, guidance
+and strength do not apply and are noted as ignored.
 
 Errors: a prompt or an answer blocked by the safety filters -> `BlockedError` (with the
 reason), HTTP 429 -> `QuotaError`, 5xx and network failures are retried with exponential
@@ -29,8 +33,9 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from gouache.backends import gemini_interactions
 from gouache.backends.base import Capabilities, EditRequest, GenerateRequest, ImageResult, JSONValue
-from gouache.backends.models import default_model, model_info
+from gouache.backends.models import GEMINI_RATIOS, default_model, model_info
 from gouache.backends.retry import retry
 from gouache.errors import (
     BackendError,
@@ -51,8 +56,10 @@ DEFAULT_MODEL = default_model(NAME)
 API_KEY_VARIABLES = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 INSTALL_HINT = 'the Gemini backend needs google-genai: pip install "gouache[gemini]"'
 
-# The ratios Gemini image models accept in `image_config.aspect_ratio`.
-ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
+# The ratios every Gemini image model accepts in `image_config.aspect_ratio`; the table
+# lists more for the models that take them.
+ASPECT_RATIOS = GEMINI_RATIOS
+APIS = ("generate_content", "interactions")
 # Finish reasons that mean a safety or policy filter withheld the answer (any prompt
 # `blockReason` is a block too).
 BLOCKING_REASONS = frozenset(
@@ -89,17 +96,23 @@ class GeminiBackend:
         api_version: str | None = None,
         aspect_ratio: str | None = None,
         image_size: str | None = None,
+        api: str | None = None,
         max_retries: int = 3,
         timeout: float = 120.0,
         retry_delay: float = 1.0,
         client: Any = None,
     ) -> None:
-        if aspect_ratio is not None and aspect_ratio not in ASPECT_RATIOS:
+        info = model_info(model)
+        ratios = info.aspect_ratios if info is not None and info.aspect_ratios else ASPECT_RATIOS
+        if aspect_ratio is not None and aspect_ratio not in ratios:
             raise UnsupportedError(
-                f"Gemini takes aspect ratios {', '.join(ASPECT_RATIOS)}, not {aspect_ratio!r}",
+                f"{model} takes aspect ratios {', '.join(ratios)}, not {aspect_ratio!r}",
                 backend=NAME,
             )
-        info = model_info(model)
+        if api is not None and api not in APIS:
+            raise UnsupportedError(
+                f"the Gemini backend speaks {' or '.join(APIS)}, not api={api!r}", backend=NAME
+            )
         if image_size is not None and info is not None and image_size not in info.image_sizes:
             sizes = ", ".join(info.image_sizes) or "none (leave image_size unset)"
             raise UnsupportedError(
@@ -114,6 +127,8 @@ class GeminiBackend:
         self.api_version = api_version
         self.aspect_ratio = aspect_ratio
         self.image_size = image_size
+        self.api = api or (info.api if info is not None else APIS[0])
+        self.aspect_ratios = ratios
         self.max_retries = max_retries
         self.timeout = timeout
         self.retry_delay = retry_delay
@@ -150,6 +165,7 @@ class GeminiBackend:
             "api_version": self.api_version,
             "aspect_ratio": self.aspect_ratio,
             "image_size": self.image_size,
+            "api": self.api,
             "max_retries": self.max_retries,
             "timeout": self.timeout,
             "retry_delay": self.retry_delay,
@@ -175,13 +191,13 @@ class GeminiBackend:
 
         # 2. choose the aspect ratio: configured, else the closest to the requested size
         size = (request.width, request.height) if request.width and request.height else None
-        ratio = self.aspect_ratio or (closest_aspect_ratio(*size) if size else None)
+        ratio = self.aspect_ratio or (
+            closest_aspect_ratio(*size, ratios=self.aspect_ratios) if size else None
+        )
 
-        # 3. build the contents: the prompt, then the references
-        contents: list[Any] = [request.prompt, *(_png_part(ref) for ref in request.references)]
-
-        # 4. call the model and read its answer
-        return self._run(contents, ratio, request.seed, notes, progress, cancel)
+        # 3. call the model with the prompt, then the references, and read its answer
+        images = tuple(request.references)
+        return self._run(request.prompt, images, ratio, request.seed, notes, progress, cancel)
 
     def edit(
         self,
@@ -205,48 +221,34 @@ class GeminiBackend:
             width, height = request.width, request.height
         else:
             height, width = int(request.image.shape[0]), int(request.image.shape[1])
-        ratio = self.aspect_ratio or closest_aspect_ratio(width, height)
+        ratio = self.aspect_ratio or closest_aspect_ratio(width, height, ratios=self.aspect_ratios)
 
-        # 3. build the contents: the prompt, the current image as PNG, then the references
-        contents: list[Any] = [
-            request.prompt,
-            _png_part(request.image),
-            *(_png_part(ref) for ref in request.references),
-        ]
-
-        # 4. call the model and read its answer
-        return self._run(contents, ratio, request.seed, notes, progress, cancel)
+        # 3. call the model with the prompt, the current image as PNG, then the references,
+        #    and read its answer
+        images = (request.image, *request.references)
+        return self._run(request.prompt, images, ratio, request.seed, notes, progress, cancel)
 
     # -- the call ---------------------------------------------------------------------------
 
     def _run(
         self,
-        contents: list[Any],
+        prompt: str,
+        images: tuple[Image, ...],
         ratio: str | None,
         seed: int | None,
         notes: tuple[str, ...],
         progress: ProgressCallback | None,
         cancel: CancelToken | None,
     ) -> ImageResult:
-        from google.genai import errors, types
+        from google.genai import errors
 
-        config = types.GenerateContentConfig(
-            response_modalities=["TEXT", "IMAGE"],
-            image_config=(
-                types.ImageConfig(aspect_ratio=ratio, image_size=self.image_size)
-                if ratio or self.image_size
-                else None
-            ),
-            seed=seed,
-        )
+        send = self._sender(prompt, images, ratio, seed)
         tries = self.max_retries + 1
 
-        def attempt() -> types.GenerateContentResponse:
+        def attempt() -> Any:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            return self._client.models.generate_content(
-                model=self.model, contents=contents, config=config
-            )
+            return send()
 
         def waiting(number: int, err: BaseException, delay: float) -> None:
             if progress is not None:
@@ -268,8 +270,13 @@ class GeminiBackend:
         except GouacheError:
             raise
         except errors.APIError as err:
-            raise self._api_error(err, tries) from None
+            raise self._api_error(int(err.code or 0), err.message or err.status, tries) from None
         except Exception as err:
+            code = gemini_interactions.status_code(err)
+            if code is not None:
+                error = gemini_interactions.error_body(err).get("error", {})
+                message = error.get("message") if isinstance(error, dict) else None
+                raise self._api_error(code, message or str(err), tries) from None
             if _transient(err):
                 raise BackendError(
                     f"{self.model}: {self._describe(err)} after {tries} tries", backend=NAME
@@ -281,7 +288,42 @@ class GeminiBackend:
         params: dict[str, JSONValue] = {"model": self.model, "aspect_ratio": ratio}
         if self.image_size:
             params["image_size"] = self.image_size
+        if self.api == "interactions":
+            data, text = gemini_interactions.read(response, self.model, BLOCKING_REASONS)
+            return self._result(data, text, seed, params, notes)
         return self._read(response, seed, params, notes)
+
+    def _sender(
+        self, prompt: str, images: tuple[Image, ...], ratio: str | None, seed: int | None
+    ) -> Callable[[], Any]:
+        """One call to the model's API, ready to repeat."""
+        from google.genai import types
+
+        if self.api == "interactions":
+            body = gemini_interactions.request(
+                self.model,
+                prompt,
+                images,
+                aspect_ratio=ratio,
+                image_size=self.image_size,
+                seed=seed,
+            )
+            create: Callable[..., Any] = self._client.interactions.create
+            return lambda: create(**body)
+
+        contents: list[Any] = [prompt, *(_png_part(image) for image in images)]
+        config = types.GenerateContentConfig(
+            response_modalities=["TEXT", "IMAGE"],
+            image_config=(
+                types.ImageConfig(aspect_ratio=ratio, image_size=self.image_size)
+                if ratio or self.image_size
+                else None
+            ),
+            seed=seed,
+        )
+        return lambda: self._client.models.generate_content(
+            model=self.model, contents=contents, config=config
+        )
 
     def _read(
         self,
@@ -330,8 +372,18 @@ class GeminiBackend:
             said = f"only text: {text!r}" if text else "neither an image nor text"
             ending = f" (finish reason {finish})" if finish and finish != "STOP" else ""
             raise BackendError(f"{self.model} sent no image, {said}{ending}", backend=NAME)
+        return self._result(blob.data, text, seed, params, notes)
+
+    def _result(
+        self,
+        data: bytes,
+        text: str,
+        seed: int | None,
+        params: dict[str, JSONValue],
+        notes: tuple[str, ...],
+    ) -> ImageResult:
         try:
-            loaded = load_image(blob.data, name=f"{self.model} answer")
+            loaded = load_image(data, name=f"{self.model} answer")
         except InvalidImageError as err:
             message = f"{self.model} sent an unreadable image: {err}"
             raise BackendError(message, backend=NAME) from None
@@ -368,9 +420,8 @@ class GeminiBackend:
                 backend=NAME,
             )
 
-    def _api_error(self, err: Any, tries: int) -> BackendError:
-        code = int(err.code or 0)
-        message = self._scrub(str(err.message or err.status or "no message"))
+    def _api_error(self, code: int, message: str | None, tries: int) -> BackendError:
+        message = self._scrub(str(message or "no message"))
         if code == 429:
             return QuotaError(
                 f"{self.model}: quota or rate limit reached (HTTP 429, {message}) "
@@ -386,6 +437,7 @@ class GeminiBackend:
 
     def _describe(self, err: BaseException) -> str:
         code = getattr(err, "code", None)
+        code = code if isinstance(code, int) else gemini_interactions.status_code(err)
         if isinstance(code, int):
             return f"HTTP {code}"
         return self._scrub(f"{type(err).__name__}: {err}")
@@ -394,8 +446,8 @@ class GeminiBackend:
         return text.replace(self._secret, "***") if self._secret else text
 
 
-def closest_aspect_ratio(width: int, height: int) -> str:
-    """The Gemini aspect ratio nearest to width:height (compared on a log scale)."""
+def closest_aspect_ratio(width: int, height: int, *, ratios: Sequence[str] = ASPECT_RATIOS) -> str:
+    """The Gemini aspect ratio among `ratios` nearest to width:height (on a log scale)."""
     if width < 1 or height < 1:
         raise ValueError(f"width and height must be positive, not {width}x{height}")
     target = math.log(width / height)
@@ -404,7 +456,7 @@ def closest_aspect_ratio(width: int, height: int) -> str:
         w, h = ratio.split(":")
         return abs(math.log(int(w) / int(h)) - target)
 
-    return min(ASPECT_RATIOS, key=distance)
+    return min(ratios, key=distance)
 
 
 def _sdk() -> None:
@@ -444,6 +496,8 @@ def _enum_name(value: Any) -> str:
 def _transient(err: BaseException) -> bool:
     """A network failure (timeout, refused connection) of httpx or its fork httpx2, which
     google-genai uses depending on its version; matched by name so neither is imported."""
+    if gemini_interactions.is_connection_error(err):
+        return True
     return any(
         cls.__name__ == "TransportError" and cls.__module__.split(".")[0] in {"httpx", "httpx2"}
         for cls in type(err).__mro__
@@ -455,6 +509,9 @@ def _retryable(err: BaseException) -> bool:
 
     if isinstance(err, errors.APIError):
         return err.code == 429 or err.code >= 500
+    code = gemini_interactions.status_code(err)
+    if code is not None:
+        return code == 429 or code >= 500
     return _transient(err)
 
 
@@ -463,9 +520,12 @@ def _retry_hint(err: BaseException) -> float | None:
     (`"retryDelay": "17s"`, as the Gemini API sends with 429) or a Retry-After header."""
     from google.genai import errors
 
-    if not isinstance(err, errors.APIError):
+    if isinstance(err, errors.APIError):
+        body = err.details if isinstance(err.details, dict) else {}
+    elif gemini_interactions.status_code(err) is not None:
+        body = gemini_interactions.error_body(err)
+    else:
         return None
-    body = err.details if isinstance(err.details, dict) else {}
     error = body.get("error", body)
     for detail in error.get("details", []) if isinstance(error, dict) else []:
         if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("RetryInfo"):

@@ -15,6 +15,15 @@ GOOGLE_IMAGE_DOCS = (
     "gemini-3.1-flash-image before 2026-07-17); https://ai.google.dev/gemini-api/docs/"
     "image-generation (up to 14 reference images; image_size 1K, 2K, 4K with an uppercase K)"
 )
+GOOGLE_CHANGELOG = (
+    "https://ai.google.dev/gemini-api/docs/changelog (2026-10-06: gemini-nano-banana-2.1 GA, "
+    "1K/2K/4K, adds the 1:4, 4:1, 1:8 and 8:1 ratios; gemini-3.1-flash-image deprecated, "
+    "migrate to gemini-nano-banana-2.1)"
+)
+# The ratios every Gemini image model takes, and the panoramic ones the 3.1 Flash family
+# adds (google-genai 3.6.1 lists all 14 in `ImageResponseFormatAspectRatio`).
+GEMINI_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
+GEMINI_WIDE_RATIOS = (*GEMINI_RATIOS, "1:4", "4:1", "1:8", "8:1")
 OPENAI_IMAGE_DOCS = (
     "https://developers.openai.com/api/reference/resources/images/methods/edit (up to 16 "
     "images an edit, masks, partial_images streaming); ComfyUI's OpenAIGPTImage1 node docs, "
@@ -43,15 +52,22 @@ class ModelInfo:
     # its edits are high-fidelity always).
     input_fidelity: bool = False
     partial_images: bool = False
+    # Gemini's aspect ratios; empty: the backend's cautious default (GEMINI_RATIOS).
+    aspect_ratios: tuple[str, ...] = ()
+    # Which Gemini API serves the model: "generate_content" (models.generateContent) or
+    # "interactions" (the Interactions API, POST /{version}/interactions). Every image model
+    # Google documents today answers both; a profile picks the other with `api = ...`.
+    api: str = "generate_content"
 
 
-def _gemini_3(name: str) -> ModelInfo:
+def _gemini_3(name: str, source: str, ratios: tuple[str, ...] = GEMINI_RATIOS) -> ModelInfo:
     return ModelInfo(
         backend="gemini",
         name=name,
         max_images=14,
-        source=GOOGLE_IMAGE_DOCS,
+        source=source,
         image_sizes=("1K", "2K", "4K"),
+        aspect_ratios=ratios,
     )
 
 
@@ -72,13 +88,15 @@ def _gpt_image_2(name: str) -> ModelInfo:
 MODELS: dict[str, ModelInfo] = {
     info.name: info
     for info in (
-        _gemini_3("gemini-3.1-flash-image"),
-        _gemini_3("gemini-3-pro-image"),
+        _gemini_3("gemini-nano-banana-2.1", GOOGLE_CHANGELOG, GEMINI_WIDE_RATIOS),
+        _gemini_3("gemini-3.1-flash-image", GOOGLE_IMAGE_DOCS, GEMINI_WIDE_RATIOS),
+        _gemini_3("gemini-3-pro-image", GOOGLE_IMAGE_DOCS),
         ModelInfo(
             backend="gemini",
             name="gemini-2.5-flash-image",
             max_images=3,
-            source="https://ai.google.dev/gemini-api/docs/image-generation (best with up to 3)",
+            source="https://ai.google.dev/gemini-api/docs/image-generation (best with up to 3); "
+            "https://ai.google.dev/gemini-api/docs/deprecations (shutdown 2026-10-02)",
         ),
         _gpt_image_2("gpt-image-2"),
         ModelInfo(
@@ -125,7 +143,7 @@ MODELS: dict[str, ModelInfo] = {
 
 # What each backend runs when its profile names no model.
 DEFAULTS: dict[str, str] = {
-    "gemini": "gemini-3.1-flash-image",
+    "gemini": "gemini-nano-banana-2.1",
     "openai": "gpt-image-2",
 }
 
