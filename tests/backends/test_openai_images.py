@@ -456,6 +456,27 @@ def test_a_streamed_edit_reports_each_partial_image_and_keeps_the_completed_one(
     backend.close()
 
 
+def test_a_generate_from_references_streams_through_the_same_edit_call(
+    server: FakeImagesServer,
+) -> None:
+    backend = OpenAIImagesBackend(
+        base_url=server.base_url, api_key=KEY, max_retries=0, partial_images=1
+    )
+    seen: list[Progress] = []
+
+    result = backend.generate(
+        GenerateRequest(prompt="the same cat, sleeping", references=(photo(),)),
+        progress=seen.append,
+    )
+
+    [request] = server.requests
+    assert request.path == "/v1/images/edits"
+    assert request.field("stream") == "true"
+    assert [p.message for p in seen if p.message.startswith("partial")] == ["partial image 1 of 1"]
+    assert tuple(result.image[0, 0]) == PURPLE
+    backend.close()
+
+
 def test_more_than_three_partial_images_are_refused() -> None:
     with pytest.raises(ValueError, match="partial_images is 0 to 3"):
         OpenAIImagesBackend(api_key=KEY, partial_images=4)

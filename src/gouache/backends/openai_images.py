@@ -335,7 +335,7 @@ class OpenAIImagesBackend:
             files = [
                 _png_file(f"reference-{i}.png", ref) for i, ref in enumerate(request.references, 1)
             ]
-            response = self._call_edit(request.prompt, files, None, size)
+            response = self._call_edit(request.prompt, files, None, size, progress)
         else:
             response = self._call_generate(request.prompt, size)
         _report(progress, 1, "done")
@@ -377,10 +377,7 @@ class OpenAIImagesBackend:
         ]
         # 4. one call
         _report(progress, 0, f"asking {self.model} at {self._server}")
-        if self.partial_images:
-            response = self._stream_edit(request.prompt, files, mask, size, progress)
-        else:
-            response = self._call_edit(request.prompt, files, mask, size)
+        response = self._call_edit(request.prompt, files, mask, size, progress)
         _report(progress, 1, "done")
         # 5. the first image
         return self._result(response, size, "edit", notes)
@@ -430,32 +427,11 @@ class OpenAIImagesBackend:
         files: Sequence[tuple[str, bytes, str]],
         mask: tuple[str, bytes, str] | None,
         size: str,
-    ) -> ImagesResponse:
-        import openai
-
-        options = self._options(size)
-        if mask is not None:
-            options["mask"] = mask
-        # One image as the field `image` (what dall-e-2 takes), several as `image[]` parts.
-        image: Any = files[0] if len(files) == 1 else list(files)
-        try:
-            response: ImagesResponse = self._client.images.edit(
-                image=image, prompt=prompt, **options
-            )
-        except openai.OpenAIError as err:
-            raise self._translated(err) from None
-        return response
-
-    def _stream_edit(
-        self,
-        prompt: str,
-        files: Sequence[tuple[str, bytes, str]],
-        mask: tuple[str, bytes, str] | None,
-        size: str,
         progress: ProgressCallback | None,
     ) -> ImagesResponse:
-        """The edit streamed (`stream=True, partial_images=N`): each partial image is reported
-        as progress, the completed one is the answer. Events as the images API documents them:
+        """One call to `/images/edits`. With `partial_images` set it is streamed
+        (`stream=True, partial_images=N`): each partial image is reported as progress and the
+        completed one is the answer. Events as the images API documents them:
         `image_edit.partial_image` (`partial_image_index`), then `image_edit.completed`."""
         import openai
         from openai.types import Image as ImageData
@@ -464,17 +440,17 @@ class OpenAIImagesBackend:
         options = self._options(size)
         if mask is not None:
             options["mask"] = mask
+        if self.partial_images:
+            options.update(stream=True, partial_images=self.partial_images)
+        # One image as the field `image` (what dall-e-2 takes), several as `image[]` parts.
         image: Any = files[0] if len(files) == 1 else list(files)
         total = self.partial_images + 1
         try:
-            stream = self._client.images.edit(
-                image=image,
-                prompt=prompt,
-                stream=True,
-                partial_images=self.partial_images,
-                **options,
-            )
-            for event in stream:
+            answer = self._client.images.edit(image=image, prompt=prompt, **options)
+            if not self.partial_images:
+                response: ImagesResponse = answer
+                return response
+            for event in answer:
                 if event.type == "image_edit.partial_image":
                     if progress is not None:
                         step = event.partial_image_index + 1
