@@ -185,6 +185,6 @@ def _ratings(args: argparse.Namespace) -> int:
         from gouache.errors import InputError
 
         raise InputError(f"{path}: no such file")
-    ratings = compute_ratings(VoteLog(path).battles(), bootstrap=args.bootstrap)
+    ratings = compute_ratings(VoteLog(path).read().battles, bootstrap=args.bootstrap)
     print(json.dumps(ratings.to_json(), indent=2) if args.json else ratings.table())
     return EXIT_OK

@@ -63,3 +63,24 @@ def test_a_vote_by_key_is_stored_and_the_ratings_follow(
     assert votes[0]["winner"] == "model_a"
     assert votes[0]["model_a"] == arena.pairs[0].left_model
     assert votes[0]["voter"] == "local"
+
+
+def test_the_arena_page_reads_the_vote_file_once(
+    server: LocalServer, arena: Arena, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from gouache.evals.arena import VoteLog
+
+    arena.log.append(arena.pairs[0].vote("tie"))
+    real, reads = VoteLog.records, []
+
+    def counted(log: VoteLog) -> list[dict[str, Any]]:
+        reads.append(log.path)
+        return real(log)
+
+    monkeypatch.setattr(VoteLog, "records", counted)
+    shown = httpx.get(f"{server.url}/ui/arena", headers=server.headers, timeout=60)
+    assert shown.status_code == 200
+    assert "1 of 1 pairs voted" in shown.text
+    assert reads == [arena.log.path]

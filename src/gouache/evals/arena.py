@@ -10,8 +10,9 @@ FastChat's battle fields, so `gouache arena ratings` (and LMArena's own scripts)
      "case": ..., "turns": [...], "run": DIR, "left": image, "right": image,
      "voter": ..., "tstamp": seconds since the epoch}
 
-`VoteLog` appends and reads such a file; `pairs_from_run` and `next_pair` are what a web
-page needs as well as the terminal loop `vote_in_terminal`.
+`VoteLog` appends and reads such a file (`read` once gives every view a page needs: the
+battles, the pairs voted on); `pairs_from_run` and `next_pair` are what a web page needs as
+well as the terminal loop `vote_in_terminal`.
 """
 
 from __future__ import annotations
@@ -137,25 +138,32 @@ class VoteLog:
             found.append(record)
         return found
 
-    def battles(self) -> list[Battle]:
-        return battles_from_records(self.records(), label=str(self.path))
-
-    def voted(self) -> set[tuple[str, str, frozenset[str]]]:
-        return {
+    def read(self) -> Votes:
+        """The file read once, and what it says."""
+        records = self.records()
+        voted = frozenset(
             (
                 str(r.get("run")),
                 str(r.get("case")),
                 frozenset((str(r["model_a"]), str(r["model_b"]))),
             )
-            for r in self.records()
+            for r in records
             if "model_a" in r and "model_b" in r
-        }
+        )
+        return Votes(battles_from_records(records, label=str(self.path)), voted)
 
 
-def next_pair(pairs: Sequence[Pair], log: VoteLog) -> Pair | None:
-    """The first pair not voted on yet in this log."""
-    done = log.voted()
-    return next((pair for pair in pairs if pair.key not in done), None)
+@dataclass(frozen=True)
+class Votes:
+    """A vote file as it was when read: its battles, and the pairs (by `Pair.key`) voted on."""
+
+    battles: list[Battle]
+    voted: frozenset[tuple[str, str, frozenset[str]]]
+
+
+def next_pair(pairs: Sequence[Pair], votes: Votes) -> Pair | None:
+    """The first pair not voted on yet."""
+    return next((pair for pair in pairs if pair.key not in votes.voted), None)
 
 
 def side_by_side(pair: Pair, path: Path) -> Path:
@@ -196,7 +204,7 @@ def vote_in_terminal(
 ) -> int:
     """Ask for a vote on each pair not yet voted on; returns how many were stored."""
     stored = 0
-    done = log.voted()
+    done = log.read().voted
     todo: Iterator[Pair] = (p for p in pairs if p.key not in done)
     for pair in todo:
         side_by_side(pair, preview)

@@ -68,12 +68,13 @@ def arena_page(request: Request, arena: ArenaDep, tenant: Tenant) -> Response:
     moved = token_to_cookie(request)
     if moved is not None:
         return moved
-    pair = next_pair(arena.pairs, arena.log)
-    battles = arena.log.battles()
+    votes = arena.log.read()  # once a page: the next pair, the count and the ratings
+    battles = votes.battles
+    pair = next_pair(arena.pairs, votes)
     context: dict[str, Any] = {
         "pair": pair,
         "index": arena.pairs.index(pair) if pair is not None else None,
-        "voted": len(arena.log.voted()),
+        "voted": len(votes.voted),
         "total": len(arena.pairs),
         "choices": CHOICES,
         "ratings": compute_ratings(battles).ratings if battles else None,
