@@ -46,6 +46,7 @@ def test_quick_bench_runs_every_section_from_another_folder(tmp_path: Path) -> N
     assert set(SECTIONS) <= set(results)
     assert len(results["turns"]["rows"]) == 5
     assert results["startup"]["gouache_help_ms"] > 0
+    assert results["startup"]["registry_with_entry_points_cold_ms"] > 0
     loads = {row["part"]: row["load_ms"] for row in results["analysis"]["parts"]}
     assert loads["faces"] > 0
     assert loads["text"] > 0

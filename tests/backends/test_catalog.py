@@ -80,6 +80,57 @@ def test_a_backend_needing_a_key_says_which_variable_to_set(
     assert availability(Profile("openai", "openai")).available
 
 
+@pytest.mark.parametrize(
+    ("kind", "config", "needs_key"),
+    [
+        ("openai", {}, True),
+        ("openai", {"base_url": "http://127.0.0.1:9/v1"}, False),  # a local server: no key
+        ("gemini", {}, True),
+        ("gemini", {"base_url": "http://127.0.0.1:9"}, True),  # the SDK always sends a key
+    ],
+)
+def test_creating_a_profile_and_asking_if_it_can_run_apply_one_key_rule(
+    monkeypatch: pytest.MonkeyPatch, kind: str, config: dict[str, str], needs_key: bool
+) -> None:
+    from gouache.errors import BackendSetupError
+
+    for variable in ("OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+    profiles = {"p": Profile("p", kind, config)}
+
+    state = availability(profiles["p"])
+
+    assert state.available is not needs_key
+    if needs_key:
+        assert "no API key" in state.why
+        with pytest.raises(BackendSetupError, match="needs an API key: set"):
+            create("p", profiles)
+    else:
+        assert create("p", profiles).name == kind
+
+
+def test_a_built_in_profile_is_built_without_reading_the_entry_points(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gouache.backends import catalog
+
+    scans: list[str] = []
+
+    def counted(**selection: str) -> object:
+        scans.append(selection.get("group", ""))
+        return ()
+
+    monkeypatch.setattr(catalog, "entry_points", counted)
+
+    assert isinstance(
+        create("operators", {"operators": Profile("operators", "operators")}), OperatorBackend
+    )
+    assert scans == []
+    with pytest.raises(BackendNotFoundError):
+        create("somebody-elses", {})
+    assert scans == ["gouache.backends"]
+
+
 @pytest.fixture
 def listening() -> Iterator[int]:
     server = socket.socket()

@@ -49,6 +49,9 @@ class BackendType:
     needs_module: str | None = None
     extra: str | None = None
     key_env: tuple[str, ...] = ()
+    # A profile naming its own server (`base_url`) needs no key: a local or compatible server
+    # may take none (the OpenAI backend then sends a placeholder). Gemini's SDK always sends one.
+    keyless_server: bool = False
     summary: str = ""
     gpu: bool = False
     # What a profile of this type must name, with an example value: {"model": "..."}.
@@ -77,6 +80,7 @@ TYPES: dict[str, BackendType] = {
             needs_module="openai",
             extra="openai",
             key_env=("OPENAI_API_KEY",),
+            keyless_server=True,
             summary="OpenAI images (gpt-image-2) or any compatible image server",
         ),
         BackendType(
@@ -152,11 +156,14 @@ def load_profiles(path: Path | None = None) -> dict[str, Profile]:
 def create(
     name: str, profiles: Mapping[str, Profile] | None = None, **overrides: Any
 ) -> ImageModel:
-    """Build the backend a profile, a backend type or a third-party entry point names."""
+    """Build the backend a profile, a backend type or a third-party entry point names.
+
+    A profile (every built-in type is one) is looked up first; the installed entry points are
+    scanned only for a name no profile has."""
     known = profiles if profiles is not None else load_profiles()
-    registry = default_registry()
     profile = known.get(name)
     if profile is None:
+        registry = default_registry()
         if name in registry.names() and name not in TYPES:
             return registry.create(name, **overrides)
         plugins = [n for n in registry.names() if n not in TYPES]
@@ -165,7 +172,7 @@ def create(
     problem = _missing_module(kind)
     if problem:
         raise BackendNotFoundError(f"{name} ({problem})", list(known))
-    return registry.create(profile.type, **{**profile.config, **overrides})
+    return builtin_registry().create(profile.type, **{**profile.config, **overrides})
 
 
 BackendFactory = Callable[..., ImageModel]
@@ -232,11 +239,17 @@ def _lazy_factory(name: str, target: str) -> BackendFactory:
     return create
 
 
-def default_registry() -> BackendRegistry:
-    """Every built-in backend type plus every installed `gouache.backends` entry point."""
+def builtin_registry() -> BackendRegistry:
+    """The built-in backend types only; no entry point is read."""
     registry = BackendRegistry()
     for kind in TYPES.values():
         registry.register(kind.name, _builtin_factory(kind))
+    return registry
+
+
+def default_registry() -> BackendRegistry:
+    """Every built-in backend type plus every installed `gouache.backends` entry point."""
+    registry = builtin_registry()
     registry.load_entry_points()
     return registry
 
@@ -253,11 +266,7 @@ def _builtin_factory(kind: BackendType) -> BackendFactory:
             raise BackendSetupError(
                 _setup_hint(kind, missing), backend=kind.name, setting=missing[0]
             )
-        if (
-            kind.key_env
-            and "base_url" not in config
-            and not any(os.environ.get(env) for env in kind.key_env)
-        ):
+        if _needs_key(kind, config):
             raise BackendSetupError(
                 f"backend {kind.name!r} needs an API key: set {' or '.join(kind.key_env)}",
                 backend=kind.name,
@@ -289,7 +298,7 @@ def availability(profile: Profile) -> Availability:
     problem = _missing_module(kind)
     if problem:
         return Availability(profile, False, problem)
-    if kind.key_env and not any(os.environ.get(env) for env in kind.key_env):
+    if _needs_key(kind, profile.config):
         return Availability(profile, False, f"no API key: set {' or '.join(kind.key_env)}")
     if kind.gpu:
         device = str(profile.config.get("device", ""))
@@ -303,6 +312,14 @@ def availability(profile: Profile) -> Availability:
         if not _reachable(url):
             return Availability(profile, False, f"server unreachable at {url}")
     return Availability(profile, True, "ready")
+
+
+def _needs_key(kind: BackendType, config: Mapping[str, Any]) -> bool:
+    """The one rule `create` and `availability` share: a key from the environment, unless the
+    type takes a keyless server and the profile names one."""
+    if not kind.key_env or any(os.environ.get(env) for env in kind.key_env):
+        return False
+    return not (kind.keyless_server and config.get("base_url"))
 
 
 def _missing_module(kind: BackendType) -> str:
