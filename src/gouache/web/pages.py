@@ -1,5 +1,6 @@
 """The routes under /ui: the start page, a session's page, the compare page, and the fragments
-htmx swaps in when the version tree changes. Everything they change goes through /api."""
+htmx swaps in when the version tree changes (the tree and the details, in one response).
+Everything they change goes through /api."""
 
 from __future__ import annotations
 
@@ -118,16 +119,11 @@ def session_page(session_id: str, request: Request, state: State, tenant: Tenant
     return templates.TemplateResponse(request, "session.html", context)
 
 
-@router.get("/s/{session_id}/tree", response_class=HTMLResponse)
-def tree_fragment(session_id: str, request: Request, state: State, tenant: Tenant) -> Response:
+@router.get("/s/{session_id}/refresh", response_class=HTMLResponse)
+def refresh_fragments(session_id: str, request: Request, state: State, tenant: Tenant) -> Response:
+    """After a change: the tree, and the details out of band, from one read of the session."""
     context = _session_context(owned(state, tenant, session_id))
-    return templates.TemplateResponse(request, "_tree.html", context)
-
-
-@router.get("/s/{session_id}/details", response_class=HTMLResponse)
-def details_fragment(session_id: str, request: Request, state: State, tenant: Tenant) -> Response:
-    context = _session_context(owned(state, tenant, session_id))
-    return templates.TemplateResponse(request, "_details.html", context)
+    return templates.TemplateResponse(request, "_refresh.html", context)
 
 
 @router.get("/s/{session_id}/compare", response_class=HTMLResponse)
