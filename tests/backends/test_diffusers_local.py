@@ -56,7 +56,7 @@ def _word_tokenizer(specials: list[str]) -> object:
     return tok
 
 
-def _save_klein(folder: Path) -> None:
+def _save_klein(folder: Path, pipeline: str = "Flux2KleinPipeline") -> None:
     tokenizer = transformers.Qwen2TokenizerFast(
         tokenizer_object=_word_tokenizer(["<unk>", "<pad>", "<eos>"]),
         unk_token="<unk>",
@@ -104,7 +104,7 @@ def _save_klein(folder: Path) -> None:
         use_quant_conv=False,
         use_post_quant_conv=False,
     )
-    diffusers.Flux2KleinPipeline(
+    getattr(diffusers, pipeline)(
         scheduler=diffusers.FlowMatchEulerDiscreteScheduler(),
         text_encoder=text_encoder,
         tokenizer=tokenizer,
@@ -197,8 +197,9 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HF_HUB_OFFLINE", "1")
         _save_klein(root / "klein")
+        _save_klein(root / "klein-kv", "Flux2KleinKVPipeline")
         _save_flux(root / "flux", root / "kontext")
-        yield {name: os.fspath(root / name) for name in ("klein", "flux", "kontext")}
+        yield {name: os.fspath(root / name) for name in ("klein", "klein-kv", "flux", "kontext")}
 
 
 @pytest.fixture(autouse=True)
@@ -255,7 +256,12 @@ def test_the_family_is_read_from_the_saved_pipeline_class(models: dict[str, str]
         name: DiffusersBackend(path, target_pixels=FLUX_PIXELS).family
         for name, path in models.items()
     }
-    assert families == {"klein": "flux2-klein", "flux": "text-to-image", "kontext": "flux-kontext"}
+    assert families == {
+        "klein": "flux2-klein",
+        "klein-kv": "flux2-klein-kv",
+        "flux": "text-to-image",
+        "kontext": "flux-kontext",
+    }
 
 
 def test_the_backend_is_an_image_model_whose_config_rebuilds_it(klein: DiffusersBackend) -> None:
@@ -376,3 +382,48 @@ def test_kontext_takes_one_image(kontext: DiffusersBackend) -> None:
         kontext.edit(
             EditRequest(prompt="a cat", image=_image(64, 64), references=(_image(64, 64),))
         )
+
+
+# FLUX.2 klein KV and the model table
+
+
+def test_a_klein_kv_edit_reads_its_own_family_and_comes_back_at_the_source_size(
+    models: dict[str, str],
+) -> None:
+    backend = DiffusersBackend(
+        models["klein-kv"], target_pixels=KLEIN_PIXELS, num_inference_steps=2
+    )
+    source = _image(80, 60)
+
+    result = backend.edit(EditRequest(prompt="paint the sky red", image=source, seed=3))
+
+    assert backend.family == "flux2-klein-kv"
+    assert result.image.shape == source.shape
+    assert result.params["family"] == "flux2-klein-kv"
+    assert result.params["guidance_scale"] is None
+
+
+def test_klein_kv_refuses_a_guidance_scale_it_has_no_argument_for(models: dict[str, str]) -> None:
+    backend = DiffusersBackend(
+        models["klein-kv"], target_pixels=KLEIN_PIXELS, num_inference_steps=2
+    )
+
+    with pytest.raises(UnsupportedError, match="step-distilled and takes no guidance_scale"):
+        backend.generate(GenerateRequest(prompt="a red dog", guidance_scale=3.5))
+
+
+def test_every_diffusers_row_of_the_model_table_names_a_shipped_pipeline_of_its_family() -> None:
+    from gouache.backends.diffusers_families import family_for_class
+    from gouache.backends.models import MODELS
+
+    rows = [info for info in MODELS.values() if info.backend == "diffusers"]
+    assert {info.pipeline for info in rows} == {
+        "Flux2KleinPipeline",
+        "Flux2KleinKVPipeline",
+        "QwenImageEditPlusPipeline",
+        "FluxKontextPipeline",
+    }
+    for info in rows:
+        assert hasattr(diffusers, info.pipeline), info.name
+        adapter = family_for_class(info.pipeline, takes_image=True)
+        assert adapter.max_images == info.max_images, info.name

@@ -7,6 +7,7 @@ cancellation, the resolution policy) lives in `diffusers_local.py`.
 
     family          pipeline class                 images    negative prompt
     flux2-klein     Flux2KleinPipeline             0..4      no
+    flux2-klein-kv  Flux2KleinKVPipeline           0..4      no (and no guidance)
     flux-kontext    FluxKontextPipeline            0..1      no (needs true CFG)
     qwen-image-edit QwenImageEditPlusPipeline      1..3      yes (true CFG)
     text-to-image   any pipeline without `image`   0         when the pipeline takes one
@@ -103,6 +104,38 @@ class Flux2KleinAdapter(FamilyAdapter):
         if images:
             kwargs["image"] = images
         return kwargs
+
+
+class Flux2KleinKVAdapter(Flux2KleinAdapter):
+    """FLUX.2 [klein] 9B KV (`black-forest-labs/FLUX.2-klein-9b-kv`): klein with the reference
+    images' attention keys and values cached after the first step. diffusers
+    `pipelines/flux2/pipeline_flux2_klein_kv.py`: step-distilled, so its `__call__` has no
+    `guidance_scale` (it passes `guidance=None`); 4 steps in its example."""
+
+    name = "flux2-klein-kv"
+    label = "FLUX.2 klein KV"
+    pipeline_classes = ("Flux2KleinKVPipeline",)
+
+    def defaults(self, pipe: Any) -> CallDefaults:
+        return CallDefaults(num_inference_steps=4, guidance_scale=None)
+
+    def call_kwargs(
+        self,
+        pipe: Any,
+        *,
+        images: list[PILImage.Image],
+        negative_prompt: str | None,
+        guidance_scale: float | None,
+        width: int,
+        height: int,
+    ) -> dict[str, Any]:
+        if guidance_scale is not None:
+            raise UnsupportedError(
+                f"{self.label} is step-distilled and takes no guidance_scale; leave it unset "
+                "(the steps still apply)",
+                backend="diffusers",
+            )
+        return {"image": images} if images else {}
 
 
 # diffusers' PREFERRED_KONTEXT_RESOLUTIONS (pipelines/flux/pipeline_flux_kontext.py), (w, h).
@@ -217,6 +250,7 @@ FAMILIES: dict[str, FamilyAdapter] = {
     adapter.name: adapter
     for adapter in (
         Flux2KleinAdapter(),
+        Flux2KleinKVAdapter(),
         FluxKontextAdapter(),
         QwenImageEditAdapter(),
         TEXT_TO_IMAGE,

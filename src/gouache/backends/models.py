@@ -52,6 +52,8 @@ class ModelInfo:
     # its edits are high-fidelity always).
     input_fidelity: bool = False
     partial_images: bool = False
+    # The diffusers pipeline class a local model's model_index.json names (its family).
+    pipeline: str = ""
     # Gemini's aspect ratios; empty: the backend's cautious default (GEMINI_RATIOS).
     aspect_ratios: tuple[str, ...] = ()
     # Which Gemini API serves the model: "generate_content" (models.generateContent) or
@@ -82,6 +84,29 @@ def _gpt_image_2(name: str) -> ModelInfo:
         max_edge=3840,
         masks=True,
         partial_images=True,
+    )
+
+
+def _klein(name: str, pipeline: str = "Flux2KleinPipeline") -> ModelInfo:
+    return ModelInfo(
+        backend="diffusers",
+        name=name,
+        max_images=4,  # BFL: "FLUX.2 [klein] 4B/9B: up to 4" reference images (API)
+        source=f"{BFL_DOCS}; diffusers {pipeline}",
+        size_multiple=16,
+        pipeline=pipeline,
+    )
+
+
+def _qwen_edit(name: str) -> ModelInfo:
+    return ModelInfo(
+        backend="diffusers",
+        name=name,
+        max_images=3,
+        source=f"https://huggingface.co/{name}; diffusers QwenImageEditPlusPipeline (1 to 3 "
+        "images)",
+        size_multiple=16,
+        pipeline="QwenImageEditPlusPipeline",
     )
 
 
@@ -116,27 +141,19 @@ MODELS: dict[str, ModelInfo] = {
             masks=True,
             partial_images=True,
         ),
+        _klein("black-forest-labs/FLUX.2-klein-4B"),
+        _klein("black-forest-labs/FLUX.2-klein-9B"),
+        _klein("black-forest-labs/FLUX.2-klein-9b-kv", "Flux2KleinKVPipeline"),
+        _qwen_edit("Qwen/Qwen-Image-Edit-2511"),
+        _qwen_edit("Qwen/Qwen-Image-Edit-2509"),
         ModelInfo(
             backend="diffusers",
-            name="black-forest-labs/FLUX.2-klein-4B",
-            max_images=5,
-            source=BFL_DOCS + "; diffusers Flux2KleinPipeline",
+            name="black-forest-labs/FLUX.1-Kontext-dev",
+            max_images=1,
+            source="https://huggingface.co/black-forest-labs/FLUX.1-Kontext-dev; diffusers "
+            "FluxKontextPipeline (one image)",
             size_multiple=16,
-        ),
-        ModelInfo(
-            backend="diffusers",
-            name="black-forest-labs/FLUX.2-klein-9B",
-            max_images=5,
-            source=BFL_DOCS + "; diffusers Flux2KleinPipeline",
-            size_multiple=16,
-        ),
-        ModelInfo(
-            backend="diffusers",
-            name="Qwen/Qwen-Image-Edit-2511",
-            max_images=3,
-            source="https://huggingface.co/Qwen/Qwen-Image-Edit-2511; diffusers "
-            "QwenImageEditPlusPipeline (1 to 3 images)",
-            size_multiple=16,
+            pipeline="FluxKontextPipeline",
         ),
     )
 }
