@@ -23,8 +23,8 @@ def ops() -> OperatorRegistry:
     return default_operators()
 
 
-def run(ops: OperatorRegistry, name: str, image: Image, **params: Any) -> Image:
-    return ops.get(name).apply(image, params, OpContext(analyses=AnalysisCache()))
+def run(ops: OperatorRegistry, op: str, image: Image, **params: Any) -> Image:
+    return ops.get(op).apply(image, params, OpContext(analyses=AnalysisCache()))
 
 
 def luma(image: Image) -> np.ndarray:
@@ -122,3 +122,29 @@ def test_stars_are_found_on_a_star_field_and_nowhere_else() -> None:
     for name in ("chelsea", "coffee", "rocket", "astronaut", "page"):
         assert not star_mask(sample(name)).any(), name
     assert star_mask(sample("hubble")).any()
+
+
+def test_the_night_look_is_darker_cooler_and_less_saturated(ops: OperatorRegistry) -> None:
+    rocket = sample("rocket")
+    out = run(ops, "look", rocket, name="night")
+    spread = lambda im: (im.max(axis=-1).astype(float) - im.min(axis=-1)).mean()  # noqa: E731
+    blue_share = lambda im: im[..., 2].astype(float).sum() / im[..., :3].sum()  # noqa: E731
+    assert luma(out).mean() < 0.6 * luma(rocket).mean()
+    assert blue_share(out) > blue_share(rocket) + 0.03
+    assert spread(out) < spread(rocket)
+
+
+def test_the_depth_look_adds_local_contrast(ops: OperatorRegistry) -> None:
+    camera = (
+        np.repeat(sample("camera")[..., :1], 3, axis=-1)
+        if sample("camera").ndim == 3
+        else (np.dstack([sample("camera")] * 3))
+    )
+    out = run(ops, "look", camera, name="depth")
+    import cv2
+
+    def local(im: Image) -> float:
+        y = luma(im).astype(np.float32)
+        return float(np.abs(y - cv2.GaussianBlur(y, (0, 0), 8)).mean())
+
+    assert local(out) > 1.1 * local(camera)

@@ -31,7 +31,7 @@ def reply_of(planner: RulePlanner, instruction: str) -> PlannerReply:
         ("make the tree brighter", "make the tree brighter", "brighter"),
         ("add a lens flare", "add a lens flare", "add"),
         ("remove the border", "remove the border", "border"),
-        ("remove the blue cast", "remove the blue cast", "tint"),
+        ("tint the lens flare", "tint the lens flare", "tint"),
         ("tint it", "tint it", "tint"),
         ("caption in yellow", "caption in yellow", "caption"),
         ("add text", "add text", "caption"),

@@ -297,6 +297,23 @@ def _red_blue(image: Image) -> np.ndarray:
     return np.asarray(rgb[..., 0] - rgb[..., 2])
 
 
+def _detail(image: Image) -> np.ndarray:
+    """Fine detail per pixel: luma minus its gaussian blur (sigma 1.5), in absolute value."""
+    import cv2
+
+    luma = _luma(image).astype(np.float32)
+    return np.asarray(np.abs(luma - cv2.GaussianBlur(luma, (0, 0), 1.5)), dtype=np.float64)
+
+
+def _more_detail(src: Image, out: Image) -> bool:
+    """More fine detail (grain, sharpening, clarity) where the picture changed."""
+    if src.shape[:2] != out.shape[:2]:
+        return False
+    changed = np.abs(_rgb(out) - _rgb(src)).max(axis=2) > 2
+    where = changed if 0 < changed.mean() < 0.5 else np.ones_like(changed)
+    return float(_detail(out)[where].mean()) > 1.05 * float(_detail(src)[where].mean())
+
+
 def _aspect(name: str) -> Callable[[Image, Image], bool]:
     w, h = (float(v) for v in name.split(":"))
     return lambda src, out: abs(out.shape[1] / out.shape[0] - w / h) < 0.02
@@ -312,6 +329,7 @@ EFFECTS: dict[str, Callable[[Image, Image], bool]] = {
     "more saturated": lambda src, out: _saturation(out) > _saturation(src) * 1.05,
     "less saturated": lambda src, out: _saturation(out) < _saturation(src) * 0.95,
     "grey": lambda src, out: _saturation(out) < 2.0,
+    "more detail": _more_detail,
     "changed": lambda src, out: src.shape != out.shape or bool(np.any(src != out)),
     "same size": lambda src, out: src.shape[:2] == out.shape[:2],
     "smaller": lambda src, out: out.shape[0] * out.shape[1] < src.shape[0] * src.shape[1],

@@ -5,7 +5,8 @@ A look is a list of steps at full strength; `strength` blends the result with th
 (0.5 is half the look). Besides the registered operators, recipes use four small primitives
 defined here: `fade` (lift the blacks, lower the whites: the matte print), `split_tone` (one
 colour into the shadows, another into the highlights), `glow` (a soft screen of a blurred
-copy) and `grain` (seeded monochrome noise, the same every run).
+copy), `grain` (seeded monochrome noise, the same every run) and `clarity` (local contrast,
+`gouache.ops.texture`).
 
 Changing a recipe's steps means a new version; a plan that names an old version is refused
 with the current one named, never silently run with other steps.
@@ -22,7 +23,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from gouache.images import Image
-from gouache.ops import filters, tone
+from gouache.ops import filters, texture, tone
 from gouache.ops._pixels import LUMA_WEIGHTS, apply_lut, code_values, rgb_of, with_alpha_of
 from gouache.ops.registry import OpContext, Operator, OperatorRegistry, Params
 
@@ -122,6 +123,16 @@ LOOKS: dict[str, Look] = {
         _look("pop", "vivid colours, more contrast, crisp", "make it pop, pop look, punchy colours",
               ("saturation", {"amount": 0.35}), ("contrast", {"amount": 0.15}),
               ("sharpen", {"amount": 0.3})),
+        _look("night", "day for night: much darker, cool and desaturated (a grade, not relit)",
+              "night, day for night, day-for-night, nighttime, night time, at night, moonlight, "
+              "moonlit",
+              ("exposure", {"stops": -1.4}), ("saturation", {"amount": -0.5}),
+              ("warmth", {"amount": -0.45}), ("tint", {"color": (40, 70, 160), "amount": 0.12}),
+              ("contrast", {"amount": 0.1}), ("vignette", {"strength": 0.4})),
+        _look("depth", "more depth: local contrast (clarity) and a slight vignette",
+              "depth, more depth, three dimensional, more dimension",
+              ("clarity", {"amount": 0.7}), ("contrast", {"amount": 0.05}),
+              ("vignette", {"strength": 0.25})),
     )
 }  # fmt: skip
 
@@ -204,6 +215,8 @@ def _step(image: Image, op: str, params: Mapping[str, Any], ctx: OpContext) -> I
         return _glow(image, params["amount"])
     if op == "grain":
         return _grain(image, params["amount"])
+    if op == "clarity":
+        return texture.local_contrast(image, params["amount"])
     return _OPERATORS.get(op).apply(image, params, ctx)
 
 

@@ -10,7 +10,8 @@ grain    seeded gaussian noise, the same in every channel (monochrome, as silver
          so the same seed gives the same grain on every run.
 clarity  an unsharp mask with a wide radius (CLARITY_RADIUS of the shorter side) on luma
          only: edges between large areas gain contrast, colours keep their hue, and fine
-         detail is not sharpened. The "depth" look and the "pop" edit of a region use it.
+         detail is not sharpened. The detail d is soft-limited, d' = k tanh(d / k), so
+         strong edges get no halo. The "depth" look and the "pop" edit of a region use it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from gouache.ops.registry import OpContext, Operator, Params
 SIGMA_MAX = 24.0  # code values of noise at amount 1
 W0 = 0.3  # the grain's share in the deepest shadows and highest highlights
 CLARITY_RADIUS = 0.03
+HALO_LIMIT = 14.0  # code values: the detail clarity adds is soft-limited to about this
 
 
 class GrainParams(Params):
@@ -66,6 +68,8 @@ def local_contrast(image: Image, amount: float) -> Image:
     luma = rgb @ LUMA_WEIGHTS
     sigma = max(2.0, CLARITY_RADIUS * min(rgb.shape[:2]))
     detail = luma - np.asarray(cv2.GaussianBlur(luma, (0, 0), sigma), dtype=np.float32)
+    # soft-limited, so a strong edge (a dark head on a bright sky) gets no bright halo
+    detail = np.float32(HALO_LIMIT) * np.tanh(detail / np.float32(HALO_LIMIT))
     return with_alpha_of(to_uint8(rgb + np.float32(amount) * detail[..., None]), image)
 
 

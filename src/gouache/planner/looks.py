@@ -15,14 +15,21 @@ from gouache.planner.clauses import percent
 from gouache.planner.phrases import Clause, Draft, Rule
 
 
+NIGHT_NOTE = (
+    "a day-for-night grade: darker, cooler and less saturated; the scene is not relit (no "
+    "lamps, moon or stars are added; a generative backend can repaint it as night)"
+)
+
+
 def _look(c: Clause) -> Draft | None:
     found = find(c.text)
     if found is None:
         return None
     value = percent(c.text)
     strength = value.value if value is not None else min(1.0, c.factor)
+    note = NIGHT_NOTE if found.name == "night" else None
     return Draft("look", {"name": found.name, "strength": round(strength, 4),
-                          "version": found.version})  # fmt: skip
+                          "version": found.version}, note=note)  # fmt: skip
 
 
 RULES: dict[str, Rule] = {"look": _look}

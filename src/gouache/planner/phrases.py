@@ -158,15 +158,47 @@ def _exposure(c: Clause) -> Draft | None:
     return Draft("exposure", {"stops": direction.sign * 0.5 * direction.factor}, direction)
 
 
+# Colours a cast is named by ("less yellow", "too blue", "remove the green cast").
+CAST_WORDS = frozenset(
+    {"yellow", "orange", "blue", "green", "red", "pink", "purple", "magenta", "cyan", "teal"}
+)
+
+
+def _against_cast(color: RGB, factor: float) -> Draft | None:
+    """The edit that takes a colour cast out: yellow and orange are cooled, blue warmed
+    (the white balance); any other hue is tinted toward its opposite."""
+    r, g, b = (v / 255.0 for v in color)
+    high, low = max(r, g, b), min(r, g, b)
+    if high - low < 0.15:
+        return None  # "less white" names no cast
+    hue = _hue(r, g, b, high, low)
+    if 25 <= hue < 75:  # orange, yellow
+        return Draft("warmth", {"amount": round(-BASE_AMOUNT * factor, 4)})
+    if 190 <= hue < 250:  # blue
+        return Draft("warmth", {"amount": round(BASE_AMOUNT * factor, 4)})
+    opposite = tuple(int(round(255 * (high + low - v / 255.0))) for v in color)
+    amount = round(0.5 * BASE_AMOUNT * factor, 4)
+    return Draft("tint", {"color": (opposite[0], opposite[1], opposite[2]), "amount": amount})
+
+
+def _hue(r: float, g: float, b: float, high: float, low: float) -> float:
+    span = high - low
+    if high == r:
+        return (60.0 * (g - b) / span) % 360.0
+    if high == g:
+        return 60.0 * (b - r) / span + 120.0
+    return 60.0 * (r - g) / span + 240.0
+
+
 def _tint(c: Clause) -> Draft | None:
-    if negated(c.rest):
-        return None
     color: RGB | None = c.colors[0].rgb if c.colors else None
     for word in words(c.text):
         if color is None and word in TINT_WORDS:
             color = parse_color(TINT_WORDS[word])
     if color is None:
         return None
+    if negated(c.rest):  # "less yellow", "remove the green cast"
+        return _against_cast(color, c.factor)
     value = percent(c.text)
     amount = value.value if value else BASE_AMOUNT * c.factor
     return Draft("tint", {"color": color, "amount": round(amount, 4)})

@@ -52,7 +52,7 @@ _REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("grayscale", ("blackandwhite", "grayscale", "greyscale", "monochrome", "mono", "grey",
                    "gray")),
-    ("dramatic", ("dramatic", "drama", "moody")),
+    ("dramatic", ("dramatic", "drama", "moody", "moodier", "stormier")),
     ("pop", ("pop", "stand out", "enhance", "punchy", "punchier")),
     ("clarity", ("clarity", "depth", "definition", "local contrast")),
     ("sharpen", ("sharpen", "sharper", "sharp", "crisp", "crisper", "sharpness")),
@@ -115,7 +115,12 @@ def read(text: str) -> Draft | None:
     if edit is None:
         return None
     if edit == "blur":
-        # the background, the subject and the faces have their own blurs
+        # the background, the subject and the faces have their own blurs: "make the
+        # background blurry" is the background blur
+        if region == "background" and not negated(rest) and not re.search(r"\d", rest):
+            stated = intensity(rest)
+            radius = 12.0 * (1.0 if stated is None else stated)
+            return Draft("blur_background", {"radius": round(radius, 4)})
         return (
             Draft(OP, {"region": "sky", "edit": "blur", "amount": 3.0}) if region == "sky" else None
         )

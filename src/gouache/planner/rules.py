@@ -78,6 +78,7 @@ from gouache.planner.clauses import (
 from gouache.planner.generative import CUES, GENERATIVE_BACKENDS, needs_generation
 from gouache.planner.grounding import IMAGE_SLOT, Grounding
 from gouache.planner.labels import describe
+from gouache.planner.phrases import CAST_WORDS
 from gouache.planner.phrases import RULES as BASIC_RULES
 from gouache.planner.phrases import Clause, Draft, Rule
 from gouache.planner.plan import (
@@ -261,6 +262,8 @@ class RulePlanner:
         for raw in _with_modifiers(prepared.clauses) if kept is None else ():
             if all(w in FILLER for w in words(raw.text)):
                 continue  # "please", "thanks"
+            if len(prepared.clauses) > 1 and _FIX_IT.match(raw.text.strip(" .!")):
+                continue  # "the image is too dark, fix it": the problem says the edit
             drafts = self._read(raw.text, prepared.quotes, previous, refs)
             if drafts is None:
                 missing.append(raw)
@@ -549,6 +552,8 @@ class RulePlanner:
             op, strong = "resize", False  # "800x600"
         elif word.endswith("°"):
             op, strong = "rotate", False
+        elif before in ("less", "too", "much") and (word in CAST_WORDS or word in TINT_WORDS):
+            op = "tint"  # "less yellow", "too blue": a colour cast, turned round by the rule
         return Keyword(op, (word,), strong, False) if op in self._op_words else None
 
     # -- replies -----------------------------------------------------------------------------
@@ -766,6 +771,12 @@ def _outermost(found: list[Match]) -> list[Match]:
     return [m for m in found if not contained(m)]
 
 
+# "fix it" after a problem it names: the problem is the request ("too dark, fix it").
+_FIX_IT = re.compile(
+    r"^(?:(?:please|pls|can you|could you|would you|just|so|and|now)\s+)*(?:fix|correct|sort"
+    r"|sort out|repair|solve|fix up)(?:\s+(?:it|that|this|the problem|the issue|it up|up|out))*"
+    r"(?:\s+(?:please|pls|for me))*$"
+)
 # A clause that only tempers the one before: "enhance the stars a bit, not too much".
 _MODIFIER = re.compile(
     r"^(?:but |and |though |just |only )*(?:not (?:too|so|very) (?:much|strong(?:ly)?|heavy|"
