@@ -14,7 +14,6 @@ from gouache.ops.looks import find
 from gouache.planner.clauses import percent
 from gouache.planner.phrases import Clause, Draft, Rule
 
-
 NIGHT_NOTE = (
     "a day-for-night grade: darker, cooler and less saturated; the scene is not relit (no "
     "lamps, moon or stars are added; a generative backend can repaint it as night)"

@@ -176,7 +176,7 @@ def _against_cast(color: RGB, factor: float) -> Draft | None:
         return Draft("warmth", {"amount": round(-BASE_AMOUNT * factor, 4)})
     if 190 <= hue < 250:  # blue
         return Draft("warmth", {"amount": round(BASE_AMOUNT * factor, 4)})
-    opposite = tuple(int(round(255 * (high + low - v / 255.0))) for v in color)
+    opposite = tuple(round(255 * (high + low - v / 255.0)) for v in color)
     amount = round(0.5 * BASE_AMOUNT * factor, 4)
     return Draft("tint", {"color": (opposite[0], opposite[1], opposite[2]), "amount": amount})
 

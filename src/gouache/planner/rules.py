@@ -78,9 +78,8 @@ from gouache.planner.clauses import (
 from gouache.planner.generative import CUES, GENERATIVE_BACKENDS, needs_generation
 from gouache.planner.grounding import IMAGE_SLOT, Grounding
 from gouache.planner.labels import describe
-from gouache.planner.phrases import CAST_WORDS
+from gouache.planner.phrases import CAST_WORDS, Clause, Draft, Rule
 from gouache.planner.phrases import RULES as BASIC_RULES
-from gouache.planner.phrases import Clause, Draft, Rule
 from gouache.planner.plan import (
     EditPlan,
     PlanContext,
