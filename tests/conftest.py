@@ -12,7 +12,16 @@ import pytest
 from gouache.images import BlobStore
 from gouache.server.services import Cluster, pg_bin, running_cluster
 from gouache.sessions import Store
-from servers import FakeImagesServer, GeminiServer, serve_gemini, serve_images
+from servers import (
+    ChatServer,
+    FakeComfyUI,
+    FakeImagesServer,
+    GeminiServer,
+    serve_chat,
+    serve_comfyui,
+    serve_gemini,
+    serve_images,
+)
 
 PLUGIN = textwrap.dedent(
     """
@@ -87,3 +96,15 @@ def gemini_server() -> Iterator[GeminiServer]:
 def images_server() -> Iterator[FakeImagesServer]:
     """A local server speaking the OpenAI images API (see tests/servers.py)."""
     yield from serve_images()
+
+
+@pytest.fixture
+def chat_server() -> Iterator[ChatServer]:
+    """A local server speaking OpenAI's chat completions (see tests/servers.py)."""
+    yield from serve_chat()
+
+
+@pytest.fixture
+def comfyui_server() -> Iterator[FakeComfyUI]:
+    """A local server speaking ComfyUI's API (see tests/servers.py)."""
+    yield from serve_comfyui()

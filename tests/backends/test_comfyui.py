@@ -1,24 +1,12 @@
-"""The ComfyUI backend against a local server speaking ComfyUI's wire format.
-
-The fake follows ComfyUI's `server.py` and `execution.py`: multipart `/upload/image`, `/prompt`
-answering `{"prompt_id", "number", "node_errors"}` or a 400 with `error` and `node_errors`,
-`/history/{id}` that is `{}` until the prompt is done, `/view`, `/interrupt` and `/queue`.
-Its "model" inverts the image the graph's LoadImage node names, so pixels can be followed.
-"""
+"""The ComfyUI backend against a local server speaking ComfyUI's wire format (`FakeComfyUI`
+in tests/servers.py: its "model" inverts the image the graph's LoadImage node names, so pixels
+can be followed)."""
 
 from __future__ import annotations
 
 import io
 import json
 import socket
-import threading
-import urllib.parse
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email.parser import BytesParser
-from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +25,7 @@ from gouache.errors import (
     UnsupportedError,
 )
 from gouache.progress import CancelToken, Progress
+from servers import FakeComfyUI
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "comfyui" / "flux-kontext-edit.json"
 
@@ -71,218 +60,9 @@ TEXT_GRAPH: dict[str, Any] = {
 }
 
 
-@dataclass
-class FakeComfyUI:
-    """State and switches of the fake server; tests read what it received."""
-
-    uploads: dict[str, bytes] = field(default_factory=dict)
-    upload_fields: list[dict[str, str]] = field(default_factory=list)
-    prompts: list[dict[str, Any]] = field(default_factory=list)
-    outputs: dict[str, bytes] = field(default_factory=dict)
-    history: dict[str, dict[str, Any]] = field(default_factory=dict)
-    polls: dict[str, int] = field(default_factory=dict)
-    interrupts: list[Any] = field(default_factory=list)
-    queue_deletes: list[Any] = field(default_factory=list)
-    # switches
-    refuse_with_node_errors: bool = False
-    fail_in_node: str | None = None
-    never_finish: bool = False
-    polls_before_done: int = 1
-    url: str = ""
-
-
-def _run_prompt(state: FakeComfyUI, prompt_id: str, graph: dict[str, Any]) -> dict[str, Any]:
-    """What ComfyUI would put in history: outputs of SaveImage, or an execution_error."""
-    if state.fail_in_node is not None:
-        node_id = state.fail_in_node
-        messages = [
-            ["execution_start", {"prompt_id": prompt_id, "timestamp": 1}],
-            [
-                "execution_error",
-                {
-                    "prompt_id": prompt_id,
-                    "node_id": node_id,
-                    "node_type": graph[node_id]["class_type"],
-                    "executed": [],
-                    "exception_message": "CUDA out of memory. Tried to allocate 2.00 GiB",
-                    "exception_type": "torch.OutOfMemoryError",
-                    "traceback": [],
-                    "current_inputs": {},
-                    "current_outputs": {},
-                },
-            ],
-        ]
-        status = {"status_str": "error", "completed": False, "messages": messages}
-        return {"prompt": [0, prompt_id, graph, {}, []], "outputs": {}, "status": status}
-    load = next((n for n in graph.values() if n["class_type"] == "LoadImage"), None)
-    if load is None:  # text to image: a grey canvas of the requested size
-        size = next(n for n in graph.values() if n["class_type"] == "EmptyLatentImage")["inputs"]
-        inverted = np.full((size["height"], size["width"], 3), 128, dtype=np.uint8)
-    else:
-        source = PILImage.open(io.BytesIO(state.uploads[load["inputs"]["image"]]))
-        inverted = 255 - np.asarray(source.convert("RGB"))
-    buffer = io.BytesIO()
-    PILImage.fromarray(inverted).save(buffer, format="PNG")
-    filename = f"ComfyUI_{len(state.outputs) + 1:05d}_.png"
-    state.outputs[filename] = buffer.getvalue()
-    save_id = next(k for k, n in graph.items() if n["class_type"] == "SaveImage")
-    images = [{"filename": filename, "subfolder": "", "type": "output"}]
-    messages = [
-        ["execution_start", {"prompt_id": prompt_id, "timestamp": 1}],
-        ["execution_success", {"prompt_id": prompt_id, "timestamp": 2}],
-    ]
-    return {
-        "prompt": [0, prompt_id, graph, {}, [save_id]],
-        "outputs": {save_id: {"images": images}},
-        "status": {"status_str": "success", "completed": True, "messages": messages},
-        "meta": {save_id: {"node_id": save_id, "display_node": save_id}},
-    }
-
-
-def _validate(state: FakeComfyUI, graph: Any) -> dict[str, Any]:
-    """ComfyUI's node_errors shape for what this fake can check."""
-    node_errors: dict[str, Any] = {}
-    for node_id, node in graph.items():
-        if not isinstance(node.get("class_type"), str) or not isinstance(node.get("inputs"), dict):
-            raise ValueError(f"node {node_id} is not an API-format node")
-        reasons = []
-        if node["class_type"] == "LoadImage" and node["inputs"]["image"] not in state.uploads:
-            image = node["inputs"]["image"]
-            reasons.append(
-                {
-                    "type": "custom_validation_failed",
-                    "message": "Custom validation failed for node",
-                    "details": f"image - Invalid image file: {image}",
-                    "extra_info": {"input_name": "image"},
-                }
-            )
-        if state.refuse_with_node_errors and node["class_type"] == "CLIPTextEncode":
-            reasons.append(
-                {
-                    "type": "required_input_missing",
-                    "message": "Required input is missing",
-                    "details": "clip",
-                    "extra_info": {"input_name": "clip"},
-                }
-            )
-        if reasons:
-            node_errors[node_id] = {
-                "errors": reasons,
-                "dependent_outputs": ["5"],
-                "class_type": node["class_type"],
-            }
-    return node_errors
-
-
-def _handler(state: FakeComfyUI) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _json(self, status: int, data: Any) -> None:
-            self._send(status, json.dumps(data).encode(), "application/json")
-
-        def _body(self) -> bytes:
-            return self.rfile.read(int(self.headers.get("Content-Length", "0")))
-
-        def do_POST(self) -> None:
-            body = self._body()
-            if self.path == "/upload/image":
-                head = f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode()
-                message = BytesParser(policy=HTTP).parsebytes(head + body)
-                fields: dict[str, str] = {}
-                image: tuple[str, bytes] | None = None
-                for part in message.iter_parts():
-                    name = part.get_param("name", header="content-disposition")
-                    payload = part.get_payload(decode=True)
-                    if name == "image":
-                        image = (str(part.get_filename()), payload)
-                    else:
-                        fields[str(name)] = payload.decode()
-                if image is None:
-                    self._send(400, b"", "text/plain")
-                    return
-                state.upload_fields.append(fields)
-                state.uploads[image[0]] = image[1]
-                self._json(200, {"name": image[0], "subfolder": "", "type": "input"})
-            elif self.path == "/prompt":
-                data = json.loads(body)
-                if "prompt" not in data:
-                    self._json(400, {"error": "no prompt", "node_errors": []})
-                    return
-                state.prompts.append(data)
-                node_errors = _validate(state, data["prompt"])
-                if node_errors:
-                    error = {
-                        "type": "prompt_outputs_failed_validation",
-                        "message": "Prompt outputs failed validation",
-                        "details": "",
-                        "extra_info": {},
-                    }
-                    self._json(400, {"error": error, "node_errors": node_errors})
-                    return
-                prompt_id = str(uuid.uuid4())
-                state.history[prompt_id] = _run_prompt(state, prompt_id, data["prompt"])
-                self._json(
-                    200,
-                    {"prompt_id": prompt_id, "number": len(state.prompts), "node_errors": {}},
-                )
-            elif self.path == "/interrupt":
-                state.interrupts.append(json.loads(body) if body else None)
-                self._send(200, b"", "text/plain")
-            elif self.path == "/queue":
-                state.queue_deletes.append(json.loads(body))
-                self._send(200, b"", "text/plain")
-            else:
-                self._send(404, b"404: Not Found", "text/plain")
-
-        def do_GET(self) -> None:
-            url = urllib.parse.urlsplit(self.path)
-            if url.path.startswith("/history/"):
-                prompt_id = urllib.parse.unquote(url.path.removeprefix("/history/"))
-                polls = state.polls.get(prompt_id, 0)
-                state.polls[prompt_id] = polls + 1
-                done = not state.never_finish and polls >= state.polls_before_done
-                if done and prompt_id in state.history:
-                    self._json(200, {prompt_id: state.history[prompt_id]})
-                else:
-                    self._json(200, {})
-            elif url.path == "/view":
-                query = urllib.parse.parse_qs(url.query)
-                name = query.get("filename", [""])[0]
-                kind = query.get("type", ["output"])[0]
-                if (
-                    kind == "output"
-                    and query.get("subfolder", [""])[0] == ""
-                    and name in state.outputs
-                ):
-                    self._send(200, state.outputs[name], "image/png")
-                else:
-                    self._send(404, b"", "text/plain")
-            else:
-                self._send(404, b"404: Not Found", "text/plain")
-
-    return Handler
-
-
 @pytest.fixture
-def comfy() -> Iterator[FakeComfyUI]:
-    state = FakeComfyUI()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def comfy(comfyui_server: FakeComfyUI) -> FakeComfyUI:
+    return comfyui_server
 
 
 @pytest.fixture

@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx2  # the SDK's HTTP client since openai 3.0
@@ -28,116 +25,17 @@ from gouache.ops.registry import (
 from gouache.planner.llm import LLMPlanner
 from gouache.planner.plan import PlanContext, PlannerQuestion, PlannerReply, PlanOutcome
 from gouache.planner.rules import RulePlanner
+from servers import CHAT_MODEL, ChatServer, Reply
 
 KEY = "sk-test-0123456789abcdef"
-MODEL = "tiny-planner"
+MODEL = CHAT_MODEL
 NOTE = "LLM planner failed ("
 FALLBACK = "); used the rule planner"
 
 
-@dataclass(frozen=True)
-class Reply:
-    """One answer of the fake server: a chat completion whose message is `content`, or an
-    HTTP error with `error` as its message; `delay` seconds first."""
-
-    content: str = ""
-    status: int = 200
-    error: str = ""
-    delay: float = 0.0
-    finish_reason: str = "stop"
-    headers: tuple[tuple[str, str], ...] = ()
-    # Sent as the whole response body instead, as JSON.
-    raw: str | None = None
-
-
-@dataclass
-class Seen:
-    path: str
-    headers: dict[str, str]
-    body: dict[str, Any]
-
-
-@dataclass
-class ChatServer:
-    """Speaks `POST /v1/chat/completions`; answers from `replies`, records what it got
-    (header names in lower case)."""
-
-    url: str
-    replies: list[Reply] = field(default_factory=list)
-    seen: list[Seen] = field(default_factory=list)
-
-    def answer(self, *replies: Reply) -> None:
-        self.replies.extend(replies)
-
-    def plan(self, *steps: tuple[str, dict[str, Any]]) -> None:
-        body = {"steps": [{"op": op, "params": params} for op, params in steps], "reply": None}
-        self.answer(Reply(json.dumps(body)))
-
-    @property
-    def system_prompt(self) -> str:
-        content: str = self.seen[-1].body["messages"][0]["content"]
-        return content
-
-
-def _completion(content: str, finish_reason: str) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "created": 0,
-        "model": MODEL,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content},
-                "finish_reason": finish_reason,
-            }
-        ],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
-
-
 @pytest.fixture
-def server() -> Iterator[ChatServer]:
-    state = ChatServer(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", 0))
-            body = json.loads(self.rfile.read(length))
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            state.seen.append(Seen(self.path, headers, body))
-            reply = state.replies.pop(0) if state.replies else Reply(status=500, error="no reply")
-            time.sleep(reply.delay)
-            if self.path != "/v1/chat/completions":
-                reply = Reply(status=404, error=f"no route {self.path}")
-            if reply.status == 200:
-                payload = _completion(reply.content, reply.finish_reason)
-            else:
-                payload = {"error": {"message": reply.error, "type": "server_error"}}
-            data = (json.dumps(payload) if reply.raw is None else reply.raw).encode()
-            try:
-                self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in reply.headers:
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting (the timeout tests)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    httpd.block_on_close = False
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
+def server(chat_server: ChatServer) -> ChatServer:
+    return chat_server
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,12 @@ and pictures to send it."""
 from __future__ import annotations
 
 import io
-import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import uvicorn
 from PIL import Image as PILImage
 
 from gouache.backends.base import ImageModel
@@ -22,6 +19,7 @@ from gouache.server.config import ServerConfig
 from gouache.server.keys import create_key
 from gouache.sessions.store import Store
 from gouache.settings import Settings
+from servers import serving_app
 
 
 @dataclass
@@ -49,22 +47,8 @@ def live_server(
     with Store(url, BlobStore(folder / "blobs")) as store:
         key, other = create_key(store, "acme"), create_key(store, "globex")
         app = create_app(settings, config or ServerConfig(), store=store, models=models)
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        try:
-            yield LiveServer(f"http://127.0.0.1:{port}", store, key, other, folder)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=20)
+        with serving_app(app) as url:
+            yield LiveServer(url, store, key, other, folder)
 
 
 def photo(width: int = 96, height: int = 64, seed: int = 3) -> np.ndarray:

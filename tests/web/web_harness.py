@@ -4,21 +4,18 @@ process, and Debian's Chromium driven by Playwright."""
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import uvicorn
-
 from gouache.images import BlobStore
 from gouache.server.app import create_app
 from gouache.server.config import ServerConfig
 from gouache.sessions.store import Store
 from gouache.settings import Settings
+from servers import serving_app
 
 TOKEN = "web-test-token"
 # axe-core, vendored from the npm registry with its licence (tests/web/vendor/)
@@ -56,22 +53,8 @@ def local_server(folder: Path) -> Iterator[LocalServer]:
     settings = Settings(data_dir=folder, store=url, blobs_dir=str(folder / "blobs"))
     with Store(url, BlobStore(folder / "blobs")) as store:
         app = create_app(settings, ServerConfig(threads=2, local_token=TOKEN), store=store)
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        try:
-            yield LocalServer(f"http://127.0.0.1:{port}", store, folder, app)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=20)
+        with serving_app(app) as url:
+            yield LocalServer(url, store, folder, app)
 
 
 def chromium_path() -> str | None:
