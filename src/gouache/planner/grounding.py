@@ -32,7 +32,9 @@ from gouache.planner.vocabulary import USES_ALL_REFERENCES
 
 IMAGE_SLOT = "image"
 _FACE_OPS = frozenset({"blur_faces", "crop_face"})
-_TEXT_OPS = {"remove_text": "match", "replace_text": "old"}
+# The operators that need text in the picture, and the parameter naming the text they edit
+# (the document cleanup names none: any text will do).
+_TEXT_OPS = {"remove_text": "match", "replace_text": "old", "document": ""}
 
 Grounded = Draft | Problem | PlannerQuestion
 

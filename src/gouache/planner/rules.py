@@ -48,6 +48,7 @@ from gouache.ops.registry import OperatorRegistry, default_operators
 from gouache.planner import (
     answers,
     compositing,
+    formats,
     framing,
     looks,
     plural,
@@ -228,6 +229,9 @@ class RulePlanner:
             outcome = self._answer(instruction, context, context.pending)
             if outcome is not None:
                 return outcome
+        asked = formats.ask(instruction, context)
+        if asked is not None:  # "make it instagram ready": which shape?
+            return asked
         outcome = self._plan(instruction, context, {})
         quoted = unquoted.quote(instruction, context.text if context is not None else None)
         if quoted is not None and not isinstance(outcome, EditPlan):
@@ -330,6 +334,15 @@ class RulePlanner:
         """The pending instruction completed by the option `instruction` picks; the question
         again when it tries to pick and fails; None when it is a new instruction."""
         choice: Any = None
+        if pending.slot == formats.SLOT:
+            picked = formats.read_answer(instruction, pending.options)
+            if picked is None:
+                return None
+            planned = self._plan(picked, replace(context, pending=None), {})
+            if isinstance(planned, EditPlan):
+                said = f"{pending.instruction} ({picked})"
+                return planned.model_copy(update={"instruction": said})
+            return planned
         if pending.slot not in (targets.SLOT, IMAGE_SLOT):
             return None  # a question another planner asked
         if pending.slot == targets.SLOT:

@@ -45,7 +45,8 @@ _INTENSITY = _levels("""
 0.25: very slightly, ever so slightly, a tiny bit, tiny bit, a touch, a hint, barely, a smidge
 0.5:  a little bit, a little, a bit, a tad, slightly, somewhat, subtle, subtly, gentle, gently,
       light, lightly, mild, mildly, thin, small, narrow, faint
-2:    much, a lot, lots, very, really, way more, way less, far more, far less, strong, strongly,
+2:    much, a lot, lots, very, really, way more, way less, far more, far less, way too, far too,
+      much too, strong, strongly,
       heavy, heavily, significantly, considerably, dramatic, dramatically, intense, thick, big,
       large, wide, bold
 3:    extremely, hugely, massively, much much, very very, way way, super
@@ -304,6 +305,7 @@ PARTS_TAKEN = {
     "balloon": PARTS,
     "rotate": frozenset(_phrases("left, right, background")),
     "flip": frozenset(_phrases("left, right, top, bottom")),
+    "document": frozenset(_phrases("text, words, page, title, caption, label")),
     "vignette": frozenset(_phrases("corner, corners, edge, edges")),
     "border": frozenset(_phrases("edge, edges, side, corners")),
 }
@@ -337,6 +339,12 @@ _SUBJECT_WORDS = frozenset(
     )
 )
 
+_PLATFORM_WORDS = frozenset(
+    _phrases(
+        "instagram, insta, ig, story, stories, reel, reels, post, feed, wallpaper, iphone, "
+        "phone, android, tiktok, youtube, thumbnail, lockscreen, screen"
+    )
+)
 # Per-operator words that would otherwise look like a request we cannot do.
 OPERATOR_WORDS = {
     "balloon": frozenset(_phrases("say, says, saying, speech, speaking, talking, pointing, at")),
@@ -348,11 +356,15 @@ OPERATOR_WORDS = {
         )
     ),
     "rotate": frozenset(_phrases("background, expand, keep, without, cropping, canvas")),
+    # "crop it for instagram", "9:19.5 for my iphone wallpaper"
+    "crop": _PLATFORM_WORDS,
+    "smart_crop": _FACE_WORDS
+    | _PLATFORM_WORDS
+    | frozenset(_phrases("keep, keeping, frame, inside, everyone")),
     "resize": frozenset(_phrases("shrink, enlarge, grow")),
     "blur_faces": _FACE_WORDS | frozenset(_phrases("out, method, strength")),
     "crop_face": _FACE_WORDS
     | frozenset(_phrases("zoom, tight, tightly, close, closer, loose, loosely, room, frame")),
-    "smart_crop": _FACE_WORDS | frozenset(_phrases("keep, keeping, frame, inside, everyone")),
     "remove_text": _TEXT_WORDS,
     "replace_text": _TEXT_WORDS | frozenset(_phrases("swap, correct, fix, spelling, typo")),
     "blur_background": frozenset(_phrases("background, backdrop, bokeh, behind")),
@@ -392,6 +404,12 @@ OPERATOR_WORDS = {
         )
     ),
     "upscale": frozenset(_phrases("resolution, realesrgan, esrgan, real, lanczos, ai, res, hi")),
+    "document": frozenset(
+        _phrases(
+            "text, words, page, paper, document, scan, scanned, read, easier, letters, writing, "
+            "clearer, receipt, notes, whiteboard, print, printed, handwriting"
+        )
+    ),
 }
 
 
