@@ -92,12 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--session", help="apply to this session's head instead of a new image")
     edit.add_argument("--at", help="apply at this version of --session (makes a branch)")
     edit.add_argument("--ref", action="append", default=[], help="attach a reference image")
+    _backend_argument(edit)
     provenance.add_export_options(edit, folder=False)
     _critique_arguments(edit)
 
     chat = sub.add_parser("chat", help="a conversation: each line is a turn (/help for commands)")
     chat.add_argument("image", nargs="?", help="image to start from")
     chat.add_argument("--session", help="resume this session")
+    _backend_argument(chat)
     _critique_arguments(chat)
     chat.add_argument(
         "--character",
@@ -466,6 +468,12 @@ def _backends() -> int:
         print(f"{profile.name:<12} {profile.type:<10} {status:<10} {detail}")
         print(f"{'':<12} {kind.summary}")
     return EXIT_OK
+
+
+def _backend_argument(command: argparse.ArgumentParser) -> None:
+    """--backend after the command too (`gouache edit IMG "..." --backend gemini`), as people
+    type it; given there it wins over the one before the command."""
+    command.add_argument("--backend", default=argparse.SUPPRESS, help="as gouache --backend")
 
 
 def _backend(args: argparse.Namespace, settings: Settings) -> ImageModel | None:

@@ -222,6 +222,29 @@ def test_a_generative_backend_without_its_key_model_or_workflow_fails_in_one_lin
     assert "Traceback" not in result.stderr
 
 
+def test_backend_after_the_command_is_honoured_as_people_type_it(tmp_path: Path) -> None:
+    from PIL import Image as PILImage
+
+    photo = tmp_path / "photo.png"
+    PILImage.new("RGB", (32, 24), (120, 80, 40)).save(photo)
+    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    env["GOUACHE_CONFIG"] = str(tmp_path / "none.toml")
+    env["GOUACHE_DATA_DIR"] = str(tmp_path / "data")
+    command = ["edit", str(photo), "make it warmer", "--backend", "openai"]
+    result = subprocess.run(
+        [sys.executable, "-m", "gouache", "--backend", "operators", *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "gouache: error: backend 'openai' needs an API key: set OPENAI_API_KEY"
+    )
+    assert not list(tmp_path.glob("photo-edited*"))
+
+
 def test_any_exception_from_a_backend_constructor_becomes_a_gouache_error(tmp_path: Path) -> None:
     from gouache.errors import BackendSetupError
 
