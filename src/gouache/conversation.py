@@ -95,7 +95,9 @@ def act(session: Session, command: Command) -> str:
     if command.kind == "suggest":
         ideas = session.suggestions()
         if not ideas:
-            return "Nothing stands out to fix here; any edit from /ops is yours to try."
+            offered = session.ideas()
+            listed = "; ".join(f'"{idea.instruction}" ({idea.reason})' for idea in offered)
+            return f"Nothing needs fixing here. Ideas to try: {listed}."
         return "try: " + "; ".join(f'"{idea.instruction}" ({idea.reason})' for idea in ideas)
     if command.kind == "explain":
         return explain(session)

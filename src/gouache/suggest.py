@@ -337,6 +337,50 @@ def _text(lines: list[TextLine]) -> list[Suggestion]:
     return [Suggestion("remove the text", f"text found: {words!r}", SEVERITY_TEXT, "remove_text")]
 
 
+# -- ideas for a picture with nothing to fix ---------------------------------------------------
+
+SKY_SHARE = 0.08
+SUBJECT_SHARE = (0.08, 0.7)
+SEVERITY_IDEA = 0.2
+
+
+def ideas(image: Image, analysis: Analysis, *, limit: int = 3) -> tuple[Suggestion, ...]:
+    """Creative edits that suit this picture, for "any suggestions?" when `suggest` finds
+    nothing to fix: a sky to make dramatic, stars to bring out, a subject that stands out
+    (its background to blur), then looks that suit any photo. Reads the text (OCR) and runs
+    the subject analysis (GrabCut), about a second each: only for a question asked."""
+    from gouache.analysis.sky import sky_mask
+    from gouache.analysis.stars import star_mask
+
+    check_pixels(image)
+    rgb = as_rgb(image)
+    found: list[Suggestion] = []
+    if len(analysis.text) >= 2 and float(np.median(luma(image))) > 128:
+        found.append(Suggestion("make the text easier to read", "a page of text",
+                                SEVERITY_IDEA, "document"))  # fmt: skip
+    sky = float(sky_mask(rgb).mean())
+    if sky >= SKY_SHARE:
+        found.append(Suggestion("make the sky more dramatic", f"a sky covers {sky:.0%}",
+                                SEVERITY_IDEA, "adjust_region"))  # fmt: skip
+    if star_mask(rgb).any():
+        found.append(Suggestion("enhance the stars a bit", "a star field", SEVERITY_IDEA,
+                                "adjust_region"))  # fmt: skip
+    if len(found) < limit and not analysis.faces:
+        subject = analysis.subject
+        low, high = SUBJECT_SHARE
+        if subject.method != "prior" and low <= subject.coverage <= high:
+            why = f"a subject stands out, {subject.coverage:.0%} of the picture"
+            found += [
+                Suggestion("blur the background", why, SEVERITY_IDEA, "blur_background"),
+                Suggestion("make the subject pop", why, SEVERITY_IDEA, "adjust_region"),
+            ]
+    found += [
+        Suggestion("make it pop", "more colour and local contrast", 0.1, "look"),
+        Suggestion("give it a film look", "soft blacks, warmth, grain", 0.1, "look"),
+    ]
+    return tuple(found[:limit])
+
+
 # -- helpers ----------------------------------------------------------------------------------
 
 

@@ -468,7 +468,7 @@ OPERATORS: list[Operator[Any]] = [
         params=CropFaceParams,
         run=crop_face,
         keywords=("crop to the face", "avatar", "headshot", "profile picture"),
-        examples=("crop to her face", "make an avatar of the largest face"),
+        examples=("crop to the face", "make an avatar of the largest face"),
         geometry=True,
     ),
     Operator(

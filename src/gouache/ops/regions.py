@@ -147,7 +147,7 @@ OPERATORS: list[Operator[Any]] = [
         summary="a tone or colour edit of the sky, the background, the subject or the faces only",
         params=AdjustRegionParams,
         run=adjust_region,
-        examples=("warm up the sky", "make the background darker", "brighten her face"),
+        examples=("warm up the sky", "make the background darker", "brighten the face"),
         global_edit=False,
     ),
 ]

@@ -369,6 +369,13 @@ class Session:
         # idea names its operator, so nothing is planned again here).
         return self._offers.choose(ideas, done, limit)
 
+    def ideas(self, ref: str = "head", *, limit: int = 3) -> tuple[Suggestion, ...]:
+        """Creative edits that suit a version with nothing to fix ("any suggestions?")."""
+        from gouache.suggest import ideas
+
+        image = self.image(self.resolve(ref).id)
+        return ideas(image, self.analyses.get(image), limit=limit)
+
     def _context(self, image: Image, references: Sequence[LoadedImage]) -> PlanContext:
         return plan_context(self.analyses, image, references, self.pending)
 
