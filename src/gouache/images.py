@@ -527,6 +527,10 @@ def from_pil(im: PILImage.Image) -> Image:
     return _normalise(im)[0]
 
 
+# How many blob files a BlobStore remembers having written or checked (see `_unchanged`).
+CHECKED_BLOBS = 4096
+
+
 class BlobStore:
     """Content-addressed PNG files: <root>/<sha[:2]>/<sha>.png, written atomically.
 
@@ -544,6 +548,9 @@ class BlobStore:
         which a killed process cannot undo; the OS writes it out later."""
         self.root = Path(root)
         self.durable = durable
+        # (size, mtime, inode) of blob files this object wrote or re-hashed: one still the same
+        # file, unchanged, is not re-hashed when the same pixels are stored again.
+        self._checked: dict[str, tuple[int, int, int]] = {}
 
     def path_of(self, digest: str) -> Path:
         """Where the blob `digest` lives; StoreError unless it is 64 lowercase hex digits."""
@@ -561,7 +568,7 @@ class BlobStore:
             raise ValueError("BlobStore holds PNG files; these bytes are not a PNG")
         digest = hashlib.sha256(data).hexdigest()
         target = self.path_of(digest)
-        if self.intact(digest):
+        if self._unchanged(digest) or self.intact(digest):
             return digest
         # temp file, locked, (fsync,) rename: a reader never sees half a blob
         temp_dir = self.root / self.TEMP_FOLDER
@@ -587,7 +594,28 @@ class BlobStore:
             ) from err
         if self.durable:
             fsync_dir(target.parent)
+        self._remember(digest)
         return digest
+
+    def _unchanged(self, digest: str) -> bool:
+        """True when the blob is the very file this object wrote or re-hashed, untouched since."""
+        seen = self._checked.get(digest)
+        return seen is not None and seen == self._identity(digest)
+
+    def _identity(self, digest: str) -> tuple[int, int, int] | None:
+        try:
+            info = self.path_of(digest).stat()
+        except OSError:
+            return None
+        return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+    def _remember(self, digest: str) -> None:
+        identity = self._identity(digest)
+        if identity is None:
+            return
+        if len(self._checked) >= CHECKED_BLOBS:
+            self._checked.pop(next(iter(self._checked)), None)
+        self._checked[digest] = identity
 
     def put(self, image: Image) -> str:
         return self.put_bytes(encode_png(image))
@@ -627,9 +655,15 @@ class BlobStore:
     def intact(self, digest: str) -> bool:
         """True when the blob is there and its bytes still hash to its address."""
         try:
-            return _file_sha256(self.path_of(digest)) == digest
+            whole = _file_sha256(self.path_of(digest)) == digest
         except OSError:
+            self._checked.pop(digest, None)
             return False
+        if whole:
+            self._remember(digest)
+        else:
+            self._checked.pop(digest, None)
+        return whole
 
     def digests(self) -> Iterator[str]:
         """The address of every blob file under the root (whole or not)."""

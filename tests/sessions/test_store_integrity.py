@@ -38,6 +38,19 @@ def test_regenerating_the_same_pixels_rewrites_a_damaged_blob(store: Store) -> N
     assert (store.blobs.get(again) == image).all()
 
 
+def test_a_blob_file_replaced_after_this_process_wrote_it_is_checked_again(store: Store) -> None:
+    image = make_photo()
+    digest = store.blobs.put(image)
+    path = store.blobs.path_of(digest)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    swapped = path.with_name("swapped.png")
+    swapped.write_bytes(bytes(data))
+    os.replace(swapped, path)  # another writer's file: a new inode at the same address
+    assert store.blobs.put(image) == digest
+    assert store.blobs.intact(digest)
+
+
 def test_a_healthy_store_checks_healthy(store: Store) -> None:
     session = Session.start(store, make_photo())
     session.apply("flip horizontally")

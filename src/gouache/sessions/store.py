@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import uuid4
 
-from sqlalchemy import Row, exc, func, select
+from sqlalchemy import Row, and_, bindparam, exc, func, select
 from sqlalchemy.engine import Connection
 
 from gouache.errors import (
@@ -64,6 +64,72 @@ MAX_SESSION_NAME = 200
 # moved the branch between our read and our write (only where there is no BEGIN IMMEDIATE).
 WRITE_ATTEMPTS = 5
 T = TypeVar("T")
+
+# The statements of a turn, built once: building a statement costs several times what running
+# it does. Values are bound at each call (bind names differ from column names, as SQLAlchemy
+# wants for an UPDATE's WHERE).
+_HEAD_TIP = func.coalesce(branches.c.version_id, sessions.c.head_version_id)
+_HEAD = (
+    select(versions, sessions.c.head_branch, branches.c.version_id.label("branch_tip"))
+    .select_from(
+        sessions.outerjoin(
+            branches,
+            and_(branches.c.session_id == sessions.c.id, branches.c.name == sessions.c.head_branch),
+        ).outerjoin(
+            versions, and_(versions.c.session_id == sessions.c.id, versions.c.id == _HEAD_TIP)
+        )
+    )
+    .where(sessions.c.id == bindparam("sid"))
+)
+_SESSION = select(sessions).where(sessions.c.id == bindparam("sid"))
+_BRANCHES = (
+    select(branches.c.name, branches.c.version_id)
+    .where(branches.c.session_id == bindparam("sid"))
+    .order_by(branches.c.name)
+)
+_BRANCH_TIP = select(branches.c.version_id).where(
+    branches.c.session_id == bindparam("sid"), branches.c.name == bindparam("branch")
+)
+_VERSION = select(versions).where(
+    versions.c.session_id == bindparam("sid"), versions.c.id == bindparam("vid")
+)
+_VERSION_NUMBER = select(versions).where(
+    versions.c.session_id == bindparam("sid"), versions.c.number == bindparam("n")
+)
+# An id prefix is hex digits only (is_id_prefix), so nothing in it needs escaping for LIKE.
+_ID_PREFIX = (
+    select(versions)
+    .where(versions.c.session_id == bindparam("sid"), versions.c.id.startswith(bindparam("prefix")))
+    .limit(5)
+)
+_LAST_NUMBER = select(func.max(versions.c.number)).where(versions.c.session_id == bindparam("sid"))
+# The session's row joined to its characters: one row with no character when it has none.
+_CHARACTERS = (
+    select(sessions.c.id.label("sid"), characters)
+    .select_from(sessions.outerjoin(characters, characters.c.session_id == sessions.c.id))
+    .where(sessions.c.id == bindparam("sid"))
+    .order_by(characters.c.created_at, characters.c.name)
+)
+_INSERT_VERSION = versions.insert()
+_CREATE_BRANCH = branches.insert()
+_MOVE_BRANCH = (
+    branches.update()
+    .where(
+        branches.c.session_id == bindparam("sid"),
+        branches.c.name == bindparam("branch"),
+        branches.c.version_id == bindparam("expected"),
+    )
+    .values(version_id=bindparam("to"))
+)
+_SET_HEAD = (
+    sessions.update()
+    .where(sessions.c.id == bindparam("sid"))
+    .values(
+        head_branch=bindparam("branch"),
+        head_version_id=bindparam("vid"),
+        updated_at=bindparam("when"),
+    )
+)
 
 
 class WriteConflictError(StoreError):
@@ -267,7 +333,7 @@ class Transaction:
     # -- sessions ---------------------------------------------------------------------------
 
     def session(self, session_id: str) -> SessionRecord:
-        row = self.conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
+        row = self.conn.execute(_SESSION, {"sid": session_id}).first()
         if row is None:
             raise SessionNotFoundError(session_id)
         return _session_from_row(row)
@@ -410,61 +476,45 @@ class Transaction:
     # -- the head and branches --------------------------------------------------------------
 
     def head(self, session_id: str) -> Head:
-        query = select(sessions.c.head_branch, sessions.c.head_version_id).where(
-            sessions.c.id == session_id
-        )
-        row = self.conn.execute(query).first()
+        """The head in one query: the session's head branch, its tip, and that version."""
+        row = self.conn.execute(_HEAD, {"sid": session_id}).first()
         if row is None:
             raise SessionNotFoundError(session_id)
-        branch: str | None = row.head_branch
-        tip = self.branch_tip(session_id, branch) if branch else None
-        if tip is None:
-            branch = None
-            tip = row.head_version_id
-        if tip is None:
-            raise StoreError(f"session {session_id!r} has no head version")
-        return Head(branch, self.version(session_id, tip))
+        # A head branch that no longer exists: the head is detached at head_version_id.
+        branch: str | None = row.head_branch if row.branch_tip is not None else None
+        if row.id is None:
+            tip = self.conn.execute(
+                select(sessions.c.head_version_id).where(sessions.c.id == session_id)
+            ).scalar()
+            if tip is None:
+                raise StoreError(f"session {session_id!r} has no head version")
+            raise VersionNotFoundError(session_id, tip)
+        return Head(branch, _version_from_row(row))
 
     def set_head(self, session_id: str, branch: str | None, version_id: str) -> None:
-        self.conn.execute(
-            sessions.update()
-            .where(sessions.c.id == session_id)
-            .values(head_branch=branch, head_version_id=version_id, updated_at=now())
-        )
+        values = {"sid": session_id, "branch": branch, "vid": version_id, "when": now()}
+        self.conn.execute(_SET_HEAD, values)
 
     def branches(self, session_id: str) -> dict[str, str]:
         """Branch name -> version id, sorted by name."""
-        query = (
-            select(branches.c.name, branches.c.version_id)
-            .where(branches.c.session_id == session_id)
-            .order_by(branches.c.name)
-        )
-        return {row.name: row.version_id for row in self.conn.execute(query)}
+        rows = self.conn.execute(_BRANCHES, {"sid": session_id})
+        return {row.name: row.version_id for row in rows}
 
     def branch_tip(self, session_id: str, name: str) -> str | None:
-        query = select(branches.c.version_id).where(
-            branches.c.session_id == session_id, branches.c.name == name
-        )
-        tip: str | None = self.conn.execute(query).scalar()
+        tip: str | None = self.conn.execute(
+            _BRANCH_TIP, {"sid": session_id, "branch": name}
+        ).scalar()
         return tip
 
     def create_branch(self, session_id: str, name: str, version_id: str) -> None:
         self.conn.execute(
-            branches.insert().values(session_id=session_id, name=name, version_id=version_id)
+            _CREATE_BRANCH, {"session_id": session_id, "name": name, "version_id": version_id}
         )
 
     def move_branch(self, session_id: str, name: str, version_id: str, *, expected: str) -> bool:
         """Compare-and-swap: point `name` at `version_id` only if it still points at `expected`."""
-        result = self.conn.execute(
-            branches.update()
-            .where(
-                branches.c.session_id == session_id,
-                branches.c.name == name,
-                branches.c.version_id == expected,
-            )
-            .values(version_id=version_id)
-        )
-        return result.rowcount == 1
+        values = {"sid": session_id, "branch": name, "expected": expected, "to": version_id}
+        return self.conn.execute(_MOVE_BRANCH, values).rowcount == 1
 
     def rename_branch(self, session_id: str, old: str, new: str) -> None:
         """Rename a branch; the head follows it when it was on it."""
@@ -491,13 +541,10 @@ class Transaction:
 
     def characters(self, session_id: str) -> list[CharacterRecord]:
         """The session's characters, in the order they were added."""
-        self.session(session_id)
-        query = (
-            select(characters)
-            .where(characters.c.session_id == session_id)
-            .order_by(characters.c.created_at, characters.c.name)
-        )
-        return [_character_from_row(row) for row in self.conn.execute(query)]
+        rows = self.conn.execute(_CHARACTERS, {"sid": session_id}).all()
+        if not rows:
+            raise SessionNotFoundError(session_id)
+        return [_character_from_row(row) for row in rows if row.name is not None]
 
     def add_character(
         self,
@@ -529,10 +576,7 @@ class Transaction:
     # -- versions ---------------------------------------------------------------------------
 
     def version(self, session_id: str, version_id: str) -> Version:
-        query = select(versions).where(
-            versions.c.session_id == session_id, versions.c.id == version_id
-        )
-        row = self.conn.execute(query).first()
+        row = self.conn.execute(_VERSION, {"sid": session_id, "vid": version_id}).first()
         if row is None:
             self.session(session_id)
             raise VersionNotFoundError(session_id, version_id)
@@ -577,9 +621,7 @@ class Transaction:
 
     def insert_version(self, session_id: str, draft: VersionDraft) -> Version:
         """Store a version with the next free number of its session."""
-        last = self.conn.execute(
-            select(func.max(versions.c.number)).where(versions.c.session_id == session_id)
-        ).scalar()
+        last = self.conn.execute(_LAST_NUMBER, {"sid": session_id}).scalar()
         version = Version(
             id=uuid4().hex,
             session_id=session_id,
@@ -610,7 +652,7 @@ class Transaction:
             "references": [ref.to_json() for ref in version.references],
             "notes": list(version.notes),
         }
-        self.conn.execute(versions.insert().values(values))
+        self.conn.execute(_INSERT_VERSION, values)
         return version
 
     def resolve(self, session_id: str, ref: str) -> Version:
@@ -632,23 +674,12 @@ class Transaction:
             return self.version(session_id, tip)
         number = parse_number(base)
         if number is not None:
-            query = select(versions).where(
-                versions.c.session_id == session_id, versions.c.number == number
-            )
-            row = self.conn.execute(query).first()
+            row = self.conn.execute(_VERSION_NUMBER, {"sid": session_id, "n": number}).first()
             if row is not None:
                 return _version_from_row(row)
         # An id prefix may be all digits ("727723"): try it when no number matched.
         if is_id_prefix(base.lower()):
-            query = (
-                select(versions)
-                .where(
-                    versions.c.session_id == session_id,
-                    versions.c.id.startswith(base.lower()),
-                )
-                .limit(5)
-            )
-            rows = self.conn.execute(query).all()
+            rows = self.conn.execute(_ID_PREFIX, {"sid": session_id, "prefix": base.lower()}).all()
             if len(rows) == 1:
                 return _version_from_row(rows[0])
             if rows:

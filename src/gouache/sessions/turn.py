@@ -641,10 +641,11 @@ def starting_point(
     else:
         parent = tx.resolve(session_id, at)
         base, steps = split_ancestry(at.strip())
-        if steps == 0 and tx.branch_tip(session_id, base) == parent.id:
+        names = tx.branches(session_id)
+        if steps == 0 and names.get(base) == parent.id:
             current = base
         else:
-            current = branch_at(tx.branches(session_id), parent.id, prefer=head.branch)
+            current = branch_at(names, parent.id, prefer=head.branch)
     if branch is not None:
         tip = tx.branch_tip(session_id, branch)
         if tip is None:
