@@ -83,7 +83,10 @@ def _deflate_in_bands(image: npt.NDArray[np.uint8], level: int) -> bytes:
         last = k == CHUNKS - 1
         return rows, body + packer.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
 
-    parts = list(_POOL.map(band, range(CHUNKS)))
+    try:
+        parts = list(_POOL.map(band, range(CHUNKS)))
+    except RuntimeError:  # the interpreter is exiting (a version written at exit): no threads
+        parts = [band(k) for k in range(CHUNKS)]
     checksum = 1
     for rows, _ in parts:
         checksum = deflater.adler32(rows, checksum)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -79,24 +80,28 @@ class ExportResult:
 
 
 class _ImageCache:
-    """Decoded images by blob digest, least recently used out first. Arrays are read-only."""
+    """Decoded images by blob digest, least recently used out first. Arrays are read-only.
+    A turn's write (on its own thread) puts what it stored, hence the lock."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self._items: OrderedDict[str, Image] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, digest: str) -> Image | None:
-        image = self._items.get(digest)
-        if image is not None:
-            self._items.move_to_end(digest)
-        return image
+        with self._lock:
+            image = self._items.get(digest)
+            if image is not None:
+                self._items.move_to_end(digest)
+            return image
 
     def put(self, digest: str, image: Image) -> Image:
         image.flags.writeable = False
-        self._items[digest] = image
-        self._items.move_to_end(digest)
-        while len(self._items) > self.capacity:
-            self._items.popitem(last=False)
+        with self._lock:
+            self._items[digest] = image
+            self._items.move_to_end(digest)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
         return image
 
 

@@ -54,6 +54,7 @@ from gouache.sessions.versions import (
     split_ancestry,
     to_json,
 )
+from gouache.sessions.writer import PendingWrite, Writes
 
 if TYPE_CHECKING:
     from gouache.settings import Settings
@@ -208,13 +209,22 @@ class Store:
     """Sessions and their version trees in a SQL database, pixels in a BlobStore."""
 
     def __init__(
-        self, url: str, blobs: BlobStore, *, read_only: bool = False, durable: bool = False
+        self,
+        url: str,
+        blobs: BlobStore,
+        *,
+        read_only: bool = False,
+        durable: bool = False,
+        write_behind: bool = True,
     ) -> None:
         """Open the store at `url`, bringing its schema up to date; with `read_only`, open it
         without ever writing (a read-only disk): its schema must already be current. With
         `durable`, SQLite syncs every commit to disk (survives a power cut, not only a crash);
-        give the BlobStore `durable` too."""
+        give the BlobStore `durable` too. With `write_behind`, a turn's version is saved on a
+        thread of its own after the turn returns (see gouache.sessions.writer)."""
         self.blobs = blobs
+        self.write_behind = write_behind
+        self._writes = Writes()
         # The URL as given (password included): what another process opens the same store by.
         self.url = url
         self.label = redact_url(url)
@@ -241,8 +251,26 @@ class Store:
         blobs = BlobStore(settings.blob_root(), durable=settings.durable)
         return cls(settings.store_url(), blobs, read_only=read_only, durable=settings.durable)
 
+    def check_writable(self) -> None:
+        """StoreError when the store is open read-only."""
+        if self.read_only:
+            raise StoreError(f"the store at {self.label} is open read-only", url=self.label)
+
+    def defer(self, work: Callable[[], T], what: str) -> PendingWrite[T]:
+        """Run `work` (a turn's write) on a thread of its own; every transaction of this store
+        waits for it first. `what` names it in the error a later call raises if it fails."""
+        return self._writes.defer(work, what)
+
+    def settle(self) -> None:
+        """Wait for the writes in flight; raise this thread's failed one nobody was told of."""
+        self._writes.settle()
+
     def close(self) -> None:
-        self._engine.dispose()
+        """Wait for the writes in flight (raising a failure nobody was told of), then close."""
+        try:
+            self._writes.settle(everyone=True)
+        finally:
+            self._engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -275,8 +303,9 @@ class Store:
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[Transaction]:
-        if write and self.read_only:
-            raise StoreError(f"the store at {self.label} is open read-only", url=self.label)
+        if write:
+            self.check_writable()
+        self._writes.settle()
         try:
             with self._engine.connect() as conn:
                 conn.execution_options(gouache_write=write)

@@ -56,6 +56,7 @@ from gouache.sessions.versions import (
     check_branch_name,
     split_ancestry,
 )
+from gouache.sessions.writer import PendingWrite
 from gouache.usertext import check_instruction
 
 if TYPE_CHECKING:
@@ -106,23 +107,78 @@ class TurnRequest:
 
 
 @dataclass(frozen=True)
-class TurnResult:
-    """What a turn made: the version (None when the planner replied or no try was kept)."""
+class Saved:
+    """What storing a turn's version gave: the version, the branch it moved, the timings."""
 
-    version: Version | None
-    plan: EditPlan | None
-    # Text for the user: what was done, or why nothing was.
-    reply: str
-    # The branch now pointing at the new version.
-    moved_branch: str | None
-    # Milliseconds per stage: plan, backend, guard, identity, critics, store, total.
+    version: Version
+    moved_branch: str
     ms: dict[str, float]
-    # Set when the planner asked instead of planning; the next turn may answer it.
-    question: PlannerQuestion | None = None
-    # Set when the instruction was a question about the picture, answered in words.
-    answer: PlannerAnswer | None = None
-    # Every try of the turn, in seed order, each with its own guard report and scores.
-    tries: tuple[Candidate, ...] = ()
+
+
+class TurnResult:
+    """What a turn made: the version (None when the planner replied or no try was kept).
+
+    When the store writes behind (see gouache.sessions.writer), `version`, `reply`,
+    `moved_branch` and `ms` wait for the version to be stored, and raise what storing it
+    raised; `plan`, `tries`, `question` and `answer` are there at once.
+    """
+
+    def __init__(
+        self,
+        *,
+        version: Version | None,
+        plan: EditPlan | None,
+        reply: str,
+        moved_branch: str | None,
+        ms: dict[str, float],
+        question: PlannerQuestion | None = None,
+        answer: PlannerAnswer | None = None,
+        tries: tuple[Candidate, ...] = (),
+        saving: PendingWrite[Saved] | None = None,
+    ) -> None:
+        self._version = version
+        self.plan = plan
+        self._reply = reply
+        self._moved_branch = moved_branch
+        self._ms = ms
+        # Set when the planner asked instead of planning; the next turn may answer it.
+        self.question = question
+        # Set when the instruction was a question about the picture, answered in words.
+        self.answer = answer
+        # Every try of the turn, in seed order, each with its own guard report and scores.
+        self.tries = tries
+        self._saving = saving
+
+    def _settle(self) -> None:
+        if self._saving is not None:
+            saved = self._saving.result()
+            self._version, self._moved_branch = saved.version, saved.moved_branch
+            self._reply, self._ms = saved.version.reply, saved.ms
+            self._saving = None
+
+    @property
+    def version(self) -> Version | None:
+        self._settle()
+        return self._version
+
+    @property
+    def reply(self) -> str:
+        """Text for the user: what was done, or why nothing was."""
+        self._settle()
+        return self._reply
+
+    @property
+    def moved_branch(self) -> str | None:
+        """The branch now pointing at the new version."""
+        self._settle()
+        return self._moved_branch
+
+    @property
+    def ms(self) -> dict[str, float]:
+        """Milliseconds per stage: plan, backend, guard, identity, critics, store, total (the
+        whole turn, its version stored)."""
+        self._settle()
+        return self._ms
 
     @property
     def kept(self) -> Candidate | None:
@@ -130,6 +186,10 @@ class TurnResult:
         if self.version is None:
             return None
         return next((c for c in self.tries if c.outcome.startswith("kept")), None)
+
+    def __repr__(self) -> str:
+        state = "saving" if self._saving is not None else repr(self._version)
+        return f"TurnResult(version={state}, plan={self.plan!r})"
 
 
 @dataclass(frozen=True)
@@ -318,34 +378,16 @@ class TurnPipeline:
             )
 
         # 7. store the pixels and the references (before the row that names them), then the
-        #    version and the branch in one transaction
-        mark = perf_counter()
+        #    version and the branch in one transaction; when the store writes behind, on a
+        #    thread of its own while the turn returns (see gouache.sessions.writer)
         image = kept.image
-        digest = self.store.blobs.put(image)
-        params = dict(layering.with_layers(kept.result.params, kept.layers))
-        if mask is not None:
-            params["mask"] = {
-                "blob": self.store.blobs.put(_mask_picture(mask)),
-                "share": round(float(mask.mean()), 4),
-            }
-        if ref_blobs is None:
-            ref_blobs = [self.store.blobs.put(ref.pixels) for ref in request.references]
-        refs = tuple(
-            ReferenceImage(blob, ref.name)
-            for blob, ref in zip(ref_blobs, request.references, strict=True)
-        )
-        ms["store"] = _ms(mark)
+        image.flags.writeable = False  # the write encodes it while the caller goes on
+        mask_picture = _mask_picture(mask) if mask is not None else None
         height, width, channels = (int(n) for n in image.shape)
-        scores = VersionScores(
-            guard=kept.guard,
-            identity=_rounded(kept.identity) if kept.identity else None,
-            critique=dict(kept.critique.record) if kept.critique is not None else None,
-            candidates=tuple(c.record() for c in tries) if len(tries) > 1 else (),
-        )
         draft = VersionDraft(
             parent_id=parent.id,
             kind=request.kind,
-            blob=digest,
+            blob="",
             width=width,
             height=height,
             channels=channels,
@@ -353,27 +395,53 @@ class TurnPipeline:
             plan=outcome,
             backend=self.backend.name,
             backend_config=self.backend.config(),
-            params=params,
+            params=dict(layering.with_layers(kept.result.params, kept.layers)),
             seed=kept.result.seed if kept.result.seed is not None else kept.seed,
-            references=refs,
-            timings={**ms, "total": _ms(started)},
-            scores=scores,
+            scores=VersionScores(
+                guard=kept.guard,
+                identity=_rounded(kept.identity) if kept.identity else None,
+                critique=dict(kept.critique.record) if kept.critique is not None else None,
+                candidates=tuple(c.record() for c in tries) if len(tries) > 1 else (),
+            ),
             notes=(*outcome.notes, *kept.result.notes),
             reply=_reply(outcome, kept, tries),
         )
-        version, moved = self.store.run(
-            lambda tx: commit(tx, self.session_id, parent, target, draft)
-        )
-        self.remember(digest, image)
-        ms["store"] = _ms(mark)
-        ms["total"] = _ms(started)
+
+        def save() -> Saved:
+            mark = perf_counter()
+            digest = self.store.blobs.put(image)
+            params = dict(draft.params or {})
+            if mask is not None and mask_picture is not None:
+                share = round(float(mask.mean()), 4)
+                params["mask"] = {"blob": self.store.blobs.put(mask_picture), "share": share}
+            stored = ref_blobs
+            if stored is None:
+                stored = [self.store.blobs.put(ref.pixels) for ref in request.references]
+            refs = tuple(
+                ReferenceImage(blob, ref.name)
+                for blob, ref in zip(stored, request.references, strict=True)
+            )
+            ms["store"] = _ms(mark)
+            timings = {**ms, "total": _ms(started)}
+            whole = replace(draft, blob=digest, params=params, references=refs, timings=timings)
+            version, moved = self.store.run(
+                lambda tx: commit(tx, self.session_id, parent, target, whole)
+            )
+            self.remember(digest, image)
+            ms["store"] = _ms(mark)
+            ms["total"] = _ms(started)
+            return Saved(version, moved, ms)
+
+        saving = self.store.defer(save, text) if self.store.write_behind else None
+        saved = save() if saving is None else None
         return TurnResult(
-            version=version,
+            version=saved.version if saved is not None else None,
             plan=outcome,
-            reply=version.reply,
-            moved_branch=moved,
+            reply=saved.version.reply if saved is not None else "",
+            moved_branch=saved.moved_branch if saved is not None else None,
             ms=ms,
             tries=tuple(tries),
+            saving=saving,
         )
 
     def _blobs(self) -> CachedBlobs:
@@ -389,6 +457,7 @@ class TurnPipeline:
                 f"retries is a count of extra tries, at least 0, not {request.retries}"
             )
         require(self.backend, "edit")
+        self.store.check_writable()  # before any work, not when the version is written
         limit = self.backend.capabilities.max_references
         if len(request.references) > limit:
             raise UnsupportedError(
