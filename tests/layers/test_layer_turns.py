@@ -7,6 +7,7 @@ import pytest
 
 from gouache.images import LoadedImage
 from gouache.layers.model import stack_of
+from gouache.layers.render import render
 from gouache.ops.plan import Step
 from gouache.ops.registry import OpContext, default_operators
 from gouache.sessions import Session, Store
@@ -164,6 +165,9 @@ def test_a_border_frames_the_layers_and_a_caption_added_later_stays_inside(
     assert image.shape[:2] == (256 + 2 * pad, 256 + 2 * pad)
     assert (image[:pad] == 0).all()
     assert (image[-pad:] == 0).all()
+    # the stored pixels are the stack drawn afresh on its base, every layer in its order
+    base = store.blobs.get(stack.base)
+    assert np.array_equal(image, render(base, stack.layers, store.blobs.get, session.analyses))
 
 
 @pytest.mark.parametrize(

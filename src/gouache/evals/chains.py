@@ -80,6 +80,7 @@ def run_chain(
                 set_drift(backend, f"chain/{number}")
                 started = time.perf_counter()
                 outcome = session.apply(instruction, seed=number)
+                _ = outcome.version  # the whole turn, its version stored
                 ms = (time.perf_counter() - started) * 1000.0
                 if outcome.version is None:
                     raise InputError(

@@ -168,6 +168,7 @@ def run_case(
         set_drift(backend, f"{case.id}/{number}")
         try:
             outcome = session.apply(turn, references=item.references, seed=0)
+            _ = outcome.version  # written behind the turn: a failed write is this turn's
         except GouacheError as err:
             not_done = f"turn {number} raised {type(err).__name__}: {err.message}"
             break

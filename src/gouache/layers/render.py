@@ -50,8 +50,9 @@ def new_layers(
     references: Sequence[tuple[str, str]],
     read_blob: BlobReader,
     analyses: AnalysisCache,
-) -> tuple[Layer, ...]:
-    """Layers for the steps that end a plan, drawn over `under` (the base with `existing`).
+) -> tuple[tuple[Layer, ...], Image]:
+    """Layers for the steps that end a plan, and `under` (the base with `existing`) with those
+    of them that are not borders drawn on it, in order.
 
     `references` are the turn's attached images as (digest, name), image 2 first. A logo keeps
     the digest of its image; a balloon's position and pointer are settled now, so that drawing
@@ -81,7 +82,7 @@ def new_layers(
         if layer.op != "border":  # borders go on top of everything, see sessions/layering
             image = draw_layer(image, layer, read_blob, analyses)
         made.append(layer)
-    return tuple(made)
+    return tuple(made), image
 
 
 def _settled_balloon(

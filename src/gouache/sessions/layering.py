@@ -107,17 +107,18 @@ def finish(
     """
     inner = tuple(layer for layer in turn.kept if layer.op != "border")
     under = render(base, inner, blobs.get, analyses)
-    added = new_layers(turn.adding, under, turn.kept, references, blobs.get, analyses)
-    layers = (
-        *inner,
-        *(layer for layer in added if layer.op != "border"),
+    added, drawn = new_layers(turn.adding, under, turn.kept, references, blobs.get, analyses)
+    borders = (
         *(layer for layer in turn.kept if layer.op == "border"),
         *(layer for layer in added if layer.op == "border"),
     )
+    layers = (*inner, *(layer for layer in added if layer.op != "border"), *borders)
     # an unchanged base keeps its blob (encoding 1 MP again to find its digest costs ~40 ms)
     digest = turn.base_digest if turn.raster is None and turn.base_digest else blobs.put(base)
     stack = LayerStack(base=digest, layers=layers)
-    return render(base, layers, blobs.get, analyses), stack
+    # `drawn` is the base with every layer but the borders, in the stack's order: the borders
+    # on top give what render(base, layers) would, without drawing the rest again
+    return render(drawn, borders, blobs.get, analyses), stack
 
 
 def describe(plan: EditPlan, stack: LayerStack) -> str:

@@ -6,7 +6,8 @@
     4. guard, then the mask   |  one loop over one seed sequence: each try is a candidate
     5. identity               |  with its own guard report and scores; the first candidate
     6. critics                /  that passes every check is kept
-    7. store the pixels, then the version and the branch in one transaction
+    7. store the pixels, then the version and the branch in one transaction (by default on
+       the store's writer thread, after the turn returned: see gouache.sessions.writer)
 
 The seeds are `seed, seed + 1, ...` (a random start when the request names none and the
 backend may be retried), so no two tries repeat a seed. A backend that keeps unedited pixels
