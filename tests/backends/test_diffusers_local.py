@@ -114,6 +114,90 @@ def _save_klein(folder: Path, pipeline: str = "Flux2KleinPipeline") -> None:
     ).save_pretrained(folder)
 
 
+def _save_flux2_dev(folder: Path) -> None:
+    """FLUX.2 [dev] after diffusers' tests/pipelines/flux2/test_pipeline_flux2.py. The real
+    checkpoint's `tokenizer` is a PixtralProcessor, which transformers refuses to build without
+    torchvision (not installable beside this machine's CPU torch); the pipeline only calls its
+    chat template for text, so a tokenizer with a chat template stands in for it."""
+    fast = transformers.PreTrainedTokenizerFast
+    tokenizer = fast(
+        tokenizer_object=_word_tokenizer(["<unk>", "<pad>", "<s>", "</s>", "[IMG]"]),
+        unk_token="<unk>",
+        pad_token="<pad>",
+        bos_token="<s>",
+        eos_token="</s>",
+    )
+    tokenizer.chat_template = (
+        "{% for m in messages %}{% for c in m['content'] %}{% if c['type'] == 'text' %}"
+        "{{ c['text'] }} {% endif %}{% endfor %}{% endfor %}"
+    )
+    torch.manual_seed(0)
+    # 31 layers so that the pipeline's default text_encoder_out_layers (10, 20, 30) exist.
+    text_config = {
+        "model_type": "mistral",
+        "vocab_size": len(tokenizer),
+        "hidden_size": 16,
+        "intermediate_size": 16,
+        "max_position_embeddings": 512,
+        "num_attention_heads": 2,
+        "num_hidden_layers": 31,
+        "num_key_value_heads": 2,
+        "head_dim": 8,
+        "sliding_window": None,
+        "pad_token_id": 1,
+    }
+    vision_config = {
+        "model_type": "pixtral",
+        "hidden_size": 16,
+        "num_hidden_layers": 1,
+        "num_attention_heads": 2,
+        "intermediate_size": 16,
+        "image_size": 30,
+        "patch_size": 6,
+        "num_channels": 3,
+    }
+    text_encoder = transformers.Mistral3ForConditionalGeneration(
+        transformers.Mistral3Config(
+            text_config=text_config,
+            vision_config=vision_config,
+            image_token_index=4,
+            image_seq_length=4,
+            vision_feature_layer=-1,
+        )
+    )
+    transformer = diffusers.Flux2Transformer2DModel(
+        patch_size=1,
+        in_channels=4,
+        num_layers=1,
+        num_single_layers=1,
+        attention_head_dim=16,
+        num_attention_heads=2,
+        joint_attention_dim=48,  # 3 text layers x hidden 16
+        timestep_guidance_channels=256,
+        axes_dims_rope=[4, 4, 4, 4],
+    )
+    vae = diffusers.AutoencoderKLFlux2(
+        sample_size=32,
+        in_channels=3,
+        out_channels=3,
+        down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
+        block_out_channels=(4, 4),
+        layers_per_block=1,
+        latent_channels=1,
+        norm_num_groups=1,
+        use_quant_conv=False,
+        use_post_quant_conv=False,
+    )
+    diffusers.Flux2Pipeline(
+        scheduler=diffusers.FlowMatchEulerDiscreteScheduler(),
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        transformer=transformer,
+        vae=vae,
+    ).save_pretrained(folder)
+
+
 def _save_flux(text_to_image: Path, kontext: Path) -> None:
     """FLUX.1 and FLUX.1 Kontext share their components, so one set is saved as both."""
     fast = transformers.PreTrainedTokenizerFast
@@ -198,8 +282,10 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         mp.setenv("HF_HUB_OFFLINE", "1")
         _save_klein(root / "klein")
         _save_klein(root / "klein-kv", "Flux2KleinKVPipeline")
+        _save_flux2_dev(root / "flux2-dev")
         _save_flux(root / "flux", root / "kontext")
-        yield {name: os.fspath(root / name) for name in ("klein", "klein-kv", "flux", "kontext")}
+        names = ("klein", "klein-kv", "flux2-dev", "flux", "kontext")
+        yield {name: os.fspath(root / name) for name in names}
 
 
 @pytest.fixture(autouse=True)
@@ -259,6 +345,7 @@ def test_the_family_is_read_from_the_saved_pipeline_class(models: dict[str, str]
     assert families == {
         "klein": "flux2-klein",
         "klein-kv": "flux2-klein-kv",
+        "flux2-dev": "flux2-dev",
         "flux": "text-to-image",
         "kontext": "flux-kontext",
     }
@@ -420,6 +507,7 @@ def test_every_diffusers_row_of_the_model_table_names_a_shipped_pipeline_of_its_
     assert {info.pipeline for info in rows} == {
         "Flux2KleinPipeline",
         "Flux2KleinKVPipeline",
+        "Flux2Pipeline",
         "QwenImageEditPlusPipeline",
         "FluxKontextPipeline",
     }
@@ -427,3 +515,27 @@ def test_every_diffusers_row_of_the_model_table_names_a_shipped_pipeline_of_its_
         assert hasattr(diffusers, info.pipeline), info.name
         adapter = family_for_class(info.pipeline, takes_image=True)
         assert adapter.max_images == info.max_images, info.name
+
+
+# FLUX.2 dev
+
+
+def test_a_flux2_dev_edit_with_references_comes_back_at_the_source_size(
+    models: dict[str, str],
+) -> None:
+    backend = DiffusersBackend(
+        models["flux2-dev"], target_pixels=KLEIN_PIXELS, num_inference_steps=2
+    )
+    source = _image(96, 72)
+    references = (_image(80, 80, seed=1), _image(64, 96, seed=2))
+
+    result = backend.edit(
+        EditRequest(prompt="paint the sky red", image=source, references=references, seed=5)
+    )
+
+    assert backend.family == "flux2-dev"
+    assert backend.capabilities.max_references == 5
+    assert result.image.shape == source.shape
+    assert result.params["guidance_scale"] == 4.0
+    with pytest.raises(UnsupportedError, match="at most"):
+        backend.edit(EditRequest(prompt="x", image=source, references=(source,) * 6))

@@ -88,7 +88,7 @@ TYPES: dict[str, BackendType] = {
             "gouache.backends.diffusers_local:DiffusersBackend",
             needs_module="diffusers",
             extra="diffusers",
-            summary="local open weights: FLUX.2 klein, Qwen-Image-Edit, FLUX.1 Kontext",
+            summary="local open weights: FLUX.2 klein or dev, Qwen-Image-Edit, FLUX.1 Kontext",
             gpu=True,
             required={"model": '"black-forest-labs/FLUX.2-klein-4B"'},
         ),

@@ -8,6 +8,7 @@ cancellation, the resolution policy) lives in `diffusers_local.py`.
     family          pipeline class                 images    negative prompt
     flux2-klein     Flux2KleinPipeline             0..4      no
     flux2-klein-kv  Flux2KleinKVPipeline           0..4      no (and no guidance)
+    flux2-dev       Flux2Pipeline                  0..6      no
     flux-kontext    FluxKontextPipeline            0..1      no (needs true CFG)
     qwen-image-edit QwenImageEditPlusPipeline      1..3      yes (true CFG)
     text-to-image   any pipeline without `image`   0         when the pipeline takes one
@@ -138,6 +139,22 @@ class Flux2KleinKVAdapter(Flux2KleinAdapter):
         return {"image": images} if images else {}
 
 
+class Flux2DevAdapter(Flux2KleinAdapter):
+    """FLUX.2 [dev] (`black-forest-labs/FLUX.2-dev`), diffusers
+    `pipelines/flux2/pipeline_flux2.py`: `image=[...]`, guidance-distilled (`guidance_scale`
+    is embedded, no true CFG, no negative prompt); its `__call__` defaults are 50 steps and
+    guidance 4.0. BFL recommends at most 6 reference images for [dev]
+    (https://docs.bfl.ai/guides/prompting_editing_overview)."""
+
+    name = "flux2-dev"
+    label = "FLUX.2 dev"
+    pipeline_classes = ("Flux2Pipeline",)
+    max_images = 6
+
+    def defaults(self, pipe: Any) -> CallDefaults:
+        return CallDefaults(num_inference_steps=50, guidance_scale=4.0)
+
+
 # diffusers' PREFERRED_KONTEXT_RESOLUTIONS (pipelines/flux/pipeline_flux_kontext.py), (w, h).
 KONTEXT_SIZES: tuple[tuple[int, int], ...] = (
     (672, 1568),
@@ -251,6 +268,7 @@ FAMILIES: dict[str, FamilyAdapter] = {
     for adapter in (
         Flux2KleinAdapter(),
         Flux2KleinKVAdapter(),
+        Flux2DevAdapter(),
         FluxKontextAdapter(),
         QwenImageEditAdapter(),
         TEXT_TO_IMAGE,

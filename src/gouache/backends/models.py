@@ -144,6 +144,14 @@ MODELS: dict[str, ModelInfo] = {
         _klein("black-forest-labs/FLUX.2-klein-4B"),
         _klein("black-forest-labs/FLUX.2-klein-9B"),
         _klein("black-forest-labs/FLUX.2-klein-9b-kv", "Flux2KleinKVPipeline"),
+        ModelInfo(
+            backend="diffusers",
+            name="black-forest-labs/FLUX.2-dev",
+            max_images=6,  # BFL: "FLUX.2 [dev]: recommended max 6"
+            source=f"{BFL_DOCS}; diffusers Flux2Pipeline",
+            size_multiple=16,
+            pipeline="Flux2Pipeline",
+        ),
         _qwen_edit("Qwen/Qwen-Image-Edit-2511"),
         _qwen_edit("Qwen/Qwen-Image-Edit-2509"),
         ModelInfo(
