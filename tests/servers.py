@@ -16,6 +16,7 @@ import email.parser
 import email.policy
 import io
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -34,6 +35,14 @@ from PIL import Image as PILImage
 from gouache.images import Image, encode_png
 
 # -- a server in a thread ----------------------------------------------------------------------
+
+
+def unused_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on: bound by the OS, then released."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from gouache.errors import BackendNotFoundError, InputError
 from gouache.ops.plan import EditPlan
 from gouache.planner.plan import PlannerReply
 from gouache.planner.prompt import PromptPlanner
+from servers import unused_port
 
 
 def write_config(tmp_path: Path, text: str) -> Path:
@@ -143,10 +144,7 @@ def listening() -> Iterator[int]:
 def test_a_comfyui_server_is_probed_before_it_is_called_available(listening: int) -> None:
     up = availability(Profile("c", "comfyui", {"base_url": f"http://127.0.0.1:{listening}"}))
     assert up.available
-    closed = socket.socket()
-    closed.bind(("127.0.0.1", 0))
-    port = closed.getsockname()[1]
-    closed.close()
+    port = unused_port()
     down = availability(Profile("c", "comfyui", {"base_url": f"http://127.0.0.1:{port}"}))
     assert not down.available
     assert "server unreachable" in down.why

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from gouache.errors import (
     UnsupportedError,
 )
 from gouache.progress import CancelToken, Progress
-from servers import FakeComfyUI
+from servers import FakeComfyUI, unused_port
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "comfyui" / "flux-kontext-edit.json"
 
@@ -198,9 +197,7 @@ def test_an_unfilled_placeholder_is_an_input_error_and_nothing_is_sent(
 
 
 def test_an_unreachable_server_is_a_backend_error_naming_the_url(picture: np.ndarray) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = unused_port()
     url = f"http://127.0.0.1:{port}"
     model = ComfyUIBackend(EDIT_GRAPH, base_url=url, timeout=2.0)
     with pytest.raises(BackendError, match=f"cannot reach ComfyUI at {url}"):

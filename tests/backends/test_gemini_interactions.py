@@ -5,7 +5,6 @@ as google-genai 3.6.1's types describe it."""
 from __future__ import annotations
 
 import base64
-import socket
 
 import numpy as np
 import pytest
@@ -15,7 +14,7 @@ from gouache.backends.gemini import GeminiBackend
 from gouache.backends.models import default_model, model_info
 from gouache.errors import BackendError, BlockedError, QuotaError, UnsupportedError
 from gouache.images import Image, decode_png
-from servers import GeminiServer, error_answer, interaction_answer
+from servers import GeminiServer, error_answer, interaction_answer, unused_port
 
 KEY = "test-key-0123456789"
 
@@ -183,9 +182,7 @@ def test_an_answer_without_an_image_says_what_came_back_and_how_it_ended(
 
 
 def test_a_refused_connection_is_retried_then_named_without_a_traceback() -> None:
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = unused_port()
     backend = GeminiBackend(
         api_key=KEY,
         base_url=f"http://127.0.0.1:{port}",

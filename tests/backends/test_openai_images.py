@@ -5,7 +5,6 @@ real `openai` SDK in between."""
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +23,7 @@ from gouache.images import Image
 from gouache.ops.plan import EditPlan, Step
 from gouache.progress import CancelToken, Progress
 from gouache.sessions import Session, Store
-from servers import PURPLE, FakeImagesServer, decode
+from servers import PURPLE, FakeImagesServer, decode, unused_port
 
 KEY = "test-key"
 # A fixed-size GPT image model: most tests pin its sizes; gpt-image-2 has its own tests.
@@ -301,9 +300,7 @@ def test_a_server_error_names_the_status_and_the_sdk_retries_it(
 
 
 def test_no_server_is_a_backend_error_naming_the_base_url() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = unused_port()
     base_url = f"http://127.0.0.1:{port}/v1"
     backend = OpenAIImagesBackend(FIXED, base_url=base_url, api_key=KEY, max_retries=0, timeout=5)
     with pytest.raises(BackendError, match=f"cannot reach {base_url}"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,7 @@ from gouache.ops.registry import (
 from gouache.planner.llm import LLMPlanner
 from gouache.planner.plan import PlanContext, PlannerQuestion, PlannerReply, PlanOutcome
 from gouache.planner.rules import RulePlanner
-from servers import CHAT_MODEL, ChatServer, Reply
+from servers import CHAT_MODEL, ChatServer, Reply, unused_port
 
 KEY = "sk-test-0123456789abcdef"
 MODEL = CHAT_MODEL
@@ -207,9 +206,7 @@ def test_a_failed_answer_falls_back_to_the_rule_plan_and_says_why(
 def test_a_server_that_cannot_be_reached_falls_back_to_the_rule_plan(
     operators: OperatorRegistry, rules: RulePlanner
 ) -> None:
-    with socket.socket() as probe:  # a port that nothing listens on once it is closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = unused_port()
     planner = LLMPlanner(
         f"http://127.0.0.1:{port}/v1", MODEL, operators=operators, timeout=1.0, max_retries=0
     )
@@ -427,9 +424,7 @@ def test_a_configuration_that_cannot_work_is_refused_when_the_planner_is_made(
 
 
 def test_a_password_in_the_base_url_is_not_shown_in_a_note(operators: OperatorRegistry) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = unused_port()
     planner = LLMPlanner(
         f"http://user:hunter2@127.0.0.1:{port}/v1", MODEL, operators=operators, max_retries=0
     )
