@@ -552,7 +552,8 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.errors import InputError
     from gouache.images import load_image
     from gouache.outputs import check_target, free_name
-    from gouache.planner.plan import EditPlan, PlannerAnswer
+    from gouache.planner import spelling
+    from gouache.planner.plan import EditPlan, PlannerAnswer, PlannerQuestion
     from gouache.sessions.session import Session, default_planner, plan_context
     from gouache.sessions.store import session_name_from_file
     from gouache.usertext import check_instruction
@@ -592,6 +593,10 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     # Plan once, before any session is started: a refused instruction leaves nothing behind,
     # and the turn runs this very plan.
     outcome = planner.plan(instruction, plan_context(analyses, source, references))
+    if isinstance(outcome, PlannerQuestion) and outcome.slot == spelling.SLOT:
+        # an edit cannot be answered "yes": the reply names the corrected command
+        print(spelling.edit_hint(outcome, _edit_command(args, source_name, outcome.options[0])))
+        return EXIT_NOT_DONE
     if not isinstance(outcome, EditPlan):
         print(outcome.describe())
         return EXIT_OK if isinstance(outcome, PlannerAnswer) else EXIT_NOT_DONE
@@ -618,6 +623,20 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         _write_output(output, blob, force=args.force, quality=args.quality)
     print(f"wrote {output}  (session {session.id[:8]}, version v{turn.version.number})")
     return EXIT_OK
+
+
+def _edit_command(args: argparse.Namespace, image: str, instruction: str) -> str:
+    """The `gouache edit` command line the user ran, with `instruction` in place of theirs."""
+    import shlex
+
+    words = ["gouache", "edit"]
+    words += ["--session", args.session] if args.session else [image]
+    words.append(instruction)
+    words += ["--at", args.at] if args.at else []
+    for ref in args.ref:
+        words += ["--ref", ref]
+    words += ["-o", args.output] if args.output else []
+    return " ".join(shlex.quote(word) for word in words)
 
 
 def _suggest(args: argparse.Namespace, settings: Settings) -> int:

@@ -39,12 +39,18 @@ def redact(registry: OperatorRegistry) -> Any:
         ("signed, Jane Doe", ["name"]),
         ("SUMMER SALE 20% OFF", []),
         ("Account settings", []),
+        ("plate AB12 CDE", ["plate"]),
+        ("7ABC123", ["plate"]),
+        ("B-XY 1234", ["plate", "number"]),
+        ("OPEN LATE 24H", []),
+        ("CLOSED", []),
     ],
 )
 def test_each_kind_is_found_by_its_pattern_and_plain_words_are_not(
     text: str, kinds: list[str]
 ) -> None:
-    found = [kind for kind, _, _ in spans(text, ("email", "phone", "url", "number", "key", "name"))]
+    every = ("email", "phone", "url", "number", "key", "name", "plate")
+    found = [kind for kind, _, _ in spans(text, every)]
     assert sorted(set(found)) == sorted(kinds)
 
 

@@ -88,3 +88,37 @@ def test_a_region_that_is_not_there_is_refused_by_name(adjust: Any, name: str, r
 def test_a_tint_without_a_colour_is_refused(adjust: Any) -> None:
     with pytest.raises(InvalidParameterError, match="colour"):
         adjust(sample("rocket"), region="sky", edit="tint")
+
+
+def test_one_face_by_number_brightens_that_face_and_leaves_the_others_exact(adjust: Any) -> None:
+    group = sample("group")
+    out = adjust(group, region="faces", edit="brightness", amount=0.3, faces=[1])
+    first = region_mask(group, "faces", OpContext(), (1,))
+    others = region_mask(group, "faces", OpContext(), (2, 3))
+    assert first.any()
+    assert others.any()
+    assert mean_luma(out[first]) > mean_luma(group[first]) + 5
+    np.testing.assert_array_equal(out[others], group[others])
+    np.testing.assert_array_equal(out[far_from(first, 12)], group[far_from(first, 12)])
+
+
+def test_a_face_number_past_the_count_is_refused_and_nothing_changes(adjust: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="no face 4: 3 found"):
+        adjust(sample("group"), region="faces", edit="brightness", faces=[4])
+
+
+@pytest.mark.parametrize("half", ["left", "right", "top", "bottom"])
+def test_a_half_is_edited_and_the_far_half_stays_exact(adjust: Any, half: str) -> None:
+    coffee = sample("coffee")
+    out = adjust(coffee, region=half, edit="brightness", amount=0.3, feather=0.1)
+    inside = region_mask(coffee, half, OpContext())
+    assert 0.45 < inside.mean() <= 0.5
+    assert mean_luma(out[far_from(~inside, 60)]) > mean_luma(coffee[far_from(~inside, 60)]) + 5
+    # the feather fades the edit in over the middle; past it nothing moves
+    outside = far_from(inside, 60)
+    np.testing.assert_array_equal(out[outside], coffee[outside])
+
+
+def test_face_numbers_go_only_with_the_faces_region(adjust: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="face numbers"):
+        adjust(sample("group"), region="sky", edit="brightness", faces=[1])

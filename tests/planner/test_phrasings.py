@@ -11,7 +11,9 @@ from gouache.evals import phrasings
 from gouache.evals.phrasings import Request, Result, Runner
 
 # Floors on the whole corpus, raised as the planner learns; the table is printed every run.
-RIGHT_OR_ASKED_AT_LEAST = 0.75
+RIGHT_OR_ASKED_AT_LEAST = 0.85
+# "darker with more contrast" on the astronaut ends with less contrast until the tone curve
+# keeps contrast (ops/tone.py); then 0.
 WRONG_AT_MOST = 1
 # An edit, an answer or a move when one was expected, a question when one was, a refusal
 # that names a next step when a refusal was.
@@ -65,3 +67,31 @@ def test_the_rates_per_category_hold(
     assert rates["done right"] + rates["asked"] >= RIGHT_OR_ASKED_AT_LEAST
     assert rates["as expected"] >= AS_EXPECTED_AT_LEAST
     assert sum(r.outcome == "done wrong" for r in results) <= WRONG_AT_MOST
+
+
+def test_every_refusal_names_a_concrete_next_step(results: list[Result]) -> None:
+    # a backend that can do it, a command to use, or an edit that plans on this very picture
+    unhelpful = [
+        f"{r.request.say!r} on {r.request.on}: {r.why}"
+        for r in results
+        if r.outcome == "refused unhelpfully"
+    ]
+    assert unhelpful == []
+
+
+def test_every_request_expected_to_be_refused_is_refused_helpfully(
+    results: list[Result],
+) -> None:
+    refused = [r for r in results if r.request.expect == "refuse"]
+    assert len(refused) >= 40
+    assert [r.request.say for r in refused if r.outcome != "refused helpfully"] == []
+
+
+def test_a_misspelling_counts_as_asked_only_when_yes_makes_the_plan_it_offered(
+    runner: Runner,
+) -> None:
+    asked = Request(say="mak it brigter", on="coffee", cat="t", expect="ask",
+                    says="make it brighter", yes=("brightness",))  # fmt: skip
+    assert runner.run(asked).outcome == "asked"
+    wrong = Request(say="mak it brigter", on="coffee", cat="t", expect="ask", yes=("warmth",))
+    assert runner.run(wrong).outcome == "done wrong"

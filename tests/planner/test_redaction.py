@@ -58,3 +58,14 @@ def test_an_email_that_is_not_in_the_picture_is_said_with_what_was_read_and_edit
     assert "SUMMER SALE" in reply.message
     assert reply.suggestions
     assert not any("face" in s for s in reply.suggestions)
+
+
+def test_a_licence_plate_that_is_not_there_is_said_with_what_was_read() -> None:
+    planner = RulePlanner()
+    context = plan_context(AnalysisCache(), sample("sign"))
+    reply = planner.plan("blur the licence plate text", context)
+    assert isinstance(reply, PlannerReply)
+    assert 'can\'t find a licence plate in this picture (I read "CLOSED")' in reply.message
+    plan = planner.plan("pixelate the number plate")
+    assert isinstance(plan, EditPlan)
+    assert plan.steps[0].params == {"what": ["plate"], "method": "pixelate"}

@@ -9,7 +9,7 @@ import pytest
 
 from gouache.analysis.cache import AnalysisCache
 from gouache.evals.samples import sample
-from gouache.planner.plan import EditPlan, PlannerReply
+from gouache.planner.plan import EditPlan, PlannerQuestion, PlannerReply
 from gouache.planner.rules import RulePlanner
 from gouache.sessions.session import plan_context
 
@@ -123,3 +123,125 @@ def test_framing_without_numbers_is_planned(
     plan = planner.plan(instruction)
     assert isinstance(plan, EditPlan), plan.describe()
     assert [s.op for s in plan.steps] == [op]
+
+
+@pytest.mark.parametrize(
+    ("instruction", "faces"),
+    [
+        ("brighten the face on the left", [1]),
+        ("darken the face on the right a bit", [3]),
+        ("brighten the middle face", [2]),
+        ("make the second face brighter", [2]),
+        ("brighten the largest face", None),  # a place is still named: checked below
+    ],
+)
+def test_a_face_named_by_place_is_edited_alone(
+    planner: RulePlanner, instruction: str, faces: list[int] | None
+) -> None:
+    plan = planner.plan(instruction, plan_context(AnalysisCache(), sample("group")))
+    assert isinstance(plan, EditPlan), plan.describe()
+    [step] = plan.steps
+    assert step.op == "adjust_region"
+    assert step.params["region"] == "faces"
+    assert len(step.params["faces"]) == 1
+    if faces is not None:
+        assert step.params["faces"] == faces
+
+
+def test_her_face_among_three_asks_which_and_the_answer_edits_that_face_only(
+    planner: RulePlanner,
+) -> None:
+    context = plan_context(AnalysisCache(), sample("group"))
+    asked = planner.plan("brighten her face", context)
+    assert isinstance(asked, PlannerQuestion)
+    assert asked.options == ("left", "middle", "right")
+    context.pending = asked
+    plan = planner.plan("the middle one", context)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].params["faces"] == [2]
+    assert "face 2 from the left" in plan.describe()
+
+
+def test_the_faces_and_a_lone_face_are_edited_whole(planner: RulePlanner) -> None:
+    group = plan_context(AnalysisCache(), sample("group"))
+    hopper = plan_context(AnalysisCache(), sample("grace_hopper"))
+    for instruction, context in (("make the faces brighter", group),
+                                 ("brighten the face on the left", hopper)):  # fmt: skip
+        plan = planner.plan(instruction, context)
+        assert isinstance(plan, EditPlan), plan.describe()
+        assert "faces" not in plan.steps[0].params
+
+
+def test_a_face_past_the_count_is_said_and_nothing_is_planned(planner: RulePlanner) -> None:
+    reply = planner.plan("brighten the 4th face", plan_context(AnalysisCache(), sample("group")))
+    assert isinstance(reply, PlannerReply)
+    assert "only 3 faces" in reply.message
+
+
+@pytest.mark.parametrize(
+    ("instruction", "region"),
+    [
+        ("brighten the left side", "left"),
+        ("darken the bottom half a lot", "bottom"),
+        ("warm up the right half", "right"),
+        ("make the upper half brighter", "top"),
+    ],
+)
+def test_a_half_of_the_picture_is_a_region(
+    planner: RulePlanner, instruction: str, region: str
+) -> None:
+    plan = planner.plan(instruction)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].op == "adjust_region"
+    assert plan.steps[0].params["region"] == region
+    assert plan.steps[0].params["feather"] > 0.05
+
+
+@pytest.mark.parametrize(
+    ("instruction", "sign"),
+    [
+        ("can you make it a little less yellow", -1),
+        ("way less orange", -1),
+        ("it's too blue", 1),
+        ("less blue pls", 1),
+        ("remove the blue cast", 1),
+    ],
+)
+def test_a_cast_named_by_its_colour_is_turned_down(
+    planner: RulePlanner, instruction: str, sign: int
+) -> None:
+    plan = planner.plan(instruction)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == ["warmth"]
+    assert plan.steps[0].params["amount"] * sign > 0
+
+
+@pytest.mark.parametrize(
+    ("instruction", "aspect"),
+    [
+        ("make it instagram portrait 4:5", (4, 5)),
+        ("make it instagram portrait", (4, 5)),
+        ("crop it for an instagram story", (9, 16)),
+        ("crop for tiktok", (9, 16)),
+        ("crop to a youtube thumbnail", (16, 9)),
+    ],
+)
+def test_a_platform_names_its_aspect(
+    planner: RulePlanner, instruction: str, aspect: tuple[int, int]
+) -> None:
+    plan = planner.plan(instruction)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [(s.op, s.params) for s in plan.steps] == [("crop", {"aspect": aspect})]
+
+
+def test_removing_a_sign_removes_its_words_and_says_so_and_no_words_means_a_backend(
+    planner: RulePlanner,
+) -> None:
+    plan = planner.plan("remove the sign", plan_context(AnalysisCache(), sample("sign")))
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == ["remove_text"]
+    assert any('"CLOSED"' in note for note in plan.notes)
+    reply = planner.plan("remove the sign", plan_context(AnalysisCache(), sample("coffee")))
+    assert isinstance(reply, PlannerReply)
+    assert "can't find any text" in reply.message
+    assert "--backend" in reply.message

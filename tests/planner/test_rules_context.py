@@ -456,6 +456,8 @@ def test_new_content_beside_an_edit_is_still_a_reply_with_the_edit_understood(
 def test_other_unknown_words_keep_the_did_not_understand_reply(
     planner: RulePlanner, instruction: str
 ) -> None:
-    reply = reply_of(outcome_of(planner, instruction, picture()))
-    assert reply.message.startswith(f'I did not understand "{instruction}"')
-    assert "generative" not in reply.message
+    # a misspelling's reply is a question ("did you mean ...?"), with the same first sentence
+    said = outcome_of(planner, instruction, picture())
+    assert isinstance(said, PlannerReply | PlannerQuestion)
+    assert said.message.startswith(f'I did not understand "{instruction}"')
+    assert "generative" not in said.message

@@ -7,7 +7,7 @@ import pytest
 from gouache.ops import tone
 from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OperatorRegistry
-from gouache.planner.plan import Planner, PlannerReply
+from gouache.planner.plan import Planner, PlannerQuestion, PlannerReply
 from gouache.planner.rules import RulePlanner
 
 
@@ -43,7 +43,7 @@ def reply_of(planner: RulePlanner, instruction: str) -> PlannerReply:
         ("crop 10%", "crop 10%", "crop"),
         ("don't crop", "don't crop", "crop"),
         ('make it "pop"', 'make it "pop"', ""),
-        ("brighten the left side", "brighten the left side", "bright"),
+        ("brighten the left edge", "brighten the left edge", "bright"),
         ("blur the edges", "blur the edges", "blur"),
         ("add a border on the left", "add a border on the left", "border"),
         ("rotate the text", "rotate the text", "rotate"),
@@ -116,13 +116,14 @@ def test_two_clauses_it_cannot_map_are_both_named(planner: RulePlanner) -> None:
         ('add the captoin "Hi"', 'add the caption "Hi"'),
     ],
 )
-def test_a_misspelling_gets_a_reply_whose_first_suggestion_is_the_correction(
+def test_a_misspelling_gets_a_question_whose_option_is_the_correction(
     planner: RulePlanner, typo: str, meant: str
 ) -> None:
-    # Never corrected silently: the user confirms by sending the suggestion.
-    reply = reply_of(planner, typo)
-    assert reply.suggestions[0] == meant
-    assert f'Did you mean "{meant}"?' in reply.message
+    # Never corrected silently: the user confirms with "yes" (tests/planner/test_spelling.py).
+    asked = planner.plan(typo)
+    assert isinstance(asked, PlannerQuestion), asked.describe()
+    assert asked.options == (meant,)
+    assert f'Did you mean "{meant}"?' in asked.message
     assert isinstance(planner.plan(meant), EditPlan)
 
 

@@ -214,6 +214,23 @@ def two_faces() -> bytes:
     return buffer.getvalue()
 
 
+def test_a_misspelling_is_asked_about_and_yes_applies_the_corrected_instruction(
+    client: httpx.Client,
+) -> None:
+    session_id = start(client)
+    asked = turn(client, session_id, "mak it brigter")
+    assert asked["result"]["made"] is False
+    question = asked["result"]["question"]
+    assert question["options"] == ["make it brighter"]
+    assert 'Did you mean "make it brighter"?' in question["message"]
+    answered = turn(client, session_id, "yes", answering="mak it brigter")
+    assert answered["result"]["made"] is True, answered
+    assert answered["result"]["version"]["instruction"] == "make it brighter"
+    before = decoded(client.get(f"/api/sessions/{session_id}/versions/v1/image").content)
+    after = decoded(client.get(f"/api/sessions/{session_id}/versions/v2/image").content)
+    assert after.astype(float).mean() > before.astype(float).mean() + 5
+
+
 def test_a_question_comes_with_its_options_and_the_next_turn_can_answer_it(
     client: httpx.Client,
 ) -> None:

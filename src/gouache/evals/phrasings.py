@@ -14,7 +14,9 @@ A corpus file is a YAML list; each entry is one request:
 Instead of `do`, an entry may expect `ask: true` (a clarifying question), `answer: WORDS` (a
 reply in words containing WORDS, or `true`), `refuse: true` (no edit; the reply must name a
 concrete next step) or `head: N` (a conversation word: the head is at version N afterwards,
-with no new version made). `says: WORDS` is text the reply or answer must contain.
+with no new version made). `says: WORDS` is text the reply, answer or question must contain.
+`yes: [ops]` with `ask: true`: the question answered "yes" must make a plan of these
+operators ("did you mean ...?" is a question only if "yes" really applies the reading).
 
 Each outcome falls in one class:
 
@@ -70,6 +72,7 @@ class Request:
     says: str = ""
     before: tuple[str, ...] = ()
     head: int = 0  # the version the conversation should be at afterwards (`head: N`)
+    yes: tuple[str, ...] = ()  # a question answered "yes" must then make this plan
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> Request:
@@ -89,6 +92,7 @@ class Request:
             says=str(raw.get("says") or (answer if isinstance(answer, str) else "")),
             before=tuple(raw.get("before") or ()),
             head=int(raw.get("head") or 0),
+            yes=tuple(raw.get("yes") or ()),
         )
 
 
@@ -159,7 +163,7 @@ class Runner:
         if outcome is None:
             return self._judge_reply(request, turn.reply)
         if isinstance(outcome, PlannerQuestion):
-            return Result(request, "asked", outcome.message)
+            return self._judge_question(request, session, outcome)
         return self._judge_answer(request, outcome)
 
     # -- judging ----------------------------------------------------------------------------
@@ -179,6 +183,20 @@ class Runner:
             if not shown:
                 return Result(request, "done wrong", f"{said}: the output is not {effect}")
         return Result(request, "done right", said)
+
+    def _judge_question(self, request: Request, session: Any, asked: PlannerQuestion) -> Result:
+        """A question that names what `says` asks for; with `yes`, answering "yes" must make
+        the plan it offered."""
+        if request.says and request.says.lower() not in asked.message.lower():
+            return Result(request, "refused unhelpfully", f"asked: {asked.message}")
+        if not request.yes:
+            return Result(request, "asked", asked.message)
+        turn = _say(session, "yes")
+        done = tuple(step.op for step in turn.plan.steps) if turn.plan is not None else ()
+        if turn.version is None or done != request.yes:
+            said = turn.plan.describe() if turn.plan is not None else turn.reply
+            return Result(request, "done wrong", f"asked {asked.message!r}; yes did: {said}")
+        return Result(request, "asked", f"{asked.message} (yes: {turn.plan.describe()})")
 
     def _judge_answer(self, request: Request, answer: PlannerAnswer) -> Result:
         fits = request.expect == "answer" and request.says.lower() in answer.message.lower()
@@ -245,8 +263,7 @@ def _suggestions(message: str) -> list[str]:
 def _names_a_next_step(message: str) -> bool:
     """A reply that names a backend to run, or a command to use, is a concrete next step."""
     return any(
-        hint in message
-        for hint in ("--backend", "--at", "gouache history", "/undo", "/checkout", "Did you mean")
+        hint in message for hint in ("--backend", "--at", "gouache history", "/undo", "/checkout")
     )
 
 

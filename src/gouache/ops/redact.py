@@ -11,6 +11,9 @@ characters, widened by half a letter on each side) is blurred, pixelated or boxe
     key     a token of 16+ letters, digits, _ and - holding both letters and digits
             (API keys, secrets, tokens)
     name    two or three Capitalised words in a row ("Jane Doe")
+    plate   a licence plate: 5 to 10 capital letters and digits, both, in up to four groups
+            ("AB12 CDE", "7ABC123", "B-XY 1234"); no group opens with four
+            letters, so words ("OPEN LATE 24H") are not plates
     text    every line
 
 Nothing found for a kind asked is refused with what was read, never replaced by something
@@ -32,8 +35,8 @@ from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops.registry import OpContext, Operator, Params
 
-Kind = Literal["email", "phone", "url", "number", "key", "name", "text"]
-KINDS: tuple[str, ...] = ("email", "phone", "url", "number", "key", "name", "text")
+Kind = Literal["email", "phone", "url", "number", "key", "name", "plate", "text"]
+KINDS: tuple[str, ...] = ("email", "phone", "url", "number", "key", "name", "plate", "text")
 
 PATTERNS: dict[str, re.Pattern[str]] = {
     "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
@@ -45,10 +48,15 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "number": re.compile(r"\d[\d\s-]{2,}\d"),
     "key": re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{16,}(?![\w-])"),
     "name": re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}\b"),
+    "plate": re.compile(
+        r"(?<![\w-])(?=(?:[A-Z0-9][ -]?){4,9}[A-Z0-9](?![\w-]))(?=[A-Z -]*\d)(?=[\d -]*[A-Z])"
+        r"(?![A-Z]{4})[A-Z0-9]+(?:[ -](?![A-Z]{4})[A-Z0-9]+){0,3}(?![\w-])"
+    ),
     "text": re.compile(r".+"),
 }
 NAMES = {"email": "an email address", "phone": "a phone number", "url": "a link",
          "number": "a long number", "key": "a key or token", "name": "a name",
+         "plate": "a licence plate",
          "text": "any text"}  # fmt: skip
 
 
@@ -147,8 +155,9 @@ def redact(image: Image, p: RedactParams, ctx: OpContext) -> Image:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="redact",
-        version="1.0.0",
-        summary="blur, pixelate or black out emails, phone numbers, links, keys, names in the text",
+        version="1.1.0",
+        summary="blur, pixelate or black out emails, phone numbers, links, keys, names, licence "
+        "plates in the text",
         params=RedactParams,
         run=redact,
         examples=("blur the email", "black out the phone number", "redact the API key"),

@@ -10,8 +10,10 @@ name: the edit is never applied to something else.
     sky         `gouache.analysis.sky` (smooth, blue, joined to the top edge)
     subject     the GrabCut subject of the analysis (seeded from the faces, or the centre)
     background  everything but the subject
-    faces       an ellipse around each detected face box, grown by 20 % of its size
+    faces       an ellipse around each detected face box, grown by 20 % of its size; with
+                `faces`, only those (numbered from the left, from 1), every one of them there
     stars       small bright points (`gouache.analysis.stars`)
+    left, right, top, bottom    that half of the frame ("brighten the left side")
 
 Besides the tone operators' edits: `sharpen` (unsharp mask, amount), `clarity` (local
 contrast, `gouache.ops.texture`), `pop` (clarity, saturation and a little contrast, scaled by
@@ -21,7 +23,7 @@ sky"), each with amount 1 as its full strength.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import cv2
 import numpy as np
@@ -36,10 +38,13 @@ from gouache.ops import filters, texture, tone
 from gouache.ops._pixels import to_uint8
 from gouache.ops.registry import OpContext, Operator, OperatorRegistry, Params
 
-Region = Literal["sky", "background", "subject", "faces", "stars"]
+Region = Literal["sky", "background", "subject", "faces", "stars", "left", "right", "top",
+                 "bottom"]  # fmt: skip
 Edit = Literal["brightness", "contrast", "saturation", "warmth", "exposure", "grayscale", "tint",
                "blur", "sharpen", "clarity", "pop", "dramatic"]  # fmt: skip
-REGIONS: tuple[str, ...] = ("sky", "background", "subject", "faces", "stars")
+REGIONS: tuple[str, ...] = ("sky", "background", "subject", "faces", "stars", "left", "right",
+                            "top", "bottom")  # fmt: skip
+HALVES = ("left", "right", "top", "bottom")
 # Face ellipses reach this share of the face's size beyond its box on every side.
 FACE_GROW = 0.2
 
@@ -61,28 +66,53 @@ class AdjustRegionParams(Params):
     amount: float = Field(default=0.2, ge=-4.0, le=50.0)
     color: Color | None = None  # for a tint
     feather: float = Field(default=0.02, ge=0.0, le=0.2)
+    # Some faces only, by number from the left (region "faces"); None: all of them.
+    faces: tuple[Annotated[int, Field(ge=1)], ...] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _tint_has_colour(self) -> AdjustRegionParams:
         if self.edit == "tint" and self.color is None:
             raise ValueError("a tint needs a colour")
+        if self.faces is not None and self.region != "faces":
+            raise ValueError("face numbers go with the region faces")
         return self
 
 
-def region_mask(image: Image, region: str, ctx: OpContext) -> np.ndarray:
+def region_mask(
+    image: Image, region: str, ctx: OpContext, faces: tuple[int, ...] | None = None
+) -> np.ndarray:
     """The region as a bool mask; empty when it is not in the picture."""
     h, w = image.shape[:2]
     if region == "sky":
         return sky_mask(image)
     if region == "stars":
         return star_mask(image)
+    if region in HALVES:
+        half = np.zeros((h, w), dtype=bool)
+        rows, cols = slice(None), slice(None)
+        if region in ("left", "right"):
+            cols = slice(0, w // 2) if region == "left" else slice(w - w // 2, w)
+        else:
+            rows = slice(0, h // 2) if region == "top" else slice(h - h // 2, h)
+        half[rows, cols] = True
+        return half
     if region in ("subject", "background"):
         subject = ctx.analysis(image).subject.mask
         if not subject.any():
             return np.zeros((h, w), dtype=bool)
         return subject if region == "subject" else ~subject
     mask = np.zeros((h, w), dtype=np.uint8)
-    for face in ctx.analysis(image).faces:
+    found = ctx.analysis(image).faces
+    missing = [n for n in faces or () if n > len(found)]
+    if missing:
+        raise InvalidParameterError(
+            f"adjust_region: there is no face {', '.join(map(str, missing))}: {len(found)} "
+            "found, numbered from the left; nothing was changed",
+            op="adjust_region",
+            param="faces",
+        )
+    chosen = [found[n - 1] for n in sorted(set(faces))] if faces else found
+    for face in chosen:
         box = face.box
         centre = (round(box.x + box.w / 2), round(box.y + box.h / 2))
         axes = (round(box.w * (0.5 + FACE_GROW)), round(box.h * (0.5 + FACE_GROW)))
@@ -117,7 +147,7 @@ def _edited(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
 
 def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
     """The edit inside the region, the picture unchanged outside it (up to the feather)."""
-    mask = region_mask(image, p.region, ctx)
+    mask = region_mask(image, p.region, ctx, p.faces)
     if not mask.any():
         raise InvalidParameterError(
             f"adjust_region: no {p.region if p.region != 'faces' else 'face'} found in this "
@@ -125,8 +155,9 @@ def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
             op="adjust_region",
             param="region",
         )
-    covers = "cover" if p.region in ("faces", "stars") else "covers"
-    ctx.notes.append(f"adjust_region: the {p.region} {covers} {mask.mean():.0%} of the picture")
+    named = f"face {', '.join(map(str, p.faces))} from the left" if p.faces else p.region
+    covers = "cover" if p.region in ("faces", "stars") and not p.faces else "covers"
+    ctx.notes.append(f"adjust_region: the {named} {covers} {mask.mean():.0%} of the picture")
     edited = _edited(image, p, ctx)
     alpha = mask.astype(np.float32)
     sigma = p.feather * min(image.shape[:2])
@@ -143,8 +174,9 @@ def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="adjust_region",
-        version="1.1.0",
-        summary="a tone or colour edit of the sky, the background, the subject or the faces only",
+        version="1.2.0",
+        summary="a tone or colour edit of the sky, the background, the subject, the faces (or "
+        "some), the stars or one half only",
         params=AdjustRegionParams,
         run=adjust_region,
         examples=("warm up the sky", "make the background darker", "brighten the face"),

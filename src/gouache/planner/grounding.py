@@ -19,18 +19,21 @@ meant is the largest), and no image is attached.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from gouache.ops.registry import OperatorRegistry
 from gouache.planner import plural, redaction, references, regional, targets
+from gouache.planner.generative import GENERATIVE_BACKENDS
 from gouache.planner.phrases import Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
 from gouache.planner.references import Ambiguous, Problem
 from gouache.planner.vocabulary import USES_ALL_REFERENCES
 
 IMAGE_SLOT = "image"
+_SIGN = re.compile(r"\bsigns?\b", re.IGNORECASE)
 _FACE_OPS = frozenset({"blur_faces", "crop_face"})
 # The operators that need text in the picture, and the parameter naming the text they edit
 # (the document cleanup names none: any text will do).
@@ -68,7 +71,7 @@ class Grounding:
         if draft.op in USES_ALL_REFERENCES:
             return self._all_references(draft)
         if draft.op == regional.OP:
-            return regional.ground(draft, self.context)
+            return regional.ground(draft, self.context, self.instruction, self.choices)
         if draft.op == redaction.OP:
             return redaction.ground(draft, self.context)
         if (
@@ -122,7 +125,13 @@ class Grounding:
             return draft
         if self._text is None:
             self._text = tuple(line for line in self.context.text() if line.strip())
+        sign = draft.op == "remove_text" and _SIGN.search(self.instruction) is not None
         if not self._text:
+            if sign:  # "remove the sign" with no words on it: the board itself is new content
+                return Problem(
+                    "I can't find any text in this picture, so no words of a sign to remove; "
+                    f"removing a sign itself {GENERATIVE_BACKENDS.replace('that takes', 'takes')}"
+                )
             return Problem("I can't find any text in this picture")
         wanted = draft.params.get(_TEXT_OPS[draft.op])
         # as the operator matches: case and spaces ignored ("SALE TODAY" is read "SALETODAY")
@@ -130,6 +139,10 @@ class Grounding:
         if wanted and not any(squeezed in "".join(line.split()).casefold() for line in self._text):
             read = ", ".join(f'"{line}"' for line in self._text)
             return Problem(f'I can\'t find "{wanted}" in the text of this picture; I read {read}')
+        if sign and not wanted:
+            read = ", ".join(f'"{line}"' for line in self._text)
+            note = f"the sign is taken as its words ({read}); a board or post behind them stays"
+            return replace(draft, note=note)
         return draft
 
     # -- attached images ---------------------------------------------------------------------

@@ -167,6 +167,10 @@ _REGION_RECIPES = {"sharpen": "sharpen {where}", "clarity": "more clarity in {wh
 
 def _region(p: dict[str, Any]) -> str:
     where = {"faces": "the faces", "subject": "the subject"}.get(p["region"], f"the {p['region']}")
+    if p["region"] in ("left", "right", "top", "bottom"):
+        where = f"the {p['region']} half"
+    elif p.get("faces"):
+        where = _numbered(list(p["faces"]))
     edit, amount = p["edit"], p["amount"]
     if edit == "grayscale":
         return f"{where} in black and white"
@@ -183,7 +187,8 @@ def _region(p: dict[str, Any]) -> str:
 
 
 _REDACTED = {"email": "email addresses", "phone": "phone numbers", "url": "links",
-             "number": "long numbers", "key": "keys", "name": "names", "text": "text"}  # fmt: skip
+             "number": "long numbers", "key": "keys", "name": "names", "text": "text",
+             "plate": "licence plates"}  # fmt: skip
 
 
 def _redact(p: dict[str, Any]) -> str:

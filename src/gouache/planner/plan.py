@@ -31,6 +31,9 @@ class PlannerReply(BaseModel):
     message: str
     understood: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
+    # The whole instruction with its misspelt words corrected, when that is all it lacks; the
+    # planner asks "did you mean ...?" with it when it plans on the picture.
+    correction: str = ""
 
     def describe(self) -> str:
         lines = [self.message]

@@ -15,6 +15,10 @@ clarity, sharpen: amount 1, halved by "a bit").
     background   background, backdrop, the rest, everything else, surroundings
     subject      subject, foreground, person, her, him, them, the cat, the dog ...: the
                  GrabCut subject stands for them (it cannot tell a cat from a dog)
+    left ...     the left side, the right half, the top part, the lower half: that half
+
+A face named by place ("brighten the face on the left", "the second face") is that face only;
+"her face" with several faces asks which (`targets.question`), as a face blur does.
 
 Nothing is read when the picture has no such region: the grounding (`ground`) says which
 region was not found.
@@ -23,13 +27,16 @@ region was not found.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from gouache.colors import parse_color
+from gouache.planner import targets
 from gouache.planner.clauses import Span, colors, has, normalise, protect, without
 from gouache.planner.phrases import RULES as TONE_RULES
 from gouache.planner.phrases import Clause, Draft
-from gouache.planner.plan import PlanContext
+from gouache.planner.plan import PlanContext, PlannerQuestion
 from gouache.planner.references import Problem
 from gouache.planner.vocabulary import TINT_WORDS, intensity, negated
 
@@ -37,6 +44,9 @@ from gouache.planner.vocabulary import TINT_WORDS, intensity, negated
 _RECIPES = frozenset({"dramatic", "pop", "clarity", "sharpen"})
 
 OP = "adjust_region"
+HALVES = ("left", "right", "top", "bottom")
+# A half fades in over this share of the shorter side (the operator's `feather`).
+HALF_FEATHER = 0.1
 
 _REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sky", ("sky", "skies")),
@@ -44,6 +54,10 @@ _REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("faces", ("face", "faces", "skin")),
     ("background", ("background", "backdrop", "the rest", "everything else", "surroundings",
                     "bg")),
+    ("left", ("left side", "left half", "left part", "left hand side")),
+    ("right", ("right side", "right half", "right part", "right hand side")),
+    ("top", ("top half", "top part", "upper half", "upper part", "top side")),
+    ("bottom", ("bottom half", "bottom part", "lower half", "lower part", "bottom side")),
     ("subject", ("subject", "foreground", "person", "people", "her", "him", "them", "man",
                  "woman", "girl", "boy", "child", "kid", "baby", "cat", "dog", "pet", "animal",
                  "bird", "cup", "mug", "car", "flower", "rocket", "building")),
@@ -125,20 +139,36 @@ def read(text: str) -> Draft | None:
             Draft(OP, {"region": "sky", "edit": "blur", "amount": 3.0}) if region == "sky" else None
         )
     if edit == "grayscale":
-        return Draft(OP, {"region": region, "edit": "grayscale", "amount": 1.0})
+        return _placed(Draft(OP, {"region": region, "edit": "grayscale", "amount": 1.0}), text)
     if edit in _RECIPES:
         if negated(rest):
             return None  # "less sharp", "less dramatic": not these edits
         # "dramatic" is also an intensity word: the edit's own word says no strength
         stated = intensity(without(rest, [_span(rest, said)]))
         factor = 1.0 if stated is None else min(2.0, stated)
-        return Draft(OP, {"region": region, "edit": edit, "amount": factor})
+        return _placed(Draft(OP, {"region": region, "edit": edit, "amount": factor}), text)
     clause = Clause(text=rest, rest=rest, plain=rest, keyword="", quotes=(), colors=())
     tone = TONE_RULES[edit](clause)
     if tone is None:
         return None
     amount = tone.params.get("amount", tone.params.get("stops"))
-    return Draft(OP, {"region": region, "edit": edit, "amount": amount})
+    return _placed(Draft(OP, {"region": region, "edit": edit, "amount": amount}), text)
+
+
+def _placed(draft: Draft, text: str) -> Draft:
+    """A half gets a wide feather (no seam down the middle); a face named by place or number
+    keeps its target, for `ground` to number."""
+    region = draft.params["region"]
+    if region in HALVES:
+        return replace(draft, params={**draft.params, "feather": HALF_FEATHER})
+    if region != "faces":
+        return draft
+    target = targets.read(text)
+    if target == targets.ONE:
+        return replace(draft, one_face=True)
+    if target is None or target == "all":
+        return draft
+    return replace(draft, params={**draft.params, "target": target})
 
 
 def whole(instruction: str) -> Draft | None:
@@ -153,14 +183,22 @@ def whole(instruction: str) -> Draft | None:
     return None
 
 
-def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
-    """The draft, or a problem when its region is not in the picture."""
-    if context is None:
-        return draft
+def ground(
+    draft: Draft,
+    context: PlanContext | None,
+    instruction: str = "",
+    choices: Mapping[str, Any] | None = None,
+) -> Draft | Problem | PlannerQuestion:
+    """The draft, or a problem when its region is not in the picture; a face named by place
+    becomes its number from the left, and "her face" among several a question."""
     region = str(draft.params["region"])
+    if context is None:
+        return _numbered(draft, None, None)
     if context.region(region) > 0.0:
         if region == "subject":
             return replace(draft, note="the subject is found by GrabCut, not recognised by name")
+        if region == "faces":
+            return _numbered(draft, context, (choices or {}).get(targets.SLOT), instruction)
         return draft
     name = {
         "faces": "a face",
@@ -168,6 +206,51 @@ def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
         "stars": "stars (small bright points on a dark sky)",
     }.get(region, f"a {region}")
     return Problem(f"I can't find {name} in this picture, so I changed nothing")
+
+
+def _numbered(
+    draft: Draft,
+    context: PlanContext | None,
+    chosen: targets.Target | None,
+    instruction: str = "",
+) -> Draft | Problem | PlannerQuestion:
+    """The face target of a faces draft as `faces` numbers; all faces as no number."""
+    params = {k: v for k, v in draft.params.items() if k != "target"}
+    target = chosen if chosen is not None else draft.params.get("target")
+    boxes = list(context.faces()) if context is not None else []
+    count = len(boxes)
+    if draft.one_face and target is None:
+        if count > 1:
+            return targets.question(instruction, count)
+        return replace(draft, params=params, one_face=False)
+    if target is None or target == "all":
+        return replace(draft, params=params, one_face=False)
+    if context is None:
+        if isinstance(target, int) and target > 0:
+            return replace(draft, params={**params, "faces": [target]}, one_face=False)
+        if target == "left":
+            return replace(draft, params={**params, "faces": [1]}, one_face=False)
+        return Problem("without the picture at hand, name the face by number from the left")
+    number: int | None
+    if isinstance(target, int):
+        number = count + 1 + target if target < 0 else target
+    elif target == "left":
+        number = 1
+    elif target == "right":
+        number = count
+    elif target == "middle":
+        if count % 2 == 0:
+            return targets.question(instruction, count)
+        number = (count + 1) // 2
+    else:  # largest, smallest: ties go to the leftmost
+        areas = [box.w * box.h for box in boxes]
+        pick = max(areas) if target == "largest" else min(areas)
+        number = areas.index(pick) + 1
+    if not 1 <= number <= count:
+        said = "is only 1 face" if count == 1 else f"are only {count} faces"
+        return Problem(f"there {said} in this picture, so I changed nothing")
+    faces = {"faces": [number]} if count > 1 else {}  # the only face is all of them
+    return replace(draft, params={**params, **faces}, one_face=False)
 
 
 def _span(text: str, word: str) -> Span:

@@ -56,6 +56,7 @@ from gouache.planner import (
     references,
     regional,
     regions,
+    spelling,
     styles,
     targets,
     texture,
@@ -232,6 +233,32 @@ class RulePlanner:
         asked = formats.ask(instruction, context)
         if asked is not None:  # "make it instagram ready": which shape?
             return asked
+        outcome = self._planned(instruction, context)
+        if isinstance(outcome, PlannerReply) and outcome.correction:
+            # "mak it brigter": asked, never corrected silently; "yes" applies the reading
+            reading = self._planned(outcome.correction, context)
+            if isinstance(reading, EditPlan | PlannerQuestion):
+                return spelling.question(instruction, outcome.message, outcome.correction)
+            if not reading.message.startswith("I did not understand"):
+                # "blurr the faces" on a cup: the reading, and why it cannot be done here
+                outcome = outcome.model_copy(
+                    update={"message": f"{outcome.message} {reading.message}", "correction": ""}
+                )
+        elif (
+            isinstance(outcome, PlannerReply)
+            and spelling.is_yes(instruction)
+            and outcome.message.startswith("I did not understand")
+        ):
+            outcome = outcome.model_copy(
+                update={
+                    "message": "There is no question waiting for a yes: tell me what to change."
+                }
+            )
+        if isinstance(outcome, PlannerReply) and context is not None:
+            return self._relevant(outcome, context)
+        return outcome
+
+    def _planned(self, instruction: str, context: PlanContext | None) -> PlanOutcome:
         outcome = self._plan(instruction, context, {})
         quoted = unquoted.quote(instruction, context.text if context is not None else None)
         if quoted is not None and not isinstance(outcome, EditPlan):
@@ -241,8 +268,6 @@ class RulePlanner:
                 return retried.model_copy(update={"instruction": instruction})
             if isinstance(retried, PlannerReply):
                 outcome = retried
-        if isinstance(outcome, PlannerReply) and context is not None:
-            return self._relevant(outcome, context)
         return outcome
 
     def _relevant(self, reply: PlannerReply, context: PlanContext) -> PlannerReply:
@@ -343,6 +368,8 @@ class RulePlanner:
                 said = f"{pending.instruction} ({picked})"
                 return planned.model_copy(update={"instruction": said})
             return planned
+        if pending.slot == spelling.SLOT:
+            return self._spelt(instruction, context, pending)
         if pending.slot not in (targets.SLOT, IMAGE_SLOT):
             return None  # a question another planner asked
         if pending.slot == targets.SLOT:
@@ -364,6 +391,23 @@ class RulePlanner:
                 targets.canonical(choice) if pending.slot == targets.SLOT else f"image {choice}"
             )
             return outcome.model_copy(update={"instruction": f"{pending.instruction} ({written})"})
+        return outcome
+
+    def _spelt(
+        self, instruction: str, context: PlanContext, pending: PlannerQuestion
+    ) -> PlanOutcome | None:
+        """ "yes" to "did you mean ...?": the reading planned; "no": nothing; else None."""
+        if spelling.is_no(instruction):
+            return PlannerReply(
+                instruction=instruction,
+                message="OK, nothing changed. Tell me what to change in other words.",
+                suggestions=tuple(self._closest(pending.instruction)),
+            )
+        if not spelling.is_yes(instruction):
+            return None
+        outcome = self._planned(pending.options[0], replace(context, pending=None))
+        if isinstance(outcome, PlannerReply):
+            return self._relevant(outcome, context)
         return outcome
 
     def _tries_to_answer(self, instruction: str, context: PlanContext) -> bool:
@@ -581,14 +625,26 @@ class RulePlanner:
     ) -> PlannerReply:
         parts: list[str] = []
         suggestions: list[str] = []
-        fixes = {raw: self._corrected(raw.text, quotes, refs) for raw in missing}
+        fixes = {raw: self._fixes(raw.text, quotes, refs) for raw in missing}
         new_content = [
             raw for raw in missing if not fixes[raw] and needs_generation(raw.text, self._known)
         ]
         unknown = [raw for raw in missing if raw not in new_content]
+        correction = ""
         if unknown:
             parts.append("I did not understand " + " or ".join(map(self._quoted, unknown)) + ".")
-            fixed = fixes[unknown[0]] or self._whole_fix(instruction)
+            # the whole instruction corrected, which "yes" to the question will plan
+            words_fixed = {k: v for raw in unknown for k, v in (fixes[raw] or {}).items()}
+            if all(fixes[raw] for raw in unknown) and not new_content and not invalid:
+                correction = spelling.corrected(instruction, words_fixed)
+            elif not new_content and not invalid:
+                correction = self._whole_fix(instruction) or ""
+            first = fixes[unknown[0]]
+            fixed = correction or (
+                restore(spelling.corrected(unknown[0].text, first), quotes)
+                if first
+                else self._whole_fix(instruction)
+            )
             if fixed:
                 parts.append(f'Did you mean "{fixed}"?')
                 suggestions.append(fixed)
@@ -608,6 +664,7 @@ class RulePlanner:
             message=" ".join(parts),
             understood=tuple(s.label for s in steps),
             suggestions=tuple(dict.fromkeys(suggestions))[:5],
+            correction=correction,
         )
 
     def _quoted(self, raw: RawClause) -> str:
@@ -637,7 +694,14 @@ class RulePlanner:
 
     def _corrected(self, text: str, quotes: tuple[str, ...], refs: tuple[str, ...]) -> str | None:
         """The clause with misspelt words replaced, when that reads as an edit."""
-        fixed = text
+        fixes = self._fixes(text, quotes, refs)
+        return restore(spelling.corrected(text, fixes), quotes) if fixes else None
+
+    def _fixes(
+        self, text: str, quotes: tuple[str, ...], refs: tuple[str, ...]
+    ) -> dict[str, str] | None:
+        """The misspelt words of a clause and their corrections, when the corrected clause
+        reads as an edit."""
         unknown = [
             t
             for t in tokens(text)
@@ -654,15 +718,12 @@ class RulePlanner:
             for near in difflib.get_close_matches(token.text, self._vocabulary, n=3, cutoff=0.8):
                 candidate = text[: token.span.start] + near + text[token.span.end :]
                 if self._read(candidate, quotes, None, refs) is not None:
-                    return restore(candidate, quotes)
+                    return {token.text: near}
             return None
-        for token in reversed(unknown):
-            close = self._closest_word(token.text)
-            if close:
-                fixed = fixed[: token.span.start] + close + fixed[token.span.end :]
-        if fixed == text or self._read(fixed, quotes, None, refs) is None:
+        fixes = {t.text: close for t in unknown if (close := self._closest_word(t.text))}
+        if not fixes or self._read(spelling.corrected(text, fixes), quotes, None, refs) is None:
             return None
-        return restore(fixed, quotes)
+        return fixes
 
     def _whole_fix(self, instruction: str) -> str | None:
         """The whole instruction with its misspelt words replaced, when it then plans: "make

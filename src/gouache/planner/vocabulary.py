@@ -165,7 +165,8 @@ TARGETED: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
          "face, faces"),
         ("crop_face", "crop, zoom, frame, reframe, cut, trim", "face, head"),
         ("remove_text", "remove, erase, delete, clean, rid, hide",
-         "text, word, words, writing, watermark, watermarks, lettering, letters, caption, title"),
+         "text, word, words, writing, watermark, watermarks, lettering, letters, caption, title, "
+         "sign, signs"),
         ("blur_background", "blur, soften, defocus", "background, backdrop, bg"),
         ("remove_background", "remove, delete, erase, drop, rid", "background, backdrop, bg"),
         ("replace_background", "replace, change, swap, make, turn, set, put",
@@ -279,7 +280,8 @@ PARAMETER_WORDS = frozenset(
         "double, triple, clockwise, counterclockwise, counter, anticlockwise, anti, ccw, cw, "
         "square, portrait, landscape, widescreen, aspect, ratio, wide, tall, high, width, "
         "height, across, light, dark, pale, deep, medium, bright, thin, thick, small, big, "
-        "large, huge, tiny, full, fully, completely, plus, no, not, without"
+        "large, huge, tiny, full, fully, completely, plus, no, not, without, instagram, insta, "
+        "ig, tiktok, reels, reel, story, stories, youtube, thumbnail, feed, post"
     )
 )
 

@@ -392,7 +392,10 @@ class TurnPipeline:
             width=width,
             height=height,
             channels=channels,
-            instruction=text,
+            # an answer ("yes", "the left one") is recorded as what it completed
+            instruction=outcome.instruction
+            if pending is not None and request.plan is None
+            else text,
             plan=outcome,
             backend=self.backend.name,
             backend_config=self.backend.config(),
