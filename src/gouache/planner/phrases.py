@@ -286,14 +286,6 @@ def _ratio(a: str, b: str) -> tuple[int, int]:
     return (w // g, h // g)
 
 
-_STORY = re.compile(
-    r"\b(?:(?:instagram|insta|ig|facebook) (?:story|stories|reels?)|tiktok|reels?)\b"
-)
-_INSTAGRAM_PORTRAIT = re.compile(
-    r"\b(?:instagram|insta|ig) portrait\b|\bportrait (?:instagram|insta|ig)\b"
-)
-
-
 def aspect_of(text: str) -> tuple[int, int] | None:
     """The aspect ratio a clause names: "16:9", "4 by 5", "square", "widescreen", turned by
     "portrait" or "landscape"; None when it names none."""
@@ -303,10 +295,7 @@ def aspect_of(text: str) -> tuple[int, int] | None:
         aspect = (1, 1)
     elif aspect is None and (has(text, "widescreen") or has(text, "youtube thumbnail")):
         aspect = (16, 9)
-    elif aspect is None and _STORY.search(text):
-        aspect = (9, 16)  # stories, reels and TikTok are full-screen portrait
-    elif aspect is None and _INSTAGRAM_PORTRAIT.search(text):
-        aspect = (4, 5)
+
     if aspect is not None:
         w, h = aspect
         if (has(text, "portrait") and w > h) or (has(text, "landscape") and w < h):
