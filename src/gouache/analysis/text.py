@@ -81,7 +81,8 @@ def read_text(image: Image) -> list[TextLine]:
     height, width = image.shape[:2]
     if min(height, width) < MIN_SIDE:
         return []
-    bgr, scale = _bounded(np.ascontiguousarray(_over_white(image)[:, :, ::-1]))
+    rgb, scale = _bounded(_over_white(image))  # smaller first: no copy of a large picture
+    bgr = np.ascontiguousarray(rgb[:, :, ::-1])
 
     # 2. detect, orient, recognise
     engine = _engine()
@@ -150,7 +151,7 @@ def _same_row(a: Box, b: Box) -> bool:
 
 
 def _bounded(bgr: Image) -> tuple[Image, float]:
-    """`bgr` with its long side at most MAX_SIDE and its aspect at most MAX_ASPECT (white
+    """`bgr` (or RGB) with its long side at most MAX_SIDE and its aspect at most MAX_ASPECT (white
     added at the right or bottom, so coordinates do not move), and the scale applied."""
     import cv2
 
