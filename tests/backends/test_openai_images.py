@@ -413,7 +413,7 @@ def test_the_default_model_is_the_tables_and_draws_the_sources_own_size(
     from gouache.backends.models import default_model
 
     backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=0)
-    assert backend.model == default_model("openai") == "gpt-image-2"
+    assert backend.model == default_model("openai") == "gpt-image-2.5-sunburst"
     assert backend.capabilities.max_references == 15
     assert backend.capabilities.size_multiple == 16
     backend.edit(EditRequest(prompt="x", image=photo(height=900, width=1203)))
@@ -421,14 +421,37 @@ def test_the_default_model_is_the_tables_and_draws_the_sources_own_size(
     backend.close()
 
 
+@pytest.mark.parametrize("model", ["gpt-image-2", "gpt-image-2.5-sunburst", "gpt-image-2.5-flare"])
 @pytest.mark.parametrize(
     ("width", "height", "size"),
-    [(1203, 900, (1200, 896)), (300, 200, (1024, 688)), (8000, 1000, (3840, 480))],
+    [
+        (1203, 900, (1200, 896)),
+        (300, 200, (1024, 688)),
+        (5000, 2800, (3840, 2144)),  # at most 3840x2160 pixels
+        (4000, 4000, (2880, 2880)),
+        (8000, 1000, (3840, 1280)),  # 8:1 narrowed to the 3:1 the API takes
+        (100, 1000, (336, 1008)),
+    ],
 )
-def test_a_free_size_model_keeps_the_aspect_on_multiples_of_16_within_its_edges(
-    width: int, height: int, size: tuple[int, int]
+def test_a_free_size_model_keeps_the_aspect_on_multiples_of_16_within_the_apis_limits(
+    model: str, width: int, height: int, size: tuple[int, int]
 ) -> None:
-    assert choose_size("gpt-image-2", width, height) == size
+    chosen = choose_size(model, width, height)
+
+    assert chosen == size
+    assert chosen[0] % 16 == chosen[1] % 16 == 0
+    assert max(chosen) / min(chosen) <= 3
+    assert chosen[0] * chosen[1] <= 3840 * 2160
+
+
+def test_a_panorama_wider_than_the_model_draws_gets_a_note(server: FakeImagesServer) -> None:
+    backend = OpenAIImagesBackend(base_url=server.base_url, api_key=KEY, max_retries=0)
+
+    result = backend.edit(EditRequest(prompt="x", image=photo(height=40, width=400)))
+
+    assert server.requests[0].field("size") == "1008x336"
+    assert any("draws aspects up to 3:1; asked for 1008x336" in note for note in result.notes)
+    backend.close()
 
 
 def test_a_streamed_edit_reports_each_partial_image_and_keeps_the_completed_one(

@@ -81,7 +81,7 @@ TYPES: dict[str, BackendType] = {
             extra="openai",
             key_env=("OPENAI_API_KEY",),
             keyless_server=True,
-            summary="OpenAI images (gpt-image-2) or any compatible image server",
+            summary="OpenAI images (gpt-image-2.5) or any compatible image server",
         ),
         BackendType(
             "diffusers",

@@ -30,6 +30,13 @@ OPENAI_IMAGE_DOCS = (
     "https://docs.comfy.org/built-in-nodes/OpenAIGPTImage1 (gpt-image-2 custom sizes: "
     "multiples of 16, edges 1024..3840)"
 )
+OPENAI_SDK_DOCS = (
+    "openai-python, src/openai/types/image_edit_params.py and image_model.py (late 2026): "
+    "gpt-image-2.5-sunburst and -flare (2026-09-08) replace gpt-image-1, shut down 2026-10-23; "
+    "for gpt-image-2 and 2.5 `size` is any WIDTHxHEIGHT divisible by 16, aspect 1:3 to 3:1, "
+    "at most 3840x2160; up to 16 images an edit; `input_fidelity` only on gpt-image-1.5 and "
+    "-1-mini; quality xhigh and max on 2.5"
+)
 BFL_DOCS = "https://docs.bfl.ai/guides/prompting_editing_overview (references per model)"
 
 
@@ -47,6 +54,9 @@ class ModelInfo:
     free_sizes: bool = False
     size_multiple: int = 1
     max_edge: int | None = None
+    # ... and at most this many pixels, between 1:max_aspect and max_aspect:1.
+    max_pixels: int | None = None
+    max_aspect: float | None = None
     masks: bool = False
     # OpenAI's `input_fidelity`: only where the model accepts it (gpt-image-2 refuses it:
     # its edits are high-fidelity always).
@@ -78,10 +88,12 @@ def _gpt_image_2(name: str) -> ModelInfo:
         backend="openai",
         name=name,
         max_images=16,
-        source=OPENAI_IMAGE_DOCS,
+        source=f"{OPENAI_SDK_DOCS}; {OPENAI_IMAGE_DOCS}",
         free_sizes=True,
         size_multiple=16,
         max_edge=3840,
+        max_pixels=3840 * 2160,
+        max_aspect=3.0,
         masks=True,
         partial_images=True,
     )
@@ -123,6 +135,8 @@ MODELS: dict[str, ModelInfo] = {
             source="https://ai.google.dev/gemini-api/docs/image-generation (best with up to 3); "
             "https://ai.google.dev/gemini-api/docs/deprecations (shutdown 2026-10-02)",
         ),
+        _gpt_image_2("gpt-image-2.5-sunburst"),
+        _gpt_image_2("gpt-image-2.5-flare"),
         _gpt_image_2("gpt-image-2"),
         ModelInfo(
             backend="openai",
@@ -169,7 +183,7 @@ MODELS: dict[str, ModelInfo] = {
 # What each backend runs when its profile names no model.
 DEFAULTS: dict[str, str] = {
     "gemini": "gemini-nano-banana-2.1",
-    "openai": "gpt-image-2",
+    "openai": "gpt-image-2.5-sunburst",
 }
 
 

@@ -81,7 +81,7 @@ NO_KEY = "not-needed"
 
 _GPT_IMAGE_SIZES = ((1024, 1024), (1536, 1024), (1024, 1536))
 # (width, height) each fixed-size model draws; the first is the default when nothing says
-# otherwise. Models with free sizes (gpt-image-2: gouache.backends.models) are not here.
+# otherwise. Models with free sizes (gpt-image-2 and 2.5: gouache.backends.models) are not here.
 SIZES: dict[str, tuple[tuple[int, int], ...]] = {
     "gpt-image-1.5": _GPT_IMAGE_SIZES,
     "gpt-image-1-mini": _GPT_IMAGE_SIZES,
@@ -111,17 +111,37 @@ def sizes_for(model: str) -> tuple[tuple[int, int], ...]:
     return SIZES.get(model, _GPT_IMAGE_SIZES)
 
 
-def free_size(multiple: int, max_edge: int, width: int, height: int) -> tuple[int, int]:
-    """The source's own size for a model that draws free sizes: each side rounded to
-    `multiple`, scaled up to a long edge of FREE_MIN_EDGE if shorter, down to `max_edge`."""
-    longer = max(width, height)
-    scale = max(FREE_MIN_EDGE / longer, 1.0) if longer < FREE_MIN_EDGE else 1.0
-    scale = min(scale, max_edge / longer)
-
-    def side(value: int) -> int:
-        return max(multiple, min(max_edge, round(value * scale / multiple) * multiple))
-
-    return side(width), side(height)
+def free_size(
+    multiple: int,
+    max_edge: int,
+    width: int,
+    height: int,
+    *,
+    max_pixels: int | None = None,
+    max_aspect: float | None = None,
+) -> tuple[int, int]:
+    """The source's own size for a model that draws free sizes: its aspect, narrowed to
+    `max_aspect` when wider (the API refuses more), scaled up to a long edge of FREE_MIN_EDGE
+    if shorter, down to `max_edge` and `max_pixels`, each side a multiple of `multiple`."""
+    long_side, short_side = max(width, height), min(width, height)
+    aspect = long_side / short_side
+    if max_aspect is not None:
+        aspect = min(aspect, max_aspect)
+    long_f, short_f = float(long_side), long_side / aspect
+    scale = FREE_MIN_EDGE / long_f if long_f < FREE_MIN_EDGE else 1.0
+    scale = min(scale, max_edge / long_f)
+    if max_pixels is not None:
+        scale = min(scale, (max_pixels / (long_f * short_f)) ** 0.5)
+    short = max(multiple, round(short_f * scale / multiple) * multiple)
+    long = max(short, round(long_f * scale / multiple) * multiple)
+    # Rounding may cross a limit the API enforces: step the long side back until it is within.
+    while long > short and (
+        long > max_edge
+        or (max_aspect is not None and long > short * max_aspect)
+        or (max_pixels is not None and long * short > max_pixels)
+    ):
+        long -= multiple
+    return (long, short) if width >= height else (short, long)
 
 
 def choose_size(model: str, width: int, height: int) -> tuple[int, int]:
@@ -131,7 +151,14 @@ def choose_size(model: str, width: int, height: int) -> tuple[int, int]:
         raise InputError(f"cannot choose a size for a {width}x{height} picture")
     info = model_info(model)
     if info is not None and info.free_sizes and info.max_edge is not None:
-        return free_size(info.size_multiple, info.max_edge, width, height)
+        return free_size(
+            info.size_multiple,
+            info.max_edge,
+            width,
+            height,
+            max_pixels=info.max_pixels,
+            max_aspect=info.max_aspect,
+        )
     aspect = np.log(width / height)
     longer = max(width, height)
 
@@ -328,7 +355,7 @@ class OpenAIImagesBackend:
         width = request.width or (int(first.shape[1]) if first is not None else None)
         height = request.height or (int(first.shape[0]) if first is not None else None)
         size = self._size(width, height)
-        notes = _unsent(request.seed, request.negative_prompt)
+        notes = _unsent(request.seed, request.negative_prompt) + self._narrowed(size, width, height)
         # 3-4. one call: text alone, or an edit of the references with no mask
         _report(progress, 0, f"asking {self.model} at {self._server}")
         if request.references:
@@ -370,6 +397,7 @@ class OpenAIImagesBackend:
         # 2. the size: configured, else the closest aspect to the request's or the image's
         size = self._size(request.width or width, request.height or height)
         notes = _unsent(request.seed, request.negative_prompt)
+        notes += self._narrowed(size, request.width or width, request.height or height)
         # 3. the files: the current image first, then the references, in order
         files = [_png_file("image.png", request.image)]
         files += [
@@ -401,6 +429,18 @@ class OpenAIImagesBackend:
         else:
             chosen = choose_size(self.model, width, height)
         return f"{chosen[0]}x{chosen[1]}"
+
+    def _narrowed(self, size: str, width: int | None, height: int | None) -> tuple[str, ...]:
+        """A note when the model cannot draw the asked aspect (wider than its limit)."""
+        info = model_info(self.model)
+        if not (self._free and info is not None and info.max_aspect and width and height):
+            return ()
+        if max(width, height) / min(width, height) <= info.max_aspect * 1.01:
+            return ()
+        return (
+            f"{self.model} draws aspects up to {info.max_aspect:g}:1; asked for {size} for a "
+            f"{width}x{height} picture",
+        )
 
     def _options(self, size: str) -> dict[str, Any]:
         options: dict[str, Any] = {"model": self.model, "n": self.n, "size": size}
