@@ -142,12 +142,33 @@ def listening() -> Iterator[int]:
 
 
 def test_a_comfyui_server_is_probed_before_it_is_called_available(listening: int) -> None:
-    up = availability(Profile("c", "comfyui", {"base_url": f"http://127.0.0.1:{listening}"}))
+    workflow = "examples/comfyui/flux-kontext-edit.json"
+    up = availability(
+        Profile("c", "comfyui", {"base_url": f"http://127.0.0.1:{listening}", "workflow": workflow})
+    )
     assert up.available
     port = unused_port()
-    down = availability(Profile("c", "comfyui", {"base_url": f"http://127.0.0.1:{port}"}))
+    down = availability(
+        Profile("c", "comfyui", {"base_url": f"http://127.0.0.1:{port}", "workflow": workflow})
+    )
     assert not down.available
     assert "server unreachable" in down.why
+
+
+@pytest.mark.parametrize(
+    ("kind", "setting"),
+    [("diffusers", 'model = "black-forest-labs/FLUX.2-klein-4B"'), ("comfyui", "workflow = ")],
+)
+def test_a_profile_without_its_model_or_workflow_is_not_called_available(
+    listening: int, kind: str, setting: str
+) -> None:
+    config = {"base_url": f"http://127.0.0.1:{listening}", "device": "cpu"}
+
+    state = availability(Profile(kind, kind, config))
+
+    assert not state.available
+    assert state.why.startswith("needs a profile with ")
+    assert setting in state.why
 
 
 def test_the_backends_command_lists_each_profile_with_its_status(tmp_path: Path) -> None:

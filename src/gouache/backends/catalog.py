@@ -300,6 +300,10 @@ def availability(profile: Profile) -> Availability:
         return Availability(profile, False, problem)
     if _needs_key(kind, profile.config):
         return Availability(profile, False, f"no API key: set {' or '.join(kind.key_env)}")
+    missing = [key for key in kind.required if key not in profile.config]
+    if missing:  # what `create` would refuse, said the same way
+        example = ", ".join(f"{key} = {kind.required[key]}" for key in missing)
+        return Availability(profile, False, f"needs a profile with {example}")
     if kind.gpu:
         device = str(profile.config.get("device", ""))
         gpu = _gpu()
