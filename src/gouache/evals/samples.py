@@ -51,6 +51,18 @@ def grace_hopper() -> Image:
         return _fit(np.asarray(im.convert("RGB")), 384)
 
 
+def red_eyes() -> Image:
+    """grace_hopper with a flash's red pupils (a white catchlight in each) on both eyes, where
+    YuNet puts them at this size."""
+    import cv2
+
+    image = np.array(grace_hopper())
+    for centre in ((145, 123), (199, 125)):
+        cv2.circle(image, centre, 5, (190, 35, 40), -1)
+        cv2.circle(image, (centre[0] - 2, centre[1] - 2), 1, (250, 250, 250), -1)
+    return image
+
+
 def drawn(
     background: Image, lines: Sequence[tuple[str, tuple[int, int], int]], fill: tuple[int, ...]
 ) -> Image:
@@ -164,6 +176,7 @@ SAMPLES: dict[str, Callable[[], Image]] = {
     "text": _skimage("text", 480),
     "hubble": _skimage("hubble_deep_field"),
     "grace_hopper": grace_hopper,
+    "red_eyes": red_eyes,
     "poster": poster,
     "screenshot": screenshot,
     "sign": sign_photo,

@@ -96,6 +96,10 @@ def region_mask(
             rows = slice(0, h // 2) if region == "top" else slice(h - h // 2, h)
         half[rows, cols] = True
         return half
+    if region == "red_eyes":  # not an adjust_region region: what red_eye would fix
+        from gouache.ops.redeye import red_pupils
+
+        return red_pupils(image, ctx.analysis(image).faces)
     if region in ("subject", "background"):
         subject = ctx.analysis(image).subject.mask
         if not subject.any():

@@ -153,6 +153,7 @@ def default_operators() -> OperatorRegistry:
         looks,
         panel,
         redact,
+        redeye,
         regions,
         restore,
         style,
@@ -165,6 +166,6 @@ def default_operators() -> OperatorRegistry:
     )
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
-    modules += [redact, style, compose, canvas, framing, upscale, texture, document]
+    modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

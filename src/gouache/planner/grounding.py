@@ -72,6 +72,8 @@ class Grounding:
             return self._all_references(draft)
         if draft.op == regional.OP:
             return regional.ground(draft, self.context, self.instruction, self.choices)
+        if draft.op == "red_eye":
+            return self._red_eyes(draft)
         if draft.op == redaction.OP:
             return redaction.ground(draft, self.context)
         if (
@@ -117,6 +119,17 @@ class Grounding:
         if target == "middle" and count % 2 == 0:
             return targets.question(self.instruction, count)
         return draft if target is None else _with(draft, target=target)
+
+    def _red_eyes(self, draft: Draft) -> Grounded:
+        count = self.face_count()
+        if count is None or self.context is None:
+            return draft
+        if count == 0:
+            return Problem("I can't find a face in this picture, so there are no red eyes to fix")
+        if self.context.region("red_eyes") == 0.0:
+            faces = "1 face" if count == 1 else f"{count} faces"
+            return Problem(f"I found {faces} but no red eyes, so I changed nothing")
+        return draft
 
     # -- text in the picture -----------------------------------------------------------------
 

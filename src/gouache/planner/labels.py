@@ -37,6 +37,8 @@ def describe(op: str, p: dict[str, Any]) -> str:
         return name if p["strength"] == 1 else f"{name} {_percent(p['strength'])}"
     if op == "blur":
         return f"blur radius {p['radius']:g} px"
+    if op == "red_eye":
+        return "remove red eyes"
     if op == "document":
         name = "clean up the document (white paper, darker text)"
         return name if p["strength"] == 1 else f"{name} {_percent(p['strength'])}"

@@ -406,6 +406,9 @@ OPERATOR_WORDS = {
         )
     ),
     "upscale": frozenset(_phrases("resolution, realesrgan, esrgan, real, lanczos, ai, res, hi")),
+    "red_eye": frozenset(
+        _phrases("eye, eyes, his, her, their, them, my, fix, flash, effect, from, in, pupils")
+    ),
     "document": frozenset(
         _phrases(
             "text, words, page, paper, document, scan, scanned, read, easier, letters, writing, "
