@@ -331,6 +331,11 @@ def _more_detail(src: Image, out: Image) -> bool:
     return float(_detail(out)[where].mean()) > 1.05 * float(_detail(src)[where].mean())
 
 
+def _redness(image: Image) -> np.ndarray:
+    rgb = _rgb(image)
+    return np.asarray(rgb[..., 0] - (rgb[..., 1] + rgb[..., 2]) / 2)
+
+
 def _aspect(name: str) -> Callable[[Image, Image], bool]:
     w, h = (float(v) for v in name.split(":"))
     return lambda src, out: abs(out.shape[1] / out.shape[0] - w / h) < 0.02
@@ -347,6 +352,7 @@ EFFECTS: dict[str, Callable[[Image, Image], bool]] = {
     "less saturated": lambda src, out: _saturation(out) < _saturation(src) * 0.95,
     "grey": lambda src, out: _saturation(out) < 2.0,
     "more detail": _more_detail,
+    "less red": lambda src, out: _shift(_redness, src, out) < -10,
     "changed": lambda src, out: src.shape != out.shape or bool(np.any(src != out)),
     "same size": lambda src, out: src.shape[:2] == out.shape[:2],
     "smaller": lambda src, out: out.shape[0] * out.shape[1] < src.shape[0] * src.shape[1],
