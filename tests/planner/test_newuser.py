@@ -52,6 +52,8 @@ def steps_of(outcome: Any) -> list[tuple[str, dict[str, Any]]]:
         ("make the sky more dramatic", [("adjust_region", {"region": "sky",
                                                            "edit": "dramatic"})]),
         ("make the text easier to read", [("document", {})]),
+        ("blur everything except the cat", [("blur_background", {"radius": 12.0})]),
+        ("blur everything but her a lot", [("blur_background", {"radius": 24.0})]),
     ],
 )  # fmt: skip
 def test_a_plain_request_plans_the_edit_it_means(
@@ -63,6 +65,13 @@ def test_a_plain_request_plans_the_edit_it_means(
         for key, value in wanted.items():
             if value is not None:
                 assert params[key] == value, (instruction, key, params)
+
+
+def test_an_animal_s_face_is_refused_with_the_subject_crop_offered(planner: RulePlanner) -> None:
+    reply = planner.plan("crop tighter on the cat's face")
+    assert isinstance(reply, PlannerReply)
+    assert "not an animal's" in reply.message
+    assert "zoom in on the subject" in reply.suggestions
 
 
 def test_fix_it_alone_still_asks_what_to_change(planner: RulePlanner) -> None:

@@ -43,6 +43,12 @@ _SUBJECT = word_set(
     "subject, cat, dog, pet, animal, bird, rocket, person, man, woman, girl, boy, child, kid, "
     "baby, cup, mug, coffee, car, flower, building, product, bottle, her, him, them"
 )
+# "crop tighter on the cat's face": no detector here finds an animal's face.
+_ANIMAL_FACE = re.compile(
+    r"^(?:crop|zoom|frame|reframe|get closer|close up|cut|trim)\b.*\b(?:cat|cats|cat's|dog|dogs|"
+    r"dog's|pet|pet's|animal|animal's|kitten|kitten's|puppy|puppy's|bird|bird's)\s+(?:face|head"
+    r"|eyes)\b"
+)
 _ZOOM = re.compile(
     r"^(?:zoom (?:in )?(?:on|to)|crop (?:in )?(?:on|to|around)|close (?:up )?on|"
     r"get closer to|frame) (?:the |just the |only the )?(?:main )?(?P<what>[a-z]+)$"
@@ -76,6 +82,12 @@ def read(text: str) -> Draft | None:
     bare = re.sub(r"^(?:can you |could you )", "", bare).strip(" .!")
     if _STRAIGHTEN.match(bare) and not has_digit(text):
         return Draft("auto_straighten")
+    if _ANIMAL_FACE.search(bare):
+        return Draft(
+            "crop_subject",
+            problem="I find people's faces, not an animal's; 'zoom in on the cat' crops to the "
+            "main subject instead",
+        )
     zoom = _ZOOM.match(bare)
     if zoom is not None and zoom.group("what") in _SUBJECT and not has(text, "face"):
         return Draft("crop_subject")

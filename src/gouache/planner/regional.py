@@ -84,6 +84,12 @@ _NOT_TONE = ("remove", "replace", "erase", "delete", "swap", "change", "cut", "c
              "put", "pixelate", "hide", "zoom", "paste", "turn into", "transparent")  # fmt: skip
 _MORE_OF = re.compile(r"\bmore\s+(red|green|blue|yellow|orange|pink|purple)\b")
 _SUBJECT = "her|him|them|the (?:subject|person|people|cat|dog|pet|animal|bird|cup|mug|car|flower)"
+_ALL_BUT = re.compile(
+    r"^(?:blur|soften|defocus)(?: out)? (?:everything|all|the rest|the whole (?:thing|picture|"
+    r"photo|image)|the (?:picture|photo|image)|it)(?: else)?(?: (?:a bit|a little|a lot|more))?"
+    rf",? (?:except(?: for)?|but|apart from|other than|besides|save for|around) (?:{_SUBJECT}|"
+    r"the (?:kitten|kitty|puppy|main subject|foreground))(?: (?:a bit|a little|a lot))?$"
+)
 _GREY = "(?:blackandwhite|grayscale|greyscale|monochrome|desaturated?|grey|gray)"
 _KEEP = (
     re.compile(
@@ -180,6 +186,10 @@ def whole(instruction: str) -> Draft | None:
     text = re.sub(r"\s+(?:please|pls)$", "", text)
     if any(pattern.match(text) for pattern in _KEEP):
         return Draft(OP, {"region": "background", "edit": "grayscale", "amount": 1.0})
+    if _ALL_BUT.match(text):  # "blur everything except the cat": the background blur
+        stated = intensity(text)
+        radius = 12.0 * (1.0 if stated is None else stated)
+        return Draft("blur_background", {"radius": round(radius, 4)})
     return None
 
 
