@@ -60,10 +60,13 @@ def picture(kind: str, size: tuple[int, int]) -> Image:
     if kind == "sky":
         return _fit(data.rocket(), size)
     if kind == "tilted":
-        # the sign turned 3 degrees at one size, so the measured tilt is the same at any size
+        # a sea under a sky with a level horizon, turned 3 degrees at one size (so the measured
+        # tilt is the same at any size), with the rocket photo's texture on both
+        sky = _fit(data.rocket(), (1200, 900)).astype(np.int16)
+        scene = np.where(np.arange(900)[:, None, None] < 430, 90 + sky // 2, sky // 4 + 10)
+        scene = np.clip(scene, 0, 255).astype(np.uint8)
         turn = cv2.getRotationMatrix2D((600, 450), 3.0, 1.15)
-        sign = picture("sign", (1200, 900))
-        return _fit(cv2.warpAffine(sign, turn, (1200, 900), borderMode=cv2.BORDER_REFLECT), size)
+        return _fit(cv2.warpAffine(scene, turn, (1200, 900), borderMode=cv2.BORDER_REFLECT), size)
     if kind == "sign":
         # a white card with a big word and an e-mail address over the astronaut's suit
         image = astronaut(size).copy()

@@ -26,7 +26,7 @@ from gouache.colors import Color
 from gouache.errors import UnsupportedError
 from gouache.images import Image
 from gouache.ops._pixels import Float32Array, rgb_of, to_uint8, with_alpha_of
-from gouache.ops.filters import gaussian
+from gouache.ops.filters import EXACT_SIGMA_LIMIT, gaussian
 from gouache.ops.registry import OpContext, Operator, Params
 
 # blur_background scales its sigma and feather with the picture: both are given at 1 MP.
@@ -98,7 +98,7 @@ def blur_background(image: Image, p: BlurBackgroundParams, ctx: OpContext) -> Im
         front = rgb[rows].astype(np.float32)
         covered = background.covered[rows]
         back = np.where(covered[:, :, None], background.pixels[rows].astype(np.float32), front)
-        out[rows] = _over(front, back, alpha[rows])
+        out[rows] = _over(front, back, _alpha_rows(alpha, rows))
     return with_alpha_of(out, image)
 
 
@@ -143,10 +143,13 @@ def remove_background(image: Image, p: RemoveBackgroundParams, ctx: OpContext) -
     """The subject on a transparent background: RGBA whose alpha is the feathered mask
     (times the image's own alpha, if it has one). Colours are kept as they were."""
     subject = _subject(image, ctx, "remove_background")
-    alpha = _feathered(subject, p.feather) * np.float32(255.0)
+    alpha = _feathered(subject, p.feather)
     if image.shape[2] == 4:
-        alpha *= image[:, :, 3].astype(np.float32) / np.float32(255.0)
-    return np.dstack([rgb_of(image), to_uint8(alpha)])
+        alpha = np.asarray(cv2.multiply(alpha, image[:, :, 3], scale=1.0 / 255.0), np.uint8)
+    out = np.empty((*alpha.shape, 4), dtype=np.uint8)
+    out[:, :, :3] = image[:, :, :3]
+    out[:, :, 3] = alpha
+    return out
 
 
 def replace_background(image: Image, p: ReplaceBackgroundParams, ctx: OpContext) -> Image:
@@ -169,7 +172,7 @@ def replace_background(image: Image, p: ReplaceBackgroundParams, ctx: OpContext)
     subject = _subject(image, ctx, "replace_background")
     alpha = _feathered(subject, p.feather)
     if image.shape[2] == 4:
-        alpha *= image[:, :, 3].astype(np.float32) / np.float32(255.0)
+        alpha = np.asarray(cv2.multiply(alpha, image[:, :, 3], scale=1.0 / 255.0), np.uint8)
     # a band of rows at a time: float copies of both whole pictures took 66 bytes a pixel
     rgb = rgb_of(image)
     out = np.empty_like(rgb)
@@ -177,7 +180,7 @@ def replace_background(image: Image, p: ReplaceBackgroundParams, ctx: OpContext)
     for first in range(0, height, step):
         rows = slice(first, min(height, first + step))
         front = rgb[rows].astype(np.float32)
-        out[rows] = _over(front, background[rows].astype(np.float32), alpha[rows])
+        out[rows] = _over(front, background[rows].astype(np.float32), _alpha_rows(alpha, rows))
     return out
 
 
@@ -209,15 +212,32 @@ def _subject(image: Image, ctx: OpContext, op: str) -> SubjectMask:
     return subject
 
 
-def _feathered(subject: SubjectMask, feather: float) -> Float32Array:
-    """The mask as alpha 0..1, blurred by a gaussian of sigma `feather` and snapped near 0, 1."""
-    hard = subject.mask.astype(np.float32)
+def _feathered(subject: SubjectMask, feather: float) -> npt.NDArray[np.uint8]:
+    """The mask as alpha 0..255, blurred by a gaussian of sigma `feather` and snapped to 0 or
+    255 within _SNAP of them. A band of rows at a time (each with the blur's reach of rows
+    around it, so the result is the whole mask's): a float copy of the mask and its blur cost
+    8 bytes a pixel. A blur too wide for that runs on gaussian()'s reduced copy, whole."""
+    mask = subject.mask
+    height, width = mask.shape[:2]
     if feather <= 0.0:
-        return hard
-    soft = np.asarray(gaussian(hard, feather), dtype=np.float32)
-    soft[soft >= 1.0 - _SNAP] = 1.0
-    soft[soft <= _SNAP] = 0.0
-    return soft
+        return np.where(mask, np.uint8(255), np.uint8(0))
+    reach = math.ceil(4.0 * feather) + 2 if feather <= EXACT_SIGMA_LIMIT else height
+    step = max(1, _BAND_PIXELS // max(width, 1))
+    alpha = np.empty((height, width), dtype=np.uint8)
+    for top in range(0, height, step):
+        bottom = min(height, top + step)
+        first, last = max(0, top - reach), min(height, bottom + reach)
+        hard = mask[first:last].astype(np.float32)
+        soft = np.asarray(gaussian(hard, feather), np.float32)[top - first : bottom - first]
+        soft[soft >= 1.0 - _SNAP] = 1.0
+        soft[soft <= _SNAP] = 0.0
+        alpha[top:bottom] = to_uint8(soft * np.float32(255.0))
+    return alpha
+
+
+def _alpha_rows(alpha: npt.NDArray[np.uint8], rows: slice) -> Float32Array:
+    """Rows of a 0..255 alpha as 0..1 (0 and 255 are exactly 0 and 1)."""
+    return alpha[rows].astype(np.float32) / np.float32(255.0)
 
 
 def _over(front: Float32Array, back: Float32Array, alpha: Float32Array) -> Image:
