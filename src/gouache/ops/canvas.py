@@ -136,20 +136,25 @@ def _pad_reflect(image: Image, pad: Pad, wider: bool) -> Image:
             continue
         a, b = max(0, lo - margin), min(size, hi + margin)  # the strip, with its margin
         strip = out[:, a:b] if wider else out[a:b]
-        blurred = np.asarray(gaussian(strip.astype(np.float32), sigma), dtype=np.float32)
+        # blurred as bytes (a float strip and its blur cost 24 bytes a pixel of the strip)
+        blurred = np.asarray(gaussian(np.ascontiguousarray(strip), sigma), dtype=np.uint8)
         d = _distance_from_span(size, start, stop)[lo:hi]
         t = np.clip(d / np.float32(border), 0.0, 1.0)
         weight = t * t * (np.float32(3.0) - np.float32(2.0) * t)
-        weight = weight[None, :, None] if wider else weight[:, None, None]
         inner = slice(lo - a, hi - a)
         part = blurred[:, inner] if wider else blurred[inner]
-        mirror = (strip[:, inner] if wider else strip[inner]).astype(np.float32)
-        blend = to_uint8(mirror * (np.float32(1.0) - weight) + part * weight)
-        if wider:
-            out[:, lo:hi] = blend
-        else:
-            out[lo:hi] = blend
+        mirror = strip[:, inner] if wider else strip[inner]
+        blend = out[:, lo:hi] if wider else out[lo:hi]  # a view: written band by band
+        step = max(1, BAND_PIXELS // max(mirror.shape[1], 1))
+        for first in range(0, mirror.shape[0], step):
+            rows = slice(first, first + step)
+            w = weight[None, :, None] if wider else weight[rows, None, None]
+            m, q = mirror[rows].astype(np.float32), part[rows].astype(np.float32)
+            blend[rows] = to_uint8(m * (np.float32(1.0) - w) + q * w)
     return out
+
+
+BAND_PIXELS = 1 << 20  # pixels blended at once (memory, not results)
 
 
 def _distance_from_span(size: int, start: int, stop: int) -> Float32Array:

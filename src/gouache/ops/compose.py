@@ -97,6 +97,9 @@ class LogoParams(Params):
     margin: float = Field(default=0.03, ge=0.0, le=0.3)
 
 
+BAND_PIXELS = 1 << 20  # pixels composited at once (memory, not results)
+
+
 # -- helpers -----------------------------------------------------------------------------------
 
 
@@ -141,15 +144,26 @@ def _alpha_of(image: Image) -> Float32Array:
 def _over(canvas: Image, rgb: Image, alpha: Float32Array, x: int, y: int) -> Image:
     """A copy of `canvas` with `rgb` (h, w, 3) composited over it at (x, y) with `alpha` (h, w).
 
-    Porter-Duff "over"; pixels where alpha is 0 are copied unchanged. The item must fit.
+    Porter-Duff "over"; pixels where alpha is 0 are copied unchanged. The item must fit. A
+    band of rows at a time: float copies of a large item and what lies under it cost some
+    60 bytes a pixel of the item.
     """
     out = canvas.copy()
     h, w = alpha.shape
-    region = canvas[y : y + h, x : x + w]
+    step = max(1, BAND_PIXELS // max(w, 1))
+    for top in range(0, h, step):
+        rows = slice(top, min(h, top + step))
+        place_rows = slice(y + rows.start, y + rows.stop)
+        region = canvas[place_rows, x : x + w]
+        out[place_rows, x : x + w] = _over_band(region, rgb[rows], alpha[rows])
+    return out
+
+
+def _over_band(region: Image, rgb: Image, alpha: Float32Array) -> Image:
     a = alpha[:, :, None]
     below = region[:, :, :3].astype(np.float32)
     item = rgb.astype(np.float32)
-    if canvas.shape[2] == 3:
+    if region.shape[2] == 3:
         mixed = to_uint8(item * a + below * (np.float32(1.0) - a))
     else:
         ca = _alpha_of(region)[:, :, None]
@@ -157,8 +171,7 @@ def _over(canvas: Image, rgb: Image, alpha: Float32Array, x: int, y: int) -> Ima
         colour = (item * a + below * ca * (np.float32(1.0) - a)) / np.maximum(out_a, 1e-6)
         mixed = to_uint8(np.dstack([colour, out_a * np.float32(255.0)]))
     touched = (alpha > 0)[:, :, None]
-    out[y : y + h, x : x + w] = np.where(touched, mixed, region)
-    return out
+    return np.where(touched, mixed, region)
 
 
 # -- paste_subject -----------------------------------------------------------------------------
