@@ -515,7 +515,7 @@ def image_digest(image: Image) -> str:
     """sha256 of the pixels and shape: the cache key of an image's analysis."""
     h = hashlib.sha256()
     h.update(repr(image.shape).encode())
-    h.update(np.ascontiguousarray(image).tobytes())
+    h.update(memoryview(np.ascontiguousarray(image)).cast("B"))  # no copy, as tobytes made
     return h.hexdigest()
 
 
