@@ -515,7 +515,7 @@ def image_digest(image: Image) -> str:
     """sha256 of the pixels and shape: the cache key of an image's analysis."""
     h = hashlib.sha256()
     h.update(repr(image.shape).encode())
-    h.update(memoryview(np.ascontiguousarray(image)).cast("B"))  # no copy, as tobytes made
+    h.update(np.ascontiguousarray(image).data)  # the buffer itself: tobytes() copied it
     return h.hexdigest()
 
 
