@@ -6,7 +6,7 @@ and its default step count and guidance. Everything else (loading, devices, seed
 cancellation, the resolution policy) lives in `diffusers_local.py`.
 
     family          pipeline class                 images    negative prompt
-    flux2-klein     Flux2KleinPipeline             0..4      no
+    flux2-klein     Flux2KleinPipeline             0..4      no (masks: Flux2KleinInpaintPipeline)
     flux2-klein-kv  Flux2KleinKVPipeline           0..4      no (and no guidance)
     flux2-dev       Flux2Pipeline                  0..6      no
     flux-kontext    FluxKontextPipeline            0..1      no (needs true CFG)
@@ -47,12 +47,26 @@ class FamilyAdapter:
     min_side = 0
     # Sizes the model was trained at (width, height), about 1 MP; empty: any size on the multiple.
     preferred_sizes: tuple[tuple[int, int], ...] = ()
+    # The diffusers pipeline that inpaints with this family's loaded components (built with
+    # `from_pipe`, no second copy of the weights); empty: the family takes no mask.
+    inpaint_class = ""
 
     def takes_negative_prompt(self, pipe: Any) -> bool:
         return "negative_prompt" in _call_parameters(pipe)
 
     def defaults(self, pipe: Any) -> CallDefaults:
         return CallDefaults(num_inference_steps=28, guidance_scale=None)
+
+    def inpaint_kwargs(
+        self,
+        *,
+        images: list[PILImage.Image],
+        mask: PILImage.Image,
+        strength: float,
+        guidance_scale: float | None,
+    ) -> dict[str, Any]:
+        """The keyword arguments of one call of `inpaint_class`."""
+        raise UnsupportedError(f"{self.label} takes no mask", backend="diffusers")
 
     def call_kwargs(
         self,
@@ -81,6 +95,28 @@ class Flux2KleinAdapter(FamilyAdapter):
     pipeline_classes = ("Flux2KleinPipeline",)
     max_images = 4
     min_side = 64
+    # diffusers `pipelines/flux2/pipeline_flux2_klein_inpaint.py`: the same components, the
+    # source as `image`, the references as `image_reference`, `mask_image` white where it
+    # repaints; outside the mask each step's latents are blended back to the source's.
+    inpaint_class = "Flux2KleinInpaintPipeline"
+
+    def inpaint_kwargs(
+        self,
+        *,
+        images: list[PILImage.Image],
+        mask: PILImage.Image,
+        strength: float,
+        guidance_scale: float | None,
+    ) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "image": images[0],
+            "mask_image": mask,
+            "strength": strength,
+            "guidance_scale": guidance_scale,
+        }
+        if len(images) > 1:
+            kwargs["image_reference"] = images[1:]
+        return kwargs
 
     def takes_negative_prompt(self, pipe: Any) -> bool:
         return False
@@ -116,6 +152,7 @@ class Flux2KleinKVAdapter(Flux2KleinAdapter):
     name = "flux2-klein-kv"
     label = "FLUX.2 klein KV"
     pipeline_classes = ("Flux2KleinKVPipeline",)
+    inpaint_class = ""  # the KV attention processors are not the inpainting pipeline's
 
     def defaults(self, pipe: Any) -> CallDefaults:
         return CallDefaults(num_inference_steps=4, guidance_scale=None)
@@ -150,6 +187,7 @@ class Flux2DevAdapter(Flux2KleinAdapter):
     label = "FLUX.2 dev"
     pipeline_classes = ("Flux2Pipeline",)
     max_images = 6
+    inpaint_class = ""  # diffusers ships no FLUX.2 dev inpainting pipeline
 
     def defaults(self, pipe: Any) -> CallDefaults:
         return CallDefaults(num_inference_steps=50, guidance_scale=4.0)

@@ -9,6 +9,10 @@ about `target_pixels` on the pipeline's size multiple (`vae_scale_factor * 2` fo
 pack 2x2 latent patches, as FLUX and Qwen-Image do), and its result is resized back to the
 source's exact size, so that the guard compares aligned images.
 
+Masks: a family with an inpainting pipeline (FLUX.2 klein) takes `mask_image`; the call then
+goes to that pipeline, built once over the loaded components with `from_pipe`, with
+`strength` (default 1: the masked region is repainted whole). Other families refuse a mask.
+
 torch and diffusers are imported inside the methods that need them (the base install has
 neither); they are typed `Any` at this edge.
 """
@@ -126,6 +130,7 @@ class DiffusersBackend:
         )
         self.family = self.adapter.name
         self._pipe: Any = None
+        self._inpaint: Any = None
         self._device = ""
         self._dtype = ""
         self.capabilities = self._capabilities(DEFAULT_MULTIPLE)
@@ -164,6 +169,8 @@ class DiffusersBackend:
             prompt=request.prompt,
             negative_prompt=request.negative_prompt,
             images=images,
+            mask=None,
+            strength=None,
             has_source=False,
             out_size=(width, height),
             num_inference_steps=request.num_inference_steps,
@@ -188,17 +195,23 @@ class DiffusersBackend:
                 "or `generate`",
                 backend=self.name,
             )
-        if request.mask_image is not None:
+        if request.mask_image is not None and not self.adapter.inpaint_class:
             raise UnsupportedError(
                 f"{self.adapter.label} takes no mask; describe the region in the prompt, "
-                "or use a backend with masks",
+                "or use a backend with masks (FLUX.2 klein takes one)",
                 backend=self.name,
             )
-        if request.strength is not None:
+        if request.strength is not None and request.mask_image is None:
             raise UnsupportedError(
-                f"{self.adapter.label} takes no strength; leave it unset", backend=self.name
+                f"{self.adapter.label} takes a strength only with a mask; leave it unset",
+                backend=self.name,
+            )
+        if request.strength is not None and not 0 < request.strength <= 1:
+            raise InvalidParameterError(
+                f"strength is above 0 and at most 1, not {request.strength}", param="strength"
             )
         source = check_image(request.image)
+        mask = None if request.mask_image is None else _mask(request.mask_image, source)
         images = [source, *(check_image(ref) for ref in request.references)]
         self._check_images(len(images), generating=False)
         if (request.width is None) != (request.height is None):
@@ -210,6 +223,8 @@ class DiffusersBackend:
             prompt=request.prompt,
             negative_prompt=request.negative_prompt,
             images=images,
+            mask=mask,
+            strength=request.strength,
             has_source=True,
             out_size=out_size,
             num_inference_steps=request.num_inference_steps,
@@ -263,6 +278,17 @@ class DiffusersBackend:
         self.capabilities = self._capabilities(_size_multiple(pipe))
         return pipe
 
+    def _inpainter(self, pipe: Any) -> Any:
+        """The family's inpainting pipeline over the loaded components, made once."""
+        if self._inpaint is None:
+            diffusers = _import("diffusers")
+            inpaint = getattr(diffusers, self.adapter.inpaint_class).from_pipe(pipe)
+            if self.cpu_offload:
+                inpaint.enable_model_cpu_offload(device=self._device)
+            inpaint.set_progress_bar_config(disable=True)
+            self._inpaint = inpaint
+        return self._inpaint
+
     def _capabilities(self, multiple: int) -> Capabilities:
         adapter = self.adapter
         preferred = tuple(
@@ -280,7 +306,7 @@ class DiffusersBackend:
             generate=True,
             edit=adapter.max_images > 0,
             max_references=max(0, adapter.max_images - 1),
-            masks=False,
+            masks=bool(adapter.inpaint_class),
             preferred_sizes=preferred,
             size_multiple=multiple,
             preserves_unedited=False,
@@ -315,6 +341,8 @@ class DiffusersBackend:
         prompt: str,
         negative_prompt: str | None,
         images: list[Image],
+        mask: np.ndarray | None,
+        strength: float | None,
         has_source: bool,
         out_size: tuple[int, int],
         num_inference_steps: int | None,
@@ -376,14 +404,27 @@ class DiffusersBackend:
                 cancel.raise_if_cancelled()
             return tensors
 
-        kwargs = adapter.call_kwargs(
-            pipe,
-            images=pil_images,
-            negative_prompt=negative_prompt,
-            guidance_scale=guidance,
-            width=width,
-            height=height,
-        )
+        if mask is None:
+            kwargs = adapter.call_kwargs(
+                pipe,
+                images=pil_images,
+                negative_prompt=negative_prompt,
+                guidance_scale=guidance,
+                width=width,
+                height=height,
+            )
+        else:
+            # Inpainting: the family's inpainting pipeline on the same components, the mask
+            # white where it repaints, at the working size; strength 1 repaints it whole.
+            pipe = self._inpainter(pipe)
+            strength = 1.0 if strength is None else strength
+            white = PILImage.fromarray(np.where(mask, 255, 0).astype(np.uint8), mode="L")
+            kwargs = adapter.inpaint_kwargs(
+                images=pil_images,
+                mask=white.resize((width, height), PILImage.Resampling.NEAREST),
+                strength=strength,
+                guidance_scale=guidance,
+            )
         output = pipe(
             prompt=prompt,
             height=height,
@@ -413,11 +454,32 @@ class DiffusersBackend:
                 "run_width": width,
                 "run_height": height,
                 "references": len(images),
+                **({} if mask is None else {"mask": True, "strength": strength}),
                 "device": self._device,
                 "dtype": self._dtype,
             },
             notes=tuple(notes),
         )
+
+
+def _mask(mask_image: Image, source: Image) -> np.ndarray:
+    """gouache's mask (uint8, nonzero = edit here) as booleans of the source's size."""
+    mask = np.asarray(mask_image)
+    if mask.dtype != np.uint8 or mask.ndim not in (2, 3):
+        raise InvalidParameterError(
+            f"mask_image must be uint8 HxW or HxWx1/3, got {mask.dtype} of shape {mask.shape}",
+            param="mask_image",
+        )
+    marked: np.ndarray = np.asarray(mask.any(axis=2) if mask.ndim == 3 else mask != 0)
+    if marked.shape != source.shape[:2]:
+        raise InvalidParameterError(
+            f"mask_image is {marked.shape[1]}x{marked.shape[0]} but the image is "
+            f"{source.shape[1]}x{source.shape[0]}",
+            param="mask_image",
+        )
+    if not marked.any():
+        raise InvalidParameterError("mask_image marks nothing to edit", param="mask_image")
+    return marked
 
 
 def _import(module: str) -> Any:
