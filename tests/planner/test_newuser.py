@@ -123,3 +123,15 @@ def test_a_square_picture_is_instagram_ready_already(planner: RulePlanner) -> No
     )
     assert isinstance(answer, PlannerAnswer)
     assert "1:1 already" in answer.message
+
+
+def test_an_animal_named_on_a_portrait_is_not_taken_to_be_the_person(
+    planner: RulePlanner,
+) -> None:
+    context = plan_context(AnalysisCache(), sample("astronaut"))
+    reply = planner.plan("brighten the dog", context)
+    assert isinstance(reply, PlannerReply)
+    assert "cannot recognise a dog" in reply.message
+    cat = planner.plan("make the cat pop more", plan_context(AnalysisCache(), sample("chelsea")))
+    assert isinstance(cat, EditPlan)
+    assert any("the cat is taken to be the main subject" in note for note in cat.notes)

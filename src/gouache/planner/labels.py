@@ -164,7 +164,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
 
 _REGION_RECIPES = {"sharpen": "sharpen {where}", "clarity": "more clarity in {where}",
                    "pop": "make {where} pop (local contrast, colour)",
-                   "dramatic": "{where} more dramatic (darker, more contrast)"}  # fmt: skip
+                   "dramatic": "make {where} more dramatic (darker, more contrast)"}  # fmt: skip
 
 
 def _region(p: dict[str, Any]) -> str:

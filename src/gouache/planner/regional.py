@@ -33,7 +33,7 @@ from typing import Any
 
 from gouache.colors import parse_color
 from gouache.planner import targets
-from gouache.planner.clauses import Span, colors, has, normalise, protect, without
+from gouache.planner.clauses import Span, colors, has, normalise, protect, without, words
 from gouache.planner.phrases import RULES as TONE_RULES
 from gouache.planner.phrases import Clause, Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
@@ -206,7 +206,7 @@ def ground(
         return _numbered(draft, None, None)
     if context.region(region) > 0.0:
         if region == "subject":
-            return replace(draft, note="the subject is found by GrabCut, not recognised by name")
+            return _subject(draft, context, instruction)
         if region == "faces":
             return _numbered(draft, context, (choices or {}).get(targets.SLOT), instruction)
         return draft
@@ -216,6 +216,27 @@ def ground(
         "stars": "stars (small bright points on a dark sky)",
     }.get(region, f"a {region}")
     return Problem(f"I can't find {name} in this picture, so I changed nothing")
+
+
+# Things only the GrabCut subject can stand for; an animal is never a person found by a face.
+_ANIMALS = frozenset({"cat", "dog", "pet", "animal", "bird", "kitten", "puppy", "horse"})
+_THINGS = _ANIMALS | {"cup", "mug", "car", "flower", "rocket", "building"}
+
+
+def _subject(draft: Draft, context: PlanContext, instruction: str) -> Draft | Problem:
+    """The subject draft with a note naming what it stands for; a problem when an animal is
+    named but the subject is a person (found from a face)."""
+    named = next((w for w in words(normalise(instruction)) if w.rstrip("'s") in _THINGS), "")
+    named = named.removesuffix("'s")
+    if named in _ANIMALS and list(context.faces()):
+        return Problem(
+            f"the main subject here is a person (found from a face); I cannot recognise a "
+            f"{named}, so I changed nothing"
+        )
+    what = f"the {named}" if named else "the subject"
+    return replace(
+        draft, note=f"{what} is taken to be the main subject GrabCut finds, not recognised by name"
+    )
 
 
 def _numbered(
