@@ -283,3 +283,16 @@ def test_a_usage_error_quotes_the_argument_escaped(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "\x1b" not in err
     assert "--x\\x1b[2J" in err
+
+
+@pytest.mark.parametrize("quality", ["101", "0", "high"])
+def test_a_bad_quality_is_refused_before_any_work(
+    tmp_path: Path, photo: Path, quality: str
+) -> None:
+    result = gouache(tmp_path, "edit", str(photo), "flip it", "-o", "out.jpg", "--quality", quality)
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 2, err
+    assert "Traceback" not in err
+    assert "quality is" in err.splitlines()[-1]
+    assert not (tmp_path / "out.jpg").exists()
+    assert "no sessions yet" in gouache(tmp_path, "sessions").stdout.decode()  # no turn was run

@@ -14,6 +14,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
+from gouache.usertext import quality_arg
+
 if TYPE_CHECKING:
     from gouache.backends.base import ImageModel
     from gouache.images import LoadedImage
@@ -79,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", help="file to write the result to (default IMAGE-edited.png, kept free)"
     )
     edit.add_argument(
-        "--quality", type=int, help="JPEG / WebP quality 1-100 for -o out.jpg or .webp (92 / 90)"
+        "--quality",
+        type=quality_arg,
+        help="JPEG / WebP quality 1-100 for -o out.jpg or .webp (92 / 90)",
     )
     edit.add_argument("--force", action="store_true", help="replace the -o file if it exists")
     edit.add_argument(

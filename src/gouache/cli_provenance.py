@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gouache.usertext import quality_arg
+
 if TYPE_CHECKING:
     from gouache.provenance.export import ExportedFile
     from gouache.provenance.keys import SigningKeys
@@ -75,7 +77,9 @@ def add_export_options(parser: argparse.ArgumentParser, *, folder: bool) -> None
             "--format", default="png", help="png (default), jpeg, webp, or the layers as svg or ora"
         )
         parser.add_argument(
-            "--quality", type=int, help="JPEG / WebP quality 1-100 (92 / 90; WebP 100 is lossless)"
+            "--quality",
+            type=quality_arg,
+            help="JPEG / WebP quality 1-100 (92 / 90; WebP 100 is lossless)",
         )
 
 

@@ -74,3 +74,18 @@ def one_line(text: str, limit: int) -> str:
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group(0))
     return {9: "\\t", 10: "\\n", 13: "\\r"}.get(code, f"\\x{code:02x}")
+
+
+def quality_arg(text: str) -> int:
+    """An argparse type for --quality: refused when the command line is read, before any work."""
+    import argparse
+
+    try:
+        quality = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"quality is a whole number 1 to 100, not {text!r}"
+        ) from None
+    if not 1 <= quality <= 100:
+        raise argparse.ArgumentTypeError(f"quality is 1 to 100, not {quality}")
+    return quality
