@@ -42,8 +42,10 @@ def _status_kib(field: str) -> int:
 # a picture on which they do their work (a sky, a tilt, text, a logo, a size the limit allows).
 CASES: dict[str, tuple[str, str]] = {
     "adjust_region": ("warm up the sky", "sky"),
+    "document": ("make the text easier to read", "page"),
     "auto_straighten": ("straighten it", "tilted"),
     "logo": ("add image 2 as a logo in the bottom right", "photo"),
+    "red_eye": ("remove the red eye", "red eyes"),
     "redact": ("blur the email", "sign"),
     "remove_text": ("remove the text", "sign"),
     "replace_text": ('replace "SALE" with "SOLD"', "sign"),
@@ -58,6 +60,19 @@ def picture(kind: str, size: tuple[int, int]) -> Image:
 
     from benchmarks.common import astronaut
 
+    if kind == "red eyes":
+        # the evals' flash portrait (red pupils), its height the picture's, on grey
+        from gouache.evals.samples import red_eyes
+
+        portrait = red_eyes()
+        width = max(1, round(portrait.shape[1] * size[1] / portrait.shape[0]))
+        canvas = np.full((size[1], size[0], 3), 128, dtype=np.uint8)
+        left = max(0, (size[0] - width) // 2)
+        fitted = _fit(portrait, (min(width, size[0]), size[1]))
+        canvas[:, left : left + fitted.shape[1]] = fitted
+        return canvas
+    if kind == "page":
+        return _fit(np.dstack([data.page()] * 3), size)  # a scanned page, unevenly lit
     if kind == "sky":
         return _fit(data.rocket(), size)
     if kind == "tilted":

@@ -14,10 +14,12 @@ page, a receipt, a whiteboard photo); light text on a dark ground is refused in 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 from pydantic import Field
 
 from gouache.errors import InvalidParameterError
@@ -30,6 +32,7 @@ PAPER = 40.0  # most of a page is paper: from here up it is white
 INK = 0.5
 GAMMA = 1.3
 SHARPEN = 0.6
+BAND_PIXELS = 1 << 20  # pixels worked at once (memory, not results)
 
 
 class DocumentParams(Params):
@@ -37,34 +40,72 @@ class DocumentParams(Params):
 
 
 def clean_document(image: Image, p: DocumentParams, ctx: OpContext) -> Image:
-    rgb = rgb_of(image).astype(np.float32)
-    luma = rgb @ LUMA_WEIGHTS
+    """The recipe in the module doc, worked so that no float copy of the whole page is made
+    (they cost some 150 bytes a pixel): the paper is kept in 1/256ths of a code value, the
+    rest is done a band of rows at a time, the luma percentiles from a first pass."""
+    rgb = rgb_of(image)
+    height, width = rgb.shape[:2]
+    bands = _bands(height, width)
+    luma = np.empty((height, width), dtype=np.float32)
+    for rows in bands:
+        luma[rows] = rgb[rows].astype(np.float32) @ LUMA_WEIGHTS
     if float(np.median(luma)) < 100.0:
         raise InvalidParameterError(
             "document: the picture is mostly dark; the cleanup needs dark text on light paper",
             op="document",
         )
-    # 1. the paper under every pixel
-    size = max(7, round(STROKE * min(rgb.shape[:2])) | 1)
+    del luma
+    # 1. the paper under every pixel (a closing of whole code values is exact on bytes)
+    size = max(7, round(STROKE * min(height, width)) | 1)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    paper = cv2.morphologyEx(rgb, cv2.MORPH_CLOSE, disc)
-    paper = cv2.GaussianBlur(paper, (0, 0), size / 2)
+    closed = np.asarray(cv2.morphologyEx(rgb, cv2.MORPH_CLOSE, disc), dtype=np.uint8)
+    reach = math.ceil(2.0 * size) + 2  # the blur of sigma size / 2 reads 4 sigma of rows
+    paper = np.empty((height, width, 3), dtype=np.uint16)
+    for rows in bands:
+        first, last = max(0, rows.start - reach), min(height, rows.stop + reach)
+        blurred = cv2.GaussianBlur(closed[first:last].astype(np.float32), (0, 0), size / 2)
+        inner = blurred[rows.start - first : rows.stop - first]
+        paper[rows] = np.rint(inner * np.float32(256.0)).astype(np.uint16)
+    del closed
+
     # 2. flattened: the paper becomes white
-    flat = np.clip(rgb / np.maximum(paper, 1.0), 0.0, 1.2) * np.float32(255.0)
-    # 3. ink black, paper white, thin strokes darker
-    flat_luma = flat @ LUMA_WEIGHTS
+    def flat_of(rows: slice) -> npt.NDArray[np.float32]:
+        under = paper[rows].astype(np.float32) / np.float32(256.0)
+        values = rgb[rows].astype(np.float32)
+        flat = np.clip(values / np.maximum(under, 1.0), 0.0, 1.2) * np.float32(255.0)
+        return np.asarray(flat, dtype=np.float32)
+
+    # 3. ink black, paper white, thin strokes darker (the percentiles of the whole page)
+    flat_luma = np.empty((height, width), dtype=np.float32)
+    for rows in bands:
+        flat_luma[rows] = flat_of(rows) @ LUMA_WEIGHTS
     ink, white = np.percentile(flat_luma, [INK, PAPER])
+    del flat_luma
     span = max(float(white - ink), 1.0)
-    stretched = np.clip((flat_luma - ink) / span, 0.0, 1.0) ** np.float32(GAMMA) * 255.0
-    gain = stretched / np.maximum(flat_luma, 1.0)
-    out = flat * gain[..., None]
-    # 4. crisper letter edges
-    soft = cv2.GaussianBlur(out, (0, 0), 1.0)
-    out = np.clip(out + np.float32(SHARPEN) * (out - soft), 0.0, 255.0)
-    if p.strength < 1.0:
-        out = rgb + np.float32(p.strength) * (out - rgb)
+    out = np.empty_like(rgb)
+    edge = 5  # the sharpening blur of sigma 1 reads 4 rows
+    for rows in bands:
+        around = slice(max(0, rows.start - edge), min(height, rows.stop + edge))
+        flat = flat_of(around)
+        flat_luma = flat @ LUMA_WEIGHTS
+        stretched = np.clip((flat_luma - ink) / span, 0.0, 1.0) ** np.float32(GAMMA) * 255.0
+        gain = stretched / np.maximum(flat_luma, 1.0)
+        done = flat * gain[..., None]
+        # 4. crisper letter edges
+        soft = cv2.GaussianBlur(done, (0, 0), 1.0)
+        done = np.clip(done + np.float32(SHARPEN) * (done - soft), 0.0, 255.0)
+        done = done[rows.start - around.start : rows.stop - around.start]
+        if p.strength < 1.0:
+            values = rgb[rows].astype(np.float32)
+            done = values + np.float32(p.strength) * (done - values)
+        out[rows] = to_uint8(done)
     ctx.notes.append("document: paper flattened to white, text contrast raised")
-    return with_alpha_of(to_uint8(out), image)
+    return with_alpha_of(out, image)
+
+
+def _bands(height: int, width: int) -> list[slice]:
+    step = max(1, BAND_PIXELS // max(width, 1))
+    return [slice(top, min(height, top + step)) for top in range(0, height, step)]
 
 
 OPERATORS: list[Operator[Any]] = [

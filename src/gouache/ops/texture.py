@@ -30,6 +30,7 @@ SIGMA_MAX = 24.0  # code values of noise at amount 1
 W0 = 0.3  # the grain's share in the deepest shadows and highest highlights
 CLARITY_RADIUS = 0.03
 HALO_LIMIT = 14.0  # code values: the detail clarity adds is soft-limited to about this
+BAND_PIXELS = 1 << 20  # pixels worked at once (memory, not results)
 
 
 class GrainParams(Params):
@@ -46,7 +47,9 @@ class ClarityParams(Params):
 
 
 def grain(image: Image, p: GrainParams, ctx: OpContext) -> Image:
-    """Luma-weighted monochrome grain (see the module doc)."""
+    """Luma-weighted monochrome grain (see the module doc). The noise is drawn whole (the
+    seed's stream), the rest is worked a band of rows at a time (float copies of the whole
+    picture cost some 70 bytes a pixel)."""
     rgb = rgb_of(image)
     h, w = rgb.shape[:2]
     rng = np.random.default_rng(p.seed)
@@ -54,23 +57,49 @@ def grain(image: Image, p: GrainParams, ctx: OpContext) -> Image:
     noise = rng.standard_normal((small[1], small[0]), dtype=np.float32)
     if small != (w, h):
         noise = np.asarray(cv2.resize(noise, (w, h), interpolation=cv2.INTER_CUBIC))
-        noise /= max(float(noise.std()), 1e-6)  # enlarging smooths it: keep its strength
-    values = rgb.astype(np.float32)
-    luma = (values @ LUMA_WEIGHTS) / np.float32(255.0)
-    weight = np.float32(W0) + np.float32(1.0 - W0) * 4.0 * luma * (1.0 - luma)
-    delta = np.float32(p.amount * SIGMA_MAX) * noise * weight
-    return with_alpha_of(to_uint8(values + delta[..., None]), image)
+        noise /= max(_std(noise), 1e-6)  # enlarging smooths it: keep its strength
+    out = np.empty_like(rgb)
+    sigma = np.float32(p.amount * SIGMA_MAX)
+    for rows in _bands(h, w):
+        values = rgb[rows].astype(np.float32)
+        luma = (values @ LUMA_WEIGHTS) / np.float32(255.0)
+        weight = np.float32(W0) + np.float32(1.0 - W0) * 4.0 * luma * (1.0 - luma)
+        delta = sigma * noise[rows] * weight
+        out[rows] = to_uint8(values + delta[..., None])
+    return with_alpha_of(out, image)
 
 
 def local_contrast(image: Image, amount: float) -> Image:
-    """Clarity by `amount` (see the module doc); `amount` 0 returns the picture unchanged."""
-    rgb = rgb_of(image).astype(np.float32)
-    luma = rgb @ LUMA_WEIGHTS
-    sigma = max(2.0, CLARITY_RADIUS * min(rgb.shape[:2]))
-    detail = luma - np.asarray(cv2.GaussianBlur(luma, (0, 0), sigma), dtype=np.float32)
-    # soft-limited, so a strong edge (a dark head on a bright sky) gets no bright halo
-    detail = np.float32(HALO_LIMIT) * np.tanh(detail / np.float32(HALO_LIMIT))
-    return with_alpha_of(to_uint8(rgb + np.float32(amount) * detail[..., None]), image)
+    """Clarity by `amount` (see the module doc); `amount` 0 returns the picture unchanged.
+    Luma and its wide blur are whole float planes; the rest goes a band of rows at a time
+    (float copies of the whole picture cost some 60 bytes a pixel)."""
+    rgb = rgb_of(image)
+    h, w = rgb.shape[:2]
+    luma = np.empty((h, w), dtype=np.float32)
+    for rows in _bands(h, w):
+        luma[rows] = rgb[rows].astype(np.float32) @ LUMA_WEIGHTS
+    sigma = max(2.0, CLARITY_RADIUS * min(h, w))
+    blurred = np.asarray(cv2.GaussianBlur(luma, (0, 0), sigma), dtype=np.float32)
+    out = np.empty_like(rgb)
+    for rows in _bands(h, w):
+        detail = luma[rows] - blurred[rows]
+        # soft-limited, so a strong edge (a dark head on a bright sky) gets no bright halo
+        detail = np.float32(HALO_LIMIT) * np.tanh(detail / np.float32(HALO_LIMIT))
+        values = rgb[rows].astype(np.float32)
+        out[rows] = to_uint8(values + np.float32(amount) * detail[..., None])
+    return with_alpha_of(out, image)
+
+
+def _bands(height: int, width: int) -> list[slice]:
+    """Row ranges of about BAND_PIXELS pixels each."""
+    step = max(1, BAND_PIXELS // max(width, 1))
+    return [slice(top, min(height, top + step)) for top in range(0, height, step)]
+
+
+def _std(plane: np.ndarray) -> float:
+    """The standard deviation without numpy's full-size temporaries."""
+    _, std = cv2.meanStdDev(plane)
+    return float(std[0, 0])
 
 
 def clarity(image: Image, p: ClarityParams, ctx: OpContext) -> Image:
