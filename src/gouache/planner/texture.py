@@ -1,7 +1,7 @@
 """Phrase rules of grain and clarity (`gouache.ops.texture`).
 
-"add some grain", "make it grainy"        grain, amount 0.35 (an intensity word scales it)
-"more grain", "heavy grain"               grain, 0.35 / 0.7
+"add some grain", "make it grainy"        grain, amount 0.25 (an intensity word scales it)
+"more grain", "heavy grain"               grain, 0.25 / 0.5
 "less grain", "remove the grain"          denoise: grain asked to go is noise to remove
 "add clarity", "more local contrast"      clarity 0.5; "less clarity" -0.3
 """
@@ -12,7 +12,7 @@ from gouache.planner.clauses import percent
 from gouache.planner.phrases import Clause, Draft, Rule
 from gouache.planner.vocabulary import negated, removal
 
-GRAIN = 0.35
+GRAIN = 0.25
 CLARITY = 0.5
 
 
