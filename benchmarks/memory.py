@@ -2,8 +2,9 @@
 plus 16 bytes per pixel of the working image.
 
 Each operator runs in a child process of its own (`python -m benchmarks.memory --child OP
-WIDTH HEIGHT`): the child loads the sample picture at the size, warms the analysers' models
-on a small picture (weights are not per pixel), hands freed heap back to the system
+WIDTH HEIGHT`): the child loads the sample picture at the size, warms the analysers on a
+1.9 MP picture (their weights and the buffers of their capped working sizes are not per
+pixel of the picture edited), hands freed heap back to the system
 (malloc_trim, so the turn cannot reuse it unseen), resets the kernel's peak RSS counter
 (/proc/self/clear_refs), runs the operator's case through the planner and the operator
 backend, and reports the new peak (VmHWM) over its RSS just before. Linux only.
@@ -139,9 +140,13 @@ def child(op: str, width: int, height: int) -> dict[str, object]:
     plan = RulePlanner(backend.operators).plan(instruction, context)
     if not isinstance(plan, EditPlan):
         return {"op": op, "example": instruction, "status": "not planned"}
-    warm = picture("sign", (256, 200))  # the models, not this picture's analysis
+    # The analysers' models, and the buffers they keep for their working size (YuNet works
+    # at most 1200 px wide, OCR 2000 px, GrabCut 512 px): what a server keeps after its
+    # first turn, the same for a 1.9 MP picture as for a 40 MP one. Not this picture's.
+    warm = picture("sign", (1600, 1200))
     analyses.get(warm).faces  # noqa: B018 - loads the face models
     analyses.get(warm).text  # noqa: B018 - loads the OCR models
+    analyses.get(warm).subject  # noqa: B018 - GrabCut's working copy
     gc.collect()
     # Freed heap that the allocator kept would be reused unseen by the turn: hand it back.
     ctypes.CDLL("libc.so.6").malloc_trim(0)

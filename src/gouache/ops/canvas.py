@@ -154,7 +154,7 @@ def _pad_reflect(image: Image, pad: Pad, wider: bool) -> Image:
     return out
 
 
-BAND_PIXELS = 1 << 20  # pixels blended at once (memory, not results)
+BAND_PIXELS = 1 << 18  # pixels blended at once (memory, not results)
 
 
 def _distance_from_span(size: int, start: int, stop: int) -> Float32Array:

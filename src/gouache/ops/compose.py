@@ -97,7 +97,7 @@ class LogoParams(Params):
     margin: float = Field(default=0.03, ge=0.0, le=0.3)
 
 
-BAND_PIXELS = 1 << 20  # pixels composited at once (memory, not results)
+BAND_PIXELS = 1 << 18  # pixels composited at once (memory, not results)
 
 
 # -- helpers -----------------------------------------------------------------------------------

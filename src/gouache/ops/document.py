@@ -32,7 +32,7 @@ PAPER = 40.0  # most of a page is paper: from here up it is white
 INK = 0.5
 GAMMA = 1.3
 SHARPEN = 0.6
-BAND_PIXELS = 1 << 20  # pixels worked at once (memory, not results)
+BAND_PIXELS = 1 << 18  # pixels worked at once (memory, not results)
 
 
 class DocumentParams(Params):

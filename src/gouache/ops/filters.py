@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # Above this sigma a full-resolution gaussian gets slow (O(sigma) per pixel): blur a reduced
 # copy instead, with the reduction chosen so the small blur keeps a sigma of about 4 pixels.
 EXACT_SIGMA_LIMIT = 6.0
-BAND_PIXELS = 1 << 20  # pixels sharpened at once (memory, not results)
+BAND_PIXELS = 1 << 18  # pixels sharpened at once (memory, not results)
 _REDUCED_SIGMA = 4.0
 
 # denoise: h of non-local means at strength 0 and 1, and the patch / search window sizes.

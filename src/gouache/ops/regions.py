@@ -78,7 +78,7 @@ class AdjustRegionParams(Params):
         return self
 
 
-BAND_PIXELS = 1 << 20  # pixels blended at once (memory, not results)
+BAND_PIXELS = 1 << 18  # pixels blended at once (memory, not results)
 
 
 def region_mask(

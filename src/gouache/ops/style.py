@@ -98,7 +98,7 @@ FLOW_SIGMA = 0.03
 FLOW_SEED = 1
 EDGE_BETA = 0.6
 EDGE_FULL = 0.5
-BAND_ROWS = 128  # rows of the full-size picture worked on at once (memory, not results)
+BAND_ROWS = 64  # rows of the full-size picture worked on at once (memory, not results)
 # pixel art / cartoon k-means: seed, attempts and stopping criteria.
 KMEANS_SEED = 0
 # (restarts cost k-fold: above KMEANS_RESTART_LIMIT colours k-means++ seeds one run only)
@@ -148,8 +148,9 @@ class DuotoneParams(Params):
 # -- helpers -----------------------------------------------------------------------------------
 
 
-# Pixels per band of the banded colour transfer (12 MB of float32 Lab).
-BAND_PIXELS = 1 << 20
+# Pixels per band of the banded operators (3 MB of float32 Lab): a band costs about 100
+# bytes a pixel in temporaries, so 1 MP bands were 8 bytes a pixel of a 12 MP picture.
+BAND_PIXELS = 1 << 18
 
 
 def _visible(image: Image) -> npt.NDArray[np.bool_] | None:

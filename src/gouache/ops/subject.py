@@ -37,7 +37,7 @@ BLUR_FEATHER = 2.0
 # blur_background blurs at 1/f of the size, f = sigma / _SIGMA_PER_STEP, compositing
 # _BAND_PIXELS pixels at a time: its working memory stays near the output's.
 _SIGMA_PER_STEP = 4.0
-_BAND_PIXELS = 1 << 20
+_BAND_PIXELS = 1 << 18
 # A feathered alpha within this of 0 or 1 is snapped to it, so the far inside is exact.
 _SNAP = 1.0 / 512.0
 
@@ -216,12 +216,17 @@ def _feathered(subject: SubjectMask, feather: float) -> npt.NDArray[np.uint8]:
     """The mask as alpha 0..255, blurred by a gaussian of sigma `feather` and snapped to 0 or
     255 within _SNAP of them. A band of rows at a time (each with the blur's reach of rows
     around it, so the result is the whole mask's): a float copy of the mask and its blur cost
-    8 bytes a pixel. A blur too wide for that runs on gaussian()'s reduced copy, whole."""
+    8 bytes a pixel. A blur too wide for that runs on gaussian()'s reduced copy, in bytes."""
     mask = subject.mask
     height, width = mask.shape[:2]
     if feather <= 0.0:
         return np.where(mask, np.uint8(255), np.uint8(0))
-    reach = math.ceil(4.0 * feather) + 2 if feather <= EXACT_SIGMA_LIMIT else height
+    if feather > EXACT_SIGMA_LIMIT:
+        # gaussian()'s reduced copy, in bytes (its rounding is the snap); float planes of
+        # the whole mask cost 12 bytes a pixel
+        hard = np.where(mask, np.uint8(255), np.uint8(0))
+        return np.asarray(gaussian(hard, feather), dtype=np.uint8)
+    reach = math.ceil(4.0 * feather) + 2
     step = max(1, _BAND_PIXELS // max(width, 1))
     alpha = np.empty((height, width), dtype=np.uint8)
     for top in range(0, height, step):

@@ -30,7 +30,7 @@ SIGMA_MAX = 24.0  # code values of noise at amount 1
 W0 = 0.3  # the grain's share in the deepest shadows and highest highlights
 CLARITY_RADIUS = 0.03
 HALO_LIMIT = 14.0  # code values: the detail clarity adds is soft-limited to about this
-BAND_PIXELS = 1 << 20  # pixels worked at once (memory, not results)
+BAND_PIXELS = 1 << 18  # pixels worked at once (memory, not results)
 
 
 class GrainParams(Params):
