@@ -117,6 +117,15 @@ def test_a_phone_wallpaper_asks_for_9_by_19_5(planner: RulePlanner) -> None:
     assert "9:19.5" in question.message
 
 
+def test_a_request_that_only_mentions_a_platform_is_planned_as_said(
+    planner: RulePlanner,
+) -> None:
+    context = plan_context(AnalysisCache(), sample("coffee"))
+    plan = planner.plan("add a caption that says hi for instagram", context)
+    assert isinstance(plan, EditPlan)
+    assert [step.op for step in plan.steps] == ["caption"]
+
+
 def test_a_square_picture_is_instagram_ready_already(planner: RulePlanner) -> None:
     answer = planner.plan(
         "make it instagram ready", plan_context(AnalysisCache(), sample("astronaut"))

@@ -51,17 +51,22 @@ _STORY = _Format(
     "stories and reels are 9:16",
 )
 _PHONE = _Format(
-    "an iPhone wallpaper",
+    "a phone wallpaper",
     ((9, 19.5),),
     ("crop to 9:19.5 keeping the subject", "make it 9:19.5 without cropping"),
-    "recent iPhone screens are 9:19.5, 1179 x 2556 px on an iPhone 15, and the phone scales "
-    "the picture to fit",
+    "recent iPhones and most Android phones are about 9:19.5, 1179 x 2556 px on an iPhone 15, "
+    "and the phone scales the picture to fit",
 )
 _INSTAGRAM = re.compile(r"\b(?:instagram|insta|ig|gram)\b")
 _STORY_WORDS = re.compile(r"\b(?:story|stories|reel|reels)\b")
-_PHONE_WORDS = re.compile(
-    r"\b(?:(?:phone|iphone|android|lock ?screen|home ?screen)\b.*\b(?:wallpaper|background|"
-    r"screen)|wallpaper\b.*\b(?:phone|iphone|android|mobile))"
+_PHONE_WORDS = re.compile(r"\b(?:wallpaper|lock ?screen|home ?screen)\b")
+# The words a request about a platform's format may hold; any other word ("add a caption for
+# instagram") makes it an ordinary request, planned as such.
+_ABOUT_FORMAT = FILLER | frozenset(
+    "instagram insta ig gram story stories reel reels wallpaper phone iphone android mobile "
+    "lock lockscreen home homescreen screen background ready size sized format fit fits "
+    "suitable good post posting feed upload share sharing perfect optimize optimise prep "
+    "prepare for my".split()
 )
 # An explicit shape or fill: the request is then no open question ("instagram 4:5").
 _SHAPED = re.compile(
@@ -85,8 +90,8 @@ def ask(instruction: str, context: PlanContext | None) -> PlannerQuestion | Plan
         found = _STORY if _STORY_WORDS.search(text) else _FEED
     else:
         return None
-    if _SHAPED.search(text):
-        return None  # "instagram portrait 4:5": planned as the crop it names
+    if _SHAPED.search(text) or any(w not in _ABOUT_FORMAT for w in words(text)):
+        return None  # "instagram portrait 4:5", "a caption for instagram": planned as said
     size = context.size if context is not None else None
     if size is not None:
         shape = size[0] / size[1]
