@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from gouache.planner.clauses import normalise, words
 from gouache.planner.plan import PlanContext, PlannerAnswer, PlannerQuestion
-from gouache.planner.vocabulary import FILLER
+from gouache.planner.vocabulary import FILLER, word_set
 
 SLOT = "format"
 
@@ -62,11 +62,12 @@ _STORY_WORDS = re.compile(r"\b(?:story|stories|reel|reels)\b")
 _PHONE_WORDS = re.compile(r"\b(?:wallpaper|lock ?screen|home ?screen)\b")
 # The words a request about a platform's format may hold; any other word ("add a caption for
 # instagram") makes it an ordinary request, planned as such.
-_ABOUT_FORMAT = FILLER | frozenset(
-    "instagram insta ig gram story stories reel reels wallpaper phone iphone android mobile "
-    "lock lockscreen home homescreen screen background ready size sized format fit fits "
-    "suitable good post posting feed upload share sharing perfect optimize optimise prep "
-    "prepare for my".split()
+_ABOUT_FORMAT = FILLER | word_set(
+    "instagram, insta, ig, gram, story, stories, reel, reels, wallpaper, phone, iphone, android, "
+    "mobile, lock, lockscreen, home, homescreen, screen, background, ready, size, sized, "
+    "format, fit, fits, suitable, good, post, posting, feed, upload, share, sharing, perfect, "
+    "optimize, optimise, prep, prepare, for, my"
+)
 )
 # An explicit shape or fill: the request is then no open question ("instagram 4:5").
 _SHAPED = re.compile(
