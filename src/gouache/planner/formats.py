@@ -68,7 +68,6 @@ _ABOUT_FORMAT = FILLER | word_set(
     "format, fit, fits, suitable, good, post, posting, feed, upload, share, sharing, perfect, "
     "optimize, optimise, prep, prepare, for, my"
 )
-)
 # An explicit shape or fill: the request is then no open question ("instagram 4:5").
 _SHAPED = re.compile(
     r"\d\s*[:x/]\s*\d|\b(?:square|portrait|landscape|without (?:cropping|cutting)|crop|extend|"
