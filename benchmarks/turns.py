@@ -29,7 +29,7 @@ from gouache.sessions.store import Store
 from gouache.sessions.turn import TurnResult
 from gouache.settings import Settings
 
-REPEATS = 7
+REPEATS = 15
 INSTRUCTIONS = (
     "brighten by 20%",
     "crop to 4:5",
