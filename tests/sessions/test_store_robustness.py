@@ -33,18 +33,25 @@ instructions = ["flip horizontally", "make it brighter", "flip vertically", "mak
 print("ready", flush=True)
 sys.stdin.readline()
 n = 0
+look = len(sys.argv) < 6 or sys.argv[5] != "returned"
 while turns < 0 or n < turns:
     result = session.apply(instructions[n % len(instructions)])
+    n += 1
+    if not look:  # the turn returned; its version is being written behind it
+        print("returned", n, flush=True)
+        continue
     if result.version is None:
         raise SystemExit("the planner refused: " + result.reply)
-    n += 1
     print("done", n, result.version.number, result.moved_branch, flush=True)
 """
 
 
-def spawn(store: Store, tmp_path: Path, session: Session, turns: int) -> subprocess.Popen[str]:
+def spawn(
+    store: Store, tmp_path: Path, session: Session, turns: int, mode: str = "look"
+) -> subprocess.Popen[str]:
+    where = [store.url, str(store.blobs.root), session.id, str(turns), mode]
     return subprocess.Popen(
-        [sys.executable, "-c", CHILD, store.url, str(store.blobs.root), session.id, str(turns)],
+        [sys.executable, "-c", CHILD, *where],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -143,3 +150,33 @@ def test_a_turn_killed_with_sigkill_loses_at_most_itself(
         turns = len(numbers) - 1
         assert completed <= turns <= completed + 1, (completed, turns)
         completed_before = turns
+
+
+def test_a_process_killed_while_turns_are_written_behind_loses_at_most_one_returned_turn(
+    tmp_path: Path, store: Store, make_photo: Callable[..., Image]
+) -> None:
+    # The child never looks at a version, so each turn returns before its version is
+    # committed: the kill lands while a write is behind a returned turn, or while the next
+    # turn is computed. The next turn waits for that write before it starts, so at most the
+    # one returned turn whose write was in flight is lost (and the one being computed).
+    pixels = make_photo(height=1200, width=1700)
+    session = Session.start(store, LoadedImage(pixels, "PNG", "big.png"))
+    before = 0
+    for attempt, delay in enumerate((0.0, 0.03, 0.12)):
+        child = spawn(store, tmp_path, session, turns=-1, mode="returned")
+        wait_ready(child)
+        go(child)
+        assert child.stdout is not None
+        reported = [child.stdout.readline() for _ in range(attempt + 1)]
+        assert all(line.startswith("returned") for line in reported), reported
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        out, _ = child.communicate(timeout=10)
+        assert child.returncode == -signal.SIGKILL
+        returned = before + len(reported) + out.count("returned")
+
+        with Store(store.url, BlobStore(store.blobs.root)) as again:
+            numbers = check_store_is_whole(again, session.id)
+        turns = len(numbers) - 1
+        assert returned - 1 <= turns <= returned + 1, (returned, turns)
+        before = turns
