@@ -31,8 +31,9 @@ class Settings(BaseSettings):
     max_pixels: int = Field(default=DEFAULT_MAX_PIXELS, gt=0)
     backend: str = "operators"
     # Sync every blob and commit to disk (GOUACHE_DURABLE=1): a power cut then loses nothing
-    # written; without it only a killed process is survived (see `python -m benchmarks.run
-    # --only turns` for what it costs).
+    # committed (a turn's version is committed once its result's `version` has been read, or
+    # by the next call: see gouache.sessions.writer); without it only a killed process is
+    # survived (see `python -m benchmarks.run --only turns` for what it costs).
     durable: bool = False
 
     @field_validator("data_dir", "store", "blobs_dir", mode="after")

@@ -4,9 +4,12 @@ looking at its last turn still saves it."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -150,3 +153,29 @@ def test_a_store_without_write_behind_saves_before_the_turn_returns(tmp_path: Pa
         break_blob_writes(store)
         with pytest.raises(StoreError, match="cannot write blob"):
             session.apply("flip horizontally")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_writes_its_own_turns(sqlite_store: Store) -> None:
+    session = Session.start(sqlite_store, make_photo())
+    first = session.apply("flip horizontally")
+    assert first.version is not None  # stored; the parent's writer thread lives on a while
+    pid = os.fork()
+    if pid == 0:  # the child: a turn of its own, waited for, then out without cleanup
+        code = 1
+        try:
+            turn = session.apply("flip vertically")
+            code = 0 if turn.version is not None and turn.version.number == 3 else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 60
+    done, status = os.waitpid(pid, os.WNOHANG)
+    while done == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        done, status = os.waitpid(pid, os.WNOHANG)
+    if done == 0:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the child's turn never finished: no writer thread took its write")
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert [v.instruction for v in session.versions()][-1] == "flip vertically"

@@ -22,6 +22,7 @@ What still holds, and how:
 from __future__ import annotations
 
 import atexit
+import os
 import queue
 import sys
 import threading
@@ -170,6 +171,20 @@ class Writes:
 
 
 _stores: weakref.WeakSet[Writes] = weakref.WeakSet()
+
+
+def _forget_in_child() -> None:
+    # A forked child has none of its parent's threads: its stores start with no writer and
+    # nothing in flight (the parent finishes its own writes).
+    for writes in list(_stores):
+        writes._lock = threading.Lock()
+        writes._pending = []
+        writes._queue = queue.SimpleQueue()
+        writes._worker = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 @atexit.register
