@@ -62,7 +62,7 @@ def bench_turns(image: Image, rounds: int) -> list[dict[str, object]]:
             def turn(instruction: str = instruction) -> TurnResult:
                 return session.apply(instruction, at=root)
 
-            direct_ms, turn_ms, saved_ms = alternate(direct, turn, rounds)
+            direct_ms, turn_ms, saved_ms, cpu_ms = alternate(direct, turn, rounds)
             rows.append(
                 {
                     "instruction": instruction,
@@ -71,6 +71,7 @@ def bench_turns(image: Image, rounds: int) -> list[dict[str, object]]:
                     "overhead_ms": round(turn_ms - direct_ms, 1),
                     "overhead_pct": round(100 * (turn_ms - direct_ms) / max(direct_ms, 1e-9), 1),
                     "saved_ms": round(saved_ms, 1),
+                    "cpu_overhead_ms": round(cpu_ms, 1),
                 }
             )
         session.store.close()
@@ -81,26 +82,26 @@ def bench_turns(image: Image, rounds: int) -> list[dict[str, object]]:
 
 def alternate(
     direct: Callable[[], object], turn: Callable[[], TurnResult], rounds: int
-) -> tuple[float, float, float]:
-    """Medians in ms of `direct`, of `turn` until it returns, and until its version is
-    committed; one untimed round first (caches, lazy imports)."""
+) -> tuple[float, float, float, float]:
+    """Medians in ms of `direct`, of `turn` until it returns and until its version is
+    committed, and the calling thread's CPU time of `turn` over `direct` until it returns (a
+    figure that a loaded machine changes less than wall time); one untimed round first."""
     direct()
     _ = turn().version
-    direct_times, turn_times, saved_times = [], [], []
+    times: dict[str, list[float]] = {"direct": [], "turn": [], "saved": [], "cpu": []}
     for _ in range(rounds):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         direct()
-        direct_times.append(_ms(started))
-        started = time.perf_counter()
+        times["direct"].append(_ms(started))
+        direct_cpu = time.thread_time() - cpu
+        started, cpu = time.perf_counter(), time.thread_time()
         result = turn()
-        turn_times.append(_ms(started))
+        times["turn"].append(_ms(started))
+        times["cpu"].append((time.thread_time() - cpu - direct_cpu) * 1000)
         _ = result.version
-        saved_times.append(_ms(started))
-    return (
-        statistics.median(direct_times),
-        statistics.median(turn_times),
-        statistics.median(saved_times),
-    )
+        times["saved"].append(_ms(started))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    return medians["direct"], medians["turn"], medians["saved"], medians["cpu"]
 
 
 def bench_durability(image: Image, rounds: int) -> dict[str, float]:
@@ -150,16 +151,21 @@ def main(quick: bool = False) -> dict[str, object]:
     print(f"turns: image {image.shape[1]}x{image.shape[0]}, median of {rounds}")
     rows = bench_turns(image, rounds)
     head = f"{'instruction':<48} {'direct ms':>10} {'turn ms':>9} {'overhead ms':>12} {'%':>7}"
-    print(f"\n{head} {'saved ms':>9}")
+    print(f"\n{head} {'saved ms':>9} {'cpu overhead ms':>16}")
     for row in rows:
         print(
             f"{row['instruction']!s:<48} {row['direct_ms']:>10} {row['turn_ms']:>9} "
-            f"{row['overhead_ms']:>12} {row['overhead_pct']:>7} {row['saved_ms']:>9}"
+            f"{row['overhead_ms']:>12} {row['overhead_pct']:>7} {row['saved_ms']:>9} "
+            f"{row['cpu_overhead_ms']:>16}"
         )
     overhead = statistics.median(float(str(r["overhead_ms"])) for r in rows)
     share = statistics.median(float(str(r["overhead_pct"])) for r in rows)
     saved = statistics.median(float(str(r["saved_ms"])) - float(str(r["direct_ms"])) for r in rows)
-    print(f"{'median overhead per turn':<48} {'':>10} {'':>9} {overhead:>12.1f} {share:>7.1f}")
+    cpu = statistics.median(float(str(r["cpu_overhead_ms"])) for r in rows)
+    print(
+        f"{'median overhead per turn':<48} {'':>10} {'':>9} {overhead:>12.1f} {share:>7.1f} "
+        f"{'':>9} {cpu:>16.1f}"
+    )
     print(f"{'median until the version is committed':<48} {'':>10} {'':>9} {saved:>12.1f}")
     d = bench_durability(image, rounds)
     print(
@@ -174,6 +180,7 @@ def main(quick: bool = False) -> dict[str, object]:
         "median_overhead_ms": round(overhead, 1),
         "median_overhead_pct": round(share, 1),
         "median_until_committed_ms": round(saved, 1),
+        "median_cpu_overhead_ms": round(cpu, 1),
         "durability": d,
     }
 
