@@ -261,10 +261,6 @@ class Store:
         waits for it first. `what` names it in the error a later call raises if it fails."""
         return self._writes.defer(work, what)
 
-    def settle(self) -> None:
-        """Wait for the writes in flight; raise this thread's failed one nobody was told of."""
-        self._writes.settle()
-
     def close(self) -> None:
         """Wait for the writes in flight (raising a failure nobody was told of), then close."""
         try:
