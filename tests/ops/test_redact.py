@@ -84,3 +84,12 @@ def test_all_personal_info_covers_whichever_kinds_are_there(redact: Any) -> None
     read = " ".join(line.text for line in read_text(out))
     assert "jane.doe" not in read
     assert "https://example.com/login" in read
+
+
+def test_a_licence_plate_is_no_longer_read_and_the_words_beside_it_still_are(
+    redact: Any,
+) -> None:
+    out = redact(sample("plate"), what=["plate"], method="pixelate")
+    read = [line.text for line in read_text(out)]
+    assert not any("AB12" in line for line in read)
+    assert "Sedan" in read

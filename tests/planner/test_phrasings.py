@@ -11,7 +11,11 @@ from gouache.evals import phrasings
 from gouache.evals.phrasings import Request, Result, Runner
 
 # Floors on the whole corpus, raised as the planner learns; the table is printed every run.
-RIGHT_OR_ASKED_AT_LEAST = 0.85
+# Over the whole corpus, refusals the corpus expects included (new content, a face that is
+# not there...): those cannot be done right offline.
+RIGHT_OR_ASKED_AT_LEAST = 0.83
+# Over the requests the offline backend can serve (no refusal expected).
+SERVABLE_RIGHT_OR_ASKED_AT_LEAST = 0.98
 # "darker with more contrast" on the astronaut ends with less contrast until the tone curve
 # keeps contrast (ops/tone.py); then 0.
 WRONG_AT_MOST = 1
@@ -67,6 +71,9 @@ def test_the_rates_per_category_hold(
     assert rates["done right"] + rates["asked"] >= RIGHT_OR_ASKED_AT_LEAST
     assert rates["as expected"] >= AS_EXPECTED_AT_LEAST
     assert sum(r.outcome == "done wrong" for r in results) <= WRONG_AT_MOST
+    servable = [r for r in results if r.request.expect != "refuse"]
+    served = sum(r.outcome in ("done right", "asked") for r in servable) / len(servable)
+    assert served >= SERVABLE_RIGHT_OR_ASKED_AT_LEAST
 
 
 def test_every_refusal_names_a_concrete_next_step(results: list[Result]) -> None:

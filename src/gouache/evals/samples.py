@@ -1,8 +1,8 @@
 """Small sample pictures for evaluations, built from images that ship in packages: never a
 download. Photos come from scikit-image (and matplotlib's Grace Hopper); posters, screenshots,
-a group of three faces, a transparent cut-out and an old damaged photo are drawn here from
-them, deterministically. Every picture is at most ~480 px on its longer side, so that an
-evaluation of hundreds of requests stays quick.
+a group of three faces, a transparent cut-out, a car's licence plate and an old damaged photo
+are drawn here from them, deterministically. Every picture is at most ~480 px on its longer
+side, so that an evaluation of hundreds of requests stays quick.
 """
 
 from __future__ import annotations
@@ -118,6 +118,17 @@ def group() -> Image:
     return np.ascontiguousarray(np.hstack(parts))
 
 
+def plate() -> Image:
+    """The back of a car: scikit-image's coffee stands in for the street behind a grey body with
+    a white licence plate reading AB12 CDE, and a small model name beside it."""
+    street = _skimage("coffee", 400)()
+    body = street.copy()
+    body[120:, 30:370] = (90, 95, 105)
+    cv2.rectangle(body, (120, 180), (280, 225), (245, 245, 240), -1)
+    cv2.rectangle(body, (120, 180), (280, 225), (20, 20, 20), 2)
+    return drawn(body, [("AB12 CDE", (132, 186), 30), ("Sedan", (290, 135), 22)], (15, 15, 15))
+
+
 def cutout() -> Image:
     """A transparent PNG: the cat of scikit-image's chelsea inside an ellipse, the rest clear."""
     cat = _skimage("chelsea", 384)()
@@ -182,6 +193,7 @@ SAMPLES: dict[str, Callable[[], Image]] = {
     "sign": sign_photo,
     "group": group,
     "cutout": cutout,
+    "plate": plate,
     "old_photo": old_photo,
     "horizon": horizon,
 }

@@ -14,7 +14,10 @@ from gouache.planner.generative import GENERATIVE_BACKENDS
 from gouache.planner.plan import PlanContext, PlannerAnswer
 
 _POLITE = r"^(?:(?:please|pls|hey|ok|okay|so|and|can you|could you|would you|tell me)\s+)*"
-_THING = r"(?:it|this|that|the (?:text|sign|image|photo|picture|label|caption|writing|words))"
+_THING = (
+    r"(?:it|this|that|the (?:text|sign|image|photo|picture|label|caption|writing|words|heading"
+    r"|title|headline|page|poster|screenshot|screen|note|notes|handwriting|board|banner))"
+)
 _HELP = re.compile(
     _POLITE + r"(?:help|\?|commands|what (?:can|could) (?:you|i) (?:do|ask|say)(?: here)?"
     r"|what (?:edits|operations|effects|filters|commands|tools|styles|looks)"
@@ -25,7 +28,8 @@ _HELP = re.compile(
 )
 _READ = re.compile(
     _POLITE + rf"(?:what does {_THING} say|read (?:out )?{_THING}(?: out| for me| out loud)?"
-    r"|read the text|what(?:'s| is) (?:written|the text)(?: (?:on|in) (?:it|this|there|the \w+)"
+    r"|read the text|(?:read )?what(?:'?s| is) (?:written|the text)"
+    r"(?: (?:on|in) (?:it|this|there|the \w+)"
     r"| here| there)?"
     r"|what (?:text|words) (?:is|are) (?:there|in it|on it|in the \w+|on the \w+)"
     r"|is there (?:any )?(?:text|writing)(?: (?:in|on) (?:it|this|the \w+))?"

@@ -35,9 +35,16 @@ _FRAMING_WORDS = FILLER | word_set(
     "colour, color, anything, everything, nothing, off, cut, cropped, gets, is, so, that, "
     "whole, thing, into, one, frame, crop, reframe, change, convert, turn"
 )
+_STRAIGHT_THING = (
+    r"(?:horizon|photo|picture|image|shot|lines?|walls?|building|page|document|text|writing"
+    r"|scan|paper|sign)"
+)
 _STRAIGHTEN = re.compile(
-    r"^(?:straighten|level|fix the tilt|fix the horizon|it'?s (?:crooked|tilted|wonky))"
-    r"(?: (?:it|this|the (?:horizon|photo|picture|image|shot|lines?|walls?|building)))?(?: up)?$"
+    rf"^(?:straighten|level|fix the tilt|fix the horizon|it'?s (?:crooked|tilted|wonky))"
+    rf"(?: (?:it|this|the {_STRAIGHT_THING}))?(?: up)?$"
+    rf"|^(?:rotate|turn|tilt) (?:it|this|the {_STRAIGHT_THING}) so (?:that )?(?:it|the "
+    rf"{_STRAIGHT_THING}) (?:is|looks|reads|sits) (?:straight|level|upright|horizontal)$"
+    rf"|^make (?:it|the {_STRAIGHT_THING}) (?:straight|level|upright)$"
 )
 _SUBJECT = word_set(
     "subject, cat, dog, pet, animal, bird, rocket, person, man, woman, girl, boy, child, kid, "

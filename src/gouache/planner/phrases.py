@@ -286,6 +286,9 @@ def _ratio(a: str, b: str) -> tuple[int, int]:
     return (w // g, h // g)
 
 
+_STORY = re.compile(r"\b(?:instagram|insta|ig|facebook) (?:story|stories|reels?)\b|\btiktok\b")
+
+
 def aspect_of(text: str) -> tuple[int, int] | None:
     """The aspect ratio a clause names: "16:9", "4 by 5", "square", "widescreen", turned by
     "portrait" or "landscape"; None when it names none."""
@@ -295,6 +298,8 @@ def aspect_of(text: str) -> tuple[int, int] | None:
         aspect = (1, 1)
     elif aspect is None and (has(text, "widescreen") or has(text, "youtube thumbnail")):
         aspect = (16, 9)
+    elif aspect is None and _STORY.search(text):
+        aspect = (9, 16)  # "crop it for my instagram story": a story has one shape
 
     if aspect is not None:
         w, h = aspect

@@ -29,8 +29,8 @@ _METHODS = (
 )  # fmt: skip
 _KINDS = (
     ("email", ("email address", "email addresses", "emails", "email", "e mail", "mail address")),
-    ("phone", ("phone numbers", "phone number", "phone", "telephone", "mobile number",
-               "cell number")),
+    ("phone", ("phone numbers", "phone number", "phone no", "phone nr", "phone num", "phone #",
+               "phone", "telephone", "tel no", "mobile number", "mobile", "cell number")),
     ("url", ("url", "urls", "link", "links", "website", "web address", "web addresses")),
     ("key", ("api keys", "api key", "key", "keys", "token", "tokens", "secret", "secrets")),
     ("plate", ("licence plate text", "license plate text", "licence plate numbers",
@@ -43,13 +43,16 @@ _KINDS = (
                 "card numbers")),
 )  # fmt: skip
 _PERSONAL = re.compile(
-    r"\b(?:personal|private|sensitive|contact) (?:info|information|details|data)\b|\bpii\b"
+    r"\b(?:everything|anything|all) (?:personal|private|sensitive|identifying)(?: (?:info|"
+    r"information|details|data|stuff|things))?\b|\b(?:personal|private|sensitive|contact|"
+    r"identifying) (?:info|information|details|data|stuff|things)\b|\bpii\b"
 )
 _PERSONAL_KINDS = ("email", "phone", "key", "name")
 # What may stand around the verb and the kinds and ask nothing more.
 _AROUND = FILLER | word_set(
     "address, addresses, black, box, boxes, every, each, his, her, their, our, in, the, all, "
-    "&, with, a, bar, bars, out, them, too, both, visible, shown, on, screen, screenshot"
+    "&, with, a, bar, bars, out, them, too, both, visible, shown, on, screen, screenshot, "
+    "before, post, posting, share, sharing, send, sending, online, it, this, i, we"
 )
 
 

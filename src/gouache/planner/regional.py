@@ -37,7 +37,7 @@ from gouache.planner.clauses import Span, colors, has, normalise, protect, witho
 from gouache.planner.phrases import RULES as TONE_RULES
 from gouache.planner.phrases import Clause, Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
-from gouache.planner.references import Problem
+from gouache.planner.references import ORDINALS, Problem
 from gouache.planner.vocabulary import TINT_WORDS, intensity, negated
 
 # Edits of several steps (`gouache.ops.regions`), amount 1 at full strength.
@@ -50,7 +50,7 @@ HALF_FEATHER = 0.1
 
 _REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sky", ("sky", "skies")),
-    ("stars", ("stars", "star")),
+    ("stars", ("stars", "star", "galaxies", "galaxy")),
     ("faces", ("face", "faces", "skin")),
     ("background", ("background", "backdrop", "the rest", "everything else", "surroundings",
                     "bg")),
@@ -103,8 +103,15 @@ _KEEP = (
 )
 
 
+_BEHIND = re.compile(rf"\bbehind (?:{_SUBJECT}|it)\b")
+
+
 def _region(text: str) -> tuple[str, str] | None:
-    """The one region a clause names, with the word that names it; None for none or two."""
+    """The one region a clause names, with the word that names it; None for none or two.
+    "the flag behind her" is the background, whatever stands behind."""
+    behind = _BEHIND.search(text)
+    if behind is not None:
+        return ("background", behind.group(0))
     found: list[tuple[str, str]] = []
     for region, names in _REGIONS:
         word = next((n for n in names if has(text, n)), None)
@@ -113,15 +120,30 @@ def _region(text: str) -> tuple[str, str] | None:
     return found[0] if len(found) == 1 else None
 
 
+def _half_of_a_region(text: str) -> Draft | None:
+    """ "darken the top half of the sky": a half of another region is not a region here."""
+    named = [r for r, names in _REGIONS if r != "subject" and any(has(text, n) for n in names)]
+    halves = [r for r in named if r in HALVES]
+    others = [r for r in named if r not in HALVES]
+    if len(halves) != 1 or len(others) != 1:
+        return None
+    return Draft(
+        OP,
+        problem=f"one region at a time: the {halves[0]} half, or the {others[0]}, not a part of "
+        "one inside the other",
+    )
+
+
 def read(text: str) -> Draft | None:
     """The adjust_region draft of one normalised clause, or None when it is not one."""
     if any(has(text, verb) for verb in _NOT_TONE):
         return None
     named = _region(text)
     if named is None:
-        return None
+        return _half_of_a_region(text)
     region, word = named
     rest = without(text, [_span(text, word)])
+    rest = _FACE_NUMBERS.sub(lambda m: " " * len(m.group(0)), rest)  # not an amount
     found = colors(rest)
     more_of = _MORE_OF.search(rest)
     tint = next((TINT_WORDS[w] for w in TINT_WORDS if has(rest, w)), None)
@@ -169,12 +191,45 @@ def _placed(draft: Draft, text: str) -> Draft:
         return replace(draft, params={**draft.params, "feather": HALF_FEATHER})
     if region != "faces":
         return draft
+    named, excluded = _face_places(text)
+    if len(named) > 1 or excluded:  # "the faces on the left and right", "all but the middle"
+        return replace(draft, params={**draft.params, "target": named, "exclude": excluded})
     target = targets.read(text)
     if target == targets.ONE:
         return replace(draft, one_face=True)
     if target is None or target == "all":
         return draft
     return replace(draft, params={**draft.params, "target": target})
+
+
+_PLACE = r"(?:leftmost|rightmost|left|right|middle|centre|center|" + "|".join(ORDINALS) + ")"
+# "faces 1 and 3", "face #2": numbers count only after the word face
+_FACE_NUMBERS = re.compile(r"\bfaces? (?:number |no |#)?\d+(?:(?:,|,? and| &|\+) ?\d+)*\b")
+_EXCEPT = re.compile(r"\b(?:except(?: for)?|apart from|other than|besides|save for)\b")
+
+
+def _face_places(text: str) -> tuple[list[targets.Target], list[targets.Target]]:
+    """The faces named by place ("on the left and right", "faces 1 and 3", "the second and
+    third"), and those left out ("all faces except the middle one")."""
+    head, *rest = _EXCEPT.split(text, maxsplit=1)
+
+    def places(part: str) -> list[targets.Target]:
+        found: list[targets.Target] = []
+        numbered = _FACE_NUMBERS.search(part)
+        said = re.findall(rf"(?<![\w']){_PLACE}(?![\w'])", part)
+        said += re.findall(r"\d+", numbered.group(0)) if numbered is not None else []
+        for word in said:
+            place: targets.Target = (
+                int(word) if word.isdigit() else ORDINALS.get(word, _SAME.get(word, word))
+            )
+            if place not in found:
+                found.append(place)
+        return found
+
+    return places(head), places(rest[0]) if rest else []
+
+
+_SAME = {"leftmost": "left", "rightmost": "right", "centre": "middle", "center": "middle"}
 
 
 def whole(instruction: str) -> Draft | None:
@@ -190,6 +245,17 @@ def whole(instruction: str) -> Draft | None:
         stated = intensity(text)
         radius = 12.0 * (1.0 if stated is None else stated)
         return Draft("blur_background", {"radius": round(radius, 4)})
+    if _FACE_NUMBERS.search(text) and re.search(r"\d+ (?:and|&) \d+", text):
+        draft = read(text)  # "darken faces 1 and 4": the "and" that would split it
+        if draft is not None and "target" in draft.params:
+            return draft
+    if re.search(
+        r"\bfaces\b.* but (?:the |for the )?(?:one )?(?:on |in )?(?:the )?" + _PLACE, text
+    ):
+        # "brighten all faces but the middle one": the "but" that would split it
+        draft = read(re.sub(r" but ", " except ", text, count=1))
+        if draft is not None and "exclude" in draft.params:
+            return draft
     return None
 
 
@@ -246,10 +312,12 @@ def _numbered(
     instruction: str = "",
 ) -> Draft | Problem | PlannerQuestion:
     """The face target of a faces draft as `faces` numbers; all faces as no number."""
-    params = {k: v for k, v in draft.params.items() if k != "target"}
+    params = {k: v for k, v in draft.params.items() if k not in ("target", "exclude")}
     target = chosen if chosen is not None else draft.params.get("target")
     boxes = list(context.faces()) if context is not None else []
     count = len(boxes)
+    if isinstance(target, list):
+        return _several(draft, params, target, draft.params.get("exclude", []), boxes)
     if draft.one_face and target is None:
         if count > 1:
             return targets.question(instruction, count)
@@ -262,26 +330,62 @@ def _numbered(
         if target == "left":
             return replace(draft, params={**params, "faces": [1]}, one_face=False)
         return Problem("without the picture at hand, name the face by number from the left")
-    number: int | None
-    if isinstance(target, int):
-        number = count + 1 + target if target < 0 else target
-    elif target == "left":
-        number = 1
-    elif target == "right":
-        number = count
-    elif target == "middle":
-        if count % 2 == 0:
-            return targets.question(instruction, count)
-        number = (count + 1) // 2
-    else:  # largest, smallest: ties go to the leftmost
-        areas = [box.w * box.h for box in boxes]
-        pick = max(areas) if target == "largest" else min(areas)
-        number = areas.index(pick) + 1
+    if target == "middle" and count % 2 == 0:
+        return targets.question(instruction, count)
+    number = _place_number(target, count, boxes)
+    if number is None:
+        return Problem(f'I can\'t tell which face "{target}" is')
     if not 1 <= number <= count:
         said = "is only 1 face" if count == 1 else f"are only {count} faces"
         return Problem(f"there {said} in this picture, so I changed nothing")
     faces = {"faces": [number]} if count > 1 else {}  # the only face is all of them
     return replace(draft, params={**params, **faces}, one_face=False)
+
+
+def _several(
+    draft: Draft,
+    params: dict[str, Any],
+    named: list[targets.Target],
+    excluded: list[targets.Target],
+    boxes: list[Any],
+) -> Draft | Problem:
+    """Several faces by place, every one of them there, or all but some; never a part of what
+    was asked."""
+    count = len(boxes)
+    if count == 0:
+        return Problem("without the picture at hand, name the faces by number from the left")
+    numbers: list[int] = []
+    for place in named + excluded:
+        number = _place_number(place, count, boxes)
+        if number is None or not 1 <= number <= count:
+            said = "is only 1 face" if count == 1 else f"are only {count} faces"
+            return Problem(f"there {said} in this picture, so there is no face {place}")
+        numbers.append(number)
+    if excluded:
+        left_out = set(numbers[len(named) :])
+        kept = set(numbers[: len(named)]) or set(range(1, count + 1))
+        numbers = sorted(kept - left_out)
+        if not numbers:
+            return Problem("that leaves no face to change")
+    faces = sorted(set(numbers))
+    if faces == list(range(1, count + 1)):
+        return replace(draft, params=params, one_face=False)
+    return replace(draft, params={**params, "faces": faces}, one_face=False)
+
+
+def _place_number(place: targets.Target, count: int, boxes: list[Any]) -> int | None:
+    if isinstance(place, int):
+        return count + 1 + place if place < 0 else place
+    if place == "left":
+        return 1
+    if place == "right":
+        return count
+    if place == "middle":
+        return (count + 1) // 2 if count % 2 else None
+    if place in ("largest", "smallest"):
+        areas = [box.w * box.h for box in boxes]
+        return areas.index(max(areas) if place == "largest" else min(areas)) + 1
+    return None
 
 
 def _span(text: str, word: str) -> Span:

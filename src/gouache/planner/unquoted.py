@@ -9,6 +9,7 @@ taken where the words mark it, never guessed from an ordinary phrase:
     after the text / the words, from a capital:     "erase the words OPEN LATE"
     after add / write / put, in capitals only:      "add Hello World", "put SOLD OUT ..."
     replace A with B / change A to B, when A is in capitals or is read in the picture
+    remove / erase / get rid of A, when A is read in the picture: "get rid of open late"
     change the sign (the text) to say B:            A is the picture's only line of text
 
 The text ends before a place ("at the bottom", "in the top right corner"), a style ("in big
@@ -46,6 +47,11 @@ _REPLACE = re.compile(
     r"\s+)?(?P<old>.+?)\s+(?:with|to|into|for|by)\s+(?P<new>.+?)\s*[.!]?$",
     re.I,
 )
+_REMOVED = re.compile(
+    r"^(?:please\s+|pls\s+|can you\s+|could you\s+)?(?:remove|erase|delete|get rid of|take out"
+    r"|take off|clear)\s+(?:the\s+(?:words?|text|line)\s+)?(?P<t>.+?)\s*(?:please|pls)?[.!]?$",
+    re.I,
+)
 _SIGN = re.compile(
     r"^(?:please\s+|pls\s+)?(?:change|make|edit|update|set)\s+the\s+(?:sign|text|label|writing"
     r"|words|caption|title|banner)\s+(?:to\s+say|to\s+read|say|read|to|into)\s+(?P<new>.+?)"
@@ -73,6 +79,10 @@ def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) ->
         old, new = _clean(swap.group("old")), _clean(swap.group("new"))
         if _marked(old, lines) and (_capitals(new) or _marked(old, lines)):
             return f'{text[: swap.start("old")]}"{old}" with "{new}"'
+    removed = _REMOVED.match(text)
+    if removed is not None and lines is not None and _read_in(removed.group("t"), lines):
+        # "get rid of open late": words read in the picture, as they are written there
+        return f'remove the text "{_clean(removed.group("t"))}"'
     for pattern in (_SAYS, _LABEL, _NAMED, _ADDED):
         found = pattern.search(text)
         if found is not None and found.group("t").strip(" .,:"):
@@ -108,6 +118,12 @@ def _marked(old: str, lines: Callable[[], Sequence[str]] | None) -> bool:
         return False
     wanted = _squeezed(old)
     return bool(wanted) and any(wanted in _squeezed(line) for line in lines())
+
+
+def _read_in(words: str, lines: Callable[[], Sequence[str]]) -> bool:
+    """`words` (at least two letters) are read in the picture, any case or spacing."""
+    wanted = _squeezed(words)
+    return len(wanted) >= 2 and any(wanted in _squeezed(line) for line in lines())
 
 
 def _squeezed(text: str) -> str:

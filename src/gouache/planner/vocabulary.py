@@ -265,7 +265,8 @@ FILLER = frozenset(
         "my, our, your, bit, little, lot, lots, tad, touch, hint, effect, filter, feel, vibe, "
         "mood, style, finish, version, overall, whole, entire, everything, ok, okay, hey, hi, "
         "there, here, same, way, far, instead, change, adjust, tweak, slightly, what, how, about, "
-        "try, think, needs, needed"
+        "try, think, needs, needed, privacy, private, anonymous, anonymity, poster, screenshot, "
+        "flyer, banner, selfie, snapshot, snap"
     )
 )
 
@@ -280,8 +281,8 @@ PARAMETER_WORDS = frozenset(
         "double, triple, clockwise, counterclockwise, counter, anticlockwise, anti, ccw, cw, "
         "square, portrait, landscape, widescreen, aspect, ratio, wide, tall, high, width, "
         "height, across, light, dark, pale, deep, medium, bright, thin, thick, small, big, "
-        "large, huge, tiny, full, fully, completely, plus, no, not, without, instagram, insta, "
-        "ig, tiktok, reels, reel, story, stories, youtube, thumbnail, feed, post"
+        "large, huge, tiny, full, fully, completely, plus, no, not, without, straight, level, "
+        "upright, crooked, tilted, wonky, youtube, thumbnail"
     )
 )
 
@@ -376,7 +377,8 @@ OPERATOR_WORDS = {
     "replace_background": frozenset(
         _phrases(
             "background, backdrop, gradient, plain, solid, behind, going, fading, fade, her, "
-            "him, them, transparent, bg"
+            "him, them, transparent, bg, cat, dog, pet, animal, person, man, woman, girl, boy, "
+            "child, kid, baby, subject, product, cup, mug, bottle, logo"
         )
     ),
     "restore": frozenset(
