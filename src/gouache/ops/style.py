@@ -517,7 +517,9 @@ def halftone(image: Image, p: HalftoneParams, ctx: OpContext) -> Image:
     cell = max(MIN_CELL, p.cell * max(height, width))
     # 1. darkness, smoothed at a quarter of a cell so dots come out whole
     grey = cv2.GaussianBlur(_grey(image).astype(np.float32), (0, 0), HALFTONE_SMOOTH * cell)
-    darkness = np.float32(1.0) - np.asarray(grey, dtype=np.float32) / np.float32(255.0)
+    darkness = np.asarray(grey, dtype=np.float32)  # in place: each plane is 4 B/px
+    np.divide(darkness, np.float32(255.0), out=darkness)
+    np.subtract(np.float32(1.0), darkness, out=darkness)
     # 2. the threshold map of the rotated screen, a band of rows at a time (it takes a dozen
     #    float32 arrays the size of what it covers)
     out = np.empty((height, width, 3), dtype=np.uint8)
