@@ -77,7 +77,7 @@ from gouache.planner.clauses import (
     without_quotes,
     words,
 )
-from gouache.planner.generative import CUES, GENERATIVE_BACKENDS, needs_generation
+from gouache.planner.generative import GENERATIVE_BACKENDS, needs_generation
 from gouache.planner.grounding import IMAGE_SLOT, Grounding
 from gouache.planner.labels import describe
 from gouache.planner.phrases import CAST_WORDS, Clause, Draft, Rule
@@ -210,7 +210,12 @@ class RulePlanner:
         self._by_first: dict[str, list[tuple[int, Keyword]]] = {}
         for order, keyword in enumerate(self._keywords):
             self._by_first.setdefault(keyword.words[0], []).append((order, keyword))
-        self._close: dict[str, str | None] = {}
+        self._speller = spelling.Speller(
+            self._vocabulary,
+            self._known,
+            reads=lambda text, quotes, refs: self._read(text, quotes, None, refs) is not None,
+            plans=lambda text: isinstance(self._plan(text, None, {}), EditPlan),
+        )
 
     def plan(self, instruction: str, context: PlanContext | None = None) -> PlanOutcome:
         # valid UTF-8, no NUL, at most MAX_INSTRUCTION_CHARS: reading stays linear and short
@@ -625,7 +630,7 @@ class RulePlanner:
     ) -> PlannerReply:
         parts: list[str] = []
         suggestions: list[str] = []
-        fixes = {raw: self._fixes(raw.text, quotes, refs) for raw in missing}
+        fixes = {raw: self._speller.fixes(raw.text, quotes, refs) for raw in missing}
         new_content = [
             raw for raw in missing if not fixes[raw] and needs_generation(raw.text, self._known)
         ]
@@ -638,12 +643,12 @@ class RulePlanner:
             if all(fixes[raw] for raw in unknown) and not new_content and not invalid:
                 correction = spelling.corrected(instruction, words_fixed)
             elif not new_content and not invalid:
-                correction = self._whole_fix(instruction) or ""
+                correction = self._speller.whole_fix(instruction) or ""
             first = fixes[unknown[0]]
             fixed = correction or (
                 restore(spelling.corrected(unknown[0].text, first), quotes)
                 if first
-                else self._whole_fix(instruction)
+                else self._speller.whole_fix(instruction)
             )
             if fixed:
                 parts.append(f'Did you mean "{fixed}"?')
@@ -673,8 +678,9 @@ class RulePlanner:
         unknown = list(
             dict.fromkeys(w for w in words(colorless) if _is_word(w) and w not in self._known)
         )
-        named = ", ".join(f'"{w}"' for w in unknown[:MAX_MISSPELT])
-        more = f" and {len(unknown) - MAX_MISSPELT} more" if len(unknown) > MAX_MISSPELT else ""
+        most = spelling.MAX_MISSPELT
+        named = ", ".join(f'"{w}"' for w in unknown[:most])
+        more = f" and {len(unknown) - most} more" if len(unknown) > most else ""
         note = f" (I do not know {named}{more})" if unknown else ""
         return f'"{raw.original}"{note}'
 
@@ -694,61 +700,8 @@ class RulePlanner:
 
     def _corrected(self, text: str, quotes: tuple[str, ...], refs: tuple[str, ...]) -> str | None:
         """The clause with misspelt words replaced, when that reads as an edit."""
-        fixes = self._fixes(text, quotes, refs)
+        fixes = self._speller.fixes(text, quotes, refs)
         return restore(spelling.corrected(text, fixes), quotes) if fixes else None
-
-    def _fixes(
-        self, text: str, quotes: tuple[str, ...], refs: tuple[str, ...]
-    ) -> dict[str, str] | None:
-        """The misspelt words of a clause and their corrections, when the corrected clause
-        reads as an edit."""
-        unknown = [
-            t
-            for t in tokens(text)
-            if _is_word(t.text) and t.text not in self._known and t.text not in CUES
-        ]  # "older" is new content, not a misspelt "colder"
-        if len(unknown) > MAX_MISSPELT:
-            return None  # so many unknown words are no misspelt edit, and would cost time
-        if len(unknown) == 1 and unknown[0].text in ImageColor.colormap:
-            return None  # "blue" alone is a colour, not a misspelt "blur"
-        if len(unknown) == 1 and len(unknown[0].text) >= 3:
-            # one misspelt word: the closest of a few that reads as an edit ("blurr the
-            # face" is "blur the face", though "blurry" is closer)
-            token = unknown[0]
-            for near in difflib.get_close_matches(token.text, self._vocabulary, n=3, cutoff=0.8):
-                candidate = text[: token.span.start] + near + text[token.span.end :]
-                if self._read(candidate, quotes, None, refs) is not None:
-                    return {token.text: near}
-            return None
-        fixes = {t.text: close for t in unknown if (close := self._closest_word(t.text))}
-        if not fixes or self._read(spelling.corrected(text, fixes), quotes, None, refs) is None:
-            return None
-        return fixes
-
-    def _whole_fix(self, instruction: str) -> str | None:
-        """The whole instruction with its misspelt words replaced, when it then plans: "make
-        it black and whit" splits at "and" before any one clause could be corrected."""
-        if '"' in instruction:
-            return None
-        fixed = instruction
-        for token in reversed(tokens(instruction.lower())):
-            word = token.text
-            if _is_word(word) and word not in self._known and word not in CUES:
-                close = self._closest_word(word)
-                if close:
-                    fixed = fixed[: token.span.start] + close + fixed[token.span.end :]
-        if fixed == instruction or not isinstance(self._plan(fixed, None, {}), EditPlan):
-            return None
-        return fixed
-
-    def _closest_word(self, word: str) -> str | None:
-        """The vocabulary word `word` is likely a misspelling of (remembered per word)."""
-        if len(word) < 3:
-            return None
-        if word not in self._close:
-            close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8)
-            self._close[word] = close[0] if close else None
-        return self._close[word]
 
     def _closest(self, text: str, count: int = 4) -> list[str]:
         """Examples of the operators nearest to `text`: shared keywords, then string likeness.
@@ -773,8 +726,6 @@ class RulePlanner:
         return [example for _, example in scored[:count]]
 
 
-# A clause with more unknown words than this is not read as a misspelt edit.
-MAX_MISSPELT = 8
 # How much of an unknown clause is compared with the operators' examples.
 LIKENESS_CHARS = 200
 

@@ -13,13 +13,19 @@ caption as typed.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 
-from gouache.planner.clauses import normalise
+from PIL import ImageColor
+
+from gouache.planner.clauses import normalise, tokens
+from gouache.planner.generative import CUES
 from gouache.planner.plan import PlannerQuestion
 
 SLOT = "spelling"
+# A clause with more unknown words than this is not read as a misspelt edit.
+MAX_MISSPELT = 8
 ASK_YES = 'Say "yes" to do it.'
 
 _YES = re.compile(
@@ -78,3 +84,76 @@ def edit_hint(asked: PlannerQuestion, command: str) -> str:
     """The question as `gouache edit` says it: with the corrected `command` to run, since an
     edit cannot be answered."""
     return asked.message.replace(ASK_YES, f"To do that, run: {command}")
+
+
+class Speller:
+    """Finds the misspelt words of a clause and the corrections that make it read as an edit.
+
+    `reads(text, quotes, refs)` says whether a clause reads as an edit, `plans(text)` whether
+    a whole instruction plans; both are the planner's.
+    """
+
+    def __init__(
+        self,
+        vocabulary: Sequence[str],
+        known: Collection[str],
+        reads: Callable[[str, tuple[str, ...], tuple[str, ...]], bool],
+        plans: Callable[[str], bool],
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.known = known
+        self.reads = reads
+        self.plans = plans
+        self._close: dict[str, str | None] = {}
+
+    def fixes(
+        self, text: str, quotes: tuple[str, ...], refs: tuple[str, ...]
+    ) -> dict[str, str] | None:
+        """The misspelt words of a clause and their corrections, when the corrected clause
+        reads as an edit."""
+        unknown = [t for t in tokens(text) if self._unknown(t.text)]
+        if len(unknown) > MAX_MISSPELT:
+            return None  # so many unknown words are no misspelt edit, and would cost time
+        if len(unknown) == 1 and unknown[0].text in ImageColor.colormap:
+            return None  # "blue" alone is a colour, not a misspelt "blur"
+        if len(unknown) == 1 and len(unknown[0].text) >= 3:
+            # one misspelt word: the closest of a few that reads as an edit ("blurr the
+            # face" is "blur the face", though "blurry" is closer)
+            token = unknown[0]
+            for near in difflib.get_close_matches(token.text, self.vocabulary, n=3, cutoff=0.8):
+                candidate = text[: token.span.start] + near + text[token.span.end :]
+                if self.reads(candidate, quotes, refs):
+                    return {token.text: near}
+            return None
+        fixes = {t.text: close for t in unknown if (close := self.closest_word(t.text))}
+        if not fixes or not self.reads(corrected(text, fixes), quotes, refs):
+            return None
+        return fixes
+
+    def whole_fix(self, instruction: str) -> str | None:
+        """The whole instruction with its misspelt words replaced, when it then plans: "make
+        it black and whit" splits at "and" before any one clause could be corrected."""
+        if '"' in instruction:
+            return None
+        fixed = instruction
+        for token in reversed(tokens(instruction.lower())):
+            if self._unknown(token.text):
+                close = self.closest_word(token.text)
+                if close:
+                    fixed = fixed[: token.span.start] + close + fixed[token.span.end :]
+        if fixed == instruction or not self.plans(fixed):
+            return None
+        return fixed
+
+    def closest_word(self, word: str) -> str | None:
+        """The vocabulary word `word` is likely a misspelling of (remembered per word)."""
+        if len(word) < 3:
+            return None
+        if word not in self._close:
+            close = difflib.get_close_matches(word, self.vocabulary, n=1, cutoff=0.8)
+            self._close[word] = close[0] if close else None
+        return self._close[word]
+
+    def _unknown(self, word: str) -> bool:
+        # "older" is new content, not a misspelt "colder"
+        return word.replace("'", "").isalpha() and word not in self.known and word not in CUES
