@@ -33,6 +33,7 @@ INK = 0.5
 GAMMA = 1.3
 SHARPEN = 0.6
 BAND_PIXELS = 1 << 18  # pixels worked at once (memory, not results)
+PAPER_DISC = 15  # px: the paper is estimated on a copy where the disc is about this wide
 HISTOGRAM_STEPS = 64  # histogram bins per code value of the flattened luma (0 .. 1.2 * 255)
 HISTOGRAM_BINS = round(1.2 * 255 * HISTOGRAM_STEPS) + 2
 
@@ -57,18 +58,23 @@ def clean_document(image: Image, p: DocumentParams, ctx: OpContext) -> Image:
             op="document",
         )
     del luma
-    # 1. the paper under every pixel (a closing of whole code values is exact on bytes)
+    # 1. the paper under every pixel, worked on a copy reduced so the disc is about
+    #    PAPER_DISC px (the paper is smooth by construction; at full size the closing took
+    #    minutes and the float blur 12 B/px), kept in 1/256ths of a code value
     size = max(7, round(STROKE * min(height, width)) | 1)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    closed = np.asarray(cv2.morphologyEx(rgb, cv2.MORPH_CLOSE, disc), dtype=np.uint8)
-    reach = math.ceil(2.0 * size) + 2  # the blur of sigma size / 2 reads 4 sigma of rows
-    paper = np.empty((height, width, 3), dtype=np.uint16)
-    for rows in bands:
-        first, last = max(0, rows.start - reach), min(height, rows.stop + reach)
-        blurred = cv2.GaussianBlur(closed[first:last].astype(np.float32), (0, 0), size / 2)
-        inner = blurred[rows.start - first : rows.stop - first]
-        paper[rows] = np.rint(inner * np.float32(256.0)).astype(np.uint16)
-    del closed
+    factor = max(1, size // PAPER_DISC)
+    small = rgb
+    if factor > 1:
+        reduced = (max(1, round(width / factor)), max(1, round(height / factor)))
+        small = np.asarray(cv2.resize(rgb, reduced, interpolation=cv2.INTER_AREA), np.uint8)
+    small_size = max(3, round(size / factor) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (small_size, small_size))
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, disc)
+    blurred = cv2.GaussianBlur(closed.astype(np.float32), (0, 0), small_size / 2)
+    paper = np.rint(blurred * np.float32(256.0)).astype(np.uint16)
+    del small, closed, blurred
+    if factor > 1:
+        paper = np.asarray(cv2.resize(paper, (width, height), interpolation=cv2.INTER_LINEAR))
 
     # 2. flattened: the paper becomes white
     def flat_of(rows: slice) -> npt.NDArray[np.float32]:
