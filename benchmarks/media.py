@@ -54,7 +54,7 @@ def main(quick: bool = False) -> dict[str, object]:
                 path = root / f"zoom{suffix}"
 
                 def write(path: Path = path) -> None:
-                    write_video(frames, path, fps=24, size=512)
+                    write_video(frames, path, fps=24, size=512, force=True)
 
                 figures[f"write_{suffix[1:]}_ms"] = round(median_ms(write, rounds), 1)
     print(
