@@ -25,6 +25,7 @@ from benchmarks import (
     phrasings,
     planner_scaling,
     provenance,
+    restoration,
     server_load,
     startup,
     turns,
@@ -47,6 +48,7 @@ SECTIONS: dict[str, Section] = {
     "memory": memory.main,
     "web_ui": web_ui.main,
     "media": media.main,
+    "restoration": restoration.main,
 }
 
 

@@ -21,6 +21,7 @@ SECTIONS = (
     "planner_scaling",
     "web_ui",
     "memory",
+    "restoration",
 )
 
 
