@@ -84,13 +84,16 @@ BORDER = 0.04
 LEAST_SALIENT = 0.30
 MAX_HOLE = 0.05
 KEEP_RATIO = 0.25
+# The sure chest under a face: half its width in face widths, its top and bottom in face
+# heights below the face's top.
+CHEST = (0.5, 1.8, 3.2)
 
 # cv2's trimap values, named here so that this module imports cv2 only when it runs.
 _BGD, _FGD, _PR_BGD, _PR_FGD = 0, 1, 2, 3
 
 SIGNATURE = (
-    f"subject/1 grabcut side={WORK_SIDE} iterations={ITERATIONS} border={BORDER} "
-    f"least_salient={LEAST_SALIENT} max_hole={MAX_HOLE} keep={KEEP_RATIO}"
+    f"subject/2 grabcut side={WORK_SIDE} iterations={ITERATIONS} border={BORDER} "
+    f"least_salient={LEAST_SALIENT} max_hole={MAX_HOLE} keep={KEEP_RATIO} chest={CHEST}"
 )
 
 
@@ -156,11 +159,16 @@ def _portrait_prior(
             y0, y1 = _span(y + top * h, y + bottom * h, height)
             trimap[y0:y1, x0:x1] = _PR_FGD
     _sure_border(trimap, _border(height, width), where=_PR_BGD)
-    # the face itself, the ellipse inside its box
+    # the face itself, the ellipse inside its box, and the middle of the chest below it:
+    # without that core GrabCut may give a suit the flag's colours (the astronaut's orange
+    # suit went to the background with the red stripes, and only her head stayed)
     for x, y, w, h in faces:
         centre = (round(x + w / 2), round(y + h / 2))
         axes = (max(1, round(w * 0.45)), max(1, round(h * 0.5)))
         cv2.ellipse(trimap, centre, axes, 0.0, 0.0, 360.0, _FGD, thickness=-1)
+        x0, x1 = _span(x + w / 2 - CHEST[0] * w, x + w / 2 + CHEST[0] * w, width)
+        y0, y1 = _span(y + CHEST[1] * h, y + CHEST[2] * h, height)
+        trimap[y0:y1, x0:x1] = _FGD
     return trimap
 
 
@@ -228,9 +236,12 @@ def _clean(fg: Mask, faces: list[tuple[float, float, float, float]]) -> Mask:
         return binary.astype(bool)
     keep: set[int] = set()
     for x, y, w, h in faces:
-        y0, y1 = _span(y, y + h, height)
-        x0, x1 = _span(x, x + w, width)
-        keep.update(int(v) for v in np.unique(components[y0:y1, x0:x1]) if v != 0)
+        # the face, and the chest under it (a collar of the background's colour may cut the
+        # two apart)
+        for top, bottom, half in ((0.0, 1.0, 0.5), (CHEST[1], CHEST[2], CHEST[0])):
+            y0, y1 = _span(y + top * h, y + bottom * h, height)
+            x0, x1 = _span(x + w / 2 - half * w, x + w / 2 + half * w, width)
+            keep.update(int(v) for v in np.unique(components[y0:y1, x0:x1]) if v != 0)
     if not keep:
         areas = stats[1:, cv2.CC_STAT_AREA]
         largest = int(areas.max())
