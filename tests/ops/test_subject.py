@@ -124,7 +124,7 @@ def test_the_subject_colour_does_not_bleed_into_the_blurred_background(run, disc
 def test_blur_background_notes_that_the_subject_was_found_from_the_face(run, astronaut):
     notes: list[str] = []
     run("blur_background", astronaut, notes=notes)
-    assert notes == ["blur_background: subject found by GrabCut from the face (33% of the picture)"]
+    assert notes == ["blur_background: subject found by GrabCut from the face (34% of the picture)"]
 
 
 def test_without_a_face_the_note_says_the_subject_was_guessed_around_the_centre(run, disc):
