@@ -169,8 +169,12 @@ def read(text: str) -> Draft | None:
     if edit == "grayscale":
         return _placed(Draft(OP, {"region": region, "edit": "grayscale", "amount": 1.0}), text)
     if edit in _RECIPES:
-        if negated(rest):
-            return None  # "less sharp", "less dramatic": not these edits
+        if negated(rest):  # "less dramatic", "less sharp": these edits only add
+            where = {"faces": "the face", "subject": "the subject"}.get(region, f"the {region}")
+            return Draft(
+                OP,
+                problem=f"'{said}' only adds; for less, 'lower the contrast of {where}' softens it",
+            )
         # "dramatic" is also an intensity word: the edit's own word says no strength
         stated = intensity(without(rest, [_span(rest, said)]))
         factor = 1.0 if stated is None else min(2.0, stated)
