@@ -65,11 +65,14 @@ SPOT_EXTENT = 0.5
 RIM = 0.2
 RIM_LEVELS = 4.0
 INPAINT_RADIUS = 3
-TILE = 768
-# Context each tile needs: the far reach of a scratch's window, the line, the flanks.
-OVERLAP = 4 * RUN + LINE // 2 + max(FLANKS) + 4
+TILE = 512
+# Context each tile needs: the far reach along a run (2 RUN), the run's own window (RUN),
+# the line and the flanks.
+OVERLAP = 3 * RUN + LINE // 2 + max(FLANKS) + 4
 # Below this many pixels on the short side, nothing is looked for.
 MIN_SIDE = 16
+# Scratches are counted on the line pixels pooled to at most this many cells a side.
+COUNT_SIDE = 2048
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,9 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
     if min(height, width) < MIN_SIDE:
         return Marks(mask=mask, spots=0, scratches=0)
     spots = 0
-    lines = np.zeros((height, width), dtype=bool)
+    # the line pixels, pooled over STEP x STEP squares: enough to count the scratches
+    step = max(1, math.ceil(max(height, width) / COUNT_SIDE))
+    lines = np.zeros((math.ceil(height / step), math.ceil(width / step)), dtype=bool)
     for top, left, bottom, right, core in _tiles(height, width):
         luma = np.asarray(
             cv2.cvtColor(np.ascontiguousarray(rgb[top:bottom, left:right]), cv2.COLOR_RGB2GRAY),
@@ -97,10 +102,10 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
         )
         tile = _tile_marks(luma, strength, (left, top))
         (y0, y1), (x0, x1) = core
-        lines[top + y0 : top + y1, left + x0 : left + x1] = tile.lines[y0:y1, x0:x1]
+        _pool_into(lines, tile.lines[y0:y1, x0:x1], top + y0, left + x0, step)
         mask[top + y0 : top + y1, left + x0 : left + x1] = tile.mask[y0:y1, x0:x1]
         spots += _count_within(tile.spot_seeds, core)
-    return Marks(mask=mask, spots=spots, scratches=count_scratches(lines))
+    return Marks(mask=mask, spots=spots, scratches=count_scratches(lines, step))
 
 
 def repair(rgb: Image, mask: npt.NDArray[np.bool_]) -> Image:
@@ -118,18 +123,21 @@ def repair(rgb: Image, mask: npt.NDArray[np.bool_]) -> Image:
     return out
 
 
-def count_scratches(lines: npt.NDArray[np.bool_]) -> int:
-    """Separate scratches: groups of line pixels (joined across a few pixels' gap, on a
-    picture shrunk to at most 2048 px) at least a run's window long."""
-    height, width = lines.shape
-    if not lines.any():
+def _pool_into(
+    pooled: npt.NDArray[np.bool_], part: npt.NDArray[np.bool_], top: int, left: int, step: int
+) -> None:
+    """OR `part` (whose top-left pixel is at (top, left), both multiples of `step` or at
+    the photo's edge) into `pooled`, one cell per step x step square."""
+    ys, xs = np.nonzero(part)
+    pooled[(ys + top) // step, (xs + left) // step] = True
+
+
+def count_scratches(pooled: npt.NDArray[np.bool_], step: int = 1) -> int:
+    """Separate scratches: groups of line pixels (pooled over step x step squares, joined
+    across a few cells' gap) at least a run's window long."""
+    if not pooled.any():
         return 0
-    step = max(1, math.ceil(max(height, width) / 2048))
-    small = lines
-    if step > 1:
-        cut = lines[: height // step * step, : width // step * step]
-        small = np.asarray(cut.reshape(height // step, step, width // step, step).any(axis=(1, 3)))
-    joined = cv2.dilate(small.astype(np.uint8), np.ones((5, 5), np.uint8))
+    joined = cv2.dilate(pooled.astype(np.uint8), np.ones((5, 5), np.uint8))
     stats = cv2.connectedComponentsWithStats(joined, connectivity=8)[2]
     extent = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
     return int((extent * step >= RUN).sum())
@@ -284,6 +292,19 @@ def _shifted(a: Float32Array, dx: int, dy: int) -> Float32Array:
     return np.asarray(a[ys][:, xs])
 
 
+def _second(a: Float32Array, offsets: list[tuple[int, int]], *, highest: bool) -> Float32Array:
+    """Per pixel, the second highest (or lowest) of `a` at the given offsets, kept as a
+    running top two: three arrays, not one per offset."""
+    sign = np.float32(1.0 if highest else -1.0)
+    first = np.full(a.shape, -np.inf, dtype=np.float32)
+    second = np.full(a.shape, -np.inf, dtype=np.float32)
+    for dx, dy in offsets:
+        value = sign * _shifted(a, dx, dy)
+        np.maximum(second, np.minimum(first, value), out=second)
+        np.maximum(first, value, out=first)
+    return np.asarray(sign * second, dtype=np.float32)
+
+
 def _spots(
     v: Float32Array, residual: Float32Array, cut: float
 ) -> tuple[npt.NDArray[np.bool_], list[tuple[float, float]]]:
@@ -296,11 +317,8 @@ def _spots(
     dark = np.full(v.shape, -np.inf, dtype=np.float32)
     for radius in SPOT_RINGS:
         offsets = [(round(dx * radius), round(dy * radius)) for dx, dy in _RING]
-        ring = np.stack([_shifted(lightest, dx, dy) for dx, dy in offsets])
-        np.maximum(light, v - np.partition(ring, -2, axis=0)[-2], out=light)
-        ring = np.stack([_shifted(darkest, dx, dy) for dx, dy in offsets])
-        np.maximum(dark, np.partition(ring, 1, axis=0)[1] - v, out=dark)
-        del ring
+        np.maximum(light, v - _second(lightest, offsets, highest=True), out=light)
+        np.maximum(dark, _second(darkest, offsets, highest=False) - v, out=dark)
     found = np.zeros(v.shape, dtype=bool)
     centres: list[tuple[float, float]] = []
     reach = np.ones((SPOT_REACH, SPOT_REACH), np.uint8)

@@ -79,6 +79,8 @@ LEVELS_PERCENTILES = (0.5, 99.5)
 LEVELS_MAX_GAIN = 1.6
 RESTORE_CLAHE_CLIP = 2.0
 LOCAL_CONTRAST = 0.5
+# The contrast stage converts colours this many pixels at a time.
+BAND_PIXELS = 1 << 20
 # 4. white balance: the percentile of each channel taken as its white.
 WHITE_PERCENTILE = 99.0
 # 5. sharpening: amount at strength 1, and sigma at 1 MP.
@@ -139,7 +141,8 @@ def dust_stage(rgb: Image, strength: float, faces: list[Face]) -> tuple[Image, s
     if min(rgb.shape[:2]) < MIN_SIDE:
         return rgb, f"too thin to look for dust (under {MIN_SIDE} px)"
     marks = find_marks(rgb, strength)
-    mask = marks.mask & ~_face_guard(faces, *rgb.shape[:2])
+    mask = marks.mask
+    _guard_faces(mask, faces)
     if not mask.any():
         return rgb, "no dust or scratches found"
     filled = repair(rgb, mask)
@@ -152,12 +155,24 @@ def dust_stage(rgb: Image, strength: float, faces: list[Face]) -> tuple[Image, s
 def contrast_stage(rgb: Image, strength: float) -> tuple[Image, str]:
     """3. Levels, then CLAHE on L* blended in by LOCAL_CONTRAST * strength."""
     stretched, (lo, hi), gain = _stretch(rgb, strength)
-    lab = cv2.cvtColor(stretched, cv2.COLOR_RGB2Lab)
-    lightness = np.ascontiguousarray(lab[:, :, 0])
+    # L* of the whole picture (CLAHE's tiles span it), the colour conversions a band of rows
+    # at a time: a whole Lab copy and its conversion back cost 6 bytes a pixel more
+    height, width = stretched.shape[:2]
+    rows = max(1, BAND_PIXELS // max(1, width))
+    lightness = np.empty((height, width), dtype=np.uint8)
+    for top in range(0, height, rows):
+        band = cv2.cvtColor(stretched[top : top + rows], cv2.COLOR_RGB2Lab)
+        lightness[top : top + rows] = band[:, :, 0]
     clahe = cv2.createCLAHE(clipLimit=RESTORE_CLAHE_CLIP, tileGridSize=CLAHE_TILES)
+    local = clahe.apply(lightness)
     weight = LOCAL_CONTRAST * strength
-    lab[:, :, 0] = cv2.addWeighted(clahe.apply(lightness), weight, lightness, 1.0 - weight, 0.0)
-    out = np.asarray(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB), dtype=np.uint8)
+    out = np.empty_like(stretched)
+    for top in range(0, height, rows):
+        lab = cv2.cvtColor(stretched[top : top + rows], cv2.COLOR_RGB2Lab)
+        lab[:, :, 0] = cv2.addWeighted(
+            local[top : top + rows], weight, lightness[top : top + rows], 1.0 - weight, 0.0
+        )
+        out[top : top + rows] = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)
     if gain == 1.0:
         levels = f"levels {lo}..{hi} left as they are"
     elif gain * (hi - lo) >= 254.5:
@@ -196,16 +211,15 @@ def noise_sigma(rgb: Image) -> float:
     return float(np.median(per_channel))
 
 
-def _face_guard(faces: list[Face], height: int, width: int) -> npt.NDArray[np.bool_]:
-    """Discs around detected eyes and mouth corners, whose catch-lights and dark corners
-    look exactly like dust."""
-    guard = np.zeros((height, width), dtype=np.uint8)
+def _guard_faces(mask: npt.NDArray[np.bool_], faces: list[Face]) -> None:
+    """Clear discs of `mask` around detected eyes and mouth corners, whose catch-lights and
+    dark corners look exactly like dust (in place: no second full-size mask)."""
+    view = mask.view(np.uint8)
     for face in faces:
         radius = max(1, round(FACE_GUARD * face.box.w))
         marks = face.landmarks
         for point in (marks.right_eye, marks.left_eye, marks.mouth_right, marks.mouth_left):
-            cv2.circle(guard, (round(point.x), round(point.y)), radius, 1, thickness=-1)
-    return guard.astype(bool)
+            cv2.circle(view, (round(point.x), round(point.y)), radius, 0, thickness=-1)
 
 
 def white_balance_gains(rgb: Image) -> Float32Array:
@@ -227,7 +241,11 @@ def _stretch(rgb: Image, strength: float) -> tuple[Image, tuple[int, int], float
     LEVELS_MAX_GAIN, about the middle of lo..hi), blended with the identity by strength.
     Returns the image, (lo, hi) and the gain that resulted."""
     luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    lo, hi = (int(v) for v in np.percentile(luma, LEVELS_PERCENTILES))
+    # percentiles from the histogram (np.percentile sorted a float64 copy: 8 bytes a pixel)
+    cumulative = np.cumsum(np.bincount(luma.ravel(), minlength=256))
+    lo, hi = (
+        int(np.searchsorted(cumulative, q / 100.0 * cumulative[-1])) for q in LEVELS_PERCENTILES
+    )
     gain = min(255.0 / (hi - lo), LEVELS_MAX_GAIN) if hi > lo else 1.0
     if gain <= 1.0:
         return rgb, (lo, hi), 1.0
