@@ -122,3 +122,36 @@ def test_a_half_is_edited_and_the_far_half_stays_exact(adjust: Any, half: str) -
 def test_face_numbers_go_only_with_the_faces_region(adjust: Any) -> None:
     with pytest.raises(InvalidParameterError, match="face numbers"):
         adjust(sample("group"), region="sky", edit="brightness", faces=[1])
+
+
+def _saturation(pixels: np.ndarray) -> float:
+    rgb = pixels[:, :3].astype(np.float64)
+    return float((rgb.max(axis=1) - rgb.min(axis=1)).mean())
+
+
+@pytest.mark.parametrize("name", ["astronaut", "grace_hopper"])
+def test_black_and_white_but_keep_her_in_colour_keeps_her_clothes_in_colour(
+    adjust: Any, name: str
+) -> None:
+    # The subject used to be the astronaut's head only: her orange suit went grey. The chest
+    # under a face is now sure foreground, and the person is kept whole.
+    photo = sample(name)
+    out = adjust(photo, region="background", edit="grayscale", amount=1.0)
+    face = AnalysisCache().get(photo).faces[0].box
+    x0, x1 = round(face.x + 0.1 * face.w), round(face.x + 0.9 * face.w)
+    y0, y1 = round(face.y + 2.0 * face.h), round(min(photo.shape[0], face.y + 3.0 * face.h))
+    chest = photo[y0:y1, x0:x1].reshape(-1, 3)
+    kept = out[y0:y1, x0:x1].reshape(-1, 3)
+    assert _saturation(kept) > 0.9 * _saturation(chest)
+    subject = AnalysisCache().get(photo).subject.mask
+    assert _saturation(out[~subject]) < 3.0
+
+
+def test_a_darker_background_on_coffee_is_visibly_darker_than_the_cup(adjust: Any) -> None:
+    coffee = sample("coffee")
+    out = adjust(coffee, region="background", edit="brightness", amount=-0.2)
+    subject = AnalysisCache().get(coffee).subject.mask
+    drop = mean_luma(coffee[~subject]) - mean_luma(out[~subject])
+    kept = mean_luma(coffee[subject]) - mean_luma(out[subject])
+    assert drop > 15  # measured 22.5 levels
+    assert kept < 3  # measured 0.6 (the feather)
