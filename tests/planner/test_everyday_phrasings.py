@@ -51,6 +51,10 @@ def planned(planner: RulePlanner, instruction: str, image: str) -> EditPlan:
         ("make the poster square without cutting anything", "poster", "extend",
          {"aspect": (1, 1)}),
         ("rotate it so the writing is straight", "text", "auto_straighten", {}),
+        ("its a bit crooked, can you fix it", "text", "auto_straighten", {}),
+        ("it's kind of tilted", "text", "auto_straighten", {}),
+        ("make him stand out from the background", "grace_hopper", "adjust_region",
+         {"region": "subject", "edit": "pop"}),
     ],
 )  # fmt: skip
 def test_an_everyday_request_plans_the_edit_it_names(

@@ -263,6 +263,7 @@ OPERATORS: list[Operator[Any]] = [
             "desaturate",
             "vibrant",
             "vivid",
+            "richer",
             "colorful",
             "colourful",
             "muted",

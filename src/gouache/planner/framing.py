@@ -39,8 +39,10 @@ _STRAIGHT_THING = (
     r"(?:horizon|photo|picture|image|shot|lines?|walls?|building|page|document|text|writing"
     r"|scan|paper|sign)"
 )
+_SOMEWHAT = "(?:a bit|a little|slightly|kind of|so|really)"
 _STRAIGHTEN = re.compile(
-    rf"^(?:straighten|level|fix the tilt|fix the horizon|it'?s (?:crooked|tilted|wonky))"
+    rf"^(?:straighten|level|fix the tilt|fix the horizon|it'?s (?:{_SOMEWHAT} )?"
+    rf"(?:crooked|tilted|wonky))"
     rf"(?: (?:it|this|the {_STRAIGHT_THING}))?(?: up)?$"
     rf"|^(?:rotate|turn|tilt) (?:it|this|the {_STRAIGHT_THING}) so (?:that )?(?:it|the "
     rf"{_STRAIGHT_THING}) (?:is|looks|reads|sits) (?:straight|level|upright|horizontal)$"

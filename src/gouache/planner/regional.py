@@ -72,7 +72,7 @@ _EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sharpen", ("sharpen", "sharper", "sharp", "crisp", "crisper", "sharpness")),
     ("warmth", ("warm", "warmer", "warmth", "cool", "cooler", "colder", "cold")),
     ("saturation", ("saturate", "desaturate", "saturated", "desaturated", "saturation", "vibrant",
-                    "vivid", "colorful", "colourful", "muted")),
+                    "vivid", "richer", "colorful", "colourful", "muted")),
     ("contrast", ("contrast", "contrasty")),
     ("exposure", ("exposure",)),
     ("brightness", ("bright", "brighter", "brighten", "lighter", "lighten", "dark", "darker",
@@ -104,6 +104,9 @@ _KEEP = (
 
 
 _BEHIND = re.compile(rf"\bbehind (?:{_SUBJECT}|it)\b")
+# "make him stand out from the background": the background is what he stands out against,
+# the region edited is the subject.
+_AGAINST = re.compile(r"\b(?:stand|stands|pop|pops) out (?:from|against|of) .*$")
 
 
 def _region(text: str) -> tuple[str, str] | None:
@@ -112,6 +115,10 @@ def _region(text: str) -> tuple[str, str] | None:
     behind = _BEHIND.search(text)
     if behind is not None:
         return ("background", behind.group(0))
+    against = _AGAINST.search(text)
+    if against is not None:
+        named = _region(text[: against.start()])
+        return named if named is not None else ("subject", "it")
     found: list[tuple[str, str]] = []
     for region, names in _REGIONS:
         word = next((n for n in names if has(text, n)), None)

@@ -60,7 +60,8 @@ POLARITY = {
     word: int(sign)
     for word, sign in _levels("""
 +1: bright, brighter, brighten, lighter, lighten, punchy, punchier, punch, contrasty, saturate,
-    saturated, vibrant, vivid, colorful, colourful, pop, warm, warmer, overexpose, overexposed
+    saturated, vibrant, vivid, richer, colorful, colourful, pop, warm, warmer, overexpose,
+    overexposed
 -1: dark, darker, darken, dim, dimmer, flat, flatter, desaturate, desaturated, muted, mute,
     duller, cool, cooler, cold, colder, underexpose, underexposed
 """).items()
