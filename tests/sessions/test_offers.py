@@ -1,4 +1,4 @@
-"""Suggestions never undo the turn just made, and stop once passed over twice."""
+"""Suggestions never undo what the user chose along the lineage, and stop once passed over twice."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gouache.sessions import Session, Store
 from gouache.sessions.offers import Offers, undoes
 from gouache.suggest import Suggestion
 
@@ -54,3 +55,14 @@ def test_gouache_suggest_prints_edits_for_a_picture(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert '"blur the faces"' in result.stdout
+
+
+def test_a_suggestion_never_undoes_an_edit_chosen_a_few_turns_back(store: Store) -> None:
+    from skimage import data
+
+    session = Session.start(store, data.coffee(), name="coffee")
+    session.apply("make it warmer by 40%")
+    warmed = {idea.op for idea in session.suggestions()}
+    assert "warmth" not in warmed  # right after: the turn itself
+    session.apply("crop to square")
+    assert "warmth" not in {idea.op for idea in session.suggestions(limit=5)}  # two turns on

@@ -1,4 +1,5 @@
-"""Which suggestions to offer after a turn: never one that undoes the turn just made, and
+"""Which suggestions to offer after a turn: never one that undoes the turn just made (the session
+also passes the operators of the last few versions of the lineage), and
 never one the user passed over twice.
 
     undoing     the same operator again ("cooler" right after "warmer"), or a tone fix right

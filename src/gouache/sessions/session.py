@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from gouache.suggest import Suggestion
 
 IMAGE_CACHE_SIZE = 6
+# Suggestions never undo what the user chose this many versions back along the lineage.
+OFFER_MEMORY = 8
 
 __all__ = ["ExportResult", "Session", "TurnOptions", "TurnRequest", "TurnResult", "plan_context"]
 
@@ -368,11 +370,26 @@ class Session:
 
         version = self.resolve(ref)
         image = self.image(version.id)
-        done = {step.op for step in version.plan.steps} if version.plan is not None else set()
+        done = self._chosen(version)
         ideas = suggest(image, self.analyses.get(image), limit=limit + len(done) + 3)
-        # Never one that undoes what this version just did, nor one passed over twice (each
-        # idea names its operator, so nothing is planned again here).
+        # Never one that undoes what the user asked for on the way to this version ("cooler"
+        # two turns after "warmer"), nor one passed over twice (each idea names its operator,
+        # so nothing is planned again here).
         return self._offers.choose(ideas, done, limit)
+
+    def _chosen(self, version: Version, depth: int = OFFER_MEMORY) -> set[str]:
+        """The operators of `version` and of up to `depth` - 1 of its ancestors."""
+        done: set[str] = set()
+        with self.store.read() as tx:
+            current: Version | None = version
+            for _ in range(depth):
+                if current is None:
+                    break
+                if current.plan is not None:
+                    done.update(step.op for step in current.plan.steps)
+                parent = current.parent_id
+                current = tx.version(self.id, parent) if parent is not None else None
+        return done
 
     def ideas(self, ref: str = "head", *, limit: int = 3) -> tuple[Suggestion, ...]:
         """Creative edits that suit a version with nothing to fix ("any suggestions?")."""
