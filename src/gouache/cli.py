@@ -401,7 +401,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "edit":
         return _edit(args, settings, store)
     if command == "chat":
-        return _chat(args, settings, store)
+        from gouache.cli_chat import chat
+
+        return chat(args, settings, store)
     if command == "sessions":
         return _sessions(store)
     if command == "history":
@@ -610,7 +612,9 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         )
         for note in loaded.notes:
             print(f"note: {note}")
-    _add_characters(session, args.character, settings)
+    from gouache.cli_chat import add_characters
+
+    add_characters(session, args.character, settings)
     session.guard_mode = args.guard
     output = Path(args.output) if args.output else free_name(_default_output(source_name))
     if args.guidelines:
@@ -774,222 +778,6 @@ def _sessions(store: Store) -> int:
         head = f"v{row.head_number}"
         print(f"{row.id[:8]:<10} {row.versions:>8} {head:>5}  {updated}  {row.name}")
     return EXIT_OK
-
-
-CHAT_HELP = """\
-Type an instruction to edit the current version, or a command:
-  /undo              move back to the parent version (nothing is deleted)
-  /redo              move forward again
-  /branch NAME       start a named branch at the current version
-  /checkout VERSION  go to a version (v3, 3, an id prefix) or a branch
-  /history           the version tree
-  /diff A B          compare two versions
-  /save PATH         write the current version's image (--force replaces a file)
-  /attach PATH       attach a reference image to the next turn
-  /character NAME PHOTO  follow a person's identity every turn
-  /ops               the edits the offline backend can do
-  /frames N INSTRUCTION  N frames, each the last one edited again, as a video
-  /layers            the captions, logos, balloons and borders kept as layers
-  /help              this text
-  /quit              leave (the session is kept: `gouache chat --session ID`)"""
-
-
-def _chat(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    from gouache.errors import InputError
-    from gouache.images import load_image
-    from gouache.progress import ProgressLine
-    from gouache.sessions.session import Session
-    from gouache.sessions.store import session_name_from_file
-    from gouache.usertext import check_instruction
-
-    chosen = _backend(args, settings)
-    if chosen is None:
-        from gouache.backends.operators import OperatorBackend
-
-        chosen = OperatorBackend(max_pixels=settings.max_pixels)
-    if args.session:
-        session = Session.open(store, args.session, backend=chosen, planner=_planner(args))
-    elif args.image:
-        loaded = load_image(args.image, max_pixels=settings.max_pixels)
-        for note in loaded.notes:
-            print(f"note: {note}")
-        session = Session.start(
-            store,
-            loaded,
-            name=session_name_from_file(args.image),
-            backend=chosen,
-            planner=_planner(args),
-        )
-    elif chosen is not None and chosen.capabilities.generate:
-        print("describe the picture to start from:")
-        prompt = check_instruction(sys.stdin.readline().strip())
-        with ProgressLine("generating") as progress:
-            session = Session.start_from_text(store, prompt, backend=chosen, progress=progress)
-        print(session.head.reply)
-    else:
-        raise InputError("give an image to start from, or --session ID to resume")
-    _add_characters(session, args.character, settings)
-    session.guard_mode = args.guard
-    print(f"session {session.id[:8]} ({session.name}), at v{session.head.number}. /help for help.")
-    if session.head.parent_id is None:
-        _offer(session, sys.stdout)  # suggestions from the first look, not only after a turn
-    critique = args if args.guidelines else None
-    return chat_loop(session, settings, sys.stdin, sys.stdout, critique)
-
-
-def _add_characters(session: Session, specs: Sequence[str], settings: Settings) -> None:
-    """--character NAME=PHOTO, each followed from now on."""
-    from gouache.errors import InputError
-
-    for spec in specs:
-        name, sep, photo = spec.partition("=")
-        if not sep or not name or not photo:
-            raise InputError(f"--character takes NAME=PHOTO, not {spec!r}")
-        _add_character(session, name, photo, settings, sys.stdout)
-
-
-def _add_character(
-    session: Session, name: str, photo: str, settings: Settings, out: TextIO
-) -> None:
-    from gouache.images import load_image
-    from gouache.usertext import check_text
-
-    check_text(name, "the character's name")
-    character = session.add_character(name, [load_image(photo, max_pixels=settings.max_pixels)])
-    scores = session.identity_scores(session.image())
-    now = scores.get(character.name)
-    here = "not in the picture" if now is None else f"{now:.2f} in the current version"
-    print(f"following {character.name} (threshold {character.threshold:.2f}): {here}", file=out)
-
-
-def chat_loop(
-    session: Session,
-    settings: Settings,
-    lines: TextIO,
-    out: TextIO,
-    guidelines: argparse.Namespace | None = None,
-) -> int:
-    """Run a conversation from `lines` until end of input or /quit.
-
-    With `guidelines` (the --guidelines, --candidates, --budget, --seconds options), every
-    turn runs the critique loop.
-    """
-    from gouache import conversation
-    from gouache.errors import OUT_OF_MEMORY, GouacheError, InputError
-    from gouache.usertext import check_instruction
-
-    attached: list[LoadedImage] = []
-    interactive = lines.isatty()
-    while True:
-        if interactive:
-            out.write("gouache> ")
-            out.flush()
-        raw = lines.readline()
-        if not raw:
-            return EXIT_OK
-        line = raw.strip()
-        if not line:
-            continue
-        try:
-            if line.startswith("/"):
-                if "\x00" in line:  # a path may hold undecodable bytes, never a NUL
-                    raise InputError("the command contains a NUL character")
-                if _chat_command(session, line, attached, settings, out) == "quit":
-                    return EXIT_OK
-                continue
-            check_instruction(line)
-            said = conversation.read(line)
-            if said is not None and said.kind == "retry":
-                session.checkout("1")  # "go back to the first version and try sepia instead"
-                line = said.then
-            elif said is not None:
-                print(conversation.act(session, said), file=out)
-                continue
-            if guidelines is not None:
-                _refine(session, line, guidelines, list(attached), out)
-            else:
-                _turn(session, line, references=list(attached), out=out, suggest=True)
-            attached.clear()
-        except GouacheError as err:
-            print(f"error: {err.message}", file=out)
-        except MemoryError:
-            print(f"error: {OUT_OF_MEMORY}", file=out)
-
-
-def _chat_command(
-    session: Session,
-    line: str,
-    attached: list[LoadedImage],
-    settings: Settings,
-    out: TextIO,
-) -> str:
-    from gouache.errors import InputError
-    from gouache.images import load_image
-
-    name, _, rest = line[1:].partition(" ")
-    rest = rest.strip()
-    if name in ("quit", "exit", "q"):
-        return "quit"
-    if name == "help":
-        print(CHAT_HELP, file=out)
-    elif name == "undo":
-        print(f"back at v{session.undo().number}", file=out)
-    elif name == "redo":
-        print(f"forward to v{session.redo().number}", file=out)
-    elif name == "branch":
-        if not rest:
-            raise InputError("usage: /branch NAME")
-        session.branch(rest)
-        print(f"on new branch {rest!r} at v{session.head.number}", file=out)
-    elif name == "checkout":
-        if not rest:
-            raise InputError("usage: /checkout VERSION or BRANCH")
-        print(f"at v{session.checkout(rest).number}", file=out)
-    elif name == "history":
-        print(session.history(), file=out)
-        curve = session.identity_curve()
-        if curve:
-            print(curve, file=out)
-    elif name == "character":
-        who, _, photo = rest.partition(" ")
-        if not who or not photo.strip():
-            raise InputError("usage: /character NAME PHOTO")
-        _add_character(session, who, photo.strip(), settings, out)
-    elif name == "diff":
-        parts = rest.split()
-        if len(parts) != 2:
-            raise InputError("usage: /diff A B")
-        print(session.diff(parts[0], parts[1]).describe(), file=out)
-    elif name == "save":
-        force = rest.startswith("--force ") or rest.endswith(" --force")
-        rest = rest.removeprefix("--force ").removesuffix(" --force").strip()
-        if not rest:
-            raise InputError("usage: /save PATH (or /save --force PATH to replace a file)")
-        target = Path(rest).expanduser()
-        blob = session.store.blobs.get_bytes(session.head.blob)
-        _write_output(target, blob, force=force, out=out)
-        print(f"wrote {target}", file=out)
-    elif name == "attach":
-        if not rest:
-            raise InputError("usage: /attach PATH")
-        attached.append(load_image(rest, max_pixels=settings.max_pixels))
-        # Image 1 is the current version; attachments count from 2.
-        print(f"attached {rest} as image {len(attached) + 1}", file=out)
-    elif name == "ops":
-        from gouache.ops.registry import default_operators
-
-        print(default_operators().capabilities_text(), file=out)
-    elif name == "frames":
-        from gouache.cli_media import chat_frames
-
-        chat_frames(session, rest, out)
-    elif name == "layers":
-        from gouache.cli_media import chat_layers
-
-        chat_layers(session, out)
-    else:
-        raise InputError(f"unknown command /{name}; /help lists them")
-    return ""
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -145,7 +145,7 @@ def test_the_cli_writes_svg_and_ora_and_keeps_an_existing_file(
 
 
 def test_layers_in_chat_lists_what_each_layer_says(store: Store, astronaut: LoadedImage) -> None:
-    from gouache.cli import chat_loop
+    from gouache.cli_chat import chat_loop
     from gouache.settings import Settings
 
     session = Session.start(store, astronaut)

@@ -10,7 +10,8 @@ import pytest
 
 from gouache.analysis.cache import AnalysisCache
 from gouache.backends.operators import OperatorBackend
-from gouache.cli import chat_loop, main
+from gouache.cli import main
+from gouache.cli_chat import chat_loop
 from gouache.evals.samples import sample
 from gouache.images import BlobStore
 from gouache.planner import spelling

@@ -183,7 +183,7 @@ def test_frames_in_chat_make_versions_and_a_video(
 ) -> None:
     import io
 
-    from gouache.cli import chat_loop
+    from gouache.cli_chat import chat_loop
     from gouache.settings import Settings
 
     pytest.importorskip("av", reason='pip install "gouache[media]"')
