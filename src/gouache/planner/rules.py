@@ -38,10 +38,8 @@ import difflib
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
-
-from PIL import ImageColor
 
 from gouache.errors import InvalidParameterError
 from gouache.ops.registry import OperatorRegistry, default_operators
@@ -80,6 +78,21 @@ from gouache.planner.clauses import (
 from gouache.planner.generative import GENERATIVE_BACKENDS, needs_generation
 from gouache.planner.grounding import IMAGE_SLOT, Grounding
 from gouache.planner.labels import describe
+from gouache.planner.matching import (
+    FIX_IT,
+    Keyword,
+    Match,
+    Piece,
+    add_piece,
+    between,
+    companions,
+    cut,
+    inside,
+    is_word,
+    names_nothing,
+    outermost,
+    with_modifiers,
+)
 from gouache.planner.phrases import CAST_WORDS, Clause, Draft, Rule
 from gouache.planner.phrases import RULES as BASIC_RULES
 from gouache.planner.plan import (
@@ -94,11 +107,9 @@ from gouache.planner.references import Mention, Problem
 from gouache.planner.vocabulary import (
     ABSORBS,
     COMMON_COLORS,
-    COMPANIONS,
     CONTINUED,
     EXTRA_KEYWORDS,
     FILLER,
-    INTENSITY,
     OPERATOR_WORDS,
     PARTS,
     PARTS_TAKEN,
@@ -108,10 +119,8 @@ from gouache.planner.vocabulary import (
     USES_ALL_REFERENCES,
     VERBS,
     WEAK,
-    intensity,
     known_words,
     refused,
-    word_set,
 )
 from gouache.usertext import check_instruction
 
@@ -124,45 +133,9 @@ RULES: dict[str, Rule] = {
     **texture.RULES,
 }
 
-# Words that lean toward the keyword after them when a clause is split in two.
-_LEANING = frozenset(
-    {"a", "an", "the", "some", "more", "less", "px", "pixels", "percent", "%"}
-    | {w for phrase, _ in INTENSITY for w in phrase.split()}
-)
-# "cool it down a bit & add some contrast": the verb that opens the second edit goes with it,
-# and nothing before it does
-_OPENING = frozenset({"add", "increase", "boost", "raise", "reduce", "decrease", "lower", "bump",
-                      "crank"})  # fmt: skip
 _TEXT_VERBS = ("add", "put", "write", "say", "saying", "reads", "reading", "caption", "text",
                "insert", "place", "stamp", "print", "type")  # fmt: skip
 _FIRST_EXAMPLES = ("brightness", "crop", "warmth", "caption")
-
-
-@dataclass(frozen=True)
-class Keyword:
-    op: str
-    words: tuple[str, ...]
-    strong: bool
-    verb: bool
-
-
-@dataclass(frozen=True)
-class Match:
-    keyword: Keyword
-    start: int  # token index
-    end: int
-    # A pattern rather than a word ("2 stops", "4:5"): decides over words.
-    signal: bool = False
-
-    @property
-    def op(self) -> str:
-        return self.keyword.op
-
-
-@dataclass(frozen=True)
-class Piece:
-    draft: Draft
-    clause: str  # as the user wrote it
 
 
 class RulePlanner:
@@ -183,7 +156,7 @@ class RulePlanner:
                 ws = tuple(words(text))
                 # a declared "put the" names nothing, "4x" any scaling; "upscale" is the
                 # upscale operator's, not resize's
-                vague = phrase in op.keywords and _names_nothing(ws)
+                vague = phrase in op.keywords and names_nothing(ws)
                 if not ws or vague or (text in names and text != op.name):
                     continue
                 verb = len(ws) == 1 and ws[0] in VERBS
@@ -292,16 +265,16 @@ class RulePlanner:
         kept = self._whole(instruction)
         if kept is not None:  # "black and white but keep her in colour": one edit
             pieces.append(Piece(kept, instruction))
-        for raw in _with_modifiers(prepared.clauses) if kept is None else ():
+        for raw in with_modifiers(prepared.clauses) if kept is None else ():
             if all(w in FILLER for w in words(raw.text)):
                 continue  # "please", "thanks"
-            if len(prepared.clauses) > 1 and _FIX_IT.match(raw.text.strip(" .!")):
+            if len(prepared.clauses) > 1 and FIX_IT.match(raw.text.strip(" .!")):
                 continue  # "the image is too dark, fix it": the problem says the edit
             drafts = self._read(raw.text, prepared.quotes, previous, refs)
             if drafts is None:
                 missing.append(raw)
             for draft in drafts or ():
-                _add(pieces, Piece(draft, raw.original))
+                add_piece(pieces, Piece(draft, raw.original))
             previous = drafts[-1] if drafts else None
         if not pieces and not missing:
             return self._ask(instruction)
@@ -450,7 +423,7 @@ class RulePlanner:
         ws = [t.text for t in toks]
         mentions = references.find_mentions(text, refs, self._known)
         # "use the colours of the logo": the words that name an image name no operator
-        masked = ["" if _inside(t.span, mentions) else t.text for t in toks]
+        masked = ["" if inside(t.span, mentions) else t.text for t in toks]
         matches = self._matches(masked)
         if not any(m.keyword.strong for m in matches):
             matches = self._matches(ws) or matches  # "add the logo": the image names the edit
@@ -460,17 +433,17 @@ class RulePlanner:
         strong = sorted((m for m in matches if m.keyword.strong), key=lambda m: m.start)
         ops = list(dict.fromkeys(m.op for m in strong))
         # "a warm orange tint" is one tint; "warmer with an orange tint" is two edits.
-        companions = len(ops) == 2 and _companions(ops[0], ops[1])
-        if len(ops) > 1 and not (companions and "with" not in ws):
+        paired = len(ops) == 2 and companions(ops[0], ops[1])
+        if len(ops) > 1 and not (paired and "with" not in ws):
             second = next(m for m in strong if m.op == ops[1])
             first_end = next(m for m in strong if m.op == ops[0]).end
-            cut = _cut(ws, second.start, self._op_words[ops[1]])
-            at = toks[min(max(cut, first_end), second.start)].span.start
+            split = cut(ws, second.start, self._op_words[ops[1]])
+            at = toks[min(max(split, first_end), second.start)].span.start
             head = self._read(text[:at], quotes, previous, refs) if at > 0 else None
             tail = self._read(text[at:], quotes, head[-1] if head else None, refs) if head else None
             if head and tail:
                 return head + tail
-            if not companions:
+            if not paired:
                 return None
         lead = next((i for i, w in enumerate(ws) if w not in FILLER), -1)
         best = max(
@@ -519,10 +492,10 @@ class RulePlanner:
         span: Span | None = None,
     ) -> Draft | None:
         """Read `text` with the phrase rule of `op`; `span` is where its keyword stands."""
-        found = [c for c in colors(text) if not _inside(c.span, mentions)]
+        found = [c for c in colors(text) if not inside(c.span, mentions)]
         colorless = without(text, [c.span for c in found] + [m.span for m in mentions])
         allowed = self._known | OPERATOR_WORDS.get(op, frozenset())
-        if any(w not in allowed and _is_word(w) for w in words(colorless)):
+        if any(w not in allowed and is_word(w) for w in words(colorless)):
             return None  # a word we do not know: maybe a subject we cannot edit alone
         parts = PARTS - PARTS_TAKEN.get(op, frozenset())
         if any(w in parts for w in words(without(colorless, [span] if span else []))):
@@ -580,7 +553,7 @@ class RulePlanner:
             signal = self._signal(w, ws[i - 1] if i else "", text_verb)
             if signal is not None and not (replacing is not None and signal.op == "caption"):
                 found.append(Match(signal, i, i + 1, signal=True))
-        found = _outermost(found)
+        found = outermost(found)
         # "smart crop to square" is one smart crop, "restore this old photo" one restore
         named = {m.op for m in found if m.keyword.strong}
         return [m for m in found if not any(m.op in ABSORBS.get(op, ()) for op in named)]
@@ -593,7 +566,7 @@ class RulePlanner:
                 if verb not in verbs:
                     continue
                 j = i + 1
-                while j < len(ws) and ws[j] not in nouns and _between(ws[j]):
+                while j < len(ws) and ws[j] not in nouns and between(ws[j]):
                     j += 1
                 if j < len(ws) and ws[j] in nouns:
                     if not any(o.start <= i and j + 1 <= o.end for o in declared):
@@ -676,7 +649,7 @@ class RulePlanner:
         """The clause in quotes, and the words in it we do not know."""
         colorless = without(raw.text, [c.span for c in colors(raw.text)])
         unknown = list(
-            dict.fromkeys(w for w in words(colorless) if _is_word(w) and w not in self._known)
+            dict.fromkeys(w for w in words(colorless) if is_word(w) and w not in self._known)
         )
         most = spelling.MAX_MISSPELT
         named = ", ".join(f'"{w}"' for w in unknown[:most])
@@ -709,7 +682,7 @@ class RulePlanner:
         Only the start of a long clause is compared, so a reply costs the same at any length.
         """
         text = text[:LIKENESS_CHARS]
-        content = [w for w in words(text) if _is_word(w) and w not in FILLER]
+        content = [w for w in words(text) if is_word(w) and w not in FILLER]
         scored: list[tuple[float, str]] = []
         for op in self.operators.all():
             vocabulary = sorted(self._op_words[op.name])
@@ -730,26 +703,6 @@ class RulePlanner:
 LIKENESS_CHARS = 200
 
 _SIGNED = frozenset({"brightness", "contrast", "saturation", "warmth", "exposure"})
-# What may stand between a verb and its noun ("remove all the text", "blur the second face").
-_BETWEEN = FILLER | word_set(
-    "whole, entire, all, every, each, out, around, just, only, her, his, their, my, tight, "
-    "tightly, close, closely, loosely, everyone's, everybody's, person's, largest, biggest, "
-    "smallest, leftmost, rightmost, left, right, middle, main, second, third, fourth, fifth, "
-    "last, st, nd, rd, th"
-)
-
-
-def _between(word: str) -> bool:
-    return word in _BETWEEN or re.fullmatch(r"\d+(?:[:/]\d+)?(?:st|nd|rd|th)?", word) is not None
-
-
-def _names_nothing(ws: tuple[str, ...]) -> bool:
-    """A keyword of filler words only ("put the") or a bare factor ("4x") names no operator."""
-    return all(w in FILLER for w in ws) or re.fullmatch(r"\d+x", "".join(ws)) is not None
-
-
-def _inside(span: Span, mentions: list[Mention]) -> bool:
-    return any(m.span.start <= span.start and span.end <= m.span.end for m in mentions)
 
 
 def _sentence(text: str) -> str:
@@ -773,96 +726,3 @@ def _earlier_choices(instruction: str) -> tuple[str, dict[str, Any]]:
             break  # the user's own words
         instruction = instruction[: found.start()]
     return instruction, choices
-
-
-def _outermost(found: list[Match]) -> list[Match]:
-    """The matches that no longer match contains, in order; only matches that start within
-    the longest match's reach are compared, so a long clause stays linear."""
-    if not found:
-        return found
-    reach = max(m.end - m.start for m in found)
-    by_start: dict[int, list[Match]] = {}
-    for m in found:
-        by_start.setdefault(m.start, []).append(m)
-
-    def contained(m: Match) -> bool:
-        return any(
-            o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
-            for start in range(max(0, m.end - reach), m.start + 1)
-            for o in by_start.get(start, ())
-        )
-
-    return [m for m in found if not contained(m)]
-
-
-# "fix it" after a problem it names: the problem is the request ("too dark, fix it").
-_FIX_IT = re.compile(
-    r"^(?:(?:please|pls|can you|could you|would you|just|so|and|now)\s+)*(?:fix|correct|sort"
-    r"|sort out|repair|solve|fix up)(?:\s+(?:it|that|this|the problem|the issue|it up|up|out))*"
-    r"(?:\s+(?:please|pls|for me))*$"
-)
-# A clause that only tempers the one before: "enhance the stars a bit, not too much".
-_MODIFIER = re.compile(
-    r"^(?:but |and |though |just |only )*(?:not (?:too|so|very) (?:much|strong(?:ly)?|heavy|"
-    r"heavily|far|intense|obvious)|not overdone|don'?t overdo it|do not overdo it|nothing "
-    r"(?:too )?(?:crazy|extreme|drastic|over the top)|a (?:little|bit|touch|tad)(?: bit)?|"
-    r"slightly|subtly|gently|subtle|keep it subtle|go easy|easy on it)(?: please| pls)?[ .!]*$"
-)
-
-
-def _with_modifiers(clauses: tuple[RawClause, ...]) -> list[RawClause]:
-    """The clauses with each modifier-only one folded into the clause before it, which then
-    reads as "a little" unless it says its own strength."""
-    out: list[RawClause] = []
-    for raw in clauses:
-        if out and _MODIFIER.match(raw.text.strip()):
-            last = out[-1]
-            text = last.text if intensity(last.text) is not None else f"{last.text} a little"
-            out[-1] = RawClause(text, f"{last.original}, {raw.original}")
-        else:
-            out.append(raw)
-    return out
-
-
-def _is_word(token: str) -> bool:
-    return token.replace("'", "").isalpha()
-
-
-def _companions(a: str, b: str) -> bool:
-    return (a, b) in COMPANIONS or (b, a) in COMPANIONS
-
-
-def _cut(ws: list[str], start: int, own: set[str]) -> int:
-    """Where to split a clause before the keyword at `start`, taking its leading words along."""
-    cut = start
-    while cut > 0:
-        word = ws[cut - 1]
-        if word == "with" or word in _OPENING:
-            return cut - 1
-        leans = word in _LEANING or word in own or word in ImageColor.colormap
-        if not (leans or re.fullmatch(r"[+-]?[\d.]+(?:%|px)?", word)):
-            break
-        cut -= 1
-    return cut
-
-
-def _add(pieces: list[Piece], piece: Piece) -> None:
-    """Append a step, folding "... and 5% off the top" into the crop before it, and "600 tall"
-    into the "800 wide" before it."""
-    last = pieces[-1] if pieces else None
-    draft = piece.draft
-    if (
-        last is not None
-        and last.draft.op == draft.op
-        and not set(last.draft.params) & set(draft.params)
-        and (draft.continued or {*last.draft.params, *draft.params} == {"width", "height"})
-    ):
-        params: dict[str, Any] = {**last.draft.params, **draft.params}
-        merged = replace(last.draft, params=params)
-        pieces[-1] = Piece(merged, f"{last.clause}, {piece.clause}")
-        return
-    if last is not None and last.draft.op == draft.op and last.draft.params == draft.params:
-        # "too dark, brighten it up": one request said twice is done once
-        pieces[-1] = Piece(last.draft, f"{last.clause}, {piece.clause}")
-        return
-    pieces.append(piece)
