@@ -331,6 +331,20 @@ def _more_detail(src: Image, out: Image) -> bool:
     return float(_detail(out)[where].mean()) > 1.05 * float(_detail(src)[where].mean())
 
 
+def _coherence(image: Image) -> float:
+    """How much fine texture runs one way (brush strokes near 1, grain near 0.5): the mean
+    anisotropy of the structure tensor of luma minus its blur (sigma 4)."""
+    import cv2
+
+    luma = _luma(image).astype(np.float32)
+    detail = luma - cv2.GaussianBlur(luma, (0, 0), 4)
+    gx = cv2.Sobel(detail, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(detail, cv2.CV_32F, 0, 1)
+    jxx, jyy, jxy = (cv2.GaussianBlur(v, (0, 0), 3) for v in (gx * gx, gy * gy, gx * gy))
+    root = np.sqrt((jxx - jyy) ** 2 + 4 * jxy**2)
+    return float((root / (jxx + jyy + 1e-6)).mean())
+
+
 def _redness(image: Image) -> np.ndarray:
     rgb = _rgb(image)
     return np.asarray(rgb[..., 0] - (rgb[..., 1] + rgb[..., 2]) / 2)
@@ -352,6 +366,7 @@ EFFECTS: dict[str, Callable[[Image, Image], bool]] = {
     "less saturated": lambda src, out: _saturation(out) < _saturation(src) * 0.95,
     "grey": lambda src, out: _saturation(out) < 2.0,
     "more detail": _more_detail,
+    "brush strokes": lambda src, out: _coherence(out) > _coherence(src) + 0.05,
     "less red": lambda src, out: _shift(_redness, src, out) < -10,
     "changed": lambda src, out: src.shape != out.shape or bool(np.any(src != out)),
     "same size": lambda src, out: src.shape[:2] == out.shape[:2],

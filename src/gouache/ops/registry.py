@@ -151,6 +151,7 @@ def default_operators() -> OperatorRegistry:
         framing,
         geometry,
         looks,
+        paint,
         panel,
         redact,
         redeye,
@@ -167,5 +168,6 @@ def default_operators() -> OperatorRegistry:
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
+    modules += [paint]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

@@ -9,7 +9,9 @@ planner cannot map is such a request when it
   "replace her shirt with a suit", "remove the car"), or
 - speaks of a person's looks ("make her taller").
 
-The reply says so and names the way: a generative backend.
+The reply says so and names the way: a generative backend. A request for an artist's or a
+studio's style ("like a Van Gogh", "Ghibli style") also names the offline look nearest to it
+(`nearest_look`): an oil painting for a painter, a cartoon for an animation studio.
 """
 
 from __future__ import annotations
@@ -42,10 +44,30 @@ _PERSON = word_set("her, his, him, she, he, they, them, their, someone, somebody
 _THINGS = word_set("person, people, man, woman, child, object, objects, car, tourists, crowd")
 
 
+# Painters and studios people name; each needs a model trained on their work.
+_PAINTERS = word_set(
+    "gogh, monet, picasso, rembrandt, vermeer, klimt, munch, dali, cezanne, renoir, matisse, "
+    "turner, hopper, caravaggio, titian, rubens, sargent, degas, manet, seurat, kahlo, basquiat, "
+    "hokusai, vinci, botticelli, impressionist, impressionism, expressionist, baroque"
+)
+_STUDIOS = word_set("ghibli, miyazaki, pixar, disney, anime, manga, simpsons, dreamworks")
+NEAREST_LOOKS = {"painter": "make it an oil painting", "studio": "make it look like a cartoon"}
+
+
+def nearest_look(text: str) -> str | None:
+    """The offline look nearest to an artist's or studio's style the clause names, or None."""
+    ws = set(words(without_quotes(text)))
+    if ws & _PAINTERS:
+        return NEAREST_LOOKS["painter"]
+    if ws & _STUDIOS:
+        return NEAREST_LOOKS["studio"]
+    return None
+
+
 def needs_generation(text: str, known: Collection[str]) -> bool:
     """True when an unmapped, normalised clause asks for new content (see the module doc)."""
     ws = [w for w in words(without_quotes(text)) if w.replace("'", "").isalpha()]
-    if any(w in CUES for w in ws):
+    if any(w in CUES for w in ws) or nearest_look(text) is not None:
         return True
     verb = any(w in _PLACING or w in _CHANGING for w in ws)
     if verb and any(w in _THINGS for w in ws):

@@ -135,6 +135,9 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "sketch": lambda p: _strength("pencil sketch", p),
     "cartoon": lambda p: _strength("cartoon", p),
     "watercolor": lambda p: _strength("watercolour", p),
+    "oil_paint": lambda p: (
+        _strength("oil painting", p) + {1.0: ""}.get(p["brush"], f", brush x{p['brush']:g}")
+    ),
     "posterize": lambda p: f"posterize to {p['levels']} levels",
     "pixel_art": lambda p: f"pixel art ({p['colors']} colours)",
     "halftone": lambda p: "halftone",

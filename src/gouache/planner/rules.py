@@ -75,7 +75,7 @@ from gouache.planner.clauses import (
     without_quotes,
     words,
 )
-from gouache.planner.generative import GENERATIVE_BACKENDS, needs_generation
+from gouache.planner.generative import GENERATIVE_BACKENDS, nearest_look, needs_generation
 from gouache.planner.grounding import IMAGE_SLOT, Grounding
 from gouache.planner.labels import describe
 from gouache.planner.matching import (
@@ -605,7 +605,10 @@ class RulePlanner:
         suggestions: list[str] = []
         fixes = {raw: self._speller.fixes(raw.text, quotes, refs) for raw in missing}
         new_content = [
-            raw for raw in missing if not fixes[raw] and needs_generation(raw.text, self._known)
+            raw
+            for raw in missing
+            if nearest_look(raw.text)
+            or (not fixes[raw] and needs_generation(raw.text, self._known))
         ]
         unknown = [raw for raw in missing if raw not in new_content]
         correction = ""
@@ -628,10 +631,15 @@ class RulePlanner:
                 suggestions.append(fixed)
         if new_content:
             asked = " and ".join(f'"{raw.original}"' for raw in new_content)
+            looks = [look for raw in new_content if (look := nearest_look(raw.text))]
+            what = "an artist's style" if len(looks) == len(new_content) else "new content"
             parts.append(
-                f"{asked} {'needs' if len(new_content) == 1 else 'need'} new content, "
+                f"{asked} {'needs' if len(new_content) == 1 else 'need'} {what}, "
                 f"which the offline editor cannot draw: {GENERATIVE_BACKENDS}."
             )
+            if looks:  # "like a Van Gogh": the offline look nearest to the artist's
+                parts.append(f'The closest offline look: "{looks[0]}".')
+                suggestions += looks
         if missing:
             suggestions += self._closest((unknown or new_content)[0].text, count=8)
         for piece, err in invalid:

@@ -3,6 +3,8 @@ styles, extending and upscaling.
 
     restore, sketch, cartoon, watercolor   strength 1, or a percentage, or an intensity word
                                            below 1 ("a light sketch": 0.5)
+    oil_paint                              the same strength; "big brush", "thick strokes":
+                                           brush 2, "fine brush", "small strokes": 0.6
     color_transfer                         the image named; "histogram" picks that method
     posterize                              levels: "4 levels", "posterize to 6"
     pixel_art                              block 1.5 % of the longer side, times an intensity
@@ -18,6 +20,7 @@ styles, extending and upscaling.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from gouache.planner.clauses import bare_number, has, number_after, number_before, percent
@@ -32,6 +35,23 @@ def _strength(op: str) -> Rule:
         return Draft(op, {"strength": min(1.0, c.factor)} if c.factor < 1 else {})
 
     return rule
+
+
+_BROAD = ("big brush", "broad brush", "thick brush", "large brush", "thick strokes",
+          "big strokes", "broad strokes", "bold strokes", "chunky")  # fmt: skip
+_FINE = ("fine brush", "small brush", "thin brush", "fine strokes", "small strokes",
+         "thin strokes", "fine detail", "detailed")  # fmt: skip
+
+
+def _oil_paint(c: Clause) -> Draft | None:
+    draft = _strength("oil_paint")(c)
+    if draft is None:
+        return None
+    if any(has(c.text, w) for w in _BROAD):
+        return replace(draft, params={**draft.params, "brush": 2.0})
+    if any(has(c.text, w) for w in _FINE):
+        return replace(draft, params={**draft.params, "brush": 0.6})
+    return draft
 
 
 def _color_transfer(c: Clause) -> Draft | None:
@@ -127,6 +147,7 @@ RULES: dict[str, Rule] = {
     "sketch": _strength("sketch"),
     "cartoon": _strength("cartoon"),
     "watercolor": _strength("watercolor"),
+    "oil_paint": _oil_paint,
     "posterize": _posterize,
     "pixel_art": _pixel_art,
     "halftone": _halftone,

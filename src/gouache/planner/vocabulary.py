@@ -139,6 +139,7 @@ EXTRA_KEYWORDS = {
     "sketch": _phrases("pencil drawing, line drawing, sketchy"),
     "cartoon": _phrases("cartoonish, cartoonize, cartoonise, cartoonify, comic book"),
     "watercolor": _phrases("water colour, water color, aquarelle"),
+    "oil_paint": _phrases("oil on canvas, painted in oils, oil paints, oil-painting, oil-paint"),
     "posterize": _phrases("posterized, posterised"),
     "pixel_art": _phrases("pixelart, 8bit"),
     "halftone": _phrases("half tone, newspaper"),
@@ -392,6 +393,12 @@ OPERATOR_WORDS = {
         _phrases("palette, match, grade, graded, histogram, scheme, reinhard, tones, tone")
     ),
     "posterize": frozenset(_phrases("levels, level, tones, steps")),
+    "oil_paint": frozenset(
+        _phrases(
+            "oil, oils, brush, brushes, brushstrokes, strokes, stroke, thick, broad, bold, fine, "
+            "thin, canvas, painting, painted, paint, big, large, small, chunky, detailed, detail"
+        )
+    ),
     "pixel_art": frozenset(_phrases("art, pixels, pixel, chunky, palette, bit, retro, blocks")),
     "halftone": frozenset(_phrases("dots, dot, cells, cell, fine, coarse, newsprint, print")),
     "paste_subject": _SUBJECT_WORDS,
