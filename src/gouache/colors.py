@@ -46,4 +46,26 @@ def color_name(rgb: RGB) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
+# Plain names a colour is described by when it has no exact one.
+_PLAIN_NAMES = (
+    *("white", "black", "gray", "silver", "red", "maroon", "orange", "yellow", "olive"),
+    *("green", "teal", "cyan", "blue", "navy", "purple", "pink", "brown", "beige", "tan"),
+)
+
+
+def plain_name(rgb: RGB) -> str:
+    """The nearest of a few plain colour names, with the hex when it is not exact:
+    "brown (#b15c2a)"."""
+    exact = color_name(rgb)
+    if not exact.startswith("#"):
+        return exact
+    nearest = min(
+        _PLAIN_NAMES,
+        key=lambda name: sum(
+            (a - b) ** 2 for a, b in zip(ImageColor.getrgb(name)[:3], rgb, strict=True)
+        ),
+    )
+    return f"{nearest} ({exact})"
+
+
 Color = Annotated[RGB, BeforeValidator(parse_color)]

@@ -42,6 +42,12 @@ def _skimage(name: str, longest: int = 384) -> Callable[[], Image]:
     return build
 
 
+def logo() -> Image:
+    """scikit-image's logo, flattened: a coloured disc on plain white, as logos come."""
+    rgba = _skimage("logo")()
+    return np.ascontiguousarray(rgba[:, :, :3])
+
+
 def grace_hopper() -> Image:
     """matplotlib's sample portrait (matplotlib is a development dependency)."""
     from matplotlib import cbook
@@ -196,6 +202,7 @@ SAMPLES: dict[str, Callable[[], Image]] = {
     "plate": plate,
     "old_photo": old_photo,
     "horizon": horizon,
+    "logo": logo,
 }
 
 

@@ -22,9 +22,10 @@ import numpy.typing as npt
 from pydantic import Field, model_validator
 
 from gouache.analysis.types import SubjectMask
-from gouache.colors import Color
+from gouache.colors import RGB, Color, color_name, plain_name
 from gouache.errors import UnsupportedError
 from gouache.images import Image
+from gouache.ops import keying
 from gouache.ops._pixels import Float32Array, rgb_of, to_uint8, with_alpha_of
 from gouache.ops.filters import EXACT_SIGMA_LIMIT, gaussian
 from gouache.ops.registry import OpContext, Operator, Params
@@ -50,6 +51,8 @@ class BlurBackgroundParams(Params):
 class RemoveBackgroundParams(Params):
     # Feather of the cut-out edge, in pixels.
     feather: float = Field(default=2.0, ge=0.0, le=50.0)
+    # The background's colour, when the user named it ("remove the white background").
+    key: Color | None = None
 
 
 class ReplaceBackgroundParams(Params):
@@ -58,6 +61,8 @@ class ReplaceBackgroundParams(Params):
     gradient: tuple[Color, Color] | None = None
     reference: int | None = Field(default=None, ge=2)
     feather: float = Field(default=2.0, ge=0.0, le=50.0)
+    # The old background's colour, when the user named it ("change the white background to blue").
+    key: Color | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> ReplaceBackgroundParams:
@@ -140,16 +145,62 @@ def _blurred_background(rgb: Image, weight: Image, sigma: float) -> _Background:
 
 
 def remove_background(image: Image, p: RemoveBackgroundParams, ctx: OpContext) -> Image:
-    """The subject on a transparent background: RGBA whose alpha is the feathered mask
-    (times the image's own alpha, if it has one). Colours are kept as they were."""
-    subject = _subject(image, ctx, "remove_background")
-    alpha = _feathered(subject, p.feather)
+    """The subject on a transparent background: RGBA whose alpha is the cut (times the
+    image's own alpha, if it has one). A plain background is cut by its colour, with the key
+    taken out of the edge pixels; any other by the feathered subject mask, colours kept."""
+    key = _plain_key(image, ctx, "remove_background", p.key)
+    if key is not None:
+        alpha = keying.key_alpha(image, key)
+        _check_cut(alpha, key)
+        rgb = keying.unmix(image, alpha, key)
+    else:
+        alpha = _feathered(_subject(image, ctx, "remove_background"), p.feather)
+        rgb = rgb_of(image)
     if image.shape[2] == 4:
         alpha = np.asarray(cv2.multiply(alpha, image[:, :, 3], scale=1.0 / 255.0), np.uint8)
     out = np.empty((*alpha.shape, 4), dtype=np.uint8)
-    out[:, :, :3] = image[:, :, :3]
+    out[:, :, :3] = rgb
     out[:, :, 3] = alpha
     return out
+
+
+def _plain_key(image: Image, ctx: OpContext, op: str, named: RGB | None) -> RGB | None:
+    """The colour to cut by: the named one, which must be the background's (else the edit
+    is refused rather than cutting something else), or the frame's colour when the frame is
+    plain and there is no face; None when the subject mask decides."""
+    frame = keying.frame_pixels(image)
+    if named is not None:
+        share = keying.near_share(frame, named)
+        if share < 0.5:
+            colour, _ = keying.frame_colour(image)
+            raise UnsupportedError(
+                f"{op}: the background is not {color_name(named)}: the picture's edges are "
+                f"mostly {plain_name(colour)} ({share:.0%} of them {color_name(named)}); to cut "
+                'out the subject whatever the background, say e.g. "remove the background"',
+                backend="operators",
+            )
+        ctx.notes.append(
+            f"{op}: cut by colour: {color_name(named)} on {share:.0%} of the picture's edges"
+        )
+        return named
+    colour, share = keying.frame_colour(image)
+    if share < keying.PLAIN_SHARE or ctx.analysis(image).faces:
+        # a person on a plain backdrop may wear its colour down to the frame (a white shirt
+        # on white): the cut from the face keeps them whole
+        return None
+    ctx.notes.append(
+        f"{op}: the background is plain {plain_name(colour)} ({share:.0%} of the edges): "
+        "cut by its colour"
+    )
+    return colour
+
+
+def _check_cut(alpha: npt.NDArray[np.uint8], key: RGB) -> None:
+    if not alpha.any():
+        raise UnsupportedError(
+            f"the picture is all {color_name(key)}: there is nothing in front of the background",
+            backend="operators",
+        )
 
 
 def replace_background(image: Image, p: ReplaceBackgroundParams, ctx: OpContext) -> Image:
@@ -169,12 +220,17 @@ def replace_background(image: Image, p: ReplaceBackgroundParams, ctx: OpContext)
         background = np.broadcast_to(colour, (height, width, 3))
 
     # 2. the subject over it
-    subject = _subject(image, ctx, "replace_background")
-    alpha = _feathered(subject, p.feather)
+    key = _plain_key(image, ctx, "replace_background", p.key)
+    if key is not None:
+        alpha = keying.key_alpha(image, key)
+        _check_cut(alpha, key)
+        rgb = keying.unmix(image, alpha, key)
+    else:
+        alpha = _feathered(_subject(image, ctx, "replace_background"), p.feather)
+        rgb = rgb_of(image)
     if image.shape[2] == 4:
         alpha = np.asarray(cv2.multiply(alpha, image[:, :, 3], scale=1.0 / 255.0), np.uint8)
     # a band of rows at a time: float copies of both whole pictures took 66 bytes a pixel
-    rgb = rgb_of(image)
     out = np.empty_like(rgb)
     step = max(1, _BAND_PIXELS // max(width, 1))
     for first in range(0, height, step):

@@ -99,8 +99,9 @@ def _strength(name: str, p: dict[str, Any]) -> str:
 
 
 def _background(p: dict[str, Any]) -> str:
+    old = f"the {_color(p['key'])} background" if p.get("key") is not None else "the background"
     if p["color"] is not None:
-        return f"replace the background with {_color(p['color'])}"
+        return f"replace {old} with {_color(p['color'])}"
     if p["gradient"] is not None:
         top, bottom = (_color(c) for c in p["gradient"])
         return f"replace the background with a {top} to {bottom} gradient"
@@ -124,7 +125,9 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "remove_text": lambda p: f'remove the text "{p["match"]}"' if p["match"] else "remove all text",
     "replace_text": lambda p: f'replace "{p["old"]}" with "{p["new"]}"',
     "blur_background": lambda p: f"blur the background (radius {p['radius']:g} px)",
-    "remove_background": lambda p: "remove the background",
+    "remove_background": lambda p: (
+        f"remove the {_color(p['key'])} background" if p.get("key") else "remove the background"
+    ),
     "replace_background": _background,
     "restore": lambda p: _strength("restore", p),
     "color_transfer": lambda p: (

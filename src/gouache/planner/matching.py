@@ -66,6 +66,11 @@ def between(word: str) -> bool:
     return word in _BETWEEN or re.fullmatch(r"\d+(?:[:/]\d+)?(?:st|nd|rd|th)?", word) is not None
 
 
+def between_pair(word: str) -> bool:
+    """A word that may stand between a verb and its noun: "remove the white background"."""
+    return between(word) or word in ImageColor.colormap
+
+
 def names_nothing(ws: tuple[str, ...]) -> bool:
     """A keyword of filler words only ("put the") or a bare factor ("4x") names no operator."""
     return all(w in FILLER for w in ws) or re.fullmatch(r"\d+x", "".join(ws)) is not None

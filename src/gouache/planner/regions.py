@@ -18,6 +18,7 @@ planner's grounding; a rule says only what the words say.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from gouache.planner import targets
@@ -112,13 +113,26 @@ def _blur_background(c: Clause) -> Draft | None:
 
 def _remove_background(c: Clause) -> Draft | None:
     feather = number_after(c.text, "feather|feathered") or number_before(c.text, r"px|pixels?")
-    return Draft("remove_background", {"feather": feather.value} if feather else {})
+    params: dict[str, object] = {"feather": feather.value} if feather else {}
+    if len({m.rgb for m in c.colors}) > 1:
+        return None  # "remove the white and grey background": which is the background?
+    if c.colors:
+        params["key"] = c.colors[0].rgb  # "remove the white background"
+    return Draft("remove_background", params)
+
+
+_NEW_AFTER = re.compile(r"\b(?:to|with|into|for)\b")
+
+# "remove the white background" removes it: the colour names it, it is not the new one
+_REMOVING = ("remove", "delete", "erase", "drop", "rid", "cut out", "take out", "take away")
 
 
 def _replace_background(c: Clause) -> Draft | None:
     mention = c.mentions[0] if c.mentions else None
-    if has(c.text, "transparent") and not c.colors and mention is None:
-        return Draft("remove_background")  # "make the background transparent"
+    if has(c.text, "transparent") and mention is None:
+        return _remove_background(c)  # "make the (white) background transparent"
+    if any(has(c.text, verb) for verb in _REMOVING) and not has(c.text, "with"):
+        return None  # the removal's rule reads it
     if has(c.text, "gradient") or has(c.text, "fading") or has(c.text, "fade"):
         if len(c.colors) != 2:
             return Draft(
@@ -128,9 +142,13 @@ def _replace_background(c: Clause) -> Draft | None:
         top, bottom = (m.rgb for m in c.colors)
         return Draft("replace_background", {"gradient": (top, bottom)})
     if c.colors and mention is None:
-        if len({m.rgb for m in c.colors}) > 1:
-            return None  # two colours and no gradient: which one?
-        return Draft("replace_background", {"color": c.colors[0].rgb})
+        if len({m.rgb for m in c.colors}) == 1:
+            return Draft("replace_background", {"color": c.colors[0].rgb})
+        old, new = c.colors[0], c.colors[-1]
+        if len(c.colors) == 2 and _NEW_AFTER.search(c.text[old.span.end : new.span.start]):
+            # "change the white background to blue": the old one, then the new one
+            return Draft("replace_background", {"color": new.rgb, "key": old.rgb})
+        return None  # two colours and no gradient: which one?
     if mention is not None and not c.colors:
         return Draft("replace_background", reference=mention)
     return None  # nothing to put behind, or both a colour and an image

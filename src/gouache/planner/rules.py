@@ -84,7 +84,7 @@ from gouache.planner.matching import (
     Match,
     Piece,
     add_piece,
-    between,
+    between_pair,
     companions,
     cut,
     inside,
@@ -566,7 +566,7 @@ class RulePlanner:
                 if verb not in verbs:
                     continue
                 j = i + 1
-                while j < len(ws) and ws[j] not in nouns and between(ws[j]):
+                while j < len(ws) and ws[j] not in nouns and between_pair(ws[j]):
                     j += 1
                 if j < len(ws) and ws[j] in nouns:
                     if not any(o.start <= i and j + 1 <= o.end for o in declared):
