@@ -53,7 +53,9 @@ def near_share(pixels: npt.NDArray[np.uint8], colour: RGB) -> float:
     """The share of N x 3 `pixels` within KEEP_BELOW of `colour`."""
     if not len(pixels):
         return 0.0
-    distance = np.linalg.norm(pixels.astype(np.float32) - np.asarray(colour, dtype=np.float32), axis=1)
+    distance = np.linalg.norm(
+        pixels.astype(np.float32) - np.asarray(colour, dtype=np.float32), axis=1
+    )
     return float(np.mean(distance < KEEP_BELOW))
 
 
@@ -131,6 +133,8 @@ def unmix(image: Image, alpha: npt.NDArray[np.uint8], key: RGB) -> Image:
     if partial.any():
         a = alpha[partial].astype(np.float32)[:, None] / np.float32(255.0)
         mixed = rgb[partial].astype(np.float32)
-        clean = (mixed - (1.0 - a) * np.asarray(key, dtype=np.float32)) / np.maximum(a, np.float32(1e-3))
+        clean = (mixed - (1.0 - a) * np.asarray(key, dtype=np.float32)) / np.maximum(
+            a, np.float32(1e-3)
+        )
         rgb[partial] = np.clip(np.round(clean), 0, 255).astype(np.uint8)
     return rgb
