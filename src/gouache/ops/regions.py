@@ -41,7 +41,7 @@ from gouache.ops.registry import OpContext, Operator, OperatorRegistry, Params
 Region = Literal["sky", "background", "subject", "faces", "stars", "left", "right", "top",
                  "bottom"]  # fmt: skip
 Edit = Literal["brightness", "contrast", "saturation", "warmth", "exposure", "grayscale", "tint",
-               "blur", "sharpen", "clarity", "pop", "dramatic"]  # fmt: skip
+               "blur", "sharpen", "clarity", "pop", "dramatic", "smooth"]  # fmt: skip
 REGIONS: tuple[str, ...] = ("sky", "background", "subject", "faces", "stars", "left", "right",
                             "top", "bottom")  # fmt: skip
 HALVES = ("left", "right", "top", "bottom")
@@ -137,6 +137,8 @@ def _edited(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
         params = {"strength": max(0.0, min(1.0, p.amount))}
     elif p.edit == "tint":
         params = {"color": p.color, "amount": max(0.01, min(1.0, abs(p.amount)))}
+    elif p.edit == "smooth":
+        return texture.smooth_skin(image, max(0.01, min(2.0, p.amount)))
     elif p.edit in _RECIPES:
         out = image
         for op, scale in _RECIPES[p.edit]:
@@ -190,7 +192,7 @@ def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="adjust_region",
-        version="1.2.0",
+        version="1.3.0",
         summary="a tone or colour edit of the sky, the background, the subject, the faces (or "
         "some), the stars or one half only",
         params=AdjustRegionParams,

@@ -170,7 +170,8 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
 
 _REGION_RECIPES = {"sharpen": "sharpen {where}", "clarity": "more clarity in {where}",
                    "pop": "make {where} pop (local contrast, colour)",
-                   "dramatic": "make {where} more dramatic (darker, more contrast)"}  # fmt: skip
+                   "dramatic": "make {where} more dramatic (darker, more contrast)",
+                   "smooth": "smooth {where} (edge-preserving)"}  # fmt: skip
 
 
 def _region(p: dict[str, Any]) -> str:

@@ -41,7 +41,7 @@ from gouache.planner.references import ORDINALS, Problem
 from gouache.planner.vocabulary import TINT_WORDS, intensity, negated
 
 # Edits of several steps (`gouache.ops.regions`), amount 1 at full strength.
-_RECIPES = frozenset({"dramatic", "pop", "clarity", "sharpen"})
+_RECIPES = frozenset({"dramatic", "pop", "clarity", "sharpen", "smooth"})
 
 OP = "adjust_region"
 HALVES = ("left", "right", "top", "bottom")
@@ -77,6 +77,7 @@ _EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("exposure", ("exposure",)),
     ("brightness", ("bright", "brighter", "brighten", "lighter", "lighten", "dark", "darker",
                     "darken", "dim", "dimmer", "brightness")),
+    ("smooth", ("smooth", "smoother", "smoothen", "airbrush", "retouch")),
     ("blur", ("blur", "blurry", "blurrier", "soften", "defocus")),
 )  # fmt: skip
 # Verbs of other operators: a clause holding one is not a tone edit of a region.
@@ -163,6 +164,8 @@ def read(text: str) -> Draft | None:
     edit, said = next(((e, w) for e, words in _EDITS for w in words if has(rest, w)), (None, ""))
     if edit is None:
         return None
+    if edit == "blur" and region == "faces" and said == "soften":
+        edit = "smooth"  # "soften her skin" is a retouch, not a blur of the face
     if edit == "blur":
         # the background, the subject and the faces have their own blurs: "make the
         # background blurry" is the background blur
