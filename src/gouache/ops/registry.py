@@ -163,11 +163,12 @@ def default_operators() -> OperatorRegistry:
         textedit,
         texture,
         tone,
+        trim,
         upscale,
     )
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
-    modules += [paint]
+    modules += [paint, trim]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

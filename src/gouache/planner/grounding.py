@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any
 
 from gouache.ops.registry import OperatorRegistry
-from gouache.planner import plural, redaction, references, regional, targets
+from gouache.planner import bars, plural, redaction, references, regional, targets
 from gouache.planner.generative import GENERATIVE_BACKENDS
 from gouache.planner.phrases import Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
@@ -76,6 +76,8 @@ class Grounding:
             return self._red_eyes(draft)
         if draft.op == redaction.OP:
             return redaction.ground(draft, self.context)
+        if draft.op == bars.OP:
+            return bars.ground(draft, self.context)
         if (
             draft.op in self.operators
             and "reference" in self.operators.get(draft.op).params.model_fields

@@ -138,6 +138,10 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "sketch": lambda p: _strength("pencil sketch", p),
     "cartoon": lambda p: _strength("cartoon", p),
     "watercolor": lambda p: _strength("watercolour", p),
+    "crop_bars": lambda p: (
+        f"crop off the {_color(p['color']) + ' ' if p['color'] else ''}bar"
+        + (f" at the {' and '.join(p['sides'])}" if p["sides"] else "s at the edges")
+    ),
     "oil_paint": lambda p: (
         _strength("oil painting", p) + {1.0: ""}.get(p["brush"], f", brush x{p['brush']:g}")
     ),

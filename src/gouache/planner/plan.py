@@ -16,6 +16,7 @@ from gouache.ops.plan import EditPlan as EditPlan
 from gouache.ops.plan import Step as Step
 
 if TYPE_CHECKING:
+    from gouache.analysis.bars import EdgeBar
     from gouache.analysis.types import Box
 
 
@@ -95,6 +96,8 @@ class PlanContext:
     # The share of the picture a region covers ("sky", "subject", "background", "faces");
     # without a picture every region is taken as there.
     region: Callable[[str], float] = field(default=lambda name: 1.0)
+    # The bars of one colour along the edges; None without a picture (nothing is checked).
+    bars: Callable[[], Sequence[EdgeBar]] | None = None
 
 
 class Planner(Protocol):

@@ -45,6 +45,7 @@ from gouache.errors import InvalidParameterError
 from gouache.ops.registry import OperatorRegistry, default_operators
 from gouache.planner import (
     answers,
+    bars,
     compositing,
     formats,
     framing,
@@ -200,6 +201,7 @@ class RulePlanner:
                 faces=functools.cache(context.faces),
                 text=functools.cache(context.text),
                 region=functools.cache(context.region),
+                bars=functools.cache(context.bars) if context.bars is not None else None,
             )
         answered = answers.answer(instruction, context, self.operators)
         if answered is not None:
@@ -318,7 +320,8 @@ class RulePlanner:
     def _whole(self, instruction: str) -> Draft | None:
         """One edit read from the whole instruction, across what would split it: "black and
         white but keep her in colour", "make it square but don't crop anything"."""
-        for reader in (regional.whole, framing.whole, redaction.whole, plural.whole):
+        readers = (regional.whole, framing.whole, redaction.whole, plural.whole, bars.whole)
+        for reader in readers:
             draft = reader(instruction)
             if draft is not None and draft.op in self.operators:
                 return draft
@@ -416,7 +419,7 @@ class RulePlanner:
         text = re.sub(r"\s*\b(?:too|as well)$", "", text)
         if refused(text):
             return None
-        local = regional.read(text) or framing.read(text) or redaction.read(text)
+        local = regional.read(text) or framing.read(text) or redaction.read(text) or bars.read(text)
         if local is not None and local.op in self.operators:
             return [local]  # "warm up the sky", "straighten it", "zoom in on the cat"
         toks = tokens(text)

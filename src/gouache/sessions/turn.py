@@ -245,9 +245,14 @@ def plan_context(
 
         return float(region_mask(image, name, OpContext(analyses=analyses)).mean())
 
+    def bars() -> list[Any]:
+        from gouache.analysis.bars import edge_bars
+
+        return edge_bars(image)
+
     names = tuple(Path(ref.name).name for ref in references)
     size = (int(image.shape[1]), int(image.shape[0]))
-    return PlanContext(faces, text, names, pending, size, region)
+    return PlanContext(faces, text, names, pending, size, region, bars)
 
 
 def seed_sequence(first: int | None, tries: int) -> list[int | None]:

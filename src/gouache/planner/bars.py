@@ -1,0 +1,83 @@
+"""Reading "crop off the blue bar at the top", "remove the black bars", "cut the header off
+this screenshot" -> `crop_bars`.
+
+A clause (or the whole instruction, for "crop the black bars at the top and bottom") is read
+here when it holds a cutting verb and a bar, and nothing else but sides, colours and filler.
+The sides named are where to look (none: every edge), the colour named is the bar's. The
+grounding checks that such a bar is there, and says what was found when it is not: nothing
+is cropped on a guess.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gouache.analysis.bars import Side
+from gouache.ops.trim import missing, wanted
+from gouache.planner.clauses import colors, has, normalise, protect, without, words
+from gouache.planner.phrases import Draft
+from gouache.planner.plan import PlanContext
+from gouache.planner.references import Problem
+from gouache.planner.vocabulary import FILLER, word_set
+
+OP = "crop_bars"
+
+_VERBS = word_set("crop, cut, trim, chop, clip, remove, delete, lose, drop, rid, strip, take")
+_BARS = word_set(
+    "bar, bars, band, bands, banner, banners, stripe, stripes, header, headers, toolbar, "
+    "toolbars, navbar, letterbox, letterboxing, letterboxed, footer"
+)
+_SIDES: tuple[tuple[Side, tuple[str, ...]], ...] = (
+    ("top", ("top", "upper", "above")),
+    ("bottom", ("bottom", "lower", "below")),
+    ("left", ("left",)),
+    ("right", ("right",)),
+)
+# What may stand around the verb, the bar, its sides and colour, and ask nothing more.
+_AROUND = FILLER | word_set(
+    "off, out, away, get, at, on, along, of, from, in, the, and, both, side, sides, edge, "
+    "edges, either, each, top, bottom, left, right, upper, lower, above, below, thin, thick, "
+    "big, little, small, wide, annoying, ugly, weird, solid, plain, coloured, colored, title, "
+    "status, menu, nav, navigation, tool, address, app, window, browser, screenshot, screen, "
+    "scan, video, movie, film, that, there, those, these, all, whole, just, only, so, up, "
+    "black, white, grey, gray, cinema, cinematic, horizontal, vertical"
+)
+
+
+def read(text: str) -> Draft | None:
+    """The crop_bars draft of a normalised clause or instruction, or None when it is not one."""
+    found = colors(text)
+    plain = without(text, [c.span for c in found])
+    ws = words(plain)
+    if not any(w in _VERBS for w in ws) or not any(w in _BARS for w in ws):
+        return None
+    if any(w not in _AROUND and w not in _VERBS and w not in _BARS for w in ws):
+        return None
+    if len({c.rgb for c in found}) > 1:
+        return Draft(OP, problem='name one colour of bar at a time, e.g. "remove the black bars"')
+    params: dict[str, Any] = {}
+    sides = [side for side, names in _SIDES if any(has(plain, n) for n in names)]
+    if has(plain, "sides") and not sides:
+        sides = ["left", "right"]  # "the bars on the sides"
+    if sides:
+        params["sides"] = tuple(sides)
+    if found:
+        params["color"] = found[0].rgb
+    return Draft(OP, params)
+
+
+def whole(instruction: str) -> Draft | None:
+    """crop_bars read from the whole instruction ("... at the top and bottom"), or None."""
+    return read(normalise(protect(instruction)))
+
+
+def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
+    """The draft when a bar it asks for is in the picture; else what was found there."""
+    if context is None or context.bars is None or draft.problem is not None:
+        return draft
+    found = list(context.bars())
+    sides = tuple(draft.params.get("sides", ()))
+    color = draft.params.get("color")
+    if wanted(found, sides, color):
+        return draft
+    return Problem(missing(found, sides, color) + ", so I cropped nothing")

@@ -1,0 +1,107 @@
+"""Bars of one colour at the edges: found on screenshots and letterboxed photos (a title in the
+bar allowed), never in a photo's sky or a flat object inside it; cropped off exactly; and a
+request for a bar that is not there is refused with what was found, cropping nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gouache.analysis.bars import edge_bars, hue_name, same_colour
+from gouache.errors import InvalidParameterError
+from gouache.evals.samples import SAMPLES, drawn, sample
+from gouache.images import Image
+from gouache.ops.registry import OpContext, default_operators
+from gouache.planner.plan import EditPlan, PlanContext, PlannerReply
+from gouache.planner.rules import RulePlanner
+
+
+def letterboxed() -> Image:
+    coffee = sample("coffee")
+    black = np.zeros((40, coffee.shape[1], 3), dtype=np.uint8)
+    return np.ascontiguousarray(np.vstack([black, coffee, black + 3]))
+
+
+def titled() -> Image:
+    """The sample screenshot with a white title written in its blue bar."""
+    return drawn(np.array(sample("screenshot")), [("My App - Settings", (10, 6), 20)], (255,) * 3)
+
+
+def crop_bars(image: Image, **params: object) -> Image:
+    return default_operators().get("crop_bars").apply(image, params, OpContext())
+
+
+def test_the_screenshots_blue_bar_is_found_with_or_without_a_title_in_it() -> None:
+    for image in (sample("screenshot"), titled()):
+        (bar,) = edge_bars(image)
+        assert (bar.side, bar.size, hue_name(bar.color)) == ("top", 36, "blue")
+
+
+def test_letterbox_bands_are_found_at_the_top_and_bottom() -> None:
+    found = edge_bars(letterboxed())
+    assert [(b.side, b.size, hue_name(b.color)) for b in found] == [
+        ("top", 40, "black"),
+        ("bottom", 40, "black"),
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(set(SAMPLES) - {"screenshot"}))
+def test_no_bar_is_found_in_photos_skies_or_drawn_objects(name: str) -> None:
+    assert edge_bars(sample(name)) == []
+
+
+def test_cropping_the_blue_bar_leaves_exactly_the_page_below_it() -> None:
+    screenshot = sample("screenshot")
+    out = crop_bars(screenshot, sides=("top",), color="blue")
+    np.testing.assert_array_equal(out, screenshot[36:])
+
+
+def test_cropping_any_bar_takes_both_letterbox_bands_and_leaves_the_photo() -> None:
+    np.testing.assert_array_equal(crop_bars(letterboxed()), sample("coffee"))
+
+
+def test_a_bar_of_another_colour_or_side_is_refused_naming_the_bar_found() -> None:
+    with pytest.raises(InvalidParameterError, match="no red bar at the top; I found a blue"):
+        crop_bars(sample("screenshot"), sides=("top",), color="red")
+    with pytest.raises(InvalidParameterError, match="no bar of one colour at any edge"):
+        crop_bars(sample("rocket"))
+
+
+def test_colour_names_match_coarsely() -> None:
+    assert same_colour((0, 0, 128), (40, 90, 160))  # navy is the bar's blue
+    assert same_colour((173, 216, 230), (40, 90, 160))  # so is light blue
+    assert not same_colour((255, 0, 0), (40, 90, 160))
+
+
+def _context(image: Image) -> PlanContext:
+    return PlanContext(size=(image.shape[1], image.shape[0]), bars=lambda: edge_bars(image))
+
+
+@pytest.mark.parametrize(
+    ("instruction", "params"),
+    [
+        ("crop off the blue bar at the top", {"sides": ("top",), "color": (0, 0, 255)}),
+        ("pls cut off that header", {}),
+        ("remove the bars at the top and bottom", {"sides": ("top", "bottom")}),
+        (
+            "get rid of the black bars on the sides",
+            {"sides": ("left", "right"), "color": (0, 0, 0)},
+        ),
+    ],
+)
+def test_the_planner_reads_a_bar_to_crop_off(instruction: str, params: dict[str, object]) -> None:
+    plan = RulePlanner().plan(instruction)
+    assert isinstance(plan, EditPlan), plan
+    assert [(s.op, s.params) for s in plan.steps] == [("crop_bars", params)]
+
+
+def test_the_planner_refuses_a_bar_the_picture_does_not_have_and_says_what_is_there() -> None:
+    planner = RulePlanner()
+    screenshot = sample("screenshot")
+    reply = planner.plan("crop off the bar at the bottom", _context(screenshot))
+    assert isinstance(reply, PlannerReply)
+    assert "blue bar 36 px tall at the top" in reply.message
+    reply = planner.plan("crop off the blue bar", _context(sample("coffee")))
+    assert isinstance(reply, PlannerReply)
+    assert "no blue bar" in reply.message
+    assert isinstance(planner.plan("crop off the blue bar", _context(screenshot)), EditPlan)
