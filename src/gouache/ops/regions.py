@@ -99,6 +99,10 @@ def region_mask(
             rows = slice(0, h // 2) if region == "top" else slice(h - h // 2, h)
         half[rows, cols] = True
         return half
+    if region == "ink":  # not an adjust_region region: what darken_text would darken
+        from gouache.ops.ink import text_mask
+
+        return text_mask(image, ctx)
     if region == "red_eyes":  # not an adjust_region region: what red_eye would fix
         from gouache.ops.redeye import red_pupils
 

@@ -150,6 +150,7 @@ def default_operators() -> OperatorRegistry:
         filters,
         framing,
         geometry,
+        ink,
         looks,
         paint,
         panel,
@@ -169,6 +170,6 @@ def default_operators() -> OperatorRegistry:
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
-    modules += [paint, trim]
+    modules += [paint, trim, ink]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any
 
 from gouache.ops.registry import OperatorRegistry
-from gouache.planner import bars, plural, redaction, references, regional, targets
+from gouache.planner import bars, ink, plural, redaction, references, regional, targets
 from gouache.planner.generative import GENERATIVE_BACKENDS
 from gouache.planner.phrases import Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
@@ -78,6 +78,8 @@ class Grounding:
             return redaction.ground(draft, self.context)
         if draft.op == bars.OP:
             return bars.ground(draft, self.context)
+        if draft.op == ink.OP:
+            return ink.ground(draft, self.context)
         if (
             draft.op in self.operators
             and "reference" in self.operators.get(draft.op).params.model_fields

@@ -138,6 +138,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "sketch": lambda p: _strength("pencil sketch", p),
     "cartoon": lambda p: _strength("cartoon", p),
     "watercolor": lambda p: _strength("watercolour", p),
+    "darken_text": lambda p: f"darker text (ink {_percent(p['amount'])} deeper)",
     "crop_bars": lambda p: (
         f"crop off the {_color(p['color']) + ' ' if p['color'] else ''}bar"
         + (f" at the {' and '.join(p['sides'])}" if p["sides"] else "s at the edges")

@@ -49,6 +49,7 @@ from gouache.planner import (
     compositing,
     formats,
     framing,
+    ink,
     looks,
     plural,
     redaction,
@@ -419,7 +420,13 @@ class RulePlanner:
         text = re.sub(r"\s*\b(?:too|as well)$", "", text)
         if refused(text):
             return None
-        local = regional.read(text) or framing.read(text) or redaction.read(text) or bars.read(text)
+        local = (
+            regional.read(text)
+            or framing.read(text)
+            or redaction.read(text)
+            or bars.read(text)
+            or ink.read(text)
+        )
         if local is not None and local.op in self.operators:
             return [local]  # "warm up the sky", "straighten it", "zoom in on the cat"
         toks = tokens(text)
