@@ -426,7 +426,7 @@ GENERATIVE = (
         ("add a hat", "add"),
         ("change her expression", ""),
         ("make her smile", "make"),
-        ("make it snow", "make"),
+        ("make it cloudy", "make"),
         ("add a dragon", "add"),
         ("replace her shirt with a suit", "replace"),
         ("make her older", ""),

@@ -345,6 +345,39 @@ def _coherence(image: Image) -> float:
     return float((root / (jxx + jyy + 1e-6)).mean())
 
 
+def _marks(src: Image, out: Image) -> list[tuple[int, float]]:
+    """The bright marks the output adds (luma up by 20 or more): each one's area and
+    elongation (long axis over short axis, 1 for a mark under 12 px)."""
+    import cv2
+
+    if src.shape[:2] != out.shape[:2]:
+        return []
+    added = (_luma(out) - _luma(src) >= 20).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(added, connectivity=8)
+    marks = []
+    for i in range(1, len(stats)):
+        area = int(stats[i, cv2.CC_STAT_AREA])
+        elongation = 1.0
+        if area >= 12:
+            ys, xs = np.nonzero(labels == i)
+            values = np.linalg.eigvalsh(np.cov(np.vstack([xs, ys])))
+            elongation = float(np.sqrt(values[1] / max(values[0], 1e-6)))
+        marks.append((area, elongation))
+    return marks
+
+
+def _snowing(src: Image, out: Image) -> bool:
+    """At least 100 small bright flakes added."""
+    marks = _marks(src, out)
+    return len(marks) >= 100 and float(np.median([area for area, _ in marks])) < 60
+
+
+def _raining(src: Image, out: Image) -> bool:
+    """At least 50 long thin streaks added."""
+    long = [e for area, e in _marks(src, out) if area >= 12]
+    return len(long) >= 50 and float(np.median(long)) > 5
+
+
 def _redness(image: Image) -> np.ndarray:
     rgb = _rgb(image)
     return np.asarray(rgb[..., 0] - (rgb[..., 1] + rgb[..., 2]) / 2)
@@ -366,6 +399,8 @@ EFFECTS: dict[str, Callable[[Image, Image], bool]] = {
     "less saturated": lambda src, out: _saturation(out) < _saturation(src) * 0.95,
     "grey": lambda src, out: _saturation(out) < 2.0,
     "more detail": _more_detail,
+    "snowing": _snowing,
+    "raining": _raining,
     "brush strokes": lambda src, out: _coherence(out) > _coherence(src) + 0.05,
     "less red": lambda src, out: _shift(_redness, src, out) < -10,
     "changed": lambda src, out: src.shape != out.shape or bool(np.any(src != out)),

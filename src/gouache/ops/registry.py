@@ -166,10 +166,11 @@ def default_operators() -> OperatorRegistry:
         tone,
         trim,
         upscale,
+        weather,
     )
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
-    modules += [paint, trim, ink]
+    modules += [paint, trim, ink, weather]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

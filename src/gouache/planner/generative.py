@@ -64,6 +64,18 @@ def nearest_look(text: str) -> str | None:
     return None
 
 
+# Weather that lies in the scene, offered the falling kind the overlay can draw.
+_WEATHER = {
+    **dict.fromkeys(("snow", "snowy", "winter", "wintry", "blizzard", "snowstorm"), "add snow"),
+    **dict.fromkeys(("rain", "rainy", "storm", "stormy", "downpour"), "make it rain"),
+}
+
+
+def nearest_weather(text: str) -> str | None:
+    """The falling weather nearest to a scene the clause asks for ("snow on the ground")."""
+    return next((_WEATHER[w] for w in words(without_quotes(text)) if w in _WEATHER), None)
+
+
 def needs_generation(text: str, known: Collection[str]) -> bool:
     """True when an unmapped, normalised clause asks for new content (see the module doc)."""
     ws = [w for w in words(without_quotes(text)) if w.replace("'", "").isalpha()]

@@ -21,6 +21,11 @@ def _percent(value: float, signed: bool = False) -> str:
     return f"{value * 100:+.4g} %" if signed else f"{value * 100:.4g} %"
 
 
+def _weather(name: str, p: dict[str, Any]) -> str:
+    wind = f", wind {p['wind']:g}°" if p["wind"] != 12.0 else ""
+    return f"{name} {_percent(p['amount'])}{wind} (seed {p['seed']})"
+
+
 def describe(op: str, p: dict[str, Any]) -> str:
     """A short human label for a validated step: "brightness +30 %", "rotate 90° clockwise"."""
     if op in ("brightness", "contrast", "saturation", "warmth"):
@@ -138,6 +143,8 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "sketch": lambda p: _strength("pencil sketch", p),
     "cartoon": lambda p: _strength("cartoon", p),
     "watercolor": lambda p: _strength("watercolour", p),
+    "snow": lambda p: _weather("snow", p),
+    "rain": lambda p: _weather("rain", p),
     "darken_text": lambda p: f"darker text (ink {_percent(p['amount'])} deeper)",
     "crop_bars": lambda p: (
         f"crop off the {_color(p['color']) + ' ' if p['color'] else ''}bar"

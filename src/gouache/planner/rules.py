@@ -61,6 +61,7 @@ from gouache.planner import (
     targets,
     texture,
     unquoted,
+    weather,
 )
 from gouache.planner.clauses import (
     RawClause,
@@ -77,7 +78,12 @@ from gouache.planner.clauses import (
     without_quotes,
     words,
 )
-from gouache.planner.generative import GENERATIVE_BACKENDS, nearest_look, needs_generation
+from gouache.planner.generative import (
+    GENERATIVE_BACKENDS,
+    nearest_look,
+    nearest_weather,
+    needs_generation,
+)
 from gouache.planner.grounding import IMAGE_SLOT, Grounding
 from gouache.planner.labels import describe
 from gouache.planner.matching import (
@@ -426,6 +432,7 @@ class RulePlanner:
             or redaction.read(text)
             or bars.read(text)
             or ink.read(text)
+            or weather.read(text)
         )
         if local is not None and local.op in self.operators:
             return [local]  # "warm up the sky", "straighten it", "zoom in on the cat"
@@ -647,9 +654,10 @@ class RulePlanner:
                 f"{asked} {'needs' if len(new_content) == 1 else 'need'} {what}, "
                 f"which the offline editor cannot draw: {GENERATIVE_BACKENDS}."
             )
-            if looks:  # "like a Van Gogh": the offline look nearest to the artist's
-                parts.append(f'The closest offline look: "{looks[0]}".')
-                suggestions += looks
+            closest = looks or [w for raw in new_content if (w := nearest_weather(raw.text))]
+            if closest:  # "like a Van Gogh": an oil painting; "snow on the roofs": falling snow
+                parts.append(f'The closest offline edit: "{closest[0]}".')
+                suggestions += closest
         if missing:
             suggestions += self._closest((unknown or new_content)[0].text, count=8)
         for piece, err in invalid:

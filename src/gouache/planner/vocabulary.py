@@ -393,6 +393,10 @@ OPERATOR_WORDS = {
         _phrases("palette, match, grade, graded, histogram, scheme, reinhard, tones, tone")
     ),
     "posterize": frozenset(_phrases("levels, level, tones, steps")),
+    "snow": frozenset(
+        _phrases("snow, snowing, snowfall, snowflakes, snowy, blizzard, flurries, falling")
+    ),
+    "rain": frozenset(_phrases("rain, raining, rainfall, rainy, drizzle, downpour, falling")),
     "oil_paint": frozenset(
         _phrases(
             "oil, oils, brush, brushes, brushstrokes, strokes, stroke, thick, broad, bold, fine, "

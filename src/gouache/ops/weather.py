@@ -1,0 +1,175 @@
+"""Falling snow and rain laid over the picture, seeded, so a recipe redraws the same weather.
+
+Snow -- three depth layers of round flakes, far to near: each layer its own flake size, count,
+opacity, focus blur (the near flakes out of focus, as a lens sees them) and motion streak
+along the fall (`wind` degrees from vertical), composited as light over the picture:
+
+    a_l          a layer's coverage: discs, gaussian-blurred, smeared by a line kernel
+    out          out (1 - a_l) + FLAKE a_l, layer after layer, far first
+    haze         out (1 - h) + HAZE h, h = HAZE_MAX * amount: the air thick with snow
+
+Rain -- thin streaks along the fall, of several lengths and opacities, a light mist, and the
+light a little dimmer, as under rain clouds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from pydantic import Field
+
+from gouache.images import Image
+from gouache.ops._pixels import Float32Array, rgb_of, to_uint8, with_alpha_of
+from gouache.ops.registry import OpContext, Operator, Params
+
+FLAKE = np.array([250, 251, 255], dtype=np.float32)
+HAZE = np.array([222, 228, 236], dtype=np.float32)
+HAZE_MAX = 0.12
+DROP = np.array([215, 222, 232], dtype=np.float32)
+MIST_MAX = 0.08
+RAIN_DIM = 0.1  # rain clouds take this share of the light at amount 1
+RAIN_PER_MP = 9000  # streaks per megapixel at amount 1
+SHIFT = 4  # cv2 drawing: coordinates in 1/16 px
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One depth of flakes: per megapixel at amount 1, radius (of the long side, and at
+    least `min_radius` px), opacity, focus blur and streak length (of the long side)."""
+
+    per_mp: float
+    radius: float
+    min_radius: float
+    opacity: float
+    blur: float
+    streak: float
+
+
+SNOW_LAYERS = (
+    Layer(per_mp=9000, radius=0.0012, min_radius=0.7, opacity=0.55, blur=0.0006, streak=0.004),
+    Layer(per_mp=2800, radius=0.0025, min_radius=1.2, opacity=0.8, blur=0.001, streak=0.008),
+    Layer(per_mp=350, radius=0.006, min_radius=2.5, opacity=0.7, blur=0.004, streak=0.014),
+)
+
+
+class WeatherParams(Params):
+    # 0..1: how heavy; 0.5 is a steady fall.
+    amount: float = Field(default=0.5, gt=0.0, le=1.0)
+    # Degrees the fall leans from vertical (positive: toward the right).
+    wind: float = Field(default=12.0, ge=-60.0, le=60.0)
+    seed: int = Field(default=0, ge=0)
+
+
+def snow(image: Image, p: WeatherParams, ctx: OpContext) -> Image:
+    """Three layers of falling flakes and a light haze (see the module doc)."""
+    rgb = rgb_of(image)
+    height, width = rgb.shape[:2]
+    long_side = max(height, width)
+    megapixels = height * width / 1e6
+    rng = np.random.default_rng(p.seed)
+    out = rgb.astype(np.float32)
+    haze = np.float32(HAZE_MAX * p.amount)
+    out = out * (1 - haze) + HAZE * haze
+    for layer in SNOW_LAYERS:
+        count = rng.poisson(layer.per_mp * megapixels * p.amount)
+        radius = max(layer.min_radius, layer.radius * long_side)
+        cover = _flakes(height, width, count, radius, rng)
+        cover = _blurred(cover, layer.blur * long_side)
+        cover = _streaked(cover, layer.streak * long_side, p.wind)
+        alpha = np.clip(cover * np.float32(layer.opacity), 0.0, 1.0)[:, :, None]
+        out = out * (1 - alpha) + FLAKE * alpha
+    return with_alpha_of(to_uint8(out), image)
+
+
+def rain(image: Image, p: WeatherParams, ctx: OpContext) -> Image:
+    """Thin streaks along the fall over a dimmer, misty picture (see the module doc)."""
+    rgb = rgb_of(image)
+    height, width = rgb.shape[:2]
+    long_side = max(height, width)
+    rng = np.random.default_rng(p.seed)
+    out = rgb.astype(np.float32) * np.float32(1.0 - RAIN_DIM * p.amount)
+    mist = np.float32(MIST_MAX * p.amount)
+    out = out * (1 - mist) + DROP * mist
+    count = rng.poisson(RAIN_PER_MP * height * width / 1e6 * p.amount)
+    streaks = np.zeros((height, width), dtype=np.float32)
+    angle = math.radians(p.wind)
+    for _ in range(count):
+        x, y = rng.uniform(-0.1 * width, 1.1 * width), rng.uniform(-0.1 * height, height)
+        length = rng.uniform(0.03, 0.08) * long_side
+        dx, dy = math.sin(angle) * length, math.cos(angle) * length
+        start = (round(x * 16), round(y * 16))
+        end = (round((x + dx) * 16), round((y + dy) * 16))
+        strength = float(rng.uniform(0.1, 0.32))
+        cv2.line(streaks, start, end, strength, 1, cv2.LINE_AA, SHIFT)
+    alpha = _blurred(streaks, 0.0008 * long_side)[:, :, None]
+    out = out * (1 - alpha) + DROP * alpha
+    return with_alpha_of(to_uint8(out), image)
+
+
+def _flakes(height: int, width: int, count: int, radius: float, rng: Any) -> Float32Array:
+    """`count` discs of about `radius` px at random places (a little above and beside the
+    frame too, so the edges are as full as the middle)."""
+    plane = np.zeros((height, width), dtype=np.float32)
+    xs = rng.uniform(-radius, width + radius, count)
+    ys = rng.uniform(-radius, height + radius, count)
+    sizes = radius * rng.uniform(0.6, 1.4, count)
+    for x, y, r in zip(xs, ys, sizes, strict=True):
+        centre = (round(float(x) * 16), round(float(y) * 16))
+        cv2.circle(plane, centre, max(1, round(float(r) * 16)), 1.0, -1, cv2.LINE_AA, SHIFT)
+    return plane
+
+
+def _blurred(plane: Float32Array, sigma: float) -> Float32Array:
+    if sigma < 0.3:
+        return plane
+    return np.asarray(cv2.GaussianBlur(plane, (0, 0), sigma), dtype=np.float32)
+
+
+def _streaked(plane: Float32Array, length: float, wind: float) -> Float32Array:
+    """`plane` smeared along the fall over `length` px (a line kernel, normalised)."""
+    size = round(length) | 1
+    if size < 3:
+        return plane
+    kernel = np.zeros((size, size), dtype=np.float32)
+    centre = size // 2
+    angle = math.radians(wind)
+    dx, dy = math.sin(angle) * centre, math.cos(angle) * centre
+    cv2.line(
+        kernel,
+        (round(centre - dx), round(centre - dy)),
+        (round(centre + dx), round(centre + dy)),
+        1.0,
+        1,
+        cv2.LINE_AA,
+    )
+    kernel /= max(float(kernel.sum()), 1e-6)
+    smeared = np.asarray(cv2.filter2D(plane, -1, kernel), dtype=np.float32)
+    # a streak keeps the flake's brightness where it passes, only shorter-lived
+    streak = np.maximum(smeared * np.float32(size / 3.0), plane * np.float32(0.6))
+    return np.asarray(streak, dtype=np.float32)
+
+
+OPERATORS: list[Operator[Any]] = [
+    Operator(
+        name="snow",
+        version="1.0.0",
+        summary="falling snow: flakes at three depths, a little motion and haze (seeded)",
+        params=WeatherParams,
+        run=snow,
+        keywords=(),  # read by gouache.planner.weather: falling snow, not snow on the ground
+        examples=("add snow", "make it snow"),
+    ),
+    Operator(
+        name="rain",
+        version="1.0.0",
+        summary="falling rain: thin streaks, a light mist, dimmer light (seeded)",
+        params=WeatherParams,
+        run=rain,
+        keywords=(),
+        examples=("make it rain", "add rain"),
+    ),
+]
