@@ -1,36 +1,41 @@
 """Dust specks and scratches on an old photo: where they are, and their repair.
 
-The picture is read in tiles (TILE px with OVERLAP px of context on every side), so the
-memory used grows with the tile, not with the photo. In each tile, on the luma v:
+The photo is read in bands of rows (HALO rows of context above and below), so the working
+set grows with the band, not the photo; only a code per pixel (what it is) and its residual
+clipped to a byte are kept whole. In each band, on the luma v:
 
-1. Residual: r = v - median(v) over a MEDIAN px square (T. Huang, G. Yang, G. Tang, "A fast
-   two-dimensional median filtering algorithm", IEEE TASSP 27(1), 1979; `cv2.medianBlur`).
-   A mark narrower than half the square stands out of r with its sign (light or dark).
-2. Scratches: an oriented, two-sided line detector (after E. Ricci, R. Perfetti, "Retinal
-   blood vessel segmentation using line operators and support vector classification", IEEE
-   TMI 26(10), 2007). At each of ANGLES directions the tile is turned so that the direction
-   is horizontal (`cv2.warpAffine`); there m = the mean of v along LINE px, and the line
-   contrast is min(m - m(above), m - m(below)) with the flanks FLANKS px away (the larger
-   of the two spacings): both flanks must be darker (for a light line), so an edge, whose
-   one side is as light as the line, does not count. A scratch is a run of pixels whose
-   contrast passes LINE_CONTRAST over at least RUN_SHARE of a window 2 * RUN + 1 px long,
-   with a mean contrast above it too; pixels within the window of such a run are marked
-   when their contrast passes LINE_KEEP of the threshold, and those further along its line
-   (within twice the window) when it passes LINE_EXTEND (where the scratch crosses
-   something busier). Short or curved thin things (hair, folds, catch-lights, star points)
-   fill no such window.
-3. Specks: a pixel more than SPOT_CONTRAST levels lighter (darker) than the second lightest
-   (darkest) of 16 points on a ring SPOT_RINGS px around it, each point the lightest
-   (darkest) of its 3 x 3 square: isolated, as dust is (one point of the ring may fall on
-   something else). Groups of such pixels wider than SPOT_WIDTH are not specks. The speck
-   is the pixels around its peak standing out by more than SPOT_EXTENT of it.
-4. Rims: a pixel next to a mark that stands out the same way by more than RIM of the mark
+1. Residual and grain: r = v - median(v) over a MEDIAN px square (T. Huang, G. Yang,
+   G. Tang, "A fast two-dimensional median filtering algorithm", IEEE TASSP 27(1), 1979;
+   `cv2.medianBlur`), and the grain g = the mean of min(|r|, CONTRAST) over the same square
+   (a thin mark through it raises g little). A candidate is a pixel whose |r| passes both
+   CONTRAST and TEXTURE * g: a mark stands out of its ground by far more than the ground's
+   own grain (grass, hair, fur) does.
+2. Ridge pixels: a candidate that, across one of DIRECTIONS directions, stands out of both
+   near flanks (FLANKS[0] px away) by CONTRAST, where each flank and the centre are means
+   of ALONG points along the line on r blurred 3 x 3; the flanks are alike (within
+   SYMMETRY of the contrast) and read as ground, near and far (FLANKS[1] px): within
+   FLATNESS of the contrast of r = 0. A real edge is a step (unlike sides); a real thin
+   object (a tripod's leg, a pole) has an outline of the other sign beside it, so its
+   flanks are not ground; a scratch lies over unrelated content, which goes on beside it.
+3. Scratches: straight runs of ridge pixels (pooled to at most COUNT_SIDE cells a side),
+   found by a Hough transform, at least LENGTH_SHARE of the diagonal (and RUN px) long and
+   drawn through (ridge cells on COVER of their length). Each is traced on along its line
+   while its contrast, averaged over TRACE_MEAN px, stays above EXTEND of CONTRAST (across
+   gaps up to RUN px), and the pixels within REACH px of the line that stand out its way
+   by as much are marked. Ridge pixels on no scratch are dropped.
+4. Specks: candidates lighter (darker) by SPOT_CONTRAST and TEXTURE * g than the second
+   lightest (darkest) of 16 points on a ring SPOT_RINGS px around (each point the lightest
+   (darkest) of its 3 x 3 square), the ring itself reading as ground (its third largest
+   |r| within RING_SPREAD of the contrast). Groups of them no wider than SPOT_WIDTH are
+   specks (a line fills its own ring: it is no speck); a speck is the pixels within
+   SPOT_REACH of its peak that stand out by SPOT_EXTENT of it.
+5. Rims: a pixel next to a mark that stands out the same way by more than RIM of the mark
    (and RIM_LEVELS levels) is its soft edge, and is filled with it.
-5. Fill: A. Telea, "An image inpainting technique based on the fast marching method",
-   Journal of Graphics Tools 9(1), 2004 (`cv2.inpaint`), tile by tile.
+6. Fill: A. Telea, "An image inpainting technique based on the fast marching method",
+   Journal of Graphics Tools 9(1), 2004 (`cv2.inpaint`), only on the tiles holding marks.
 
-Measured on generated damage (`gouache.evals.damage`) over five photos: see
-`benchmarks/restoration.py` and tests/ops/test_marks.py.
+Measured on generated damage (`gouache.evals.damage`) over five photos and on the clean
+photos themselves: see `benchmarks/restoration.py` and tests/ops/test_marks.py.
 """
 
 from __future__ import annotations
@@ -46,33 +51,60 @@ from gouache.images import Image
 from gouache.ops._pixels import Float32Array
 
 MEDIAN = 15
-ANGLES = 36
-LINE = 31
-FLANKS = (3, 6)
+CONTRAST = 20.0
+TEXTURE = 3.0
+DIRECTIONS = 8
+# Points averaged along the line, for its centre and each flank.
+ALONG = 7
+FLANKS = (4, 7)
+SYMMETRY = 0.5
+FLATNESS = 0.3
+# Levels of slack on the flank tests (JPEG noise on a smooth ground).
+FLANK_SLACK = 4.0
+# ... and this share of the local grain (the flanks are averages, so far less than it).
+GRAIN_SLACK = 0.25
 RUN = 36
-RUN_SHARE = 0.65
-LINE_CONTRAST = 20.0
-LINE_KEEP = 0.6
-LINE_EXTEND = 0.3
-# The residual of a marked pixel must have the mark's sign and this share of its contrast.
-SIGN_SHARE = 0.4
-SPOT_CONTRAST = 20.0
+REACH = 1.5
+# Along a scratch's line, a pixel standing out its way by this share of CONTRAST is in it.
+EXTEND = 0.5
+# A scratch runs at least this share of the photo's diagonal (and RUN px), its ridge cells
+# on COVER of its length.
+LENGTH_SHARE = 0.08
+COVER = 0.6
+# Beside a scratch, its mean profile dips below -OUTLINE of its contrast nowhere.
+OUTLINE = 0.5
+# Segments this close in angle (degrees) and offset (px) are one scratch.
+SAME_ANGLE = 3.0
+SAME_OFFSET = 4.0
+# A scratch is traced on its contrast averaged over this many px along it.
+TRACE_MEAN = 9
 SPOT_RINGS = (4, 7)
-SPOT_WIDTH = 11
-# A speck's pixels lie within this square around its peak.
+# A speck's pixels lie within this square around its peak, and stand out by SPOT_EXTENT of it.
 SPOT_REACH = 9
+SPOT_WIDTH = 11
 SPOT_EXTENT = 0.5
+RING_SPREAD = 0.6
+# A speck stands out of its ring by this many levels (dust is far lighter or darker).
+SPOT_CONTRAST = 25.0
 RIM = 0.2
 RIM_LEVELS = 4.0
 INPAINT_RADIUS = 3
-TILE = 512
-# Context each tile needs: the far reach along a run (2 RUN), the run's own window (RUN),
-# the line and the flanks.
-OVERLAP = 3 * RUN + LINE // 2 + max(FLANKS) + 4
+# Context each band needs: the residual's and the texture's squares, and the far flank.
+HALO = MEDIAN + max(FLANKS) + 2
+# A band holds about this many pixels (its arrays are the working set).
+BAND_PIXELS = 1 << 19
+# The fill works on tiles of this size, with FILL_MARGIN px of context.
+FILL_TILE = 512
+FILL_MARGIN = 16
 # Below this many pixels on the short side, nothing is looked for.
 MIN_SIDE = 16
-# Scratches are counted on the line pixels pooled to at most this many cells a side.
+# Scratches are found on the ridge pixels pooled to at most this many cells a side.
 COUNT_SIDE = 2048
+
+# The per-pixel code kept whole: what the band pass found.
+LIGHT, DARK, RIDGE, SPECK = 1, 2, 4, 8
+
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True)
@@ -86,253 +118,396 @@ class Marks:
 
 def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
     """The dust and scratch marks of an RGB picture. `strength` (0 < s <= 1) divides the
-    contrast thresholds' complement: lower strengths take only the clearest marks."""
+    contrast thresholds: lower strengths take only the clearest marks."""
     height, width = rgb.shape[:2]
-    mask = np.zeros((height, width), dtype=bool)
     if min(height, width) < MIN_SIDE:
-        return Marks(mask=mask, spots=0, scratches=0)
-    spots = 0
-    # the line pixels, pooled over STEP x STEP squares: enough to count the scratches
+        return Marks(mask=np.zeros((height, width), dtype=bool), spots=0, scratches=0)
+    cut = CONTRAST / strength
+    code = np.zeros((height, width), dtype=np.uint8)
+    residual = np.zeros((height, width), dtype=np.int8)
     step = max(1, math.ceil(max(height, width) / COUNT_SIDE))
-    lines = np.zeros((math.ceil(height / step), math.ceil(width / step)), dtype=bool)
-    for top, left, bottom, right, core in _tiles(height, width):
-        luma = np.asarray(
-            cv2.cvtColor(np.ascontiguousarray(rgb[top:bottom, left:right]), cv2.COLOR_RGB2GRAY),
-            dtype=np.uint8,
-        )
-        tile = _tile_marks(luma, strength, (left, top))
-        (y0, y1), (x0, x1) = core
-        _pool_into(lines, tile.lines[y0:y1, x0:x1], top + y0, left + x0, step)
-        mask[top + y0 : top + y1, left + x0 : left + x1] = tile.mask[y0:y1, x0:x1]
-        spots += _count_within(tile.spot_seeds, core)
-    return Marks(mask=mask, spots=spots, scratches=count_scratches(lines, step))
+    pooled = np.zeros((2, math.ceil(height / step), math.ceil(width / step)), dtype=np.uint8)
+    spots = 0
+    for top, bottom, y0, y1 in _bands(height, width):
+        band = _band_marks(rgb[top:bottom], cut)
+        code[top + y0 : top + y1] = band.code[y0:y1]
+        residual[top + y0 : top + y1] = np.clip(band.residual[y0:y1], -127, 127)
+        spots += band.spots_in(y0, y1)
+        for i, sign in enumerate((LIGHT, DARK)):
+            ys, xs = np.nonzero((band.code[y0:y1] & (RIDGE | sign)) == (RIDGE | sign))
+            pooled[i, (ys + top + y0) // step, xs // step] = 1
+    scratches = 0
+    for i, sign in enumerate((LIGHT, DARK)):
+        scratches += _keep_scratches(code, residual, pooled[i], sign, step, EXTEND * cut)
+    mask = _with_rims(code, residual)
+    return Marks(mask=mask, spots=spots, scratches=scratches)
 
 
-def repair(rgb: Image, mask: npt.NDArray[np.bool_]) -> Image:
-    """`rgb` with the masked pixels filled (Telea), tile by tile."""
-    out = rgb.copy()
+def repair(rgb: Image, mask: npt.NDArray[np.bool_], out: Image | None = None) -> Image:
+    """`rgb` with the masked pixels filled (Telea), on the tiles that hold any; written
+    into `out` (which may be `rgb` itself) when given."""
+    if out is None:
+        out = rgb.copy()
+    elif out is not rgb:
+        out[...] = rgb
     height, width = mask.shape
-    for top, left, bottom, right, core in _tiles(height, width):
-        (y0, y1), (x0, x1) = core
-        if not mask[top + y0 : top + y1, left + x0 : left + x1].any():
-            continue
-        patch = np.ascontiguousarray(rgb[top:bottom, left:right])
-        holes = mask[top:bottom, left:right].astype(np.uint8)
-        filled = np.asarray(cv2.inpaint(patch, holes, INPAINT_RADIUS, cv2.INPAINT_TELEA))
-        out[top + y0 : top + y1, left + x0 : left + x1] = filled[y0:y1, x0:x1]
+    for top in range(0, height, FILL_TILE):
+        for left in range(0, width, FILL_TILE):
+            bottom, right = min(height, top + FILL_TILE), min(width, left + FILL_TILE)
+            if not mask[top:bottom, left:right].any():
+                continue
+            t0, l0 = max(0, top - FILL_MARGIN), max(0, left - FILL_MARGIN)
+            b0, r0 = min(height, bottom + FILL_MARGIN), min(width, right + FILL_MARGIN)
+            patch = np.ascontiguousarray(rgb[t0:b0, l0:r0])
+            holes = mask[t0:b0, l0:r0].view(np.uint8)
+            filled = np.asarray(cv2.inpaint(patch, holes, INPAINT_RADIUS, cv2.INPAINT_TELEA))
+            out[top:bottom, left:right] = filled[top - t0 : bottom - t0, left - l0 : right - l0]
     return out
 
 
-def _pool_into(
-    pooled: npt.NDArray[np.bool_], part: npt.NDArray[np.bool_], top: int, left: int, step: int
-) -> None:
-    """OR `part` (whose top-left pixel is at (top, left), both multiples of `step` or at
-    the photo's edge) into `pooled`, one cell per step x step square."""
-    ys, xs = np.nonzero(part)
-    pooled[(ys + top) // step, (xs + left) // step] = True
-
-
-def count_scratches(pooled: npt.NDArray[np.bool_], step: int = 1) -> int:
-    """Separate scratches: groups of line pixels (pooled over step x step squares, joined
-    across a few cells' gap) at least a run's window long."""
-    if not pooled.any():
-        return 0
-    joined = cv2.dilate(pooled.astype(np.uint8), np.ones((5, 5), np.uint8))
-    stats = cv2.connectedComponentsWithStats(joined, connectivity=8)[2]
-    extent = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
-    return int((extent * step >= RUN).sum())
+def _bands(height: int, width: int) -> list[tuple[int, int, int, int]]:
+    """(top, bottom, y0, y1): each band of rows with its context, and the rows y0:y1 of it
+    (in its own coordinates) that it decides."""
+    rows = max(32, BAND_PIXELS // max(1, width) - 2 * HALO)
+    out = []
+    for start in range(0, height, rows):
+        end = min(height, start + rows)
+        top, bottom = max(0, start - HALO), min(height, end + HALO)
+        out.append((top, bottom, start - top, end - top))
+    return out
 
 
 @dataclass(frozen=True)
-class _TileMarks:
-    mask: npt.NDArray[np.bool_]
-    lines: npt.NDArray[np.bool_]
-    spot_seeds: list[tuple[float, float]]
+class _Band:
+    code: npt.NDArray[np.uint8]
+    residual: npt.NDArray[np.int16]
+    # the row of each speck's peak, in the band's coordinates
+    speck_rows: npt.NDArray[np.intp]
+
+    def spots_in(self, y0: int, y1: int) -> int:
+        return int(((self.speck_rows >= y0) & (self.speck_rows < y1)).sum())
 
 
-Core = tuple[tuple[int, int], tuple[int, int]]
-
-
-def _tiles(height: int, width: int) -> list[tuple[int, int, int, int, Core]]:
-    """(top, left, bottom, right, ((y0, y1), (x0, x1))): each tile with its context, and the
-    part of it (the core, in the tile's coordinates) that it decides."""
-    out: list[tuple[int, int, int, int, Core]] = []
-    for top in range(0, height, TILE):
-        for left in range(0, width, TILE):
-            bottom, right = min(height, top + TILE), min(width, left + TILE)
-            t0, l0 = max(0, top - OVERLAP), max(0, left - OVERLAP)
-            b0, r0 = min(height, bottom + OVERLAP), min(width, right + OVERLAP)
-            core = ((top - t0, bottom - t0), (left - l0, right - l0))
-            out.append((t0, l0, b0, r0, core))
-    return out
-
-
-def _count_within(points: list[tuple[float, float]], core: Core) -> int:
-    (y0, y1), (x0, x1) = core
-    return sum(1 for x, y in points if y0 <= y < y1 and x0 <= x < x1)
-
-
-def _tile_marks(
-    luma: npt.NDArray[np.uint8], strength: float, origin: tuple[int, int] = (0, 0)
-) -> _TileMarks:
+def _band_marks(rgb: Image, cut: float) -> _Band:
+    luma = np.asarray(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY), np.uint8)
+    # 1. residual, texture, candidates
+    residual = luma.astype(np.int16) - cv2.medianBlur(luma, MEDIAN).astype(np.int16)
+    spread = np.minimum(np.abs(residual), int(CONTRAST)).astype(np.float32)
+    grain = np.asarray(cv2.blur(spread, (MEDIAN, MEDIAN)), dtype=np.float32)
+    level = np.maximum(np.float32(cut), np.float32(TEXTURE) * grain)
+    code = np.zeros(luma.shape, dtype=np.uint8)
+    code[residual > level] = LIGHT
+    code[residual < -level] = DARK
+    # 2. ridge pixels among the candidates: the flanks read on the residual, blurred
+    ground = np.asarray(cv2.blur(residual.astype(np.float32), (3, 3)), dtype=np.float32)
+    for sign in (LIGHT, DARK):
+        ys, xs = np.nonzero(code == sign)
+        if len(ys):
+            ridge = _ridge(residual, ground, grain, ys, xs, level[ys, xs], light=sign == LIGHT)
+            code[ys[ridge], xs[ridge]] |= RIDGE
+    # 4. specks
     v = luma.astype(np.float32)
-    # 1. the residual from the median: its sign tells light marks from dark ones
-    residual = v - cv2.medianBlur(luma, MEDIAN).astype(np.float32)
-    # 2. scratches
-    lines = _lines(v, residual, LINE_CONTRAST / strength, origin)
-    # 3. specks
-    spots, seeds = _spots(v, residual, SPOT_CONTRAST / strength)
-    marks = lines | spots
-    # 4. the soft rims of both
-    signed = np.where(marks, residual, np.float32(0.0))
-    square = np.ones((3, 3), np.uint8)
-    light = cv2.dilate(np.maximum(signed, 0), square)
-    dark = cv2.erode(np.minimum(signed, 0), square)
-    rim = ((light > 0) & (residual > RIM * light) & (residual > RIM_LEVELS)) | (
-        (dark < 0) & (residual < RIM * dark) & (residual < -RIM_LEVELS)
-    )
-    return _TileMarks(mask=marks | rim, lines=lines, spot_seeds=seeds)
+    rows = []
+    for sign in (LIGHT, DARK):
+        rows.append(
+            _specks(code, v, residual, ground, grain, level, sign, cut * SPOT_CONTRAST / CONTRAST)
+        )
+    return _Band(code=code, residual=residual, speck_rows=np.concatenate(rows))
 
 
-def _rotation(
-    angle: float, origin: tuple[int, int], height: int, width: int
-) -> tuple[Float32Array, tuple[int, int]]:
-    """The affine map turning a line at `angle` degrees (image axes, y down) horizontal, for a
-    tile whose top-left pixel is `origin` (x, y) in the photo, and the (width, height) of a
-    canvas holding the whole turned tile. The turn is about the photo's origin and the
-    canvas is placed at whole pixels, so every tile samples the same turned grid: tiles agree
-    where they overlap."""
-    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-    left, top = origin
-    xs = np.array([left, left + width - 1, left, left + width - 1], dtype=np.float64)
-    ys = np.array([top, top, top + height - 1, top + height - 1], dtype=np.float64)
-    turned_x, turned_y = cos * xs + sin * ys, -sin * xs + cos * ys
-    x0, y0 = math.floor(turned_x.min()), math.floor(turned_y.min())
-    size = (math.ceil(turned_x.max()) - x0 + 1, math.ceil(turned_y.max()) - y0 + 1)
-    matrix = np.array(
-        [
-            [cos, sin, cos * left + sin * top - x0],
-            [-sin, cos, -sin * left + cos * top - y0],
-        ],
-        dtype=np.float32,
-    )
-    return matrix, size
+def _samples(angle: float, across: int) -> list[tuple[int, int]]:
+    """(dx, dy) of the ALONG points `across` px out along the normal at `angle`, spread
+    along the line (its tangent)."""
+    nx, ny = math.cos(angle), math.sin(angle)
+    return [
+        (round(across * nx - k * ny), round(across * ny + k * nx))
+        for k in range(-ALONG // 2 + 1, ALONG // 2 + 1)
+    ]
 
 
-def _turn(a: Float32Array, matrix: Float32Array, size: tuple[int, int]) -> Float32Array:
-    flags, border = cv2.INTER_LINEAR, cv2.BORDER_REPLICATE
-    return np.asarray(cv2.warpAffine(a, matrix, size, flags=flags, borderMode=border))
+def _mean_at(
+    a: Float32Array, ys: IntArray, xs: IntArray, points: list[tuple[int, int]]
+) -> Float32Array:
+    total = np.zeros(len(ys), dtype=np.float32)
+    for dx, dy in points:
+        total += _at(a, ys, xs, dx, dy)
+    return total / np.float32(len(points))
 
 
-def _rows(a: Float32Array, dy: int) -> Float32Array:
-    """`a` moved by `dy` rows (b[y] = a[y + dy]), its edge rows repeated."""
-    index = np.clip(np.arange(a.shape[0]) + dy, 0, a.shape[0] - 1)
-    return np.asarray(a[index])
+def _at(
+    a: Float32Array, ys: IntArray, xs: IntArray, dx: int | IntArray, dy: int | IntArray
+) -> Float32Array:
+    height, width = a.shape
+    return np.asarray(a[np.clip(ys + dy, 0, height - 1), np.clip(xs + dx, 0, width - 1)])
 
 
-def _along(a: Float32Array, length: int) -> Float32Array:
-    """The mean of `a` along rows over `length` px, centred."""
-    return np.asarray(cv2.blur(a, (length, 1), borderType=cv2.BORDER_REPLICATE))
-
-
-def _lines(
-    v: Float32Array, residual: Float32Array, cut: float, origin: tuple[int, int]
+def _ridge(
+    residual: npt.NDArray[np.int16],
+    ground: Float32Array,
+    grain: Float32Array,
+    ys: IntArray,
+    xs: IntArray,
+    level: Float32Array,
+    *,
+    light: bool,
 ) -> npt.NDArray[np.bool_]:
-    """Pixels of long straight light or dark lines (stage 2 of the module's docstring)."""
-    height, width = v.shape
-    found = np.zeros((height, width), dtype=np.uint8)
-    window, reach = 2 * RUN + 1, 4 * RUN + 1
-    for i in range(ANGLES):
-        angle = 180.0 * i / ANGLES
-        matrix, size = _rotation(angle, origin, height, width)
-        turned = cv2.warpAffine(
-            v, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-        )
-        sign = cv2.warpAffine(
-            residual, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-        )
-        mean = _along(np.asarray(turned), LINE)
-        light = np.full(mean.shape, -np.inf, dtype=np.float32)
-        dark = np.full(mean.shape, -np.inf, dtype=np.float32)
-        for gap in FLANKS:
-            above, below = _rows(mean, -gap), _rows(mean, gap)
-            np.maximum(light, np.minimum(mean - above, mean - below), out=light)
-            np.maximum(dark, np.minimum(above - mean, below - mean), out=dark)
-        keep = np.zeros(mean.shape, dtype=bool)
-        for contrast, polar in ((light, sign), (dark, -sign)):
-            strong = ((contrast > cut) & (polar > SIGN_SHARE * cut)).astype(np.float32)
-            run = (_along(contrast, window) > cut) & (_along(strong, window) > RUN_SHARE)
-            runs = run.astype(np.float32)
-            near = _along(runs, window) > 0.5 / window
-            far = _along(runs, reach) > 0.5 / reach
-            level = LINE_KEEP * cut
-            keep |= near & (contrast > level) & (polar > SIGN_SHARE * level)
-            level = LINE_EXTEND * cut
-            keep |= far & (contrast > level) & (polar > SIGN_SHARE * level)
-        if not keep.any():
-            continue
-        back = cv2.warpAffine(
-            keep.astype(np.uint8) * np.uint8(255),
-            matrix,
-            (width, height),
-            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-            borderMode=cv2.BORDER_CONSTANT,
-        )
-        found |= np.asarray(back >= 128, dtype=np.uint8)
-    return found.astype(bool)
+    """Which of the pixels (ys, xs) are on a thin ridge (stage 2 of the docstring): on the
+    residual, the centre stands out of both near flanks, which are alike and, near and far,
+    read as ground (close to the median around)."""
+    sign = np.float32(1.0 if light else -1.0)
+    slack = np.float32(FLANK_SLACK) + np.float32(GRAIN_SLACK) * grain[ys, xs]
+    found = np.zeros(len(ys), dtype=bool)
+    near, far = FLANKS
+    for i in range(DIRECTIONS):
+        angle = math.pi * i / DIRECTIONS
+        centre = sign * _mean_at(ground, ys, xs, _samples(angle, 0))
+        a = sign * _mean_at(ground, ys, xs, _samples(angle, near))
+        b = sign * _mean_at(ground, ys, xs, _samples(angle, -near))
+        contrast = centre - np.maximum(a, b)
+        room = np.maximum(contrast, 0) * np.float32(FLATNESS) + slack
+        ok = (contrast > level) & (np.abs(a - b) <= np.float32(SYMMETRY) * contrast + slack)
+        ok &= (np.abs(a) <= room) & (np.abs(b) <= room)
+        ok &= np.abs(_mean_at(ground, ys, xs, _samples(angle, far))) <= room
+        ok &= np.abs(_mean_at(ground, ys, xs, _samples(angle, -far))) <= room
+        found |= ok
+    return found
 
 
 _RING = [(math.cos(2 * math.pi * i / 16), math.sin(2 * math.pi * i / 16)) for i in range(16)]
 
 
-def _shifted(a: Float32Array, dx: int, dy: int) -> Float32Array:
-    h, w = a.shape
-    ys = np.clip(np.arange(h) + dy, 0, h - 1)
-    xs = np.clip(np.arange(w) + dx, 0, w - 1)
-    return np.asarray(a[ys][:, xs])
-
-
-def _second(a: Float32Array, offsets: list[tuple[int, int]], *, highest: bool) -> Float32Array:
-    """Per pixel, the second highest (or lowest) of `a` at the given offsets, kept as a
-    running top two: three arrays, not one per offset."""
-    sign = np.float32(1.0 if highest else -1.0)
-    first = np.full(a.shape, -np.inf, dtype=np.float32)
-    second = np.full(a.shape, -np.inf, dtype=np.float32)
-    for dx, dy in offsets:
-        value = sign * _shifted(a, dx, dy)
-        np.maximum(second, np.minimum(first, value), out=second)
-        np.maximum(first, value, out=first)
-    return np.asarray(sign * second, dtype=np.float32)
-
-
-def _spots(
-    v: Float32Array, residual: Float32Array, cut: float
-) -> tuple[npt.NDArray[np.bool_], list[tuple[float, float]]]:
-    """Isolated small light or dark specks (stage 3 of the module's docstring), and the
-    centre (x, y) of each."""
+def _specks(
+    code: npt.NDArray[np.uint8],
+    v: Float32Array,
+    residual: npt.NDArray[np.int16],
+    ground: Float32Array,
+    grain: Float32Array,
+    level: Float32Array,
+    sign: int,
+    spot_cut: float,
+) -> npt.NDArray[np.intp]:
+    """Mark the specks of one sign in `code` (stage 4 of the docstring); their peaks' rows."""
+    light = sign == LIGHT
+    polar = np.float32(1.0 if light else -1.0)
+    standing = polar * residual.astype(np.float32)
+    py, px = np.nonzero((code & sign) > 0)
+    if len(py) == 0:
+        return np.zeros(0, dtype=np.intp)
     square = np.ones((3, 3), np.uint8)
-    lightest = np.asarray(cv2.dilate(v, square), dtype=np.float32)
-    darkest = np.asarray(cv2.erode(v, square), dtype=np.float32)
-    light = np.full(v.shape, -np.inf, dtype=np.float32)
-    dark = np.full(v.shape, -np.inf, dtype=np.float32)
+    high = np.asarray(cv2.dilate(v, square) if light else -cv2.erode(v, square), np.float32)
+    centre = polar * v[py, px]
+    slack = np.float32(FLANK_SLACK) + np.float32(GRAIN_SLACK) * grain[py, px]
+    cut = np.maximum(level[py, px], np.float32(spot_cut))
+    passed = np.zeros(len(py), dtype=bool)
     for radius in SPOT_RINGS:
-        offsets = [(round(dx * radius), round(dy * radius)) for dx, dy in _RING]
-        np.maximum(light, v - _second(lightest, offsets, highest=True), out=light)
-        np.maximum(dark, _second(darkest, offsets, highest=False) - v, out=dark)
-    found = np.zeros(v.shape, dtype=bool)
-    centres: list[tuple[float, float]] = []
-    reach = np.ones((SPOT_REACH, SPOT_REACH), np.uint8)
-    for contrast, polar in ((light, residual), (dark, -residual)):
-        seeds = ((contrast > cut) & (polar > SIGN_SHARE * cut)).astype(np.uint8)
-        count, labels, stats, middles = cv2.connectedComponentsWithStats(seeds, connectivity=8)
-        if count <= 1:
+        around = [(round(dx * radius), round(dy * radius)) for dx, dy in _RING]
+        tops = np.sort(np.stack([_at(high, py, px, dx, dy) for dx, dy in around]), axis=0)
+        ring = np.sort(np.stack([np.abs(_at(ground, py, px, dx, dy)) for dx, dy in around]), 0)
+        contrast = centre - tops[-2]
+        smooth = ring[-3] <= np.float32(RING_SPREAD) * contrast + slack
+        passed |= (contrast > cut) & smooth
+    # groups of passing pixels no wider than SPOT_WIDTH are specks; each is the pixels
+    # near its peak standing out by SPOT_EXTENT of it
+    seeds = np.zeros(v.shape, dtype=np.uint8)
+    seeds[py[passed], px[passed]] = 1
+    _, labels, stats, middles = cv2.connectedComponentsWithStats(seeds, connectivity=8)
+    small = (stats[:, cv2.CC_STAT_WIDTH] <= SPOT_WIDTH) & (
+        stats[:, cv2.CC_STAT_HEIGHT] <= SPOT_WIDTH
+    )
+    small[0] = False
+    peaks = np.where(small[labels], standing, np.float32(0.0)).astype(np.float32)
+    reach = cv2.dilate(peaks, np.ones((SPOT_REACH, SPOT_REACH), np.uint8))
+    code[(reach > 0) & (standing > np.float32(SPOT_EXTENT) * reach)] |= SPECK
+    return np.asarray(np.rint(middles[small, 1]), dtype=np.intp)
+
+
+def _keep_scratches(
+    code: npt.NDArray[np.uint8],
+    residual: npt.NDArray[np.int8],
+    pooled: npt.NDArray[np.uint8],
+    sign: int,
+    step: int,
+    extend: float,
+) -> int:
+    """Keep the RIDGE bit only on the scratches among the ridge pixels of `sign`, traced
+    along their line over the pixels that stand out its way by `extend` (stage 3 of the
+    docstring). The number of scratches."""
+    height, width = code.shape
+    shortest = max(RUN, LENGTH_SHARE * math.hypot(height, width)) / step
+    # straight runs of ridge cells (R. Duda, P. Hart, "Use of the Hough transformation to
+    # detect lines and curves in pictures", CACM 15(1), 1972; the progressive probabilistic
+    # variant of J. Matas, C. Galambos, J. Kittler, CVIU 78(1), 2000: cv2.HoughLinesP)
+    found = cv2.HoughLinesP(
+        pooled * np.uint8(255),
+        1,
+        math.pi / 360,
+        threshold=max(8, round(COVER * shortest)),
+        minLineLength=shortest,
+        maxLineGap=max(2, round(RUN / step)),
+    )
+    segments = (
+        [] if found is None else [tuple(float(c) * step for c in f) for f in found.reshape(-1, 4)]
+    )
+    lines: list[_Line] = []
+    spans: list[tuple[float, float]] = []
+    kept = np.zeros(pooled.shape, dtype=np.uint8)
+    for x1, y1, x2, y2 in segments:
+        length = math.hypot(x2 - x1, y2 - y1)
+        line = _Line((x2 - x1) / length, (y2 - y1) / length, x1, y1)
+        if _cover(pooled, line, length, step) < COVER:
             continue
-        small = (stats[:, cv2.CC_STAT_WIDTH] <= SPOT_WIDTH) & (
-            stats[:, cv2.CC_STAT_HEIGHT] <= SPOT_WIDTH
+        if not _lone(residual, line, length, 1 if sign == LIGHT else -1):
+            continue
+        lines.append(line)
+        spans.append((0.0, length))
+        cv2.line(
+            kept, (round(x1 / step), round(y1 / step)), (round(x2 / step), round(y2 / step)), 1, 3
         )
-        small[0] = False
-        peaks = np.where(small[labels], polar, np.float32(0.0)).astype(np.float32)
-        around = cv2.dilate(peaks, reach)
-        found |= (around > 0) & (polar > SPOT_EXTENT * around)
-        centres.extend((float(x), float(y)) for x, y in middles[small])
-    return found, centres
+    # ridge pixels of this sign off every scratch lose the bit
+    ys, xs = np.nonzero((code & (RIDGE | sign)) == (RIDGE | sign))
+    outside = kept[ys // step, xs // step] == 0
+    code[ys[outside], xs[outside]] &= np.uint8(~RIDGE & 0xFF)
+    polar = 1 if sign == LIGHT else -1
+    reach = math.ceil(REACH + step / 2)
+    for line, (lo, hi) in zip(lines, spans, strict=True):
+        lo, hi = _trace(residual, line, polar, extend, lo, hi)
+        # the pixels within reach of the line, over its traced length, standing out its way
+        s_values = np.arange(math.floor(lo), math.ceil(hi) + 1, dtype=np.float32)
+        for across in range(-reach, reach + 1):
+            xs, ys = line.at(s_values, float(across), code.shape)
+            hit = polar * residual[ys, xs].astype(np.int16) > extend
+            code[ys[hit], xs[hit]] |= RIDGE
+    return _distinct(lines)
+
+
+def _lone(residual: npt.NDArray[np.int8], line: _Line, length: float, polar: int) -> bool:
+    """Whether a segment stands alone over its ground: its mean profile across (r averaged
+    along its whole length) has nothing of the other sign beside it, as the outline of a
+    real thin object has (a tripod's leg: dark, light, dark), and its two sides alike."""
+    along = np.arange(0.0, length + 1.0, dtype=np.float32)
+
+    def mean_at(across: float) -> float:
+        xs, ys = line.at(along, across, residual.shape)
+        return float(np.mean(polar * residual[ys, xs].astype(np.float32)))
+
+    centre = max(mean_at(a) for a in (-1.0, 0.0, 1.0))
+    beside = [mean_at(side * a) for side in (-1.0, 1.0) for a in range(3, 9)]
+    near = mean_at(-5.0), mean_at(5.0)
+    alike = abs(near[0] - near[1]) <= SYMMETRY * centre
+    return min(beside) >= -OUTLINE * centre and alike
+
+
+def _cover(pooled: npt.NDArray[np.uint8], line: _Line, length: float, step: int) -> float:
+    """The share of a segment's length (in cells) with a ridge cell on it or beside it:
+    a scratch is drawn through, not a row of scattered points."""
+    along = np.arange(0.0, length + 1.0, step, dtype=np.float32)
+    on = np.zeros(len(along), dtype=bool)
+    for across in (-1.0, 0.0, 1.0):
+        xs, ys = line.at(along, across * step, (pooled.shape[0] * step, pooled.shape[1] * step))
+        on |= pooled[ys // step, xs // step] > 0
+    return float(on.mean())
+
+
+def _distinct(lines: list[_Line]) -> int:
+    """How many separate scratches the segments make: those within SAME_ANGLE degrees and
+    SAME_OFFSET px of one another are one."""
+    groups: list[_Line] = []
+    for line in lines:
+        if not any(_same(line, other) for other in groups):
+            groups.append(line)
+    return len(groups)
+
+
+def _same(a: _Line, b: _Line) -> bool:
+    cross = abs(a.dx * b.dy - a.dy * b.dx)
+    offset = abs((b.x - a.x) * a.dy - (b.y - a.y) * a.dx)
+    return cross <= math.sin(math.radians(SAME_ANGLE)) and offset <= SAME_OFFSET
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A point (x, y) and unit direction (dx, dy), as cv2.fitLine gives them."""
+
+    dx: float
+    dy: float
+    x: float
+    y: float
+
+    def at(
+        self, along: Float32Array, across: float, shape: tuple[int, ...]
+    ) -> tuple[IntArray, IntArray]:
+        """The nearest pixels (xs, ys), clipped to `shape`, `along` px along the line and
+        `across` px beside it."""
+        xs = np.rint(self.x + along * self.dx - across * self.dy).astype(np.intp)
+        ys = np.rint(self.y + along * self.dy + across * self.dx).astype(np.intp)
+        return np.clip(xs, 0, shape[1] - 1), np.clip(ys, 0, shape[0] - 1)
+
+
+def _trace(
+    residual: npt.NDArray[np.int8], line: _Line, polar: int, extend: float, lo: float, hi: float
+) -> tuple[float, float]:
+    """How far along `line` a scratch found over lo..hi goes on: while its contrast over
+    its flanks, averaged over TRACE_MEAN px along it, stays above `extend`, across gaps of
+    up to RUN px. Stops at the photo's edge."""
+    height, width = residual.shape
+    span = float(math.hypot(height, width))
+    s_values = np.arange(-span, span + 1, dtype=np.float32)
+    raw_x = line.x + s_values * line.dx
+    raw_y = line.y + s_values * line.dy
+    inside = (raw_x >= 0) & (raw_x <= width - 1) & (raw_y >= 0) & (raw_y <= height - 1)
+    centre = np.full(len(s_values), -np.inf, dtype=np.float32)
+    for across in (-1.0, 0.0, 1.0):
+        x, y = line.at(s_values, across, residual.shape)
+        np.maximum(centre, polar * residual[y, x].astype(np.float32), out=centre)
+    box = np.ones(TRACE_MEAN, dtype=np.float32) / np.float32(TRACE_MEAN)
+    sides = []
+    for side in (-1.0, 1.0):
+        total = np.zeros(len(s_values), dtype=np.float32)
+        for across in (5.0, 6.0):
+            x, y = line.at(s_values, side * across, residual.shape)
+            total += polar * residual[y, x].astype(np.float32)
+        sides.append(np.convolve(total / np.float32(2.0), box, mode="same"))
+    contrast = np.convolve(centre, box, mode="same") - np.maximum(sides[0], sides[1])
+    # as for ridge pixels, the flanks read as ground: a scratch does not run on along a
+    # real thin object's outline
+    room = np.float32(FLATNESS) * contrast + np.float32(FLANK_SLACK)
+    ground = (np.abs(sides[0]) <= room) & (np.abs(sides[1]) <= room)
+    good = (contrast > extend) & ground & inside
+    start, end = int(np.searchsorted(s_values, lo)), int(np.searchsorted(s_values, hi))
+    last = end
+    for i in range(end, len(s_values)):
+        if not inside[i] or i - last > RUN:
+            break
+        if good[i]:
+            last = i
+    first = start
+    for i in range(start, -1, -1):
+        if not inside[i] or first - i > RUN:
+            break
+        if good[i]:
+            first = i
+    return float(s_values[first]), float(s_values[last])
+
+
+def _with_rims(
+    code: npt.NDArray[np.uint8], residual: npt.NDArray[np.int8]
+) -> npt.NDArray[np.bool_]:
+    """The marks (scratch and speck pixels) and their soft rims (stage 5), in bands."""
+    height, width = code.shape
+    mask = np.zeros((height, width), dtype=bool)
+    square = np.ones((3, 3), np.uint8)
+    rows = max(32, BAND_PIXELS // max(1, width))
+    for start in range(0, height, rows):
+        top, bottom = max(0, start - 1), min(height, start + rows + 1)
+        part = code[top:bottom]
+        marks = (part & (RIDGE | SPECK)) > 0
+        r = residual[top:bottom].astype(np.float32)
+        signed = np.where(marks, r, np.float32(0.0))
+        light = cv2.dilate(np.maximum(signed, 0), square)
+        dark = cv2.erode(np.minimum(signed, 0), square)
+        rim = ((light > 0) & (r > RIM * light) & (r > RIM_LEVELS)) | (
+            (dark < 0) & (r < RIM * dark) & (r < -RIM_LEVELS)
+        )
+        y0, y1 = start - top, start - top + min(rows, height - start)
+        mask[start : start + y1 - y0] = (marks | rim)[y0:y1]
+    return mask
