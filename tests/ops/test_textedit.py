@@ -234,3 +234,52 @@ def test_a_line_with_nothing_visible_under_it_gets_letters_that_show(registry):
     out = registry.get("replace_text").apply(blank, {"old": "hello", "new": "BYE"}, ctx)
     assert words_read(out) == ["BYE"]
     assert (out.max(axis=2) < 40).sum() > 100  # black on light paper
+
+
+# working in windows
+
+
+def _quad(x: int, y: int, w: int, h: int) -> tuple[Point, ...]:
+    return (Point(x, y), Point(x + w, y + 3), Point(x + w, y + h + 3), Point(x, y + h))
+
+
+def test_removing_lines_in_windows_gives_the_pixels_of_inpainting_the_whole_picture(
+    registry, coffee
+):
+    """Two lines close enough to share a window, one far off, one cut by the picture's edge:
+    the result is that of Telea's method run once over the whole picture and its whole mask."""
+    import cv2
+
+    from gouache.ops import textedit
+    from gouache.ops._pixels import to_uint8
+
+    lines = [
+        TextLine(text, 0.99, Box(x, y, w, h + 3), _quad(x, y, w, h))
+        for text, (x, y, w, h) in {
+            "SUMMER": (40, 30, 200, 44),
+            "SALE": (40, 84, 120, 44),  # its window overlaps SUMMER's
+            "OPEN": (380, 300, 110, 40),
+            "EDGE": (520, 370, 80, 27),  # reaches the right and bottom edges
+        }.items()
+    ]
+    ctx = OpContext(analyses=reading(lines))
+    out = registry.get("remove_text").apply(coffee, {}, ctx)
+
+    mask = np.zeros(coffee.shape[:2], dtype=np.uint8)
+    for line in lines:
+        one = np.zeros_like(mask)
+        cv2.fillPoly(one, [np.rint(np.asarray(line.polygon)).astype(np.int32)], 255)
+        grow = max(textedit.MIN_DILATE, round(textedit.DILATE * line.box.h))
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
+        mask |= cv2.dilate(one, kernel)
+    scaled = coffee.astype(np.float32) * textedit.TELEA_SCALE
+    filled = [
+        cv2.inpaint(np.ascontiguousarray(scaled[:, :, c]), mask, textedit.INPAINT_RADIUS,
+                    cv2.INPAINT_TELEA)
+        for c in range(3)
+    ]  # fmt: skip
+    whole = to_uint8(np.dstack(filled) / np.float32(textedit.TELEA_SCALE))
+    expected = np.where(mask[:, :, None] > 0, whole, coffee)
+    assert (mask > 0).sum() > 20_000
+    np.testing.assert_array_equal(out, expected)
+    assert len(textedit._patches(coffee.shape, lines, 2 * textedit.INPAINT_RADIUS + 2)) == 3

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gouache.analysis.types import Box, Point, TextLine, as_rgb, box_around
+from gouache.analysis.types import Box, Point, TextLine, as_rgb, box_around, check_pixels
 from gouache.errors import BackendError
 from gouache.images import Image
 
@@ -43,7 +43,10 @@ MODEL_FILES = {
 # stars of a flag as "***"): a line with no letter or digit, a short line the recogniser is
 # unsure of, a tiny short one, one whose box is far too wide or narrow for its letters, or a
 # short one whose box covers much of the picture (a coffee cup's whole photo read as "8").
+# A single character needs more: the astronaut's buckle and chelsea's eye read as "0" at
+# 0.81-0.86, where single letters and digits drawn on paper or a photo scored 0.91 or more.
 MIN_SHORT_SCORE = 0.8
+MIN_SINGLE_SCORE = 0.9
 MAX_SHORT_COVER = 0.25
 SHORT = 2
 MIN_SHORT_HEIGHT = 10
@@ -56,11 +59,17 @@ CHAR_ASPECT = (0.12, 1.6)
 MAX_SIDE = 2000
 MAX_ASPECT = 4
 MIN_SIDE = 4
+# The detector reads at most this many pixels of that (`text_detector`: its memory grows with
+# its input, about 200 bytes a pixel); the recogniser reads the lines it finds at MAX_SIDE.
+DET_MAX_PIXELS = 1_000_000
+DETECTOR_OPTIONS = "arena=shrink mem_pattern=off level=extended"
 
 SIGNATURE = (
-    f"text/4 rapidocr=={version('rapidocr')} "
+    f"text/5 rapidocr=={version('rapidocr')} "
     + " ".join(MODEL_FILES.values())
-    + f" min_score={MIN_SCORE} max_side={MAX_SIDE} max_aspect={MAX_ASPECT}"
+    + f" min_score={MIN_SCORE} min_single={MIN_SINGLE_SCORE}"
+    + f" max_side={MAX_SIDE} max_aspect={MAX_ASPECT}"
+    + f" det_max_pixels={DET_MAX_PIXELS} det_session={DETECTOR_OPTIONS}"
 )
 
 _LOAD_LOCK = threading.Lock()
@@ -74,6 +83,7 @@ def read_text(image: Image) -> list[TextLine]:
     Accepts grey, RGB or RGBA uint8; transparent pixels are read as white paper.
     Returns [] when there is no text.
     """
+    import cv2
     from rapidocr.utils.output import RapidOCROutput
 
     # 1. RGB (RGBA over white) -> BGR, which is what RapidOCR assumes for an array, within
@@ -81,8 +91,8 @@ def read_text(image: Image) -> list[TextLine]:
     height, width = image.shape[:2]
     if min(height, width) < MIN_SIDE:
         return []
-    rgb, scale = _bounded(_over_white(image))  # smaller first: no copy of a large picture
-    bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+    bgr, scale = _bounded(_over_white(image))
+    cv2.cvtColor(bgr, cv2.COLOR_RGB2BGR, dst=bgr)  # in place: _bounded's array is its own
 
     # 2. detect, orient, recognise
     engine = _engine()
@@ -123,6 +133,8 @@ def plausible(text: str, score: float, width: float, height: float) -> bool:
     count = len(text.strip())
     if count <= SHORT and (score < MIN_SHORT_SCORE or height < MIN_SHORT_HEIGHT):
         return False
+    if count == 1 and score < MIN_SINGLE_SCORE:
+        return False
     per_char = width / max(height, 1.0) / count
     return CHAR_ASPECT[0] <= per_char <= CHAR_ASPECT[1] or (count > SHORT and score >= 0.95)
 
@@ -150,33 +162,43 @@ def _same_row(a: Box, b: Box) -> bool:
     return abs(_centre_y(a) - _centre_y(b)) < 0.5 * min(a.h, b.h)
 
 
-def _bounded(bgr: Image) -> tuple[Image, float]:
-    """`bgr` (or RGB) with its long side at most MAX_SIDE and its aspect at most MAX_ASPECT (white
-    added at the right or bottom, so coordinates do not move), and the scale applied."""
+def _bounded(rgb: Image) -> tuple[Image, float]:
+    """A new array: `rgb` with its long side at most MAX_SIDE and its aspect at most MAX_ASPECT
+    (white added at the right or bottom, so coordinates do not move), and the scale applied."""
     import cv2
 
-    height, width = bgr.shape[:2]
+    height, width = rgb.shape[:2]
     scale = min(1.0, MAX_SIDE / max(height, width))
     if scale < 1.0:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        bgr = np.asarray(cv2.resize(bgr, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
-        height, width = bgr.shape[:2]
+        rgb = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+        height, width = rgb.shape[:2]
     bottom = max(0, -(-width // MAX_ASPECT) - height)
     right = max(0, -(-height // MAX_ASPECT) - width)
     if bottom or right:
         white = (255, 255, 255)
-        padded = cv2.copyMakeBorder(bgr, 0, bottom, 0, right, cv2.BORDER_CONSTANT, value=white)
-        bgr = np.asarray(padded, dtype=np.uint8)
-    return np.ascontiguousarray(bgr), scale
+        padded = cv2.copyMakeBorder(rgb, 0, bottom, 0, right, cv2.BORDER_CONSTANT, value=white)
+        return np.asarray(padded, dtype=np.uint8), scale
+    return (rgb if scale < 1.0 else rgb.copy()), scale
+
+
+# Rows blended over white at a time: float32 temporaries of a band, not of the picture.
+BLEND_ROWS = 256
 
 
 def _over_white(image: Image) -> Image:
-    rgb = as_rgb(image)
-    if image.ndim != 3 or image.shape[2] != 4:
-        return rgb
-    alpha = image[:, :, 3:4].astype(np.float32) / 255.0
-    blended = rgb.astype(np.float32) * alpha + 255.0 * (1.0 - alpha)
-    return np.asarray(np.clip(np.rint(blended), 0, 255), dtype=np.uint8)
+    """RGB: the picture itself when it is RGB, else a new array (grey repeated, RGBA over
+    white)."""
+    pixels = check_pixels(image)
+    if pixels.ndim != 3 or pixels.shape[2] != 4:
+        return as_rgb(pixels)
+    out = np.empty((*image.shape[:2], 3), dtype=np.uint8)
+    for top in range(0, image.shape[0], BLEND_ROWS):
+        band = pixels[top : top + BLEND_ROWS]
+        alpha = band[:, :, 3:4].astype(np.float32) / np.float32(255.0)
+        blended = band[:, :, :3].astype(np.float32) * alpha + np.float32(255.0) * (1 - alpha)
+        out[top : top + BLEND_ROWS] = np.clip(np.rint(blended), 0, 255)
+    return out
 
 
 def _engine() -> RapidOCR:
@@ -213,7 +235,16 @@ def engine_params() -> dict[str, Any]:
 
 
 def build_engine() -> RapidOCR:
-    """A new RapidOCR engine over the bundled models; it cannot download anything."""
+    """A new RapidOCR engine over the bundled models; it cannot download anything. Its
+    detector is `text_detector`'s, whose memory does not grow with the picture."""
     from rapidocr import RapidOCR
 
-    return RapidOCR(params=engine_params())
+    from gouache.analysis.text_detector import bounded_detector
+
+    params = engine_params()
+    engine = RapidOCR(params=params)
+    cfg = engine.cfg
+    engine.text_det = bounded_detector(
+        cfg.Det, cfg.EngineConfig[cfg.Det.engine_type.value], params["Det.model_path"]
+    )
+    return engine

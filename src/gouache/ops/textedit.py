@@ -150,7 +150,7 @@ def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
         chosen = lines
 
     # 2. inpaint them
-    out = _inpaint(image, _mask(image.shape[:2], chosen))
+    out = _inpaint(image, chosen)
     what = ", ".join(f'"{line.text}"' for line in chosen[:LIST_LINES])
     more = f" and {len(chosen) - LIST_LINES} more" if len(chosen) > LIST_LINES else ""
     ctx.notes.append(f"removed {_lines(len(chosen))} of text: {what}{more}")
@@ -171,12 +171,12 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
         )
 
     # 2. remove them, and find the old letters against the clean background
-    height, width = image.shape[:2]
-    clean = _inpaint(image, _mask((height, width), chosen))
+    clean = _inpaint(image, chosen)
     olds = [_find_old(image, clean, line) for line in chosen]
 
     # 3. redraw each line with the words replaced, in its old colour, on its old baseline
-    out = clean.copy()
+    #    (on `clean` itself: the old letters are all found)
+    out = clean
     changes: list[str] = []
     for line, old in zip(chosen, olds, strict=True):
         text = _replaced(old.text, p.old, p.new)
@@ -261,48 +261,108 @@ def _lines(n: int) -> str:
 # -- removing -------------------------------------------------------------------------------
 
 
-def _mask(shape: tuple[int, ...], lines: list[TextLine]) -> npt.NDArray[np.uint8]:
-    """255 inside the lines' polygons, each dilated by DILATE of its height."""
-    height, width = shape[:2]
-    mask = np.zeros((height, width), dtype=np.uint8)
-    for line in lines:
-        one = np.zeros_like(mask)
-        corners = np.rint(np.asarray(line.polygon, dtype=np.float64)).astype(np.int32)
-        cv2.fillPoly(one, [corners], 255)
-        grow = max(MIN_DILATE, round(DILATE * line.box.h))
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
-        mask |= np.asarray(cv2.dilate(one, kernel), dtype=np.uint8)
-    return mask
+@dataclass(frozen=True)
+class _Patch:
+    """The holes of some lines inside one window of the picture whose top-left corner is
+    (x0, y0): 255 inside the lines' polygons, each dilated by DILATE of its height."""
+
+    x0: int
+    y0: int
+    holes: npt.NDArray[np.uint8]
 
 
-def _inpaint(image: Image, mask: npt.NDArray[np.uint8]) -> Image:
-    """Telea inpainting of the colour channels under `mask`; alpha and every pixel outside the
-    mask are kept. Each connected part of the mask is worked on in its own window, its box
-    and a margin (all the method reads), so lines far apart cost no more than each alone."""
+Window = tuple[int, int, int, int]  # x0, y0, x1, y1
+
+
+def _overlap(a: Window, b: Window) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _union(a: Window, b: Window) -> Window:
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def _grow(line: TextLine) -> int:
+    return max(MIN_DILATE, round(DILATE * line.box.h))
+
+
+def _reach(line: TextLine, pad: int, shape: tuple[int, ...]) -> Window:
+    """(x0, y0, x1, y1): the line's dilated polygon and `pad` more, within the picture."""
+    corners = np.asarray(line.polygon, dtype=np.float64)
+    grow = _grow(line) + pad
+    x0, y0 = np.floor(corners.min(axis=0)).astype(int) - grow
+    x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + grow + 1
+    return max(0, int(x0)), max(0, int(y0)), min(shape[1], int(x1)), min(shape[0], int(y1))
+
+
+def _patches(shape: tuple[int, ...], lines: list[TextLine], pad: int) -> list[_Patch]:
+    """The lines' holes, drawn only in windows around them: lines whose windows (their
+    dilated polygon and `pad`) overlap share one, so a window holds every hole within `pad` of
+    its own (what the inpainting reads). Costs the windows' pixels, not the picture's."""
+    # 1. group the lines whose windows overlap, pass after pass until no two groups' do
+    groups = [([line], _reach(line, pad, shape)) for line in lines]
+    merged = True
+    while merged:
+        merged = False
+        kept: list[tuple[list[TextLine], Window]] = []
+        for members, box in groups:
+            for k, (others, other) in enumerate(kept):
+                if _overlap(box, other):
+                    kept[k] = (others + members, _union(box, other))
+                    merged = True
+                    break
+            else:
+                kept.append((members, box))
+        groups = kept
+    # 2. draw each group's dilated polygons in its window
+    patches = []
+    for members, (x0, y0, x1, y1) in groups:
+        if x1 <= x0 or y1 <= y0:
+            continue  # outside the picture
+        holes = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
+        for line in members:
+            one = np.zeros_like(holes)
+            corners = np.rint(np.asarray(line.polygon, dtype=np.float64)).astype(np.int32)
+            cv2.fillPoly(one, [corners - (x0, y0)], 255)
+            grow = _grow(line)
+            kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
+            holes |= np.asarray(cv2.dilate(one, kernel), dtype=np.uint8)
+        patches.append(_Patch(x0, y0, holes))
+    return patches
+
+
+def _inpaint(image: Image, lines: list[TextLine]) -> Image:
+    """Telea inpainting of the colour channels under the lines' dilated polygons; alpha and
+    every pixel outside them are kept. Each connected part of the holes is worked on in its
+    own window, its box and a margin (all the method reads), so lines far apart cost no more
+    than each alone, and nothing the size of the picture is made but the result."""
     out = image.copy()
-    # 16-bit labels (a text mask has a few hundred parts at most): 32-bit cost 4 B/px
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(
-        mask, connectivity=8, ltype=cv2.CV_16U
-    )
-    height, width = mask.shape
     margin = 2 * INPAINT_RADIUS + 2
-    for label in range(1, count):
-        x, y, w, h = (int(v) for v in stats[label, :4])
-        y0, y1 = max(0, y - margin), min(height, y + h + margin)
-        x0, x1 = max(0, x - margin), min(width, x + w + margin)
-        holes = np.ascontiguousarray(mask[y0:y1, x0:x1])
-        window = image[y0:y1, x0:x1, :3].astype(np.float32) * np.float32(TELEA_SCALE)
-        channels = [
-            cv2.inpaint(
-                np.ascontiguousarray(window[:, :, c]), holes, INPAINT_RADIUS, cv2.INPAINT_TELEA
-            )
-            for c in range(3)
-        ]
-        filled = to_uint8(np.dstack(channels) / np.float32(TELEA_SCALE))
-        region = out[y0:y1, x0:x1, :3]
-        # Windows may overlap: each writes only its own component's holes.
-        own = np.asarray(labels[y0:y1, x0:x1]) == label
-        region[...] = np.where(own[:, :, None], filled, region)
+    for patch in _patches(image.shape, lines, margin):
+        # 16-bit labels (a text mask has a few hundred parts at most)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(
+            patch.holes, connectivity=8, ltype=cv2.CV_16U
+        )
+        height, width = patch.holes.shape
+        for label in range(1, count):
+            x, y, w, h = (int(v) for v in stats[label, :4])
+            y0, y1 = max(0, y - margin), min(height, y + h + margin)
+            x0, x1 = max(0, x - margin), min(width, x + w + margin)
+            holes = np.ascontiguousarray(patch.holes[y0:y1, x0:x1])
+            top, left = patch.y0 + y0, patch.x0 + x0
+            window = image[top : top + y1 - y0, left : left + x1 - x0, :3]
+            scaled = window.astype(np.float32) * np.float32(TELEA_SCALE)
+            channels = [
+                cv2.inpaint(
+                    np.ascontiguousarray(scaled[:, :, c]), holes, INPAINT_RADIUS, cv2.INPAINT_TELEA
+                )
+                for c in range(3)
+            ]
+            filled = to_uint8(np.dstack(channels) / np.float32(TELEA_SCALE))
+            region = out[top : top + y1 - y0, left : left + x1 - x0, :3]
+            # Windows may overlap: each writes only its own component's holes.
+            own = np.asarray(labels[y0:y1, x0:x1]) == label
+            region[...] = np.where(own[:, :, None], filled, region)
     return out
 
 
@@ -340,12 +400,16 @@ def _find_old(before: Image, clean: Image, line: TextLine) -> _OldText:
 
 
 def _ink_map(before: Image, clean: Image, line: TextLine) -> _InkMap | None:
-    mask = _mask(before.shape, [line])
-    ys, xs = np.nonzero(mask)
+    patches = _patches(before.shape, [line], 0)
+    if not patches:
+        return None
+    patch = patches[0]
+    ys, xs = np.nonzero(patch.holes)
     if ys.size == 0:
         return None
-    y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
-    inside = mask[y0:y1, x0:x1] > 0
+    inside = patch.holes[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1] > 0
+    y0, y1 = patch.y0 + int(ys.min()), patch.y0 + int(ys.max()) + 1
+    x0, x1 = patch.x0 + int(xs.min()), patch.x0 + int(xs.max()) + 1
     old = np.ascontiguousarray(before[y0:y1, x0:x1, :3])
     diff = np.abs(old.astype(np.int16) - clean[y0:y1, x0:x1, :3].astype(np.int16)).max(axis=2)
     strongest = float(np.percentile(diff[inside], 99))
