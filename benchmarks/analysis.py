@@ -30,7 +30,7 @@ import numpy as np
 
 from benchmarks.common import astronaut, bench_size, machine, median_ms, repeats
 from gouache.analysis import AnalysisCache
-from gouache.errors import InvalidParameterError
+from gouache.errors import InvalidParameterError, UnsupportedError
 from gouache.images import Image
 from gouache.ops.registry import OpContext, Operator, default_operators
 from gouache.suggest import suggest
@@ -220,7 +220,7 @@ def _why_not(op: Operator[Any], image: Image, params: dict[str, Any], ctx: OpCon
         op.apply(image, params, ctx)
     except NotImplementedError:
         return "not implemented yet"
-    except InvalidParameterError as err:
+    except (InvalidParameterError, UnsupportedError) as err:
         return f"cannot run on this image: {err.message}"
     except Exception as err:  # a bench reports a broken operator and goes on to the next
         return f"failed: {type(err).__name__}: {err}"

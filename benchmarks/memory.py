@@ -44,6 +44,7 @@ def _status_kib(field: str) -> int:
 CASES: dict[str, tuple[str, str]] = {
     "adjust_region": ("warm up the sky", "sky"),
     "document": ("make the text easier to read", "page"),
+    "drop_shadow": ("add a drop shadow", "logo"),
     "auto_straighten": ("straighten it", "tilted"),
     "logo": ("add image 2 as a logo in the bottom right", "photo"),
     "red_eye": ("remove the red eye", "red eyes"),
@@ -76,6 +77,8 @@ def picture(kind: str, size: tuple[int, int]) -> Image:
         return _fit(np.dstack([data.page()] * 3), size)  # a scanned page, unevenly lit
     if kind == "sky":
         return _fit(data.rocket(), size)
+    if kind == "logo":
+        return _fit(data.logo(), size)  # a coloured disc on plain white
     if kind == "tilted":
         # a sea under a sky with a level horizon, turned 3 degrees at one size (so the measured
         # tilt is the same at any size), with the rocket photo's texture on both

@@ -158,6 +158,7 @@ def default_operators() -> OperatorRegistry:
         redeye,
         regions,
         restore,
+        shadow,
         style,
         subject,
         text,
@@ -171,6 +172,6 @@ def default_operators() -> OperatorRegistry:
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
-    modules += [paint, trim, ink, weather]
+    modules += [paint, trim, ink, weather, shadow]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

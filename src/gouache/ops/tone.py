@@ -1,5 +1,5 @@
 """Tone and colour: brightness, contrast, saturation, exposure, warmth, tint, grayscale, sepia,
-auto-enhance, vignette. Each keeps an alpha channel as it was."""
+auto-enhance, vignette, shadows and highlights. Each keeps an alpha channel as it was."""
 
 from __future__ import annotations
 
@@ -69,6 +69,13 @@ class TintParams(Params):
     amount: float = Field(default=0.2, gt=0.0, le=1.0)
 
 
+class ShadowsHighlightsParams(Params):
+    # +1 lifts the shadows fully, -1 deepens them; +1 brightens the highlights, -1 recovers
+    # (darkens) them. 0 leaves them.
+    shadows: float = Field(default=0.0, ge=-1.0, le=1.0)
+    highlights: float = Field(default=0.0, ge=-1.0, le=1.0)
+
+
 class StrengthParams(Params):
     # 0 does nothing, 1 is the full effect.
     strength: float = Field(default=1.0, ge=0.0, le=1.0)
@@ -105,6 +112,30 @@ def _curve_for(image: Image, ratio: float) -> Float32Array:
         else:
             high = g
     return np.asarray(255.0 * levels ** math.exp((low + high) / 2), dtype=np.float32)
+
+
+# shadows_highlights: the largest move of a level, in code values, at amount 1: lifting the
+# shadows (recovering the highlights) by up to SH_OPEN; deepening them (brightening the
+# highlights) by up to SH_CLOSE, which keeps the curve rising (black stays black, white white).
+SH_OPEN = 45.0
+SH_CLOSE = 22.0
+
+
+def shadows_highlights(image: Image, p: ShadowsHighlightsParams, ctx: OpContext) -> Image:
+    """One rising curve on every channel: v' = v + a_s * S(v) + a_h * H(v), where
+    S(x) = x (1 - x)^3 peaks at a quarter of full scale and H(x) = x^3 (1 - x) at three
+    quarters, each scaled so that its peak moves a level by SH_OPEN (or SH_CLOSE the other
+    way). Black and white stay where they are, and the mid-grey moves by less than a third
+    of the peak, so "lift the shadows" opens the dark parts without flattening the rest."""
+    x = code_values() / np.float32(255.0)
+    peak = np.float32(27.0 / 256.0)  # the value of both bumps at their peaks
+    lift = (x * (1 - x) ** 3) / peak
+    fall = (x**3 * (1 - x)) / peak
+    shadows = p.shadows * (SH_OPEN if p.shadows > 0 else SH_CLOSE)
+    highlights = p.highlights * (SH_OPEN if p.highlights < 0 else SH_CLOSE)
+    curve = code_values() + np.float32(shadows) * lift + np.float32(highlights) * fall
+    # both at full strength the other way round dip below rising by a hair near mid-grey
+    return apply_lut(image, np.maximum.accumulate(np.clip(curve, 0.0, 255.0)))
 
 
 def contrast(image: Image, p: AmountParams, ctx: OpContext) -> Image:
@@ -224,6 +255,15 @@ def vignette(image: Image, p: StrengthParams, ctx: OpContext) -> Image:
 
 
 OPERATORS: list[Operator[Any]] = [
+    Operator(
+        name="shadows_highlights",
+        version="1.0.0",
+        summary="lift or deepen the shadows, recover or brighten the highlights",
+        params=ShadowsHighlightsParams,
+        run=shadows_highlights,
+        keywords=("shadows", "highlights", "shadow detail", "highlight detail", "blown out"),
+        examples=("lift the shadows", "recover the highlights"),
+    ),
     Operator(
         name="brightness",
         version="2.0.0",

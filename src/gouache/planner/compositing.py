@@ -20,6 +20,7 @@ from typing import Any
 
 from gouache.planner.clauses import has, quote_index
 from gouache.planner.phrases import Clause, Draft, Rule, position_of
+from gouache.planner.vocabulary import negated
 
 _CORNERS = ("top left", "top right", "bottom left", "bottom right")
 _PERCENT = r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)"
@@ -121,7 +122,27 @@ def _logo(c: Clause) -> Draft | None:
     return _corner(c, "logo", params)
 
 
+def _drop_shadow(c: Clause) -> Draft | None:
+    """ "add a drop shadow", "a soft shadow to the bottom left", "a hard red shadow"."""
+    if negated(c.rest):
+        return None  # "remove the shadow" is not this
+    if len({m.rgb for m in c.colors}) > 1:
+        return None
+    params: dict[str, Any] = {"opacity": round(min(1.0, 0.5 * c.factor), 4)}
+    where = position_of(c.text)
+    if where is not None and where != "center":
+        params["direction"] = where
+    if has(c.text, "soft") or has(c.text, "softer") or has(c.text, "subtle"):
+        params["softness"] = 0.03
+    elif has(c.text, "hard") or has(c.text, "sharp") or has(c.text, "crisp"):
+        params["softness"] = 0.003
+    if c.colors:
+        params["color"] = c.colors[0].rgb
+    return Draft("drop_shadow", params)
+
+
 RULES: dict[str, Rule] = {
+    "drop_shadow": _drop_shadow,
     "paste_subject": _paste_subject,
     "collage": _collage,
     "picture_in_picture": _picture_in_picture,

@@ -174,6 +174,10 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "upscale": lambda p: f"upscale ×{p['factor']}",
     "look": lambda p: _strength(f"{p['name']} look", p),
     "adjust_region": lambda p: _region(p),
+    "shadows_highlights": lambda p: _shadows_highlights(p),
+    "drop_shadow": lambda p: (
+        f"a drop shadow to the {p['direction']} ({_percent(p['opacity'])} opacity)"
+    ),
     "auto_straighten": lambda p: "straighten (level the measured tilt)",
     "crop_subject": lambda p: "crop to the subject",
     "redact": lambda p: _redact(p),
@@ -184,6 +188,17 @@ _REGION_RECIPES = {"sharpen": "sharpen {where}", "clarity": "more clarity in {wh
                    "pop": "make {where} pop (local contrast, colour)",
                    "dramatic": "make {where} more dramatic (darker, more contrast)",
                    "smooth": "smooth {where} (edge-preserving)"}  # fmt: skip
+
+
+def _shadows_highlights(p: dict[str, Any]) -> str:
+    parts = []
+    if p["shadows"]:
+        verb = "lift" if p["shadows"] > 0 else "deepen"
+        parts.append(f"{verb} the shadows {_percent(abs(p['shadows']))}")
+    if p["highlights"]:
+        verb = "brighten" if p["highlights"] > 0 else "recover"
+        parts.append(f"{verb} the highlights {_percent(abs(p['highlights']))}")
+    return ", ".join(parts) or "shadows and highlights unchanged"
 
 
 def _region(p: dict[str, Any]) -> str:

@@ -4,11 +4,16 @@
 "more grain", "heavy grain"               grain, 0.25 / 0.5
 "less grain", "remove the grain"          denoise: grain asked to go is noise to remove
 "add clarity", "more local contrast"      clarity 0.5; "less clarity" -0.3
+"lift the shadows", "darker shadows"      shadows_highlights: shadows +0.5 / -0.5
+"recover the highlights", "blown out"     shadows_highlights: highlights -0.5 ("brighter
+                                          highlights" +0.5); an intensity word scales it
 """
 
 from __future__ import annotations
 
-from gouache.planner.clauses import percent
+import re
+
+from gouache.planner.clauses import has, percent
 from gouache.planner.phrases import Clause, Draft, Rule
 from gouache.planner.vocabulary import negated, removal
 
@@ -33,4 +38,37 @@ def _clarity(c: Clause) -> Draft | None:
     return Draft("clarity", {"amount": round(amount, 4)})
 
 
-RULES: dict[str, Rule] = {"grain": _grain, "clarity": _clarity}
+# The way each part goes: up opens the shadows or brightens the highlights.
+_UP = re.compile(
+    r"\b(?:lift|lifted|open|brighten|brighter|lighten|lighter|raise|boost|more|bring out|"
+    r"increase|show|reveal|see)\b"
+)
+_DOWN = re.compile(
+    r"\b(?:deepen|deeper|darken|darker|crush|crushed|lower|less|reduce|tame|tone down|dim|"
+    r"recover|rescue|bring back|bring down|blown|fix|too bright|clipped|burnt)\b"
+)
+_SHADOW_WORDS = re.compile(r"\b(?:shadows|shadow detail|darks|dark areas|dark parts)\b")
+
+
+def _shadows_highlights(c: Clause) -> Draft | None:
+    amount = round(min(1.0, 0.5 * c.factor), 4)
+    part = "shadows" if _SHADOW_WORDS.search(c.text) else "highlights"
+    up, down = _UP.search(c.text), _DOWN.search(c.text)
+    if part == "shadows":
+        # "recover the shadow detail", "bring out the shadows": open them
+        opened = has(c.text, "recover") or has(c.text, "rescue") or (up and not down)
+        if not opened and not down:
+            return None  # "the shadows" and no way to move them
+        return Draft("shadows_highlights", {"shadows": amount if opened else -amount})
+    if down or has(c.text, "blown out"):
+        return Draft("shadows_highlights", {"highlights": -amount})
+    if up:
+        return Draft("shadows_highlights", {"highlights": amount})
+    return None
+
+
+RULES: dict[str, Rule] = {
+    "grain": _grain,
+    "clarity": _clarity,
+    "shadows_highlights": _shadows_highlights,
+}

@@ -191,6 +191,8 @@ ABSORBS = {
     "balloon": frozenset({"caption"}),
     "paste_subject": frozenset({"remove_background"}),
     "collage": frozenset({"paste_subject"}),
+    "drop_shadow": frozenset({"logo"}),
+    "shadows_highlights": frozenset({"brightness"}),
     "pixel_art": frozenset({"blur_faces"}),
     "replace_background": frozenset({"paste_subject"}),
     "remove_text": frozenset({"caption"}),
@@ -312,6 +314,7 @@ PARTS_TAKEN = {
     "flip": frozenset(_phrases("left, right, top, bottom")),
     "document": frozenset(_phrases("text, words, page, title, caption, label")),
     "vignette": frozenset(_phrases("corner, corners, edge, edges")),
+    "drop_shadow": frozenset(_phrases("left, right, top, bottom, corner")),
     "border": frozenset(_phrases("edge, edges, side, corners")),
 }
 
@@ -352,6 +355,19 @@ _PLATFORM_WORDS = frozenset(
 )
 # Per-operator words that would otherwise look like a request we cannot do.
 OPERATOR_WORDS = {
+    "shadows_highlights": frozenset(
+        _phrases(
+            "lift, lifted, open, recover, rescue, bring, out, back, down, detail, details, crush, "
+            "crushed, deepen, deeper, tame, tone, reveal, show, see, blown, clipped, burnt, "
+            "darks, areas, parts, too"
+        )
+    ),
+    "drop_shadow": frozenset(
+        _phrases(
+            "soft, softer, hard, harder, sharp, crisp, subtle, under, behind, below, beneath, "
+            "falling, cast, logo, cutout, cut-out, object, product, it, opacity, opaque"
+        )
+    ),
     "balloon": frozenset(_phrases("say, says, saying, speech, speaking, talking, pointing, at")),
     "caption": frozenset(
         _phrases(
