@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 CHAT_HELP = """\
-Type an instruction to edit the current version, or a command:
+Type an instruction to edit the current version ("more", "a bit less" or "too much" redo the
+last edit stronger or weaker; "undo that", "compare with the original" work too), or a command:
   /undo              move back to the parent version (nothing is deleted)
   /redo              move forward again
   /branch NAME       start a named branch at the current version
@@ -144,6 +145,11 @@ def chat_loop(
             if said is not None and said.kind == "retry":
                 session.checkout("1")  # "go back to the first version and try sepia instead"
                 line = said.then
+            elif said is not None and said.kind == "rescale":
+                plan, at = conversation.rescaled(session, said)  # "a bit less"
+                said_how = f"{plan.instruction} ({line})"  # what the version records
+                _turn(session, said_how, at=at, plan=plan, out=out, suggest=True)
+                continue
             elif said is not None:
                 print(conversation.act(session, said), file=out)
                 continue

@@ -1,6 +1,12 @@
 """Conversation words: "undo that", "go back", "redo", "start over", "compare with the
 original", "any suggestions?", "what did you change?", "go back to the first version and try
-sepia instead".
+sepia instead", and "more" / "a bit less" / "too much" about the last edit.
+
+"more" and "less" redo the last turn from the version it started at, with its strengths
+(amount, strength, stops, radius, opacity, shadows, highlights) times RESCALE factors, kept
+inside each parameter's bounds: the turn it rescales stays in the tree, and the new version
+is its sibling. A last turn with nothing to scale (a crop, black and white at full strength)
+is said so, and nothing is made.
 
 In `gouache chat` they act on the version tree (`act`); `gouache edit` makes one version from
 one image, so there they get a reply naming `--session ID --at vN` and `gouache history`
@@ -12,12 +18,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from gouache.errors import InputError
 
 if TYPE_CHECKING:
+    from gouache.ops.plan import EditPlan
     from gouache.sessions.session import Session
 
-Kind = Literal["undo", "redo", "original", "compare", "suggest", "explain", "retry"]
+Kind = Literal["undo", "redo", "original", "compare", "suggest", "explain", "retry", "rescale"]
 
 
 @dataclass(frozen=True)
@@ -25,9 +34,20 @@ class Command:
     kind: Kind
     steps: int = 1  # undo: how many turns
     then: str = ""  # retry: the instruction to apply at the first version
+    factor: float = 1.0  # rescale: the last turn's strengths times this
 
 
-_POLITE = r"^(?:(?:ok|okay|hmm|no|nah|oops|ugh|please|pls|can you|could you|let'?s|just)[,!]?\s+)*"
+# "more" / "less" and how much, by the word before them ("a bit more", "much less").
+RESCALE = {"more": 1.5, "less": 0.5}
+_SIZES = {"a bit": 0.5, "a little": 0.5, "a touch": 0.5, "a tad": 0.5, "slightly": 0.5,
+          "much": 2.0, "way": 2.0, "a lot": 2.0, "lots": 2.0}  # fmt: skip
+# The parameters "more" and "less" scale: each operator's strength.
+SCALED = ("amount", "strength", "stops", "radius", "opacity", "shadows", "highlights")
+
+_POLITE = (
+    r"^(?:(?:ok|okay|hmm|no|nah|oops|ugh|please|pls|can you|could you|let'?s|just|actually|"
+    r"maybe|now|mm+|erm|um+|yeah|yes|but)[,!]?\s+)*"
+)
 _TAIL = r"(?:\s+(?:please|pls|thanks|thank you))?[.!?]*$"
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "last": 1}
 _BODIES: tuple[tuple[Kind, str], ...] = (
@@ -39,7 +59,17 @@ _BODIES: tuple[tuple[Kind, str], ...] = (
                  r"(?:one|change|edit|step|turn)|(?:the )?last (?P<count>two|three|four|\d+)"
                  r"(?: changes| edits| steps| turns)?))?"),
         ("undo", r"(?:go|step) back(?: one step| a step)?|back|previous version|i liked it "
-                 r"better before|that'?s (?:too much|worse)"),
+                 r"better before|that'?s worse"),
+        ("rescale", r"(?:(?P<size>a bit|a little|a touch|a tad|slightly|much|way|a lot|lots|"
+                    r"even|some) )?(?P<way>more|stronger|less|weaker|softer|subtler)(?: (?:of "
+                    r"(?:that|it)|than that|please))?"),
+        ("rescale", r"(?:(?:that'?s|it'?s|its|way|a bit|a little|slightly|much) )*too "
+                    r"(?P<way>much|strong|far|heavy|intense|subtle|weak|little)"),
+        ("rescale", r"(?P<way>not (?:so|that|as|too) (?:much|strong)|tone it down|dial it "
+                    r"(?:back|down)|turn it down|overdone|(?:it'?s|that'?s) overdone|(?:make it"
+                    r" )?more subtle|half (?:as much|that)|not enough|crank it up|turn it up|"
+                    r"push it(?: further)?|go further|do (?:it|that) (?:again|more)|"
+                    r"(?:make it )?(?:even )?stronger)"),
         ("redo", r"redo(?: that| it)?|(?:go )?forward(?: again)?|bring it back|put it back"),
         ("original", r"(?:start over|start again|from scratch|reset(?: it)?|revert to the "
                      r"original|go back to the (?:original|start|beginning|first version)"
@@ -69,12 +99,90 @@ def read(text: str) -> Command | None:
             continue
         if kind == "retry":
             return Command("retry", then=found.group("then"))
+        if kind == "rescale":
+            return Command("rescale", factor=_factor(found.groupdict()))
         if kind == "undo":
             count = found.groupdict().get("count")
             steps = int(count) if count and count.isdigit() else _NUMBERS.get(count or "", 1)
             return Command("undo", steps=steps)
         return Command(kind)
     return None
+
+
+_WEAKER = re.compile(
+    r"\b(?:less|weaker|softer|subtler|much|strong|far|heavy|intense|not|down|back|overdone|"
+    r"subtle|half)\b"
+)
+_STRONGER_AFTER_TOO = ("subtle", "weak", "little")
+
+
+def _factor(groups: dict[str, Any]) -> float:
+    """The factor a rescale line asks for: more 1.5, less 0.5, a bit more 1.25, much less 0.25."""
+    way = str(groups.get("way") or "")
+    if way in _STRONGER_AFTER_TOO:  # "too subtle": more
+        weaker = False
+    else:
+        weaker = _WEAKER.search(way) is not None and not way.startswith(("not enough", "more"))
+    size = _SIZES.get(str(groups.get("size") or ""), 1.0)
+    base = RESCALE["less" if weaker else "more"]
+    return round(1.0 + (base - 1.0) * size, 4) if size <= 1.0 else base**size
+
+
+def rescaled(session: Session, command: Command) -> tuple[EditPlan, str]:
+    """The last turn's plan with its strengths times `command.factor`, and the version to
+    apply it at (the one the last turn started from). InputError when there is nothing to
+    rescale."""
+    from gouache.ops.registry import default_operators
+    from gouache.planner.labels import describe
+
+    head = session.head
+    plan = head.plan
+    if head.parent_id is None or plan is None or not plan.steps:
+        raise InputError(
+            '"more" and "less" change the last edit, and there is none yet here: say what to '
+            'do, e.g. "make it warmer"'
+        )
+    registry = default_operators()
+    steps = []
+    changed = False
+    for step in plan.steps:
+        if step.op not in registry:
+            steps.append(step)
+            continue
+        operator = registry.get(step.op)
+        params = dict(step.params)
+        for name in SCALED:
+            value = params.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool) and value:
+                bounded = _bounded(operator.params, name, value * command.factor)
+                changed |= bounded != value
+                params[name] = bounded
+        full = operator.validate(params).model_dump()
+        steps.append(step.model_copy(update={"params": params, "label": describe(step.op, full)}))
+    said = "stronger" if command.factor > 1 else "weaker"
+    if not changed:
+        raise InputError(
+            f'the last edit ("{plan.describe()}") cannot be made {said}: it is at its limit or '
+            'has no strength to change; say what to change instead, or "undo" (/undo)'
+        )
+    parent = session.resolve(head.parent_id)
+    return plan.model_copy(update={"steps": tuple(steps)}), str(parent.number)
+
+
+def _bounded(model: Any, name: str, value: float) -> float:
+    """`value` inside the bounds the parameter model gives `name` (ge/le, gt/lt)."""
+    field = model.model_fields.get(name)
+    low, high = float("-inf"), float("inf")
+    for rule in getattr(field, "metadata", ()):
+        for attr, side in (("ge", "low"), ("gt", "low"), ("le", "high"), ("lt", "high")):
+            bound = getattr(rule, attr, None)
+            if bound is None:
+                continue
+            if side == "low":
+                low = max(low, float(bound) + (1e-6 if attr == "gt" else 0.0))
+            else:
+                high = min(high, float(bound) - (1e-6 if attr == "lt" else 0.0))
+    return round(min(high, max(low, value)), 4)
 
 
 def act(session: Session, command: Command) -> str:
@@ -101,7 +209,7 @@ def act(session: Session, command: Command) -> str:
         return "try: " + "; ".join(f'"{idea.instruction}" ({idea.reason})' for idea in ideas)
     if command.kind == "explain":
         return explain(session)
-    raise ValueError(f"retry is run as a turn, not acted: {command}")  # pragma: no cover
+    raise ValueError(f"{command.kind} is run as a turn, not acted: {command}")  # pragma: no cover
 
 
 def explain(session: Session) -> str:
@@ -126,6 +234,12 @@ def edit_reply(command: Command, session_id: str | None) -> str:
     where = f"--session {session_id[:8]}" if session_id else "--session ID"
     if command.kind in ("suggest",):
         return "`gouache suggest IMAGE` lists edits worth trying on a picture."
+    if command.kind == "rescale":
+        return (
+            '"more" and "less" change the last edit of a conversation: say it in `gouache '
+            "chat` right after the edit; with `gouache edit`, say how strong in the instruction, "
+            'e.g. "make it much warmer" or "a bit warmer"'
+        )
     return (
         f'"{command.kind}" works on a conversation\'s versions: in `gouache chat` say it as '
         f'it is; with `gouache edit`, apply at an earlier version with {where} --at v1 "...", '

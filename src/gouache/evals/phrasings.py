@@ -245,6 +245,13 @@ def _say(session: Any, text: str) -> Any:
     if said.kind == "retry":
         session.checkout("1")
         return session.apply(said.then)
+    if said.kind == "rescale":
+        from gouache.sessions.turn import TurnRequest
+
+        plan, at = conversation.rescaled(session, said)
+        return session.apply(
+            TurnRequest(instruction=f"{plan.instruction} ({text})", at=at, plan=plan)
+        )
     message = conversation.act(session, said)
     if said.kind in ("compare", "suggest", "explain"):
         return _Said(message, PlannerAnswer(instruction=text, message=message))

@@ -1,0 +1,115 @@
+"""'more', 'a bit less', 'too much': the last turn redone from where it started, its
+strengths scaled; measured on the pictures, and refused where there is nothing to scale."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from skimage import data
+
+from gouache import conversation
+from gouache.conversation import Command, read
+from gouache.errors import InputError
+from gouache.images import LoadedImage
+from gouache.sessions.session import Session
+from gouache.sessions.store import Store
+from gouache.sessions.turn import TurnRequest
+
+
+@pytest.mark.parametrize(
+    ("said", "factor"),
+    [
+        ("more", 1.5),
+        ("stronger", 1.5),
+        ("a bit more", 1.25),
+        ("a little more please", 1.25),
+        ("much more", 2.25),
+        ("less", 0.5),
+        ("a bit less", 0.75),
+        ("actually a bit less", 0.75),
+        ("much less", 0.25),
+        ("too much", 0.5),
+        ("that's way too strong", 0.5),
+        ("not so much", 0.5),
+        ("tone it down", 0.5),
+        ("dial it back", 0.5),
+        ("too subtle", 1.5),
+        ("not enough", 1.5),
+    ],
+)
+def test_more_and_less_are_read_whole_with_how_much(said: str, factor: float) -> None:
+    command = read(said)
+    assert command is not None
+    assert command.kind == "rescale"
+    assert command.factor == pytest.approx(factor)
+
+
+@pytest.mark.parametrize("said", ["more contrast", "less warm", "a bit less yellow", "much more"])
+def test_an_edit_that_names_what_is_not_a_rescale(said: str) -> None:
+    command = read(said)
+    assert command is None or (command.kind == "rescale" and said == "much more")
+
+
+def _warmth_gap(pixels: np.ndarray) -> float:
+    rgb = pixels[:, :, :3].astype(float)
+    return float((rgb[:, :, 0] - rgb[:, :, 2]).mean())
+
+
+def _rescale(session: Session, said: str) -> None:
+    command = read(said)
+    assert command is not None
+    plan, at = conversation.rescaled(session, command)
+    session.apply(TurnRequest(instruction=f"{plan.instruction} ({said})", at=at, plan=plan))
+
+
+def test_more_then_less_redo_the_warming_from_the_original_stronger_then_weaker(
+    store: Store,
+) -> None:
+    coffee = data.coffee()
+    session = Session.start(
+        store, LoadedImage(pixels=coffee, format="PNG", name="coffee.png"), name="coffee"
+    )
+    session.apply("make it warmer")
+    warm = _warmth_gap(session.image())
+    _rescale(session, "more")
+    more = session.image()
+    assert session.head.plan is not None
+    assert session.head.plan.steps[0].params["amount"] == pytest.approx(0.3)
+    assert session.resolve(session.head.parent_id or "").number == 1  # a sibling of v2
+    _rescale(session, "a bit less")
+    less = session.image()
+    assert _warmth_gap(coffee) < _warmth_gap(less) < _warmth_gap(more)
+    assert warm < _warmth_gap(more)
+    assert session.head.instruction == "make it warmer (a bit less)"
+    assert session.head.number == 4
+    assert [session.resolve(str(n)).number for n in (2, 3)] == [2, 3]  # nothing lost
+
+
+def test_a_crop_has_no_strength_to_scale_and_nothing_is_made(store: Store) -> None:
+    session = Session.start(
+        store, LoadedImage(pixels=data.coffee(), format="PNG", name="coffee.png"), name="coffee"
+    )
+    session.apply("crop to square")
+    before = session.head.id
+    with pytest.raises(InputError, match="cannot be made stronger"):
+        conversation.rescaled(session, Command("rescale", factor=1.5))
+    assert session.head.id == before
+
+
+def test_more_before_any_edit_says_what_to_do(store: Store) -> None:
+    session = Session.start(
+        store, LoadedImage(pixels=data.coffee(), format="PNG", name="coffee.png"), name="coffee"
+    )
+    with pytest.raises(InputError, match="make it warmer"):
+        conversation.rescaled(session, Command("rescale", factor=1.5))
+
+
+def test_a_strength_at_its_bound_is_kept_there(store: Store) -> None:
+    session = Session.start(
+        store, LoadedImage(pixels=data.coffee(), format="PNG", name="coffee.png"), name="coffee"
+    )
+    session.apply("make it black and white")
+    with pytest.raises(InputError, match="at its limit"):
+        conversation.rescaled(session, Command("rescale", factor=1.5))
+    plan, _ = conversation.rescaled(session, Command("rescale", factor=0.5))
+    assert plan.steps[0].params["strength"] == pytest.approx(0.5)
