@@ -93,3 +93,12 @@ def test_the_planner_refuses_darker_text_where_there_is_none_and_does_it_on_a_pa
     assert "no text or handwriting" in reply.message
     plan = planner.plan("make the handwriting darker", plan_context(ANALYSES, sample("text")))
     assert isinstance(plan, EditPlan)
+
+
+def test_make_it_darker_after_naming_faint_text_darkens_the_text_not_the_picture() -> None:
+    plan = RulePlanner().plan("the text is too faint, make it darker pls")
+    assert isinstance(plan, EditPlan), plan
+    assert [s.op for s in plan.steps] == ["darken_text"]
+    plan = RulePlanner().plan("make the text darker and make it brighter")
+    assert isinstance(plan, EditPlan), plan
+    assert [s.op for s in plan.steps] == ["darken_text", "brightness"]

@@ -57,6 +57,9 @@ OUTCOMES: tuple[Outcome, ...] = (
     "done wrong",
 )
 EXPECTATIONS = ("do", "ask", "answer", "refuse", "head")
+KEYS = frozenset(
+    {"say", "image", "cat", "params", "effect", "says", "before", "yes", *EXPECTATIONS}
+)
 CORPUS = Path(__file__).resolve().parents[3] / "tests" / "planner" / "phrasings.yaml"
 
 
@@ -75,7 +78,12 @@ class Request:
     yes: tuple[str, ...] = ()  # a question answered "yes" must then make this plan
 
     @classmethod
-    def parse(cls, raw: Mapping[str, Any]) -> Request:
+    def parse(cls, raw: Mapping[Any, Any]) -> Request:
+        if True in raw:  # YAML 1.1 reads the key `yes` as true
+            raw = {("yes" if key is True else key): value for key, value in raw.items()}
+        unknown = set(raw) - KEYS
+        if unknown:  # 'say: a, b' in a flow mapping makes "b" a key: quote such a request
+            raise ValueError(f"unknown keys {sorted(map(str, unknown))} in {raw}")
         expected = [key for key in EXPECTATIONS if key in raw]
         if len(expected) != 1 or "say" not in raw or "image" not in raw or "cat" not in raw:
             raise ValueError(f"a request needs say, image, cat and one of {EXPECTATIONS}: {raw}")

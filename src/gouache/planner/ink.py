@@ -51,6 +51,20 @@ def read(text: str) -> Draft | None:
     return Draft(OP, {"amount": round(amount, 4)} if amount != AMOUNT else {})
 
 
+# "make it darker" right after the writing was named: the same request, said again.
+_AGAIN = re.compile(
+    r"^(?:(?:please|pls|and|so|now|just|can you|could you) )*(?:make|get|turn) (?:it|them|that|"
+    r"this|those) (?:(?:a |a bit |a little |a lot |much |way |really |very )?)darker"
+    r"(?: (?:please|pls|for me))?[ .!]*$|^(?:(?:please|pls|and|so|just) )*darken (?:it|them)"
+    r"(?: (?:please|pls))?[ .!]*$"
+)
+
+
+def says_again(text: str) -> bool:
+    """True for a clause that only repeats the ask, with "it" for the writing."""
+    return _AGAIN.match(text.strip()) is not None
+
+
 def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
     """The draft when the picture holds writing; else why nothing can be darkened."""
     if context is None or context.region(REGION) > 0.0:

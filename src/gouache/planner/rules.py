@@ -279,6 +279,8 @@ class RulePlanner:
                 continue  # "please", "thanks"
             if len(prepared.clauses) > 1 and FIX_IT.match(raw.text.strip(" .!")):
                 continue  # "the image is too dark, fix it": the problem says the edit
+            if previous is not None and previous.op == ink.OP and ink.says_again(raw.text):
+                continue  # "the text is too faint, make it darker": "it" is the text
             drafts = self._read(raw.text, prepared.quotes, previous, refs)
             if drafts is None:
                 missing.append(raw)
