@@ -98,3 +98,26 @@ def test_in_edit_a_conversation_word_names_at_and_history_and_makes_nothing(
     assert "--at v1" in result.stdout
     assert "gouache history" in result.stdout
     assert "no sessions yet" in gouache(tmp_path, "sessions").stdout
+
+
+@pytest.mark.parametrize(
+    ("said", "named"),
+    [
+        ("save it as a jpg", "/save photo-edited.jpg"),
+        ("save it", "/save photo-edited.png"),
+        ("export it as a webp pls", "/save photo-edited.webp"),
+        ("save it as holiday.jpg", "/save holiday.jpg"),
+    ],
+)
+def test_save_it_in_chat_names_the_save_command_with_a_file_name(
+    tmp_path: Path, photo: Path, said: str, named: str
+) -> None:
+    out = gouache(tmp_path, "chat", str(photo), stdin=f"make it warmer\n{said}\n/quit\n").stdout
+    assert named in out
+    assert "I did not understand" not in out
+
+
+def test_save_it_in_edit_names_the_output_flag(tmp_path: Path, photo: Path) -> None:
+    result = gouache(tmp_path, "edit", str(photo), "save it as a jpg")
+    assert result.returncode == 3
+    assert "-o out.jpg" in result.stdout

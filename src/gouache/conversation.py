@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from gouache.ops.plan import EditPlan
     from gouache.sessions.session import Session
 
-Kind = Literal["undo", "redo", "original", "compare", "suggest", "explain", "retry", "rescale"]
+Kind = Literal[
+    "undo", "redo", "original", "compare", "suggest", "explain", "retry", "rescale", "save"
+]
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ _BODIES: tuple[tuple[Kind, str], ...] = (
                     r"(?:any )?(?:suggestions|ideas)|what (?:should|could|would) (?:i|we|you) "
                     r"(?:try|do)(?: next| now)?|what now|suggest something|surprise me"
                     r"|what would you (?:do|change|suggest)|make a suggestion)"),
+        ("save", r"(?:save|export|download)(?: (?:it|this|that|the (?:image|picture|"
+                 r"photo|result)))?(?: (?:as|to|in) (?:an? )?(?P<format>jpe?g|png|webp|tiff?|"
+                 r"file|\S+\.(?:jpe?g|png|webp|tiff?)))?"),
         ("explain", r"(?:what (?:did|have) you (?:change|changed|do|done)(?: so far)?|what "
                     r"(?:have we|did we) (?:done|do|change|changed)(?: so far)?|what changed|"
                     r"what'?s been done|show (?:me )?the history|history)"),
@@ -101,6 +106,8 @@ def read(text: str) -> Command | None:
             return Command("retry", then=found.group("then"))
         if kind == "rescale":
             return Command("rescale", factor=_factor(found.groupdict()))
+        if kind == "save":
+            return Command("save", then=str(found.groupdict().get("format") or ""))
         if kind == "undo":
             count = found.groupdict().get("count")
             steps = int(count) if count and count.isdigit() else _NUMBERS.get(count or "", 1)
@@ -209,7 +216,22 @@ def act(session: Session, command: Command) -> str:
         return "try: " + "; ".join(f'"{idea.instruction}" ({idea.reason})' for idea in ideas)
     if command.kind == "explain":
         return explain(session)
+    if command.kind == "save":
+        return _how_to_save(command.then, session.name)
     raise ValueError(f"{command.kind} is run as a turn, not acted: {command}")  # pragma: no cover
+
+
+def _how_to_save(asked: str, name: str) -> str:
+    """Where "save it as a jpg" points: /save with a file name, whose extension is the format."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", name) or "picture"
+    if "." in asked:
+        target = asked
+    else:
+        target = f"{stem}-edited.{'jpg' if asked.startswith('jp') else asked or 'png'}"
+    return (
+        f"/save {target} writes the current version (the extension picks the format: .png, "
+        ".jpg, .webp); `gouache export SESSION` writes it with its recipe"
+    )
 
 
 def explain(session: Session) -> str:
@@ -234,6 +256,8 @@ def edit_reply(command: Command, session_id: str | None) -> str:
     where = f"--session {session_id[:8]}" if session_id else "--session ID"
     if command.kind in ("suggest",):
         return "`gouache suggest IMAGE` lists edits worth trying on a picture."
+    if command.kind == "save":
+        return '`gouache edit IMAGE "..." -o out.jpg` writes the result (the extension picks the format)'
     if command.kind == "rescale":
         return (
             '"more" and "less" change the last edit of a conversation: say it in `gouache '
