@@ -257,7 +257,10 @@ def edit_reply(command: Command, session_id: str | None) -> str:
     if command.kind in ("suggest",):
         return "`gouache suggest IMAGE` lists edits worth trying on a picture."
     if command.kind == "save":
-        return '`gouache edit IMAGE "..." -o out.jpg` writes the result (the extension picks the format)'
+        return (
+            '`gouache edit IMAGE "..." -o out.jpg` writes the result (the extension picks the '
+            "format)"
+        )
     if command.kind == "rescale":
         return (
             '"more" and "less" change the last edit of a conversation: say it in `gouache '
