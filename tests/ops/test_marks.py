@@ -26,9 +26,9 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # Repaired: within 20 levels of the clean photo's luma, or within the range it holds in
     # the 3 x 3 pixels around (strictly: the first only). The ceiling, filling exactly the
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
-    assert pooled(cases) >= 0.80  # measured 0.818
-    assert pooled(cases, strict=True) >= 0.72  # measured 0.743
-    assert min(c.score.repaired for c in cases) >= 0.5  # measured 0.55 (astronaut)
+    assert pooled(cases) >= 0.82  # measured 0.836
+    assert pooled(cases, strict=True) >= 0.74  # measured 0.758
+    assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.67 (astronaut)
 
 
 def test_filling_exactly_the_damaged_pixels_leaves_a_tenth_more_than_20_levels_off():
@@ -50,13 +50,13 @@ def test_the_repair_changes_few_of_the_clean_pixels(cases):
     # Clean pixels (untouched by the damage) moved by more than 10 levels: real dots and
     # lines taken for marks (highlights on metal and in eyes, wood grain).
     changed = [c.score.false_change for c in cases]
-    assert max(changed) <= 0.025  # measured 0.002 (chelsea) .. 0.019 (coffee)
-    assert float(np.mean(changed)) <= 0.015  # measured 0.011
+    assert max(changed) <= 0.02  # measured 0.005 (chelsea) .. 0.016 (grace_hopper)
+    assert float(np.mean(changed)) <= 0.012  # measured 0.0096
 
 
 def test_every_damaged_photo_comes_out_closer_to_the_clean_one(cases):
     gains = [c.score.psnr_after - c.score.psnr_before for c in cases]
-    assert min(gains) > 0.3  # measured +0.5 (grace_hopper) .. +10.4 dB (chelsea)
+    assert min(gains) > 0.3  # measured +0.5 (grace_hopper) .. +10.6 dB (chelsea)
 
 
 @pytest.mark.parametrize("name", ["camera", "coffee", "astronaut"])
@@ -64,9 +64,9 @@ def test_a_clean_photo_is_left_almost_as_it_was(name):
     clean = photo(name)
     found = find_marks(clean)
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
-    # measured: camera 0.29 %, coffee 1.38 %, astronaut 1.02 % of the pixels
-    assert moved.mean() <= 0.016
-    assert found.scratches <= 6  # measured 0, 6 (wood grain), 2
+    # measured: camera 0.29 %, coffee 1.18 %, astronaut 0.87 % of the pixels
+    assert moved.mean() <= 0.014
+    assert found.scratches <= 1  # measured 0, 1 (wood grain), 1
 
 
 def test_the_tripod_of_the_camera_photo_is_not_taken_for_scratches():

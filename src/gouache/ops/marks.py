@@ -18,12 +18,19 @@ clipped to a byte are kept whole. In each band, on the luma v:
    object (a tripod's leg, a pole) has an outline of the other sign beside it, so its
    flanks are not ground; a scratch lies over unrelated content, which goes on beside it.
 3. Scratches: straight runs of ridge pixels (pooled to at most COUNT_SIDE cells a side),
-   found by a Hough transform, at least LENGTH_SHARE of the diagonal (and RUN px) long and
-   drawn through (ridge cells on COVER of their length). Each is traced on along its line
-   while its contrast, averaged over TRACE_MEAN px, stays above EXTEND of CONTRAST (across
-   gaps up to RUN px), and the pixels within REACH px of the line that stand out its way
-   by as much are marked. Ridge pixels on no scratch are dropped.
-4. Specks: candidates lighter (darker) by SPOT_CONTRAST and TEXTURE * g than the second
+   found by a Hough transform (ridge cells up to GAP px apart joined), at least
+   LENGTH_SHARE of the diagonal (and RUN px) long, kept when they are what a scratch is:
+   drawn through (seen over SEEN of their length, and seen or hidden, crossing something
+   as light or dark as themselves, over COVER); alone (their mean profile across has no
+   outline of the other sign beside it, OUTLINE, and alike sides); straight (the ridge
+   cells near them, on and past them, bend by at most STRAIGHT_SAG px: not a rim's
+   chord); not following their ground (a scratch shows the paper, or the black of a
+   scratched negative, whatever it crosses: the slope of its luma over its flanks' stays
+   under FOLLOW_SLOPE). Each is traced on along its line while its contrast, averaged
+   over TRACE_MEAN px, stays above EXTEND of CONTRAST with flanks that read as ground
+   (across gaps up to RUN px), and the pixels within REACH px of the line that stand out
+   its way by as much are marked. Ridge pixels on no scratch are dropped.
+4. Specks: candidates lighter (darker) by SPOT_CONTRAST and SPOT_TEXTURE * g than the second
    lightest (darkest) of 16 points on a ring SPOT_RINGS px around (each point the lightest
    (darkest) of its 3 x 3 square), the ring itself reading as ground (its third largest
    |r| within RING_SPREAD of the contrast). Groups of them no wider than SPOT_WIDTH are
@@ -71,8 +78,22 @@ EXTEND = 0.5
 # on COVER of its length.
 LENGTH_SHARE = 0.08
 COVER = 0.6
+# Ridge cells within this many px along a line are joined; where a scratch is hidden (it
+# crosses something within HIDDEN levels as light or dark as itself) it still counts.
+GAP = 108
+HIDDEN = 20.0
+# ... but at least this share of it must be seen.
+SEEN = 0.4
+# Ridge cells within BEND_BAND px of a scratch's line, on and past it, bend away from a
+# straight line by at most STRAIGHT_SAG px.
+BEND_BAND = 6.0
+STRAIGHT_SAG = 2.5
 # Beside a scratch, its mean profile dips below -OUTLINE of its contrast nowhere.
 OUTLINE = 0.5
+# A line whose luma follows its ground's (slope over FOLLOW_SLOPE, where the ground varies
+# by FOLLOW_SPREAD levels) is part of the picture.
+FOLLOW_SLOPE = 0.8
+FOLLOW_SPREAD = 8.0
 # Segments this close in angle (degrees) and offset (px) are one scratch.
 SAME_ANGLE = 3.0
 SAME_OFFSET = 4.0
@@ -86,6 +107,8 @@ SPOT_EXTENT = 0.5
 RING_SPREAD = 0.6
 # A speck stands out of its ring by this many levels (dust is far lighter or darker).
 SPOT_CONTRAST = 25.0
+# ... and SPOT_TEXTURE times the local grain.
+SPOT_TEXTURE = 3.0
 RIM = 0.2
 RIM_LEVELS = 4.0
 INPAINT_RADIUS = 3
@@ -138,7 +161,7 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
             pooled[i, (ys + top + y0) // step, xs // step] = 1
     scratches = 0
     for i, sign in enumerate((LIGHT, DARK)):
-        scratches += _keep_scratches(code, residual, pooled[i], sign, step, EXTEND * cut)
+        scratches += _keep_scratches(rgb, code, residual, pooled[i], sign, step, EXTEND * cut)
     mask = _with_rims(code, residual)
     return Marks(mask=mask, spots=spots, scratches=scratches)
 
@@ -210,7 +233,7 @@ def _band_marks(rgb: Image, cut: float) -> _Band:
     rows = []
     for sign in (LIGHT, DARK):
         rows.append(
-            _specks(code, v, residual, ground, grain, level, sign, cut * SPOT_CONTRAST / CONTRAST)
+            _specks(code, v, residual, ground, grain, sign, cut, cut * SPOT_CONTRAST / CONTRAST)
         )
     return _Band(code=code, residual=residual, speck_rows=np.concatenate(rows))
 
@@ -282,22 +305,23 @@ def _specks(
     residual: npt.NDArray[np.int16],
     ground: Float32Array,
     grain: Float32Array,
-    level: Float32Array,
     sign: int,
+    cut: float,
     spot_cut: float,
 ) -> npt.NDArray[np.intp]:
     """Mark the specks of one sign in `code` (stage 4 of the docstring); their peaks' rows."""
     light = sign == LIGHT
     polar = np.float32(1.0 if light else -1.0)
     standing = polar * residual.astype(np.float32)
-    py, px = np.nonzero((code & sign) > 0)
+    level = np.maximum(np.float32(cut), np.float32(SPOT_TEXTURE) * grain)
+    py, px = np.nonzero(standing > level)
     if len(py) == 0:
         return np.zeros(0, dtype=np.intp)
     square = np.ones((3, 3), np.uint8)
     high = np.asarray(cv2.dilate(v, square) if light else -cv2.erode(v, square), np.float32)
     centre = polar * v[py, px]
     slack = np.float32(FLANK_SLACK) + np.float32(GRAIN_SLACK) * grain[py, px]
-    cut = np.maximum(level[py, px], np.float32(spot_cut))
+    least = np.maximum(level[py, px], np.float32(spot_cut))
     passed = np.zeros(len(py), dtype=bool)
     for radius in SPOT_RINGS:
         around = [(round(dx * radius), round(dy * radius)) for dx, dy in _RING]
@@ -305,7 +329,7 @@ def _specks(
         ring = np.sort(np.stack([np.abs(_at(ground, py, px, dx, dy)) for dx, dy in around]), 0)
         contrast = centre - tops[-2]
         smooth = ring[-3] <= np.float32(RING_SPREAD) * contrast + slack
-        passed |= (contrast > cut) & smooth
+        passed |= (contrast > least) & smooth
     # groups of passing pixels no wider than SPOT_WIDTH are specks; each is the pixels
     # near its peak standing out by SPOT_EXTENT of it
     seeds = np.zeros(v.shape, dtype=np.uint8)
@@ -322,6 +346,7 @@ def _specks(
 
 
 def _keep_scratches(
+    rgb: Image,
     code: npt.NDArray[np.uint8],
     residual: npt.NDArray[np.int8],
     pooled: npt.NDArray[np.uint8],
@@ -343,7 +368,7 @@ def _keep_scratches(
         math.pi / 360,
         threshold=max(8, round(COVER * shortest)),
         minLineLength=shortest,
-        maxLineGap=max(2, round(RUN / step)),
+        maxLineGap=max(2, round(GAP / step)),
     )
     segments = (
         [] if found is None else [tuple(float(c) * step for c in f) for f in found.reshape(-1, 4)]
@@ -351,23 +376,24 @@ def _keep_scratches(
     lines: list[_Line] = []
     spans: list[tuple[float, float]] = []
     kept = np.zeros(pooled.shape, dtype=np.uint8)
+    polar = 1 if sign == LIGHT else -1
     for x1, y1, x2, y2 in segments:
         length = math.hypot(x2 - x1, y2 - y1)
         line = _Line((x2 - x1) / length, (y2 - y1) / length, x1, y1)
-        if _cover(pooled, line, length, step) < COVER:
+        if _cover(pooled, rgb, line, length, step, polar) < COVER:
             continue
-        if not _lone(residual, line, length, 1 if sign == LIGHT else -1):
+        if not _lone(residual, line, length, polar) or not _straight(pooled, line, length, step):
+            continue
+        if _follows(rgb, line, length, polar):
             continue
         lines.append(line)
         spans.append((0.0, length))
-        cv2.line(
-            kept, (round(x1 / step), round(y1 / step)), (round(x2 / step), round(y2 / step)), 1, 3
-        )
+        cells = (round(x1 / step), round(y1 / step)), (round(x2 / step), round(y2 / step))
+        cv2.line(kept, *cells, 1, 3)
     # ridge pixels of this sign off every scratch lose the bit
     ys, xs = np.nonzero((code & (RIDGE | sign)) == (RIDGE | sign))
     outside = kept[ys // step, xs // step] == 0
     code[ys[outside], xs[outside]] &= np.uint8(~RIDGE & 0xFF)
-    polar = 1 if sign == LIGHT else -1
     reach = math.ceil(REACH + step / 2)
     for line, (lo, hi) in zip(lines, spans, strict=True):
         lo, hi = _trace(residual, line, polar, extend, lo, hi)
@@ -397,15 +423,84 @@ def _lone(residual: npt.NDArray[np.int8], line: _Line, length: float, polar: int
     return min(beside) >= -OUTLINE * centre and alike
 
 
-def _cover(pooled: npt.NDArray[np.uint8], line: _Line, length: float, step: int) -> float:
-    """The share of a segment's length (in cells) with a ridge cell on it or beside it:
-    a scratch is drawn through, not a row of scattered points."""
+def _follows(rgb: Image, line: _Line, length: float, polar: int) -> bool:
+    """Whether a line's own lightness follows its ground's along it, as a real line's does
+    (wood grain in the shade is darker): a scratch shows the paper (or the black of a
+    scratched negative) whatever it crosses. The slope of the line's luma over its flanks'
+    (both averaged over TRACE_MEAN px), where the flanks vary by FOLLOW_SPREAD levels."""
+    along = np.arange(0.0, length + 1.0, dtype=np.float32)
+    weights = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    box = np.ones(TRACE_MEAN, dtype=np.float32) / np.float32(TRACE_MEAN)
+
+    def luma(across: float) -> Float32Array:
+        xs, ys = line.at(along, across, rgb.shape)
+        return np.asarray(rgb[ys, xs, :3].astype(np.float32) @ weights, dtype=np.float32)
+
+    centre = polar * np.max([polar * luma(a) for a in (-1.0, 0.0, 1.0)], axis=0)
+    ground = (luma(-5.0) + luma(5.0) + luma(-6.0) + luma(6.0)) / np.float32(4.0)
+    trim = TRACE_MEAN // 2
+    if len(along) <= 2 * TRACE_MEAN:
+        return False
+    centre = np.convolve(centre, box, mode="same")[trim:-trim]
+    ground = np.convolve(ground, box, mode="same")[trim:-trim]
+    # where something else crosses it (another scratch, a dark leg) the line itself is
+    # off: the fifth of its length furthest from its median is left out
+    off = np.abs(centre - np.median(centre))
+    kept = off <= np.percentile(off, 80)
+    centre, ground = centre[kept], ground[kept]
+    spread = float(np.std(ground))
+    if spread < FOLLOW_SPREAD:
+        return False
+    slope = float(np.mean((centre - centre.mean()) * (ground - ground.mean()))) / spread**2
+    return slope > FOLLOW_SLOPE
+
+
+def _straight(pooled: npt.NDArray[np.uint8], line: _Line, length: float, step: int) -> bool:
+    """Whether the ridge cells near a segment, looked at half its length further on either
+    side, run straight: a parabola fitted to their offsets from it bends by at most
+    STRAIGHT_SAG px over their span. A chord of a rim (a saucer's, a helmet's) bends."""
+    height, width = pooled.shape[0] * step, pooled.shape[1] * step
+    ends = [(line.x + line.dx * t, line.y + line.dy * t) for t in (-length / 2, 1.5 * length)]
+    pad = BEND_BAND + step
+    left = max(0, int(min(x for x, _ in ends) - pad))
+    right = min(width, int(max(x for x, _ in ends) + pad) + 1)
+    top = max(0, int(min(y for _, y in ends) - pad))
+    bottom = min(height, int(max(y for _, y in ends) + pad) + 1)
+    cy, cx = np.nonzero(pooled[top // step : bottom // step + 1, left // step : right // step + 1])
+    xs = (cx + left // step) * step + step / 2 - line.x
+    ys = (cy + top // step) * step + step / 2 - line.y
+    along = xs * line.dx + ys * line.dy
+    off = ys * line.dx - xs * line.dy
+    near = (np.abs(off) <= BEND_BAND) & (along >= -length / 2) & (along <= 1.5 * length)
+    if near.sum() < 10:
+        return True
+    t, o = along[near], off[near]
+    bend = float(np.polyfit(t, o, 2)[0])
+    span = float(t.max() - t.min())
+    return abs(bend) * span**2 / 4 <= STRAIGHT_SAG
+
+
+def _cover(
+    pooled: npt.NDArray[np.uint8], rgb: Image, line: _Line, length: float, step: int, polar: int
+) -> float:
+    """The share of a segment's length (in cells) with a ridge cell on it or beside it, or
+    where it is hidden (what it crosses is as light (dark) as it is, within HIDDEN levels),
+    if it is seen over SEEN of it at least: a scratch is drawn through, not a row of
+    scattered points."""
     along = np.arange(0.0, length + 1.0, step, dtype=np.float32)
-    on = np.zeros(len(along), dtype=bool)
+    shape = (pooled.shape[0] * step, pooled.shape[1] * step)
+    seen = np.zeros(len(along), dtype=bool)
+    centre = np.full(len(along), -np.inf, dtype=np.float32)
+    weights = np.array([0.299, 0.587, 0.114], dtype=np.float32)
     for across in (-1.0, 0.0, 1.0):
-        xs, ys = line.at(along, across * step, (pooled.shape[0] * step, pooled.shape[1] * step))
-        on |= pooled[ys // step, xs // step] > 0
-    return float(on.mean())
+        xs, ys = line.at(along, across * step, shape)
+        seen |= pooled[ys // step, xs // step] > 0
+        xs, ys = line.at(along, across, rgb.shape)
+        np.maximum(centre, polar * (rgb[ys, xs, :3].astype(np.float32) @ weights), out=centre)
+    if seen.mean() < SEEN:
+        return float(seen.mean())
+    hidden = centre >= np.median(centre[seen]) - np.float32(HIDDEN)
+    return float((seen | hidden).mean())
 
 
 def _distinct(lines: list[_Line]) -> int:
