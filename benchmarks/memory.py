@@ -43,6 +43,8 @@ def _status_kib(field: str) -> int:
 # a picture on which they do their work (a sky, a tilt, text, a logo, a size the limit allows).
 CASES: dict[str, tuple[str, str]] = {
     "adjust_region": ("warm up the sky", "sky"),
+    "crop_bars": ("crop off the black bars", "letterbox"),
+    "darken_text": ("make the text darker", "page"),
     "document": ("make the text easier to read", "page"),
     "drop_shadow": ("add a drop shadow", "logo"),
     "auto_straighten": ("straighten it", "tilted"),
@@ -73,6 +75,10 @@ def picture(kind: str, size: tuple[int, int]) -> Image:
         fitted = _fit(portrait, (min(width, size[0]), size[1]))
         canvas[:, left : left + fitted.shape[1]] = fitted
         return canvas
+    if kind == "letterbox":  # the astronaut between black bands, a tenth of the height each
+        band = size[1] // 10
+        image = astronaut((size[0], size[1] - 2 * band))
+        return np.ascontiguousarray(np.pad(image, ((band, band), (0, 0), (0, 0))))
     if kind == "page":
         return _fit(np.dstack([data.page()] * 3), size)  # a scanned page, unevenly lit
     if kind == "sky":

@@ -40,6 +40,8 @@ BOX_MARGIN = 3
 PAGE_SHARE = 0.85
 PAPER_LUMA = 110.0
 PAPER_CHROMA = 20.0
+SHARE_SIDE = 512
+BAND_PIXELS = 1 << 18  # pixels worked at once (memory, not results)
 
 
 class DarkenTextParams(Params):
@@ -49,25 +51,39 @@ class DarkenTextParams(Params):
 
 def ink_weight(image: Image, boxes: Sequence[Box]) -> tuple[Float32Array, Float32Array]:
     """The ink's weight w (0..1) and depth k of each pixel, zero where there is no text."""
-    rgb = rgb_of(image)
-    luma = rgb.astype(np.float32) @ LUMA_WEIGHTS
-    size = max(5, round(DISC * max(luma.shape))) | 1
-    ground = _ground(luma, size)
-    ink = ground - luma
-    weight = np.clip((ink - INK_LOW) / (INK_HIGH - INK_LOW), 0.0, 1.0).astype(np.float32)
-    where = _text_area(rgb, ground, boxes)
-    weight[~where] = 0.0
+    rgb, smooth, area = _prepared(image, boxes)
+    _, weight, ink = _band(rgb, smooth, area)
     return weight, ink
 
 
-def _ground(luma: Float32Array, size: int) -> Float32Array:
+def _prepared(
+    image: Image, boxes: Sequence[Box]
+) -> tuple[Image, npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
+    """The colour channels, the ground's estimate (bytes) and where the writing is."""
+    rgb = rgb_of(image)
+    luma = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    size = max(5, round(DISC * max(luma.shape))) | 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    closed = cv2.morphologyEx(to_uint8(luma), cv2.MORPH_CLOSE, disc)
-    smooth = cv2.medianBlur(closed, 5)
-    return np.maximum(luma, smooth.astype(np.float32))
+    closed = cv2.morphologyEx(luma, cv2.MORPH_CLOSE, disc)
+    del luma
+    smooth = np.asarray(cv2.medianBlur(closed, 5), dtype=np.uint8)
+    return rgb, smooth, _text_area(rgb, smooth, boxes)
 
 
-def _text_area(rgb: Image, ground: Float32Array, boxes: Sequence[Box]) -> npt.NDArray[np.bool_]:
+def _band(
+    rgb: Image, smooth: npt.NDArray[np.uint8], area: npt.NDArray[np.bool_]
+) -> tuple[Float32Array, Float32Array, Float32Array]:
+    """Luma Y, the ink's weight w and depth k of some rows (see the module doc)."""
+    luma = np.asarray(rgb.astype(np.float32) @ LUMA_WEIGHTS, dtype=np.float32)
+    ink = np.maximum(luma, smooth.astype(np.float32)) - luma
+    weight = np.clip((ink - INK_LOW) / (INK_HIGH - INK_LOW), 0.0, 1.0).astype(np.float32)
+    weight[~area] = 0.0
+    return luma, weight, ink
+
+
+def _text_area(
+    rgb: Image, ground: npt.NDArray[np.uint8], boxes: Sequence[Box]
+) -> npt.NDArray[np.bool_]:
     height, width = ground.shape
     area = np.zeros((height, width), dtype=bool)
     for box in boxes:
@@ -80,8 +96,14 @@ def _text_area(rgb: Image, ground: Float32Array, boxes: Sequence[Box]) -> npt.ND
     return area
 
 
-def page_share(rgb: Image, ground: Float32Array) -> float:
-    """The share of the picture whose ground is light and nearly colourless, like paper."""
+def page_share(rgb: Image, ground: npt.NDArray[np.uint8]) -> float:
+    """The share of the picture whose ground is light and nearly colourless, like paper
+    (measured on a copy at most SHARE_SIDE px long)."""
+    scale = min(1.0, SHARE_SIDE / max(ground.shape))
+    if scale < 1.0:
+        size = (max(1, round(ground.shape[1] * scale)), max(1, round(ground.shape[0] * scale)))
+        rgb = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+        ground = np.asarray(cv2.resize(ground, size, interpolation=cv2.INTER_AREA), np.uint8)
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
     chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
     return float(((ground > PAPER_LUMA) & (chroma < PAPER_CHROMA)).mean())
@@ -95,21 +117,28 @@ def text_mask(image: Image, ctx: OpContext) -> npt.NDArray[np.bool_]:
 
 
 def darken_text(image: Image, p: DarkenTextParams, ctx: OpContext) -> Image:
-    """Deepen the text's strokes (see the module doc); refuses a picture without text."""
+    """Deepen the text's strokes (see the module doc), a band of rows at a time; refuses a
+    picture without text."""
     boxes = [line.box for line in ctx.analysis(image).text]
-    weight, ink = ink_weight(image, boxes)
-    if not (weight > 0.5).any():
+    rgb, smooth, area = _prepared(image, boxes)
+    out = rgb.copy()
+    inked = False
+    height, width = rgb.shape[:2]
+    step = max(1, BAND_PIXELS // max(1, width))
+    for top in range(0, height, step):
+        rows = slice(top, min(height, top + step))
+        luma, weight, ink = _band(rgb[rows], smooth[rows], area[rows])
+        inked = inked or bool((weight > 0.5).any())
+        target = np.maximum(luma - np.float32(p.amount) * weight * ink, 0.0)
+        scale = np.where(luma > 1.0, target / np.maximum(luma, 1.0), 1.0).astype(np.float32)
+        changed = weight > 0  # the ground keeps its exact values
+        band = out[rows]
+        band[changed] = to_uint8(band[changed].astype(np.float32) * scale[changed][:, None])
+    if not inked:
         raise InvalidParameterError(
             "darken_text: I find no text or handwriting in this picture, so I changed nothing",
             op="darken_text",
         )
-    rgb = rgb_of(image)
-    values = rgb.astype(np.float32)
-    luma = values @ LUMA_WEIGHTS
-    target = np.maximum(luma - np.float32(p.amount) * weight * ink, 0.0)
-    scale = np.where(luma > 1.0, target / np.maximum(luma, 1.0), 1.0).astype(np.float32)
-    out = to_uint8(values * scale[:, :, None])
-    out[weight == 0] = rgb[weight == 0]  # the ground keeps its exact values
     return with_alpha_of(out, image)
 
 

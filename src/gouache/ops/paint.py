@@ -43,7 +43,7 @@ SHORTEST = 0.2  # the stroke length where the picture has no one direction, of t
 TENSOR_SIGMA = 0.016  # smoothing of the structure tensor, of the long side
 IMPASTO = 10.0  # code values of light and shade on the ridges at strength 1
 NOISE_SEED = 0
-WORK_PIXELS = 1_500_000  # larger pictures are painted on a copy this size, then enlarged
+WORK_PIXELS = 1_000_000  # larger pictures are painted on a copy this size, then enlarged
 
 
 class OilParams(Params):

@@ -20,10 +20,11 @@ from typing import Any
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 from pydantic import Field
 
 from gouache.images import Image
-from gouache.ops._pixels import Float32Array, rgb_of, to_uint8, with_alpha_of
+from gouache.ops._pixels import rgb_of, to_uint8, with_alpha_of
 from gouache.ops.registry import OpContext, Operator, Params
 
 FLAKE = np.array([250, 251, 255], dtype=np.float32)
@@ -34,6 +35,8 @@ MIST_MAX = 0.08
 RAIN_DIM = 0.1  # rain clouds take this share of the light at amount 1
 RAIN_PER_MP = 9000  # streaks per megapixel at amount 1
 SHIFT = 4  # cv2 drawing: coordinates in 1/16 px
+BAND_PIXELS = 1 << 18  # pixels composited at once (memory, not results)
+Plane = npt.NDArray[np.uint8]
 
 
 @dataclass(frozen=True)
@@ -65,24 +68,29 @@ class WeatherParams(Params):
 
 
 def snow(image: Image, p: WeatherParams, ctx: OpContext) -> Image:
-    """Three layers of falling flakes and a light haze (see the module doc)."""
+    """Three layers of falling flakes and a light haze (see the module doc). Each layer's
+    coverage is drawn as bytes; the picture is composited a band of rows at a time."""
     rgb = rgb_of(image)
     height, width = rgb.shape[:2]
     long_side = max(height, width)
     megapixels = height * width / 1e6
     rng = np.random.default_rng(p.seed)
-    out = rgb.astype(np.float32)
-    haze = np.float32(HAZE_MAX * p.amount)
-    out = out * (1 - haze) + HAZE * haze
+    covers = []
     for layer in SNOW_LAYERS:
         count = rng.poisson(layer.per_mp * megapixels * p.amount)
         radius = max(layer.min_radius, layer.radius * long_side)
         cover = _flakes(height, width, count, radius, rng)
         cover = _blurred(cover, layer.blur * long_side)
-        cover = _streaked(cover, layer.streak * long_side, p.wind)
-        alpha = np.clip(cover * np.float32(layer.opacity), 0.0, 1.0)[:, :, None]
-        out = out * (1 - alpha) + FLAKE * alpha
-    return with_alpha_of(to_uint8(out), image)
+        covers.append((_streaked(cover, layer.streak * long_side, p.wind), layer.opacity))
+    haze = np.float32(HAZE_MAX * p.amount)
+    out = np.empty_like(rgb)
+    for rows in _bands(height, width):
+        values = rgb[rows].astype(np.float32) * (1 - haze) + HAZE * haze
+        for cover, opacity in covers:
+            alpha = cover[rows].astype(np.float32) * np.float32(opacity / 255.0)
+            values += (FLAKE - values) * alpha[:, :, None]
+        out[rows] = to_uint8(values)
+    return with_alpha_of(out, image)
 
 
 def rain(image: Image, p: WeatherParams, ctx: OpContext) -> Image:
@@ -91,11 +99,8 @@ def rain(image: Image, p: WeatherParams, ctx: OpContext) -> Image:
     height, width = rgb.shape[:2]
     long_side = max(height, width)
     rng = np.random.default_rng(p.seed)
-    out = rgb.astype(np.float32) * np.float32(1.0 - RAIN_DIM * p.amount)
-    mist = np.float32(MIST_MAX * p.amount)
-    out = out * (1 - mist) + DROP * mist
     count = rng.poisson(RAIN_PER_MP * height * width / 1e6 * p.amount)
-    streaks = np.zeros((height, width), dtype=np.float32)
+    streaks = np.zeros((height, width), dtype=np.uint8)
     angle = math.radians(p.wind)
     for _ in range(count):
         x, y = rng.uniform(-0.1 * width, 1.1 * width), rng.uniform(-0.1 * height, height)
@@ -103,34 +108,48 @@ def rain(image: Image, p: WeatherParams, ctx: OpContext) -> Image:
         dx, dy = math.sin(angle) * length, math.cos(angle) * length
         start = (round(x * 16), round(y * 16))
         end = (round((x + dx) * 16), round((y + dy) * 16))
-        strength = float(rng.uniform(0.1, 0.32))
+        strength = round(255 * float(rng.uniform(0.1, 0.32)))
         cv2.line(streaks, start, end, strength, 1, cv2.LINE_AA, SHIFT)
-    alpha = _blurred(streaks, 0.0008 * long_side)[:, :, None]
-    out = out * (1 - alpha) + DROP * alpha
-    return with_alpha_of(to_uint8(out), image)
+    streaks = _blurred(streaks, 0.0008 * long_side)
+    keep = np.float32(1.0 - RAIN_DIM * p.amount)
+    mist = np.float32(MIST_MAX * p.amount)
+    out = np.empty_like(rgb)
+    for rows in _bands(height, width):
+        values = rgb[rows].astype(np.float32) * (keep * (1 - mist)) + DROP * mist
+        alpha = streaks[rows].astype(np.float32) * np.float32(1.0 / 255.0)
+        values += (DROP - values) * alpha[:, :, None]
+        out[rows] = to_uint8(values)
+    return with_alpha_of(out, image)
 
 
-def _flakes(height: int, width: int, count: int, radius: float, rng: Any) -> Float32Array:
+def _bands(height: int, width: int) -> list[slice]:
+    step = max(1, BAND_PIXELS // max(1, width))
+    return [slice(top, min(height, top + step)) for top in range(0, height, step)]
+
+
+def _flakes(height: int, width: int, count: int, radius: float, rng: Any) -> Plane:
     """`count` discs of about `radius` px at random places (a little above and beside the
-    frame too, so the edges are as full as the middle)."""
-    plane = np.zeros((height, width), dtype=np.float32)
+    frame too, so the edges are as full as the middle), as coverage bytes."""
+    plane = np.zeros((height, width), dtype=np.uint8)
     xs = rng.uniform(-radius, width + radius, count)
     ys = rng.uniform(-radius, height + radius, count)
     sizes = radius * rng.uniform(0.6, 1.4, count)
     for x, y, r in zip(xs, ys, sizes, strict=True):
         centre = (round(float(x) * 16), round(float(y) * 16))
-        cv2.circle(plane, centre, max(1, round(float(r) * 16)), 1.0, -1, cv2.LINE_AA, SHIFT)
+        cv2.circle(plane, centre, max(1, round(float(r) * 16)), 255, -1, cv2.LINE_AA, SHIFT)
     return plane
 
 
-def _blurred(plane: Float32Array, sigma: float) -> Float32Array:
+def _blurred(plane: Plane, sigma: float) -> Plane:
     if sigma < 0.3:
         return plane
-    return np.asarray(cv2.GaussianBlur(plane, (0, 0), sigma), dtype=np.float32)
+    return np.asarray(cv2.GaussianBlur(plane, (0, 0), sigma), dtype=np.uint8)
 
 
-def _streaked(plane: Float32Array, length: float, wind: float) -> Float32Array:
-    """`plane` smeared along the fall over `length` px (a line kernel, normalised)."""
+def _streaked(plane: Plane, length: float, wind: float) -> Plane:
+    """`plane` smeared along the fall over `length` px (a line kernel): a streak keeps the
+    flake's brightness where it passes (the sum over the kernel, times 3 / its length), and
+    the flake itself at least 0.6 of it."""
     size = round(length) | 1
     if size < 3:
         return plane
@@ -146,11 +165,9 @@ def _streaked(plane: Float32Array, length: float, wind: float) -> Float32Array:
         1,
         cv2.LINE_AA,
     )
-    kernel /= max(float(kernel.sum()), 1e-6)
-    smeared = np.asarray(cv2.filter2D(plane, -1, kernel), dtype=np.float32)
-    # a streak keeps the flake's brightness where it passes, only shorter-lived
-    streak = np.maximum(smeared * np.float32(size / 3.0), plane * np.float32(0.6))
-    return np.asarray(streak, dtype=np.float32)
+    kernel *= np.float32(size / 3.0) / max(float(kernel.sum()), 1e-6)
+    smeared = cv2.filter2D(plane, -1, kernel)
+    return np.asarray(cv2.max(smeared, cv2.convertScaleAbs(plane, alpha=0.6)), dtype=np.uint8)
 
 
 OPERATORS: list[Operator[Any]] = [
