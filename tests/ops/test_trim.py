@@ -81,7 +81,7 @@ def _context(image: Image) -> PlanContext:
     ("instruction", "params"),
     [
         ("crop off the blue bar at the top", {"sides": ("top",), "color": (0, 0, 255)}),
-        ("pls cut off that header", {}),
+        ("pls cut off that banner", {}),
         ("remove the bars at the top and bottom", {"sides": ("top", "bottom")}),
         (
             "get rid of the black bars on the sides",
@@ -105,3 +105,29 @@ def test_the_planner_refuses_a_bar_the_picture_does_not_have_and_says_what_is_th
     assert isinstance(reply, PlannerReply)
     assert "no blue bar" in reply.message
     assert isinstance(planner.plan("crop off the blue bar", _context(screenshot)), EditPlan)
+
+
+def test_bars_asked_on_two_sides_are_both_needed_or_nothing_is_cropped() -> None:
+    screenshot = sample("screenshot")
+    with pytest.raises(InvalidParameterError, match="no bar at the bottom; I found a blue"):
+        crop_bars(screenshot, sides=("top", "bottom"))
+    reply = RulePlanner().plan("remove the bars at the top and bottom", _context(screenshot))
+    assert isinstance(reply, PlannerReply)
+    assert "no bar at the bottom" in reply.message
+    both = crop_bars(letterboxed(), sides=("top", "bottom"))
+    np.testing.assert_array_equal(both, sample("coffee"))
+
+
+@pytest.mark.parametrize(
+    ("instruction", "sides"),
+    [("remove the header", ("top",)), ("cut the footer off", ("bottom",)), ("strip it", None)],
+)
+def test_a_header_is_at_the_top_a_footer_at_the_bottom_and_strip_alone_is_no_bar(
+    instruction: str, sides: tuple[str, ...] | None
+) -> None:
+    plan = RulePlanner().plan(instruction)
+    if sides is None:
+        assert isinstance(plan, PlannerReply)
+        return
+    assert isinstance(plan, EditPlan), plan
+    assert plan.steps[0].params["sides"] == sides

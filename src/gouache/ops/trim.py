@@ -1,7 +1,7 @@
 """Cropping off bars of one colour at the edges: "crop off the blue bar at the top", "remove
 the black bars". The bars are found by `gouache.analysis.bars`; only those on the sides named
 (any side when none is) and of the colour named (any colour when none is) are cut away. When
-none fits, nothing is cropped and the error says what was found."""
+none fits, or a side named has none, nothing is cropped and the error says what was found."""
 
 from __future__ import annotations
 
@@ -35,6 +35,14 @@ def wanted(
     ]
 
 
+def unserved(
+    found: Sequence[EdgeBar], sides: Sequence[Side], color: tuple[int, int, int] | None
+) -> list[Side]:
+    """The sides named that have no such bar: "the bars at the top and bottom" needs both."""
+    served = {bar.side for bar in wanted(found, sides, color)}
+    return [side for side in sides if side not in served]
+
+
 def missing(
     found: Sequence[EdgeBar], sides: Sequence[Side], color: tuple[int, int, int] | None
 ) -> str:
@@ -51,8 +59,9 @@ def crop_bars(image: Image, p: CropBarsParams, ctx: OpContext) -> Image:
     """The picture without the bars asked for (see the module doc)."""
     found = edge_bars(image)
     bars = wanted(found, p.sides, p.color)
-    if not bars:
-        message = missing(found, p.sides, p.color)
+    lacking = unserved(found, p.sides, p.color)
+    if not bars or lacking:
+        message = missing(found, lacking or p.sides, p.color)
         raise InvalidParameterError(f"crop_bars: {message}", op="crop_bars", param="sides")
     cut = {bar.side: bar.size for bar in bars}
     height, width = image.shape[:2]

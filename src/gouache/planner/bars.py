@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from gouache.analysis.bars import Side
-from gouache.ops.trim import missing, wanted
+from gouache.ops.trim import missing, unserved, wanted
 from gouache.planner.clauses import colors, has, normalise, protect, without, words
 from gouache.planner.phrases import Draft
 from gouache.planner.plan import PlanContext
@@ -25,8 +25,11 @@ OP = "crop_bars"
 _VERBS = word_set("crop, cut, trim, chop, clip, remove, delete, lose, drop, rid, strip, take")
 _BARS = word_set(
     "bar, bars, band, bands, banner, banners, stripe, stripes, header, headers, toolbar, "
-    "toolbars, navbar, letterbox, letterboxing, letterboxed, footer"
+    "toolbars, navbar, letterbox, letterboxing, letterboxed, footer, strip, strips"
 )
+# Bars that say their edge: a header is at the top, a footer at the bottom.
+_TOP = word_set("header, headers, title, toolbar, toolbars, navbar, nav, navigation, menu, address")
+_BOTTOM = word_set("footer, footers, taskbar")
 _SIDES: tuple[tuple[Side, tuple[str, ...]], ...] = (
     ("top", ("top", "upper", "above")),
     ("bottom", ("bottom", "lower", "below")),
@@ -37,6 +40,7 @@ _SIDES: tuple[tuple[Side, tuple[str, ...]], ...] = (
 _AROUND = FILLER | word_set(
     "off, out, away, get, at, on, along, of, from, in, the, and, both, side, sides, edge, "
     "edges, either, each, top, bottom, left, right, upper, lower, above, below, thin, thick, "
+    "taskbar, footers, "
     "big, little, small, wide, annoying, ugly, weird, solid, plain, coloured, colored, title, "
     "status, menu, nav, navigation, tool, address, app, window, browser, screenshot, screen, "
     "scan, video, movie, film, that, there, those, these, all, whole, just, only, so, up, "
@@ -49,8 +53,10 @@ def read(text: str) -> Draft | None:
     found = colors(text)
     plain = without(text, [c.span for c in found])
     ws = words(plain)
-    if not any(w in _VERBS for w in ws) or not any(w in _BARS for w in ws):
-        return None
+    verbs = {i for i, w in enumerate(ws) if w in _VERBS}
+    bars = {i for i, w in enumerate(ws) if w in _BARS}
+    if not verbs or not bars or verbs == bars == {min(verbs)}:
+        return None  # "strip it": a verb, but no bar
     if any(w not in _AROUND and w not in _VERBS and w not in _BARS for w in ws):
         return None
     if len({c.rgb for c in found}) > 1:
@@ -59,6 +65,10 @@ def read(text: str) -> Draft | None:
     sides = [side for side, names in _SIDES if any(has(plain, n) for n in names)]
     if has(plain, "sides") and not sides:
         sides = ["left", "right"]  # "the bars on the sides"
+    if not sides and any(w in _TOP for w in ws):
+        sides = ["top"]
+    elif not sides and any(w in _BOTTOM for w in ws):
+        sides = ["bottom"]
     if sides:
         params["sides"] = tuple(sides)
     if found:
@@ -78,6 +88,7 @@ def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
     found = list(context.bars())
     sides = tuple(draft.params.get("sides", ()))
     color = draft.params.get("color")
-    if wanted(found, sides, color):
+    lacking = unserved(found, sides, color)
+    if wanted(found, sides, color) and not lacking:
         return draft
-    return Problem(missing(found, sides, color) + ", so I cropped nothing")
+    return Problem(missing(found, lacking or sides, color) + ", so I cropped nothing")
