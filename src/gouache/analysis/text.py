@@ -59,9 +59,11 @@ CHAR_ASPECT = (0.12, 1.6)
 MAX_SIDE = 2000
 MAX_ASPECT = 4
 MIN_SIDE = 4
-# The detector reads at most this many pixels of that (`text_detector`: its memory grows with
-# its input, about 200 bytes a pixel); the recogniser reads the lines it finds at MAX_SIDE.
+# The detector reads at most DET_MAX_PIXELS of that, or one pixel in DET_SHARE of a larger
+# picture (`text_detector`: its memory grows with its input, 115 to 155 bytes a pixel, so
+# then ~10 bytes a pixel of the picture); the recogniser reads the lines it finds at MAX_SIDE.
 DET_MAX_PIXELS = 1_000_000
+DET_SHARE = 16
 DETECTOR_OPTIONS = "arena=shrink mem_pattern=off level=extended"
 
 SIGNATURE = (
@@ -69,7 +71,7 @@ SIGNATURE = (
     + " ".join(MODEL_FILES.values())
     + f" min_score={MIN_SCORE} min_single={MIN_SINGLE_SCORE}"
     + f" max_side={MAX_SIDE} max_aspect={MAX_ASPECT}"
-    + f" det_max_pixels={DET_MAX_PIXELS} det_session={DETECTOR_OPTIONS}"
+    + f" det_pixels=max({DET_MAX_PIXELS},1/{DET_SHARE}) det_session={DETECTOR_OPTIONS}"
 )
 
 _LOAD_LOCK = threading.Lock()
@@ -86,6 +88,8 @@ def read_text(image: Image) -> list[TextLine]:
     import cv2
     from rapidocr.utils.output import RapidOCROutput
 
+    from gouache.analysis.text_detector import BoundedDetector
+
     # 1. RGB (RGBA over white) -> BGR, which is what RapidOCR assumes for an array, within
     #    the bounds above
     height, width = image.shape[:2]
@@ -97,6 +101,10 @@ def read_text(image: Image) -> list[TextLine]:
     # 2. detect, orient, recognise
     engine = _engine()
     with _READ_LOCK:
+        detector = engine.text_det
+        if not isinstance(detector, BoundedDetector):
+            raise BackendError("the OCR engine lost its bounded detector", backend="text")
+        detector.max_pixels = detector_pixels(height * width)
         result = engine(bgr)
     if not isinstance(result, RapidOCROutput):
         raise BackendError(
@@ -123,6 +131,11 @@ def read_text(image: Image) -> list[TextLine]:
 
     # 4. reading order
     return reading_order(lines)
+
+
+def detector_pixels(pixels: int) -> int:
+    """The most pixels the detector reads of a picture of `pixels` (see DET_SHARE)."""
+    return max(DET_MAX_PIXELS, pixels // DET_SHARE)
 
 
 def plausible(text: str, score: float, width: float, height: float) -> bool:

@@ -1,20 +1,21 @@
 """RapidOCR's text detector with its memory bounded: the stage of `analysis.text` whose cost
 grows with the picture.
 
-The DB detector's activations take about 200 bytes per pixel of its input on onnxruntime's
-CPU provider (measured here: 83 MB at 0.44 MP, 207 MB at 1 MP, 410 MB at 3 MP), and it
-cannot read a picture in tiles: its squeeze-excitation blocks pool over the whole input, so a
-tile reads differently from the same part of the whole (blank tiles gave false text). So it
-reads the whole picture, at most `text.DET_MAX_PIXELS` of it (PaddleOCR's own default was a long
-side of 960 px, 0.69 MP at 4:3). Only the detector works at that size: its boxes are mapped
-back, and the recogniser reads each line from the larger working image.
+The DB detector's activations take 115 to 155 bytes per pixel of its input on onnxruntime's
+CPU provider (RapidOCR's own session: 200 at 1 MP), and it cannot read a picture in tiles: its
+squeeze-excitation blocks pool over the whole input, so a tile reads differently from the same
+part of the whole (tiles of 768 to 1536 px with 128 to 320 px of overlap gave boxes on blank
+photos and lost lines of a screenshot). So it reads the whole picture, at most `max_pixels` of
+it (`text.detector_pixels`: 1 MP, or one pixel in 16 of a picture over 16 MP; PaddleOCR's own
+default was a long side of 960 px, 0.69 MP at 4:3). Only the detector works at that size: its
+boxes are mapped back, and the recogniser reads each line from the larger working image.
 
 Two more changes from RapidOCR 3.10's detector, neither changing what it finds:
 - its input is normalised in float32 straight into the network's layout (RapidOCR goes through
   float64: 48 bytes per pixel of temporaries);
 - its onnxruntime session (`ShrinkingSession`, `text.DETECTOR_OPTIONS`) plans no memory
   pattern, fuses no NCHWc layout and frees its arena after each run: at 1 MP it peaked at
-  119 MB instead of RapidOCR's 350 MB, and ran no slower.
+  115 to 150 MB instead of RapidOCR's 350 MB, and ran no slower.
 """
 
 from __future__ import annotations
@@ -38,13 +39,17 @@ STRIDE = 32
 
 class BoundedInput(DetPreProcess):
     """RapidOCR's detector input (the short side brought up to `limit_side_len`, sides rounded
-    to the stride), at most DET_MAX_PIXELS, normalised in float32."""
+    to the stride), at most `max_pixels`, normalised in float32."""
+
+    def __init__(self, limit_side_len: int, max_pixels: int, mean: Any, std: Any) -> None:
+        super().__init__(limit_side_len, "min", mean, std)
+        self.max_pixels = max_pixels
 
     def resize(self, img: Image) -> Image | None:
         height, width = img.shape[:2]
         # RapidOCR's "min" rule, then the bound
         ratio = max(1.0, float(self.limit_side_len) / min(height, width))
-        ratio = min(ratio, math.sqrt(DET_MAX_PIXELS / (height * width)))
+        ratio = min(ratio, math.sqrt(self.max_pixels / (height * width)))
         size = (_to_stride(width * ratio), _to_stride(height * ratio))
         if size == (width, height):
             return img
@@ -69,12 +74,15 @@ class BoundedInput(DetPreProcess):
 
 
 class BoundedDetector(TextDetector):
-    """RapidOCR's TextDetector with BoundedInput as its preprocessing."""
+    """RapidOCR's TextDetector with BoundedInput as its preprocessing; `max_pixels` is set
+    for each picture (RapidOCR keeps its per-call settings on the instance too)."""
+
+    max_pixels = DET_MAX_PIXELS
 
     def get_preprocess(self) -> DetPreProcess:
         # from RapidOCR's config, as its own get_preprocess
         short_side = cast(int, self.limit_side_len)
-        return BoundedInput(short_side, "min", self.mean, self.std)
+        return BoundedInput(short_side, self.max_pixels, self.mean, self.std)
 
 
 class ShrinkingSession(onnxruntime.InferenceSession):  # type: ignore[misc]
