@@ -99,13 +99,19 @@ def tone_stats(grey: Image, mask: Image | None = None) -> ToneStats:
 # -- colour -----------------------------------------------------------------------------------
 
 
+# Channels within this many code values of each other: a black-and-white picture (a grey
+# JPEG's chroma noise included).
+GREY_SPREAD = 3
+
+
 def is_grey(image: Image) -> bool:
+    """True when no pixel of every fourth row and column has channels more than GREY_SPREAD
+    apart."""
     if image.ndim == 2 or image.shape[2] < 3:
         return True
-    rgb = image[::4, ::4, :3]
-    return bool(
-        np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 1], rgb[..., 2])
-    )
+    r, g, b = (np.ascontiguousarray(image[::4, ::4, c]) for c in range(3))
+    spread = max(float(np.max(cv2.absdiff(r, g))), float(np.max(cv2.absdiff(g, b))))
+    return spread <= GREY_SPREAD
 
 
 def cast_imbalance(rgb: Image, mask: Image | None = None) -> FloatArray:

@@ -1,10 +1,10 @@
 """Tone and colour: brightness, contrast, saturation, exposure, warmth, tint, grayscale, sepia,
-auto-enhance, vignette, shadows and highlights. Each keeps an alpha channel as it was."""
+auto-enhance, vignette, shadows and highlights, invert. Each keeps an alpha channel as it was."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 import cv2
 import numpy as np
@@ -76,6 +76,12 @@ class ShadowsHighlightsParams(Params):
     highlights: float = Field(default=0.0, ge=-1.0, le=1.0)
 
 
+class InvertParams(Params):
+    # "negative": every channel 255 - v (a film negative); "lightness": light and dark swap
+    # and hues stay (CIELAB L' = 100 - L), the "dark mode" of a screenshot or a page.
+    mode: Literal["negative", "lightness"] = "negative"
+
+
 class StrengthParams(Params):
     # 0 does nothing, 1 is the full effect.
     strength: float = Field(default=1.0, ge=0.0, le=1.0)
@@ -136,6 +142,15 @@ def shadows_highlights(image: Image, p: ShadowsHighlightsParams, ctx: OpContext)
     curve = code_values() + np.float32(shadows) * lift + np.float32(highlights) * fall
     # both at full strength the other way round dip below rising by a hair near mid-grey
     return apply_lut(image, np.maximum.accumulate(np.clip(curve, 0.0, 255.0)))
+
+
+def invert(image: Image, p: InvertParams, ctx: OpContext) -> Image:
+    """A negative, or light and dark swapped with the hues kept (see InvertParams)."""
+    if p.mode == "negative":
+        return apply_lut(image, np.float32(255.0) - code_values())
+    lab = cv2.cvtColor(rgb_of(image), cv2.COLOR_RGB2LAB)
+    lab[:, :, 0] = 255 - lab[:, :, 0]
+    return with_alpha_of(np.asarray(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)), image)
 
 
 def contrast(image: Image, p: AmountParams, ctx: OpContext) -> Image:
@@ -255,6 +270,23 @@ def vignette(image: Image, p: StrengthParams, ctx: OpContext) -> Image:
 
 
 OPERATORS: list[Operator[Any]] = [
+    Operator(
+        name="invert",
+        version="1.0.0",
+        summary="a negative, or dark mode (light and dark swapped, colours kept)",
+        params=InvertParams,
+        run=invert,
+        keywords=(
+            "invert",
+            "inverted",
+            "negative",
+            "dark mode",
+            "night mode",
+            "dark theme",
+            "invert the colors",
+        ),
+        examples=("invert the colours", "make it dark mode"),
+    ),
     Operator(
         name="shadows_highlights",
         version="1.0.0",

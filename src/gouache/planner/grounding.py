@@ -80,12 +80,25 @@ class Grounding:
             return bars.ground(draft, self.context)
         if draft.op == ink.OP:
             return ink.ground(draft, self.context)
+        if draft.op == "saturation" and float(draft.params.get("amount", 0.0)) > 0:
+            return self._coloured(draft)
         if (
             draft.op in self.operators
             and "reference" in self.operators.get(draft.op).params.model_fields
         ):
             return self._referenced(draft)
         return draft
+
+    def _coloured(self, draft: Draft) -> Grounded:
+        """More colour needs colour there: on a black-and-white picture it would do nothing."""
+        grey = self.context.grey if self.context is not None else None
+        if grey is None or not grey():
+            return draft
+        return Problem(
+            "the picture is black and white, so there is no colour to make stronger; "
+            f"colourising it {GENERATIVE_BACKENDS.replace('that takes', 'takes')}; a colour "
+            'cast adds some, e.g. "make it sepia" or "add a blue tint"'
+        )
 
     # -- faces -------------------------------------------------------------------------------
 

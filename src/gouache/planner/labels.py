@@ -55,7 +55,10 @@ def describe(op: str, p: dict[str, Any]) -> str:
         return f"sharpen ×{p['amount']:g} (radius {p['radius']:g} px)"
     if op == "crop":
         parts = [f"to {p['aspect'][0]}:{p['aspect'][1]}"] if p["aspect"] else []
-        parts += [f"{_percent(p[s])} off the {s}" for s in _SIDES if p[s]]
+        if len({p[s] for s in _SIDES}) == 1 and p["left"]:
+            parts.append(f"{_percent(p['left'])} off every side")
+        else:
+            parts += [f"{_percent(p[s])} off the {s}" for s in _SIDES if p[s]]
         return "crop " + ", ".join(parts)
     if op == "resize":
         if p["scale"] is not None:
@@ -175,6 +178,11 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "look": lambda p: _strength(f"{p['name']} look", p),
     "adjust_region": lambda p: _region(p),
     "shadows_highlights": lambda p: _shadows_highlights(p),
+    "invert": lambda p: (
+        "invert the colours (a negative)"
+        if p["mode"] == "negative"
+        else "dark mode (light and dark swapped, colours kept)"
+    ),
     "drop_shadow": lambda p: (
         f"a drop shadow to the {p['direction']} ({_percent(p['opacity'])} opacity)"
     ),

@@ -317,7 +317,16 @@ def _crop(c: Clause) -> Draft | None:
         params.update(dict.fromkeys(_sides(spec), float(amount) / 100))
     for spec, amount in _MARGIN_AFTER.findall(c.text):
         params.update(dict.fromkeys(_sides(spec), float(amount) / 100))
+    if not params and re.search(
+        r"\b(?:edges?|sides|borders?|margins?|all round|all around)\b", c.text
+    ):
+        # "crop the edges a little": the same thin margin off every side, 5 % at "a little"
+        share = round(min(0.2, EDGE_TRIM * c.factor), 4)
+        params = dict.fromkeys(("left", "top", "right", "bottom"), share)
     return Draft("crop", params) if params else None
+
+
+EDGE_TRIM = 0.1  # "crop the edges": the margin off every side, as a share of the side
 
 
 _SIZE = re.compile(r"(?<![\d.])(\d+)\s*(?:px|pixels?)?\s*(?:x|by)\s*(\d+)(?![\d.:%])")
@@ -376,6 +385,9 @@ def _resize(c: Clause) -> Draft | None:
 _LEFT = ("left", "counterclockwise", "counter clockwise", "anticlockwise", "anti clockwise", "ccw")
 
 
+SLIGHT_TURN = 3.0  # degrees of "rotate it a bit", "rotate slightly"
+
+
 def _rotate(c: Clause) -> Draft | None:
     if percent(c.text):
         return None
@@ -388,6 +400,8 @@ def _rotate(c: Clause) -> Draft | None:
         return None  # a tilt needs an angle
     elif c.keyword == "turn" and not re.search(r"\b(?:left|right|quarter|clockwise)\b", c.text):
         return None  # "turn it" alone says neither where nor how far
+    elif c.factor < 1.0 or has(c.text, "a few degrees"):
+        degrees = SLIGHT_TURN  # "rotate it a bit to the left": a small turn, not a quarter
     else:
         degrees = 90.0
     if any(has(c.text, w) for w in _LEFT) and not (value and value.signed):

@@ -98,6 +98,8 @@ class PlanContext:
     region: Callable[[str], float] = field(default=lambda name: 1.0)
     # The bars of one colour along the edges; None without a picture (nothing is checked).
     bars: Callable[[], Sequence[EdgeBar]] | None = None
+    # Whether the picture is black and white; None without a picture.
+    grey: Callable[[], bool] | None = None
 
 
 class Planner(Protocol):

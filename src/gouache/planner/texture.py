@@ -5,6 +5,7 @@
 "less grain", "remove the grain"          denoise: grain asked to go is noise to remove
 "add clarity", "more local contrast"      clarity 0.5; "less clarity" -0.3
 "lift the shadows", "darker shadows"      shadows_highlights: shadows +0.5 / -0.5
+"invert the colours", "make it dark mode" invert: a negative; dark mode keeps the hues
 "recover the highlights", "blown out"     shadows_highlights: highlights -0.5 ("brighter
                                           highlights" +0.5); an intensity word scales it
 """
@@ -67,7 +68,14 @@ def _shadows_highlights(c: Clause) -> Draft | None:
     return None
 
 
+def _invert(c: Clause) -> Draft | None:
+    if re.search(r"\b(?:dark|night|light) mode\b|\bdark theme\b", c.text):
+        return Draft("invert", {"mode": "lightness"})  # the hues stay: a dark-mode screenshot
+    return Draft("invert", {"mode": "negative"})
+
+
 RULES: dict[str, Rule] = {
+    "invert": _invert,
     "grain": _grain,
     "clarity": _clarity,
     "shadows_highlights": _shadows_highlights,

@@ -355,6 +355,7 @@ _PLATFORM_WORDS = frozenset(
 )
 # Per-operator words that would otherwise look like a request we cannot do.
 OPERATOR_WORDS = {
+    "invert": frozenset(_phrases("mode, theme, night, colours, colors, photo, film")),
     "shadows_highlights": frozenset(
         _phrases(
             "lift, lifted, open, recover, rescue, bring, out, back, down, detail, details, crush, "
@@ -376,9 +377,9 @@ OPERATOR_WORDS = {
             "centered, centred"
         )
     ),
-    "rotate": frozenset(_phrases("background, expand, keep, without, cropping, canvas")),
+    "rotate": frozenset(_phrases("background, expand, keep, without, cropping, canvas, few")),
     # "crop it for instagram", "9:19.5 for my iphone wallpaper"
-    "crop": _PLATFORM_WORDS,
+    "crop": _PLATFORM_WORDS | frozenset(_phrases("margins, margin, all, round, around")),
     "smart_crop": _FACE_WORDS
     | _PLATFORM_WORDS
     | frozenset(_phrases("keep, keeping, frame, inside, everyone")),

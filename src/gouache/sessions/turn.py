@@ -250,9 +250,14 @@ def plan_context(
 
         return edge_bars(image)
 
+    def grey() -> bool:
+        from gouache.analysis.measures import is_grey
+
+        return is_grey(image)
+
     names = tuple(Path(ref.name).name for ref in references)
     size = (int(image.shape[1]), int(image.shape[0]))
-    return PlanContext(faces, text, names, pending, size, region, bars)
+    return PlanContext(faces, text, names, pending, size, region, bars, grey)
 
 
 def seed_sequence(first: int | None, tries: int) -> list[int | None]:

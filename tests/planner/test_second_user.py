@@ -1,0 +1,101 @@
+"""Requests a second new user made that were misread or refused: "rotate it a bit to the
+left" (a quarter turn), "make it dark mode" (darker), "add a bit of color" on a black-and-white
+picture (a saturation that did nothing), "crop the edges a little" (not understood). Each is
+checked on its plan and its measured output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+from skimage import data
+
+from gouache.analysis.cache import AnalysisCache
+from gouache.evals.samples import screenshot
+from gouache.ops.plan import EditPlan
+from gouache.ops.registry import OpContext, default_operators
+from gouache.planner.rules import RulePlanner
+from gouache.sessions.turn import plan_context
+
+
+def _plan(say: str, image: np.ndarray | None = None) -> Any:
+    context = plan_context(AnalysisCache(), image) if image is not None else None
+    return RulePlanner().plan(say, context)
+
+
+def _run(plan: EditPlan, image: np.ndarray) -> np.ndarray:
+    registry = default_operators()
+    out = image
+    for step in plan.steps:
+        out = registry.get(step.op).apply(out, dict(step.params), OpContext())
+    return out
+
+
+@pytest.mark.parametrize(
+    ("say", "degrees"),
+    [
+        ("rotate it a bit to the left", -3.0),
+        ("rotate slightly clockwise", 3.0),
+        ("rotate it a few degrees to the right", 3.0),
+        ("rotate left", -90.0),
+        ("rotate 5 degrees", 5.0),
+    ],
+)
+def test_a_bit_of_a_turn_is_a_few_degrees_not_a_quarter(say: str, degrees: float) -> None:
+    plan = _plan(say)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].params["degrees"] == pytest.approx(degrees)
+
+
+@pytest.mark.parametrize(
+    ("say", "share"), [("crop the edges a little", 0.05), ("trim the edges", 0.1)]
+)
+def test_crop_the_edges_cuts_the_same_margin_off_every_side(say: str, share: float) -> None:
+    coffee = data.coffee()
+    plan = _plan(say, coffee)
+    assert isinstance(plan, EditPlan), plan.describe()
+    out = _run(plan, coffee)
+    height, width = coffee.shape[:2]
+    assert out.shape[0] == pytest.approx(height * (1 - 2 * share), abs=2)
+    assert out.shape[1] == pytest.approx(width * (1 - 2 * share), abs=2)
+    top, left = round(height * share), round(width * share)
+    assert np.array_equal(out[:10, :10], coffee[top : top + 10, left : left + 10])
+
+
+def test_dark_mode_swaps_light_and_dark_and_keeps_the_hues() -> None:
+    shot = screenshot()
+    plan = _plan("make it dark mode", shot)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].op == "invert"
+    out = _run(plan, shot)
+    grey_in = cv2.cvtColor(shot, cv2.COLOR_RGB2GRAY).astype(float)
+    grey_out = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY).astype(float)
+    paper = grey_in > 240
+    assert grey_out[paper].mean() < 20  # the white page is now nearly black
+    bar = shot[:10].reshape(-1, 3).mean(axis=0)
+    bar_out = out[:10].reshape(-1, 3).mean(axis=0)
+    assert np.argmax(bar) == np.argmax(bar_out) == 2  # the blue title bar stays blue
+    assert bar_out.mean() > bar.mean()  # and is lighter
+
+
+def test_invert_the_colours_is_a_negative() -> None:
+    coffee = data.coffee()
+    plan = _plan("invert the colours")
+    assert isinstance(plan, EditPlan)
+    assert np.array_equal(_run(plan, coffee), 255 - coffee)
+
+
+def test_more_colour_on_a_black_and_white_picture_is_refused_with_what_adds_colour() -> None:
+    camera = np.dstack([data.camera()] * 3)
+    reply = _plan("add a bit of color", camera)
+    assert not isinstance(reply, EditPlan)
+    message = reply.describe()
+    assert "black and white" in message
+    assert "--backend" in message
+    assert "sepia" in message
+    # a look whose recipe saturates still runs on it
+    assert isinstance(_plan("make it cinematic", camera), EditPlan)
+    # and on a colour picture more colour is planned as before
+    assert isinstance(_plan("add a bit of color", data.coffee()), EditPlan)
