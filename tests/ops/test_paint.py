@@ -115,3 +115,14 @@ def test_a_painters_style_is_refused_with_the_oil_painting_as_the_closest_look()
     assert "--backend" in reply.message
     assert "oil painting" in reply.message
     assert reply.suggestions[0] == "make it an oil painting"
+
+
+def test_a_cut_out_is_painted_without_a_dark_rim_from_its_hidden_pixels(
+    ops: OperatorRegistry,
+) -> None:
+    cutout = np.array(sample("cutout"))
+    cutout[cutout[:, :, 3] == 0, :3] = 0  # hidden pixels black, as many cut-outs store them
+    out = run(ops, cutout)
+    seen = (cutout[:, :, 3] > 0).astype(np.uint8)
+    rim = (seen > 0) & ~cv2.erode(seen, np.ones((9, 9), np.uint8)).astype(bool)
+    assert abs(float(_luma(out)[rim].mean()) - float(_luma(cutout)[rim].mean())) < 5

@@ -32,7 +32,14 @@ import numpy as np
 from pydantic import Field
 
 from gouache.images import Image
-from gouache.ops._pixels import LUMA_WEIGHTS, Float32Array, rgb_of, to_uint8, with_alpha_of
+from gouache.ops._pixels import (
+    LUMA_WEIGHTS,
+    Float32Array,
+    has_transparency,
+    rgb_of,
+    to_uint8,
+    with_alpha_of,
+)
 from gouache.ops.registry import OpContext, Operator, Params
 
 LEVELS = 16
@@ -43,6 +50,7 @@ SHORTEST = 0.2  # the stroke length where the picture has no one direction, of t
 TENSOR_SIGMA = 0.016  # smoothing of the structure tensor, of the long side
 IMPASTO = 10.0  # code values of light and shade on the ridges at strength 1
 NOISE_SEED = 0
+FILL_SIGMA = 0.03  # of the long side: how far the visible colours reach into hidden pixels
 WORK_PIXELS = 1_000_000  # larger pictures are painted on a copy this size, then enlarged
 
 
@@ -58,6 +66,8 @@ def oil_paint(image: Image, p: OilParams, ctx: OpContext) -> Image:
     rgb = rgb_of(image)
     height, width = rgb.shape[:2]
     work = _shrunk(rgb)
+    if has_transparency(image):  # no dark halo from the hidden pixels at the cut-out's rim
+        work = _filled(work, _shrunk(np.ascontiguousarray(image[:, :, 3])))
     long_side = max(work.shape[:2])
     # 1. dabs of the most common intensity
     radius = max(1, round(RADIUS * long_side * p.brush))
@@ -86,6 +96,20 @@ def oil_paint(image: Image, p: OilParams, ctx: OpContext) -> Image:
             cv2.addWeighted(painted, p.strength, rgb, 1.0 - p.strength, 0.0), dtype=np.uint8
         )
     return with_alpha_of(painted, image)
+
+
+def _filled(rgb: Image, alpha: Image) -> Image:
+    """`rgb` with its hidden pixels (alpha 0) in the colours of the visible ones nearby (a
+    normalised blur), so strokes that reach past the rim carry the subject's colour."""
+    seen = (alpha > 0).astype(np.float32)
+    if not seen.any() or seen.all():
+        return rgb
+    sigma = max(1.0, FILL_SIGMA * max(rgb.shape[:2]))
+    weight = np.asarray(cv2.GaussianBlur(seen, (0, 0), sigma), np.float32)
+    spread = np.asarray(cv2.GaussianBlur(rgb.astype(np.float32) * seen[:, :, None], (0, 0), sigma))
+    mean = rgb[seen > 0].astype(np.float32).mean(axis=0)
+    fill = np.where(weight[:, :, None] > 1e-3, spread / np.maximum(weight, 1e-3)[:, :, None], mean)
+    return np.where(seen[:, :, None] > 0, rgb, to_uint8(fill))
 
 
 def _shrunk(rgb: Image) -> Image:
