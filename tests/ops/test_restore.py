@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from gouache.analysis.cache import AnalysisCache
+from gouache.evals.damage import photo
 from gouache.images import Image
 from gouache.ops.registry import OpContext, OperatorRegistry
 from gouache.ops.restore import noise_sigma
@@ -173,3 +174,27 @@ def test_the_noise_estimate_reads_gaussian_noise_within_15_percent(camera):
     noisy = np.clip(camera + noise, 0, 255).round().astype(np.uint8)
     assert noise_sigma(camera) < 2.0
     assert abs(noise_sigma(noisy) - 10.0) < 1.5  # measured 11.1: the grass adds to it
+
+
+@pytest.mark.parametrize(
+    ("name", "most"),
+    [("camera", 0.006), ("coffee", 0.016), ("astronaut", 0.012)],
+)
+def test_restoring_a_clean_photo_leaves_it_almost_as_it_was(registry, analyses, name, most):
+    # Not faded, no cast, too little noise: only what reads as dust is refilled.
+    clean = photo(name)
+    ctx = OpContext(analyses=analyses)
+    out = registry.get("restore").apply(clean, {}, ctx)
+    moved = np.abs(out.astype(np.int16) - clean).max(axis=2) > 10
+    assert moved.mean() <= most  # measured 0.28 %, 1.18 %, 0.80 %
+    assert any("not faded: left as they are" in note for note in ctx.notes)
+    assert any("no cast to correct" in note for note in ctx.notes)
+    assert any("not sharpened" in note for note in ctx.notes)
+
+
+def test_restoring_the_camera_photo_leaves_the_tripod_alone(registry, analyses):
+    clean = photo("camera")
+    out = registry.get("restore").apply(clean, {}, OpContext(analyses=analyses))
+    tripod = (slice(200, 512), slice(220, 360))
+    moved = np.abs(out.astype(np.int16) - clean).max(axis=2)[tripod] > 10
+    assert moved.mean() < 0.006  # measured 0.0038: highlights on the metal read as dust
