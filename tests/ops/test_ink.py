@@ -102,3 +102,16 @@ def test_make_it_darker_after_naming_faint_text_darkens_the_text_not_the_picture
     plan = RulePlanner().plan("make the text darker and make it brighter")
     assert isinstance(plan, EditPlan), plan
     assert [s.op for s in plan.steps] == ["darken_text", "brightness"]
+
+
+def test_the_lines_of_ruled_paper_stay_as_they_were_and_the_handwriting_darkens() -> None:
+    from gouache.ops.ink import _prepared
+
+    text = sample("text")
+    _, _, area = _prepared(text, [])
+    ruled = ~area  # the bands of the ruled lines, taken out of the page's writing
+    assert 0.05 < ruled.mean() < 0.4
+    out = darken(text)
+    np.testing.assert_array_equal(out[ruled], text[ruled])
+    ink = strokes(text) > 0.5
+    assert float((luma(text) - luma(out))[ink].mean()) > 15

@@ -11,7 +11,8 @@ a median; the ink is how far a pixel falls below its ground:
 
 Which writing -- inside the lines the OCR read (boxes grown by BOX_MARGIN), or, when it read
 none, the whole picture if it is a page: at least PAGE_SHARE of it a light, nearly colourless
-ground (handwriting the OCR cannot read). Anywhere else there is no text to darken.
+ground (handwriting the OCR cannot read), less the lines of ruled paper (`_unrule`). Anywhere
+else there is no text to darken.
 
 The change -- each stroke pixel is scaled toward black so its luma becomes Y - amount w k (hue
 kept); pixels with w = 0 keep their exact values.
@@ -41,6 +42,10 @@ PAGE_SHARE = 0.85
 PAPER_LUMA = 110.0
 PAPER_CHROMA = 20.0
 SHARE_SIDE = 512
+RULED_LINES = 3  # a page with this many parallel long lines is ruled
+RULED_LENGTH = 0.3  # of the width
+RULED_ANGLE = 3.0  # degrees from the lines' median angle
+RULED_WIDTH = 0.008  # of the long side: the band taken out around each line
 BAND_PIXELS = 1 << 18  # pixels worked at once (memory, not results)
 
 
@@ -93,7 +98,44 @@ def _text_area(
         return area
     if page_share(rgb, ground) >= PAGE_SHARE:
         area[:] = True
+        _unrule(area, rgb, ground)
     return area
+
+
+def _unrule(area: npt.NDArray[np.bool_], rgb: Image, ground: npt.NDArray[np.uint8]) -> None:
+    """Take a ruled page's lines out of `area`: at least RULED_LINES long straight lines
+    (RULED_LENGTH of the width, found by the probabilistic Hough transform on the ink of a copy
+    at most SHARE_SIDE px long) that run within RULED_ANGLE degrees of their median angle. A
+    long handwritten stroke at another angle stays writing."""
+    height, width = area.shape
+    scale = min(1.0, SHARE_SIDE / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    luma = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    if scale < 1.0:
+        luma = np.asarray(cv2.resize(luma, size, interpolation=cv2.INTER_AREA), np.uint8)
+        ground = np.asarray(cv2.resize(ground, size, interpolation=cv2.INTER_AREA), np.uint8)
+    ink = ((np.maximum(luma, ground).astype(np.int16) - luma) > INK_HIGH).astype(np.uint8)
+    found = cv2.HoughLinesP(
+        ink * 255,
+        1,
+        np.pi / 360,
+        threshold=max(2, round(0.15 * max(size))),
+        minLineLength=max(2, round(RULED_LENGTH * size[0])),
+        maxLineGap=max(1, round(0.02 * max(size))),
+    )
+    if found is None:
+        return
+    lines = np.asarray(found, dtype=np.float64).reshape(-1, 4) / scale
+    angles = np.degrees(np.arctan2(lines[:, 3] - lines[:, 1], lines[:, 2] - lines[:, 0]))
+    angles = (angles + 90.0) % 180.0 - 90.0
+    ruled = lines[np.abs(angles - np.median(angles)) <= RULED_ANGLE]
+    if len(ruled) < RULED_LINES:
+        return
+    mask = np.ones((height, width), dtype=np.uint8)
+    thick = max(3, round(RULED_WIDTH * max(height, width)))
+    for x1, y1, x2, y2 in ruled:
+        cv2.line(mask, (round(x1), round(y1)), (round(x2), round(y2)), 0, thick)
+    area &= mask.astype(bool)
 
 
 def page_share(rgb: Image, ground: npt.NDArray[np.uint8]) -> float:
