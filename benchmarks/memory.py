@@ -45,6 +45,7 @@ CASES: dict[str, tuple[str, str]] = {
     "adjust_region": ("warm up the sky", "sky"),
     "crop_bars": ("crop off the black bars", "letterbox"),
     "darken_text": ("make the text darker", "page"),
+    "dehaze": ("remove the haze", "hazy"),
     "document": ("make the text easier to read", "page"),
     "drop_shadow": ("add a drop shadow", "logo"),
     "auto_straighten": ("straighten it", "tilted"),
@@ -83,6 +84,11 @@ def picture(kind: str, size: tuple[int, int]) -> Image:
         return _fit(np.dstack([data.page()] * 3), size)  # a scanned page, unevenly lit
     if kind == "sky":
         return _fit(data.rocket(), size)
+    if kind == "hazy":
+        # the rocket photo under a haze that thickens toward the top (I = J t + A (1 - t))
+        scene = _fit(data.rocket(), size).astype(np.float32)
+        t = np.linspace(0.45, 0.8, size[1], dtype=np.float32)[:, None, None]
+        return np.asarray(scene * t + np.float32(215.0) * (1 - t), dtype=np.uint8)
     if kind == "logo":
         return _fit(data.logo(), size)  # a coloured disc on plain white
     if kind == "tilted":

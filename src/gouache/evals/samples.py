@@ -42,6 +42,14 @@ def _skimage(name: str, longest: int = 384) -> Callable[[], Image]:
     return build
 
 
+def hazy() -> Image:
+    """scikit-image's rocket under a haze that thickens toward the top (I = J t + A (1 - t))."""
+    clear = _skimage("rocket", 384)().astype(np.float64)
+    t = np.linspace(0.45, 0.85, clear.shape[0])[:, None, None]
+    airlight = np.array([205.0, 210.0, 215.0])
+    return np.ascontiguousarray(np.round(clear * t + airlight * (1 - t)).astype(np.uint8))
+
+
 def logo() -> Image:
     """scikit-image's logo, flattened: a coloured disc on plain white, as logos come."""
     rgba = _skimage("logo")()
@@ -202,6 +210,7 @@ SAMPLES: dict[str, Callable[[], Image]] = {
     "plate": plate,
     "old_photo": old_photo,
     "horizon": horizon,
+    "hazy": hazy,
     "logo": logo,
 }
 

@@ -145,6 +145,7 @@ def default_operators() -> OperatorRegistry:
         balloon,
         canvas,
         compose,
+        dehaze,
         document,
         faces,
         filters,
@@ -172,6 +173,6 @@ def default_operators() -> OperatorRegistry:
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
-    modules += [paint, trim, ink, weather, shadow]
+    modules += [paint, trim, ink, weather, shadow, dehaze]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

@@ -178,6 +178,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "look": lambda p: _strength(f"{p['name']} look", p),
     "adjust_region": lambda p: _region(p),
     "shadows_highlights": lambda p: _shadows_highlights(p),
+    "dehaze": lambda p: f"take out the haze (strength {_percent(p['strength'])})",
     "invert": lambda p: (
         "invert the colours (a negative)"
         if p["mode"] == "negative"

@@ -5,6 +5,7 @@
 "less grain", "remove the grain"          denoise: grain asked to go is noise to remove
 "add clarity", "more local contrast"      clarity 0.5; "less clarity" -0.3
 "lift the shadows", "darker shadows"      shadows_highlights: shadows +0.5 / -0.5
+"remove the haze", "clear up the fog"     dehaze, strength 0.8 ("a bit": 0.4)
 "invert the colours", "make it dark mode" invert: a negative; dark mode keeps the hues
 "recover the highlights", "blown out"     shadows_highlights: highlights -0.5 ("brighter
                                           highlights" +0.5); an intensity word scales it
@@ -74,7 +75,22 @@ def _invert(c: Clause) -> Draft | None:
     return Draft("invert", {"mode": "negative"})
 
 
+_CLEARING = re.compile(
+    r"\b(?:remove|reduce|less|clear|clean|cut|dehaze|get rid|rid|take out|take away|lift|fix|"
+    r"through|see through|too|it'?s|it is|looks|is)\b"  # "it's a bit foggy": a fault to fix
+)
+
+
+def _dehaze(c: Clause) -> Draft | None:
+    """ "remove the haze", "dehaze it a bit", "clear up the fog", "it's too hazy"; adding haze
+    or fog is not this."""
+    if not (has(c.text, "dehaze") or _CLEARING.search(c.text)):
+        return None
+    return Draft("dehaze", {"strength": round(min(1.0, 0.8 * c.factor), 4)})
+
+
 RULES: dict[str, Rule] = {
+    "dehaze": _dehaze,
     "invert": _invert,
     "grain": _grain,
     "clarity": _clarity,

@@ -355,6 +355,11 @@ _PLATFORM_WORDS = frozenset(
 )
 # Per-operator words that would otherwise look like a request we cannot do.
 OPERATOR_WORDS = {
+    "dehaze": frozenset(
+        _phrases(
+            "clear, clean, cut, through, see, up, rid, take, out, away, lift, too, atmospheric"
+        )
+    ),
     "invert": frozenset(_phrases("mode, theme, night, colours, colors, photo, film")),
     "shadows_highlights": frozenset(
         _phrases(
