@@ -109,3 +109,13 @@ def test_weather_lying_in_the_scene_is_refused_offering_falling_snow(instruction
     assert isinstance(reply, PlannerReply)
     assert "--backend" in reply.message
     assert reply.suggestions[0] == "add snow"
+
+
+def test_snow_twice_adds_new_flakes_instead_of_thickening_the_same_ones() -> None:
+    rocket = sample("rocket")
+    once = run("snow", rocket)
+    twice = run("snow", once)
+    first = luma(once) - luma(rocket) > 25
+    second = luma(twice) - luma(once) > 25
+    assert second.sum() > 0.5 * first.sum()
+    assert (first & second).sum() < 0.3 * second.sum()  # mostly new places

@@ -1,4 +1,5 @@
-"""Falling snow and rain laid over the picture, seeded, so a recipe redraws the same weather.
+"""Falling snow and rain laid over the picture, seeded (the seed and the picture's digest), so a
+recipe redraws the same weather and a second fall lands elsewhere.
 
 Snow -- three depth layers of round flakes, far to near: each layer its own flake size, count,
 opacity, focus blur (the near flakes out of focus, as a lens sees them) and motion streak
@@ -23,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from gouache.images import Image
+from gouache.images import Image, image_digest
 from gouache.ops._pixels import rgb_of, to_uint8, with_alpha_of
 from gouache.ops.registry import OpContext, Operator, Params
 
@@ -74,7 +75,7 @@ def snow(image: Image, p: WeatherParams, ctx: OpContext) -> Image:
     height, width = rgb.shape[:2]
     long_side = max(height, width)
     megapixels = height * width / 1e6
-    rng = np.random.default_rng(p.seed)
+    rng = _rng(image, p.seed)
     covers = []
     for layer in SNOW_LAYERS:
         count = rng.poisson(layer.per_mp * megapixels * p.amount)
@@ -98,7 +99,7 @@ def rain(image: Image, p: WeatherParams, ctx: OpContext) -> Image:
     rgb = rgb_of(image)
     height, width = rgb.shape[:2]
     long_side = max(height, width)
-    rng = np.random.default_rng(p.seed)
+    rng = _rng(image, p.seed)
     count = rng.poisson(RAIN_PER_MP * height * width / 1e6 * p.amount)
     streaks = np.zeros((height, width), dtype=np.uint8)
     angle = math.radians(p.wind)
@@ -120,6 +121,14 @@ def rain(image: Image, p: WeatherParams, ctx: OpContext) -> Image:
         values += (DROP - values) * alpha[:, :, None]
         out[rows] = to_uint8(values)
     return with_alpha_of(out, image)
+
+
+def _rng(image: Image, seed: int) -> np.random.Generator:
+    """The random stream of the seed and the picture: the same for the same picture and seed
+    (a recipe redraws its weather), another on a picture already snowed on, so "add snow"
+    twice adds new flakes instead of thickening the same ones."""
+    picture = int(image_digest(image)[:16], 16)
+    return np.random.default_rng([seed, picture])
 
 
 def _bands(height: int, width: int) -> list[slice]:
