@@ -7,7 +7,8 @@ WIDTH HEIGHT`): the child loads the sample picture at the size, warms the analys
 pixel of the picture edited), hands freed heap back to the system
 (malloc_trim, so the turn cannot reuse it unseen), resets the kernel's peak RSS counter
 (/proc/self/clear_refs), runs the operator's case through the planner and the operator
-backend, and reports the new peak (VmHWM) over its RSS just before. Linux only.
+backend on the picture made read-only (as a session's versions are), and reports the new
+peak (VmHWM) over its RSS just before. Linux only.
 
 Each case is the operator's first example on the astronaut, or (CASES) an instruction and a
 picture on which the operator does its work: a row whose status is not "ok" measured nothing
@@ -141,6 +142,9 @@ def child(op: str, width: int, height: int) -> dict[str, object]:
     backend = OperatorBackend(analyses=analyses, max_pixels=width * height * 4)
     instruction, kind = CASES.get(op, (backend.operators.get(op).examples[0], "photo"))
     image = picture(kind, (width, height))
+    # read-only, as a session's versions are when a turn edits them (the analyses keep such
+    # pixels without a copy of their own)
+    image.flags.writeable = False
     reference_size = (max(64, width // 4), max(64, height // 4))
     if op == "logo":
         reference = _fit(data.logo(), reference_size)

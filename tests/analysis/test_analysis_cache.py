@@ -256,6 +256,21 @@ def test_an_analysis_keeps_its_own_copy_of_the_pixels() -> None:
     assert not analysis.image.flags.writeable
 
 
+def test_a_read_only_picture_is_analysed_without_a_copy_unless_it_views_a_writable_one() -> None:
+    cache = AnalysisCache(analysers=CountingAnalysers().analysers())
+    frozen = tiny(7)
+    frozen.flags.writeable = False  # as a session's versions are
+    assert cache.get(frozen).image is frozen
+    # read-only, but its owner can still be written: copied
+    owner = tiny(8)
+    view = owner[:]
+    view.flags.writeable = False
+    analysis = cache.get(view)
+    owner[:] = 0
+    assert not np.shares_memory(analysis.image, owner)
+    assert np.array_equal(analysis.image, tiny(8))
+
+
 def test_a_cache_refuses_what_is_not_an_image() -> None:
     with pytest.raises(TypeError, match="dtype uint8, not float32"):
         AnalysisCache().get(np.zeros((4, 4, 3), dtype=np.float32))

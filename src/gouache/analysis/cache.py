@@ -109,6 +109,17 @@ class _Entry:
         self.subject: SubjectMask | None = None
 
 
+def _frozen(pixels: Image) -> bool:
+    """Whether `pixels` and every array it views are read-only (a copy would cost 3 bytes a
+    pixel of every analysed picture, in every turn)."""
+    array: object = pixels
+    while isinstance(array, np.ndarray):
+        if array.flags.writeable:
+            return False
+        array = array.base
+    return array is None or isinstance(array, bytes)
+
+
 @dataclass(frozen=True, eq=False)
 class Analysis:
     """Everything known about one image; each part is computed on first access, then kept."""
@@ -173,11 +184,14 @@ class AnalysisCache:
     def get(self, image: Image) -> Analysis:
         """The Analysis of `image`; nothing is computed until a part of it is read.
 
-        The Analysis keeps a private read-only copy of the pixels, so changing `image`
-        afterwards cannot make its results disagree with its digest.
+        The Analysis keeps the pixels themselves when they are read-only down to the array
+        that owns them (a session's versions are), else a private read-only copy, so changing
+        `image` afterwards cannot make its results disagree with its digest.
         """
-        pixels = np.array(check_pixels(image), copy=True)
-        pixels.flags.writeable = False
+        pixels = check_pixels(image)
+        if not _frozen(pixels):
+            pixels = np.array(pixels, copy=True)
+            pixels.flags.writeable = False
         digest = image_digest(pixels)
         with self._lock:
             entry = self._entries.get(digest)
