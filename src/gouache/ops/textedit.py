@@ -199,8 +199,8 @@ def _read(image: Image, ctx: OpContext, op: str, param: str) -> list[TextLine]:
     lines = ctx.analysis(image).text
     if not lines:
         raise InvalidParameterError(
-            f"{op}: no text found in the image (text under about 10 px high, or strongly "
-            "curved, is not read)",
+            f"{op}: no text found in the image (text under about 10 px high, or a 200th of "
+            "the height of a picture over 2 MP, or strongly curved, is not read)",
             op=op,
             param=param,
         )
