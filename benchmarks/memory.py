@@ -56,6 +56,7 @@ CASES: dict[str, tuple[str, str]] = {
     "remove_text": ("remove the text", "sign"),
     "replace_text": ('replace "SALE" with "SOLD"', "sign"),
     "upscale": ("upscale", "photo"),  # x2
+    "restore": ("restore this old photo", "old photo"),  # every stage at work
 }
 
 
@@ -81,6 +82,30 @@ def picture(kind: str, size: tuple[int, int]) -> Image:
         band = size[1] // 10
         image = astronaut((size[0], size[1] - 2 * band))
         return np.ascontiguousarray(np.pad(image, ((band, band), (0, 0), (0, 0))))
+    if kind == "old photo":
+        # the astronaut faded to 70 %, yellowed, with noise of sigma 8, 30 specks and 3
+        # scratches: each of restore's stages has work to do
+        image = astronaut(size)
+        x = np.arange(256, dtype=np.float32)
+        faded = 128.0 + (x - 128.0) * 0.7
+        lut = np.stack([faded * 1.06, faded, faded * 0.8], axis=1)
+        image = cv2.LUT(image, np.clip(lut, 0, 255).astype(np.uint8).reshape(256, 1, 3))
+        noise = np.zeros(image.shape, dtype=np.int16)
+        cv2.randn(noise, (0, 0, 0), (8, 8, 8))
+        image = cv2.add(image, noise, dtype=cv2.CV_8U)
+        del noise
+        rng = np.random.default_rng(0)
+        # marks of the sizes the detectors read (specks up to 4 px across, scratches 2 px
+        # wide): a large scan's wider ones are not found (gouache.ops.restore)
+        for i in range(30):
+            centre = (int(rng.integers(0, size[0])), int(rng.integers(0, size[1])))
+            colour = (250, 250, 245) if i % 2 else (12, 10, 10)
+            cv2.circle(image, centre, int(rng.integers(1, 4)), colour, -1)
+        for i in range(3):
+            x0 = int(rng.integers(0, size[0]))
+            colour = (25, 22, 20) if i == 1 else (235, 235, 230)
+            cv2.line(image, (x0, 0), (x0 + size[0] // 10, size[1] - 1), colour, 2)
+        return np.ascontiguousarray(image)
     if kind == "page":
         return _fit(np.dstack([data.page()] * 3), size)  # a scanned page, unevenly lit
     if kind == "sky":

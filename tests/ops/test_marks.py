@@ -86,7 +86,7 @@ def test_a_photo_read_in_bands_gives_the_marks_of_one_read_whole(monkeypatch):
     whole = find_marks(damaged)
     monkeypatch.setattr(marks, "BAND_PIXELS", 1 << 15)
     banded = find_marks(damaged)
-    assert len(marks._bands(*damaged.shape[:2])) > 5
+    assert len(marks._bands(*damaged.shape[:2])) >= 4
     differ = float((whole.mask != banded.mask).mean())
     assert differ < 0.0005  # the bands' context covers each detector's reach
     assert abs(banded.spots - whole.spots) <= 1

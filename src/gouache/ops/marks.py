@@ -191,7 +191,8 @@ def repair(rgb: Image, mask: npt.NDArray[np.bool_], out: Image | None = None) ->
 def _bands(height: int, width: int) -> list[tuple[int, int, int, int]]:
     """(top, bottom, y0, y1): each band of rows with its context, and the rows y0:y1 of it
     (in its own coordinates) that it decides."""
-    rows = max(32, BAND_PIXELS // max(1, width) - 2 * HALO)
+    # at least 4 HALO rows decided per band: past that the context read twice costs more
+    rows = max(4 * HALO, BAND_PIXELS // max(1, width) - 2 * HALO)
     out = []
     for start in range(0, height, rows):
         end = min(height, start + rows)
