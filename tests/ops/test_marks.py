@@ -26,8 +26,8 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # Repaired: within 20 levels of the clean photo's luma, or within the range it holds in
     # the 3 x 3 pixels around (strictly: the first only). The ceiling, filling exactly the
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
-    assert pooled(cases) >= 0.82  # measured 0.836
-    assert pooled(cases, strict=True) >= 0.74  # measured 0.758
+    assert pooled(cases) >= 0.82  # measured 0.839
+    assert pooled(cases, strict=True) >= 0.74  # measured 0.763
     assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.67 (astronaut)
 
 
@@ -51,12 +51,12 @@ def test_the_repair_changes_few_of_the_clean_pixels(cases):
     # lines taken for marks (highlights on metal and in eyes, wood grain).
     changed = [c.score.false_change for c in cases]
     assert max(changed) <= 0.02  # measured 0.005 (chelsea) .. 0.016 (grace_hopper)
-    assert float(np.mean(changed)) <= 0.012  # measured 0.0096
+    assert float(np.mean(changed)) <= 0.012  # measured 0.0102
 
 
 def test_every_damaged_photo_comes_out_closer_to_the_clean_one(cases):
     gains = [c.score.psnr_after - c.score.psnr_before for c in cases]
-    assert min(gains) > 0.3  # measured +0.5 (grace_hopper) .. +10.6 dB (chelsea)
+    assert min(gains) > 0.3  # measured +0.4 (grace_hopper) .. +10.7 dB (chelsea)
 
 
 @pytest.mark.parametrize("name", ["camera", "coffee", "astronaut"])
@@ -64,7 +64,7 @@ def test_a_clean_photo_is_left_almost_as_it_was(name):
     clean = photo(name)
     found = find_marks(clean)
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
-    # measured: camera 0.29 %, coffee 1.18 %, astronaut 0.87 % of the pixels
+    # measured: camera 0.31 %, coffee 1.28 %, astronaut 0.93 % of the pixels
     assert moved.mean() <= 0.014
     assert found.scratches <= 1  # measured 0, 1 (wood grain), 1
 
@@ -77,7 +77,7 @@ def test_the_tripod_of_the_camera_photo_is_not_taken_for_scratches():
     tripod = (slice(200, 512), slice(220, 360))
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
     assert found.scratches == 0
-    assert moved[tripod].mean() < 0.006  # measured 0.0038 (165 px)
+    assert moved[tripod].mean() < 0.006  # measured 0.0039 (172 px)
 
 
 def test_a_photo_read_in_bands_gives_the_marks_of_one_read_whole(monkeypatch):

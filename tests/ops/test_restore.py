@@ -186,7 +186,7 @@ def test_restoring_a_clean_photo_leaves_it_almost_as_it_was(registry, analyses, 
     ctx = OpContext(analyses=analyses)
     out = registry.get("restore").apply(clean, {}, ctx)
     moved = np.abs(out.astype(np.int16) - clean).max(axis=2) > 10
-    assert moved.mean() <= most  # measured 0.28 %, 1.18 %, 0.80 %
+    assert moved.mean() <= most  # measured 0.30 %, 1.28 %, 0.85 %
     assert any("not faded: left as they are" in note for note in ctx.notes)
     assert any("no cast to correct" in note for note in ctx.notes)
     assert any("not sharpened" in note for note in ctx.notes)

@@ -109,7 +109,7 @@ RING_SPREAD = 0.6
 SPOT_CONTRAST = 25.0
 # ... and SPOT_TEXTURE times the local grain.
 SPOT_TEXTURE = 3.0
-RIM = 0.2
+RIM = 0.1
 RIM_LEVELS = 4.0
 INPAINT_RADIUS = 3
 # Context each band needs: the residual's and the texture's squares, and the far flank.
