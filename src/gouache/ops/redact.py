@@ -119,6 +119,10 @@ def _span_box(match: Match, shape: tuple[int, ...]) -> Box:
     return Box(left, top, max(1, right - left), max(1, bottom - top))
 
 
+# The widest blur worked at full resolution, in pixels of sigma.
+BLUR_SIGMA = 8
+
+
 def _cover(out: Image, box: Box, method: str) -> None:
     region = out[box.y : box.bottom, box.x : box.right, :3]
     if method == "box":
@@ -131,7 +135,17 @@ def _cover(out: Image, box: Box, method: str) -> None:
         region[:] = cv2.resize(small, (box.w, box.h), interpolation=cv2.INTER_NEAREST)
     else:
         sigma = max(3.0, box.h / 2.5)
-        region[:] = cv2.GaussianBlur(region, (0, 0), sigma)
+        # a blur this wide looks the same worked at a lower resolution: at 40 MP a line's sigma
+        # of 220 px took 3 to 6 s at full size
+        step = max(1, int(sigma // BLUR_SIGMA))
+        small = region
+        if step > 1:
+            size = (max(1, box.w // step), max(1, box.h // step))
+            small = cv2.resize(region, size, interpolation=cv2.INTER_AREA)
+        blurred = cv2.GaussianBlur(small, (0, 0), sigma / step)
+        if step > 1:
+            blurred = cv2.resize(blurred, (box.w, box.h), interpolation=cv2.INTER_LINEAR)
+        region[:] = blurred
 
 
 def redact(image: Image, p: RedactParams, ctx: OpContext) -> Image:
@@ -155,7 +169,7 @@ def redact(image: Image, p: RedactParams, ctx: OpContext) -> Image:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="redact",
-        version="1.1.0",
+        version="1.2.0",
         summary="blur, pixelate or black out emails, phone numbers, links, keys, names, licence "
         "plates in the text",
         params=RedactParams,
