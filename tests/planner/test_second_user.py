@@ -99,3 +99,37 @@ def test_more_colour_on_a_black_and_white_picture_is_refused_with_what_adds_colo
     assert isinstance(_plan("make it cinematic", camera), EditPlan)
     # and on a colour picture more colour is planned as before
     assert isinstance(_plan("add a bit of color", data.coffee()), EditPlan)
+
+
+@pytest.mark.parametrize("say", ["make the eyes brighter", "sharpen the eyes", "whiten her teeth"])
+def test_a_part_of_a_face_is_never_edited_as_the_whole_picture(say: str) -> None:
+    plan = _plan(say, data.chelsea())
+    assert not isinstance(plan, EditPlan), plan.describe()
+
+
+@pytest.mark.parametrize(
+    ("say", "look"),
+    [
+        ("make her look more professional", "professional"),
+        ("make it look like a noir film", "noir"),
+        ("a vintage film look", "vintage"),
+        ("give it a film look", "film"),
+    ],
+)
+def test_looks_read_past_the_person_and_the_word_film(say: str, look: str) -> None:
+    plan = _plan(say)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].params["name"] == look
+
+
+@pytest.mark.parametrize(
+    ("say", "share"), [("zoom into the center", 0.25), ("zoom in a bit on the centre", 0.125)]
+)
+def test_zoom_into_the_centre_crops_the_middle(say: str, share: float) -> None:
+    hubble = data.hubble_deep_field()
+    plan = _plan(say, hubble)
+    assert isinstance(plan, EditPlan), plan.describe()
+    out = _run(plan, hubble)
+    assert out.shape[0] == pytest.approx(hubble.shape[0] * (1 - 2 * share), abs=2)
+    top, left = round(hubble.shape[0] * share), round(hubble.shape[1] * share)
+    assert np.array_equal(out[:8, :8], hubble[top : top + 8, left : left + 8])

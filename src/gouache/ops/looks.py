@@ -239,7 +239,8 @@ def look(image: Image, p: LookParams, ctx: OpContext) -> Image:
 
 
 def find(text: str) -> Look | None:
-    """The look a normalised clause names, by its longest name ("film noir" beats "film")."""
+    """The look a normalised clause names, by its longest name ("film noir" beats "film"); with
+    another look named, "film" is the medium ("a vintage film look" is vintage)."""
     from gouache.planner.clauses import has, normalise
 
     named = [
@@ -248,6 +249,9 @@ def find(text: str) -> Look | None:
         for word in found.words
         if has(text, normalise(word))
     ]
+    if len({found.name for _, found in named}) > 1:
+        # "a vintage film look", "a noir film": "film" is the medium, the other the look
+        named = [item for item in named if item[1].name != "film"]
     return max(named, key=lambda item: item[0])[1] if named else None
 
 

@@ -100,4 +100,16 @@ def read(text: str) -> Draft | None:
     zoom = _ZOOM.match(bare)
     if zoom is not None and zoom.group("what") in _SUBJECT and not has(text, "face"):
         return Draft("crop_subject")
+    centre = _CENTRE.match(bare)
+    if centre is not None:
+        # "zoom into the center": the middle at 2x ("a bit": 1.33x), the same off every side
+        share = CENTRE_ZOOM_MARGIN * (0.5 if centre.group("bit") else 1.0)
+        return Draft("crop", dict.fromkeys(("left", "top", "right", "bottom"), share))
     return None
+
+
+CENTRE_ZOOM_MARGIN = 0.25  # off every side: 2x
+_CENTRE = re.compile(
+    r"^(?:zoom|crop) (?:in )?(?P<bit>a (?:bit|little|touch) )?(?:in )?(?:on|to|into|in to|"
+    r"towards?) the (?:center|centre|middle)(?: of (?:it|the (?:picture|photo|image)))?$"
+)

@@ -296,7 +296,8 @@ PARTS = frozenset(
     _phrases(
         "left, right, top, bottom, corner, corners, edge, edges, center, centre, middle, side, "
         "text, caption, title, label, words, subtitle, headline, heading, face, faces, head, "
-        "background, backdrop, subject, person, people"
+        "background, backdrop, subject, person, people, eye, eyes, teeth, tooth, lips, lip, "
+        "mouth, nose, hair, ear, ears, hand, hands, eyebrows, nails"
     )
 )
 # Operators that edit a part, or place things: they take every part named.
@@ -314,6 +315,7 @@ PARTS_TAKEN = {
     "flip": frozenset(_phrases("left, right, top, bottom")),
     "document": frozenset(_phrases("text, words, page, title, caption, label")),
     "vignette": frozenset(_phrases("corner, corners, edge, edges")),
+    "red_eye": frozenset(_phrases("eye, eyes")),
     "drop_shadow": frozenset(_phrases("left, right, top, bottom, corner")),
     "border": frozenset(_phrases("edge, edges, side, corners")),
 }
@@ -355,6 +357,8 @@ _PLATFORM_WORDS = frozenset(
 )
 # Per-operator words that would otherwise look like a request we cannot do.
 OPERATOR_WORDS = {
+    # "make her look more professional": the person named is the picture's
+    "look": frozenset(_phrases("her, him, them, me, us, everyone, everything")),
     "dehaze": frozenset(
         _phrases(
             "clear, clean, cut, through, see, up, rid, take, out, away, lift, too, atmospheric"
