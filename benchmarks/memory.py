@@ -281,8 +281,14 @@ if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         print(json.dumps(child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))))
     else:
-        # python -m benchmarks.memory [--quick] [--12|--40] [OPERATOR ...]
-        flags = {a for a in sys.argv[1:] if a.startswith("--")}
+        usage = "python -m benchmarks.memory [--quick] [--12|--40] [OPERATOR ...]"
+        flags = {a for a in sys.argv[1:] if a.startswith("-")}
+        unknown = flags - {"--quick", "--12", "--40"}
+        if unknown <= {"-h", "--help"} and unknown:  # not a 40-minute sweep
+            print(f"usage: {usage}")
+            sys.exit(0)
+        if unknown:
+            sys.exit(f"usage: {usage} (unknown: {', '.join(sorted(unknown))})")
         picked = tuple(s for s in SIZES_FULL if f"--{round(s[0] * s[1] / 1e6)}" in flags)
         main(
             quick="--quick" in flags,
