@@ -47,6 +47,7 @@ RULED_LENGTH = 0.3  # of the width
 RULED_ANGLE = 3.0  # degrees from the lines' median angle
 RULED_WIDTH = 0.008  # of the long side: the band taken out around each line
 BAND_PIXELS = 1 << 18  # pixels worked at once (memory, not results)
+GROUND_SIDE = 2000  # the long side the ground is estimated at (larger pictures: a reduced copy)
 
 
 class DarkenTextParams(Params):
@@ -56,23 +57,48 @@ class DarkenTextParams(Params):
 
 def ink_weight(image: Image, boxes: Sequence[Box]) -> tuple[Float32Array, Float32Array]:
     """The ink's weight w (0..1) and depth k of each pixel, zero where there is no text."""
-    rgb, smooth, area = _prepared(image, boxes)
-    _, weight, ink = _band(rgb, smooth, area)
+    rgb, ground, area = _prepared(image, boxes)
+    height, width = rgb.shape[:2]
+    _, weight, ink = _band(rgb, ground.rows(slice(0, height), width), area)
     return weight, ink
 
 
-def _prepared(
-    image: Image, boxes: Sequence[Box]
-) -> tuple[Image, npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
-    """The colour channels, the ground's estimate (bytes) and where the writing is."""
+class _Ground:
+    """The ground's estimate at 1/factor of the size (bytes), brought up a band at a time: the
+    closing is smooth at the disc's scale, so a full-size copy would only cost memory."""
+
+    def __init__(self, small: npt.NDArray[np.uint8], factor: int) -> None:
+        self.small = small
+        self.factor = factor
+
+    def rows(self, rows: slice, width: int) -> npt.NDArray[np.uint8]:
+        if self.factor == 1:
+            return self.small[rows]
+        f = self.factor
+        first = max(0, rows.start // f - 1)
+        last = min(self.small.shape[0], -(-rows.stop // f) + 1)
+        up = cv2.resize(
+            self.small[first:last], (width, (last - first) * f), interpolation=cv2.INTER_LINEAR
+        )
+        return np.asarray(up[rows.start - first * f : rows.stop - first * f], dtype=np.uint8)
+
+
+def _prepared(image: Image, boxes: Sequence[Box]) -> tuple[Image, _Ground, npt.NDArray[np.bool_]]:
+    """The colour channels, the ground's estimate and where the writing is."""
     rgb = rgb_of(image)
     luma = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    factor = max(1, -(-max(luma.shape) // GROUND_SIDE))
+    if factor > 1:
+        # the brightest of each factor x factor block: a stroke never lowers the ground
+        pooled = cv2.dilate(luma, np.ones((factor, factor), np.uint8))
+        luma = np.ascontiguousarray(pooled[factor // 2 :: factor, factor // 2 :: factor])
+        del pooled
     size = max(5, round(DISC * max(luma.shape))) | 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     closed = cv2.morphologyEx(luma, cv2.MORPH_CLOSE, disc)
     del luma
-    smooth = np.asarray(cv2.medianBlur(closed, 5), dtype=np.uint8)
-    return rgb, smooth, _text_area(rgb, smooth, boxes)
+    ground = _Ground(np.asarray(cv2.medianBlur(closed, 5), dtype=np.uint8), factor)
+    return rgb, ground, _text_area(rgb, ground.small, boxes)
 
 
 def _band(
@@ -89,7 +115,8 @@ def _band(
 def _text_area(
     rgb: Image, ground: npt.NDArray[np.uint8], boxes: Sequence[Box]
 ) -> npt.NDArray[np.bool_]:
-    height, width = ground.shape
+    """Where the writing is; `ground` may be a reduced copy."""
+    height, width = rgb.shape[:2]
     area = np.zeros((height, width), dtype=bool)
     for box in boxes:
         top, left = max(0, box.y - BOX_MARGIN), max(0, box.x - BOX_MARGIN)
@@ -113,6 +140,7 @@ def _unrule(area: npt.NDArray[np.bool_], rgb: Image, ground: npt.NDArray[np.uint
     luma = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     if scale < 1.0:
         luma = np.asarray(cv2.resize(luma, size, interpolation=cv2.INTER_AREA), np.uint8)
+    if ground.shape != luma.shape:
         ground = np.asarray(cv2.resize(ground, size, interpolation=cv2.INTER_AREA), np.uint8)
     ink = ((np.maximum(luma, ground).astype(np.int16) - luma) > INK_HIGH).astype(np.uint8)
     found = cv2.HoughLinesP(
@@ -141,10 +169,11 @@ def _unrule(area: npt.NDArray[np.bool_], rgb: Image, ground: npt.NDArray[np.uint
 def page_share(rgb: Image, ground: npt.NDArray[np.uint8]) -> float:
     """The share of the picture whose ground is light and nearly colourless, like paper
     (measured on a copy at most SHARE_SIDE px long)."""
-    scale = min(1.0, SHARE_SIDE / max(ground.shape))
+    scale = min(1.0, SHARE_SIDE / max(rgb.shape[:2]))
+    size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
     if scale < 1.0:
-        size = (max(1, round(ground.shape[1] * scale)), max(1, round(ground.shape[0] * scale)))
         rgb = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    if ground.shape != rgb.shape[:2]:
         ground = np.asarray(cv2.resize(ground, size, interpolation=cv2.INTER_AREA), np.uint8)
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
     chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
@@ -162,14 +191,14 @@ def darken_text(image: Image, p: DarkenTextParams, ctx: OpContext) -> Image:
     """Deepen the text's strokes (see the module doc), a band of rows at a time; refuses a
     picture without text."""
     boxes = [line.box for line in ctx.analysis(image).text]
-    rgb, smooth, area = _prepared(image, boxes)
+    rgb, ground, area = _prepared(image, boxes)
     out = rgb.copy()
     inked = False
     height, width = rgb.shape[:2]
     step = max(1, BAND_PIXELS // max(1, width))
     for top in range(0, height, step):
         rows = slice(top, min(height, top + step))
-        luma, weight, ink = _band(rgb[rows], smooth[rows], area[rows])
+        luma, weight, ink = _band(rgb[rows], ground.rows(rows, width), area[rows])
         inked = inked or bool((weight > 0.5).any())
         target = np.maximum(luma - np.float32(p.amount) * weight * ink, 0.0)
         scale = np.where(luma > 1.0, target / np.maximum(luma, 1.0), 1.0).astype(np.float32)
