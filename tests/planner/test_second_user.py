@@ -133,3 +133,23 @@ def test_zoom_into_the_centre_crops_the_middle(say: str, share: float) -> None:
     assert out.shape[0] == pytest.approx(hubble.shape[0] * (1 - 2 * share), abs=2)
     top, left = round(hubble.shape[0] * share), round(hubble.shape[1] * share)
     assert np.array_equal(out[:8, :8], hubble[top : top + 8, left : left + 8])
+
+
+@pytest.mark.parametrize(
+    "say",
+    [
+        "crop it to 16:9 but don't cut anyone off",
+        "crop to 16:9 without cutting anyone off",
+        "crop to 4:5, don't cut off anyone's head",
+    ],
+)
+def test_dont_cut_anyone_off_is_the_crop_that_keeps_every_face(say: str) -> None:
+    plan = _plan(say)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [step.op for step in plan.steps] == ["smart_crop"]
+
+
+def test_dont_cut_anyone_off_inside_quotes_is_text() -> None:
+    plan = _plan('add "don\'t cut anyone off" at the top')
+    assert isinstance(plan, EditPlan)
+    assert plan.steps[0].params["text"] == "don't cut anyone off"

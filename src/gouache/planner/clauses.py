@@ -123,7 +123,7 @@ def protect(text: str) -> str:
     """Join phrases that contain "and" ("black and white") so that splitting leaves them whole."""
     for pattern, replacement in _PROTECT:
         text = pattern.sub(replacement, text)
-    return text
+    return _KEEP_PEOPLE.sub(" keeping everyone", text)
 
 
 def restore(text: str, quotes: tuple[str, ...]) -> str:
@@ -137,6 +137,15 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?<=[a-z0-9])-(?=[a-z])", " ", text)
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], text)
     return " ".join(text.split())
+
+
+# "crop it to 16:9 but don't cut anyone off" is the face-aware crop's "keeping everyone"
+_KEEP_PEOPLE = re.compile(
+    r",?\s*(?:\bbut\s+)?\b(?:don'?t|do not|without|not|never)\s+(?:cut(?:ting)?|crop(?:ping)?)"
+    r"(?:\s+off)?\s+(?:(?:anyone|anybody|everyone|everybody)'?s\s+(?:faces?|heads?)|anyone|"
+    r"anybody|any\s+(?:faces?|heads?|people)|people|faces|heads)(?:\s+off|\s+out)?\b",
+    re.IGNORECASE,
+)
 
 
 def tokens(text: str) -> list[Token]:
