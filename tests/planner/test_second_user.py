@@ -153,3 +153,23 @@ def test_dont_cut_anyone_off_inside_quotes_is_text() -> None:
     plan = _plan('add "don\'t cut anyone off" at the top')
     assert isinstance(plan, EditPlan)
     assert plan.steps[0].params["text"] == "don't cut anyone off"
+
+
+@pytest.mark.parametrize(
+    ("say", "ops", "warmth"),
+    [
+        ("the photo is too dark and a bit blue, can you fix it", ["brightness", "warmth"], 0.1),
+        ("too bright and slightly yellow", ["brightness", "warmth"], -0.1),
+    ],
+)
+def test_a_colour_after_a_too_is_a_cast_to_take_out(
+    say: str, ops: list[str], warmth: float
+) -> None:
+    plan = _plan(say)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [step.op for step in plan.steps] == ops
+    assert plan.steps[-1].params["amount"] == pytest.approx(warmth)
+
+
+def test_a_bare_colour_with_no_complaint_is_not_guessed() -> None:
+    assert not isinstance(_plan("make it brighter and a bit blue"), EditPlan)

@@ -67,6 +67,7 @@ from gouache.planner.clauses import (
     RawClause,
     Span,
     colors,
+    has,
     has_digit,
     is_placeholder,
     normalise,
@@ -141,6 +142,11 @@ RULES: dict[str, Rule] = {
     **texture.RULES,
 }
 
+# "a bit blue", "slightly yellow" after "too dark and": the colour is a cast to take out.
+_BARE_CAST = re.compile(
+    r"^(?P<much>(?:a bit|a little|slightly|somewhat|quite|very|kind of|rather|way|also|too)\s+)?"
+    r"(?P<cast>" + "|".join(sorted(CAST_WORDS)) + r")(?:ish)?$"
+)
 _TEXT_VERBS = ("add", "put", "write", "say", "saying", "reads", "reading", "caption", "text",
                "insert", "place", "stamp", "print", "type")  # fmt: skip
 _FIRST_EXAMPLES = ("brightness", "crop", "warmth", "caption")
@@ -271,6 +277,7 @@ class RulePlanner:
         pieces: list[Piece] = []
         missing: list[RawClause] = []
         previous: Draft | None = None
+        complained = False  # a clause said "too ...": "and a bit blue" is a cast, too
         kept = self._whole(instruction)
         if kept is not None:  # "black and white but keep her in colour": one edit
             pieces.append(Piece(kept, instruction))
@@ -281,7 +288,11 @@ class RulePlanner:
                 continue  # "the image is too dark, fix it": the problem says the edit
             if previous is not None and previous.op == ink.OP and ink.says_again(raw.text):
                 continue  # "the text is too faint, make it darker": "it" is the text
-            drafts = self._read(raw.text, prepared.quotes, previous, refs)
+            text = raw.text
+            if complained and _BARE_CAST.match(text):
+                text = _BARE_CAST.sub(r"\g<much>too \g<cast>", text)  # "too dark and a bit blue"
+            complained = complained or has(raw.text, "too")
+            drafts = self._read(text, prepared.quotes, previous, refs)
             if drafts is None:
                 missing.append(raw)
             for draft in drafts or ():
