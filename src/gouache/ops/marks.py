@@ -20,16 +20,17 @@ clipped to a byte are kept whole. In each band, on the luma v:
 3. Scratches: straight runs of ridge pixels (pooled to at most COUNT_SIDE cells a side),
    found by a Hough transform (ridge cells up to GAP px apart joined), at least
    LENGTH_SHARE of the diagonal (and RUN px) long, kept when they are what a scratch is:
-   drawn through (seen over SEEN of their length, and seen or hidden, crossing something
-   as light or dark as themselves, over COVER); alone (their mean profile across has no
-   outline of the other sign beside it, OUTLINE, and alike sides); straight (the ridge
-   cells near them, on and past them, bend by at most STRAIGHT_SAG px: not a rim's
-   chord); not following their ground (a scratch shows the paper, or the black of a
-   scratched negative, whatever it crosses: the slope of its luma over its flanks' stays
-   under FOLLOW_SLOPE). Each is traced on along its line while its contrast, averaged
-   over TRACE_MEAN px, stays above EXTEND of CONTRAST with flanks that read as ground
-   (across gaps up to RUN px), and the pixels within REACH px of the line that stand out
-   its way by as much are marked. Ridge pixels on no scratch are dropped.
+   drawn through (seen over SEEN of their length, and seen or hidden, crossing something as
+   light or dark as themselves, over COVER; seen: a ridge cell, or the line, at most 3 px
+   wide (THIN), standing out of its flanks by CONTRAST as it is traced below); alone (their
+   mean profile across has no outline of the other sign beside it, OUTLINE, and alike
+   sides); straight (the ridge cells near them, on and past them, bend by at most
+   STRAIGHT_SAG px: not a rim's chord); not following their ground (a scratch shows the
+   paper, or the black of a scratched negative, whatever it crosses: the slope of its luma
+   over its flanks' stays under FOLLOW_SLOPE). Each is traced on along its line while its
+   contrast, averaged over TRACE_MEAN px, stays above EXTEND of CONTRAST with flanks that
+   read as ground (across gaps up to RUN px), and the pixels within REACH px of the line
+   that stand out its way by as much are marked. Ridge pixels on no scratch are dropped.
 4. Specks: candidates lighter (darker) by SPOT_CONTRAST and SPOT_TEXTURE * g than the second
    lightest (darkest) of 16 points on a ring SPOT_RINGS px around (each point the lightest
    (darkest) of its 3 x 3 square), the ring itself reading as ground (its third largest
@@ -101,6 +102,8 @@ SAME_ANGLE = 3.0
 SAME_OFFSET = 4.0
 # A scratch is traced on its contrast averaged over this many px along it.
 TRACE_MEAN = 9
+# A thin line, 2-3 px out, stands out by at most this share of its own contrast.
+THIN = 0.25
 SPOT_RINGS = (4, 7)
 # A speck's pixels lie within this square around its peak, and stand out by SPOT_EXTENT of it.
 SPOT_REACH = 9
@@ -134,11 +137,13 @@ IntArray = npt.NDArray[np.intp]
 
 @dataclass(frozen=True)
 class Marks:
-    """What was found: the pixels to fill, and how many specks and scratches they make."""
+    """What was found: the pixels to fill, and how many specks and scratches they make;
+    `lines` the pixels on the scratches themselves (without their rims)."""
 
     mask: npt.NDArray[np.bool_]
     spots: int
     scratches: int
+    lines: npt.NDArray[np.bool_]
 
 
 def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
@@ -146,7 +151,8 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
     contrast thresholds: lower strengths take only the clearest marks."""
     height, width = rgb.shape[:2]
     if min(height, width) < MIN_SIDE:
-        return Marks(mask=np.zeros((height, width), dtype=bool), spots=0, scratches=0)
+        none = np.zeros((height, width), dtype=bool)
+        return Marks(mask=none, spots=0, scratches=0, lines=none)
     cut = CONTRAST / strength
     code = np.zeros((height, width), dtype=np.uint8)
     residual = np.zeros((height, width), dtype=np.int8)
@@ -165,7 +171,8 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
     for i, sign in enumerate((LIGHT, DARK)):
         scratches += _keep_scratches(rgb, code, residual, pooled[i], sign, step, EXTEND * cut)
     mask = _with_rims(code, residual)
-    return Marks(mask=mask, spots=spots, scratches=scratches)
+    lines = (code & RIDGE) > 0
+    return Marks(mask=mask, spots=spots, scratches=scratches, lines=lines)
 
 
 def repair(rgb: Image, mask: npt.NDArray[np.bool_], out: Image | None = None) -> Image:
@@ -391,7 +398,7 @@ def _keep_scratches(
     for x1, y1, x2, y2 in segments:
         length = math.hypot(x2 - x1, y2 - y1)
         line = _Line((x2 - x1) / length, (y2 - y1) / length, x1, y1)
-        if _cover(pooled, rgb, line, length, step, polar) < COVER:
+        if _cover(pooled, rgb, residual, line, length, step, polar, extend) < COVER:
             continue
         if not _lone(residual, line, length, polar) or not _straight(pooled, line, length, step):
             continue
@@ -492,15 +499,26 @@ def _straight(pooled: npt.NDArray[np.uint8], line: _Line, length: float, step: i
 
 
 def _cover(
-    pooled: npt.NDArray[np.uint8], rgb: Image, line: _Line, length: float, step: int, polar: int
+    pooled: npt.NDArray[np.uint8],
+    rgb: Image,
+    residual: npt.NDArray[np.int8],
+    line: _Line,
+    length: float,
+    step: int,
+    polar: int,
+    extend: float,
 ) -> float:
-    """The share of a segment's length (in cells) with a ridge cell on it or beside it, or
-    where it is hidden (what it crosses is as light (dark) as it is, within HIDDEN levels),
-    if it is seen over SEEN of it at least: a scratch is drawn through, not a row of
-    scattered points."""
+    """The share of a segment's length (in cells) where it is seen, or hidden (what it
+    crosses is as light (dark) as it is, within HIDDEN levels), if it is seen over SEEN of
+    it at least: a scratch is drawn through, not a row of scattered points. Seen: a ridge
+    cell on it or beside it, or the line standing out of its flanks by `extend` as it does
+    where it is traced on (a 1 px scratch over a light ground stands out by 2 CONTRAST,
+    yet the ridge test, on r blurred 3 x 3, reads a third of it)."""
     along = np.arange(0.0, length + 1.0, step, dtype=np.float32)
     shape = (pooled.shape[0] * step, pooled.shape[1] * step)
-    seen = np.zeros(len(along), dtype=bool)
+    pixels = np.arange(0.0, math.floor(length) + 1.0, dtype=np.float32)
+    out = _stands_out(residual, line, pixels, polar, extend / EXTEND, thin=True)
+    seen = out[np.minimum(np.rint(along).astype(np.intp), len(out) - 1)]
     centre = np.full(len(along), -np.inf, dtype=np.float32)
     weights = np.array([0.299, 0.587, 0.114], dtype=np.float32)
     for across in (-1.0, 0.0, 1.0):
@@ -561,24 +579,7 @@ def _trace(
     raw_x = line.x + s_values * line.dx
     raw_y = line.y + s_values * line.dy
     inside = (raw_x >= 0) & (raw_x <= width - 1) & (raw_y >= 0) & (raw_y <= height - 1)
-    centre = np.full(len(s_values), -np.inf, dtype=np.float32)
-    for across in (-1.0, 0.0, 1.0):
-        x, y = line.at(s_values, across, residual.shape)
-        np.maximum(centre, polar * residual[y, x].astype(np.float32), out=centre)
-    box = np.ones(TRACE_MEAN, dtype=np.float32) / np.float32(TRACE_MEAN)
-    sides = []
-    for side in (-1.0, 1.0):
-        total = np.zeros(len(s_values), dtype=np.float32)
-        for across in (5.0, 6.0):
-            x, y = line.at(s_values, side * across, residual.shape)
-            total += polar * residual[y, x].astype(np.float32)
-        sides.append(np.convolve(total / np.float32(2.0), box, mode="same"))
-    contrast = np.convolve(centre, box, mode="same") - np.maximum(sides[0], sides[1])
-    # as for ridge pixels, the flanks read as ground: a scratch does not run on along a
-    # real thin object's outline
-    room = np.float32(FLATNESS) * contrast + np.float32(FLANK_SLACK)
-    ground = (np.abs(sides[0]) <= room) & (np.abs(sides[1]) <= room)
-    good = (contrast > extend) & ground & inside
+    good = _stands_out(residual, line, s_values, polar, extend) & inside
     start, end = int(np.searchsorted(s_values, lo)), int(np.searchsorted(s_values, hi))
     last = end
     for i in range(end, len(s_values)):
@@ -593,6 +594,43 @@ def _trace(
         if good[i]:
             first = i
     return float(s_values[first]), float(s_values[last])
+
+
+def _stands_out(
+    residual: npt.NDArray[np.int8],
+    line: _Line,
+    along: Float32Array,
+    polar: int,
+    extend: float,
+    thin: bool = False,
+) -> npt.NDArray[np.bool_]:
+    """Where, at the points `along` the line, its contrast over its flanks (1 px either side
+    of it against 5-6 px out, averaged over TRACE_MEAN px along it) passes `extend` with
+    flanks that read as ground; with `thin`, only where the line is no wider than 3 px
+    (2-3 px out, it stands out by at most THIN of its contrast)."""
+    box = np.ones(TRACE_MEAN, dtype=np.float32) / np.float32(TRACE_MEAN)
+
+    def mean_at(offsets: tuple[float, ...]) -> Float32Array:
+        total = np.zeros(len(along), dtype=np.float32)
+        for across in offsets:
+            x, y = line.at(along, across, residual.shape)
+            total += polar * residual[y, x].astype(np.float32)
+        return np.convolve(total / np.float32(len(offsets)), box, mode="same")
+
+    centre = np.full(len(along), -np.inf, dtype=np.float32)
+    for across in (-1.0, 0.0, 1.0):
+        x, y = line.at(along, across, residual.shape)
+        np.maximum(centre, polar * residual[y, x].astype(np.float32), out=centre)
+    sides = [mean_at((5.0 * side, 6.0 * side)) for side in (-1.0, 1.0)]
+    contrast = np.convolve(centre, box, mode="same") - np.maximum(sides[0], sides[1])
+    # as for ridge pixels, the flanks read as ground: a scratch does not run on along a
+    # real thin object's outline
+    room = np.float32(FLATNESS) * contrast + np.float32(FLANK_SLACK)
+    good = (contrast > extend) & (np.abs(sides[0]) <= room) & (np.abs(sides[1]) <= room)
+    if thin:
+        for side in (-1.0, 1.0):
+            good &= mean_at((2.0 * side, 3.0 * side)) <= np.float32(THIN) * contrast
+    return np.asarray(good)
 
 
 def _with_rims(

@@ -15,7 +15,7 @@ Sources and notation, stage by stage:
    against the local grain, a two-sided ridge test whose flanks must read as ground, a
    Hough transform for long straight scratches, a ring test for isolated specks,
    Telea's inpainting), a band of rows at a time. Eyes and mouth corners of detected
-   faces are left alone (catch-lights look like dust).
+   faces are left alone (catch-lights look like dust), but not a scratch crossing them.
 3. Contrast, on a faded photo only (its levels would be stretched by 1.15 or more): the
    luma's 0.5th..99.5th percentiles stretched to 0..255 (gain at most 1.6), then CLAHE on
    L* (K. Zuiderveld, "Contrast Limited Adaptive Histogram Equalization", Graphics Gems
@@ -26,7 +26,10 @@ Sources and notation, stage by stage:
    c in linear light, and channel c gets the gain (mean(e) / e_c) ** s, clamped to
    [1/1.5, 1.5] like `auto_enhance`. The lower norms (p = 1 gray world, p = 6 as
    auto_enhance) read the colour of the subject as a cast: they turned the clean
-   `chelsea` cat blue (R x0.76, B x1.24).
+   `chelsea` cat blue (R x0.76, B x1.24). A toned monochrome (sepia, cyanotype: in every
+   band of lightness the pixels share one hue and chroma) has no cast: its tone is kept,
+   and the note says so (white patch turned the sepia `old_photo` pink: R x0.80, B x1.50).
+   A grey photo under a uniform cast reads the same, and is kept too.
 5. After denoising only, an unsharp mask of amount 0.4 * s, sigma 1 px at 1 MP, at most
    6 px (`gouache.ops.filters.sharpen`): it gives back the edges non-local means softened.
 
@@ -108,6 +111,14 @@ BAND_PIXELS = 1 << 20
 WHITE_PERCENTILE = 99.0
 # A cast is corrected when some channel's gain is off 1 by more than this factor.
 CAST = 1.12
+# ... unless the picture is a toned monochrome (sepia, cyanotype): read at TONE_SIDE px a
+# side, in TONE_BINS bands of L*, TONE_SHARE of the pixels' (a*, b*) within TONE_SPREAD of
+# their band's median, with a median chroma of TONE_CHROMA at least.
+TONE_SIDE = 128
+TONE_BINS = 20
+TONE_SHARE = 0.9
+TONE_SPREAD = 4.0
+TONE_CHROMA = 4.0
 # 5. sharpening: amount at strength 1, and sigma at 1 MP.
 SHARPEN_AMOUNT = 0.4
 SHARPEN_RADIUS = 1.0
@@ -174,7 +185,7 @@ def dust_stage(
         return rgb, f"too thin to look for dust (under {MIN_SIDE} px)"
     marks = find_marks(rgb, strength)
     mask = marks.mask
-    _guard_faces(mask, faces)
+    _guard_faces(mask, faces, marks.lines)
     if not mask.any():
         return rgb, "no dust or scratches found"
     filled = repair(rgb, mask, out=rgb if in_place else None)
@@ -222,11 +233,18 @@ def contrast_stage(rgb: Image, strength: float, in_place: bool = False) -> tuple
 
 
 def white_balance_stage(rgb: Image, strength: float) -> tuple[Image, str]:
-    """4. Per-channel gains in linear light, raised to the power strength."""
+    """4. Per-channel gains in linear light, raised to the power strength; none on a toned
+    monochrome, whose colour is its tone, not a cast."""
     found = white_balance_gains(rgb)
     r, g, b = (float(x) for x in found)
     if float(np.abs(np.log(found)).max()) <= math.log(CAST):
         return rgb, f"white balance: no cast to correct (gains R x{r:.2f}, G x{g:.2f}, B x{b:.2f})"
+    tone = toned_monochrome(rgb)
+    if tone is not None:
+        return rgb, (
+            f"white balance: a toned monochrome ({tone}): its tone is kept, not balanced "
+            "('make it black and white' takes it to grey)"
+        )
     gains = found ** np.float32(strength)
     out = apply_lut(rgb, linear_to_srgb(LINEAR_OF_CODE[:, None] * gains[None, :]))
     r, g, b = (float(x) for x in gains)
@@ -270,15 +288,28 @@ def noise_sigma(rgb: Image) -> float:
     return float(np.median(per_channel))
 
 
-def _guard_faces(mask: npt.NDArray[np.bool_], faces: list[Face]) -> None:
+def _guard_faces(
+    mask: npt.NDArray[np.bool_], faces: list[Face], lines: npt.NDArray[np.bool_]
+) -> None:
     """Clear discs of `mask` around detected eyes and mouth corners, whose catch-lights and
-    dark corners look exactly like dust (in place: no second full-size mask)."""
-    view = mask.view(np.uint8)
+    dark corners look exactly like dust (in place: no second full-size mask). A scratch
+    crossing them, and its rim (within 1 px of `lines`), is kept: a long straight line is
+    no catch-light."""
+    height, width = mask.shape
+    square = np.ones((3, 3), np.uint8)
     for face in faces:
         radius = max(1, round(FACE_GUARD * face.box.w))
         marks = face.landmarks
         for point in (marks.right_eye, marks.left_eye, marks.mouth_right, marks.mouth_left):
-            cv2.circle(view, (round(point.x), round(point.y)), radius, 0, thickness=-1)
+            x, y = round(point.x), round(point.y)
+            left, top = max(0, x - radius), max(0, y - radius)
+            right, bottom = min(width, x + radius + 1), min(height, y + radius + 1)
+            if left >= right or top >= bottom:
+                continue
+            disc = np.zeros((bottom - top, right - left), dtype=np.uint8)
+            cv2.circle(disc, (x - left, y - top), radius, 1, thickness=-1)
+            on_line = cv2.dilate(lines[top:bottom, left:right].view(np.uint8), square)
+            mask[top:bottom, left:right] &= (disc == 0) | (on_line > 0)
 
 
 def white_balance_gains(rgb: Image) -> Float32Array:
@@ -293,6 +324,38 @@ def white_balance_gains(rgb: Image) -> Float32Array:
         illuminant[c] = max(float(LINEAR_OF_CODE[min(int(rank), 255)]), 1e-3)
     gains = illuminant.mean() / illuminant
     return np.asarray(np.clip(gains, 1.0 / MAX_WB_GAIN, MAX_WB_GAIN), dtype=np.float32)
+
+
+def toned_monochrome(rgb: Image) -> str | None:
+    """The name of the tone ("sepia", "blue, as a cyanotype", "toned") when every colour of
+    the picture is one hue that follows its lightness, None otherwise. Read on a copy at
+    most TONE_SIDE px a side (averaging out grain): in each of TONE_BINS bands of L*, the
+    (a*, b*) of TONE_SHARE of the pixels lie within TONE_SPREAD of the band's median, and
+    the median chroma passes TONE_CHROMA (a grey picture has no tone)."""
+    height, width = rgb.shape[:2]
+    scale = min(1.0, TONE_SIDE / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = cv2.resize(np.ascontiguousarray(rgb[:, :, :3]), size, interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small.astype(np.float32) / np.float32(255.0), cv2.COLOR_RGB2Lab)
+    lab = lab.reshape(-1, 3)
+    lightness, chroma = lab[:, 0], lab[:, 1:]
+    if float(np.median(np.hypot(chroma[:, 0], chroma[:, 1]))) < TONE_CHROMA:
+        return None
+    bands = np.minimum((lightness / (100.0 / TONE_BINS)).astype(np.intp), TONE_BINS - 1)
+    off = np.empty(len(lab), dtype=np.float32)
+    for band in np.unique(bands):
+        inside = bands == band
+        middle = np.median(chroma[inside], axis=0)
+        off[inside] = np.hypot(*(chroma[inside] - middle).T)
+    if float(np.mean(off <= TONE_SPREAD)) < TONE_SHARE:
+        return None
+    a, b = (float(x) for x in np.median(chroma, axis=0))
+    hue = math.degrees(math.atan2(b, a)) % 360.0
+    if 20.0 <= hue <= 110.0:
+        return "sepia"
+    if 200.0 <= hue <= 300.0:
+        return "blue, as a cyanotype"
+    return "toned"
 
 
 def _stretch(rgb: Image, strength: float) -> tuple[Float32Array | None, tuple[int, int], float]:
