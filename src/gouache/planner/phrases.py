@@ -215,6 +215,18 @@ def _strength(op: str, base: float) -> Rule:
     return rule
 
 
+def _sepia(c: Clause) -> Draft | None:
+    """ "sepia"; "remove the sepia", "less sepia": a sepia photo's tone taken out is its black
+    and white, all the way or (with "less") halfway."""
+    if not (negated(c.rest) or has(c.rest, "take out")):
+        return _strength("sepia", 1.0)(c)
+    value = percent(c.text)
+    half = has(c.rest, "less") or has(c.rest, "tone down") or has(c.rest, "reduce")
+    strength = value.value if value else (0.5 if half else 1.0)
+    note = "the sepia's colour taken out: the picture turned toward black and white"
+    return Draft("grayscale", {"strength": round(min(1.0, strength), 4)}, note=note)
+
+
 # "it's blurry", "the photo looks soft": a complaint about the picture, not a request for more
 _COMPLAINT = re.compile(
     r"\b(?:it'?s|it is|its|is|looks?|seems?|came out|turned out)\s+(?:a (?:bit|little|tad) |"
@@ -545,7 +557,7 @@ RULES: dict[str, Rule] = {
     "exposure": _exposure,
     "tint": _tint,
     "grayscale": _strength("grayscale", 1.0),
-    "sepia": _strength("sepia", 1.0),
+    "sepia": _sepia,
     "auto_enhance": _strength("auto_enhance", 1.0),
     "vignette": _strength("vignette", 0.5),
     "blur": _blur,
