@@ -461,3 +461,26 @@ def test_other_unknown_words_keep_the_did_not_understand_reply(
     assert isinstance(said, PlannerReply | PlannerQuestion)
     assert said.message.startswith(f'I did not understand "{instruction}"')
     assert "generative" not in said.message
+
+
+def toned_picture(tone: str | None, grey: bool = False) -> PlanContext:
+    return PlanContext(toned=lambda: tone, grey=lambda: grey)
+
+
+def test_taking_the_sepia_out_of_a_sepia_photo_turns_it_to_black_and_white(
+    planner: RulePlanner,
+) -> None:
+    op, params = only_step(outcome_of(planner, "remove the sepia", toned_picture("sepia")))
+    assert (op, params["strength"]) == ("grayscale", 1.0)
+    op, params = only_step(outcome_of(planner, "less sepia", toned_picture("sepia")))
+    assert (op, params["strength"]) == ("grayscale", 0.5)
+
+
+def test_taking_the_sepia_out_of_a_colour_photo_says_there_is_none_and_what_would_do(
+    planner: RulePlanner,
+) -> None:
+    reply = reply_of(outcome_of(planner, "remove the sepia", toned_picture(None)))
+    assert "in colour, not a sepia" in reply.message
+    assert '"make it black and white"' in reply.message
+    reply = reply_of(outcome_of(planner, "remove the sepia", toned_picture(None, grey=True)))
+    assert "already black and white" in reply.message

@@ -27,7 +27,7 @@ from typing import Any
 from gouache.ops.registry import OperatorRegistry
 from gouache.planner import bars, ink, plural, redaction, references, regional, targets
 from gouache.planner.generative import GENERATIVE_BACKENDS
-from gouache.planner.phrases import Draft
+from gouache.planner.phrases import SEPIA_TAKEN_OUT, Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
 from gouache.planner.references import Ambiguous, Problem
 from gouache.planner.vocabulary import USES_ALL_REFERENCES
@@ -82,6 +82,8 @@ class Grounding:
             return ink.ground(draft, self.context)
         if draft.op == "saturation" and float(draft.params.get("amount", 0.0)) > 0:
             return self._coloured(draft)
+        if draft.op == "grayscale" and draft.note == SEPIA_TAKEN_OUT:
+            return self._untoned(draft)
         if (
             draft.op in self.operators
             and "reference" in self.operators.get(draft.op).params.model_fields
@@ -98,6 +100,21 @@ class Grounding:
             "the picture is black and white, so there is no colour to make stronger; "
             f"colourising it {GENERATIVE_BACKENDS.replace('that takes', 'takes')}; a colour "
             'cast adds some, e.g. "make it sepia" or "add a blue tint"'
+        )
+
+    def _untoned(self, draft: Draft) -> Grounded:
+        """Taking a sepia out needs a toned picture: on a colour photo it would take all its
+        colour, on a black-and-white one it would do nothing."""
+        toned = self.context.toned if self.context is not None else None
+        if toned is None or toned() is not None:
+            return draft
+        grey = self.context.grey if self.context is not None else None
+        if grey is not None and grey():
+            return Problem("the picture is already black and white: there is no sepia to take out")
+        return Problem(
+            "the picture is in colour, not a sepia or other toned print, so there is no tone "
+            'to take out; "make it black and white" takes all of its colour, "less yellow" '
+            "takes out a yellow cast"
         )
 
     # -- faces -------------------------------------------------------------------------------

@@ -215,6 +215,10 @@ def _strength(op: str, base: float) -> Rule:
     return rule
 
 
+# The note of "remove the sepia"; the grounding checks there is a tone to take out.
+SEPIA_TAKEN_OUT = "the sepia's colour taken out: the picture turned toward black and white"
+
+
 def _sepia(c: Clause) -> Draft | None:
     """ "sepia"; "remove the sepia", "less sepia": a sepia photo's tone taken out is its black
     and white, all the way or (with "less") halfway."""
@@ -223,8 +227,8 @@ def _sepia(c: Clause) -> Draft | None:
     value = percent(c.text)
     half = has(c.rest, "less") or has(c.rest, "tone down") or has(c.rest, "reduce")
     strength = value.value if value else (0.5 if half else 1.0)
-    note = "the sepia's colour taken out: the picture turned toward black and white"
-    return Draft("grayscale", {"strength": round(min(1.0, strength), 4)}, note=note)
+    params = {"strength": round(min(1.0, strength), 4)}
+    return Draft("grayscale", params, note=SEPIA_TAKEN_OUT)
 
 
 # "it's blurry", "the photo looks soft": a complaint about the picture, not a request for more

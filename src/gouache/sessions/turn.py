@@ -255,9 +255,14 @@ def plan_context(
 
         return is_grey(image)
 
+    def toned() -> str | None:
+        from gouache.ops.restore import toned_monochrome
+
+        return toned_monochrome(image)
+
     names = tuple(Path(ref.name).name for ref in references)
     size = (int(image.shape[1]), int(image.shape[0]))
-    return PlanContext(faces, text, names, pending, size, region, bars, grey)
+    return PlanContext(faces, text, names, pending, size, region, bars, grey, toned)
 
 
 def seed_sequence(first: int | None, tries: int) -> list[int | None]:
