@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeAlias
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
@@ -22,6 +21,7 @@ from pydantic import Field, field_validator
 from gouache.analysis.types import Box, Face
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
+from gouache.ops import filters
 from gouache.ops._pixels import Float32Array, to_uint8
 from gouache.ops.registry import OpContext, Operator, Params
 
@@ -391,9 +391,9 @@ def _blur_colour(pixels: Image, sigma: float) -> Float32Array:
     rgb = pixels[:, :, :3].astype(np.float32)
 
     def blur(values: Float32Array) -> Float32Array:
-        smooth = cv2.GaussianBlur(
-            values, (0, 0), sigmaX=sigma, sigmaY=sigma, borderType=cv2.BORDER_REFLECT_101
-        )
+        # a wide sigma (a face 1500 px tall at 40 MP: sigma 225) runs on a reduced copy; the
+        # exact kernel took 114 s
+        smooth = filters.gaussian(values, sigma)
         return np.asarray(smooth, dtype=np.float32).reshape(values.shape)
 
     if pixels.shape[2] == 3 or pixels[:, :, 3].min() == 255:
@@ -453,7 +453,7 @@ def _block_sums(
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="blur_faces",
-        version="1.0.0",
+        version="1.1.0",
         summary="blur or pixelate all faces, or one (left, right, middle, largest)",
         params=BlurFacesParams,
         run=blur_faces,

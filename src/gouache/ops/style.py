@@ -411,14 +411,16 @@ def watercolor(image: Image, p: StyleParams, ctx: OpContext) -> Image:
         edge_bytes = np.asarray(
             cv2.resize(edge_bytes, (width, height), interpolation=cv2.INTER_LINEAR), np.uint8
         )
-    effect = np.empty((height, width, 3), dtype=np.uint8)
+    # written over the abstraction band by band (it is this function's own array): a third
+    # full-size colour plane took watercolour over 16 bytes a pixel
+    effect = abstract
     for top in range(0, height, BAND_ROWS):
         rows = slice(top, min(height, top + BAND_ROWS))
         colour = abstract[rows].astype(np.float32) / np.float32(255.0)
         density = wash[rows] + np.float32(EDGE_BETA / 255.0) * edge_bytes[rows]
         out = colour * (np.float32(1.0) - (np.float32(1.0) - colour) * density[:, :, None])
         effect[rows] = to_uint8(out * np.float32(255.0))
-    del wash, abstract, edge_bytes
+    del wash, edge_bytes
     return _blend(effect, image, p.strength)
 
 
@@ -426,21 +428,30 @@ def _noise(height: int, width: int, sigmas: tuple[float, ...], seed: int) -> Flo
     """Seeded gaussian noise smoothed at each sigma (px), summed with equal weight, mapped to
     [0, 1] with mean 1/2 (+-2.5 standard deviations span the range)."""
     rng = np.random.default_rng(seed)
-    texture = np.zeros((height, width), dtype=np.float32)
+    texture: Float32Array | None = None
     for sigma in sigmas:
-        # wide blurs are drawn on a coarser grid (4 px of blur there) and resized up
-        factor = max(1.0, sigma / 4.0)
+        # blurs of 2 px and more are drawn on a coarser grid (at least half size; 4 px of blur
+        # there when wide) and resized up: only the finest grain needs a full-size draw
+        factor = 1.0 if sigma < 2.0 else max(2.0, sigma / 4.0)
         grid = (max(1, round(height / factor)), max(1, round(width / factor)))
         noise = rng.standard_normal(grid, dtype=np.float32)
-        layer = np.asarray(cv2.GaussianBlur(noise, (0, 0), sigma / factor), dtype=np.float32)
+        # in place, and the first layer is the texture: no plane more than needed at 40 MP
+        layer = np.asarray(
+            cv2.GaussianBlur(noise, (0, 0), sigma / factor, dst=noise), dtype=np.float32
+        )
         if grid != (height, width):
             layer = np.asarray(
                 cv2.resize(layer, (width, height), interpolation=cv2.INTER_LINEAR), np.float32
             )
         del noise
         layer *= np.float32(1.0 / max(_std(layer), 1e-6))
-        texture += layer
+        if texture is None:
+            texture = layer
+        else:
+            texture += layer
         del layer
+    if texture is None:
+        texture = np.zeros((height, width), dtype=np.float32)
     # in place: a full-size plane costs 4 bytes a pixel, and this runs at 40 MP
     texture *= np.float32(1.0 / (5.0 * max(_std(texture), 1e-6)))
     texture += np.float32(0.5)
@@ -603,7 +614,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="watercolor",
-        version="1.0.0",
+        version="1.1.0",
         summary="painterly watercolour",
         params=StyleParams,
         run=watercolor,
