@@ -16,9 +16,9 @@ from gouache.evals.phrasings import Request, Result, Runner
 RIGHT_OR_ASKED_AT_LEAST = 0.83
 # Over the requests the offline backend can serve (no refusal expected).
 SERVABLE_RIGHT_OR_ASKED_AT_LEAST = 0.98
-# "darker with more contrast" on the astronaut ends with less contrast until the tone curve
-# keeps contrast (ops/tone.py); then 0.
-WRONG_AT_MOST = 1
+# Nothing is done wrong (the tone curve keeps contrast now, so "darker with more contrast"
+# holds too): one wrong edit fails the suite.
+WRONG_AT_MOST = 0
 # An edit, an answer or a move when one was expected, a question when one was, a refusal
 # that names a next step when a refusal was.
 AS_EXPECTED_AT_LEAST = 0.98

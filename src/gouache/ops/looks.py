@@ -249,8 +249,10 @@ def find(text: str) -> Look | None:
         for word in found.words
         if has(text, normalise(word))
     ]
-    if len({found.name for _, found in named}) > 1:
+    film = max((size for size, found in named if found.name == "film"), default=0)
+    if len({found.name for _, found in named}) > 1 and film <= len("film look"):
         # "a vintage film look", "a noir film": "film" is the medium, the other the look
+        # ("a retro film vibe" names the film look itself, by its longer phrase)
         named = [item for item in named if item[1].name != "film"]
     return max(named, key=lambda item: item[0])[1] if named else None
 
