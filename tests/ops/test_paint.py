@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from gouache.evals.phrasings import coherence
 from gouache.evals.samples import sample
 from gouache.images import Image
 from gouache.ops.registry import OpContext, OperatorRegistry, default_operators
@@ -30,19 +31,6 @@ def run(ops: OperatorRegistry, image: Image, **params: Any) -> Image:
 
 def _luma(image: Image) -> np.ndarray:
     return np.asarray(cv2.cvtColor(image[:, :, :3], cv2.COLOR_RGB2GRAY), np.float32)
-
-
-def coherence(image: Image) -> float:
-    """How much the fine texture runs one way: the mean anisotropy (lambda1 - lambda2) /
-    (lambda1 + lambda2) of the structure tensor of luma minus its blur. Brush strokes are
-    near 1, grain and random detail near 0.5."""
-    luma = _luma(image)
-    detail = luma - cv2.GaussianBlur(luma, (0, 0), 4)
-    gx = cv2.Sobel(detail, cv2.CV_32F, 1, 0)
-    gy = cv2.Sobel(detail, cv2.CV_32F, 0, 1)
-    jxx, jyy, jxy = (cv2.GaussianBlur(v, (0, 0), 3) for v in (gx * gx, gy * gy, gx * gy))
-    root = np.sqrt((jxx - jyy) ** 2 + 4 * jxy**2)
-    return float((root / (jxx + jyy + 1e-6)).mean())
 
 
 def colours(image: Image) -> int:

@@ -346,7 +346,7 @@ def _more_detail(src: Image, out: Image) -> bool:
     return float(_detail(out)[where].mean()) > 1.05 * float(_detail(src)[where].mean())
 
 
-def _coherence(image: Image) -> float:
+def coherence(image: Image) -> float:
     """How much fine texture runs one way (brush strokes near 1, grain near 0.5): the mean
     anisotropy of the structure tensor of luma minus its blur (sigma 4)."""
     import cv2
@@ -416,7 +416,7 @@ EFFECTS: dict[str, Callable[[Image, Image], bool]] = {
     "more detail": _more_detail,
     "snowing": _snowing,
     "raining": _raining,
-    "brush strokes": lambda src, out: _coherence(out) > _coherence(src) + 0.05,
+    "brush strokes": lambda src, out: coherence(out) > coherence(src) + 0.05,
     "less red": lambda src, out: _shift(_redness, src, out) < -10,
     "changed": lambda src, out: src.shape != out.shape or bool(np.any(src != out)),
     "same size": lambda src, out: src.shape[:2] == out.shape[:2],

@@ -148,29 +148,38 @@ def remove_background(image: Image, p: RemoveBackgroundParams, ctx: OpContext) -
     """The subject on a transparent background: RGBA whose alpha is the cut (times the
     image's own alpha, if it has one). A plain background is cut by its colour, with the key
     taken out of the edge pixels; any other by the feathered subject mask, colours kept."""
-    key = _plain_key(image, ctx, "remove_background", p.key)
-    if key is not None:
-        alpha = keying.key_alpha(image, key)
-        _check_cut(alpha, key)
-        rgb = keying.unmix(image, alpha, key)
-    else:
-        alpha = _feathered(_subject(image, ctx, "remove_background"), p.feather)
-        rgb = rgb_of(image)
-    if image.shape[2] == 4:
-        alpha = np.asarray(cv2.multiply(alpha, image[:, :, 3], scale=1.0 / 255.0), np.uint8)
+    rgb, alpha = _cut(image, ctx, "remove_background", p.key, p.feather)
     out = np.empty((*alpha.shape, 4), dtype=np.uint8)
     out[:, :, :3] = rgb
     out[:, :, 3] = alpha
     return out
 
 
+def _cut(
+    image: Image, ctx: OpContext, op: str, named: RGB | None, feather: float
+) -> tuple[Image, npt.NDArray[np.uint8]]:
+    """The colours and the alpha of the subject: cut by the background's colour when it is
+    plain (the key taken out of the rim), else by the feathered subject mask; times the
+    image's own alpha, if it has one."""
+    key = _plain_key(image, ctx, op, named)
+    if key is not None:
+        alpha = keying.key_alpha(image, key)
+        _check_cut(alpha, key)
+        rgb = keying.unmix(image, alpha, key)
+    else:
+        alpha = _feathered(_subject(image, ctx, op), feather)
+        rgb = rgb_of(image)
+    if image.shape[2] == 4:
+        alpha = np.asarray(cv2.multiply(alpha, image[:, :, 3], scale=1.0 / 255.0), np.uint8)
+    return rgb, alpha
+
+
 def _plain_key(image: Image, ctx: OpContext, op: str, named: RGB | None) -> RGB | None:
     """The colour to cut by: the named one, which must be the background's (else the edit
     is refused rather than cutting something else), or the frame's colour when the frame is
     plain and there is no face; None when the subject mask decides."""
-    frame = keying.frame_pixels(image)
     if named is not None:
-        share = keying.near_share(frame, named)
+        share = keying.near_share(keying.frame_pixels(image), named)
         if share < 0.5:
             colour, _ = keying.frame_colour(image)
             raise UnsupportedError(
@@ -220,16 +229,7 @@ def replace_background(image: Image, p: ReplaceBackgroundParams, ctx: OpContext)
         background = np.broadcast_to(colour, (height, width, 3))
 
     # 2. the subject over it
-    key = _plain_key(image, ctx, "replace_background", p.key)
-    if key is not None:
-        alpha = keying.key_alpha(image, key)
-        _check_cut(alpha, key)
-        rgb = keying.unmix(image, alpha, key)
-    else:
-        alpha = _feathered(_subject(image, ctx, "replace_background"), p.feather)
-        rgb = rgb_of(image)
-    if image.shape[2] == 4:
-        alpha = np.asarray(cv2.multiply(alpha, image[:, :, 3], scale=1.0 / 255.0), np.uint8)
+    rgb, alpha = _cut(image, ctx, "replace_background", p.key, p.feather)
     # a band of rows at a time: float copies of both whole pictures took 66 bytes a pixel
     out = np.empty_like(rgb)
     step = max(1, _BAND_PIXELS // max(width, 1))
