@@ -419,29 +419,30 @@ GENERATIVE = (
 
 
 @pytest.mark.parametrize(
-    ("instruction", "suggested"),
+    "instruction",
     [
-        ("colourise it", "colour"),
-        ("colorize", ""),
-        ("add a hat", "add"),
-        ("change her expression", ""),
-        ("make her smile", "make"),
-        ("make it cloudy", "make"),
-        ("add a dragon", "add"),
-        ("replace her shirt with a suit", "replace"),
-        ("make her older", ""),
-        ("remove the car", "remove"),
+        "colourise it",
+        "colorize",
+        "add a hat",
+        "change her expression",
+        "make her smile",
+        "make it cloudy",
+        "add a dragon",
+        "replace her shirt with a suit",
+        "make her older",
+        "remove the car",
     ],
 )
 def test_new_content_gets_a_reply_that_names_the_generative_backends(
-    planner: RulePlanner, instruction: str, suggested: str
+    planner: RulePlanner, instruction: str
 ) -> None:
     reply = reply_of(outcome_of(planner, instruction, picture()))
     assert reply.message == (
         f'"{instruction}" needs new content, which the offline editor cannot draw: {GENERATIVE}.'
     )
-    assert 3 <= len(reply.suggestions) <= 5
-    assert any(suggested in s for s in reply.suggestions), reply.suggestions
+    # edits that apply to this picture (closest_edits tests which are related)
+    assert 2 <= len(reply.suggestions) <= 5
+    assert all(isinstance(planner.plan(s, picture()), EditPlan) for s in reply.suggestions)
 
 
 def test_new_content_beside_an_edit_is_still_a_reply_with_the_edit_understood(

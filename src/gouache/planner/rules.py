@@ -56,6 +56,7 @@ from gouache.planner import (
     references,
     regional,
     regions,
+    relevance,
     spelling,
     styles,
     targets,
@@ -150,6 +151,9 @@ _BARE_CAST = re.compile(
 _TEXT_VERBS = ("add", "put", "write", "say", "saying", "reads", "reading", "caption", "text",
                "insert", "place", "stamp", "print", "type")  # fmt: skip
 _FIRST_EXAMPLES = ("brightness", "crop", "warmth", "caption")
+# How many edits a refusal offers: related ones, or else the most useful on the picture.
+OFFERED = 5
+USEFUL = 3
 
 
 class RulePlanner:
@@ -175,6 +179,14 @@ class RulePlanner:
                     continue
                 verb = len(ws) == 1 and ws[0] in VERBS
                 self._keywords.append(Keyword(op.name, ws, text not in WEAK, verb))
+        # every edit a refusal may offer in place of the one asked
+        self._offers = [
+            relevance.Offer(example, op.name)
+            for op in self.operators.all()
+            for example in op.examples
+        ] + [
+            relevance.Offer(text, op) for text, op in relevance.EXTRA_OFFERS if op in self.operators
+        ]
         self._targeted = [entry for entry in TARGETED if entry[0] in self.operators]
         self._op_words = {
             op.name: {w for k in self._keywords if k.op == op.name for w in k.words}
@@ -264,10 +276,46 @@ class RulePlanner:
         return outcome
 
     def _relevant(self, reply: PlannerReply, context: PlanContext) -> PlannerReply:
-        """The reply offering only edits that really apply to this picture: each suggestion
-        is planned against it, and one that would find no face, text or sky is dropped."""
-        kept = [s for s in reply.suggestions if isinstance(self._plan(s, context, {}), EditPlan)]
-        return reply.model_copy(update={"suggestions": tuple(kept[:5])})
+        """The reply offering only edits that really apply to this picture and share the
+        request's intent, the most relevant first (`relevance`); with none related, the few
+        most useful on this picture. Each offer is planned against the picture, so one that
+        would find no face, text or sky is dropped."""
+        picture = relevance.Picture(context)
+        # "did you mean ...?" and "the closest offline edit: ..." are named in the message
+        named = [relevance.Offer(s) for s in reply.suggestions if f'"{s}"' in reply.message]
+        ops = {offer.text: offer.op for offer in self._offers}
+        pool = [relevance.Offer(s, ops.get(s)) for s in reply.suggestions] + self._offers
+        related = relevance.ranked(reply.instruction, pool, picture)
+        kept = self._applicable(named + related, context, picture, OFFERED)
+        if len(kept) == len([o for o in named if o.text in kept]):
+            kept += self._applicable(relevance.useful(picture), context, picture, USEFUL)
+        return reply.model_copy(update={"suggestions": tuple(kept[:OFFERED])})
+
+    def _applicable(
+        self,
+        offers: list[relevance.Offer],
+        context: PlanContext,
+        picture: relevance.Picture,
+        count: int,
+    ) -> list[str]:
+        """The first `count` offers that plan on this picture and edit what it holds, one
+        per operator (and region), so that five offers are five different edits."""
+        kept: dict[str, tuple[tuple[str, Any, Any], ...]] = {}
+        for offer in offers:
+            if offer.text in kept:
+                continue
+            plan = self._plan(offer.text, context, {})
+            steps = plan.steps if isinstance(plan, EditPlan) else ()
+            # one edit: the operator, and for a regional one the region and its edit
+            edit = tuple(
+                (step.op, step.params.get("region"), step.params.get("edit")) for step in steps
+            )
+            ops = [step.op for step in steps]
+            if edit and edit not in kept.values() and relevance.applies(offer.text, ops, picture):
+                kept[offer.text] = edit
+            if len(kept) == count:
+                break
+        return list(kept)
 
     def _plan(
         self, instruction: str, context: PlanContext | None, choices: Mapping[str, Any]
