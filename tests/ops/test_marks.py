@@ -26,8 +26,8 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # Repaired: within 20 levels of the clean photo's luma, or within the range it holds in
     # the 3 x 3 pixels around (strictly: the first only). The ceiling, filling exactly the
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
-    assert pooled(cases) >= 0.82  # measured 0.839
-    assert pooled(cases, strict=True) >= 0.74  # measured 0.763
+    assert pooled(cases) >= 0.84  # measured 0.851
+    assert pooled(cases, strict=True) >= 0.76  # measured 0.774
     assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.67 (astronaut)
 
 
@@ -46,12 +46,31 @@ def test_filling_exactly_the_damaged_pixels_leaves_a_tenth_more_than_20_levels_o
     assert pooled(perfect) > 0.95  # measured 0.972
 
 
+@pytest.mark.parametrize(
+    ("name", "centre"), [("grace_hopper", (284, 20)), ("astronaut", (176, 458))]
+)
+def test_a_large_speck_is_found_by_a_ring_just_outside_it(name, centre):
+    # A black disc 9 px across (on the sky; on the suit): the fixed 4 px ring lies on the disc
+    # and the 7 px one on its soft edge, so only the ring fitted to the disc's own width finds
+    # it. Both were missed before (none of the disc marked).
+    clean = photo(name)
+    spotted = clean.copy()
+    cv2.circle(spotted, centre, 4, (19, 18, 17), -1, lineType=cv2.LINE_AA)
+    disc = np.abs(spotted.astype(np.int16) - clean).max(axis=2) > 24
+    found = find_marks(spotted)
+    assert found.mask[disc].mean() > 0.85  # measured 0.92, 0.97
+    out = repair(spotted, found.mask)
+    assert (
+        np.abs(out.astype(np.int16) - clean)[disc].mean() < 25
+    )  # measured 17.9, 9.8 (83, 90 before)
+
+
 def test_the_repair_changes_few_of_the_clean_pixels(cases):
     # Clean pixels (untouched by the damage) moved by more than 10 levels: real dots and
     # lines taken for marks (highlights on metal and in eyes, wood grain).
     changed = [c.score.false_change for c in cases]
     assert max(changed) <= 0.02  # measured 0.005 (chelsea) .. 0.016 (grace_hopper)
-    assert float(np.mean(changed)) <= 0.012  # measured 0.0102
+    assert float(np.mean(changed)) <= 0.012  # measured 0.0105
 
 
 def test_every_damaged_photo_comes_out_closer_to_the_clean_one(cases):

@@ -34,7 +34,9 @@ clipped to a byte are kept whole. In each band, on the luma v:
 4. Specks: candidates lighter (darker) by SPOT_CONTRAST and SPOT_TEXTURE * g than the second
    lightest (darkest) of 16 points on a ring SPOT_RINGS px around (each point the lightest
    (darkest) of its 3 x 3 square), the ring itself reading as ground (its third largest
-   |r| within RING_SPREAD of the contrast). Groups of them no wider than SPOT_WIDTH are
+   |r| within RING_SPREAD of the contrast). A round group of candidates SPOT_LARGE px wide
+   or more is also tried on two rings just outside it (the near fixed ring lies on a
+   large speck, the far one on its soft edge). Groups of them no wider than SPOT_WIDTH are
    specks (a line fills its own ring: it is no speck); a speck is the pixels within
    SPOT_REACH of its peak that stand out by SPOT_EXTENT of it.
 5. Rims: a pixel next to a mark that stands out the same way by more than RIM of the mark
@@ -105,6 +107,14 @@ TRACE_MEAN = 9
 # A thin line, 2-3 px out, stands out by at most this share of its own contrast.
 THIN = 0.25
 SPOT_RINGS = (4, 7)
+# A round group of candidates this wide or more is also tried on rings SPOT_GAP and
+# SPOT_GAP + SPOT_STEP px past its half-width; round: its short side SPOT_ROUND of its long
+# one, filling SPOT_FILL of its box (a disc fills pi / 4).
+SPOT_LARGE = 7
+SPOT_GAP = 2.5
+SPOT_STEP = 3
+SPOT_ROUND = 0.6
+SPOT_FILL = 0.6
 # A speck's pixels lie within this square around its peak, and stand out by SPOT_EXTENT of it.
 SPOT_REACH = 9
 SPOT_WIDTH = 11
@@ -341,13 +351,14 @@ def _specks(
     slack = np.float32(FLANK_SLACK) + np.float32(GRAIN_SLACK) * grain[py, px]
     least = np.maximum(level[py, px], np.float32(spot_cut))
     passed = np.zeros(len(py), dtype=bool)
-    for radius in SPOT_RINGS:
+    for radius, which in _rings(py, px, v.shape):
         around = [(round(dx * radius), round(dy * radius)) for dx, dy in _RING]
-        tops = np.sort(np.stack([_at(high, py, px, dx, dy) for dx, dy in around]), axis=0)
-        ring = np.sort(np.stack([np.abs(_at(ground, py, px, dx, dy)) for dx, dy in around]), 0)
-        contrast = centre - tops[-2]
-        smooth = ring[-3] <= np.float32(RING_SPREAD) * contrast + slack
-        passed |= (contrast > least) & smooth
+        ys, xs = py[which], px[which]
+        tops = np.sort(np.stack([_at(high, ys, xs, dx, dy) for dx, dy in around]), axis=0)
+        ring = np.sort(np.stack([np.abs(_at(ground, ys, xs, dx, dy)) for dx, dy in around]), 0)
+        contrast = centre[which] - tops[-2]
+        smooth = ring[-3] <= np.float32(RING_SPREAD) * contrast + slack[which]
+        passed[which] |= (contrast > least[which]) & smooth
     # groups of passing pixels no wider than SPOT_WIDTH are specks; each is the pixels
     # near its peak standing out by SPOT_EXTENT of it
     seeds = np.zeros(v.shape, dtype=np.uint8)
@@ -361,6 +372,29 @@ def _specks(
     reach = cv2.dilate(peaks, np.ones((SPOT_REACH, SPOT_REACH), np.uint8))
     code[(reach > 0) & (standing > np.float32(SPOT_EXTENT) * reach)] |= SPECK
     return np.asarray(np.rint(middles[small, 1]), dtype=np.intp)
+
+
+def _rings(py: IntArray, px: IntArray, shape: tuple[int, ...]) -> list[tuple[float, IntArray]]:
+    """The rings each candidate (py, px) is tested on: SPOT_RINGS for all, and for a round
+    group of candidates SPOT_LARGE px wide or more, two just outside it (SPOT_GAP and
+    SPOT_GAP + SPOT_STEP px past its half-width): the near fixed ring lies on a large speck
+    and the far one on its soft edge, and both read the speck itself."""
+    every = np.arange(len(py))
+    rings = [(float(r), every) for r in SPOT_RINGS]
+    blobs = np.zeros(shape[:2], dtype=np.uint8)
+    blobs[py, px] = 1
+    _, owner, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    side = np.maximum(w, h)
+    # round: as wide as high, and filling its box as a disc does (pi / 4)
+    fill = stats[:, cv2.CC_STAT_AREA] / np.maximum(1, w * h)
+    round_ = (np.minimum(w, h) >= SPOT_ROUND * side) & (fill >= SPOT_FILL)
+    large = (side >= SPOT_LARGE) & (side <= SPOT_WIDTH) & round_
+    radius = np.where(large, np.ceil(side / 2 + SPOT_GAP), 0).astype(np.intp)[owner[py, px]]
+    for r in np.unique(radius[radius > 0]):
+        which = np.nonzero(radius == r)[0]
+        rings += [(float(r), which), (float(r + SPOT_STEP), which)]
+    return rings
 
 
 def _keep_scratches(
