@@ -85,9 +85,32 @@ def test_in_chat_the_words_move_the_head_and_explain_the_turns(tmp_path: Path, p
     assert "back at v2" in out
     assert "forward to v3" in out
     assert "back at the original, v1" in out
-    assert "v1 -> v1" in out
+    assert "This is the original (v1): nothing to compare yet." in out
     assert "plan: sepia" in out
     assert "v4 in" in out
+
+
+def test_compare_with_the_original_lists_the_edits_and_writes_both_pictures_side_by_side(
+    tmp_path: Path, photo: Path
+) -> None:
+    script = (
+        "make it much brighter\nadd a vignette\nhow does it compare to the original?\n"
+        "compare it with the original\n/quit\n"
+    )
+    out = gouache(tmp_path, "chat", str(photo), stdin=script).stdout
+    assert "The original (v1) against now (v3):" in out
+    assert "v2: brightness" in out
+    assert "v3: vignette" in out
+    assert "% of the pixels changed" in out
+    assert "wrote photo-v1-vs-v3.png: the original on the left, v3 on the right" in out
+    with PILImage.open(tmp_path / "photo-v1-vs-v3.png") as opened:
+        picture = np.asarray(opened.convert("L"), dtype=np.float32)
+    # the two tiles at the photo's own height (120 px), the brighter one on the right
+    tiles = picture[36:156]
+    left, right = tiles[:, 16:176], tiles[:, 192:352]
+    assert right.mean() > left.mean() + 15  # measured +37 levels
+    # asked again, a new file: the first is never overwritten
+    assert "wrote photo-v1-vs-v3-2.png" in out
 
 
 def test_in_edit_a_conversation_word_names_at_and_history_and_makes_nothing(

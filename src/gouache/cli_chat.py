@@ -152,6 +152,8 @@ def chat_loop(
                 continue
             elif said is not None:
                 print(conversation.act(session, said), file=out)
+                if said.kind == "compare" and session.head.number > 1:
+                    _write_comparison(session, out)
                 continue
             if guidelines is not None:
                 _refine(session, line, guidelines, list(attached), out)
@@ -238,3 +240,20 @@ def _chat_command(
     else:
         raise InputError(f"unknown command /{name}; /help lists them")
     return ""
+
+
+def _write_comparison(session: Session, out: TextIO) -> None:
+    """The original and the current version side by side, written to a new file in the
+    current folder (never over an existing one): what "compare with the original" shows."""
+    import re
+
+    from gouache.encode import encode_pixels
+    from gouache.outputs import free_name, shown, write_file
+    from gouache.sidebyside import side_by_side
+
+    head = session.head.number
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", session.name) or "picture"
+    picture = side_by_side(session.image("1"), session.image(), ("original (v1)", f"now (v{head})"))
+    target = free_name(Path(f"{stem}-v1-vs-v{head}.png"))
+    write_file(target, encode_pixels(picture, "PNG").data)
+    print(f"wrote {shown(target)}: the original on the left, v{head} on the right", file=out)

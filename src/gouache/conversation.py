@@ -206,7 +206,7 @@ def act(session: Session, command: Command) -> str:
     if command.kind == "original":
         return f"back at the original, v{session.checkout('1').number} (nothing is deleted)"
     if command.kind == "compare":
-        return f"v1 -> v{session.head.number}:\n" + session.diff("1", "head").describe()
+        return compare(session)
     if command.kind == "suggest":
         ideas = session.suggestions()
         if not ideas:
@@ -232,6 +232,29 @@ def _how_to_save(asked: str, name: str) -> str:
         f"/save {target} writes the current version (the extension picks the format: .png, "
         ".jpg, .webp); `gouache export SESSION` writes it with its recipe"
     )
+
+
+def compare(session: Session) -> str:
+    """The original against the current version, in words: the edits between them and how
+    much of the picture they moved (`/diff` gives the whole recipes)."""
+    head = session.head.number
+    if head == 1:
+        return "This is the original (v1): nothing to compare yet."
+    diff = session.diff("1", "head")
+    lines = explain(session).splitlines()
+    lines[0] = f"The original (v1) against now (v{head}):"
+    if not diff.same_size:
+        (wa, ha), (wb, hb) = diff.size_a, diff.size_b
+        lines.append(f"  size: {wa}x{ha} -> {wb}x{hb}")
+    elif diff.changed_share == 0.0:
+        lines.append("  the pixels are the same")
+    else:
+        lines.append(
+            f"  {100 * (diff.changed_share or 0.0):.1f}% of the pixels changed, by "
+            f"{diff.mean_abs_diff:.1f} levels on average"
+        )
+    lines.append(f"  (/diff 1 {head} shows both recipes in full)")
+    return "\n".join(lines)
 
 
 def explain(session: Session) -> str:
