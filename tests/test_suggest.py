@@ -250,6 +250,17 @@ def test_a_grey_image_gets_no_colour_suggestion(cache: AnalysisCache) -> None:
     assert not any("white balance" in i or "warmer" in i or "cooler" in i for i in instructions)
 
 
+def test_a_sepia_print_gets_no_colour_cast_suggestion(cache: AnalysisCache) -> None:
+    # The old photo's brown is its tone, which restore keeps: "make it cooler by 100%" was
+    # offered on it, before and after the restore.
+    from gouache.evals.samples import old_photo
+
+    image = old_photo()
+    assert np.abs(cast_imbalance(image)).max() >= 0.11  # the grey edge reads a cast
+    instructions = _instructions(suggest(image, cache.get(image), limit=10))
+    assert not any("white balance" in i or "warmer" in i or "cooler" in i for i in instructions)
+
+
 # -- tilt ----------------------------------------------------------------------------------------
 
 

@@ -15,7 +15,8 @@ which score below 0.5. Ties are broken by the instruction, so the order is deter
     contrast  RMS contrast of luma < 0.10, after the      increase the contrast by N%
               brightening suggested above
     cast      grey-edge channel imbalance >= 0.11         make it warmer / cooler by N%,
-                                                          or fix the white balance
+              (not in a toned monochrome: a sepia's   or fix the white balance
+              tone is the print's, not a cast)
     noise     Immerkær sigma of luma >= 5 (of 255)        denoise a bit / denoise / denoise a lot
     tilt      median of the long near-level lines         straighten by N degrees
               >= 1 degree off level                       [counter-]clockwise
@@ -210,9 +211,11 @@ def _contrast(tone: ToneStats) -> list[Suggestion]:
 
 
 def _cast(small: Image, mask: Image | None) -> list[Suggestion]:
+    from gouache.ops.restore import toned_monochrome
+
     d = cast_imbalance(small, mask)
     worst = int(np.argmax(np.abs(d)))
-    if abs(d[worst]) < CAST_IMBALANCE:
+    if abs(d[worst]) < CAST_IMBALANCE or toned_monochrome(small) is not None:
         return []
     name = ("red", "green", "blue")[worst]
     reason = f"colour cast: {name} {d[worst]:+.0%} (grey edge)"
