@@ -184,6 +184,47 @@ def warmth(image: Image, p: AmountParams, ctx: OpContext) -> Image:
     return apply_lut(image, linear_to_srgb(LINEAR_OF_CODE[:, None] * gains[None, :]))
 
 
+# The warmth amounts `balancing_warmth` searches (the operator takes -1..2), and how finely.
+BALANCE_RANGE = (-1.0, 1.5)
+BALANCE_STEPS = 10
+
+
+def balancing_warmth(image: Image) -> float:
+    """The warmth amount after which the picture's grey-edge illuminant has red and blue equal:
+    positive for a blue cast (it warms), negative for a yellow one (it cools).
+
+    The illuminant is read by grey edge (`analysis.measures.cast_imbalance`: J. van de Weijer,
+    T. Gevers, A. Gijsenij, "Edge-Based Color Constancy", IEEE TIP 16(9), 2007) at the working
+    size, and the amount found by bisection with this very operator, so that the amount
+    planned is the amount that balances. Warming lowers blue against red, so blue - red falls
+    as the amount rises; the ends of BALANCE_RANGE are returned when it does not cross zero.
+    """
+    from gouache.analysis.measures import WORKING_SIDE, cast_imbalance, opaque_mask, reduced
+    from gouache.analysis.types import as_rgb
+
+    small = np.ascontiguousarray(reduced(as_rgb(image), WORKING_SIDE))
+    opaque = opaque_mask(image)  # what is hidden under a transparent alpha is not measured
+    mask = None if opaque is None else (reduced(opaque * 255, WORKING_SIDE) >= 128)
+
+    def blue_over_red(amount: float) -> float:
+        warmed = warmth(small, AmountParams(amount=amount), OpContext())
+        d = cast_imbalance(warmed, None if mask is None else mask.astype(np.uint8))
+        return float(d[2] - d[0])
+
+    low, high = BALANCE_RANGE
+    if blue_over_red(low) <= 0.0:
+        return low
+    if blue_over_red(high) >= 0.0:
+        return high
+    for _ in range(BALANCE_STEPS):
+        middle = (low + high) / 2
+        if blue_over_red(middle) > 0.0:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
 def tint(image: Image, p: TintParams, ctx: OpContext) -> Image:
     """Blend each pixel toward "its luma plus the colour's chroma": target = Y' + (c - Y'c).
     The target has the pixel's luma exactly (until it clips), and a black or grey tint just

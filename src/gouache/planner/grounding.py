@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any
 
 from gouache.ops.registry import OperatorRegistry
-from gouache.planner import bars, ink, plural, redaction, references, regional, targets
+from gouache.planner import bars, casts, ink, plural, redaction, references, regional, targets
 from gouache.planner.generative import GENERATIVE_BACKENDS
 from gouache.planner.phrases import SEPIA_TAKEN_OUT, Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
@@ -80,6 +80,8 @@ class Grounding:
             return bars.ground(draft, self.context)
         if draft.op == ink.OP:
             return ink.ground(draft, self.context)
+        if draft.cast is not None:
+            return casts.ground(draft, self.context)
         if draft.op == "saturation" and float(draft.params.get("amount", 0.0)) > 0:
             return self._coloured(draft)
         if draft.op == "grayscale" and draft.note == SEPIA_TAKEN_OUT:

@@ -100,6 +100,9 @@ class Draft:
     problem: str | None = None
     # Worth telling the user with the plan.
     note: str | None = None
+    # A colour cast complained of ("too blue", "the yellow cast"): the white balance it takes
+    # is read from the picture when there is one (`planner.casts`).
+    cast: str | None = None
 
 
 Rule = Callable[[Clause], Draft | None]
@@ -164,18 +167,21 @@ CAST_WORDS = frozenset(
 )
 
 
-def _against_cast(color: RGB, factor: float) -> Draft | None:
+def _against_cast(color: RGB, factor: float, complaint: bool = False) -> Draft | None:
     """The edit that takes a colour cast out: yellow and orange are cooled, blue warmed
-    (the white balance); any other hue is tinted toward its opposite."""
+    (the white balance); any other hue is tinted toward its opposite. A `complaint` ("too
+    blue", "the yellow cast", not "less yellow") names a cast to measure in the picture."""
     r, g, b = (v / 255.0 for v in color)
     high, low = max(r, g, b), min(r, g, b)
     if high - low < 0.15:
         return None  # "less white" names no cast
     hue = _hue(r, g, b, high, low)
     if 25 <= hue < 75:  # orange, yellow
-        return Draft("warmth", {"amount": round(-BASE_AMOUNT * factor, 4)})
+        cast = "yellow" if complaint else None
+        return Draft("warmth", {"amount": round(-BASE_AMOUNT * factor, 4)}, cast=cast)
     if 190 <= hue < 250:  # blue
-        return Draft("warmth", {"amount": round(BASE_AMOUNT * factor, 4)})
+        cast = "blue" if complaint else None
+        return Draft("warmth", {"amount": round(BASE_AMOUNT * factor, 4)}, cast=cast)
     opposite = tuple(round(255 * (high + low - v / 255.0)) for v in color)
     amount = round(0.5 * BASE_AMOUNT * factor, 4)
     return Draft("tint", {"color": (opposite[0], opposite[1], opposite[2]), "amount": amount})
@@ -198,7 +204,7 @@ def _tint(c: Clause) -> Draft | None:
     if color is None:
         return None
     if negated(c.rest):  # "less yellow", "remove the green cast"
-        return _against_cast(color, c.factor)
+        return _against_cast(color, c.factor, complaint=has(c.text, "too") or has(c.text, "cast"))
     value = percent(c.text)
     amount = value.value if value else BASE_AMOUNT * c.factor
     return Draft("tint", {"color": color, "amount": round(amount, 4)})

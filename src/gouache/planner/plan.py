@@ -100,6 +100,9 @@ class PlanContext:
     bars: Callable[[], Sequence[EdgeBar]] | None = None
     # Whether the picture is black and white; None without a picture.
     grey: Callable[[], bool] | None = None
+    # The warmth amount that balances the picture's red and blue (positive: it has a blue
+    # cast, negative: a yellow one); None without a picture.
+    warmth: Callable[[], float] | None = None
     # The tone of a toned monochrome ("sepia"), None for any other picture; the callable is
     # None without a picture.
     toned: Callable[[], str | None] | None = None

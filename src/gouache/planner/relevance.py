@@ -199,6 +199,15 @@ _LEANINGS = {
     **dict.fromkeys(("dark", "darker", "darken", "dim", "dimmer"), "dark"),
     **dict.fromkeys(("blur", "blurry", "soft", "softer", "soften", "smooth", "smoother"), "soft"),
 }
+_TURNED = {
+    "dark": "bright",
+    "bright": "dark",
+    "warm": "cool",
+    "cool": "warm",
+    "yellow": "cool",
+    "orange": "cool",
+    "blue": "warm",
+}
 # A sky or a subject this share of the picture is there to edit (as `gouache.suggest` reads them).
 SKY_SHARE = 0.08
 SUBJECT_SHARE = (0.1, 0.75)
@@ -297,9 +306,17 @@ def applies(text: str, ops: Sequence[str], picture: Picture) -> bool:
 
 def _content(text: str) -> set[str]:
     """The words that say what `text` is about, a few leanings made one word ("hotter" and
-    "make it warmer" share "warm"; "make it a bit brighter" and "brighten" share "bright")."""
-    found = {w.rstrip("s") for w in _tokens(text) if w.isalpha() and w not in _GENERIC}
-    return {_LEANINGS.get(w, w) for w in found}
+    "make it warmer" share "warm"; "make it a bit brighter" and "brighten" share "bright"),
+    turned round after "too"."""
+    ws = _tokens(text)
+    found = set()
+    for before, raw in itertools.pairwise(["", *ws]):
+        word = _LEANINGS.get(raw.rstrip("s"), raw.rstrip("s"))
+        if before == "too" and word in _TURNED:
+            found.add(_TURNED[word])  # "too dark" asks for bright, "too yellow" for cool
+        elif raw.isalpha() and raw not in _GENERIC:
+            found.add(word)
+    return found
 
 
 def ranked(request: str, offers: Sequence[Offer], picture: Picture) -> list[Offer]:

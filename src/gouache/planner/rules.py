@@ -227,6 +227,7 @@ class RulePlanner:
                 text=functools.cache(context.text),
                 region=functools.cache(context.region),
                 bars=functools.cache(context.bars) if context.bars is not None else None,
+                warmth=functools.cache(context.warmth) if context.warmth is not None else None,
             )
         answered = answers.answer(instruction, context, self.operators)
         if answered is not None:

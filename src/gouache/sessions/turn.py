@@ -260,9 +260,16 @@ def plan_context(
 
         return toned_monochrome(image)
 
+    def warmth() -> float:
+        from gouache.ops.tone import balancing_warmth
+
+        return balancing_warmth(image)
+
     names = tuple(Path(ref.name).name for ref in references)
     size = (int(image.shape[1]), int(image.shape[0]))
-    return PlanContext(faces, text, names, pending, size, region, bars, grey, toned)
+    return PlanContext(
+        faces, text, names, pending, size, region, bars, grey, warmth=warmth, toned=toned
+    )
 
 
 def seed_sequence(first: int | None, tries: int) -> list[int | None]:
