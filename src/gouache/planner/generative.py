@@ -34,7 +34,7 @@ CUES = word_set(
     "rain, rainy, storm, stormy, sky, clouds, cloudy, hat, hair, hairstyle, beard, "
     "moustache, mustache, makeup, lipstick, glasses, sunglasses, shirt, suit, dress, "
     "clothes, outfit, jacket, tie, eyes, taller, shorter, thinner, slimmer, fatter, "
-    "muscular"
+    "muscular, lighting, relight, relit, relighting"
 )
 # Verbs that put in, swap or take out something; words for a person.
 _PLACING = word_set("add, put, insert, draw, paint, place, include, generate, create, give")
@@ -74,6 +74,19 @@ _WEATHER = {
 def nearest_weather(text: str) -> str | None:
     """The falling weather nearest to a scene the clause asks for ("snow on the ground")."""
     return next((_WEATHER[w] for w in words(without_quotes(text)) if w in _WEATHER), None)
+
+
+_LIGHT = word_set("lighting, light, relight, relit, relighting")
+_SOFTER = word_set("soft, soften, softer, gentle, gentler, flattering, diffuse, diffused")
+
+
+def nearest_lighting(text: str) -> str | None:
+    """The tone edit nearest to relighting ("softer lighting": lift the shadows; "fix the
+    lighting on her face": auto enhance); None when the clause is not about the light."""
+    ws = set(words(without_quotes(text)))
+    if not ws & _LIGHT:
+        return None
+    return "lift the shadows" if ws & _SOFTER else "auto enhance"
 
 
 def needs_generation(text: str, known: Collection[str]) -> bool:

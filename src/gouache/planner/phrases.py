@@ -244,11 +244,16 @@ _COMPLAINT = re.compile(
 )
 
 
+_LIGHTING = re.compile(r"\b(?:light|lighting|shadows?|highlights?)\b")
+
+
 def _blur(c: Clause) -> Draft | None:
     if negated(c.rest) or _COMPLAINT.search(c.text):  # "less blur", "too blurry", "it's blurry"
         return Draft("sharpen", {"amount": round(c.factor, 4)})
     if percent(c.text):
         return None  # a blur radius is in pixels
+    if _LIGHTING.search(c.text) and not re.search(r"\bblur", c.text):
+        return None  # "soften the light" asks for softer lighting, which no blur gives
     radius = (
         number_after(c.text, "radius|sigma")
         or number_before(c.text, r"px|pixels?")

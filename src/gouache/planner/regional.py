@@ -162,8 +162,8 @@ def read(text: str) -> Draft | None:
     if found:
         return None  # "make the background white": a new background, not a tone
     edit, said = next(((e, w) for e, words in _EDITS for w in words if has(rest, w)), (None, ""))
-    if edit is None:
-        return None
+    if edit is None or (edit == "blur" and re.search(r"\blight(?:ing)?\b", rest)):
+        return None  # "soften the lighting on her face" is a relight, neither blur nor retouch
     if edit == "blur" and region == "faces" and said == "soften":
         edit = "smooth"  # "soften her skin" is a retouch, not a blur of the face
     if edit == "blur":

@@ -82,6 +82,7 @@ from gouache.planner.clauses import (
 )
 from gouache.planner.generative import (
     GENERATIVE_BACKENDS,
+    nearest_lighting,
     nearest_look,
     nearest_weather,
     needs_generation,
@@ -716,8 +717,14 @@ class RulePlanner:
                 f"{asked} {'needs' if len(new_content) == 1 else 'need'} {what}, "
                 f"which the offline editor cannot draw: {GENERATIVE_BACKENDS}."
             )
-            closest = looks or [w for raw in new_content if (w := nearest_weather(raw.text))]
-            if closest:  # "like a Van Gogh": an oil painting; "snow on the roofs": falling snow
+            closest = looks or [
+                w
+                for raw in new_content
+                if (w := nearest_weather(raw.text) or nearest_lighting(raw.text))
+            ]
+            # "like a Van Gogh": an oil painting; "snow on the roofs": falling snow; "softer
+            # lighting": lifted shadows
+            if closest:
                 parts.append(f'The closest offline edit: "{closest[0]}".')
                 suggestions += closest
         if missing:

@@ -270,7 +270,7 @@ FILLER = frozenset(
         "mood, style, finish, version, overall, whole, entire, everything, ok, okay, hey, hi, "
         "there, here, same, way, far, instead, change, adjust, tweak, slightly, what, how, about, "
         "try, think, needs, needed, privacy, private, anonymous, anonymity, poster, screenshot, "
-        "flyer, banner, selfie, snapshot, snap"
+        "flyer, banner, selfie, snapshot, snap, taken, photographed, captured, were, been"
     )
 )
 
