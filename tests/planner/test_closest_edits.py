@@ -198,3 +198,17 @@ def test_a_hotter_coffee_is_offered_warming_first(
     (first,) = plans[0]
     assert first.op == "warmth"
     assert first.params["amount"] > 0
+
+
+def test_too_dark_is_never_offered_a_darkening(
+    planner: RulePlanner, analyses: AnalysisCache
+) -> None:
+    # coffee leans yellow, so "a bit blue" is refused; the offers brighten, never darken
+    reply, plans = offered(planner, analyses, "coffee", "too dark and a bit blue, fix it")
+    assert "no blue cast" in reply.message
+    assert plans[0][0].op == "brightness"
+    assert plans[0][0].params["amount"] > 0
+    for steps in plans:
+        for step in steps:
+            darkens = step.op in ("brightness", "exposure", "adjust_region")
+            assert not (darkens and step.params.get("amount", 0) < 0), step

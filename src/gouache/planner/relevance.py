@@ -208,6 +208,8 @@ _TURNED = {
     "orange": "cool",
     "blue": "warm",
 }
+# Leanings that undo each other: an offer of one never serves a request for the other.
+_OPPOSED = {"warm": "cool", "cool": "warm", "bright": "dark", "dark": "bright"}
 # A sky or a subject this share of the picture is there to edit (as `gouache.suggest` reads them).
 SKY_SHARE = 0.08
 SUBJECT_SHARE = (0.1, 0.75)
@@ -336,6 +338,8 @@ def ranked(request: str, offers: Sequence[Offer], picture: Picture) -> list[Offe
         ops = (offer.op,) if offer.op else ()
         offered = topics(offer.text, offered=True) | OP_TOPICS.get(offer.op or "", frozenset())
         edited = parts(offer.text, ops)
+        if any(_OPPOSED.get(word) in asked_words for word in _content(offer.text)):
+            continue  # "darken by 20%" for "too dark"
         # a part counts twice when the offer edits it: "blur the email" is no caption
         score = sum(2.0 if topic in edited else 1.0 for topic in asked & offered)
         score += len(asked_words & _content(offer.text)) - len(edited - asked)
