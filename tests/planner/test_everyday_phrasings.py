@@ -85,7 +85,7 @@ def test_a_question_about_the_words_is_answered_with_them(
     ("instruction", "image", "said"),
     [
         ("darken faces 1 and 4", "group", "no face 4"),
-        ("darken the top half of the sky", "rocket", "one region at a time"),
+        ("darken the left half of the face on the right", "group", "a half of one region"),
         ("get rid of the tree", "poster", "needs new content"),
     ],
 )

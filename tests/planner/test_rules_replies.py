@@ -47,7 +47,7 @@ def reply_of(planner: RulePlanner, instruction: str) -> PlannerReply:
         ("blur the edges", "blur the edges", "blur"),
         ("add a border on the left", "add a border on the left", "border"),
         ("rotate the text", "rotate the text", "rotate"),
-        ("make the text bigger", "make the text bigger", "caption"),
+        ("make the title wider", "make the title wider", "caption"),
         ("turn it", "turn it", "rotate"),
         ("make it red", "make it red", ""),
         ("undo", "undo", ""),

@@ -36,7 +36,7 @@ def planner() -> RulePlanner:
         ("change SUMMER SALE to WINTER SALE", ("SUMMER SALE",), "replace_text",
          {"old": "SUMMER SALE", "new": "WINTER SALE"}),
         ("replace summer with winter", ("SUMMER SALE",), "replace_text",
-         {"old": "summer", "new": "winter"}),
+         {"old": "summer", "new": "WINTER"}),  # the capitals of the words it replaces
         ("change the sign to say OPEN", ("CLOSED",), "replace_text",
          {"old": "CLOSED", "new": "OPEN"}),
         ("erase the words OPEN LATE", ("SUMMER SALE", "OPEN LATE"), "remove_text",
@@ -57,7 +57,7 @@ def test_text_marked_by_the_words_is_taken_without_quotes(
 @pytest.mark.parametrize(
     ("instruction", "lines"),
     [
-        ("make the text bigger", ("SUMMER SALE",)),
+        ("make the title wider", ("SUMMER SALE",)),
         ("replace the sky with a sunset", ("SUMMER SALE",)),
         ("change the sign to say OPEN", ("SUMMER SALE", "OPEN LATE")),  # which sign?
         ("replace cats with dogs", ("SUMMER SALE",)),

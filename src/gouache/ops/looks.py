@@ -51,7 +51,8 @@ _FILM = (("fade", {"black": 18, "white": 245}), ("saturation", {"amount": -0.12}
 LOOKS: dict[str, Look] = {
     look.name: look
     for look in (
-        _look("film", "soft blacks, warm, a little grain", "film, film look, filmic, retro film",
+        _look("film", "soft blacks, warm, a little grain",
+              "film, film look, filmic, retro film, film camera, old film",
               *_FILM),
         _look("analog", "film with more warmth, grain and a vignette", "analog, analogue",
               *_FILM, ("warmth", {"amount": 0.08}), ("grain", {"amount": 3.0}),
@@ -62,7 +63,8 @@ LOOKS: dict[str, Look] = {
               ("split_tone", {"shadows": (40, 110, 120), "highlights": (255, 226, 170),
                               "amount": 0.18}),
               ("saturation", {"amount": -0.2})),
-        _look("vintage", "aged print: part sepia, faded, vignetted", "vintage, retro, old school",
+        _look("vintage", "aged print: part sepia, faded, vignetted",
+              "vintage, retro, old school, vintage y, vintagey, vintage ish, vintageish",
               ("sepia", {"strength": 0.35}), ("fade", {"black": 25, "white": 235}),
               ("saturation", {"amount": -0.2}), ("vignette", {"strength": 0.4}),
               ("grain", {"amount": 3.0})),
@@ -84,7 +86,8 @@ LOOKS: dict[str, Look] = {
               ("contrast", {"amount": 0.15}), ("saturation", {"amount": -0.1}),
               ("vignette", {"strength": 0.3})),
         _look("teal and orange", "strong teal shadows and orange highlights",
-              "teal and orange, teal & orange, orange and teal, orange & teal",
+              "teal and orange, teal & orange, orange and teal, orange & teal, teal orange, "
+              "orange teal, teal/orange",
               ("split_tone", {"shadows": (0, 128, 128), "highlights": (255, 150, 60),
                               "amount": 0.32}),
               ("contrast", {"amount": 0.1})),

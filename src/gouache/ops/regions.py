@@ -68,6 +68,9 @@ class AdjustRegionParams(Params):
     feather: float = Field(default=0.02, ge=0.0, le=0.2)
     # Some faces only, by number from the left (region "faces"); None: all of them.
     faces: tuple[Annotated[int, Field(ge=1)], ...] | None = Field(default=None, min_length=1)
+    # One half of the region itself ("the top half of the sky"): of the rows or columns the
+    # region spans, not of the frame.
+    within: Literal["left", "right", "top", "bottom"] | None = None
 
     @model_validator(mode="after")
     def _tint_has_colour(self) -> AdjustRegionParams:
@@ -75,6 +78,8 @@ class AdjustRegionParams(Params):
             raise ValueError("a tint needs a colour")
         if self.faces is not None and self.region != "faces":
             raise ValueError("face numbers go with the region faces")
+        if self.within is not None and self.region in HALVES:
+            raise ValueError("a half of a half: name one region and one half of it")
         return self
 
 
@@ -131,6 +136,27 @@ def region_mask(
     return mask.astype(bool)
 
 
+# The seam across the middle of a region's half fades over this share of the region's span.
+HALF_SEAM = 0.1
+
+
+def half_weight(mask: np.ndarray, half: str) -> np.ndarray:
+    """How much of an edit of `half` of the region each row (top, bottom) or column (left,
+    right) gets: the region is cut at the middle of the rows or columns it spans, so "the top
+    half of the sky" is the upper half of the sky wherever the sky ends, not the sky inside
+    the frame's top half; 1 inside that half, 0 in the other, a linear seam between."""
+    axis = 1 if half in ("top", "bottom") else 0
+    spanned = np.flatnonzero(mask.any(axis=axis))
+    first, last = int(spanned[0]), int(spanned[-1]) + 1
+    middle = (first + last) / 2
+    seam = max(1.0, HALF_SEAM * (last - first))
+    place = np.arange(mask.shape[0 if axis == 1 else 1], dtype=np.float32) + np.float32(0.5)
+    weight = np.clip((middle - place) / seam + 0.5, 0.0, 1.0).astype(np.float32)
+    if half in ("bottom", "right"):
+        weight = np.float32(1.0) - weight
+    return np.asarray(weight[:, None] if axis == 1 else weight[None, :], dtype=np.float32)
+
+
 def _edited(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
     params: dict[str, Any]
     if p.edit in ("brightness", "contrast", "saturation", "warmth"):
@@ -168,7 +194,11 @@ def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
             op="adjust_region",
             param="region",
         )
+    weight = half_weight(mask, p.within) if p.within is not None else None
+    if weight is not None:
+        mask = mask & (weight > 0.0)
     named = f"face {', '.join(map(str, p.faces))} from the left" if p.faces else p.region
+    named = f"{p.within} half of the {named}" if p.within is not None else named
     covers = "cover" if p.region in ("faces", "stars") and not p.faces else "covers"
     ctx.notes.append(f"adjust_region: the {named} {covers} {mask.mean():.0%} of the picture")
     edited = _edited(image, p, ctx)
@@ -178,6 +208,8 @@ def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
     sigma = p.feather * min(image.shape[:2])
     if sigma > 0:
         alpha = np.asarray(filters.gaussian(alpha, sigma), dtype=np.uint8)
+    if weight is not None:
+        alpha = to_uint8(alpha.astype(np.float32) * weight)
     # blended a band of rows at a time; alpha snaps to 1 (0) well inside (outside) the mask
     out = image.copy()
     height, width = mask.shape
@@ -196,7 +228,7 @@ def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="adjust_region",
-        version="1.3.0",
+        version="1.4.0",
         summary="a tone or colour edit of the sky, the background, the subject, the faces (or "
         "some), the stars or one half only",
         params=AdjustRegionParams,

@@ -161,6 +161,10 @@ def _cut(
     """The colours and the alpha of the subject: cut by the background's colour when it is
     plain (the key taken out of the rim), else by the feathered subject mask; times the
     image's own alpha, if it has one."""
+    if named is None and _cut_out(image):
+        # a transparent PNG is cut out already: its own alpha is the cut, never re-cut
+        ctx.notes.append(f"{op}: the picture is cut out already: its own transparency is kept")
+        return rgb_of(image), np.ascontiguousarray(image[:, :, 3])
     key = _plain_key(image, ctx, op, named)
     if key is not None:
         alpha = keying.key_alpha(image, key)
@@ -172,6 +176,15 @@ def _cut(
     if image.shape[2] == 4:
         alpha = np.asarray(cv2.multiply(alpha, image[:, :, 3], scale=1.0 / 255.0), np.uint8)
     return rgb, alpha
+
+
+# A picture at least this much clear (alpha under half) is a cut-out, not a photo with a
+# stray soft pixel.
+CUT_OUT_SHARE = 0.01
+
+
+def _cut_out(image: Image) -> bool:
+    return image.shape[2] == 4 and float((image[:, :, 3] < 128).mean()) >= CUT_OUT_SHARE
 
 
 def _plain_key(image: Image, ctx: OpContext, op: str, named: RGB | None) -> RGB | None:
@@ -337,7 +350,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="remove_background",
-        version="1.0.0",
+        version="1.1.0",
         summary="cut out the subject on a transparent background",
         params=RemoveBackgroundParams,
         run=remove_background,
@@ -347,7 +360,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="replace_background",
-        version="1.0.0",
+        version="1.1.0",
         summary="replace the background with a colour, a gradient or image N",
         params=ReplaceBackgroundParams,
         run=replace_background,

@@ -40,7 +40,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from pydantic import Field
 
-from gouache.analysis.types import TextLine
+from gouache.analysis.types import Box, TextLine
 from gouache.colors import RGB
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
@@ -84,6 +84,17 @@ SPACE_GAIN = 0.1
 MIN_RUN = 6
 # Where no old letters stand out, the new ones fill this share of the box's height.
 GUESS_SIZE = 0.7
+# resize_text: the middle of the letters stands this share of the size above the baseline;
+# a line whose middle is within CENTRED of the picture's width of its centre is centred.
+CAP_MIDDLE = 0.36
+CENTRED = 0.05
+# Lines whose edges (or middles) lie within ALIGNED of the width (at least 4 px) are aligned.
+ALIGNED = 0.02
+# A resized line keeps this share of the shorter side clear of the picture's edges.
+EDGE_MARGIN = 0.02
+# resize_text with `fit`: sizes tried from `scale` down to MIN_GROWTH, FIT_STEP apart.
+MIN_GROWTH = 1.05
+FIT_STEP = 0.025
 # Lines listed in an error, and characters of each.
 LIST_LINES = 8
 LIST_CHARS = 40
@@ -97,6 +108,15 @@ class RemoveTextParams(Params):
 class ReplaceTextParams(Params):
     old: str = Field(min_length=1, max_length=200)
     new: str = Field(max_length=200)
+
+
+class ResizeTextParams(Params):
+    # Only the lines containing this (case-insensitive); None resizes every line.
+    match: str | None = None
+    # The new letter size over the old one.
+    scale: float = Field(default=1.25, ge=0.3, le=3.0)
+    # "bigger", no number: up to `scale`, as large as fits (at least MIN_GROWTH)
+    fit: bool = False
 
 
 @dataclass(frozen=True)
@@ -190,6 +210,156 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
         f'replaced "{p.old}" with "{p.new}" in {_lines(len(chosen))}: {"; ".join(changes)}'
     )
     return out
+
+
+def resize_text(image: Image, p: ResizeTextParams, ctx: OpContext) -> Image:
+    """Redraw lines of text `scale` times their size, in their own colour, keeping each line's
+    middle height and its alignment (lines whose left edges agree grow rightwards, right
+    edges leftwards, middles both ways; a line alone by where it stands). Refused, with
+    nothing changed, where a line would run off the picture or onto another line."""
+    # 1. the lines to resize
+    lines = _read(image, ctx, "resize_text", "match")
+    chosen = [line for line in lines if p.match is None or _spans(line.text, p.match)]
+    if not chosen:
+        raise InvalidParameterError(
+            f'resize_text: no text reads "{p.match}"; {_what_was_read(lines)}',
+            op="resize_text",
+            param="match",
+        )
+
+    # 2. remove them, and find the old letters against the clean background
+    clean = _inpaint(image, chosen)
+    olds = [_find_old(image, clean, line) for line in chosen]
+
+    # 3. each line at its new size, where it may stand: inside the picture, clear of the
+    #    other lines (the ones left as they are, and the ones already placed); with `fit`,
+    #    the largest size up to `scale` at which every line stands
+    scales = [p.scale]
+    if p.fit and p.scale > 1.0:
+        steps = max(1, math.ceil((p.scale - MIN_GROWTH) / FIT_STEP))
+        scales = [p.scale - (p.scale - MIN_GROWTH) * k / steps for k in range(steps + 1)]
+    placed: list[_Drawn] | None = None
+    problem = ""
+    for scale in scales:
+        placed, problem = _place_lines(image.shape, lines, chosen, olds, scale)
+        if placed is not None:
+            break
+    if placed is None:
+        raise InvalidParameterError(
+            f"resize_text: {problem}; nothing was changed", op="resize_text", param="scale"
+        )
+    out = clean
+    for drawn in placed:
+        _paint(out, drawn.cover, drawn.left, drawn.top, drawn.color)
+    what = ", ".join(f'"{old.text}"' for old in olds[:LIST_LINES])
+    ctx.notes.append(f"redrew {_lines(len(chosen))} of text at {scale:.0%} of its size: {what}")
+    return out
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """One resized line: its letters' coverage, placed at (left, top), in its old colour."""
+
+    cover: npt.NDArray[np.float32]
+    left: int
+    top: int
+    color: RGB
+
+
+def _place_lines(
+    shape: tuple[int, ...],
+    lines: list[TextLine],
+    chosen: list[TextLine],
+    olds: list[_OldText],
+    scale: float,
+) -> tuple[list[_Drawn] | None, str]:
+    """Every chosen line at `scale`, or None and why one of them cannot stand there."""
+    height, width = shape[:2]
+    taken = [(line.box, line.text) for line in lines if line not in chosen]
+    placed: list[_Drawn] = []
+    shared = _shared_alignment(chosen, width)
+    for _line, old in zip(chosen, olds, strict=True):
+        align = shared or _alignment(old.centre, width)
+        cover, left, top = _resized(old, scale, width, align)
+        ink = _ink_box(cover, left, top)
+        said = f'"{old.text}" at {scale:.0%} of its size'
+        margin = round(EDGE_MARGIN * min(width, height))
+        if (
+            ink.x < margin
+            or ink.y < margin
+            or ink.right > width - margin
+            or ink.bottom > height - margin
+        ):
+            return None, f"{said} would run off the picture (crop less or extend the canvas first)"
+        hit = next((text for box, text in taken if _boxes_meet(ink, box)), None)
+        if hit is not None:
+            return None, f'{said} would run onto "{hit}"'
+        taken.append((ink, old.text))
+        placed.append(_Drawn(cover, left, top, old.color))
+    return placed, ""
+
+
+def _shared_alignment(lines: list[TextLine], width: int) -> str | None:
+    """How several lines stand together: "left" when their left edges agree, "right" when
+    their right edges do, "centre" when their middles do; None for one line or none agreeing."""
+    if len(lines) < 2:
+        return None
+    tolerance = max(4.0, ALIGNED * width)
+    edges: dict[str, list[float]] = {
+        "left": [line.box.x for line in lines],
+        "right": [line.box.right for line in lines],
+        "centre": [line.box.x + line.box.w / 2 for line in lines],
+    }
+    return next((name for name, xs in edges.items() if max(xs) - min(xs) <= tolerance), None)
+
+
+def _alignment(centre: float, width: int) -> str:
+    """One line's alignment, from where it stands: centred near the middle, else to its side."""
+    if abs(centre - width / 2) <= CENTRED * width:
+        return "centre"
+    return "left" if centre < width / 2 else "right"
+
+
+def _resized(
+    old: _OldText, scale: float, width: int, align: str
+) -> tuple[npt.NDArray[np.float32], int, int]:
+    """The line's letters at `scale` times their size: their coverage and its top-left, the
+    middle of the letters at the old middle height, aligned `align` as the old line stood."""
+    size = max(MIN_FONT_PX, round(old.size * scale))
+    layout = layout_text(old.text, size, "plain", max(width, 1) * 4, max_lines=1)
+    if layout is None:  # one line, as wide as it needs: only an empty text has no layout
+        raise InvalidParameterError(
+            f'resize_text: "{old.text}" cannot be drawn', op="resize_text", param="scale"
+        )
+    cover = coverage_of(render_layout(layout, "left", False))
+    cols = np.flatnonzero(cover.max(axis=0) > 0)
+    ascent, _ = layout.font.getmetrics()
+    # capitals and x-height sit about CAP_MIDDLE of the size above the baseline
+    top = round(old.baseline + CAP_MIDDLE * (size - old.size)) - ascent
+    ink_w = float(cols[-1] + 1 - cols[0]) if cols.size else 0.0
+    old_w = float(_glyphs(old.text, old.size)[0].shape[1])
+    old_left = old.centre - old_w / 2
+    if align == "centre":
+        start = old.centre - ink_w / 2
+    elif align == "left":
+        start = old_left
+    else:
+        start = old_left + old_w - ink_w
+    left = round(start) - int(cols[0] if cols.size else 0)
+    return cover, left, top
+
+
+def _ink_box(cover: npt.NDArray[np.float32], left: int, top: int) -> Box:
+    rows = np.flatnonzero(cover.max(axis=1) > 0)
+    cols = np.flatnonzero(cover.max(axis=0) > 0)
+    if rows.size == 0 or cols.size == 0:
+        return Box(left, top, 0, 0)
+    x, y = left + int(cols[0]), top + int(rows[0])
+    return Box(x, y, int(cols[-1] + 1 - cols[0]), int(rows[-1] + 1 - rows[0]))
+
+
+def _boxes_meet(a: Box, b: Box) -> bool:
+    return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
 
 
 # -- finding words --------------------------------------------------------------------------
@@ -576,6 +746,16 @@ OPERATORS: list[Operator[Any]] = [
         run=replace_text,
         keywords=("replace", "change the text", "change the word"),
         examples=('replace "SALE" with "SOLD"',),
+        global_edit=False,
+    ),
+    Operator(
+        name="resize_text",
+        version="1.0.0",
+        summary="make the text bigger or smaller: the lines redrawn at a new size, own colour",
+        params=ResizeTextParams,
+        run=resize_text,
+        keywords=("bigger text", "larger text", "smaller text", "font size", "text size"),
+        examples=("make the text bigger",),
         global_edit=False,
     ),
 ]

@@ -31,7 +31,7 @@ _PROTECT = (
     (re.compile(rf"\b{_SIDE}\s+(?:and|&)\s+{_SIDE}\b", re.I), r"\1+\2"),
     # Two colours are one value ("duotone navy and gold", "a blue and white gradient").
     (re.compile(rf"\b({_COLOR})\s+and\s+({_SHADE}(?:{_COLOR}))\b", re.I), r"\1 & \2"),
-    (re.compile(r"\bdust\s+and\s+scratch(es)?\b", re.I), r"dust & scratch\1"),
+    (re.compile(r"\b(dust|spots?|specks?)\s+and\s+scratch(es)?\b", re.I), r"\1 & scratch\2"),
     # A file name is one word: "beach.jpg" is "beach", not the end of a sentence.
     (re.compile(r"\b([\w-]+)\.(?:jpe?g|png|webp|gif|bmp|tiff?|heic|avif)\b", re.I), r"\1"),
     (re.compile(r"(?<=\d),(?=\d{3}\b)"), ""),  # 1,200 px
@@ -136,7 +136,14 @@ def normalise(text: str) -> str:
     # Hyphens between words become spaces ("counter-clockwise"); a minus sign ("-20%") stays.
     text = re.sub(r"(?<=[a-z0-9])-(?=[a-z])", " ", text)
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], text)
+    text = _RATIO_BY.sub(r"\1:\2", text)
     return " ".join(text.split())
+
+
+# "make it 16 by 9": an aspect ratio (small numbers, no unit); "800 by 600" stays a size
+_RATIO_BY = re.compile(
+    r"(?<![\d.])(\d{1,2}) by (\d{1,2})(?![\d.%]|\s*(?:px|pixels?|percent|cm|mm|in(?:ch)?)\b)"
+)
 
 
 # "crop it to 16:9 but don't cut anyone off" is the face-aware crop's "keeping everyone"

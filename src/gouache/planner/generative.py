@@ -34,7 +34,7 @@ CUES = word_set(
     "rain, rainy, storm, stormy, sky, clouds, cloudy, hat, hair, hairstyle, beard, "
     "moustache, mustache, makeup, lipstick, glasses, sunglasses, shirt, suit, dress, "
     "clothes, outfit, jacket, tie, eyes, taller, shorter, thinner, slimmer, fatter, "
-    "muscular, lighting, relight, relit, relighting"
+    "muscular, lighting, relight, relit, relighting, translate, translated, translation"
 )
 # Verbs that put in, swap or take out something; words for a person.
 _PLACING = word_set("add, put, insert, draw, paint, place, include, generate, create, give")

@@ -26,6 +26,7 @@ from typing import Any
 
 from gouache.ops.registry import OperatorRegistry
 from gouache.planner import bars, casts, ink, plural, redaction, references, regional, targets
+from gouache.planner.clauses import has, normalise, protect
 from gouache.planner.generative import GENERATIVE_BACKENDS
 from gouache.planner.phrases import SEPIA_TAKEN_OUT, Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
@@ -37,7 +38,7 @@ _SIGN = re.compile(r"\bsigns?\b", re.IGNORECASE)
 _FACE_OPS = frozenset({"blur_faces", "crop_face"})
 # The operators that need text in the picture, and the parameter naming the text they edit
 # (the document cleanup names none: any text will do).
-_TEXT_OPS = {"remove_text": "match", "replace_text": "old", "document": ""}
+_TEXT_OPS = {"remove_text": "match", "replace_text": "old", "document": "", "resize_text": "match"}
 
 Grounded = Draft | Problem | PlannerQuestion
 
@@ -66,6 +67,8 @@ class Grounding:
             return plural.ground(draft, self.context)
         if draft.op in _FACE_OPS:
             return self._faced(draft)
+        if draft.op == "smart_crop" and has(self._said, "keeping everyone"):
+            return self._everyone(draft)
         if draft.op in _TEXT_OPS:
             return self._texted(draft)
         if draft.op in USES_ALL_REFERENCES:
@@ -127,6 +130,39 @@ class Grounding:
         if self._faces is None:
             self._faces = len(self.context.faces())
         return self._faces
+
+    @property
+    def _said(self) -> str:
+        return normalise(protect(self.instruction))
+
+    def _everyone(self, draft: Draft) -> Grounded:
+        """ "square without cutting off anyone": every face inside the crop, or no crop at all
+        (a wider canvas, when no crop was asked; a refusal that says so when one was)."""
+        if self.context is None or self.context.size is None:
+            return draft
+        boxes = list(self.context.faces())
+        width, height = self.context.size
+        aw, ah = draft.params["aspect"]
+        if width * ah >= height * aw:
+            win_w, win_h = height * aw / ah, float(height)
+        else:
+            win_w, win_h = float(width), width * ah / aw
+        if not boxes or (
+            max(b.x + b.w for b in boxes) - min(b.x for b in boxes) <= win_w
+            and max(b.y + b.h for b in boxes) - min(b.y for b in boxes) <= win_h
+        ):
+            return draft
+        shape = f"{aw}:{ah}"
+        if has(self._said, "crop") or has(self._said, "trim"):
+            return Problem(
+                f"the {len(boxes)} faces do not all fit a {shape} crop of this picture, so I "
+                f'cropped nothing; "make it {shape} without cropping" extends the canvas instead'
+            )
+        return Draft(
+            "extend",
+            {"aspect": (aw, ah)},
+            note=f"the {len(boxes)} faces do not all fit a {shape} crop: the canvas is extended",
+        )
 
     def _faced(self, draft: Draft) -> Grounded:
         count = self.face_count()

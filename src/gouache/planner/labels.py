@@ -190,6 +190,10 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "auto_straighten": lambda p: "straighten (level the measured tilt)",
     "crop_subject": lambda p: "crop to the subject",
     "redact": lambda p: _redact(p),
+    "resize_text": lambda p: (
+        f"text {'up to ' if p.get('fit') else ''}{_percent(p['scale'])} of its size"
+        + (f' (lines with "{p["match"]}")' if p.get("match") else "")
+    ),
 }
 
 
@@ -216,6 +220,8 @@ def _region(p: dict[str, Any]) -> str:
         where = f"the {p['region']} half"
     elif p.get("faces"):
         where = _numbered(list(p["faces"]))
+    if p.get("within"):
+        where = f"the {p['within']} half of {where}"
     edit, amount = p["edit"], p["amount"]
     if edit == "grayscale":
         return f"{where} in black and white"

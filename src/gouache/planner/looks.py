@@ -10,9 +10,11 @@ The plan records the look's recipe version, so a version says exactly which step
 
 from __future__ import annotations
 
+import re
+
 from gouache.ops.looks import find
 from gouache.planner.clauses import percent
-from gouache.planner.phrases import Clause, Draft, Rule
+from gouache.planner.phrases import BASE_AMOUNT, Clause, Draft, Rule
 
 NIGHT_NOTE = (
     "a day-for-night grade: darker, cooler and less saturated; the scene is not relit (no "
@@ -20,10 +22,19 @@ NIGHT_NOTE = (
 )
 
 
+# "the colours look washed out": a complaint, which the faded look would make worse
+_WASHED_OUT = re.compile(
+    r"\b(?:looks?|is|are|seems?|too|so|very|really|kind of|a bit|bit)\s+(?:a bit\s+|so\s+|too\s+|"
+    r"very\s+|really\s+)?(?:washed out|faded|dull|flat)\b"
+)
+
+
 def _look(c: Clause) -> Draft | None:
     found = find(c.text)
     if found is None:
         return None
+    if found.name == "faded" and _WASHED_OUT.search(c.text):
+        return Draft("saturation", {"amount": round(BASE_AMOUNT * c.factor, 4)})
     value = percent(c.text)
     strength = value.value if value is not None else min(1.0, c.factor)
     note = NIGHT_NOTE if found.name == "night" else None

@@ -103,7 +103,8 @@ def outermost(found: list[Match]) -> list[Match]:
 # "fix it" after a problem it names: the problem is the request ("too dark, fix it").
 FIX_IT = re.compile(
     r"^(?:(?:please|pls|can you|could you|would you|just|so|and|now)\s+)*(?:fix|correct|sort"
-    r"|sort out|repair|solve|fix up)(?:\s+(?:it|that|this|the problem|the issue|it up|up|out))*"
+    r"|sort out|repair|solve|fix up|(?:tone|dial|bring|turn) (?:it|that|this) (?:down|back))"
+    r"(?:\s+(?:it|that|this|the problem|the issue|it up|up|out))*"
     r"(?:\s+(?:please|pls|for me))*$"
 )
 # A clause that only tempers the one before: "enhance the stars a bit, not too much".
@@ -115,12 +116,27 @@ _MODIFIER = re.compile(
 )
 
 
+# "brighter but not too bright": the edit's own word again, tempered
+_ECHO = re.compile(
+    r"^(?:but |and |though |just )*not (?:too|so|very|overly) (?P<word>[a-z]{4,})"
+    r"(?: please| pls)?[ .!]*$"
+)
+
+
+def _tempers(raw: RawClause, last: RawClause) -> bool:
+    text = raw.text.strip()
+    if _MODIFIER.match(text):
+        return True
+    echo = _ECHO.match(text)
+    return echo is not None and echo.group("word")[:5] in last.text
+
+
 def with_modifiers(clauses: tuple[RawClause, ...]) -> list[RawClause]:
     """The clauses with each modifier-only one folded into the clause before it, which then
     reads as "a little" unless it says its own strength."""
     out: list[RawClause] = []
     for raw in clauses:
-        if out and _MODIFIER.match(raw.text.strip()):
+        if out and _tempers(raw, out[-1]):
             last = out[-1]
             text = last.text if intensity(last.text) is not None else f"{last.text} a little"
             out[-1] = RawClause(text, f"{last.original}, {raw.original}")

@@ -245,11 +245,18 @@ _COMPLAINT = re.compile(
 
 
 _LIGHTING = re.compile(r"\b(?:light|lighting|shadows?|highlights?)\b")
+# "blur the sides", "blur the two on the left": a part or a thing named, which a blur of the
+# whole picture is not
+_NAMED_PART = re.compile(
+    r"\bthe (?!(?:image|picture|photo|pic|photograph|shot|whole|entire|thing)\b)[a-z]+\b"
+)
 
 
 def _blur(c: Clause) -> Draft | None:
     if negated(c.rest) or _COMPLAINT.search(c.text):  # "less blur", "too blurry", "it's blurry"
         return Draft("sharpen", {"amount": round(c.factor, 4)})
+    if _NAMED_PART.search(c.rest):
+        return None
     if percent(c.text):
         return None  # a blur radius is in pixels
     if _LIGHTING.search(c.text) and not re.search(r"\bblur", c.text):

@@ -22,11 +22,19 @@ from gouache.planner.references import ORDINALS, Problem
 OP = "blur_faces"
 
 _VERB = r"(?P<verb>blur|pixelate|pixelize|pixellate|mosaic|hide|obscure|censor|anonymi[sz]e)"
-_PLACE = r"(?:left|right|middle|center|centre|leftmost|rightmost|\d+|" + "|".join(ORDINALS) + ")"
+_PLACE = (
+    r"(?:left|right|middle|center|centre|leftmost|rightmost|last|\d+|" + "|".join(ORDINALS) + ")"
+)
 _JOIN = r"\s*(?:,\s*and|,|\+|&|and)\s*(?:the\s+)?"
 _PLACES = re.compile(
     rf"^{_VERB} (?:the )?(?P<places>{_PLACE}(?:{_JOIN}{_PLACE})+)"
-    r"(?: (?:faces|ones|people|persons|two|three))?$"
+    r"(?: (?:faces|face|ones|people|persons|two|three))?$"
+)
+# "blur the two on the sides", "pixelate the outer two": the leftmost and the rightmost
+_SIDES = re.compile(
+    rf"^{_VERB} (?:the )?(?:(?:two|2|ones|people|faces|guys|women|men) (?:on|at) (?:the |both )?"
+    r"(?:sides|ends|edges|outside)|(?:outer|outside) (?:two|2|ones|faces|people)|"
+    r"(?:faces|ones|people) (?:on|at) (?:both|either) (?:sides|ends))$"
 )
 _BOTH = re.compile(rf"^{_VERB} (?:both (?:the |of the |of their )?faces|both of them)$")
 _NUMBERED = re.compile(
@@ -41,7 +49,13 @@ _KEPT = re.compile(
     rf"^(?:the )?(?:one |face |person |guy |man |woman |lady )?(?:on the |in the |at the )?"
     rf"(?P<place>{_PLACE})(?: one| face| person)?(?: from the left)?$"
 )
-_NAMES = {"leftmost": "left", "rightmost": "right", "center": "middle", "centre": "middle"}
+_NAMES = {
+    "leftmost": "left",
+    "rightmost": "right",
+    "last": "right",
+    "center": "middle",
+    "centre": "middle",
+}
 
 
 def _places(text: str) -> list[str | int]:
@@ -66,6 +80,8 @@ def whole(instruction: str) -> Draft | None:
     params: dict[str, Any]
     if (m := _PLACES.match(text) or _NUMBERED.match(text)) is not None:
         params = {"faces": _places(m.group("places"))}
+    elif (m := _SIDES.match(text)) is not None:
+        params = {"faces": ["left", "right"]}
     elif (m := _BOTH.match(text)) is not None:
         params = {"faces": ["both"]}
     elif (m := _EXCEPT.match(text)) is not None:

@@ -28,7 +28,8 @@ _METHODS = (
              "censor", "mask", "obscure", "conceal", "box")),
 )  # fmt: skip
 _KINDS = (
-    ("email", ("email address", "email addresses", "emails", "email", "e mail", "mail address")),
+    ("email", ("email address", "email addresses", "emails", "email", "e mail", "mail address",
+               "emial", "emal")),
     ("phone", ("phone numbers", "phone number", "phone no", "phone nr", "phone num", "phone #",
                "phone", "telephone", "tel no", "mobile number", "mobile", "cell number")),
     ("url", ("url", "urls", "link", "links", "website", "web address", "web addresses")),
@@ -50,7 +51,8 @@ _PERSONAL = re.compile(
 _PERSONAL_KINDS = ("email", "phone", "key", "name")
 # What may stand around the verb and the kinds and ask nothing more.
 _AROUND = FILLER | word_set(
-    "address, addresses, black, box, boxes, every, each, his, her, their, our, in, the, all, "
+    "address, addresses, adress, adresses, addres, adresss, black, box, boxes, every, each, "
+    "his, her, their, our, in, the, all, "
     "&, with, a, bar, bars, out, them, too, both, visible, shown, on, screen, screenshot, "
     "before, post, posting, share, sharing, send, sending, online, it, this, i, we"
 )

@@ -104,10 +104,41 @@ _KEEP = (
 )
 
 
+# "make everything black and white except the cat": the background is what is edited
+_EVERYTHING_BUT = re.compile(
+    r"^(?P<head>.*?)\b(?:everything|all of it|the whole (?:thing|picture|photo|image))"
+    r"(?: else)?(?P<mid>.*?),? (?:except(?: for)?|but|apart from|other than|besides|save for) "
+    rf"(?:{_SUBJECT}|the (?:kitten|kitty|puppy|main subject|foreground))"
+    r"(?P<tail>(?! ?'s\b| (?:face|faces|eyes|hair|skin)\b).*)$"
+)
+_EVERYTHING = re.compile(r"\b(?:everything|all of it|the whole (?:thing|picture|photo|image))\b")
 _BEHIND = re.compile(rf"\bbehind (?:{_SUBJECT}|it)\b")
 # "make him stand out from the background": the background is what he stands out against,
 # the region edited is the subject.
 _AGAINST = re.compile(r"\b(?:stand|stands|pop|pops) out (?:from|against|of) .*$")
+
+
+# "make the sky darker and bluer": a bare comparative after a region's edit is more of it
+_BARE = re.compile(
+    r"^(?:and |but |also )?(?:(?:a |way )?(?:bit|little|tad|touch|lot|much|slightly|somewhat|"
+    r"even|way) )*(?:[a-z]+er|(?:more|less) [a-z]+)$"
+)
+_NAMED_AS = {"sky": "the sky", "background": "the background", "subject": "the subject",
+             "stars": "the stars", "faces": "the faces", "left": "the left half",
+             "right": "the right half", "top": "the top half",
+             "bottom": "the bottom half"}  # fmt: skip
+
+
+def continued(text: str, previous: Draft) -> str:
+    """A bare comparative clause ("bluer", "a bit warmer") after an edit of a region, read as
+    an edit of the same region; any other clause as it is."""
+    params = previous.params
+    region = str(params.get("region", ""))
+    if previous.op != OP or region not in _NAMED_AS or not _BARE.match(text.strip()):
+        return text
+    if "faces" in params or "target" in params or "within" in params:
+        return text  # a face or a part named: not guessed again
+    return f"make {_NAMED_AS[region]} {text.strip()}"
 
 
 def _region(text: str) -> tuple[str, str] | None:
@@ -128,27 +159,48 @@ def _region(text: str) -> tuple[str, str] | None:
     return found[0] if len(found) == 1 else None
 
 
+# "the top half of the sky", "the upper part of the background": a half of a region
+_HALF_OF = re.compile(
+    r"\b(?:the )?(?P<half>top|upper|bottom|lower|left|right)(?: hand)? (?:half|part|side) of "
+    r"(?=the |her |his )"
+)
+_HALF_NAMES = {"upper": "top", "lower": "bottom"}
+
+
 def _half_of_a_region(text: str) -> Draft | None:
-    """ "darken the top half of the sky": a half of another region is not a region here."""
-    named = [r for r, names in _REGIONS if r != "subject" and any(has(text, n) for n in names)]
-    halves = [r for r in named if r in HALVES]
-    others = [r for r in named if r not in HALVES]
-    if len(halves) != 1 or len(others) != 1:
+    """ "darken the top half of the sky": the edit of the region, in that half of it."""
+    found = _HALF_OF.search(text)
+    if found is None:
         return None
-    return Draft(
-        OP,
-        problem=f"one region at a time: the {halves[0]} half, or the {others[0]}, not a part of "
-        "one inside the other",
-    )
+    half = _HALF_NAMES.get(found.group("half"), found.group("half"))
+    draft = read(text[: found.start()] + text[found.end() :])
+    if draft is None or draft.op != OP or draft.problem is not None:
+        return None
+    if draft.params["region"] in HALVES or "target" in draft.params:
+        return Draft(
+            OP,
+            problem=f"a half of one region at a time: e.g. 'darken the {half} half of the sky'",
+        )
+    return replace(draft, params={**draft.params, "within": half})
 
 
 def read(text: str) -> Draft | None:
     """The adjust_region draft of one normalised clause, or None when it is not one."""
     if any(has(text, verb) for verb in _NOT_TONE):
         return None
+    if _EVERYTHING.search(text) and _EXCEPT.search(text):
+        # "everything except her face": not the face, and no region here is all but it
+        return Draft(
+            OP,
+            problem="I can edit the background (all but the main subject), the sky, the faces "
+            'or a half; say e.g. "make the background black and white"',
+        )
+    half = _half_of_a_region(text)
+    if half is not None:
+        return half
     named = _region(text)
     if named is None:
-        return _half_of_a_region(text)
+        return None
     region, word = named
     rest = without(text, [_span(text, word)])
     rest = _FACE_NUMBERS.sub(lambda m: " " * len(m.group(0)), rest)  # not an amount
@@ -255,6 +307,11 @@ def whole(instruction: str) -> Draft | None:
     text = re.sub(r"\s+(?:please|pls)$", "", text)
     if any(pattern.match(text) for pattern in _KEEP):
         return Draft(OP, {"region": "background", "edit": "grayscale", "amount": 1.0})
+    but = _EVERYTHING_BUT.match(text)
+    if but is not None and not _ALL_BUT.match(text):
+        draft = read(f"{but.group('head')}the background{but.group('mid')}{but.group('tail')}")
+        if draft is not None and draft.params.get("region") == "background":
+            return draft
     if _ALL_BUT.match(text):  # "blur everything except the cat": the background blur
         stated = intensity(text)
         radius = 12.0 * (1.0 if stated is None else stated)

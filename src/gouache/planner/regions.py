@@ -129,7 +129,7 @@ _REMOVING = ("remove", "delete", "erase", "drop", "rid", "cut out", "take out", 
 
 def _replace_background(c: Clause) -> Draft | None:
     mention = c.mentions[0] if c.mentions else None
-    if has(c.text, "transparent") and mention is None:
+    if (has(c.text, "transparent") or has(c.text, "see through")) and mention is None:
         return _remove_background(c)  # "make the (white) background transparent"
     if any(has(c.text, verb) for verb in _REMOVING) and not has(c.text, "with"):
         return None  # the removal's rule reads it

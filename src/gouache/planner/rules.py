@@ -60,6 +60,7 @@ from gouache.planner import (
     spelling,
     styles,
     targets,
+    textsize,
     texture,
     unquoted,
     weather,
@@ -275,6 +276,16 @@ class RulePlanner:
                 return retried.model_copy(update={"instruction": instruction})
             if isinstance(retried, PlannerReply):
                 outcome = retried
+        written = unquoted.maybe_text(instruction) if isinstance(outcome, PlannerReply) else None
+        phrase = words(normalise(written.split('"')[1])) if written is not None else []
+        if (
+            written is not None
+            and not any(w in self._known for w in phrase)  # "image 2 as an inset" is no text
+            and isinstance(self._plan(written, context, {}), EditPlan)
+        ):
+            # "add good morning at the top": words to write, maybe; asked, never guessed
+            said = f'I read "{instruction}" as words to write: did you mean {written}?'
+            return spelling.question(instruction, said, written)
         return outcome
 
     def _relevant(self, reply: PlannerReply, context: PlanContext) -> PlannerReply:
@@ -342,6 +353,8 @@ class RulePlanner:
             if complained and _BARE_CAST.match(text):
                 text = _BARE_CAST.sub(r"\g<much>too \g<cast>", text)  # "too dark and a bit blue"
             complained = complained or has(raw.text, "too")
+            if previous is not None:
+                text = regional.continued(text, previous)  # "the sky darker and bluer"
             drafts = self._read(text, prepared.quotes, previous, refs)
             if drafts is None:
                 missing.append(raw)
@@ -495,6 +508,7 @@ class RulePlanner:
             or redaction.read(text)
             or bars.read(text)
             or ink.read(text)
+            or textsize.read(text)
             or weather.read(text)
         )
         if local is not None and local.op in self.operators:
@@ -666,7 +680,9 @@ class RulePlanner:
             op, strong = "resize", False  # "800x600"
         elif word.endswith("°"):
             op, strong = "rotate", False
-        elif before in ("less", "too", "much") and (word in CAST_WORDS or word in TINT_WORDS):
+        elif before in ("less", "too", "much", "more") and (
+            word in CAST_WORDS or word in TINT_WORDS
+        ):
             op = "tint"  # "less yellow", "too blue": a colour cast, turned round by the rule
         return Keyword(op, (word,), strong, False) if op in self._op_words else None
 
@@ -731,6 +747,8 @@ class RulePlanner:
             suggestions += self._closest((unknown or new_content)[0].text, count=8)
         for piece, err in invalid:
             parts.append(f'I understood "{piece.clause}" but cannot do it: {err.message}.')
+            # the edits the reason names ("'blur the background' keeps the cat sharp") first
+            suggestions += re.findall(r"(?<!\w)'([^']{4,60})'(?!\w)", err.message)
             suggestions += self.operators.get(piece.draft.op).examples
         return PlannerReply(
             instruction=instruction,

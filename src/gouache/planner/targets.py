@@ -30,12 +30,13 @@ Target = str | int
 ONE = "one"
 SLOT = "face"
 
-_NOUN = r"(?:face|person|one|head|guy|man|woman|girl|boy|kid|child)"
+_NOUN = r"(?:face|person|one|head|guy|man|woman|lady|girl|boy|kid|child)"
 _NTH = re.compile(rf"\b({'|'.join(ORDINALS)}|\d+(?:st|nd|rd|th))\s+{_NOUN}\b(\s+from the right)?")
 _NUMBERED = re.compile(r"\b(?:face|person)\s*(?:number\s*|no\s*|#\s*)?(\d+)\b")
 _ALL = ("faces", "everyone", "everybody", "everyone's", "everybody's", "all", "both", "every",
         "each", "people")  # fmt: skip
-_SINGLE = ("face", "her", "his", "their", "person", "head", "avatar", "headshot", "profile")
+_SINGLE = ("face", "her", "his", "their", "person", "head", "avatar", "headshot", "profile",
+           "woman", "man", "lady", "guy")  # fmt: skip
 _PLACES = (
     ("left", ("left", "leftmost")),
     ("right", ("right", "rightmost", "last")),

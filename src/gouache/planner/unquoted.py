@@ -26,8 +26,11 @@ _STOP = (
     r"|right|middle|center|centre|corner|upper|lower)\b|\s+(?:in|with)\s+(?:a\s+)?(?:big|small|"
     r"large|huge|bold|tiny|thin|thick|white|black|red|blue|green|yellow|gold|pink|orange|purple|"
     r"grey|gray)\b(?:\s+\w+)?(?:\s+(?:letters|font|text|outline|box|background))?|\s*[,;]\s*"
-    r"(?:and|then)\b|\s+(?:and\s+)?then\s+|\s+on\s+(?:top|it)\b|\s*[.!]?\s*$)"
+    r"(?:and|then)\b|\s+(?:and\s+)?then\s+|\s+on\s+(?:top|it)\b|\s*[.!]?\s*$"
+    r"|\s+(?:please|pls|plz|thanks|thx)\s*[.!]?\s*$)"
 )
+# "... to SPRING SALE pls": a closing courtesy is not part of the text
+_COURTESY = re.compile(r"\s+(?:please|pls|plz|thanks|thx|ty)\s*[.!]?\s*$", re.I)
 _SAYS = re.compile(
     r"\b(?:that\s+|which\s+)?(?:says|saying|reads|reading|read|say|with the (?:text|words))"
     rf"\s*:?\s+(?P<t>.+?){_STOP}",
@@ -39,8 +42,14 @@ _LABEL = re.compile(
 _NAMED = re.compile(rf"\bthe\s+(?:text|words|word)\s+(?P<t>(?!on\b|in\b|at\b).+?){_STOP}", re.I)
 _CAPS_WORD = r"(?:[A-Z0-9(©][\w'!?,.&()©@#%+-]*)"
 _ADDED = re.compile(
-    rf"^(?:please\s+|pls\s+)?(?:add|write|put|place|stamp|type|print)\s+(?:the\s+)?"
+    rf"(?:^|,\s*|\band\s+)(?:please\s+|pls\s+)?(?:add|write|put|place|stamp|type|print)\s+"
+    r"(?:the\s+)?"
     rf"(?P<t>{_CAPS_WORD}(?:\s+{_CAPS_WORD})*){_STOP}"
+)
+# "add a caption Launch Day 2024": a label, then words from a capital
+_LABELLED = re.compile(
+    rf"\b(?:caption|title|watermark|heading|headline)\s+(?P<t>{_CAPS_WORD}(?:\s+{_CAPS_WORD})*)"
+    rf"{_STOP}"
 )
 _REPLACE = re.compile(
     r"^(?:please\s+|pls\s+)?(?:replace|change|swap|turn|correct)\s+(?:the\s+(?:word|words|text)"
@@ -74,25 +83,60 @@ def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) ->
         if len(read) != 1:
             return None  # which text is "the sign"? the planner's reply asks for quotes
         return f'replace "{read[0]}" with "{_clean(sign.group("new"))}"'
+    text = _COURTESY.sub("", text)
     swap = _REPLACE.match(text)
     if swap is not None:
         old, new = _clean(swap.group("old")), _clean(swap.group("new"))
+        new = _cased(old, new, lines)
         if _marked(old, lines) and (_capitals(new) or _marked(old, lines)):
             return f'{text[: swap.start("old")]}"{old}" with "{new}"'
     removed = _REMOVED.match(text)
     if removed is not None and lines is not None and _read_in(removed.group("t"), lines):
         # "get rid of open late": words read in the picture, as they are written there
         return f'remove the text "{_clean(removed.group("t"))}"'
-    for pattern in (_SAYS, _LABEL, _NAMED, _ADDED):
+    for pattern in (_SAYS, _LABEL, _NAMED, _ADDED, _LABELLED):
         found = pattern.search(text)
         if found is not None and found.group("t").strip(" .,:"):
             said = _clean(found.group("t"))
-            if pattern is _ADDED and not _capitals(said):
+            if pattern in (_ADDED, _LABELLED) and not _capitals(said):
                 continue
             if pattern is _NAMED and not (said[0].isupper() or said[0].isdigit()):
                 continue  # "make the text bigger" names no text
             return f'{text[: found.start("t")]}"{said}"{text[found.end("t") :]}'
     return None
+
+
+# "add good morning at the top": lowercase words to write, two or more, before a place
+_LOWER_ADDED = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:add|write|put|type|print)\s+(?P<t>(?!(?:a|an|the|some|more|"
+    r"less|my|our|his|her|their|this|that)\s)[a-z][a-z'!?,.&-]*(?:\s+[a-z0-9][a-z0-9'!?,.&-]*)+?)"
+    r"(?=\s+(?:at|in|on|across|along|near)\s+(?:the\s+)?(?:very\s+)?(?:top|bottom|left|right|"
+    r"middle|center|centre|corner|upper|lower)\b)"
+)
+
+
+def maybe_text(instruction: str) -> str | None:
+    """ "add good morning at the top in white": lowercase words that may be text to write,
+    not an edit; the instruction with them in quotes, to be asked about, never done unasked."""
+    if '"' in instruction or "“" in instruction:
+        return None
+    text = _COURTESY.sub("", instruction.strip())
+    found = _LOWER_ADDED.match(text)
+    if found is None:
+        return None
+    return f'{text[: found.start("t")]}"{found.group("t")}"{text[found.end("t") :]}'
+
+
+def _cased(old: str, new: str, lines: Callable[[], Sequence[str]] | None) -> str:
+    """ "swap sale for deals" on a poster reading SUMMER SALE: the new words in capitals, as
+    the words they replace are written there; typed in any other case, they stay as typed."""
+    if lines is None or not new.islower() or not old.islower():
+        return new
+    wanted = _squeezed(old)
+    written = [line for line in lines() if wanted and wanted in _squeezed(line)]
+    if written and all(line.isupper() for line in written):
+        return new.upper()
+    return new
 
 
 def _clean(text: str) -> str:

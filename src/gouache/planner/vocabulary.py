@@ -130,7 +130,7 @@ EXTRA_KEYWORDS = {
     "replace_background": _phrases("background, backdrop"),
     "restore": _phrases(
         "restoration, scratch, scratched, damaged, damage, specks, dust specks, old scan, "
-        "old picture, fix up"
+        "old picture, fix up, spots and scratches, dust and scratches"
     ),
     "color_transfer": _phrases(
         "colours from, colors from, colour palette, color palette, colour grade, color grade, "
@@ -164,7 +164,7 @@ TARGETED: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
     for op, verbs, nouns in (
         ("blur_faces",
          "blur, pixelate, pixelize, pixellate, hide, obscure, censor, anonymise, anonymize, mosaic",
-         "face, faces"),
+         "face, faces, lady, woman, man, guy"),
         ("crop_face", "crop, zoom, frame, reframe, cut, trim", "face, head"),
         ("remove_text", "remove, erase, delete, clean, rid, hide",
          "text, word, words, writing, watermark, watermarks, lettering, letters, caption, title, "
@@ -270,7 +270,8 @@ FILLER = frozenset(
         "mood, style, finish, version, overall, whole, entire, everything, ok, okay, hey, hi, "
         "there, here, same, way, far, instead, change, adjust, tweak, slightly, what, how, about, "
         "try, think, needs, needed, privacy, private, anonymous, anonymity, poster, screenshot, "
-        "flyer, banner, selfie, snapshot, snap, taken, photographed, captured, were, been"
+        "flyer, banner, selfie, snapshot, snap, taken, photographed, captured, were, been, "
+        "instagram, insta"
     )
 )
 
@@ -400,18 +401,24 @@ OPERATOR_WORDS = {
     "replace_text": _TEXT_WORDS | frozenset(_phrases("swap, correct, fix, spelling, typo")),
     "blur_background": frozenset(_phrases("background, backdrop, bokeh, behind")),
     "remove_background": frozenset(
-        _phrases("background, backdrop, transparent, png, isolate, feather, feathered, edge")
+        _phrases(
+            "background, backdrop, transparent, png, isolate, feather, feathered, edge, see, "
+            "through, cat, dog, pet, animal, person, man, woman, girl, boy, child, kid, baby, "
+            "subject, product, cup, mug, bottle, her, him, them"
+        )
     ),
     "replace_background": frozenset(
         _phrases(
             "background, backdrop, gradient, plain, solid, behind, going, fading, fade, her, "
-            "him, them, transparent, bg, cat, dog, pet, animal, person, man, woman, girl, boy, "
+            "him, them, transparent, see, through, bg, cat, dog, pet, animal, person, man, "
+            "woman, girl, boy, "
             "child, kid, baby, subject, product, cup, mug, bottle, logo"
         )
     ),
     "restore": frozenset(
         _phrases(
-            "old, dust, scratches, damaged, repair, scan, scanned, speck, specks, damage, "
+            "old, dust, scratches, damaged, repair, scan, scanned, speck, specks, damage, spots, "
+            "spot, marks, blemishes, "
             "grandma's, grandpa's, mum's, mom's, dad's, family, picture, up"
         )
     ),

@@ -1,0 +1,65 @@
+"""Reading "make the text bigger", "smaller letters", "increase the font size a bit" ->
+`resize_text` (every line redrawn at a new size, in its own colour).
+
+A clause is read here when it names the writing (text, letters, words, font, writing ...) and
+asks for it bigger or smaller, and holds nothing else but intensity words and filler:
+
+    bigger, larger, enlarge, increase the font size     1.25 ("a bit" 1.12, "a lot" 1.5)
+    twice as big, double the size                       2.0
+    30% bigger                                          1.3
+    smaller, shrink, decrease the font size             0.8 ("a bit" 0.9, "a lot" 0.6)
+
+Without a number, "bigger" is as big as fits up to that (`fit`). The grounding checks there
+is text to resize (`grounding._TEXT_OPS`); the operator refuses a size at which a line would
+run off the picture or onto another line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gouache.planner.clauses import percent, words
+from gouache.planner.phrases import Draft
+from gouache.planner.vocabulary import FILLER, intensity, word_set
+
+OP = "resize_text"
+BIGGER = 1.25
+SMALLER = 0.8
+
+_WRITING = word_set("text, letters, lettering, words, writing, font, type, wording")
+_UP = re.compile(r"\b(?:bigger|larger|enlarge|enlarged|increase|increased|grow|huger|taller)\b")
+_DOWN = re.compile(r"\b(?:smaller|shrink|shrunk|decrease|decreased|reduce|reduced|tinier)\b")
+_TWICE = re.compile(r"\b(?:twice as (?:big|large)|double (?:the|its) size|2x (?:bigger|larger))\b")
+# What may stand around the writing and the size, and ask nothing more.
+_AROUND = FILLER | word_set(
+    "make, get, turn, is, are, too, so, more, bit, tad, little, lot, much, way, very, really, "
+    "slightly, size, sized, all, on, in, of, the, it, its, a, lots, somewhat, touch, please, "
+    "pls, bigger, larger, enlarge, enlarged, increase, increased, grow, huger, taller, smaller, "
+    "shrink, shrunk, decrease, decreased, reduce, reduced, tinier, twice, as, big, large, "
+    "double, x, 2x, percent, poster, sign, small, tiny, hard, read, easier, to"
+)
+
+
+def read(text: str) -> Draft | None:
+    """The resize_text draft of a normalised clause, or None when it is not one."""
+    ws = words(text)
+    if not any(w in _WRITING for w in ws):
+        return None
+    up, down = _UP.search(text) is not None, _DOWN.search(text) is not None
+    twice = _TWICE.search(text) is not None
+    if up == down and not twice:
+        return None
+    if any(w not in _AROUND and w not in _WRITING and not re.fullmatch(r"[\d.]+%?", w) for w in ws):
+        return None
+    value = percent(text)
+    if twice:
+        scale = 2.0
+    elif value is not None:
+        scale = 1.0 + value.value if up else 1.0 - value.value
+    else:
+        factor = intensity(text)
+        step = (BIGGER if up else SMALLER) - 1.0
+        scale = 1.0 + step * (1.0 if factor is None else min(2.0, factor))
+        if up:  # "bigger", no number: as big as fits, up to that
+            return Draft(OP, {"scale": round(min(3.0, scale), 4), "fit": True})
+    return Draft(OP, {"scale": round(max(0.3, min(3.0, scale)), 4)})

@@ -1,0 +1,232 @@
+"""Requests a third new user made that were done wrong or refused: "make everything black and
+white except the cat" (the cat went grey), "blur the two on the sides" (the whole picture was
+blurred), "brighter but not too bright" (+20 % then -20 %), "SPRING SALE pls" (written into the
+poster), "the colours look washed out" (the faded look, more washed out), "make the sky darker
+and bluer" (the whole picture tinted), "square without cutting off anyone" (two faces cut
+off). Each is checked on its plan and on its measured output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+from gouache.analysis.cache import AnalysisCache
+from gouache.analysis.sky import sky_mask
+from gouache.evals.samples import sample
+from gouache.images import Image
+from gouache.ops.plan import EditPlan
+from gouache.ops.registry import OpContext, default_operators
+from gouache.planner.plan import PlannerQuestion, PlannerReply
+from gouache.planner.rules import RulePlanner
+from gouache.sessions.turn import plan_context
+
+CACHE = AnalysisCache()
+
+
+def _plan(say: str, on: str) -> Any:
+    return RulePlanner().plan(say, plan_context(CACHE, sample(on)))
+
+
+def _run(plan: EditPlan, image: Image) -> Image:
+    registry = default_operators()
+    out = image
+    for step in plan.steps:
+        out = registry.get(step.op).apply(out, dict(step.params), OpContext(analyses=CACHE))
+    return out
+
+
+def _planned(say: str, on: str) -> tuple[EditPlan, Image, Image]:
+    plan = _plan(say, on)
+    assert isinstance(plan, EditPlan), plan.describe()
+    source = sample(on)
+    return plan, source, _run(plan, source)
+
+
+def _saturation(pixels: np.ndarray) -> float:
+    rgb = pixels[..., :3].astype(np.float64)
+    return float((rgb.max(axis=-1) - rgb.min(axis=-1)).mean())
+
+
+def _luma(image: Image) -> np.ndarray:
+    return np.asarray(image[..., :3].astype(np.float64) @ np.array([0.299, 0.587, 0.114]))
+
+
+def test_everything_black_and_white_except_the_cat_keeps_the_cat_in_colour() -> None:
+    plan, source, out = _planned("make everything black and white except the cat", "chelsea")
+    assert plan.steps[0].params["region"] == "background"
+    subject = CACHE.get(source).subject.mask
+    # the cat keeps its colour; the rest loses it
+    assert _saturation(out[subject]) == pytest.approx(_saturation(source[subject]), rel=0.05)
+    assert _saturation(out[~subject]) < 0.3 * _saturation(source[~subject])
+
+
+def test_everything_except_a_face_is_refused_not_done_to_the_face() -> None:
+    reply = _plan("make everything black and white except her face", "astronaut")
+    assert isinstance(reply, PlannerReply)
+    assert "background" in reply.message
+
+
+@pytest.mark.parametrize(
+    "say", ["blur the two on the sides", "blur the first and last face", "pixelate the outer two"]
+)
+def test_the_two_on_the_sides_are_the_first_and_last_faces(say: str) -> None:
+    plan, source, out = _planned(say, "group")
+    assert plan.steps[0].op == "blur_faces"
+    assert plan.steps[0].params["faces"] == [1, 3]
+    boxes = [face.box for face in CACHE.get(source).faces]
+    changed = np.abs(out.astype(int) - source.astype(int)).max(axis=2) > 8
+
+    def share(box: Any) -> float:
+        return float(changed[box.y : box.bottom, box.x : box.right].mean())
+
+    assert share(boxes[0]) > 0.3
+    assert share(boxes[2]) > 0.3
+    assert share(boxes[1]) == 0.0  # the middle face untouched
+
+
+def test_a_blur_of_a_named_part_is_not_a_blur_of_the_whole_picture() -> None:
+    assert isinstance(_plan("blur the sides", "coffee"), PlannerReply)
+
+
+def test_the_lady_in_the_middle_is_the_middle_face() -> None:
+    plan, source, out = _planned("pixelate the lady in the middle", "group")
+    assert plan.steps[0].params == {"method": "pixelate", "target": "middle"}
+    boxes = [face.box for face in CACHE.get(source).faces]
+    middle, first = (np.s_[b.y : b.bottom, b.x : b.right] for b in (boxes[1], boxes[0]))
+    assert np.any(out[middle] != source[middle])
+    assert np.array_equal(out[first], source[first])
+
+
+def test_brighter_but_not_too_bright_is_a_little_brighter() -> None:
+    plan, source, out = _planned("make it brighter but not too bright", "chelsea")
+    assert [step.op for step in plan.steps] == ["brightness"]
+    assert 0 < plan.steps[0].params["amount"] < 0.2
+    assert 1.0 < _luma(out).mean() - _luma(source).mean() < 20.0
+
+
+def test_the_washed_out_complaint_adds_colour_instead_of_fading_it() -> None:
+    plan, source, out = _planned("the colours look washed out", "astronaut")
+    assert [step.op for step in plan.steps] == ["saturation"]
+    assert _saturation(out) > 1.05 * _saturation(source)
+    look = _plan("a washed out look", "astronaut")
+    assert isinstance(look, EditPlan)
+    assert look.steps[0].params["name"] == "faded"
+
+
+def test_a_bare_comparative_after_a_sky_edit_is_more_of_the_sky() -> None:
+    plan, source, out = _planned("make the sky a bit darker and bluer", "rocket")
+    assert [step.params["region"] for step in plan.steps] == ["sky", "sky"]
+    sky = sky_mask(source)
+    # well away from the sky's feathered edge nothing changed: no tint of the whole picture
+    away = ~cv2.dilate(sky.astype(np.uint8), np.ones((33, 33), np.uint8)).astype(bool)
+    assert away.any()
+    assert np.array_equal(out[away], source[away])
+    blue = out[sky][:, 2].astype(float) - out[sky][:, 0]
+    assert blue.mean() > (source[sky][:, 2].astype(float) - source[sky][:, 0]).mean() + 2
+
+
+def test_square_without_cutting_off_anyone_extends_when_the_faces_do_not_fit() -> None:
+    plan, source, out = _planned("make it square without cutting off anyone", "group")
+    assert plan.steps[0].op == "extend"
+    assert out.shape[0] == out.shape[1]
+    assert out.shape[0] >= source.shape[0]
+    assert out.shape[1] >= source.shape[1]
+
+
+def test_a_crop_that_would_cut_someone_off_is_refused_with_the_extend_offered() -> None:
+    reply = _plan("crop it to 16:9 but don't cut anyone off", "group")
+    assert isinstance(reply, PlannerReply)
+    assert "without cropping" in reply.message
+
+
+def test_a_closing_please_is_not_written_into_the_new_text() -> None:
+    plan, _, out = _planned("change SUMMER SALE to SPRING SALE pls", "poster")
+    assert plan.steps[0].params["new"] == "SPRING SALE"
+    read = " ".join(line.text for line in AnalysisCache().get(out).text).lower()
+    assert "spring" in read
+    assert "pls" not in read
+
+
+def test_lowercase_new_words_follow_the_capitals_of_the_words_they_replace() -> None:
+    plan, _, out = _planned("swap sale for deals", "poster")
+    assert plan.steps[0].params["new"] == "DEALS"
+    read = [line.text for line in AnalysisCache().get(out).text]
+    assert any("DEALS" in line for line in read), read
+
+
+@pytest.mark.parametrize(
+    ("say", "text"),
+    [
+        ("add a caption Launch Day 2024", "Launch Day 2024"),
+        ("make it warmer, add a vignette and write Chelsea at the bottom", "Chelsea"),
+    ],
+)
+def test_capitalised_words_after_a_label_or_write_are_the_caption(say: str, text: str) -> None:
+    plan, source, out = _planned(say, "chelsea")
+    assert plan.steps[-1].op == "caption"
+    assert plan.steps[-1].params["text"] == text
+    assert out.shape == source.shape
+    assert np.any(out != source)
+
+
+def test_lowercase_words_to_write_are_asked_about_never_written_unasked() -> None:
+    asked = _plan("add good morning at the top in white", "coffee")
+    assert isinstance(asked, PlannerQuestion)
+    assert asked.options == ('add "good morning" at the top in white',)
+    assert isinstance(_plan("add a dog at the top", "coffee"), PlannerReply)
+
+
+@pytest.mark.parametrize(
+    ("say", "on", "op"),
+    [
+        ("blur out the email adress", "screenshot", "redact"),
+        ("remove the spots and scratches pls", "old_photo", "restore"),
+        ("cut out the cup", "coffee", "remove_background"),
+        ("make the background see-through pls", "logo", "remove_background"),
+        ("the horizon is crooked, fix it", "horizon", "auto_straighten"),
+        ("way too saturated, tone it down", "chelsea", "saturation"),
+        ("give it that teal orange movie look", "astronaut", "look"),
+        ("make it look vintage-y like an old instagram filter", "chelsea", "look"),
+        ("make it 16 by 9", "grace_hopper", "crop"),
+        ("zoom in a bit", "hubble", "crop"),
+        ("make it a little more blue", "coffee", "tint"),
+    ],
+)
+def test_plain_phrasings_plan_the_edit_they_name_and_change_the_picture(
+    say: str, on: str, op: str
+) -> None:
+    plan, source, out = _planned(say, on)
+    assert [step.op for step in plan.steps] == [op]
+    assert out.shape != source.shape or np.any(out != source)
+
+
+def test_the_looks_named_loosely_are_the_looks_meant() -> None:
+    names = {
+        "give it that teal orange movie look": "teal and orange",
+        "give it an old film camera feel": "film",
+    }
+    for say, name in names.items():
+        plan = _plan(say, "rocket")
+        assert isinstance(plan, EditPlan), say
+        assert plan.steps[0].params["name"] == name, say
+
+
+def test_sixteen_by_nine_in_words_crops_to_that_shape() -> None:
+    _, _, out = _planned("make it 16 by 9", "grace_hopper")
+    assert out.shape[1] / out.shape[0] == pytest.approx(16 / 9, abs=0.02)
+    assert isinstance(_plan("resize to 800 by 600", "coffee"), EditPlan)
+
+
+def test_a_cats_face_is_refused_with_the_background_blur_offered() -> None:
+    reply = _plan("blur the cat's face", "chelsea")
+    assert isinstance(reply, PlannerReply)
+    assert "blur the background" in reply.message
+
+
+def test_translating_needs_a_generative_backend() -> None:
+    reply = _plan("translate the sign to spanish", "sign")
+    assert isinstance(reply, PlannerReply)
+    assert "--backend" in reply.message
