@@ -388,11 +388,14 @@ class RulePlanner:
         if missing or invalid:
             return self._reply(instruction, missing, invalid, steps, prepared.quotes, refs)
         if problems:
+            message = " ".join(_sentence(p.message) for p in dict.fromkeys(problems))
+            # an edit the reason offers ('"make it 16:9 without cropping" extends ...') first
+            offered = re.findall(r'"([^"]{4,60})" (?:extends|keeps|crops|does)', message)
             return PlannerReply(
                 instruction=instruction,
-                message=" ".join(_sentence(p.message) for p in dict.fromkeys(problems)),
+                message=message,
                 understood=tuple(step.label for step in steps),
-                suggestions=tuple(self._closest(instruction, count=8)),
+                suggestions=tuple(dict.fromkeys([*offered, *self._closest(instruction, count=8)])),
             )
         if questions:
             return questions[0]
