@@ -232,28 +232,11 @@ def _cast(small: Image, mask: Image | None) -> list[Suggestion]:
 
 
 def _warmth_to_balance(small: Image, mask: Image | None) -> int | None:
-    """The warmth amount, in whole 10 %, that makes the grey-edge red and blue agree, found by
-    bisection with the warmth operator itself; None when under 10 %.
+    """The warmth amount, in whole 10 %, that makes the grey-edge red and blue agree (the
+    warmth operator's own bisection, over -100..+100 %); None when under 10 %."""
+    from gouache.ops.tone import warmth_balance
 
-    Warming raises red and lowers blue, so blue - red falls as the amount rises.
-    """
-
-    def blue_over_red(amount: float) -> float:
-        d = cast_imbalance(_warmed(small, amount), mask)
-        return float(d[2] - d[0])
-
-    low, high = -1.0, 1.0
-    if blue_over_red(low) <= 0.0:
-        return _signed_percent(low)
-    if blue_over_red(high) >= 0.0:
-        return _signed_percent(high)
-    for _ in range(WARMTH_STEPS):
-        middle = (low + high) / 2
-        if blue_over_red(middle) > 0.0:
-            low = middle
-        else:
-            high = middle
-    return _signed_percent((low + high) / 2)
+    return _signed_percent(warmth_balance(small, mask, (-1.0, 1.0), WARMTH_STEPS))
 
 
 def _warmed(rgb: Image, amount: float) -> Image:

@@ -199,24 +199,36 @@ def balancing_warmth(image: Image) -> float:
     planned is the amount that balances. Warming lowers blue against red, so blue - red falls
     as the amount rises; the ends of BALANCE_RANGE are returned when it does not cross zero.
     """
-    from gouache.analysis.measures import WORKING_SIDE, cast_imbalance, opaque_mask, reduced
+    from gouache.analysis.measures import WORKING_SIDE, opaque_mask, reduced
     from gouache.analysis.types import as_rgb
 
     small = np.ascontiguousarray(reduced(as_rgb(image), WORKING_SIDE))
     opaque = opaque_mask(image)  # what is hidden under a transparent alpha is not measured
     mask = None if opaque is None else (reduced(opaque * 255, WORKING_SIDE) >= 128)
+    return warmth_balance(small, None if mask is None else mask.astype(np.uint8))
+
+
+def warmth_balance(
+    small: Image,
+    mask: Image | None,
+    span: tuple[float, float] = BALANCE_RANGE,
+    steps: int = BALANCE_STEPS,
+) -> float:
+    """`balancing_warmth` of a picture already at the working size, grey edge read where
+    `mask` is set: the bisection over `span`, `steps` times."""
+    from gouache.analysis.measures import cast_imbalance
 
     def blue_over_red(amount: float) -> float:
         warmed = warmth(small, AmountParams(amount=amount), OpContext())
-        d = cast_imbalance(warmed, None if mask is None else mask.astype(np.uint8))
+        d = cast_imbalance(warmed, mask)
         return float(d[2] - d[0])
 
-    low, high = BALANCE_RANGE
+    low, high = span
     if blue_over_red(low) <= 0.0:
         return low
     if blue_over_red(high) >= 0.0:
         return high
-    for _ in range(BALANCE_STEPS):
+    for _ in range(steps):
         middle = (low + high) / 2
         if blue_over_red(middle) > 0.0:
             low = middle
