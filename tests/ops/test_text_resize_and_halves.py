@@ -111,3 +111,28 @@ def test_a_transparent_png_goes_on_a_new_background_through_its_own_alpha(run: A
     assert np.all(out[alpha == 0] == (255, 192, 203))
     removed = run("remove_background", cutout)
     assert np.array_equal(removed[..., 3], alpha)
+
+
+def test_recoloured_text_keeps_its_letters_and_takes_the_new_colour(run: Any) -> None:
+    poster = sample("poster")
+    red = (poster[..., 0] > 150) & (poster[..., 1] < 90) & (poster[..., 2] < 90)
+    circle = np.zeros_like(red)
+    circle[220:, 370:] = True  # the red ring is no text: it stays red
+    out = run("recolor_text", poster, color=(0, 0, 255))
+    letters = red & ~circle
+    blue = (out[..., 2] > 150) & (out[..., 0] < 90)
+    assert blue[letters].mean() > 0.95  # the same letter pixels, now blue
+    assert np.array_equal(out[red & circle], poster[red & circle])
+    ground = ~cv2.dilate(red.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    assert np.abs(out[ground].astype(int) - poster[ground].astype(int)).max() <= 2
+    read = " ".join(line.text for line in AnalysisCache().get(out).text).replace(" ", "")
+    assert "SUMMERSALE" in read.upper()
+
+
+def test_text_on_a_busy_ground_is_redrawn_in_the_new_colour(run: Any) -> None:
+    sign = sample("sign")
+    out = run("recolor_text", sign, color=(255, 255, 0))
+    yellow = (out[..., 0] > 200) & (out[..., 1] > 200) & (out[..., 2] < 80)
+    assert yellow.sum() > 300
+    read = " ".join(line.text for line in AnalysisCache().get(out).text).upper()
+    assert "CLOSED" in read.replace(" ", "")

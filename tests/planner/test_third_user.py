@@ -193,6 +193,8 @@ def test_lowercase_words_to_write_are_asked_about_never_written_unasked() -> Non
         ("make it 16 by 9", "grace_hopper", "crop"),
         ("zoom in a bit", "hubble", "crop"),
         ("make it a little more blue", "coffee", "tint"),
+        ("change the text colour to blue", "poster", "recolor_text"),
+        ("make the text bigger", "poster", "resize_text"),
     ],
 )
 def test_plain_phrasings_plan_the_edit_they_name_and_change_the_picture(

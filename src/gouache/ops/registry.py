@@ -164,6 +164,7 @@ def default_operators() -> OperatorRegistry:
         subject,
         text,
         textedit,
+        textstyle,
         texture,
         tone,
         trim,
@@ -173,6 +174,6 @@ def default_operators() -> OperatorRegistry:
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
-    modules += [paint, trim, ink, weather, shadow, dehaze]
+    modules += [paint, trim, ink, weather, shadow, dehaze, textstyle]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

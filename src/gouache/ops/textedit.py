@@ -16,7 +16,7 @@ middle of the matched letters.
 
     ink map     old pixels differing from the inpainted ones by at least INK_SHARE of the
                 line's strongest difference                                         `_InkMap`
-    T_s         the line drawn at size s, a 0/1 template                            `_glyphs`
+    T_s         the line drawn at size s, a 0/1 template                            `glyphs`
     R(x, y)     the normalised cross-correlation of T_s with the ink map; the best (s, x, y)
                 over all sizes is where our font's letters fall on the old ones      `_match`
 
@@ -40,7 +40,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from pydantic import Field
 
-from gouache.analysis.types import Box, TextLine
+from gouache.analysis.types import TextLine
 from gouache.colors import RGB
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
@@ -84,17 +84,6 @@ SPACE_GAIN = 0.1
 MIN_RUN = 6
 # Where no old letters stand out, the new ones fill this share of the box's height.
 GUESS_SIZE = 0.7
-# resize_text: the middle of the letters stands this share of the size above the baseline;
-# a line whose middle is within CENTRED of the picture's width of its centre is centred.
-CAP_MIDDLE = 0.36
-CENTRED = 0.05
-# Lines whose edges (or middles) lie within ALIGNED of the width (at least 4 px) are aligned.
-ALIGNED = 0.02
-# A resized line keeps this share of the shorter side clear of the picture's edges.
-EDGE_MARGIN = 0.02
-# resize_text with `fit`: sizes tried from `scale` down to MIN_GROWTH, FIT_STEP apart.
-MIN_GROWTH = 1.05
-FIT_STEP = 0.025
 # Lines listed in an error, and characters of each.
 LIST_LINES = 8
 LIST_CHARS = 40
@@ -108,15 +97,6 @@ class RemoveTextParams(Params):
 class ReplaceTextParams(Params):
     old: str = Field(min_length=1, max_length=200)
     new: str = Field(max_length=200)
-
-
-class ResizeTextParams(Params):
-    # Only the lines containing this (case-insensitive); None resizes every line.
-    match: str | None = None
-    # The new letter size over the old one.
-    scale: float = Field(default=1.25, ge=0.3, le=3.0)
-    # "bigger", no number: up to `scale`, as large as fits (at least MIN_GROWTH)
-    fit: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,7 +123,7 @@ class _Match:
 
 
 @dataclass(frozen=True)
-class _OldText:
+class OldText:
     """The old letters of one line, as our font draws them."""
 
     text: str  # what they read, with word spaces the OCR missed put back
@@ -157,12 +137,12 @@ def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
     """Inpaint every line of text, or the lines that contain `match`; nothing outside the
     lines' dilated polygons changes."""
     # 1. the lines to remove
-    lines = _read(image, ctx, "remove_text", "match")
+    lines = lines_of(image, ctx, "remove_text", "match")
     if p.match is not None and p.match.strip():
-        chosen = [line for line in lines if _spans(line.text, p.match)]
+        chosen = [line for line in lines if spans(line.text, p.match)]
         if not chosen:
             raise InvalidParameterError(
-                f'remove_text: no text reads "{p.match}"; {_what_was_read(lines)}',
+                f'remove_text: no text reads "{p.match}"; {lines_read(lines)}',
                 op="remove_text",
                 param="match",
             )
@@ -170,7 +150,7 @@ def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
         chosen = lines
 
     # 2. inpaint them
-    out = _inpaint(image, chosen)
+    out = inpaint(image, chosen)
     what = ", ".join(f'"{line.text}"' for line in chosen[:LIST_LINES])
     more = f" and {len(chosen) - LIST_LINES} more" if len(chosen) > LIST_LINES else ""
     ctx.notes.append(f"removed {_lines(len(chosen))} of text: {what}{more}")
@@ -181,18 +161,18 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
     """Replace `old` with `new` in every line that contains it (ignoring case and spacing):
     the line is inpainted and redrawn with the words replaced, fitted to the old line."""
     # 1. the lines that hold the words
-    lines = _read(image, ctx, "replace_text", "old")
-    chosen = [line for line in lines if _spans(line.text, p.old)]
+    lines = lines_of(image, ctx, "replace_text", "old")
+    chosen = [line for line in lines if spans(line.text, p.old)]
     if not chosen:
         raise InvalidParameterError(
-            f'replace_text: no text reads "{p.old}"; {_what_was_read(lines)}',
+            f'replace_text: no text reads "{p.old}"; {lines_read(lines)}',
             op="replace_text",
             param="old",
         )
 
     # 2. remove them, and find the old letters against the clean background
-    clean = _inpaint(image, chosen)
-    olds = [_find_old(image, clean, line) for line in chosen]
+    clean = inpaint(image, chosen)
+    olds = [find_old(image, clean, line) for line in chosen]
 
     # 3. redraw each line with the words replaced, in its old colour, on its old baseline
     #    (on `clean` itself: the old letters are all found)
@@ -203,7 +183,7 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
         if text is None:  # respacing keeps every non-space character, so `old` is still there
             text = old.text
         if text:
-            _draw_line(out, line, old, text)
+            draw_line(out, line, old, text)
         changes.append(f'"{old.text}" -> "{text}"')
 
     ctx.notes.append(
@@ -212,160 +192,10 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
     return out
 
 
-def resize_text(image: Image, p: ResizeTextParams, ctx: OpContext) -> Image:
-    """Redraw lines of text `scale` times their size, in their own colour, keeping each line's
-    middle height and its alignment (lines whose left edges agree grow rightwards, right
-    edges leftwards, middles both ways; a line alone by where it stands). Refused, with
-    nothing changed, where a line would run off the picture or onto another line."""
-    # 1. the lines to resize
-    lines = _read(image, ctx, "resize_text", "match")
-    chosen = [line for line in lines if p.match is None or _spans(line.text, p.match)]
-    if not chosen:
-        raise InvalidParameterError(
-            f'resize_text: no text reads "{p.match}"; {_what_was_read(lines)}',
-            op="resize_text",
-            param="match",
-        )
-
-    # 2. remove them, and find the old letters against the clean background
-    clean = _inpaint(image, chosen)
-    olds = [_find_old(image, clean, line) for line in chosen]
-
-    # 3. each line at its new size, where it may stand: inside the picture, clear of the
-    #    other lines (the ones left as they are, and the ones already placed); with `fit`,
-    #    the largest size up to `scale` at which every line stands
-    scales = [p.scale]
-    if p.fit and p.scale > 1.0:
-        steps = max(1, math.ceil((p.scale - MIN_GROWTH) / FIT_STEP))
-        scales = [p.scale - (p.scale - MIN_GROWTH) * k / steps for k in range(steps + 1)]
-    placed: list[_Drawn] | None = None
-    problem = ""
-    for scale in scales:
-        placed, problem = _place_lines(image.shape, lines, chosen, olds, scale)
-        if placed is not None:
-            break
-    if placed is None:
-        raise InvalidParameterError(
-            f"resize_text: {problem}; nothing was changed", op="resize_text", param="scale"
-        )
-    out = clean
-    for drawn in placed:
-        _paint(out, drawn.cover, drawn.left, drawn.top, drawn.color)
-    what = ", ".join(f'"{old.text}"' for old in olds[:LIST_LINES])
-    ctx.notes.append(f"redrew {_lines(len(chosen))} of text at {scale:.0%} of its size: {what}")
-    return out
-
-
-@dataclass(frozen=True)
-class _Drawn:
-    """One resized line: its letters' coverage, placed at (left, top), in its old colour."""
-
-    cover: npt.NDArray[np.float32]
-    left: int
-    top: int
-    color: RGB
-
-
-def _place_lines(
-    shape: tuple[int, ...],
-    lines: list[TextLine],
-    chosen: list[TextLine],
-    olds: list[_OldText],
-    scale: float,
-) -> tuple[list[_Drawn] | None, str]:
-    """Every chosen line at `scale`, or None and why one of them cannot stand there."""
-    height, width = shape[:2]
-    taken = [(line.box, line.text) for line in lines if line not in chosen]
-    placed: list[_Drawn] = []
-    shared = _shared_alignment(chosen, width)
-    for _line, old in zip(chosen, olds, strict=True):
-        align = shared or _alignment(old.centre, width)
-        cover, left, top = _resized(old, scale, width, align)
-        ink = _ink_box(cover, left, top)
-        said = f'"{old.text}" at {scale:.0%} of its size'
-        margin = round(EDGE_MARGIN * min(width, height))
-        if (
-            ink.x < margin
-            or ink.y < margin
-            or ink.right > width - margin
-            or ink.bottom > height - margin
-        ):
-            return None, f"{said} would run off the picture (crop less or extend the canvas first)"
-        hit = next((text for box, text in taken if _boxes_meet(ink, box)), None)
-        if hit is not None:
-            return None, f'{said} would run onto "{hit}"'
-        taken.append((ink, old.text))
-        placed.append(_Drawn(cover, left, top, old.color))
-    return placed, ""
-
-
-def _shared_alignment(lines: list[TextLine], width: int) -> str | None:
-    """How several lines stand together: "left" when their left edges agree, "right" when
-    their right edges do, "centre" when their middles do; None for one line or none agreeing."""
-    if len(lines) < 2:
-        return None
-    tolerance = max(4.0, ALIGNED * width)
-    edges: dict[str, list[float]] = {
-        "left": [line.box.x for line in lines],
-        "right": [line.box.right for line in lines],
-        "centre": [line.box.x + line.box.w / 2 for line in lines],
-    }
-    return next((name for name, xs in edges.items() if max(xs) - min(xs) <= tolerance), None)
-
-
-def _alignment(centre: float, width: int) -> str:
-    """One line's alignment, from where it stands: centred near the middle, else to its side."""
-    if abs(centre - width / 2) <= CENTRED * width:
-        return "centre"
-    return "left" if centre < width / 2 else "right"
-
-
-def _resized(
-    old: _OldText, scale: float, width: int, align: str
-) -> tuple[npt.NDArray[np.float32], int, int]:
-    """The line's letters at `scale` times their size: their coverage and its top-left, the
-    middle of the letters at the old middle height, aligned `align` as the old line stood."""
-    size = max(MIN_FONT_PX, round(old.size * scale))
-    layout = layout_text(old.text, size, "plain", max(width, 1) * 4, max_lines=1)
-    if layout is None:  # one line, as wide as it needs: only an empty text has no layout
-        raise InvalidParameterError(
-            f'resize_text: "{old.text}" cannot be drawn', op="resize_text", param="scale"
-        )
-    cover = coverage_of(render_layout(layout, "left", False))
-    cols = np.flatnonzero(cover.max(axis=0) > 0)
-    ascent, _ = layout.font.getmetrics()
-    # capitals and x-height sit about CAP_MIDDLE of the size above the baseline
-    top = round(old.baseline + CAP_MIDDLE * (size - old.size)) - ascent
-    ink_w = float(cols[-1] + 1 - cols[0]) if cols.size else 0.0
-    old_w = float(_glyphs(old.text, old.size)[0].shape[1])
-    old_left = old.centre - old_w / 2
-    if align == "centre":
-        start = old.centre - ink_w / 2
-    elif align == "left":
-        start = old_left
-    else:
-        start = old_left + old_w - ink_w
-    left = round(start) - int(cols[0] if cols.size else 0)
-    return cover, left, top
-
-
-def _ink_box(cover: npt.NDArray[np.float32], left: int, top: int) -> Box:
-    rows = np.flatnonzero(cover.max(axis=1) > 0)
-    cols = np.flatnonzero(cover.max(axis=0) > 0)
-    if rows.size == 0 or cols.size == 0:
-        return Box(left, top, 0, 0)
-    x, y = left + int(cols[0]), top + int(rows[0])
-    return Box(x, y, int(cols[-1] + 1 - cols[0]), int(rows[-1] + 1 - rows[0]))
-
-
-def _boxes_meet(a: Box, b: Box) -> bool:
-    return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
-
-
 # -- finding words --------------------------------------------------------------------------
 
 
-def _read(image: Image, ctx: OpContext, op: str, param: str) -> list[TextLine]:
+def lines_of(image: Image, ctx: OpContext, op: str, param: str) -> list[TextLine]:
     lines = ctx.analysis(image).text
     if not lines:
         raise InvalidParameterError(
@@ -377,7 +207,7 @@ def _read(image: Image, ctx: OpContext, op: str, param: str) -> list[TextLine]:
     return lines
 
 
-def _spans(text: str, words: str) -> list[tuple[int, int]]:
+def spans(text: str, words: str) -> list[tuple[int, int]]:
     """Where `words` occur in `text`, ignoring case and whitespace (the OCR may read
     "SUMMER SALE" as "SUMMERSALE"): (start, end) character indices of `text`."""
     # Each character of the squashed text remembers where in `text` it came from.
@@ -403,19 +233,19 @@ def _spans(text: str, words: str) -> list[tuple[int, int]]:
 
 def _replaced(text: str, old: str, new: str) -> str | None:
     """`text` with every `old` replaced by `new`, spacing tidied; None if `old` is absent."""
-    spans = _spans(text, old)
-    if not spans:
+    found = spans(text, old)
+    if not found:
         return None
     pieces: list[str] = []
     last = 0
-    for start, end in spans:
+    for start, end in found:
         pieces.extend([text[last:start], new])
         last = end
     pieces.append(text[last:])
     return " ".join("".join(pieces).split())
 
 
-def _what_was_read(lines: list[TextLine]) -> str:
+def lines_read(lines: list[TextLine]) -> str:
     def short(text: str) -> str:
         return text if len(text) <= LIST_CHARS else text[: LIST_CHARS - 1] + "…"
 
@@ -501,7 +331,7 @@ def _patches(shape: tuple[int, ...], lines: list[TextLine], pad: int) -> list[_P
     return patches
 
 
-def _inpaint(image: Image, lines: list[TextLine]) -> Image:
+def inpaint(image: Image, lines: list[TextLine]) -> Image:
     """Telea inpainting of the colour channels under the lines' dilated polygons; alpha and
     every pixel outside them are kept. Each connected part of the holes is worked on in its
     own window, its box and a margin (all the method reads), so lines far apart cost no more
@@ -539,7 +369,7 @@ def _inpaint(image: Image, lines: list[TextLine]) -> Image:
 # -- finding the old letters ----------------------------------------------------------------
 
 
-def _find_old(before: Image, clean: Image, line: TextLine) -> _OldText:
+def find_old(before: Image, clean: Image, line: TextLine) -> OldText:
     """Size, baseline, centre and colour of one line's old letters (a guess from its box
     where nothing stands out from the background)."""
     ink_map = _ink_map(before, clean, line)
@@ -561,12 +391,12 @@ def _find_old(before: Image, clean: Image, line: TextLine) -> _OldText:
         found = _match(ink_map, spaced.text, list(near)) or spaced
 
     # 3. the colour: the old ink under the middle of the matched letters
-    cover, bx0, by0 = _glyphs(found.text, found.size)
+    cover, bx0, by0 = glyphs(found.text, found.size)
     left, top = found.x + bx0 - ink_map.x0, found.y + by0 - ink_map.y0
     inside = _placed(cover >= COVER_INSIDE, left, top, ink_map.ink.shape) & ink_map.ink
     colours = ink_map.pixels[inside if inside.any() else ink_map.ink]
     centre = found.x + bx0 + cover.shape[1] / 2
-    return _OldText(found.text, found.size, found.y, centre, _dominant(colours))
+    return OldText(found.text, found.size, found.y, centre, _dominant(colours))
 
 
 def _ink_map(before: Image, clean: Image, line: TextLine) -> _InkMap | None:
@@ -587,7 +417,7 @@ def _ink_map(before: Image, clean: Image, line: TextLine) -> _InkMap | None:
     return _InkMap(x0, y0, ink, old) if ink.any() else None
 
 
-def _glyphs(text: str, size: int) -> tuple[npt.NDArray[np.float32], int, int]:
+def glyphs(text: str, size: int) -> tuple[npt.NDArray[np.float32], int, int]:
     """`text` in our font at `size`: the coverage of its ink box, and that box's top-left
     corner relative to the baseline origin."""
     font = bundled_font(size)
@@ -602,7 +432,7 @@ def _match(ink_map: _InkMap, text: str, sizes: list[int]) -> _Match | None:
     target = ink_map.ink.astype(np.float32)
     best: _Match | None = None
     for size in sizes:
-        cover, bx0, by0 = _glyphs(text, size)
+        cover, bx0, by0 = glyphs(text, size)
         if cover.shape[0] > target.shape[0] or cover.shape[1] > target.shape[1]:
             continue
         template = (cover >= 0.5).astype(np.float32)
@@ -674,7 +504,7 @@ def _dominant(colours: npt.NDArray[np.uint8]) -> RGB:
     return (red, green, blue)
 
 
-def _guess_old(clean: Image, line: TextLine) -> _OldText:
+def _guess_old(clean: Image, line: TextLine) -> OldText:
     """Where no old letters stand out: letters as tall as most of the box, in a colour that
     shows on it."""
     box = line.box
@@ -682,13 +512,13 @@ def _guess_old(clean: Image, line: TextLine) -> _OldText:
     color = contrasting((int(patch[0]), int(patch[1]), int(patch[2])))
     size = max(MIN_FONT_PX, round(GUESS_SIZE * box.h))
     baseline = box.bottom - round((1 - GUESS_SIZE) / 2 * box.h)
-    return _OldText(line.text, size, baseline, box.x + box.w / 2, color)
+    return OldText(line.text, size, baseline, box.x + box.w / 2, color)
 
 
 # -- redrawing ------------------------------------------------------------------------------
 
 
-def _draw_line(out: Image, line: TextLine, old: _OldText, text: str) -> None:
+def draw_line(out: Image, line: TextLine, old: OldText, text: str) -> None:
     """Draw `text` into `out` (in place) at the old letters' size, shrunk if it is wider than
     the old line's box, on their baseline and centred on them."""
     room = max(line.box.w, MIN_FONT_PX)
@@ -710,10 +540,10 @@ def _draw_line(out: Image, line: TextLine, old: _OldText, text: str) -> None:
         return
     ascent, _ = layout.font.getmetrics()
     left = round(old.centre - (cols[0] + cols[-1] + 1) / 2)
-    _paint(out, cover, left, old.baseline - ascent, old.color)
+    paint(out, cover, left, old.baseline - ascent, old.color)
 
 
-def _paint(out: Image, cover: npt.NDArray[np.float32], left: int, top: int, color: RGB) -> None:
+def paint(out: Image, cover: npt.NDArray[np.float32], left: int, top: int, color: RGB) -> None:
     """Composite `color` through `cover` placed at (left, top), clipped to the image."""
     height, width = out.shape[:2]
     ch, cw = cover.shape
@@ -746,16 +576,6 @@ OPERATORS: list[Operator[Any]] = [
         run=replace_text,
         keywords=("replace", "change the text", "change the word"),
         examples=('replace "SALE" with "SOLD"',),
-        global_edit=False,
-    ),
-    Operator(
-        name="resize_text",
-        version="1.0.0",
-        summary="make the text bigger or smaller: the lines redrawn at a new size, own colour",
-        params=ResizeTextParams,
-        run=resize_text,
-        keywords=("bigger text", "larger text", "smaller text", "font size", "text size"),
-        examples=("make the text bigger",),
         global_edit=False,
     ),
 ]

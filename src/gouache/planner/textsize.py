@@ -1,5 +1,6 @@
 """Reading "make the text bigger", "smaller letters", "increase the font size a bit" ->
-`resize_text` (every line redrawn at a new size, in its own colour).
+`resize_text` (every line redrawn at a new size, in its own colour), and "make the text blue",
+"change the text colour to red" -> `recolor_text` (the letters' own shapes, a new colour).
 
 A clause is read here when it names the writing (text, letters, words, font, writing ...) and
 asks for it bigger or smaller, and holds nothing else but intensity words and filler:
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from gouache.planner.clauses import percent, words
+from gouache.planner.clauses import colors, is_placeholder, percent, without, words
 from gouache.planner.phrases import Draft
 from gouache.planner.vocabulary import FILLER, intensity, word_set
 
@@ -40,10 +41,25 @@ _AROUND = FILLER | word_set(
 )
 
 
+# What may stand around the writing and its new colour ("change the text colour to blue").
+_RECOLOUR_AROUND = FILLER | word_set(
+    "make, turn, change, colour, color, colours, colors, coloured, colored, recolour, recolor, "
+    "to, in, into, the, it, all, on, of, please, pls, instead"
+)
+RECOLOR = "recolor_text"
+
+
 def read(text: str) -> Draft | None:
-    """The resize_text draft of a normalised clause, or None when it is not one."""
+    """The resize_text or recolor_text draft of a normalised clause, or None."""
     ws = words(text)
     if not any(w in _WRITING for w in ws):
+        return None
+    named = colors(text)
+    if named:
+        rest = words(without(text, [c.span for c in named]))
+        plain = all(w in _RECOLOUR_AROUND or w in _WRITING for w in rest)
+        if len(named) == 1 and plain and not any(map(is_placeholder, ws)):
+            return Draft(RECOLOR, {"color": named[0].rgb})
         return None
     up, down = _UP.search(text) is not None, _DOWN.search(text) is not None
     twice = _TWICE.search(text) is not None

@@ -1,0 +1,322 @@
+"""Text restyled in place: "make the text bigger" (`resize_text`: each line redrawn at a new
+size in its own colour, with the inpainting and letter matching of `gouache.ops.textedit`) and
+"make the text blue" (`recolor_text`: the letters' own shapes kept, only their colour changed).
+
+A resized line keeps its middle height and its alignment with the other lines; a size at which
+a line would run off the picture or onto another line is refused with nothing changed, and
+"bigger" without a number takes the largest size up to the default that fits (`fit`).
+A recoloured pixel keeps its share of ink a, read against the inpainted background B and the
+old ink colour I: a = clip(<P - B, I - B> / |I - B|^2, 0, 1), out = B + a (C - B).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field
+
+from gouache.analysis.types import Box, TextLine
+from gouache.colors import RGB, Color, color_name
+from gouache.errors import InvalidParameterError
+from gouache.images import Image
+from gouache.ops._pixels import to_uint8
+from gouache.ops.registry import OpContext, Operator, Params
+from gouache.ops.text import MIN_FONT_PX, coverage_of, layout_text, render_layout
+from gouache.ops.textedit import (
+    LIST_LINES,
+    MIN_DILATE,
+    MIN_INK_DIFF,
+    OldText,
+    draw_line,
+    find_old,
+    glyphs,
+    inpaint,
+    lines_of,
+    lines_read,
+    paint,
+    spans,
+)
+
+# recolor_text: a line whose inpainted ground varies more than this (std, grey levels) is
+# redrawn rather than recoloured in place.
+PLAIN_GROUND = 12.0
+# recolor_text: ink counts within this share of the size around the matched letters.
+LETTER_REACH = 0.12
+# resize_text: the middle of the letters stands this share of the size above the baseline;
+# a line whose middle is within CENTRED of the picture's width of its centre is centred.
+CAP_MIDDLE = 0.36
+CENTRED = 0.05
+# Lines whose edges (or middles) lie within ALIGNED of the width (at least 4 px) are aligned.
+ALIGNED = 0.02
+# A resized line keeps this share of the shorter side clear of the picture's edges.
+EDGE_MARGIN = 0.02
+# resize_text with `fit`: sizes tried from `scale` down to MIN_GROWTH, FIT_STEP apart.
+MIN_GROWTH = 1.05
+FIT_STEP = 0.025
+
+
+class ResizeTextParams(Params):
+    # Only the lines containing this (case-insensitive); None resizes every line.
+    match: str | None = None
+    # The new letter size over the old one.
+    scale: float = Field(default=1.25, ge=0.3, le=3.0)
+    # "bigger", no number: up to `scale`, as large as fits (at least MIN_GROWTH)
+    fit: bool = False
+
+
+class RecolorTextParams(Params):
+    # Only the lines containing this (case-insensitive); None recolours every line.
+    match: str | None = None
+    color: Color
+
+
+def resize_text(image: Image, p: ResizeTextParams, ctx: OpContext) -> Image:
+    """Redraw lines of text `scale` times their size, in their own colour, keeping each line's
+    middle height and its alignment (lines whose left edges agree grow rightwards, right
+    edges leftwards, middles both ways; a line alone by where it stands). Refused, with
+    nothing changed, where a line would run off the picture or onto another line."""
+    # 1. the lines to resize
+    lines = lines_of(image, ctx, "resize_text", "match")
+    chosen = [line for line in lines if p.match is None or spans(line.text, p.match)]
+    if not chosen:
+        raise InvalidParameterError(
+            f'resize_text: no text reads "{p.match}"; {lines_read(lines)}',
+            op="resize_text",
+            param="match",
+        )
+
+    # 2. remove them, and find the old letters against the clean background
+    clean = inpaint(image, chosen)
+    olds = [find_old(image, clean, line) for line in chosen]
+
+    # 3. each line at its new size, where it may stand: inside the picture, clear of the
+    #    other lines (the ones left as they are, and the ones already placed); with `fit`,
+    #    the largest size up to `scale` at which every line stands
+    scales = [p.scale]
+    if p.fit and p.scale > 1.0:
+        steps = max(1, math.ceil((p.scale - MIN_GROWTH) / FIT_STEP))
+        scales = [p.scale - (p.scale - MIN_GROWTH) * k / steps for k in range(steps + 1)]
+    placed: list[_Drawn] | None = None
+    problem = ""
+    for scale in scales:
+        placed, problem = _place_lines(image.shape, lines, chosen, olds, scale)
+        if placed is not None:
+            break
+    if placed is None:
+        raise InvalidParameterError(
+            f"resize_text: {problem}; nothing was changed", op="resize_text", param="scale"
+        )
+    out = clean
+    for drawn in placed:
+        paint(out, drawn.cover, drawn.left, drawn.top, drawn.color)
+    what = ", ".join(f'"{old.text}"' for old in olds[:LIST_LINES])
+    ctx.notes.append(f"redrew {_count(len(chosen))} of text at {scale:.0%} of its size: {what}")
+    return out
+
+
+def recolor_text(image: Image, p: RecolorTextParams, ctx: OpContext) -> Image:
+    """The letters of the chosen lines in `color`, their own shapes, size and weight kept: each
+    pixel's share of ink a (how far it lies from the inpainted background towards the old ink
+    colour, 0..1) is kept, and only the colour it blends towards changes,
+    out = background + a * (color - background). On a busy ground, where ink and ground cannot
+    be told apart, the line is redrawn in our font instead."""
+    # 1. the lines, the background under them, and their old ink colour
+    lines = lines_of(image, ctx, "recolor_text", "match")
+    chosen = [line for line in lines if p.match is None or spans(line.text, p.match)]
+    if not chosen:
+        raise InvalidParameterError(
+            f'recolor_text: no text reads "{p.match}"; {lines_read(lines)}',
+            op="recolor_text",
+            param="match",
+        )
+    clean = inpaint(image, chosen)
+    olds = [find_old(image, clean, line) for line in chosen]
+
+    # 2. the share of ink of every pixel around each line, blended towards the new colour
+    out = image.copy()
+    new = np.asarray(p.color, dtype=np.float32)
+    height, width = image.shape[:2]
+    redrawn = 0
+    for line, old in zip(chosen, olds, strict=True):
+        pad = max(MIN_DILATE, line.box.h // 2)
+        rows = slice(max(0, line.box.y - pad), min(height, line.box.bottom + pad))
+        cols = slice(max(0, line.box.x - pad), min(width, line.box.right + pad))
+        back = clean[rows, cols, :3].astype(np.float32)
+        changed = image[rows, cols, :3] != clean[rows, cols, :3]
+        if float(back[changed.any(axis=2)].std(axis=0).max(initial=0.0)) > PLAIN_GROUND:
+            # a busy ground (white letters over a white cup): the ink cannot be told from it,
+            # so the line is redrawn in the new colour, as replace_text draws it
+            window = out[rows, cols, :3]
+            window[...] = np.where(changed, clean[rows, cols, :3], window)
+            draw_line(out, line, replace(old, color=p.color), old.text)
+            redrawn += 1
+            continue
+        towards = np.asarray(old.color, dtype=np.float32) - back
+        reach = np.maximum((towards * towards).sum(axis=2), np.float32(1.0))
+        share = ((image[rows, cols, :3].astype(np.float32) - back) * towards).sum(axis=2)
+        ink = np.clip(share / reach, 0.0, 1.0)
+        ink[(towards * towards).sum(axis=2) < MIN_INK_DIFF**2] = 0.0  # ink like its ground
+        # only near the letters as matched: a white cup rim behind white letters is no ink
+        ink *= _near_letters(old, ink.shape, rows.start, cols.start)
+        blended = back + ink[:, :, None] * (new - back)
+        window = out[rows, cols, :3]
+        window[...] = np.where(changed, to_uint8(blended), window)
+    what = ", ".join(f'"{old.text}"' for old in olds[:LIST_LINES])
+    how = f" ({_count(redrawn)} redrawn in our font: the ground is busy)" if redrawn else ""
+    ctx.notes.append(f"recoloured {_count(len(chosen))} of text {color_name(p.color)}: {what}{how}")
+    return out
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """One resized line: its letters' coverage, placed at (left, top), in its old colour."""
+
+    cover: npt.NDArray[np.float32]
+    left: int
+    top: int
+    color: RGB
+
+
+def _place_lines(
+    shape: tuple[int, ...],
+    lines: list[TextLine],
+    chosen: list[TextLine],
+    olds: list[OldText],
+    scale: float,
+) -> tuple[list[_Drawn] | None, str]:
+    """Every chosen line at `scale`, or None and why one of them cannot stand there."""
+    height, width = shape[:2]
+    taken = [(line.box, line.text) for line in lines if line not in chosen]
+    placed: list[_Drawn] = []
+    shared = _shared_alignment(chosen, width)
+    for _line, old in zip(chosen, olds, strict=True):
+        align = shared or _alignment(old.centre, width)
+        cover, left, top = _resized(old, scale, width, align)
+        ink = _ink_box(cover, left, top)
+        said = f'"{old.text}" at {scale:.0%} of its size'
+        margin = round(EDGE_MARGIN * min(width, height))
+        if (
+            ink.x < margin
+            or ink.y < margin
+            or ink.right > width - margin
+            or ink.bottom > height - margin
+        ):
+            return None, f"{said} would run off the picture (crop less or extend the canvas first)"
+        hit = next((text for box, text in taken if _boxes_meet(ink, box)), None)
+        if hit is not None:
+            return None, f'{said} would run onto "{hit}"'
+        taken.append((ink, old.text))
+        placed.append(_Drawn(cover, left, top, old.color))
+    return placed, ""
+
+
+def _shared_alignment(lines: list[TextLine], width: int) -> str | None:
+    """How several lines stand together: "left" when their left edges agree, "right" when
+    their right edges do, "centre" when their middles do; None for one line or none agreeing."""
+    if len(lines) < 2:
+        return None
+    tolerance = max(4.0, ALIGNED * width)
+    edges: dict[str, list[float]] = {
+        "left": [line.box.x for line in lines],
+        "right": [line.box.right for line in lines],
+        "centre": [line.box.x + line.box.w / 2 for line in lines],
+    }
+    return next((name for name, xs in edges.items() if max(xs) - min(xs) <= tolerance), None)
+
+
+def _alignment(centre: float, width: int) -> str:
+    """One line's alignment, from where it stands: centred near the middle, else to its side."""
+    if abs(centre - width / 2) <= CENTRED * width:
+        return "centre"
+    return "left" if centre < width / 2 else "right"
+
+
+def _resized(
+    old: OldText, scale: float, width: int, align: str
+) -> tuple[npt.NDArray[np.float32], int, int]:
+    """The line's letters at `scale` times their size: their coverage and its top-left, the
+    middle of the letters at the old middle height, aligned `align` as the old line stood."""
+    size = max(MIN_FONT_PX, round(old.size * scale))
+    layout = layout_text(old.text, size, "plain", max(width, 1) * 4, max_lines=1)
+    if layout is None:  # one line, as wide as it needs: only an empty text has no layout
+        raise InvalidParameterError(
+            f'resize_text: "{old.text}" cannot be drawn', op="resize_text", param="scale"
+        )
+    cover = coverage_of(render_layout(layout, "left", False))
+    cols = np.flatnonzero(cover.max(axis=0) > 0)
+    ascent, _ = layout.font.getmetrics()
+    # capitals and x-height sit about CAP_MIDDLE of the size above the baseline
+    top = round(old.baseline + CAP_MIDDLE * (size - old.size)) - ascent
+    ink_w = float(cols[-1] + 1 - cols[0]) if cols.size else 0.0
+    old_w = float(glyphs(old.text, old.size)[0].shape[1])
+    old_left = old.centre - old_w / 2
+    if align == "centre":
+        start = old.centre - ink_w / 2
+    elif align == "left":
+        start = old_left
+    else:
+        start = old_left + old_w - ink_w
+    left = round(start) - int(cols[0] if cols.size else 0)
+    return cover, left, top
+
+
+def _ink_box(cover: npt.NDArray[np.float32], left: int, top: int) -> Box:
+    rows = np.flatnonzero(cover.max(axis=1) > 0)
+    cols = np.flatnonzero(cover.max(axis=0) > 0)
+    if rows.size == 0 or cols.size == 0:
+        return Box(left, top, 0, 0)
+    x, y = left + int(cols[0]), top + int(rows[0])
+    return Box(x, y, int(cols[-1] + 1 - cols[0]), int(rows[-1] + 1 - rows[0]))
+
+
+def _boxes_meet(a: Box, b: Box) -> bool:
+    return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
+
+
+def _near_letters(old: OldText, shape: tuple[int, ...], top: int, left: int) -> np.ndarray:
+    """1 within LETTER_REACH of the size around the old letters as our font matched them (the
+    window's top-left at (left, top)), else 0."""
+    cover, _, by0 = glyphs(old.text, old.size)
+    near = np.zeros(shape[:2], dtype=np.uint8)
+    x0 = round(old.centre - cover.shape[1] / 2) - left
+    y0 = old.baseline + by0 - top
+    ys, xs = np.nonzero(cover > 0.1)
+    ys, xs = ys + y0, xs + x0
+    keep = (ys >= 0) & (ys < near.shape[0]) & (xs >= 0) & (xs < near.shape[1])
+    near[ys[keep], xs[keep]] = 1
+    reach = max(2, round(LETTER_REACH * old.size))
+    grown = cv2.dilate(near, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    return np.asarray(grown, dtype=np.float32)
+
+
+def _count(n: int) -> str:
+    return "1 line" if n == 1 else f"{n} lines"
+
+
+OPERATORS: list[Operator[Any]] = [
+    Operator(
+        name="resize_text",
+        version="1.0.0",
+        summary="make the text bigger or smaller: the lines redrawn at a new size, own colour",
+        params=ResizeTextParams,
+        run=resize_text,
+        keywords=("bigger text", "larger text", "smaller text", "font size", "text size"),
+        examples=("make the text bigger",),
+        global_edit=False,
+    ),
+    Operator(
+        name="recolor_text",
+        version="1.0.0",
+        summary="the text in another colour: the letters' own shapes kept, the colour changed",
+        params=RecolorTextParams,
+        run=recolor_text,
+        keywords=("text colour", "text color", "colour of the text", "color of the text"),
+        examples=("make the text blue",),
+        global_edit=False,
+    ),
+]
