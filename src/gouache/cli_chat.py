@@ -143,12 +143,11 @@ def chat_loop(
             check_instruction(line)
             said = conversation.read(line)
             if said is not None and said.kind == "retry":
-                session.checkout("1")  # "go back to the first version and try sepia instead"
-                line = said.then
+                # "go back to the first version and try sepia instead": at v1, "sepia"
+                line = conversation.turn_request(session, said, line).instruction
             elif said is not None and said.kind == "rescale":
-                plan, at = conversation.rescaled(session, said)  # "a bit less"
-                said_how = f"{plan.instruction} ({line})"  # what the version records
-                _turn(session, said_how, at=at, plan=plan, out=out, suggest=True)
+                turn = conversation.turn_request(session, said, line)  # "a bit less"
+                _turn(session, turn.instruction, at=turn.at, plan=turn.plan, out=out, suggest=True)
                 continue
             elif said is not None:
                 print(conversation.act(session, said), file=out)

@@ -8,7 +8,8 @@ inside each parameter's bounds: the turn it rescales stays in the tree, and the 
 is its sibling. A last turn with nothing to scale (a crop, black and white at full strength)
 is said so, and nothing is made.
 
-In `gouache chat` they act on the version tree (`act`); `gouache edit` makes one version from
+In `gouache chat` and the web UI's chat (the native API's turns) they act on the version tree
+(`act`, and `turn_request` for the two that run a turn); `gouache edit` makes one version from
 one image, so there they get a reply naming `--session ID --at vN` and `gouache history`
 (`edit_reply`). Only whole sentences are read here; "undo the vignette" (an edit named) is not
 a conversation word, and goes to the planner, which asks or refuses.
@@ -25,6 +26,7 @@ from gouache.errors import InputError
 if TYPE_CHECKING:
     from gouache.ops.plan import EditPlan
     from gouache.sessions.session import Session
+    from gouache.sessions.turn import TurnRequest
 
 Kind = Literal[
     "undo", "redo", "original", "compare", "suggest", "explain", "retry", "rescale", "save"
@@ -192,8 +194,25 @@ def _bounded(model: Any, name: str, value: float) -> float:
     return round(min(high, max(low, value)), 4)
 
 
-def act(session: Session, command: Command) -> str:
-    """Carry out a conversation word in chat; the reply to print."""
+def turn_request(session: Session, command: Command, said: str) -> TurnRequest:
+    """The turn a retry or a rescale runs, `said` being the whole line. Retry checks out v1
+    first (nothing is deleted) and asks for the rest; rescale asks for the last turn's plan,
+    scaled, from the version that turn started at, so the new version is its sibling."""
+    from gouache.sessions.turn import TurnRequest
+
+    if command.kind == "retry":
+        session.checkout("1")
+        return TurnRequest(instruction=command.then)
+    if command.kind == "rescale":
+        plan, at = rescaled(session, command)
+        # the version records what was said with the plan it scaled
+        return TurnRequest(instruction=f"{plan.instruction} ({said})", at=at, plan=plan)
+    raise ValueError(f"{command.kind} is acted, not run as a turn: {command}")  # pragma: no cover
+
+
+def act(session: Session, command: Command, *, web: bool = False) -> str:
+    """Carry out a conversation word in chat; the reply to print. `web`: the reply points at
+    the web UI (its Compare view, its downloads) instead of chat's slash commands."""
     if command.kind == "undo":
         version = session.head
         for _ in range(command.steps):
@@ -206,7 +225,7 @@ def act(session: Session, command: Command) -> str:
     if command.kind == "original":
         return f"back at the original, v{session.checkout('1').number} (nothing is deleted)"
     if command.kind == "compare":
-        return compare(session)
+        return compare(session, web=web)
     if command.kind == "suggest":
         ideas = session.suggestions()
         if not ideas:
@@ -217,6 +236,8 @@ def act(session: Session, command: Command) -> str:
     if command.kind == "explain":
         return explain(session)
     if command.kind == "save":
+        if web:
+            return _how_to_download(command.then, session.head.label)
         return _how_to_save(command.then, session.name)
     raise ValueError(f"{command.kind} is run as a turn, not acted: {command}")  # pragma: no cover
 
@@ -234,9 +255,28 @@ def _how_to_save(asked: str, name: str) -> str:
     )
 
 
-def compare(session: Session) -> str:
+def download_format(asked: str) -> str | None:
+    """The web UI's download format for what "save it as ..." named (a format or a file
+    name): png (nothing named), jpeg or webp; None for one it does not offer (tiff)."""
+    ext = asked.rsplit(".", 1)[-1].lower() if asked else "png"
+    if ext in ("jpg", "jpeg"):
+        return "jpeg"
+    return ext if ext in ("png", "webp") else None
+
+
+def _how_to_download(asked: str, label: str) -> str:
+    """Where "save it as a jpg" points in the web UI: its download links."""
+    fmt = download_format(asked)
+    offered = f"The Export panel downloads {label} as PNG, JPEG or WebP, its recipe inside"
+    if fmt is None:
+        return f"{offered}; {asked} is not one of them (`gouache export` writes a file)."
+    return f"{offered}; here is {label} as {'JPEG' if fmt == 'jpeg' else fmt.upper()}."
+
+
+def compare(session: Session, *, web: bool = False) -> str:
     """The original against the current version, in words: the edits between them and how
-    much of the picture they moved (`/diff` gives the whole recipes)."""
+    much of the picture they moved (`/diff` gives the whole recipes; in the web UI, the
+    Compare view)."""
     head = session.head.number
     if head == 1:
         return "This is the original (v1): nothing to compare yet."
@@ -253,7 +293,10 @@ def compare(session: Session) -> str:
             f"  {100 * (diff.changed_share or 0.0):.1f}% of the pixels changed, by "
             f"{diff.mean_abs_diff:.1f} levels on average"
         )
-    lines.append(f"  (/diff 1 {head} shows both recipes in full)")
+    if web:
+        lines.append(f"  (Compare shows v1 and v{head} side by side, as a slider and a heat map)")
+    else:
+        lines.append(f"  (/diff 1 {head} shows both recipes in full)")
     return "\n".join(lines)
 
 

@@ -59,6 +59,12 @@ class TurnIn(BaseModel):
         max_length=4000,
         description='the instruction whose question this turn answers ("the left one")',
     )
+    conversation: bool = Field(
+        True,
+        description='read conversation words as `gouache chat` does ("undo that", "redo", '
+        '"a bit less", "what did you change?"...): they act on the version tree, and the '
+        "result names the `word` and the `head`; false: every instruction is an edit",
+    )
 
 
 class TextSessionIn(BaseModel):

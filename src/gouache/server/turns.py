@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from gouache import conversation
 from gouache.errors import (
     CancelledError,
     GouacheError,
@@ -138,17 +140,32 @@ def _mask(store: Store, digest: str | None) -> Image | None:
 def _turn(
     store: Store, pool: ModelPool, job: jobs.Job, reporter: _Reporter, cancel: CancelToken
 ) -> dict[str, Any]:
-    # 1. check inputs: the session (of this tenant), the backend, what it can take
+    from gouache.server import words
+
+    # 1. check inputs: the session (of this tenant), the backend, what it can take; a
+    # conversation word that moves or answers needs no backend
     request = job.request
     session_id = str(request["session_id"])
-    backend = pool.get(request.get("model"))
+    said = words.read(request)
+    acted = said is not None and said.kind not in words.TURNS
+    backend = None if acted else pool.get(request.get("model"))
     session = Session.open(store, session_id, backend=backend)
     if not may_open(session.record.owner, job.tenant):
         raise jobs.JobNotFoundError(job.id)
+    if said is not None and acted:
+        return words.answer(session, said)
     mask = _mask(store, request.get("mask"))
     references = _references(store, request)
     instruction = str(request["instruction"])
     n = int(request.get("n") or 1)
+    if said is not None and said.kind == "rescale":
+        words.no_critique_for_rescale(request)
+        mask = mask if mask is not None else _mask(store, words.mask_of_last_turn(session))
+        turn = replace(conversation.turn_request(session, said, instruction), mask=mask)
+        result = session.apply(turn, progress=reporter, cancel=cancel)
+        return words.settled(session, said, _made(session, [result]))
+    if said is not None:  # retry: at v1, the rest of the line is the turn
+        instruction = conversation.turn_request(session, said, instruction).instruction
 
     # 2. the turn: a critique loop with guidelines, else n plain turns at the same version
     if request.get("guidelines"):
@@ -156,14 +173,16 @@ def _turn(
             raise UnsupportedError(
                 "the critique loop does not take a mask yet: clear the mask, or leave out the "
                 "guidelines for this turn",
-                backend=backend.name,
+                backend=session.backend.name,
             )
-        return _refined(session, request, instruction, references)
+        refined = _refined(session, request, instruction, references)
+        return refined if said is None else words.settled(session, said, refined)
     at = request.get("at")
     seed = request.get("seed")
     results: list[TurnResult] = []
     at_first = at
-    _recall_question(session, request.get("answering"), at, references)
+    if said is None:  # a retry starts afresh: no question is answered
+        _recall_question(session, request.get("answering"), at, references)
     for index in range(n):
         turn = TurnRequest(
             instruction=instruction,
@@ -183,8 +202,15 @@ def _turn(
     if n > 1 and first.moved_branch is not None and first.version is not None:
         # the other candidates went on branches of their own; the head stays on the first
         session.checkout(first.moved_branch)
+    made = _made(session, results)
+    return made if said is None else words.settled(session, said, made)
+
+
+def _made(session: Session, results: list[TurnResult]) -> dict[str, Any]:
+    """A turn's result: the versions its tries made, the first one's reply and question."""
     branches = session.branches()
     made = [version_json(r.version, branches) for r in results if r.version is not None]
+    first = results[0]
     return {
         "session_id": session.id,
         "made": bool(made),

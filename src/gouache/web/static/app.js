@@ -384,8 +384,15 @@
           showRegion(parent, version.label);
         }
       } else {
-        extra.push(el("span", { className: "muted", textContent: `no version made (${ms} ms)` }));
+        // a conversation word ("undo that", "compare with the original") moved or answered
+        const word = result.word ? result.head : null;
+        if (word) extra.push(...wordLinks(result));
+        extra.push(el("span", { className: "muted", textContent: word ? `now at ${word.label} (${ms} ms)` : `no version made (${ms} ms)` }));
         say("reply", result.reply, extra);
+        if (word && (word.label !== current.dataset.version || ["undo", "redo", "original", "retry"].includes(result.word))) {
+          setCurrent(word.label);
+        }
+        if (result.compare) $("#compare-link").href = compareHref(result.compare);
         if (result.question) {
           // the options as chips: a click answers; typing an answer works too
           asked = { instruction: result.question.instruction, references: refs };
@@ -396,6 +403,24 @@
           }));
         }
       }
+    }
+
+    function compareHref(pair) {
+      return `/ui/s/${sid}/compare?a=${encodeURIComponent(pair.a)}&b=${encodeURIComponent(pair.b)}`;
+    }
+    // "compare with the original": a link to the Compare view of v1 and the head;
+    // "save it as a jpg": a link that downloads the head in that format
+    function wordLinks(result) {
+      const links = [];
+      if (result.compare) {
+        links.push(el("a", { href: compareHref(result.compare), textContent: `Compare ${result.compare.a} and ${result.compare.b}` }));
+      }
+      if (result.download) {
+        const link = el("a", { href: result.download, textContent: `Download ${result.head.label}` });
+        link.setAttribute("download", "");
+        links.push(link);
+      }
+      return links;
     }
 
     turnForm.addEventListener("submit", (event) => {
