@@ -23,21 +23,29 @@ from gouache.planner.vocabulary import intensity, negated, polarity
         ("rotate left; flip. Then blur", ["rotate left", "flip", "blur"]),
         ('add the caption "salt and pepper, then more"',
          ['add the caption "salt and pepper, then more"']),
-        ("make it black and white", ["make it blackandwhite"]),
-        ("crop 10% off the left and right", ["crop 10% off the left+right"]),
+        ("make it black and white", ["make it black and white"]),
+        ("crop 10% off the left and right", ["crop 10% off the left and right"]),
         ("exposure +1.5 stops and blur", ["exposure +1.5 stops", "blur"]),
         ("resize to 1,200 px wide", ["resize to 1200 px wide"]),
         ("brighter but less contrast", ["brighter", "less contrast"]),
-        ("duotone navy and light blue", ["duotone navy & light blue"]),
+        ("duotone navy and light blue", ["duotone navy and light blue"]),
         ("make it red and add a border", ["make it red", "add a border"]),
-        ("remove the dust and scratches", ["remove the dust & scratches"]),
+        ("remove the dust and scratches", ["remove the dust and scratches"]),
         ("use the colours of beach.jpg. Then crop", ["use the colours of beach", "crop"]),
     ],
 )  # fmt: skip
 def test_an_instruction_splits_into_clauses_but_never_inside_quotes(
     instruction: str, clauses: list[str]
 ) -> None:
+    # `original`, which replies quote, is as the user wrote it (a reply once said "make the
+    # left guy blackandwhite"); `text` keeps the joined phrases for reading
     assert [c.original for c in prepare(instruction).clauses] == clauses
+
+
+def test_a_clause_is_read_with_its_and_phrases_joined() -> None:
+    (clause,) = prepare("make the left and right faces black and white").clauses
+    assert clause.text == "make the left+right faces blackandwhite"
+    assert clause.original == "make the left and right faces black and white"
 
 
 def test_quoted_text_keeps_its_case_and_stands_as_a_placeholder_in_the_clause() -> None:

@@ -203,9 +203,10 @@ def test_a_hotter_coffee_is_offered_warming_first(
 def test_too_dark_is_never_offered_a_darkening(
     planner: RulePlanner, analyses: AnalysisCache
 ) -> None:
-    # coffee leans yellow, so "a bit blue" is refused; the offers brighten, never darken
-    reply, plans = offered(planner, analyses, "coffee", "too dark and a bit blue, fix it")
-    assert "no blue cast" in reply.message
+    # the camera is black and white, so "a bit blue" is refused; the offers brighten, never
+    # darken
+    reply, plans = offered(planner, analyses, "camera", "too dark and a bit blue, fix it")
+    assert "no blue to take out" in reply.message
     assert plans[0][0].op == "brightness"
     assert plans[0][0].params["amount"] > 0
     for steps in plans:

@@ -109,6 +109,28 @@ def test_instagram_ready_asks_which_shape_and_a_number_answers(planner: RulePlan
         assert isinstance(planner.plan(option, plan_context(analyses, coffee)), EditPlan)
 
 
+def test_crop_it_for_instagram_asks_which_crop_and_offers_no_fill(planner: RulePlanner) -> None:
+    # "crop" read as a shape already said, so the request fell through and was not understood
+    analyses = AnalysisCache()
+    rocket = sample("rocket")
+    question = planner.plan("crop it for instagram", plan_context(analyses, rocket))
+    assert isinstance(question, PlannerQuestion)
+    assert question.options == (
+        "crop to 4:5 keeping the subject",
+        "crop to square keeping the subject",
+    )
+    answered = planner.plan("2", plan_context(analyses, rocket, pending=question))
+    assert steps_of(answered) == [("smart_crop", {"aspect": (1, 1)})]
+
+
+@pytest.mark.parametrize(
+    "said", ["crop it to fit my phone wallpaper", "crop it for my lock screen"]
+)
+def test_a_crop_for_a_phone_screen_is_9_by_19_5(planner: RulePlanner, said: str) -> None:
+    plan = planner.plan(said, plan_context(AnalysisCache(), sample("rocket")))
+    assert steps_of(plan) == [("crop", {"aspect": (18, 39)})]
+
+
 def test_a_phone_wallpaper_asks_for_9_by_19_5(planner: RulePlanner) -> None:
     question = planner.plan(
         "make it wallpaper size for my iphone", plan_context(AnalysisCache(), sample("coffee"))

@@ -114,9 +114,23 @@ def prepare(instruction: str) -> Prepared:
     for part in _SPLIT.split(text):
         part = " ".join(part.split())
         if part:
-            original = restore(part, tuple(quotes))
+            original = restore(_unprotected(part), tuple(quotes))
             clauses.append(RawClause(text=normalise(part), original=original))
     return Prepared(clauses=tuple(clauses), quotes=tuple(quotes))
+
+
+_UNPROTECT = (
+    (re.compile(r"\bblackandwhite\b"), "black and white"),
+    (re.compile(rf"\b{_SIDE}\+{_SIDE}\b", re.I), r"\1 and \2"),
+    (re.compile(r" & "), " and "),
+)
+
+
+def _unprotected(part: str) -> str:
+    """A clause as the user wrote it, for replies: "black and white", not "blackandwhite"."""
+    for pattern, replacement in _UNPROTECT:
+        part = pattern.sub(replacement, part)
+    return part
 
 
 def protect(text: str) -> str:

@@ -7,6 +7,9 @@ that are instructions it plans as they are written:
     Instagram story/reel  crop to 9:16 around the subject / 9:16 without cropping
     phone wallpaper       crop to 9:19.5 around the subject / 9:19.5 without cropping
 
+"crop it for instagram" asks too, offering the crops only; where one crop is left ("crop it
+for my story") it is planned as said.
+
 A picture already in a shape the platform shows in full gets an answer saying so, and nothing
 is changed. An answer picks an option by its number ("2", "the second"), or by words only one
 option has ("square", "without cropping", "crop"); anything else is a new instruction.
@@ -66,13 +69,15 @@ _ABOUT_FORMAT = FILLER | word_set(
     "instagram, insta, ig, gram, story, stories, reel, reels, wallpaper, phone, iphone, android, "
     "mobile, lock, lockscreen, home, homescreen, screen, background, ready, size, sized, "
     "format, fit, fits, suitable, good, post, posting, feed, upload, share, sharing, perfect, "
-    "optimize, optimise, prep, prepare, for, my"
+    "optimize, optimise, prep, prepare, for, my, crop, cropped, cut, trim"
 )
 # An explicit shape or fill: the request is then no open question ("instagram 4:5").
 _SHAPED = re.compile(
-    r"\d\s*[:x/]\s*\d|\b(?:square|portrait|landscape|without (?:cropping|cutting)|crop|extend|"
+    r"\d\s*[:x/]\s*\d|\b(?:square|portrait|landscape|without (?:cropping|cutting)|extend|"
     r"fill|pad)\b"
 )
+# "crop it for instagram": a crop, its shape still open; only the crops are offered.
+_CROPPED = re.compile(r"\b(?:crop|cropped|cut|trim)\b")
 _ORDINALS = {"first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3,
              "3rd": 3, "three": 3, "last": -1}  # fmt: skip
 # Words that may stand around a pick ("the second one please", "option 2").
@@ -102,14 +107,19 @@ def ask(instruction: str, context: PlanContext | None) -> PlannerQuestion | Plan
                 message=f"It is {_ratio(fits)} already, which {found.name} shows in full "
                 f"({found.why}); I changed nothing.",
             )
-    listed = "; ".join(f"{n}) {option}" for n, option in enumerate(found.options, 1))
+    options = found.options
+    needs = "cutting or a fill"
+    if _CROPPED.search(text):
+        options = tuple(o for o in options if o.startswith("crop"))
+        needs = "cutting"
+    if len(options) == 1:
+        return None  # one crop only: planned as said ("crop it for my story": 9:16)
+    listed = "; ".join(f"{n}) {option}" for n, option in enumerate(options, 1))
     message = (
-        f"For {found.name} ({found.why}), this picture needs cutting or a fill. Which: "
+        f"For {found.name} ({found.why}), this picture needs {needs}. Which: "
         f"{listed}? (answer with the number or the words)"
     )
-    return PlannerQuestion(
-        instruction=instruction, message=message, options=found.options, slot=SLOT
-    )
+    return PlannerQuestion(instruction=instruction, message=message, options=options, slot=SLOT)
 
 
 def read_answer(text: str, options: Sequence[str]) -> str | None:

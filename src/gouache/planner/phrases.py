@@ -321,6 +321,7 @@ def _ratio(a: str, b: str) -> tuple[int, int]:
 
 
 _STORY = re.compile(r"\b(?:instagram|insta|ig|facebook) (?:story|stories|reels?)\b|\btiktok\b")
+_WALLPAPER = re.compile(r"\b(?:wallpaper|lock ?screen|home ?screen)\b")
 
 
 def aspect_of(text: str) -> tuple[int, int] | None:
@@ -334,6 +335,8 @@ def aspect_of(text: str) -> tuple[int, int] | None:
         aspect = (16, 9)
     elif aspect is None and _STORY.search(text):
         aspect = (9, 16)  # "crop it for my instagram story": a story has one shape
+    elif aspect is None and _WALLPAPER.search(text):
+        aspect = (18, 39)  # a phone's screen, about 9:19.5 (see `planner.formats`)
 
     if aspect is not None:
         w, h = aspect

@@ -59,9 +59,15 @@ _REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("top", ("top half", "top part", "upper half", "upper part", "top side")),
     ("bottom", ("bottom half", "bottom part", "lower half", "lower part", "bottom side")),
     ("subject", ("subject", "foreground", "person", "people", "her", "him", "them", "man",
-                 "woman", "girl", "boy", "child", "kid", "baby", "cat", "dog", "pet", "animal",
-                 "bird", "cup", "mug", "car", "flower", "rocket", "building")),
+                 "woman", "girl", "boy", "child", "kid", "baby", "guy", "lady", "cat", "dog",
+                 "pet", "animal", "bird", "cup", "mug", "car", "flower", "rocket", "building")),
 )  # fmt: skip
+# One person among several, by place: the subject cut is the main subject, not that person.
+_PEOPLE = ("person", "man", "woman", "girl", "boy", "child", "kid", "baby", "guy", "lady")
+_PLACED = re.compile(
+    r"\b(?:left|right|middle|center|centre|leftmost|rightmost|first|second|third|fourth|1st|"
+    r"2nd|3rd|4th|last|other)\b"
+)
 # The tone edits, by the words that name them (looked for in this order).
 _EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("grayscale", ("blackandwhite", "grayscale", "greyscale", "monochrome", "mono", "grey",
@@ -216,6 +222,14 @@ def read(text: str) -> Draft | None:
     edit, said = next(((e, w) for e, words in _EDITS for w in words if has(rest, w)), (None, ""))
     if edit is None or (edit == "blur" and re.search(r"\blight(?:ing)?\b", rest)):
         return None  # "soften the lighting on her face" is a relight, neither blur nor retouch
+    if edit != "blur" and region == "subject" and word in _PEOPLE and _PLACED.search(text):
+        # ("blur the woman on the left" blurs her face, which is what hides her)
+        return Draft(
+            OP,
+            problem=f'I find faces, not one whole {word} among several: say "the face on the '
+            'left" (or right, middle, "face 2") for that face, or "the subject" for the main '
+            "subject",
+        )
     if edit == "blur" and region == "faces" and said == "soften":
         edit = "smooth"  # "soften her skin" is a retouch, not a blur of the face
     if edit == "blur":

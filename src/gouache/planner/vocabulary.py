@@ -353,7 +353,8 @@ _SUBJECT_WORDS = frozenset(
 _PLATFORM_WORDS = frozenset(
     _phrases(
         "instagram, insta, ig, story, stories, reel, reels, post, feed, wallpaper, iphone, "
-        "phone, android, tiktok, youtube, thumbnail, lockscreen, screen"
+        "phone, android, tiktok, youtube, thumbnail, lockscreen, screen, lock, home, "
+        "homescreen, fit, fits, ready"
     )
 )
 # Per-operator words that would otherwise look like a request we cannot do.
