@@ -9,9 +9,11 @@ from typing import Any
 
 import httpx
 import numpy as np
+import openai
+import pytest
 from PIL import Image as PILImage
 from server_flow import start, turn
-from server_harness import png_bytes
+from server_harness import LiveServer, png_bytes
 
 
 def pixels(client: httpx.Client, session_id: str, ref: str) -> np.ndarray:
@@ -170,3 +172,28 @@ def test_without_conversation_or_at_an_old_version_the_words_are_not_acted(
     assert again["status"] == "failed"
     assert "nothing to undo: v1 is the first version" in again["error"]["message"]
     assert len(tree(client, session_id)["versions"]) == 2
+
+
+def test_a_prompt_through_the_openai_format_is_always_an_edit(
+    server: LiveServer, client: httpx.Client
+) -> None:
+    oai = openai.OpenAI(base_url=server.url + "/v1", api_key=server.key, max_retries=0)
+    with oai:
+        first = oai.images.edit(
+            model="gouache-operators",
+            image=("photo.png", png_bytes(), "image/png"),
+            prompt="make it warmer",
+        )
+        assert first.data
+        session_id = (first.data[0].model_extra or {})["gouache_session"]
+        returned = base64.b64decode(first.data[0].b64_json or "")
+        with pytest.raises(openai.UnprocessableEntityError, match='not understand "undo that"'):
+            oai.images.edit(
+                model="gouache-operators",
+                image=("again.png", returned, "image/png"),
+                prompt="undo that",
+            )
+    # the planner answered; the head did not move back
+    final = tree(client, session_id)
+    assert final["head"] == "v2"
+    assert len(final["versions"]) == 2

@@ -250,16 +250,8 @@ def _say(session: Any, text: str) -> Any:
     said = conversation.read(text)
     if said is None:
         return session.apply(text)
-    if said.kind == "retry":
-        session.checkout("1")
-        return session.apply(said.then)
-    if said.kind == "rescale":
-        from gouache.sessions.turn import TurnRequest
-
-        plan, at = conversation.rescaled(session, said)
-        return session.apply(
-            TurnRequest(instruction=f"{plan.instruction} ({text})", at=at, plan=plan)
-        )
+    if said.kind in ("retry", "rescale"):
+        return session.apply(conversation.turn_request(session, said, text))
     message = conversation.act(session, said)
     if said.kind in ("compare", "suggest", "explain"):
         return _Said(message, PlannerAnswer(instruction=text, message=message))
