@@ -107,6 +107,32 @@ def test_brighter_but_not_too_bright_is_a_little_brighter() -> None:
     assert 1.0 < _luma(out).mean() - _luma(source).mean() < 20.0
 
 
+@pytest.mark.parametrize(
+    "say", ["make it less bright but not too dark", "make it darker, but not too dark"]
+)
+def test_a_limit_after_an_edit_tempers_it_and_never_undoes_it(say: str) -> None:
+    plan, source, out = _planned(say, "chelsea")
+    assert [step.op for step in plan.steps] == ["brightness"]
+    assert -0.2 < plan.steps[0].params["amount"] < 0
+    assert -20.0 < _luma(out).mean() - _luma(source).mean() < -1.0
+
+
+def test_keep_the_cat_sharp_and_blur_the_rest_is_only_the_background_blur() -> None:
+    for say in ("keep the cat sharp and blur the rest", "make everything except the cat blurry"):
+        plan, source, out = _planned(say, "chelsea")
+        assert [step.op for step in plan.steps] == ["blur_background"], say
+        subject = CACHE.get(source).subject.mask
+        inner = cv2.erode(subject.astype(np.uint8), np.ones((15, 15), np.uint8)).astype(bool)
+        assert np.array_equal(out[inner], source[inner])  # the cat not sharpened, not blurred
+
+
+@pytest.mark.parametrize("say", ["brighten the two on the sides", "brighten the ones on the sides"])
+def test_a_tone_edit_of_people_it_cannot_place_is_refused_not_done_to_everything(
+    say: str,
+) -> None:
+    assert isinstance(_plan(say, "group"), PlannerReply)
+
+
 def test_the_washed_out_complaint_adds_colour_instead_of_fading_it() -> None:
     plan, source, out = _planned("the colours look washed out", "astronaut")
     assert [step.op for step in plan.steps] == ["saturation"]
@@ -214,6 +240,16 @@ def test_the_looks_named_loosely_are_the_looks_meant() -> None:
         plan = _plan(say, "rocket")
         assert isinstance(plan, EditPlan), say
         assert plan.steps[0].params["name"] == name, say
+
+
+@pytest.mark.parametrize(
+    ("say", "half"),
+    [("brighten the bottom of the sky", "bottom"), ("make the top of the sky darker", "top")],
+)
+def test_the_top_or_bottom_of_the_sky_is_that_half_of_it(say: str, half: str) -> None:
+    plan = _plan(say, "rocket")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].params["within"] == half
 
 
 def test_sixteen_by_nine_in_words_crops_to_that_shape() -> None:

@@ -116,19 +116,19 @@ _MODIFIER = re.compile(
 )
 
 
-# "brighter but not too bright": the edit's own word again, tempered
+# "brighter but not too bright", "less bright but not too dark": a limit, tempering
 _ECHO = re.compile(
     r"^(?:but |and |though |just )*not (?:too|so|very|overly) (?P<word>[a-z]{4,})"
     r"(?: please| pls)?[ .!]*$"
 )
 
 
-def _tempers(raw: RawClause, last: RawClause) -> bool:
-    text = raw.text.strip()
-    if _MODIFIER.match(text):
-        return True
-    echo = _ECHO.match(text)
-    return echo is not None and echo.group("word")[:5] in last.text
+def _tempers(raw: RawClause) -> bool:
+    # "brighter but not too bright", "less bright but not too dark": a limit on the edit
+    # before, not a second edit (which would undo it)
+    return (
+        _MODIFIER.match(raw.text.strip()) is not None or _ECHO.match(raw.text.strip()) is not None
+    )
 
 
 def with_modifiers(clauses: tuple[RawClause, ...]) -> list[RawClause]:
@@ -136,7 +136,7 @@ def with_modifiers(clauses: tuple[RawClause, ...]) -> list[RawClause]:
     reads as "a little" unless it says its own strength."""
     out: list[RawClause] = []
     for raw in clauses:
-        if out and _tempers(raw, out[-1]):
+        if out and _tempers(raw):
             last = out[-1]
             text = last.text if intensity(last.text) is not None else f"{last.text} a little"
             out[-1] = RawClause(text, f"{last.original}, {raw.original}")

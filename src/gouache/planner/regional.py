@@ -117,6 +117,12 @@ _EVERYTHING_BUT = re.compile(
     rf"(?:{_SUBJECT}|the (?:kitten|kitty|puppy|main subject|foreground))"
     r"(?P<tail>(?! ?'s\b| (?:face|faces|eyes|hair|skin)\b).*)$"
 )
+_KEEP_SHARP = re.compile(
+    rf"^keep(?:ing)? (?:{_SUBJECT}|the (?:kitten|kitty|puppy|main subject|foreground)) "
+    r"(?:sharp|in focus|crisp|clear),? (?:and |but |while )?(?:blur(?:ring)?|soften(?:ing)?|"
+    r"defocus(?:ing)?) (?:the rest|everything else|the background|the bg|all the rest)"
+    r"(?: (?:a bit|a little|a lot|more))?$"
+)
 _EVERYTHING = re.compile(r"\b(?:everything|all of it|the whole (?:thing|picture|photo|image))\b")
 _BEHIND = re.compile(rf"\bbehind (?:{_SUBJECT}|it)\b")
 # "make him stand out from the background": the background is what he stands out against,
@@ -167,7 +173,8 @@ def _region(text: str) -> tuple[str, str] | None:
 
 # "the top half of the sky", "the upper part of the background": a half of a region
 _HALF_OF = re.compile(
-    r"\b(?:the )?(?P<half>top|upper|bottom|lower|left|right)(?: hand)? (?:half|part|side) of "
+    r"\b(?:the )?(?P<half>top|upper|bottom|lower|left|right)(?: hand)?(?: (?:half|part|side|"
+    r"portion))? of "
     r"(?=the |her |his )"
 )
 _HALF_NAMES = {"upper": "top", "lower": "bottom"}
@@ -324,8 +331,14 @@ def whole(instruction: str) -> Draft | None:
     but = _EVERYTHING_BUT.match(text)
     if but is not None and not _ALL_BUT.match(text):
         draft = read(f"{but.group('head')}the background{but.group('mid')}{but.group('tail')}")
-        if draft is not None and draft.params.get("region") == "background":
+        if draft is not None and (
+            draft.params.get("region") == "background" or draft.op == "blur_background"
+        ):
             return draft
+    if _KEEP_SHARP.match(text):  # "keep the cat sharp and blur the rest": no sharpening
+        stated = intensity(text)
+        radius = 12.0 * (1.0 if stated is None else stated)
+        return Draft("blur_background", {"radius": round(radius, 4)})
     if _ALL_BUT.match(text):  # "blur everything except the cat": the background blur
         stated = intensity(text)
         radius = 12.0 * (1.0 if stated is None else stated)

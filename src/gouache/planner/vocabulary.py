@@ -298,7 +298,8 @@ PARTS = frozenset(
         "left, right, top, bottom, corner, corners, edge, edges, center, centre, middle, side, "
         "text, caption, title, label, words, subtitle, headline, heading, face, faces, head, "
         "background, backdrop, subject, person, people, eye, eyes, teeth, tooth, lips, lip, "
-        "mouth, nose, hair, ear, ears, hand, hands, eyebrows, nails"
+        "mouth, nose, hair, ear, ears, hand, hands, eyebrows, nails, sides, ones, guy, guys, lady, "
+        "ladies, woman, women, man, men"
     )
 )
 # Operators that edit a part, or place things: they take every part named.
