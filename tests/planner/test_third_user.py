@@ -215,6 +215,7 @@ def test_lowercase_words_to_write_are_asked_about_never_written_unasked() -> Non
         ("the horizon is crooked, fix it", "horizon", "auto_straighten"),
         ("way too saturated, tone it down", "chelsea", "saturation"),
         ("give it that teal orange movie look", "astronaut", "look"),
+        ("sunset vibes pls", "rocket", "look"),
         ("make it look vintage-y like an old instagram filter", "chelsea", "look"),
         ("make it 16 by 9", "grace_hopper", "crop"),
         ("zoom in a bit", "hubble", "crop"),
@@ -235,6 +236,8 @@ def test_the_looks_named_loosely_are_the_looks_meant() -> None:
     names = {
         "give it that teal orange movie look": "teal and orange",
         "give it an old film camera feel": "film",
+        "sunset vibes pls": "golden hour",
+        "give it a sunset glow": "golden hour",
     }
     for say, name in names.items():
         plan = _plan(say, "rocket")

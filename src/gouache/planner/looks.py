@@ -43,3 +43,21 @@ def _look(c: Clause) -> Draft | None:
 
 
 RULES: dict[str, Rule] = {"look": _look}
+
+# "sunset vibes": a time of day asked for as a mood is the look of that light. Read here, not
+# as a look's name, so that "the sunset" may still name an attached picture.
+_MOOD = re.compile(
+    r"^(?:(?:give it|make it|add|i want|go for|more of) )?(?:a |an |some |that |more )?"
+    r"(?:sunset|sundown|dusk|golden light)(?: (?:vibes?|feel|feeling|mood|look|tones?|glow|"
+    r"colou?rs|light))+(?: (?:please|pls|plz))?$"
+)
+
+
+def read(text: str) -> Draft | None:
+    """The golden hour look for "sunset vibes", "a sunset glow"; None for anything else."""
+    if _MOOD.match(text.strip(" .!")) is None:
+        return None
+    found = find("golden hour")
+    if found is None:
+        return None
+    return Draft("look", {"name": found.name, "strength": 1.0, "version": found.version})

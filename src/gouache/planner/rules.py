@@ -512,6 +512,7 @@ class RulePlanner:
             or bars.read(text)
             or ink.read(text)
             or textsize.read(text)
+            or looks.read(text)
             or weather.read(text)
         )
         if local is not None and local.op in self.operators:
