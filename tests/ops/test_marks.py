@@ -26,9 +26,9 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # Repaired: within 20 levels of the clean photo's luma, or within the range it holds in
     # the 3 x 3 pixels around (strictly: the first only). The ceiling, filling exactly the
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
-    assert pooled(cases) >= 0.84  # measured 0.851
-    assert pooled(cases, strict=True) >= 0.76  # measured 0.774
-    assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.67 (astronaut)
+    assert pooled(cases) >= 0.855  # measured 0.864
+    assert pooled(cases, strict=True) >= 0.775  # measured 0.785
+    assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.69 (astronaut)
 
 
 def test_filling_exactly_the_damaged_pixels_leaves_a_tenth_more_than_20_levels_off():
@@ -69,13 +69,13 @@ def test_the_repair_changes_few_of_the_clean_pixels(cases):
     # Clean pixels (untouched by the damage) moved by more than 10 levels: real dots and
     # lines taken for marks (highlights on metal and in eyes, wood grain).
     changed = [c.score.false_change for c in cases]
-    assert max(changed) <= 0.02  # measured 0.005 (chelsea) .. 0.016 (grace_hopper)
-    assert float(np.mean(changed)) <= 0.012  # measured 0.0105
+    assert max(changed) <= 0.02  # measured 0.007 (chelsea) .. 0.017 (grace_hopper)
+    assert float(np.mean(changed)) <= 0.012  # measured 0.0115
 
 
 def test_every_damaged_photo_comes_out_closer_to_the_clean_one(cases):
     gains = [c.score.psnr_after - c.score.psnr_before for c in cases]
-    assert min(gains) > 0.3  # measured +0.4 (grace_hopper) .. +10.7 dB (chelsea)
+    assert min(gains) > 0.3  # measured +0.4 (grace_hopper) .. +12.6 dB (chelsea)
 
 
 @pytest.mark.parametrize("name", ["camera", "coffee", "astronaut"])
@@ -83,7 +83,7 @@ def test_a_clean_photo_is_left_almost_as_it_was(name):
     clean = photo(name)
     found = find_marks(clean)
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
-    # measured: camera 0.31 %, coffee 1.28 %, astronaut 0.93 % of the pixels
+    # measured: camera 0.38 %, coffee 1.36 %, astronaut 1.04 % of the pixels
     assert moved.mean() <= 0.014
     assert found.scratches <= 1  # measured 0, 1 (wood grain), 1
 
@@ -96,7 +96,7 @@ def test_the_tripod_of_the_camera_photo_is_not_taken_for_scratches():
     tripod = (slice(200, 512), slice(220, 360))
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
     assert found.scratches == 0
-    assert moved[tripod].mean() < 0.006  # measured 0.0039 (172 px)
+    assert moved[tripod].mean() < 0.006  # measured 0.0054 (236 px)
 
 
 def test_a_photo_read_in_bands_gives_the_marks_of_one_read_whole(monkeypatch):
@@ -133,3 +133,44 @@ def test_a_picture_thinner_than_the_detectors_reach_has_no_marks():
     thin = np.full((10, 4000, 3), 128, dtype=np.uint8)
     thin[:, ::50] = 250
     assert not find_marks(thin).mask.any()
+
+
+def test_a_scratch_running_off_the_frame_is_found_by_its_short_piece():
+    # 28 px of a light scratch show before it leaves the right edge: shorter than any
+    # scratch is looked for inside the frame (40 px here). Before: none found, 10 px marked.
+    y, x = np.mgrid[0:300, 0:400]
+    smooth = np.dstack([60 + 0.3 * x, 80 + 0.2 * y, 120 + 0.1 * (x + y)]).astype(np.uint8)
+    picture = smooth.copy()
+    cv2.line(picture, (372, 100), (430, 112), (240, 240, 240), 1)
+    scratch = np.abs(picture.astype(np.int16) - smooth).max(axis=2) > 24
+    found = find_marks(picture)
+    assert found.scratches == 1
+    assert found.mask[scratch].mean() > 0.95  # measured 1.0 (0.36 before)
+    assert np.abs(repair(picture, found.mask).astype(int) - smooth).max() <= 12
+
+
+@pytest.mark.parametrize("centre", [(200, 1), (1, 150)])
+def test_a_speck_at_the_frame_s_edge_is_found(centre):
+    # The ring's points past the edge are read mirrored back in; clamped, they read the
+    # speck itself (before: no speck found).
+    y, x = np.mgrid[0:300, 0:400]
+    smooth = np.dstack([60 + 0.3 * x, 80 + 0.2 * y, 120 + 0.1 * (x + y)]).astype(np.uint8)
+    picture = smooth.copy()
+    cv2.circle(picture, centre, 3, (250, 250, 250), -1, lineType=cv2.LINE_AA)
+    speck = np.abs(picture.astype(np.int16) - smooth).max(axis=2) > 24
+    found = find_marks(picture)
+    assert found.spots == 1
+    assert found.mask[speck].all()
+
+
+def test_an_even_dark_speck_on_the_cat_s_fur_is_found():
+    # The fur's dark hairs fill the ring around it, so the ring test fails; the speck is one
+    # even disc standing out of a calm ring. Before: none of it marked.
+    clean = photo("chelsea")
+    spotted = clean.copy()
+    cv2.circle(spotted, (258, 298), 3, (20, 19, 18), -1, lineType=cv2.LINE_AA)
+    speck = np.abs(spotted.astype(np.int16) - clean).max(axis=2) > 24
+    found = find_marks(spotted)
+    assert found.mask[speck].mean() > 0.9  # measured 1.0
+    out = repair(spotted, found.mask)
+    assert np.abs(out.astype(np.int16) - clean)[speck].mean() < 20
