@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from gouache.colors import RGB
 from gouache.images import Image
-from gouache.ops._pixels import rgb_of
+from gouache.ops._pixels import has_transparency, rgb_of
 
 # Distances in RGB code values: below KEEP_BELOW a pixel is the key (JPEG noise and
 # paper grain included). A subject colour nearer the key than OPAQUE_FROM / 2 cannot be
@@ -138,3 +138,14 @@ def unmix(image: Image, alpha: npt.NDArray[np.uint8], key: RGB) -> Image:
         )
         rgb[partial] = np.clip(np.round(clean), 0, 255).astype(np.uint8)
     return rgb
+
+
+def cut_alpha(image: Image) -> tuple[npt.NDArray[np.uint8], bool] | None:
+    """The subject's alpha of a cut-out (its own alpha; True) or of a picture on a plain
+    background (keyed from it; False); None for a picture with neither (a photo)."""
+    if has_transparency(image):
+        return np.ascontiguousarray(image[:, :, 3]), True
+    colour, share = frame_colour(image)
+    if share < PLAIN_SHARE:
+        return None
+    return key_alpha(rgb_of(image), colour), False

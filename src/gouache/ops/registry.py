@@ -155,6 +155,7 @@ def default_operators() -> OperatorRegistry:
         looks,
         paint,
         panel,
+        recolor,
         redact,
         redeye,
         regions,
@@ -174,6 +175,6 @@ def default_operators() -> OperatorRegistry:
 
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
-    modules += [paint, trim, ink, weather, shadow, dehaze, textstyle]
+    modules += [paint, trim, ink, weather, shadow, dehaze, textstyle, recolor]
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

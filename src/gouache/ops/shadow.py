@@ -21,7 +21,7 @@ from gouache.colors import Color, plain_name
 from gouache.errors import UnsupportedError
 from gouache.images import Image
 from gouache.ops import filters, keying
-from gouache.ops._pixels import has_transparency, rgb_of, to_uint8
+from gouache.ops._pixels import to_uint8
 from gouache.ops.layout import Position
 from gouache.ops.registry import OpContext, Operator, Params
 
@@ -72,16 +72,17 @@ def drop_shadow(image: Image, p: DropShadowParams, ctx: OpContext) -> Image:
 
 
 def _subject_alpha(image: Image, ctx: OpContext) -> tuple[npt.NDArray[np.uint8], bool]:
-    if image.shape[2] == 4 and has_transparency(image):
-        return np.ascontiguousarray(image[:, :, 3]), True
-    colour, share = keying.frame_colour(image)
-    if share < keying.PLAIN_SHARE:
+    cut = keying.cut_alpha(image)
+    if cut is None:
         raise UnsupportedError(
             "drop_shadow: the picture has no transparent or plain background for a shadow to "
             'fall on; cut the subject out first, e.g. "remove the background"',
             backend="operators",
         )
-    alpha = keying.key_alpha(rgb_of(image), colour)
+    alpha, transparent = cut
+    if transparent:
+        return alpha, True
+    colour, _ = keying.frame_colour(image)
     if not alpha.any():
         raise UnsupportedError(
             f"drop_shadow: the picture is all {plain_name(colour)}: nothing casts a shadow",

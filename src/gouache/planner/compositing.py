@@ -94,7 +94,16 @@ def _picture_in_picture(c: Clause) -> Draft | None:
     return _corner(c, "picture_in_picture", params)
 
 
+# A logo is put on ("add my logo", "logo bottom right"); "make the logo blue", a colour and no
+# verb that puts anything on, is an edit of a logo already in the picture.
+_PLACES = re.compile(
+    r"\b(?:add|put|place|paste|insert|stamp|overlay|drop|include|watermark|brand|use)\b"
+)
+
+
 def _logo(c: Clause) -> Draft | None:
+    if c.colors and not _PLACES.search(c.text):
+        return Draft("recolor", {"color": c.colors[0].rgb})  # "make the logo blue"
     params: dict[str, Any] = {}
     text = c.text
     opacity = re.search(_PERCENT + r"\s*(opacity|opaque|transparent|transparency)\b", text)

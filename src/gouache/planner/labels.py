@@ -191,6 +191,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "crop_subject": lambda p: "crop to the subject",
     "redact": lambda p: _redact(p),
     "recolor_text": lambda p: f"the text in {_color(p['color'])}",
+    "recolor": lambda p: f"recolour the subject {_color(p['color'])}",
     "resize_text": lambda p: (
         f"text {'up to ' if p.get('fit') else ''}{_percent(p['scale'])} of its size"
         + (f' (lines with "{p["match"]}")' if p.get("match") else "")

@@ -149,7 +149,10 @@ EXTRA_KEYWORDS = {
         "next to, beside, stacked, one above the other, on top of each other, montage, combine"
     ),
     "picture_in_picture": _phrases("inset of"),
-    "logo": _phrases("logotype"),
+    "logo": _phrases(
+        "logotype, icon, emblem, recolor the logo, recolour the logo, recolor my logo, "
+        "recolour my logo, recolor the icon, recolour the icon"
+    ),
     "extend": _phrases("extend the canvas, outpainting"),
     "upscale": _phrases(
         "upsample, increase the resolution, higher resolution, high resolution, hi res"
