@@ -127,6 +127,9 @@ def test_in_edit_a_conversation_word_names_at_and_history_and_makes_nothing(
     ("said", "named"),
     [
         ("save it as a jpg", "/save photo-edited.jpg"),
+        ("convert it to a jpg", "/save photo-edited.jpg"),
+        ("turn this into a pdf", "not .pdf: /save photo-edited.png"),
+        ("export it as a gif", "not .gif: /save photo-edited.png"),
         ("save it", "/save photo-edited.png"),
         ("export it as a webp pls", "/save photo-edited.webp"),
         ("save it as holiday.jpg", "/save holiday.jpg"),

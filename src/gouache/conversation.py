@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from gouache.sessions.session import Session
     from gouache.sessions.turn import TurnRequest
 
+# Formats people ask for that a picture is not written in (a story page is a PDF, though).
+_NOT_WRITTEN = "pdf|gif|heic|avif|svg"
+
 Kind = Literal[
     "undo", "redo", "original", "compare", "suggest", "explain", "retry", "rescale", "save"
 ]
@@ -85,9 +88,11 @@ _BODIES: tuple[tuple[Kind, str], ...] = (
                     r"(?:any )?(?:suggestions|ideas)|what (?:should|could|would) (?:i|we|you) "
                     r"(?:try|do)(?: next| now)?|what now|suggest something|surprise me"
                     r"|what would you (?:do|change|suggest)|make a suggestion)"),
-        ("save", r"(?:save|export|download)(?: (?:it|this|that|the (?:image|picture|"
+        ("save", r"(?:(?:save|export|download)(?: (?:it|this|that|the (?:image|picture|"
                  r"photo|result)))?(?: (?:as|to|in) (?:an? )?(?P<format>jpe?g|png|webp|tiff?|"
-                 r"file|\S+\.(?:jpe?g|png|webp|tiff?)))?"),
+                 rf"bmp|{_NOT_WRITTEN}|file|\S+\.(?:jpe?g|png|webp|tiff?|bmp|{_NOT_WRITTEN})))?"
+                 r"|(?:turn|convert|make) (?:it|this|that) (?:in)?to (?:an? )?(?P<format2>jpe?g|"
+                 rf"png|webp|tiff?|bmp|{_NOT_WRITTEN})(?: file)?)"),
         ("explain", r"(?:what (?:did|have) you (?:change|changed|do|done)(?: so far)?|what "
                     r"(?:have we|did we) (?:done|do|change|changed)(?: so far)?|what changed|"
                     r"what'?s been done|show (?:me )?the history|history)"),
@@ -109,7 +114,8 @@ def read(text: str) -> Command | None:
         if kind == "rescale":
             return Command("rescale", factor=_factor(found.groupdict()))
         if kind == "save":
-            return Command("save", then=str(found.groupdict().get("format") or ""))
+            named = found.groupdict().get("format") or found.groupdict().get("format2")
+            return Command("save", then=str(named or ""))
         if kind == "undo":
             count = found.groupdict().get("count")
             steps = int(count) if count and count.isdigit() else _NUMBERS.get(count or "", 1)
@@ -245,6 +251,13 @@ def act(session: Session, command: Command, *, web: bool = False) -> str:
 def _how_to_save(asked: str, name: str) -> str:
     """Where "save it as a jpg" points: /save with a file name, whose extension is the format."""
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", name) or "picture"
+    ext = asked.rsplit(".", 1)[-1].lower()
+    if re.fullmatch(_NOT_WRITTEN, ext):
+        return (
+            f"A picture is written as .png, .jpg, .webp, .tiff or .bmp, not .{ext}: /save "
+            f"{stem}-edited.png (or .jpg) writes the current version"
+            + ("; `gouache story` lays panels out on a PDF page" if ext == "pdf" else "")
+        )
     if "." in asked:
         target = asked
     else:
