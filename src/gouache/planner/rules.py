@@ -732,10 +732,13 @@ class RulePlanner:
         if new_content:
             asked = " and ".join(f'"{raw.original}"' for raw in new_content)
             looks = [look for raw in new_content if (look := nearest_look(raw.text))]
+            relit = all(nearest_lighting(raw.text) for raw in new_content)
             what = "an artist's style" if len(looks) == len(new_content) else "new content"
+            what = "new light (a relit scene)" if relit else what
             parts.append(
                 f"{asked} {'needs' if len(new_content) == 1 else 'need'} {what}, "
-                f"which the offline editor cannot draw: {GENERATIVE_BACKENDS}."
+                f"which the offline editor cannot {'make' if relit else 'draw'}: "
+                f"{GENERATIVE_BACKENDS}."
             )
             closest = looks or [
                 w
