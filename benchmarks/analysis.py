@@ -52,6 +52,8 @@ PARAMS: dict[str, dict[str, Any]] = {
     "logo": {"reference": 3},
     "replace_background": {"color": (255, 255, 255)},
     "replace_text": {"old": "SALE", "new": "SOLD"},
+    "recolor_text": {"color": (0, 0, 255)},
+    "resize_text": {"scale": 0.9},
     "resize": {"scale": 0.5},
     "rotate": {"degrees": 5.0},
     "smart_crop": {"aspect": (16, 9)},
