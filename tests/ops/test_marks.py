@@ -26,8 +26,8 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # Repaired: within 20 levels of the clean photo's luma, or within the range it holds in
     # the 3 x 3 pixels around (strictly: the first only). The ceiling, filling exactly the
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
-    assert pooled(cases) >= 0.855  # measured 0.864
-    assert pooled(cases, strict=True) >= 0.775  # measured 0.785
+    assert pooled(cases) >= 0.86  # measured 0.871
+    assert pooled(cases, strict=True) >= 0.78  # measured 0.792
     assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.69 (astronaut)
 
 
@@ -69,13 +69,13 @@ def test_the_repair_changes_few_of_the_clean_pixels(cases):
     # Clean pixels (untouched by the damage) moved by more than 10 levels: real dots and
     # lines taken for marks (highlights on metal and in eyes, wood grain).
     changed = [c.score.false_change for c in cases]
-    assert max(changed) <= 0.02  # measured 0.007 (chelsea) .. 0.017 (grace_hopper)
-    assert float(np.mean(changed)) <= 0.012  # measured 0.0115
+    assert max(changed) <= 0.02  # measured 0.006 (camera) .. 0.017 (grace_hopper)
+    assert float(np.mean(changed)) <= 0.012  # measured 0.0111
 
 
 def test_every_damaged_photo_comes_out_closer_to_the_clean_one(cases):
     gains = [c.score.psnr_after - c.score.psnr_before for c in cases]
-    assert min(gains) > 0.3  # measured +0.4 (grace_hopper) .. +12.6 dB (chelsea)
+    assert min(gains) > 0.3  # measured +0.4 (grace_hopper) .. +13.0 dB (chelsea)
 
 
 @pytest.mark.parametrize("name", ["camera", "coffee", "astronaut"])
@@ -83,7 +83,7 @@ def test_a_clean_photo_is_left_almost_as_it_was(name):
     clean = photo(name)
     found = find_marks(clean)
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
-    # measured: camera 0.38 %, coffee 1.36 %, astronaut 1.04 % of the pixels
+    # measured: camera 0.31 %, coffee 1.32 %, astronaut 1.02 % of the pixels
     assert moved.mean() <= 0.014
     assert found.scratches <= 1  # measured 0, 1 (wood grain), 1
 
@@ -96,7 +96,7 @@ def test_the_tripod_of_the_camera_photo_is_not_taken_for_scratches():
     tripod = (slice(200, 512), slice(220, 360))
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
     assert found.scratches == 0
-    assert moved[tripod].mean() < 0.006  # measured 0.0054 (236 px)
+    assert moved[tripod].mean() < 0.006  # measured 0.0039 (172 px)
 
 
 def test_a_photo_read_in_bands_gives_the_marks_of_one_read_whole(monkeypatch):
@@ -174,3 +174,27 @@ def test_an_even_dark_speck_on_the_cat_s_fur_is_found():
     assert found.mask[speck].mean() > 0.9  # measured 1.0
     out = repair(spotted, found.mask)
     assert np.abs(out.astype(np.int16) - clean)[speck].mean() < 20
+
+
+def test_a_wide_even_speck_is_judged_on_its_core_not_its_soft_rim():
+    # A black disc 9 px across on the astronaut's suit: its anti-aliased rim blends into the
+    # folds, so the whole group's pixels spread too much to read as one lump; its core does
+    # not. Before: none of it marked.
+    clean = photo("astronaut")
+    spotted = clean.copy()
+    cv2.circle(spotted, (363, 296), 4, (20, 19, 18), -1, lineType=cv2.LINE_AA)
+    speck = np.abs(spotted.astype(np.int16) - clean).max(axis=2) > 24
+    found = find_marks(spotted)
+    assert found.mask[speck].mean() > 0.8  # measured 0.85
+    out = repair(spotted, found.mask)
+    assert np.abs(out.astype(np.int16) - clean)[speck].mean() < 60  # measured 47 (150 before)
+
+
+def test_a_slanted_even_highlight_is_no_speck():
+    # A light streak on Grace Hopper's face (about 9 x 4 px, slanted): even inside and on a
+    # calm ring, but a speck is round; its short axis is a third of its long one. Before
+    # the roundness test 102 of its pixels were refilled.
+    clean = photo("grace_hopper")
+    found = find_marks(clean)
+    moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
+    assert moved[168:190, 316:342].sum() < 40  # measured 19
