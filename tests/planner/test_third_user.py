@@ -271,3 +271,24 @@ def test_translating_needs_a_generative_backend() -> None:
     reply = _plan("translate the sign to spanish", "sign")
     assert isinstance(reply, PlannerReply)
     assert "--backend" in reply.message
+
+
+def test_one_line_named_in_capitals_is_the_only_one_resized() -> None:
+    plan, source, out = _planned("make OPEN LATE bigger", "poster")
+    assert plan.steps[0].op == "resize_text"
+    assert plan.steps[0].params["match"] == "OPEN LATE"
+    summer, late = CACHE.get(source).text[:2]
+    rows = np.s_[summer.box.y : summer.box.bottom]
+    assert np.array_equal(out[rows], source[rows])  # SUMMER SALE untouched
+    band = np.s_[late.box.y - late.box.h // 2 : late.box.bottom + late.box.h // 2]
+    ink = lambda image: int(((image[band][..., 0] > 150) & (image[band][..., 1] < 90)).sum())  # noqa: E731
+    assert ink(out) > 1.2 * ink(source)
+
+
+def test_one_line_named_in_capitals_takes_a_new_colour() -> None:
+    plan, source, out = _planned("make OPEN LATE blue pls", "poster")
+    assert plan.steps[0].params == {"color": (0, 0, 255), "match": "OPEN LATE"}
+    blue = (out[..., 2] > 150) & (out[..., 0] < 90)
+    summer = CACHE.get(source).text[0].box
+    assert blue.sum() > 500
+    assert not blue[summer.y : summer.bottom].any()

@@ -511,7 +511,7 @@ class RulePlanner:
             or redaction.read(text)
             or bars.read(text)
             or ink.read(text)
-            or textsize.read(text)
+            or textsize.read(text, quotes)
             or looks.read(text)
             or weather.read(text)
         )

@@ -19,7 +19,15 @@ from __future__ import annotations
 
 import re
 
-from gouache.planner.clauses import colors, is_placeholder, percent, without, words
+from gouache.planner.clauses import (
+    colors,
+    is_placeholder,
+    percent,
+    quote_indices,
+    without,
+    without_quotes,
+    words,
+)
 from gouache.planner.phrases import Draft
 from gouache.planner.vocabulary import FILLER, intensity, word_set
 
@@ -49,8 +57,15 @@ _RECOLOUR_AROUND = FILLER | word_set(
 RECOLOR = "recolor_text"
 
 
-def read(text: str) -> Draft | None:
-    """The resize_text or recolor_text draft of a normalised clause, or None."""
+def read(text: str, quotes: tuple[str, ...] = ()) -> Draft | None:
+    """The resize_text or recolor_text draft of a normalised clause, or None. One quoted text
+    ('make "OPEN LATE" bigger') names the lines to change."""
+    named_line = quote_indices(text)
+    if len(named_line) == 1 and named_line[0] < len(quotes):
+        draft = read(f"make the text {without_quotes(text)}")
+        if draft is None:
+            return None
+        return Draft(draft.op, {**draft.params, "match": quotes[named_line[0]]})
     ws = words(text)
     if not any(w in _WRITING for w in ws):
         return None

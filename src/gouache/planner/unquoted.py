@@ -56,6 +56,11 @@ _REPLACE = re.compile(
     r"\s+)?(?P<old>.+?)\s+(?:with|to|into|for|by)\s+(?P<new>.+?)\s*[.!]?$",
     re.I,
 )
+_STYLED = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:make|turn|set)\s+(?:the\s+(?:words?|text|line)\s+)?"
+    r"(?P<t>[A-Z0-9][A-Z0-9'!&-]*(?:\s+[A-Z0-9][A-Z0-9'!&-]*)*)\s+(?:a\s+(?:bit|little|lot)\s+|"
+    r"much\s+|way\s+)?[a-z]+(?:\s+(?:please|pls))?\s*[.!]?$"
+)
 _REMOVED = re.compile(
     r"^(?:please\s+|pls\s+|can you\s+|could you\s+)?(?:remove|erase|delete|get rid of|take out"
     r"|take off|clear)\s+(?:the\s+(?:words?|text|line)\s+)?(?P<t>.+?)\s*(?:please|pls)?[.!]?$",
@@ -90,6 +95,10 @@ def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) ->
         new = _cased(old, new, lines)
         if _marked(old, lines) and (_capitals(new) or _marked(old, lines)):
             return f'{text[: swap.start("old")]}"{old}" with "{new}"'
+    styled = _STYLED.match(text)
+    if styled is not None and lines is not None and _read_in(styled.group("t"), lines):
+        # "make OPEN LATE bigger": words read in the picture, in capitals, then a size or colour
+        return f'{text[: styled.start("t")]}"{styled.group("t")}"{text[styled.end("t") :]}'
     removed = _REMOVED.match(text)
     if removed is not None and lines is not None and _read_in(removed.group("t"), lines):
         # "get rid of open late": words read in the picture, as they are written there
