@@ -78,9 +78,11 @@ _BODIES: tuple[tuple[Kind, str], ...] = (
                     r"push it(?: further)?|go further|do (?:it|that) (?:again|more)|"
                     r"(?:make it )?(?:even )?stronger)"),
         ("redo", r"redo(?: that| it)?|(?:go )?forward(?: again)?|bring it back|put it back"),
-        ("original", r"(?:start over|start again|from scratch|reset(?: it)?|revert to the "
+        ("original", r"(?:start over|start again|(?:start |begin )?(?:all over )?from scratch"
+                     r"|begin again|start afresh|back to square one|reset(?: it)?|revert to the "
                      r"original|go back to the (?:original|start|beginning|first version)"
-                     r"|back to the original|show me the original again)"),
+                     r"|back to the original|(?:show|let) me (?:see )?the original(?: again)?"
+                     r"|show the original)"),
         ("compare", r"(?:compare (?:it |this )?(?:with|to|against) the original|how does it "
                     r"compare(?: to the original)?|what(?:'s| is) (?:the )?(?:difference|changed)"
                     r" (?:from|since) the original|show (?:me )?the difference)"),
@@ -95,7 +97,9 @@ _BODIES: tuple[tuple[Kind, str], ...] = (
                  rf"png|webp|tiff?|bmp|{_NOT_WRITTEN})(?: file)?)"),
         ("explain", r"(?:what (?:did|have) you (?:change|changed|do|done)(?: so far)?|what "
                     r"(?:have we|did we) (?:done|do|change|changed)(?: so far)?|what changed|"
-                    r"what'?s been done|show (?:me )?the history|history)"),
+                    r"what'?s been done|show (?:me )?the history|history|how many versions"
+                    r"(?: (?:are there|do we have|have we made|so far))?|(?:show|list) (?:me )?"
+                    r"(?:all )?(?:the )?versions)"),
 )  # fmt: skip
 _PATTERNS = tuple(
     (kind, re.compile(_POLITE + "(?:" + body + ")" + _TAIL)) for kind, body in _BODIES
@@ -240,7 +244,7 @@ def act(session: Session, command: Command, *, web: bool = False) -> str:
             return f"Nothing needs fixing here. Ideas to try: {listed}."
         return "try: " + "; ".join(f'"{idea.instruction}" ({idea.reason})' for idea in ideas)
     if command.kind == "explain":
-        return explain(session)
+        return explain(session, web=web)
     if command.kind == "save":
         if web:
             return _how_to_download(command.then, session.head.label)
@@ -313,7 +317,7 @@ def compare(session: Session, *, web: bool = False) -> str:
     return "\n".join(lines)
 
 
-def explain(session: Session) -> str:
+def explain(session: Session, *, web: bool = False) -> str:
     """Every turn from the original to the head, with what each did."""
     chain = []
     version = session.head
@@ -326,6 +330,10 @@ def explain(session: Session) -> str:
     for done in reversed(chain):
         what = done.plan.describe() if done.plan is not None else done.instruction
         lines.append(f"  v{done.number}: {what}   (you said: {done.instruction!r})")
+    total = len(session.versions())
+    if total > len(chain) + 1:  # other branches: nothing is lost, and this says where
+        tree = "the version tree shows them" if web else "the tree: /history"
+        lines.append(f"{total} versions in all, on other branches too ({tree})")
     return "\n".join(lines)
 
 

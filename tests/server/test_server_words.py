@@ -95,7 +95,8 @@ def test_warmer_undo_redo_retry_less_and_explain_move_and_grow_the_tree_as_chat_
         "v4",
     )
     assert explained["reply"] == (
-        "From the original (v1) to v4:\n  v4: sepia 75 %   (you said: 'sepia (a bit less)')"
+        "From the original (v1) to v4:\n  v4: sepia 75 %   (you said: 'sepia (a bit less)')\n"
+        "4 versions in all, on other branches too (the version tree shows them)"
     )
     # nothing is lost: every version is there, the head where the last word left it
     final = tree(client, session_id)
