@@ -148,3 +148,23 @@ def test_the_inpainted_border_of_a_transparent_picture_repeats_its_edge_alpha(ap
     left = (out.shape[1] - 512) // 2
     np.testing.assert_array_equal(out[:, 0, 3], rgba[:, 0, 3])
     np.testing.assert_array_equal(out[:, left : left + 512], rgba)
+
+
+def test_faces_near_a_growing_edge_get_a_blurred_fill_not_an_upside_down_mirror(registry):
+    # "square without cutting anyone off" on three faces side by side: the mirror put each
+    # face upside down above and below the group
+    from gouache.analysis.cache import AnalysisCache
+    from gouache.analysis.faces import detect_faces
+    from gouache.evals.samples import group
+    from gouache.ops.registry import OpContext
+
+    picture = group()
+    ctx = OpContext(analyses=AnalysisCache())
+    out = registry.get("extend").apply(picture, {"aspect": (1, 1)}, ctx)
+    height = picture.shape[0]
+    top = (out.shape[0] - height) // 2
+    assert np.array_equal(out[top : top + height], picture)
+    assert any("upside down" in note for note in ctx.notes)
+    borders = np.ascontiguousarray(np.vstack([out[:top], out[top + height :]]))
+    assert detect_faces(borders) == []  # the detector finds one upside-down face in the mirror
+    assert laplacian_variance(borders) < 40.0  # measured 14.7 (the mirror: 622)

@@ -12,10 +12,14 @@ the whole picture, whose pixels are copied into it exactly. The borders are fill
   Journal of Graphics Tools 9(1), 2004 (`cv2.inpaint`) on the border; borders wider than
   INPAINT_WORK_BORDER px are inpainted on a reduced copy and the fill upsampled, since
   the fast marching costs grow with the area and the fill is smooth anyway;
+* `blur`: the picture scaled to cover the whole canvas and blurred by BLUR_FILL of its
+  longer side (the "blurred background" of a phone's photo apps): its colours, nothing
+  recognisable. `reflect` becomes `blur` when a face lies within the border's width of an
+  edge that grows, since the mirror would show it upside down beside the original;
 * `color`: a plain colour.
 
 An alpha channel is extended with the picture: mirrored by `reflect`, replicated from the
-edge by `inpaint`, and opaque for `color`.
+edge by `inpaint` and `blur`, and opaque for `color`.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from gouache.ops.registry import OpContext, Operator, Params
 
 # reflect: the sigma of the far blur, as a share of the border's width.
 REFLECT_BLUR = 0.25
+# blur: the sigma of the blurred cover, as a share of the canvas's longer side.
+BLUR_FILL = 0.04
 # inpaint: the border's width on the working copy, and Telea's neighbourhood radius there.
 INPAINT_WORK_BORDER = 48
 INPAINT_RADIUS = 5
@@ -50,8 +56,9 @@ _VERTICAL_ANCHORS = frozenset({"center", "top", "bottom"})
 
 class ExtendParams(Params):
     aspect: tuple[int, int]
-    # reflect: mirrored image blended into a blur; inpaint: OpenCV inpainting; color: plain pad.
-    fill: Literal["reflect", "inpaint", "color"] = "reflect"
+    # reflect: mirrored image blended into a blur; blur: the picture blurred over the canvas;
+    # inpaint: OpenCV inpainting; color: plain pad.
+    fill: Literal["reflect", "blur", "inpaint", "color"] = "reflect"
     color: Color = (255, 255, 255)
     # Where the original sits on the new canvas.
     anchor: Literal["center", "left", "right", "top", "bottom"] = "center"
@@ -97,10 +104,19 @@ def extend(image: Image, p: ExtendParams, ctx: OpContext) -> Image:
     pad = (0, 0, before, after) if wider else (before, after, 0, 0)
 
     # 2. the borders
-    if p.fill == "color":
+    fill = p.fill
+    if fill == "reflect" and _faces_mirrored(image, pad, ctx):
+        fill = "blur"
+        ctx.notes.append(
+            "extend: a face lies near an edge that grows, and a mirror would show it upside "
+            "down: the borders are the picture blurred instead"
+        )
+    if fill == "color":
         out = _pad_color(image, pad, p.color)
-    elif p.fill == "reflect":
+    elif fill == "reflect":
         out = _pad_reflect(image, pad, wider)
+    elif fill == "blur":
+        out = _pad_blur(image, pad)
     else:
         out = _pad_inpaint(image, pad)
 
@@ -108,6 +124,44 @@ def extend(image: Image, p: ExtendParams, ctx: OpContext) -> Image:
     top, left = pad[0], pad[2]
     out[top : top + height, left : left + width] = image
     return out
+
+
+def _faces_mirrored(image: Image, pad: Pad, ctx: OpContext) -> bool:
+    """Whether a face lies within the mirrored strip of an edge that grows (its box within
+    the border's width of that edge)."""
+    height, width = image.shape[:2]
+    top, bottom, left, right = pad
+    for face in ctx.analysis(image).faces:
+        box = face.box
+        if (top and box.y < top) or (bottom and box.y + box.h > height - bottom):
+            return True
+        if (left and box.x < left) or (right and box.x + box.w > width - right):
+            return True
+    return False
+
+
+def _pad_blur(image: Image, pad: Pad) -> Image:
+    """The canvas covered by the picture scaled up and blurred; the picture goes back on
+    top exactly (the caller puts it). Alpha: the edge replicated."""
+    height, width = image.shape[:2]
+    top, bottom, left, right = pad
+    new_h, new_w = height + top + bottom, width + left + right
+    scale = max(new_w / width, new_h / height)
+    cover_w, cover_h = math.ceil(width * scale), math.ceil(height * scale)
+    # the blur is wide: taken on a copy at most 256 px a side, then scaled up (smooth anyway)
+    small = min(1.0, 256 / max(cover_w, cover_h))
+    sw, sh = max(1, round(cover_w * small)), max(1, round(cover_h * small))
+    rgb = np.ascontiguousarray(rgb_of(image))
+    shrunk = cv2.resize(rgb, (sw, sh), interpolation=cv2.INTER_AREA)
+    sigma = max(1.0, BLUR_FILL * max(sw, sh))
+    soft = cv2.GaussianBlur(shrunk, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+    cover = cv2.resize(soft, (cover_w, cover_h), interpolation=cv2.INTER_LINEAR)
+    y0, x0 = (cover_h - new_h) // 2, (cover_w - new_w) // 2
+    out = np.ascontiguousarray(cover[y0 : y0 + new_h, x0 : x0 + new_w])
+    if image.shape[2] == 4:
+        alpha = cv2.copyMakeBorder(image[:, :, 3], *pad, cv2.BORDER_REPLICATE)
+        out = np.dstack([out, alpha])
+    return np.asarray(out, dtype=np.uint8)
 
 
 def _pad_color(image: Image, pad: Pad, color: tuple[int, int, int]) -> Image:
@@ -200,7 +254,7 @@ def _pad_inpaint(image: Image, pad: Pad) -> Image:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="extend",
-        version="1.0.0",
+        version="1.1.0",
         summary="extend the canvas to an aspect ratio, filling the borders from the image",
         params=ExtendParams,
         run=extend,
