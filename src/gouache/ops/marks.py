@@ -440,12 +440,15 @@ def _even_discs(
     far = cv2.dilate(tagged, np.ones((9, 9), np.uint8))
     ring = np.where(near == 0, far, 0).astype(np.intp).ravel()
     inside = tagged.astype(np.intp).ravel()
-    flat = (polar * v).ravel().astype(np.float64)
+    flat = v.ravel()
 
-    def mean_sd(where: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.float64], ...]:
+    def mean_sd(labels: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.float64], ...]:
+        # over the labelled pixels only (a few per band)
+        at = np.flatnonzero(labels)
+        where, values = labels[at], float(polar) * flat[at].astype(np.float64)
         n = np.maximum(np.bincount(where, minlength=count), 1)
-        mean = np.bincount(where, flat, minlength=count) / n
-        sq = np.bincount(where, flat * flat, minlength=count) / n
+        mean = np.bincount(where, values, minlength=count) / n
+        sq = np.bincount(where, values * values, minlength=count) / n
         return mean, np.sqrt(np.maximum(sq - mean * mean, 0.0))
 
     m_in, sd_in = mean_sd(inside)
