@@ -417,7 +417,8 @@ OPERATOR_WORDS = {
             "background, backdrop, gradient, plain, solid, behind, going, fading, fade, her, "
             "him, them, transparent, see, through, bg, cat, dog, pet, animal, person, man, "
             "woman, girl, boy, "
-            "child, kid, baby, subject, product, cup, mug, bottle, logo"
+            "child, kid, baby, subject, product, cup, mug, bottle, logo, nice, pretty, "
+            "simple, subtle, soft, smooth"
         )
     ),
     "restore": frozenset(
