@@ -52,6 +52,7 @@ CASES: dict[str, tuple[str, str]] = {
     "recolor": ("make the logo blue", "logo"),
     "recolor_text": ("make the text blue", "sign"),
     "resize_text": ("make the text bigger", "sign"),
+    "bold_text": ("make the text bold", "sign"),
     "auto_straighten": ("straighten it", "tilted"),
     "logo": ("add image 2 as a logo in the bottom right", "photo"),
     "red_eye": ("remove the red eye", "red eyes"),

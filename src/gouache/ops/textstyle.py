@@ -1,6 +1,8 @@
 """Text restyled in place: "make the text bigger" (`resize_text`: each line redrawn at a new
 size in its own colour, with the inpainting and letter matching of `gouache.ops.textedit`) and
-"make the text blue" (`recolor_text`: the letters' own shapes kept, only their colour changed).
+"make the text blue" (`recolor_text`: the letters' own shapes kept, only their colour changed)
+and "make the title bold" (`bold_text`: each line redrawn in Aileron Bold, the bold face of the
+font the letters are matched in, at their size, in their colour, on their baseline).
 
 A resized line keeps its middle height and its alignment with the other lines; a size at which
 a line would run off the picture or onto another line is refused with nothing changed, and
@@ -11,13 +13,17 @@ old ink colour I: a = clip(<P - B, I - B> / |I - B|^2, 0, 1), out = B + a (C - B
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass, replace
+from importlib import resources
 from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
 from pydantic import Field
 
 from gouache.analysis.types import Box, TextLine
@@ -58,6 +64,14 @@ EDGE_MARGIN = 0.02
 # resize_text with `fit`: sizes tried from `scale` down to MIN_GROWTH, FIT_STEP apart.
 MIN_GROWTH = 1.05
 FIT_STEP = 0.025
+# bold_text: the bold face of Pillow's bundled Aileron Regular (the font `textedit` matches the
+# old letters in): Aileron Bold by Sora Sagano, CC0, the Latin subset of @fontsource/aileron
+# 5.3.0, shipped in gouache/fonts. It holds the characters up to BOLD_LAST_CHAR.
+BOLD_FONT = "Aileron-Bold.woff"
+BOLD_LAST_CHAR = "\u00ff"
+# "the title": lines whose letters are within this share of the tallest count as tied, and
+# the topmost of them is taken.
+TITLE_TIE = 0.05
 
 
 class ResizeTextParams(Params):
@@ -67,12 +81,23 @@ class ResizeTextParams(Params):
     scale: float = Field(default=1.25, ge=0.3, le=3.0)
     # "bigger", no number: up to `scale`, as large as fits (at least MIN_GROWTH)
     fit: bool = False
+    # "the title": only the most prominent line (`title_line`)
+    title: bool = False
 
 
 class RecolorTextParams(Params):
     # Only the lines containing this (case-insensitive); None recolours every line.
     match: str | None = None
     color: Color
+    # "the title": only the most prominent line (`title_line`)
+    title: bool = False
+
+
+class BoldTextParams(Params):
+    # Only the lines containing this (case-insensitive); None makes every line bold.
+    match: str | None = None
+    # "the title": only the most prominent line (`title_line`)
+    title: bool = False
 
 
 def resize_text(image: Image, p: ResizeTextParams, ctx: OpContext) -> Image:
@@ -82,13 +107,7 @@ def resize_text(image: Image, p: ResizeTextParams, ctx: OpContext) -> Image:
     nothing changed, where a line would run off the picture or onto another line."""
     # 1. the lines to resize
     lines = lines_of(image, ctx, "resize_text", "match")
-    chosen = [line for line in lines if p.match is None or spans(line.text, p.match)]
-    if not chosen:
-        raise InvalidParameterError(
-            f'resize_text: no text reads "{p.match}"; {lines_read(lines)}',
-            op="resize_text",
-            param="match",
-        )
+    chosen = _chosen(lines, p.match, p.title, "resize_text", ctx)
 
     # 2. remove them, and find the old letters against the clean background
     clean = inpaint(image, chosen)
@@ -127,13 +146,7 @@ def recolor_text(image: Image, p: RecolorTextParams, ctx: OpContext) -> Image:
     be told apart, the line is redrawn in our font instead."""
     # 1. the lines, the background under them, and their old ink colour
     lines = lines_of(image, ctx, "recolor_text", "match")
-    chosen = [line for line in lines if p.match is None or spans(line.text, p.match)]
-    if not chosen:
-        raise InvalidParameterError(
-            f'recolor_text: no text reads "{p.match}"; {lines_read(lines)}',
-            op="recolor_text",
-            param="match",
-        )
+    chosen = _chosen(lines, p.match, p.title, "recolor_text", ctx)
     clean = inpaint(image, chosen)
     olds = [find_old(image, clean, line) for line in chosen]
 
@@ -172,6 +185,113 @@ def recolor_text(image: Image, p: RecolorTextParams, ctx: OpContext) -> Image:
     return out
 
 
+def title_line(lines: list[TextLine]) -> TextLine:
+    """The most prominent line: the tallest letters (OCR boxes within TITLE_TIE of the tallest
+    count as tall), the topmost of those."""
+    tallest = max(line.box.h for line in lines)
+    tall = [line for line in lines if line.box.h >= (1.0 - TITLE_TIE) * tallest]
+    return min(tall, key=lambda line: line.box.y)
+
+
+def _chosen(
+    lines: list[TextLine], match: str | None, title: bool, op: str, ctx: OpContext
+) -> list[TextLine]:
+    """The lines to change: the title, the lines holding `match`, or every line."""
+    if title:
+        line = title_line(lines)
+        why = "the only line" if len(lines) == 1 else "the largest letters"
+        ctx.notes.append(f'took "{line.text}" as the title ({why})')
+        return [line]
+    chosen = [line for line in lines if match is None or spans(line.text, match)]
+    if not chosen:
+        raise InvalidParameterError(
+            f'{op}: no text reads "{match}"; {lines_read(lines)}', op=op, param="match"
+        )
+    return chosen
+
+
+def bold_text(image: Image, p: BoldTextParams, ctx: OpContext) -> Image:
+    """Redraw lines of text in Aileron Bold, the bold face of the font their letters are
+    matched in, at the old letters' size, in their colour, on their baseline, aligned as they
+    stood (a line of a left-aligned block keeps its left edge). Refused, with nothing changed,
+    where no bold face holds the characters or a bolder line would run onto another."""
+    # 1. the lines to make bold, and a bold face for them
+    lines = lines_of(image, ctx, "bold_text", "match")
+    chosen = _chosen(lines, p.match, p.title, "bold_text", ctx)
+    bold_font(MIN_FONT_PX)  # refused here, before any work, when it is not installed
+    unknown = sorted({c for line in chosen for c in line.text if c > BOLD_LAST_CHAR})
+    if unknown:
+        raise InvalidParameterError(
+            f"bold_text: no bold face for {''.join(unknown)!r} is available (Aileron Bold holds "
+            "Latin letters only); nothing was changed",
+            op="bold_text",
+            param="match",
+        )
+
+    # 2. remove them, and find the old letters against the clean background
+    clean = inpaint(image, chosen)
+    olds = [find_old(image, clean, line) for line in chosen]
+
+    # 3. each line in bold where it stood, clear of the picture's edges and the other lines
+    height, width = image.shape[:2]
+    shared = _shared_alignment(chosen, width) or _shared_alignment(lines, width)
+    taken = [(line.box, line.text) for line in lines if line not in chosen]
+    out = clean
+    for old in olds:
+        cover, left, top = _bold(old, shared or _alignment(old.centre, width))
+        ink = _ink_box(cover, left, top)
+        if ink.x < 0 or ink.y < 0 or ink.right > width or ink.bottom > height:
+            raise InvalidParameterError(
+                f'bold_text: "{old.text}" in bold would run off the picture; nothing was changed',
+                op="bold_text",
+                param="match",
+            )
+        hit = next((text for box, text in taken if _boxes_meet(ink, box)), None)
+        if hit is not None:
+            raise InvalidParameterError(
+                f'bold_text: "{old.text}" in bold would run onto "{hit}"; nothing was changed',
+                op="bold_text",
+                param="match",
+            )
+        taken.append((ink, old.text))
+        paint(out, cover, left, top, old.color)
+    what = ", ".join(f'"{old.text}"' for old in olds[:LIST_LINES])
+    ctx.notes.append(f"redrew {_count(len(chosen))} of text in Aileron Bold: {what}")
+    return out
+
+
+def bold_font(size: int) -> ImageFont.FreeTypeFont:
+    """Aileron Bold at `size` px, from the fonts shipped with gouache."""
+    found = resources.files("gouache") / "fonts" / BOLD_FONT
+    if not found.is_file():
+        raise InvalidParameterError(
+            f"bold_text: no bold face of the font the letters are matched in (Aileron) is "
+            f"installed: gouache/fonts/{BOLD_FONT} is missing; reinstall gouache",
+            op="bold_text",
+            param="match",
+        )
+    return ImageFont.truetype(io.BytesIO(found.read_bytes()), size)
+
+
+def _bold(old: OldText, align: str) -> tuple[npt.NDArray[np.float32], int, int]:
+    """The line's letters in bold at the old size: their coverage and its top-left, on the old
+    baseline, aligned `align` to the old letters (as our regular font matched them)."""
+    font = bold_font(old.size)
+    x0, y0, x1, y1 = (int(v) for v in font.getbbox(old.text, anchor="ls"))
+    canvas = PILImage.new("L", (max(1, x1 - x0), max(1, y1 - y0)), 0)
+    ImageDraw.Draw(canvas).text((-x0, -y0), old.text, font=font, fill=255, anchor="ls")
+    cover = np.asarray(canvas, dtype=np.float32) / np.float32(255.0)
+    old_w = float(glyphs(old.text, old.size)[0].shape[1])
+    old_left = old.centre - old_w / 2
+    if align == "centre":
+        start = old.centre - cover.shape[1] / 2
+    elif align == "left":
+        start = old_left
+    else:
+        start = old_left + old_w - cover.shape[1]
+    return cover, round(start), old.baseline + y0
+
+
 @dataclass(frozen=True)
 class _Drawn:
     """One resized line: its letters' coverage, placed at (left, top), in its old colour."""
@@ -193,7 +313,8 @@ def _place_lines(
     height, width = shape[:2]
     taken = [(line.box, line.text) for line in lines if line not in chosen]
     placed: list[_Drawn] = []
-    shared = _shared_alignment(chosen, width)
+    # one line of a left-aligned block keeps the block's left edge
+    shared = _shared_alignment(chosen, width) or _shared_alignment(lines, width)
     for _line, old in zip(chosen, olds, strict=True):
         align = shared or _alignment(old.centre, width)
         cover, left, top = _resized(old, scale, width, align)
@@ -301,7 +422,7 @@ def _count(n: int) -> str:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="resize_text",
-        version="1.0.0",
+        version="1.1.0",
         summary="make the text bigger or smaller: the lines redrawn at a new size, own colour",
         params=ResizeTextParams,
         run=resize_text,
@@ -311,12 +432,22 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="recolor_text",
-        version="1.0.0",
+        version="1.1.0",
         summary="the text in another colour: the letters' own shapes kept, the colour changed",
         params=RecolorTextParams,
         run=recolor_text,
         keywords=("text colour", "text color", "colour of the text", "color of the text"),
         examples=("make the text blue",),
+        global_edit=False,
+    ),
+    Operator(
+        name="bold_text",
+        version="1.0.0",
+        summary="make the text bold: the lines redrawn in the bold face, same size and colour",
+        params=BoldTextParams,
+        run=bold_text,
+        keywords=("bold text", "make the text bold", "bold letters", "bolder text"),
+        examples=("make the text bold",),
         global_edit=False,
     ),
 ]

@@ -39,7 +39,7 @@ _FACE_OPS = frozenset({"blur_faces", "crop_face"})
 # The operators that need text in the picture, and the parameter naming the text they edit
 # (the document cleanup names none: any text will do).
 _TEXT_OPS = {"remove_text": "match", "replace_text": "old", "document": "", "resize_text": "match",
-             "recolor_text": "match"}  # fmt: skip
+             "recolor_text": "match", "bold_text": "match"}  # fmt: skip
 
 Grounded = Draft | Problem | PlannerQuestion
 
@@ -207,6 +207,12 @@ class Grounding:
     # -- text in the picture -----------------------------------------------------------------
 
     def _texted(self, draft: Draft) -> Grounded:
+        if draft.op == "bold_text" and draft.params.get("regular"):
+            # "make the title not bold": the letters are matched in a regular face only
+            return Problem(
+                "I can make text bold (redrawn in Aileron Bold) but not bold text regular: "
+                "its letters are matched in a regular face only, so I changed nothing"
+            )
         if self.context is None:
             return draft
         if self._text is None:

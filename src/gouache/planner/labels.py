@@ -190,10 +190,17 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "auto_straighten": lambda p: "straighten (level the measured tilt)",
     "crop_subject": lambda p: "crop to the subject",
     "redact": lambda p: _redact(p),
-    "recolor_text": lambda p: f"the text in {_color(p['color'])}",
+    "bold_text": lambda p: (
+        f"the {'title' if p.get('title') else 'text'} in bold"
+        + (f' (lines with "{p["match"]}")' if p.get("match") else "")
+    ),
+    "recolor_text": lambda p: (
+        f"the {'title' if p.get('title') else 'text'} in {_color(p['color'])}"
+    ),
     "recolor": lambda p: f"recolour the subject {_color(p['color'])}",
     "resize_text": lambda p: (
-        f"text {'up to ' if p.get('fit') else ''}{_percent(p['scale'])} of its size"
+        f"{'title' if p.get('title') else 'text'} {'up to ' if p.get('fit') else ''}"
+        f"{_percent(p['scale'])} of its size"
         + (f' (lines with "{p["match"]}")' if p.get("match") else "")
     ),
 }

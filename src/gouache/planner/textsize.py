@@ -13,6 +13,11 @@ asks for it bigger or smaller, and holds nothing else but intensity words and fi
 Without a number, "bigger" is as big as fits up to that (`fit`). The grounding checks there
 is text to resize (`grounding._TEXT_OPS`); the operator refuses a size at which a line would
 run off the picture or onto another line.
+
+"make the text bold" -> `bold_text` (the lines redrawn in the bold face of their font).
+
+"the title" (heading, headline) is the most prominent line only (`title`), as the operator
+picks it: the tallest letters, the topmost of those.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ BIGGER = 1.25
 SMALLER = 0.8
 
 _WRITING = word_set("text, letters, lettering, words, writing, font, type, wording")
+# "the title" names one line, the most prominent (the operator's `title`), not every line.
+_TITLE = word_set("title, heading, headline, titles, headings, headlines")
 _UP = re.compile(r"\b(?:bigger|larger|enlarge|enlarged|increase|increased|grow|huger|taller)\b")
 _DOWN = re.compile(r"\b(?:smaller|shrink|shrunk|decrease|decreased|reduce|reduced|tinier)\b")
 _TWICE = re.compile(r"\b(?:twice as (?:big|large)|double (?:the|its) size|2x (?:bigger|larger))\b")
@@ -55,6 +62,13 @@ _RECOLOUR_AROUND = FILLER | word_set(
     "to, in, into, the, it, all, on, of, please, pls, instead"
 )
 RECOLOR = "recolor_text"
+BOLD = "bold_text"
+_BOLD = word_set("bold, bolder, embolden, boldface, heavier, thicker, unbold")
+# "not bold", "unbold": refused in grounding (no regular face is matched to bold letters)
+_NOT = word_set("not, no, longer, less, un, non, unbold, remove, anymore")
+_UNBOLD = re.compile(
+    r"\b(?:not|no longer|less|un|non)[\s-]?bold|\bremove (?:the )?bold|\bbold anymore"
+)
 
 
 def read(text: str, quotes: tuple[str, ...] = ()) -> Draft | None:
@@ -67,8 +81,20 @@ def read(text: str, quotes: tuple[str, ...] = ()) -> Draft | None:
             return None
         return Draft(draft.op, {**draft.params, "match": quotes[named_line[0]]})
     ws = words(text)
+    if any(w in _TITLE for w in ws):
+        titled = " ".join("text" if w in _TITLE else w for w in ws)
+        draft = read(titled)
+        return None if draft is None else Draft(draft.op, {**draft.params, "title": True})
     if not any(w in _WRITING for w in ws):
         return None
+    if any(w in _BOLD for w in ws):
+        # "make the text bold", "bold letters": nothing else asked
+        unbold = _UNBOLD.search(text) is not None
+        around = _RECOLOUR_AROUND | _WRITING | _BOLD | (_NOT if unbold else frozenset())
+        if not all(w in around for w in ws):
+            return None
+        # "not bold" is read, so that grounding can say why it is not done
+        return Draft(BOLD, {"regular": True} if unbold else {})
     named = colors(text)
     if named:
         rest = words(without(text, [c.span for c in named]))

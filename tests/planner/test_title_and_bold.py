@@ -1,0 +1,173 @@
+"""'make the title red', 'make the heading bigger' (the most prominent line only) and 'make
+SUMMER SALE bold' (the line redrawn in Aileron Bold), checked on their plans and on the
+measured output on the poster (SUMMER SALE over OPEN LATE) and the sign (CLOSED)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gouache.analysis.cache import AnalysisCache
+from gouache.analysis.types import Box, TextLine
+from gouache.errors import InvalidParameterError
+from gouache.evals.samples import sample
+from gouache.images import Image
+from gouache.ops import textstyle
+from gouache.ops.plan import EditPlan
+from gouache.ops.registry import OpContext, default_operators
+from gouache.planner.plan import PlannerReply
+from gouache.planner.rules import RulePlanner
+from gouache.sessions.turn import plan_context
+
+CACHE = AnalysisCache()
+
+
+def _plan(say: str, on: str) -> Any:
+    return RulePlanner().plan(say, plan_context(CACHE, sample(on)))
+
+
+def _planned(say: str, on: str) -> tuple[EditPlan, Image, Image, list[str]]:
+    plan = _plan(say, on)
+    assert isinstance(plan, EditPlan), plan.describe()
+    source = sample(on)
+    registry = default_operators()
+    ctx = OpContext(analyses=CACHE)
+    out = source
+    for step in plan.steps:
+        out = registry.get(step.op).apply(out, dict(step.params), ctx)
+    return plan, source, out, ctx.notes
+
+
+def _band(box: Box) -> tuple[slice, slice]:
+    """The line's box and half its height around it."""
+    pad = box.h // 2
+    return np.s_[max(0, box.y - pad) : box.bottom + pad], np.s_[
+        max(0, box.x - pad) : box.right + pad
+    ]
+
+
+def _poster_ink(pixels: np.ndarray) -> np.ndarray:
+    """The poster's dark red letters (over a cream ground)."""
+    return np.asarray((pixels[..., 0] > 120) & (pixels[..., 1] < 110) & (pixels[..., 2] < 110))
+
+
+def _lines(source: Image) -> list[TextLine]:
+    return CACHE.get(source).text
+
+
+def test_the_title_is_the_tallest_line_and_the_topmost_of_ties() -> None:
+    def line(text: str, y: int, h: int) -> TextLine:
+        box = Box(10, y, 100, h)
+        corners = ((10.0, y), (110.0, y), (110.0, y + h), (10.0, y + h))
+        return TextLine(text, 0.9, box, corners)  # type: ignore[arg-type]
+
+    low_tall, top_small = line("BIG", 200, 60), line("small", 20, 30)
+    assert textstyle.title_line([top_small, low_tall]).text == "BIG"
+    # heights within TITLE_TIE of each other tie: the topmost is the title
+    assert textstyle.title_line([line("second", 200, 59), line("first", 50, 60)]).text == "first"
+    assert textstyle.title_line([top_small]).text == "small"
+
+
+def test_make_the_title_red_recolours_only_the_largest_line() -> None:
+    plan, source, out, notes = _planned("make the title red", "poster")
+    assert plan.steps[0].op == "recolor_text"
+    assert plan.steps[0].params == {"color": (255, 0, 0), "title": True}
+    summer, late = _lines(source)[:2]
+    assert any('"SUMMER SALE" as the title' in note for note in notes)
+    # OPEN LATE's rows are untouched, SUMMER SALE's letters turned pure red
+    rows = np.s_[late.box.y - late.box.h // 2 : late.box.bottom + late.box.h // 2]
+    assert np.array_equal(out[rows], source[rows])
+    red = lambda image: int(  # noqa: E731
+        ((image[..., 0] > 220) & (image[..., 1] < 40) & (image[..., 2] < 40))[
+            _band(summer.box)
+        ].sum()
+    )
+    assert red(source) == 0
+    assert red(out) > 2000
+
+
+def test_make_the_heading_bigger_and_the_headline_smaller_resize_only_the_title() -> None:
+    _, source, bigger, _ = _planned("make the heading bigger", "poster")
+    _, _, smaller, _ = _planned("make the headline smaller", "poster")
+    late = _lines(source)[1]
+    rows = np.s_[late.box.y - 4 : late.box.bottom + 4]
+    assert np.array_equal(bigger[rows], source[rows])
+    assert np.array_equal(smaller[rows], source[rows])
+    band = np.s_[: late.box.y - 4]  # everything above OPEN LATE
+    before = int(_poster_ink(source[band]).sum())
+    assert int(_poster_ink(bigger[band]).sum()) > 1.15 * before
+    assert int(_poster_ink(smaller[band]).sum()) < 0.8 * before
+    # the two lines are left-aligned: the resized title keeps its left edge
+    for out in (bigger, smaller):
+        cols = np.flatnonzero(_poster_ink(out[band]).any(axis=0))
+        assert (
+            abs(int(cols[0]) - int(np.flatnonzero(_poster_ink(source[band]).any(axis=0))[0])) <= 3
+        )
+
+
+def test_the_only_line_is_the_title() -> None:
+    _, source, out, notes = _planned("make the title red", "sign")
+    assert any('"CLOSED" as the title (the only line)' in note for note in notes)
+    closed = _lines(source)[0].box
+    red = (out[..., 0] > 200) & (out[..., 1] < 60) & (out[..., 2] < 60)
+    assert int(red[_band(closed)].sum()) > 1500
+
+
+def test_make_summer_sale_bold_thickens_its_strokes_in_place() -> None:
+    plan, source, out, notes = _planned("make SUMMER SALE bold", "poster")
+    assert plan.steps[0].op == "bold_text"
+    assert plan.steps[0].params == {"match": "SUMMER SALE"}
+    assert any("Aileron Bold" in note for note in notes)
+    summer, late = _lines(source)[:2]
+    rows = np.s_[late.box.y - late.box.h // 2 : late.box.bottom + late.box.h // 2]
+    assert np.array_equal(out[rows], source[rows])
+    band = _band(summer.box)
+    old, new = _poster_ink(source[band]), _poster_ink(out[band])
+    assert new.sum() > 1.3 * old.sum()  # thicker strokes: more ink
+    # same size and place: the ink's top, bottom and left edge within 2 px, a little wider
+    for axis in (1, 0):
+        was, now = np.flatnonzero(old.any(axis=axis)), np.flatnonzero(new.any(axis=axis))
+        assert abs(int(now[0]) - int(was[0])) <= 2
+        if axis == 1:
+            assert abs(int(now[-1]) - int(was[-1])) <= 2
+        else:
+            assert 0 <= int(now[-1]) - int(was[-1]) <= 0.1 * summer.box.w
+    # same colour: the ink's median colour within 12 levels
+    core = lambda image, ink: np.median(image[band][ink], axis=0)  # noqa: E731
+    assert np.abs(core(out, new) - core(source, old)).max() <= 12
+
+
+def test_make_the_text_bold_thickens_every_line_and_the_title_only_the_title() -> None:
+    _, source, every, _ = _planned("make the text bold", "poster")
+    _, _, title, _ = _planned("make the title bold", "poster")
+    summer, late = _lines(source)[:2]
+    for line, in_title in ((summer, True), (late, False)):
+        band = _band(line.box)
+        before = int(_poster_ink(source[band]).sum())
+        assert int(_poster_ink(every[band]).sum()) > 1.3 * before
+        grown = int(_poster_ink(title[band]).sum()) > 1.3 * before
+        assert grown == in_title
+
+
+def test_bold_on_the_sign_thickens_the_white_letters() -> None:
+    _, source, out, _ = _planned("make the text bold", "sign")
+    band = _band(_lines(source)[0].box)
+    white = lambda image: int((image[band][..., :3].min(axis=-1) > 230).sum())  # noqa: E731
+    assert white(out) > 1.25 * white(source)
+
+
+def test_bold_is_refused_when_no_bold_face_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textstyle, "BOLD_FONT", "Missing-Bold.woff")
+    source = sample("poster")
+    op = default_operators().get("bold_text")
+    with pytest.raises(InvalidParameterError, match=r"no bold face .*\(Aileron\) is installed"):
+        op.apply(source, {"title": True}, OpContext(analyses=CACHE))
+
+
+def test_not_bold_is_refused_saying_only_bold_is_done() -> None:
+    for say in ("make the title not bold", "unbold the text", "make the heading less bold"):
+        reply = _plan(say, "poster")
+        assert isinstance(reply, PlannerReply), say
+        assert "not bold text regular" in reply.message, reply.message
