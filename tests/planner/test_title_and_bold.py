@@ -171,3 +171,11 @@ def test_not_bold_is_refused_saying_only_bold_is_done() -> None:
         reply = _plan(say, "poster")
         assert isinstance(reply, PlannerReply), say
         assert "not bold text regular" in reply.message, reply.message
+
+
+def test_bold_letters_made_bold_again_stay_as_they_are() -> None:
+    _, source, once, _ = _planned("make the title bold", "poster")
+    twice = default_operators().get("bold_text").apply(once, {"title": True}, OpContext())
+    band = _band(_lines(source)[0].box)
+    first, second = int(_poster_ink(once[band]).sum()), int(_poster_ink(twice[band]).sum())
+    assert abs(second - first) <= 0.03 * first  # no thickening or drift on a second pass
