@@ -27,7 +27,7 @@ def reply_of(planner: RulePlanner, instruction: str) -> PlannerReply:
     [
         ("add a hat", "add a hat", "add"),
         ("add a dragon", "add a dragon", "add"),
-        ("make the sky purple", "make the sky purple", "tint"),
+        ("make the tree purple", "make the tree purple", "tint"),
         ("make the tree brighter", "make the tree brighter", "brighter"),
         ("add a lens flare", "add a lens flare", "add"),
         ("remove the border", "remove the border", "border"),

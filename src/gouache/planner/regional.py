@@ -197,6 +197,13 @@ def _half_of_a_region(text: str) -> Draft | None:
     return replace(draft, params={**draft.params, "within": half})
 
 
+# Parts of a face that no detector here finds.
+_FACE_PART = re.compile(
+    r"\b(?:eyes|eye|teeth|tooth|lips|lip|mouth|nose|ears|ear|eyebrows|eyelashes|irises|iris|"
+    r"pupils)\b"
+)
+
+
 def read(text: str) -> Draft | None:
     """The adjust_region draft of one normalised clause, or None when it is not one."""
     if any(has(text, verb) for verb in _NOT_TONE):
@@ -215,6 +222,16 @@ def read(text: str) -> Draft | None:
     if named is None:
         return None
     region, word = named
+    part = _FACE_PART.search(text)
+    if part is not None:
+        # "make her eyes pop": no detector here finds the eyes, and the subject or the face
+        # named with them is not what was asked
+        return Draft(
+            OP,
+            problem=f"I cannot pick out the {part.group(0)} on their own, only whole faces: "
+            'say e.g. "brighten the face", or use a generative backend (--backend gemini, '
+            "openai, diffusers or comfyui)",
+        )
     rest = without(text, [_span(text, word)])
     rest = _FACE_NUMBERS.sub(lambda m: " " * len(m.group(0)), rest)  # not an amount
     found = colors(rest)
@@ -224,6 +241,13 @@ def read(text: str) -> Draft | None:
         name = more_of.group(1) if more_of is not None else tint
         return Draft(OP, {"region": region, "edit": "tint", "color": parse_color(str(name)),
                           "amount": 0.25})  # fmt: skip
+    if (
+        found
+        and region == "sky"
+        and re.match(r"(?:make|turn|paint|color|colour) (?:the )?sky", text)
+    ):
+        # "make the sky pink": a strong tint of the sky (its clouds and light kept)
+        return Draft(OP, {"region": "sky", "edit": "tint", "color": found[0].rgb, "amount": 0.5})
     if found:
         return None  # "make the background white": a new background, not a tone
     edit, said = next(((e, w) for e, words in _EDITS for w in words if has(rest, w)), (None, ""))
