@@ -222,16 +222,6 @@ def read(text: str) -> Draft | None:
     if named is None:
         return None
     region, word = named
-    part = _FACE_PART.search(text)
-    if part is not None:
-        # "make her eyes pop": no detector here finds the eyes, and the subject or the face
-        # named with them is not what was asked
-        return Draft(
-            OP,
-            problem=f"I cannot pick out the {part.group(0)} on their own, only whole faces: "
-            'say e.g. "brighten the face", or use a generative backend (--backend gemini, '
-            "openai, diffusers or comfyui)",
-        )
     rest = without(text, [_span(text, word)])
     rest = _FACE_NUMBERS.sub(lambda m: " " * len(m.group(0)), rest)  # not an amount
     found = colors(rest)
@@ -253,6 +243,16 @@ def read(text: str) -> Draft | None:
     edit, said = next(((e, w) for e, words in _EDITS for w in words if has(rest, w)), (None, ""))
     if edit is None or (edit == "blur" and re.search(r"\blight(?:ing)?\b", rest)):
         return None  # "soften the lighting on her face" is a relight, neither blur nor retouch
+    part = _FACE_PART.search(text)
+    if part is not None and not re.search(r"\bred\b", text):
+        # "make her eyes pop": no detector here finds the eyes, and the subject or the face
+        # named with them is not what was asked (red eyes have their own edit)
+        return Draft(
+            OP,
+            problem=f"I cannot pick out the {part.group(0)} on their own, only whole faces: "
+            'say e.g. "brighten the face", or use a generative backend (--backend gemini, '
+            "openai, diffusers or comfyui)",
+        )
     if edit != "blur" and region == "subject" and word in _PEOPLE and _PLACED.search(text):
         # ("blur the woman on the left" blurs her face, which is what hides her)
         return Draft(
