@@ -259,6 +259,34 @@ def test_a_question_offers_its_options_as_chips_and_a_click_answers_it(
     expect(page.locator("#log .msg.reply").last).to_contain_text("made v2")
 
 
+def test_suggestions_that_answer_late_leave_a_questions_options_in_place(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    # The suggestions of the opened picture (an analysis, a second or more under load) came
+    # back after the question and replaced its chips: the "right" chip was gone (a CI flake).
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    page.route("**/versions/head/suggestions", hold)
+    session_id = new_session(server, two_faces(tmp_path))
+    page.goto(server.page(f"/ui/s/{session_id}"))
+    for _ in range(200):  # the page asks for them once the picture is on screen
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held
+    send(page, "blur the face")
+    expect(page.locator("#log .msg.reply").last).to_contain_text("There are 2 faces")
+    for route in list(held):  # the opened picture's suggestions answer now, after the question
+        route.continue_()
+    page.wait_for_timeout(500)
+    page.unroute("**/versions/head/suggestions", hold)
+    page.get_by_role("group", name="Suggestions").get_by_role("button", name="right").click()
+    showing(page, "v2")
+
+
 def test_export_downloads_png_jpeg_webp_and_the_recipe(
     server: LocalServer, page: Any, tmp_path: Path
 ) -> None:

@@ -200,17 +200,22 @@
     }
 
     // -- suggestions as chips --
+    // Each filling of the chips takes a number; a suggestions request that answers after a
+    // question's options were shown (the analysis can take a second) leaves them in place.
+    let chipsTurn = 0;
     async function loadSuggestions() {
       const chips = $("#chips");
+      const mine = ++chipsTurn;
       try {
         const found = await api("GET", `${base}/versions/head/suggestions`);
+        if (mine !== chipsTurn) return;
         chips.replaceChildren(...found.suggestions.map((idea) => {
           const chip = el("button", { type: "button", className: "chip", textContent: idea.instruction, title: idea.reason });
           chip.addEventListener("click", () => send(idea.instruction));
           return chip;
         }));
       } catch (_err) {
-        chips.replaceChildren();
+        if (mine === chipsTurn) chips.replaceChildren();
       }
     }
 
@@ -396,6 +401,7 @@
         if (result.question) {
           // the options as chips: a click answers; typing an answer works too
           asked = { instruction: result.question.instruction, references: refs };
+          chipsTurn += 1;
           $("#chips").replaceChildren(...result.question.options.map((option) => {
             const chip = el("button", { type: "button", className: "chip", textContent: option, title: result.question.message });
             chip.addEventListener("click", () => send(option));
