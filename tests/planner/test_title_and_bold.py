@@ -167,7 +167,15 @@ def test_bold_is_refused_when_no_bold_face_is_installed(monkeypatch: pytest.Monk
 
 
 def test_not_bold_is_refused_saying_only_bold_is_done() -> None:
-    for say in ("make the title not bold", "unbold the text", "make the heading less bold"):
+    for say in (
+        "make the title not bold",
+        "unbold the text",
+        "make the heading less bold",
+        "unbold the title",
+        "make SUMMER SALE less bold",
+        "make SALE thinner",
+        "make the text thinner",
+    ):
         reply = _plan(say, "poster")
         assert isinstance(reply, PlannerReply), say
         assert "not bold text regular" in reply.message, reply.message
@@ -179,3 +187,8 @@ def test_bold_letters_made_bold_again_stay_as_they_are() -> None:
     band = _band(_lines(source)[0].box)
     first, second = int(_poster_ink(once[band]).sum()), int(_poster_ink(twice[band]).sum())
     assert abs(second - first) <= 0.03 * first  # no thickening or drift on a second pass
+
+
+def test_less_before_a_colour_names_no_weight_and_never_tints_the_whole_poster() -> None:
+    # "less bold" after words in capitals is read; "less red" is not taken for it
+    assert isinstance(_plan("make SUMMER SALE less red", "poster"), PlannerReply)

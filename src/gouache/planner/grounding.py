@@ -208,9 +208,11 @@ class Grounding:
 
     def _texted(self, draft: Draft) -> Grounded:
         if draft.op == "bold_text" and draft.params.get("regular"):
-            # "make the title not bold": the letters are matched in a regular face only
+            # "make the title not bold", "make SALE thinner": the letters are matched in a
+            # regular face only
             return Problem(
-                "I can make text bold (redrawn in Aileron Bold) but not bold text regular: "
+                "I can make text bold (redrawn in Aileron Bold) but not bold text regular or "
+                "thinner: "
                 "its letters are matched in a regular face only, so I changed nothing"
             )
         if self.context is None:

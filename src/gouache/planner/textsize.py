@@ -14,7 +14,8 @@ Without a number, "bigger" is as big as fits up to that (`fit`). The grounding c
 is text to resize (`grounding._TEXT_OPS`); the operator refuses a size at which a line would
 run off the picture or onto another line.
 
-"make the text bold" -> `bold_text` (the lines redrawn in the bold face of their font).
+"make the text bold" -> `bold_text` (the lines redrawn in the bold face of their font); "not
+bold", "less bold", "thinner" are read too, so that the grounding can refuse them.
 
 "the title" (heading, headline) is the most prominent line only (`title`), as the operator
 picks it: the tallest letters, the topmost of those.
@@ -63,11 +64,13 @@ _RECOLOUR_AROUND = FILLER | word_set(
 )
 RECOLOR = "recolor_text"
 BOLD = "bold_text"
-_BOLD = word_set("bold, bolder, embolden, boldface, heavier, thicker, unbold")
-# "not bold", "unbold": refused in grounding (no regular face is matched to bold letters)
+_BOLD = word_set("bold, bolder, embolden, boldface, heavier, thicker, unbold, thinner")
+# "not bold", "unbold", "thinner": refused in grounding (no regular face is matched to bold
+# letters)
 _NOT = word_set("not, no, longer, less, un, non, unbold, remove, anymore")
 _UNBOLD = re.compile(
     r"\b(?:not|no longer|less|un|non)[\s-]?bold|\bremove (?:the )?bold|\bbold anymore"
+    r"|\bthinner\b"
 )
 
 

@@ -58,8 +58,8 @@ _REPLACE = re.compile(
 )
 _STYLED = re.compile(
     r"^(?:please\s+|pls\s+)?(?:make|turn|set)\s+(?:the\s+(?:words?|text|line)\s+)?"
-    r"(?P<t>[A-Z0-9][A-Z0-9'!&-]*(?:\s+[A-Z0-9][A-Z0-9'!&-]*)*)\s+(?:a\s+(?:bit|little|lot)\s+|"
-    r"much\s+|way\s+)?[a-z]+(?:\s+(?:please|pls))?\s*[.!]?$"
+    r"(?P<t>[A-Z0-9][A-Z0-9'!&-]*(?:\s+[A-Z0-9][A-Z0-9'!&-]*)*)\s+(?:(?:a\s+(?:bit|little|lot)|"
+    r"much|way)\s+)?(?:(?:less|not|no\s+longer)\s+bold|[a-z]+)(?:\s+(?:please|pls))?\s*[.!]?$"
 )
 _REMOVED = re.compile(
     r"^(?:please\s+|pls\s+|can you\s+|could you\s+)?(?:remove|erase|delete|get rid of|take out"
@@ -97,7 +97,8 @@ def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) ->
             return f'{text[: swap.start("old")]}"{old}" with "{new}"'
     styled = _STYLED.match(text)
     if styled is not None and lines is not None and _read_in(styled.group("t"), lines):
-        # "make OPEN LATE bigger": words read in the picture, in capitals, then a size or colour
+        # "make OPEN LATE bigger", "make SUMMER SALE less bold": words read in the picture, in
+        # capitals, then a size, colour or weight
         return f'{text[: styled.start("t")]}"{styled.group("t")}"{text[styled.end("t") :]}'
     removed = _REMOVED.match(text)
     if removed is not None and lines is not None and _read_in(removed.group("t"), lines):
