@@ -15,7 +15,7 @@ from gouache.planner.plan import EditPlan, PlanContext, PlannerReply, Step
 from gouache.planner.rules import RulePlanner
 from gouache.sessions.session import plan_context
 
-FACE_EDITS = {"blur_faces", "crop_face", "red_eye"}
+FACE_EDITS = {"blur_faces", "crop_face", "red_eye", "brighten_eyes", "whiten_teeth"}
 TEXT_EDITS = {"remove_text", "replace_text", "darken_text", "document", "redact"}
 CUTS = {"remove_background", "replace_background", "blur_background", "crop_subject"}
 WEATHER = {"rain", "snow"}

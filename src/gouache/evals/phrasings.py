@@ -390,6 +390,11 @@ def _redness(image: Image) -> np.ndarray:
     return np.asarray(rgb[..., 0] - (rgb[..., 1] + rgb[..., 2]) / 2)
 
 
+def _yellow(image: Image) -> np.ndarray:
+    rgb = _rgb(image)
+    return np.asarray((rgb[..., 0] + rgb[..., 1]) / 2 - rgb[..., 2])
+
+
 def _aspect(name: str) -> Callable[[Image, Image], bool]:
     w, h = (float(v) for v in name.split(":"))
     return lambda src, out: abs(out.shape[1] / out.shape[0] - w / h) < 0.02
@@ -410,6 +415,7 @@ EFFECTS: dict[str, Callable[[Image, Image], bool]] = {
     "raining": _raining,
     "brush strokes": lambda src, out: coherence(out) > coherence(src) + 0.05,
     "less red": lambda src, out: _shift(_redness, src, out) < -10,
+    "less yellow": lambda src, out: _shift(_yellow, src, out) < -2,
     "changed": lambda src, out: src.shape != out.shape or bool(np.any(src != out)),
     "same size": lambda src, out: src.shape[:2] == out.shape[:2],
     "smaller": lambda src, out: out.shape[0] * out.shape[1] < src.shape[0] * src.shape[1],

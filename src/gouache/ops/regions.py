@@ -112,6 +112,10 @@ def region_mask(
         from gouache.ops.redeye import red_pupils
 
         return red_pupils(image, ctx.analysis(image).faces)
+    if region == "teeth":  # not an adjust_region region: what whiten_teeth would whiten
+        from gouache.ops.faceparts import teeth_mask
+
+        return teeth_mask(image, ctx.analysis(image).faces)
     if region in ("subject", "background"):
         subject = ctx.analysis(image).subject.mask
         if not subject.any():

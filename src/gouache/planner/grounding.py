@@ -25,7 +25,17 @@ from dataclasses import replace
 from typing import Any
 
 from gouache.ops.registry import OperatorRegistry
-from gouache.planner import bars, casts, ink, plural, redaction, references, regional, targets
+from gouache.planner import (
+    bars,
+    casts,
+    faceparts,
+    ink,
+    plural,
+    redaction,
+    references,
+    regional,
+    targets,
+)
 from gouache.planner.clauses import has, normalise, protect
 from gouache.planner.generative import GENERATIVE_BACKENDS
 from gouache.planner.phrases import SEPIA_TAKEN_OUT, Draft
@@ -76,6 +86,8 @@ class Grounding:
             return self._all_references(draft)
         if draft.op == regional.OP:
             return regional.ground(draft, self.context, self.instruction, self.choices)
+        if draft.op in faceparts.OPS:
+            return faceparts.ground(draft, self.context, self.instruction, self.choices)
         if draft.op == "red_eye":
             return self._red_eyes(draft)
         if draft.op == redaction.OP:

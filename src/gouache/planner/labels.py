@@ -44,6 +44,10 @@ def describe(op: str, p: dict[str, Any]) -> str:
         return f"blur radius {p['radius']:g} px"
     if op == "red_eye":
         return "remove red eyes"
+    if op in ("brighten_eyes", "whiten_teeth"):
+        name = "brighten the eyes" if op == "brighten_eyes" else "whiten the teeth"
+        where = f" of {_numbered(list(p['faces']))}" if p["faces"] else ""
+        return f"{name}{where}" if p["amount"] == 1 else f"{name}{where} {_percent(p['amount'])}"
     if op == "document":
         name = "clean up the document (white paper, darker text)"
         return name if p["strength"] == 1 else f"{name} {_percent(p['strength'])}"

@@ -104,7 +104,7 @@ def outermost(found: list[Match]) -> list[Match]:
 FIX_IT = re.compile(
     r"^(?:(?:please|pls|can you|could you|would you|just|so|and|now)\s+)*(?:fix|correct|sort"
     r"|sort out|repair|solve|fix up|(?:tone|dial|bring|turn) (?:it|that|this) (?:down|back))"
-    r"(?:\s+(?:it|that|this|the problem|the issue|it up|up|out))*"
+    r"(?:\s+(?:it|that|this|them|those|the problem|the issue|it up|up|out))*"
     r"(?:\s+(?:please|pls|for me))*$"
 )
 # A clause that only tempers the one before: "enhance the stars a bit, not too much".

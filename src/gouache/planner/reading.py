@@ -18,6 +18,7 @@ from gouache.ops.registry import OperatorRegistry
 from gouache.planner import (
     bars,
     compositing,
+    faceparts,
     framing,
     ink,
     looks,
@@ -87,7 +88,8 @@ class Reader:
         if refused(text):
             return None
         local = (
-            regional.read(text)
+            faceparts.read(text)
+            or regional.read(text)
             or framing.read(text)
             or redaction.read(text)
             or bars.read(text)

@@ -197,11 +197,29 @@ def _half_of_a_region(text: str) -> Draft | None:
     return replace(draft, params={**draft.params, "within": half})
 
 
-# Parts of a face that no detector here finds.
+# Parts of a face: only the eyes (brightened) and the teeth (whitened) are found, from the
+# faces' landmarks (`planner.faceparts`); any other edit of them is refused here.
 _FACE_PART = re.compile(
     r"\b(?:eyes|eye|teeth|tooth|lips|lip|mouth|nose|ears|ear|eyebrows|eyelashes|irises|iris|"
     r"pupils)\b"
 )
+
+
+_GENERATIVE = "use a generative backend (--backend gemini, openai, diffusers or comfyui)"
+
+
+def _face_part_problem(part: str) -> str:
+    if part in ("eyes", "eye"):
+        return (
+            'of the eyes alone I can only brighten them ("make her eyes pop"); for any other '
+            f"edit of the eyes, {_GENERATIVE}"
+        )
+    if part in ("teeth", "tooth"):
+        return f'of the teeth I can only whiten them ("whiten her teeth"); otherwise, {_GENERATIVE}'
+    return (
+        f"I cannot pick out the {part} on their own, only whole faces: say e.g. "
+        f'"brighten the face", or {_GENERATIVE}'
+    )
 
 
 def read(text: str) -> Draft | None:
@@ -245,14 +263,9 @@ def read(text: str) -> Draft | None:
         return None  # "soften the lighting on her face" is a relight, neither blur nor retouch
     part = _FACE_PART.search(text)
     if part is not None and not re.search(r"\bred\b", text):
-        # "make her eyes pop": no detector here finds the eyes, and the subject or the face
-        # named with them is not what was asked (red eyes have their own edit)
-        return Draft(
-            OP,
-            problem=f"I cannot pick out the {part.group(0)} on their own, only whole faces: "
-            'say e.g. "brighten the face", or use a generative backend (--backend gemini, '
-            "openai, diffusers or comfyui)",
-        )
+        # "darken her eyes": the subject or the face named with them is not what was asked
+        # (brighter eyes, whiter teeth and red eyes have their own edits)
+        return Draft(OP, problem=_face_part_problem(part.group(0)))
     if edit != "blur" and region == "subject" and word in _PEOPLE and _PLACED.search(text):
         # ("blur the woman on the left" blurs her face, which is what hides her)
         return Draft(
@@ -302,6 +315,13 @@ def _placed(draft: Draft, text: str) -> Draft:
         return replace(draft, params={**draft.params, "feather": HALF_FEATHER})
     if region != "faces":
         return draft
+    return face_target(draft, text)
+
+
+def face_target(draft: Draft, text: str) -> Draft:
+    """The faces a clause names, kept on a face edit's draft for `numbered` to number: a
+    place or number as `target`, several as a list (and those left out as `exclude`), one
+    face not said which as `one_face`."""
     named, excluded = _face_places(text)
     if len(named) > 1 or excluded:  # "the faces on the left and right", "all but the middle"
         return replace(draft, params={**draft.params, "target": named, "exclude": excluded})
@@ -391,12 +411,12 @@ def ground(
     becomes its number from the left, and "her face" among several a question."""
     region = str(draft.params["region"])
     if context is None:
-        return _numbered(draft, None, None)
+        return numbered(draft, None, None)
     if context.region(region) > 0.0:
         if region == "subject":
             return _subject(draft, context, instruction)
         if region == "faces":
-            return _numbered(draft, context, (choices or {}).get(targets.SLOT), instruction)
+            return numbered(draft, context, (choices or {}).get(targets.SLOT), instruction)
         return draft
     name = {
         "faces": "a face",
@@ -427,7 +447,7 @@ def _subject(draft: Draft, context: PlanContext, instruction: str) -> Draft | Pr
     )
 
 
-def _numbered(
+def numbered(
     draft: Draft,
     context: PlanContext | None,
     chosen: targets.Target | None,

@@ -101,6 +101,7 @@ OP_TOPICS: dict[str, frozenset[str]] = {
         "blur_background": "subject soften",
         "blur_faces": "face soften",
         "border": "canvas",
+        "brighten_eyes": "face tone",
         "brightness": "tone",
         "caption": "text",
         "cartoon": "style",
@@ -149,6 +150,7 @@ OP_TOPICS: dict[str, frozenset[str]] = {
         "vignette": "tone style",
         "warmth": "colour",
         "watercolor": "style",
+        "whiten_teeth": "face",
     }.items()
 }
 # What an operator edits, which the picture must hold for the offer to apply.
@@ -156,6 +158,8 @@ _OP_PART = {
     "blur_faces": "face",
     "crop_face": "face",
     "red_eye": "face",
+    "brighten_eyes": "face",
+    "whiten_teeth": "face",
     "remove_text": "text",
     "replace_text": "text",
     "darken_text": "text",

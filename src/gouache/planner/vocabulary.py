@@ -118,6 +118,8 @@ EXTRA_KEYWORDS = {
     # phrasings ("blur the largest face", "remove all the text"); these are the rest.
     "blur_faces": _phrases("pixelize, pixellate, face blur, blur faces, censor the faces"),
     "crop_face": _phrases("profile pic, profile photo, head shot, passport photo"),
+    # "her eyes are red, fix them": the complaint names the edit
+    "red_eye": _phrases("eyes are red, eye is red, eyes look red, eyes came out red"),
     "smart_crop": _phrases(
         "keeping the face, keeping the faces, keep the faces, keeping faces, keeping everyone, "
         "keeping the subject, keep the subject, face aware"
@@ -460,7 +462,10 @@ OPERATOR_WORDS = {
     ),
     "upscale": frozenset(_phrases("resolution, realesrgan, esrgan, real, lanczos, ai, res, hi")),
     "red_eye": frozenset(
-        _phrases("eye, eyes, his, her, their, them, my, fix, flash, effect, from, in, pupils")
+        _phrases(
+            "eye, eyes, his, her, their, them, him, my, fix, flash, effect, from, in, on, pupils, "
+            "are, is, look, came, out"
+        )
     ),
     "document": frozenset(
         _phrases(

@@ -1,0 +1,94 @@
+"""The eyes and the teeth in words: brighter eyes and whiter teeth are planned on the faces'
+landmarks, a new eye colour stays refused, red eyes keep their own edit, and a closed mouth
+is answered in words."""
+
+from __future__ import annotations
+
+import pytest
+
+from gouache.analysis.cache import AnalysisCache
+from gouache.evals.samples import sample
+from gouache.planner.plan import EditPlan, PlannerQuestion, PlannerReply, PlanOutcome
+from gouache.planner.rules import RulePlanner
+from gouache.sessions.session import plan_context
+
+PLANNER = RulePlanner()
+ANALYSES = AnalysisCache()
+
+
+def plan(say: str, on: str) -> PlanOutcome:
+    return PLANNER.plan(say, plan_context(ANALYSES, sample(on)))
+
+
+def steps(outcome: PlanOutcome) -> list[tuple[str, dict[str, object]]]:
+    assert isinstance(outcome, EditPlan), outcome
+    return [(step.op, dict(step.params)) for step in outcome.steps]
+
+
+@pytest.mark.parametrize(
+    ("say", "amount"),
+    [
+        ("make her eyes pop", 1.0),
+        ("brighten her eyes a bit", 0.5),
+        ("make the eyes brighter", 1.0),
+        ("pls make her eyes sparkle a tad", 0.5),
+    ],
+)
+def test_brighter_eyes_are_planned_on_the_eyes(say: str, amount: float) -> None:
+    assert steps(plan(say, "astronaut")) == [("brighten_eyes", {"amount": amount})]
+
+
+@pytest.mark.parametrize(
+    "say", ["whiten her teeth", "whiter teeth", "her teeth are too yellow", "make the teeth white"]
+)
+def test_whiter_teeth_are_planned_where_teeth_show(say: str) -> None:
+    assert steps(plan(say, "astronaut")) == [("whiten_teeth", {"amount": 1.0})]
+
+
+def test_a_closed_mouth_is_answered_with_the_pronoun_the_request_used() -> None:
+    reply = plan("whiten her teeth", "grace_hopper")
+    assert isinstance(reply, PlannerReply)
+    assert "I found her mouth but no teeth showing" in reply.message
+
+
+@pytest.mark.parametrize("say", ["make her eyes blue", "make her teeth yellow"])
+def test_a_new_colour_for_the_eyes_or_teeth_names_a_generative_backend(say: str) -> None:
+    reply = plan(say, "astronaut")
+    assert isinstance(reply, PlannerReply)
+    assert "--backend" in reply.message
+
+
+def test_other_edits_of_the_eyes_say_what_can_be_done() -> None:
+    reply = plan("darken her eyes", "astronaut")
+    assert isinstance(reply, PlannerReply)
+    assert '"make her eyes pop"' in reply.message
+    assert "--backend" in reply.message
+
+
+@pytest.mark.parametrize(
+    "say",
+    [
+        "remove the red eye",
+        "fix her red eyes",
+        "get rid of the red eyes on him",
+        "her eyes are red, fix them",
+    ],
+)
+def test_red_eyes_keep_their_own_edit(say: str) -> None:
+    assert steps(plan(say, "red_eyes")) == [("red_eye", {})]
+
+
+def test_her_eyes_among_several_faces_asks_which_and_the_eyes_are_all_of_them() -> None:
+    asked = plan("make her eyes pop", "group")
+    assert isinstance(asked, PlannerQuestion)
+    assert steps(plan("make the eyes pop", "group")) == [("brighten_eyes", {"amount": 1.0})]
+    assert steps(plan("make the eyes on the right pop", "group")) == [
+        ("brighten_eyes", {"amount": 1.0, "faces": [3]})
+    ]
+
+
+def test_eyes_without_a_face_are_refused_naming_a_generative_backend() -> None:
+    reply = plan("make the eyes brighter", "chelsea")
+    assert isinstance(reply, PlannerReply)
+    assert "can't find a face" in reply.message
+    assert "--backend" in reply.message
