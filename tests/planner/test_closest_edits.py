@@ -213,3 +213,15 @@ def test_too_dark_is_never_offered_a_darkening(
         for step in steps:
             darkens = step.op in ("brightness", "exposure", "adjust_region")
             assert not (darkens and step.params.get("amount", 0) < 0), step
+
+
+def test_a_magazine_cover_names_a_backend_and_offers_a_title_and_a_look_once_each(
+    planner: RulePlanner, analyses: AnalysisCache
+) -> None:
+    for name in ("grace_hopper", "poster"):
+        reply, plans = offered(planner, analyses, name, "make it look like a magazine cover")
+        assert "--backend" in reply.message
+        assert reply.suggestions[:2] == ('add a title "Summer" at the top', "make it pop")
+        assert len(set(reply.suggestions)) == len(reply.suggestions), reply.suggestions
+        assert [s.op for s in plans[0]] == ["caption"]
+        assert changes_the_picture(analyses, name, plans[1])

@@ -9,13 +9,18 @@ planner cannot map is such a request when it
   "replace her shirt with a suit", "remove the car"), or
 - speaks of a person's looks ("make her taller").
 
+- names a designed page ("like a magazine cover", "an album cover"): its layout, type and
+  artwork ("a movie poster" is the cinematic look, an edit).
+
 The reply says so and names the way: a generative backend. A request for an artist's or a
 studio's style ("like a Van Gogh", "Ghibli style") also names the offline look nearest to it
-(`nearest_look`): an oil painting for a painter, a cartoon for an animation studio.
+(`nearest_look`): an oil painting for a painter, a cartoon for an animation studio; one for a
+designed page names a title on the picture and a look (`nearest_layout`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from gouache.planner.clauses import without_quotes, words
@@ -64,6 +69,19 @@ def nearest_look(text: str) -> str | None:
     return None
 
 
+# Designed pages people name: a model lays out their masthead, headlines and artwork.
+_LAYOUTS = re.compile(r"\bmagazines?\b|\b(?:album|book|record) covers?\b")
+# What the offline editor does of one: a title on the picture (the caption's own example)
+# and a look with vivid colour and crisp contrast.
+NEAREST_LAYOUT = ('add a title "Summer" at the top', "make it pop")
+
+
+def nearest_layout(text: str) -> tuple[str, ...]:
+    """The offline edits nearest to a designed page the clause names ("like a magazine
+    cover"): a title and a look; () when it names none."""
+    return NEAREST_LAYOUT if _LAYOUTS.search(without_quotes(text)) else ()
+
+
 # Weather that lies in the scene, offered the falling kind the overlay can draw.
 _WEATHER = {
     **dict.fromkeys(("snow", "snowy", "winter", "wintry", "blizzard", "snowstorm"), "add snow"),
@@ -92,7 +110,7 @@ def nearest_lighting(text: str) -> str | None:
 def needs_generation(text: str, known: Collection[str]) -> bool:
     """True when an unmapped, normalised clause asks for new content (see the module doc)."""
     ws = [w for w in words(without_quotes(text)) if w.replace("'", "").isalpha()]
-    if any(w in CUES for w in ws) or nearest_look(text) is not None:
+    if any(w in CUES for w in ws) or nearest_look(text) is not None or nearest_layout(text):
         return True
     verb = any(w in _PLACING or w in _CHANGING for w in ws)
     if verb and any(w in _THINGS for w in ws):

@@ -21,6 +21,7 @@ from gouache.planner import relevance, spelling
 from gouache.planner.clauses import RawClause, colors, restore, without, words
 from gouache.planner.generative import (
     GENERATIVE_BACKENDS,
+    nearest_layout,
     nearest_lighting,
     nearest_look,
     nearest_weather,
@@ -75,7 +76,8 @@ class Replies:
         related = relevance.ranked(reply.instruction, pool, picture)
         kept = self._applicable(named + related, context, picture, OFFERED)
         if len(kept) == len([o for o in named if o.text in kept]):
-            kept += self._applicable(relevance.useful(picture), context, picture, USEFUL)
+            useful = self._applicable(relevance.useful(picture), context, picture, USEFUL)
+            kept += [text for text in useful if text not in kept]  # "make it pop" once
         return reply.model_copy(update={"suggestions": tuple(kept[:OFFERED])})
 
     def _applicable(
@@ -120,6 +122,7 @@ class Replies:
             raw
             for raw in missing
             if nearest_look(raw.text)
+            or nearest_layout(raw.text)
             or (not fixes[raw] and needs_generation(raw.text, self._lexicon.known))
         ]
         unknown = [raw for raw in missing if raw not in new_content]
@@ -145,8 +148,10 @@ class Replies:
             asked = " and ".join(f'"{raw.original}"' for raw in new_content)
             looks = [look for raw in new_content if (look := nearest_look(raw.text))]
             relit = all(nearest_lighting(raw.text) for raw in new_content)
+            laid_out = [nearest_layout(raw.text) for raw in new_content]
             what = "an artist's style" if len(looks) == len(new_content) else "new content"
             what = "new light (a relit scene)" if relit else what
+            what = "a designed layout (masthead, headlines, artwork)" if all(laid_out) else what
             parts.append(
                 f"{asked} {'needs' if len(new_content) == 1 else 'need'} {what}, "
                 f"which the offline editor cannot {'make' if relit else 'draw'}: "
@@ -157,9 +162,14 @@ class Replies:
                 for raw in new_content
                 if (w := nearest_weather(raw.text) or nearest_lighting(raw.text))
             ]
-            # "like a Van Gogh": an oil painting; "snow on the roofs": falling snow; "softer
-            # lighting": lifted shadows
-            if closest:
+            if all(laid_out):
+                # "like a magazine cover": a title on the picture, and a look
+                named = " and ".join(f'"{edit}"' for edit in laid_out[0])
+                parts.append(f"The closest offline edits: {named}.")
+                suggestions += laid_out[0]
+            elif closest:
+                # "like a Van Gogh": an oil painting; "snow on the roofs": falling snow;
+                # "softer lighting": lifted shadows
                 parts.append(f'The closest offline edit: "{closest[0]}".')
                 suggestions += closest
         if missing:
