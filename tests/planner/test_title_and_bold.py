@@ -166,6 +166,38 @@ def test_bold_is_refused_when_no_bold_face_is_installed(monkeypatch: pytest.Monk
         op.apply(source, {"title": True}, OpContext(analyses=CACHE))
 
 
+def _poster_with_greek() -> Image:
+    """The poster with a third line, "καλημέρα", in DejaVu Sans (matplotlib's, which holds
+    Greek); the OCR reads Greek letters (the Cyrillic it does not read at all)."""
+    from matplotlib import get_data_path
+    from PIL import Image as PILImage
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.truetype(f"{get_data_path()}/fonts/ttf/DejaVuSans.ttf", 40)
+    canvas = PILImage.fromarray(np.array(sample("poster")))
+    ImageDraw.Draw(canvas).text((30, 270), "καλημέρα", font=font, fill=(178, 34, 34), anchor="ls")
+    image = np.asarray(canvas).copy()
+    image.flags.writeable = False
+    return image
+
+
+def test_bold_is_refused_on_a_line_of_greek_naming_its_letters() -> None:
+    image = _poster_with_greek()
+    greek = [line.text for line in _lines(image) if any("α" <= c <= "ω" for c in line.text)]
+    assert greek, [line.text for line in _lines(image)]
+    op = default_operators().get("bold_text")
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"no bold face for '[α-ω]+' is available \(Aileron Bold holds Latin letters only\); "
+        r"nothing was changed",
+    ):
+        op.apply(image, {}, OpContext(analyses=CACHE))
+    # a Latin line of the same picture is made bold
+    out = op.apply(image, {"match": "SUMMER SALE"}, OpContext(analyses=CACHE))
+    band = _band(_lines(image)[0].box)
+    assert _poster_ink(out[band]).sum() > 1.1 * _poster_ink(image[band]).sum()
+
+
 def test_not_bold_is_refused_saying_only_bold_is_done() -> None:
     for say in (
         "make the title not bold",
