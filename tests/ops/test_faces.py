@@ -354,6 +354,41 @@ def test_smart_crop_keeps_as_many_faces_as_fit_and_says_so(run, three, boxes):
     assert notes == ["smart_crop: kept 1 of 3 faces in frame; they do not all fit a 1:1 crop"]
 
 
+def with_room(box: Box) -> Box:
+    """The face box with the room "don't cut anyone off" keeps: half its height above (the
+    hair), 0.3 of it at the sides and below."""
+    above, room = round(0.5 * box.h), round(0.3 * box.h)
+    return Box(box.x - room, box.y - above, box.w + 2 * room, box.h + above + room)
+
+
+def test_dont_cut_anyone_off_crops_to_16_9_with_every_face_whole_and_found_again(run, two, boxes):
+    faces = boxes(two)
+    out, notes = run("smart_crop", two, aspect=(16, 9), everyone=True)
+    height, width = out.shape[:2]
+    assert width / height == pytest.approx(16 / 9, abs=0.01)
+    assert width < two.shape[1]
+    x, y = located(out, two)
+    assert all(holds((x, y, width, height), with_room(face)) for face in faces)
+    assert len(boxes(out)) == len(faces) == 2  # both still detected in the crop
+    assert notes == ["smart_crop: kept 2 faces whole in frame, with room around"]
+
+
+def test_dont_cut_anyone_off_keeps_the_hair_above_the_face(run, astronaut, boxes):
+    (face,) = boxes(astronaut)
+    out, _ = run("smart_crop", astronaut, aspect=(16, 9), everyone=True)
+    x, y = located(out, astronaut)
+    assert holds((x, y, out.shape[1], out.shape[0]), with_room(face))
+    assert len(boxes(out)) == 1
+
+
+def test_dont_cut_anyone_off_crops_nothing_when_no_window_holds_every_face(run, three, hopper):
+    with pytest.raises(InvalidParameterError, match='"make it 16:9 without cropping"'):
+        run("smart_crop", three, aspect=(16, 9), everyone=True)
+    # the face box alone fits a 16:9 strip of the portrait, but not with her hat and chin
+    with pytest.raises(InvalidParameterError, match="1 face with room around it does not fit"):
+        run("smart_crop", hopper, aspect=(16, 9), everyone=True)
+
+
 def test_smart_crop_without_faces_centres_on_the_main_subject(run, coffee):
     out, notes = run("smart_crop", coffee, aspect=(9, 16))
     assert out.shape[:2] == (400, 225)

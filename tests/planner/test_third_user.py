@@ -163,9 +163,24 @@ def test_square_without_cutting_off_anyone_extends_when_the_faces_do_not_fit() -
 
 
 def test_a_crop_that_would_cut_someone_off_is_refused_with_the_extend_offered() -> None:
+    # the three faces span 517 px with their room; a 16:9 window of the 685x240 group is 427
     reply = _plan("crop it to 16:9 but don't cut anyone off", "group")
     assert isinstance(reply, PlannerReply)
     assert "without cropping" in reply.message
+    # Grace Hopper's face box alone fits a 16:9 strip, but not with her hat and chin
+    reply = _plan("crop it to 16:9 but don't cut anyone off", "grace_hopper")
+    assert isinstance(reply, PlannerReply)
+    assert "without cropping" in reply.message
+
+
+def test_a_crop_that_keeps_everyone_whole_is_made_when_one_fits() -> None:
+    plan, source, out = _planned("crop it to 16:9 but don't cut anyone off", "astronaut")
+    assert [(s.op, dict(s.params)) for s in plan.steps] == [
+        ("smart_crop", {"aspect": (16, 9), "everyone": True})
+    ]
+    assert out.shape[1] / out.shape[0] == pytest.approx(16 / 9, abs=0.01)
+    assert out.shape[0] < source.shape[0]
+    assert len(AnalysisCache().get(out).faces) == 1
 
 
 def test_a_closing_please_is_not_written_into_the_new_text() -> None:

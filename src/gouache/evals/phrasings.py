@@ -432,7 +432,10 @@ EFFECTS: dict[str, Callable[[Image, Image], bool]] = {
 
 def _shows(effect: str, source: Image, out: Image, analyses: AnalysisCache) -> bool:
     """Whether the output shows `effect`: a name in EFFECTS, "reads WORDS" (the OCR finds the
-    words, ignoring case and spaces) or "unread WORDS" (it no longer finds them)."""
+    words, ignoring case and spaces), "unread WORDS" (it no longer finds them) or "faces kept"
+    (as many faces found in the output as in the source, at least one)."""
+    if effect == "faces kept":  # every face found before is found in the output
+        return len(analyses.get(out).faces) == len(analyses.get(source).faces) > 0
     verb, _, words = effect.partition(" ")
     if verb in ("reads", "unread"):
         read = "".join(line.text for line in analyses.get(out).text)

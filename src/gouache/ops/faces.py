@@ -36,6 +36,10 @@ GROW = 0.2
 # side at strength 1 (a 100 px face gets sigma 15 px: eyes, nose and mouth dissolve).
 FEATHER = 0.25
 BLUR_SIGMA = 0.15
+# "don't cut anyone off": the room kept around each face box, as a share of its height; more
+# above, where the hair is (YuNet's box ends about at the hairline).
+HEAD_ROOM = 0.5
+ROOM = 0.3
 # Pixelate: this many mosaic blocks across the face at strength 1 (fewer is coarser).
 MOSAIC_BLOCKS = 10
 MIN_BLOCK_PX = 2
@@ -98,6 +102,9 @@ class CropFaceParams(Params):
 
 class SmartCropParams(Params):
     aspect: tuple[int, int]
+    # "don't cut anyone off": every face whole, with room around it (HEAD_ROOM above, ROOM on
+    # the other sides), or no crop at all
+    everyone: bool = False
 
     @field_validator("aspect")
     @classmethod
@@ -169,14 +176,12 @@ def crop_face(image: Image, p: CropFaceParams, ctx: OpContext) -> Image:
 
 def smart_crop(image: Image, p: SmartCropParams, ctx: OpContext) -> Image:
     """The largest window of `aspect` in the image, placed to keep every face (or as many as
-    fit) in frame; without faces, the main subject; without a subject, the centre."""
+    fit) in frame; without faces, the main subject; without a subject, the centre. With
+    `everyone`, every face whole with room around it, or nothing cropped and an error."""
     height, width = image.shape[:2]
     aw, ah = p.aspect
     # 1. the largest window of the aspect
-    if width * ah >= height * aw:
-        win_w, win_h = _window_size(height * aw / ah, aw, ah, width, height)
-    else:
-        win_w, win_h = _window_size(float(width), aw, ah, width, height)
+    win_w, win_h = largest_window(width, height, p.aspect)
     if win_w < 1 or win_h < 1:
         raise InvalidParameterError(
             f"smart_crop: a {aw}:{ah} window of a {width}x{height} image is smaller than 1 pixel",
@@ -190,6 +195,8 @@ def smart_crop(image: Image, p: SmartCropParams, ctx: OpContext) -> Image:
     # 2. where: the faces, else the subject, else the centre
     analysis = ctx.analysis(image)
     faces = analysis.faces
+    if faces and p.everyone:
+        return _everyone(image, [face.box for face in faces], p.aspect, ctx)
     if faces:
         intervals = [
             (f.box.x, f.box.right) if horizontal else (f.box.y, f.box.bottom) for f in faces
@@ -221,6 +228,56 @@ def smart_crop(image: Image, p: SmartCropParams, ctx: OpContext) -> Image:
     if horizontal:
         return image[:, start : start + win_w].copy()
     return image[start : start + win_h, :].copy()
+
+
+def largest_window(width: int, height: int, aspect: tuple[int, int]) -> tuple[int, int]:
+    """The whole-pixel (w, h) of the largest window of `aspect` in a width x height picture."""
+    aw, ah = aspect
+    if width * ah >= height * aw:
+        return _window_size(height * aw / ah, aw, ah, width, height)
+    return _window_size(float(width), aw, ah, width, height)
+
+
+def everyone_window(
+    width: int, height: int, boxes: list[Box], aspect: tuple[int, int]
+) -> Box | None:
+    """The largest window of `aspect` holding every face box with its room around it (clipped
+    to the picture), centred on them where it can move; None when no such window exists (a
+    smaller window of the aspect never holds more: the largest one fills one side)."""
+    win_w, win_h = largest_window(width, height, aspect)
+    kept = _union([_with_room(box, width, height) for box in boxes])
+    if kept.w > win_w or kept.h > win_h or win_w < 1 or win_h < 1:
+        return None
+    x0 = _clamp(round(kept.x + kept.w / 2 - win_w / 2), kept.right - win_w, kept.x)
+    y0 = _clamp(round(kept.y + kept.h / 2 - win_h / 2), kept.bottom - win_h, kept.y)
+    x0 = _clamp(x0, 0, width - win_w)
+    y0 = _clamp(y0, 0, height - win_h)
+    return Box(x0, y0, win_w, win_h)
+
+
+def _with_room(box: Box, width: int, height: int) -> Box:
+    above, room = HEAD_ROOM * box.h, ROOM * box.h
+    x0, y0 = max(0, math.floor(box.x - room)), max(0, math.floor(box.y - above))
+    x1 = min(width, math.ceil(box.right + room))
+    y1 = min(height, math.ceil(box.bottom + room))
+    return Box(x0, y0, x1 - x0, y1 - y0)
+
+
+def _everyone(image: Image, boxes: list[Box], aspect: tuple[int, int], ctx: OpContext) -> Image:
+    height, width = image.shape[:2]
+    window = everyone_window(width, height, boxes, aspect)
+    shape = f"{aspect[0]}:{aspect[1]}"
+    if window is None:
+        raise InvalidParameterError(
+            f"smart_crop: {_count(len(boxes))} with room around "
+            + ("it does not fit" if len(boxes) == 1 else "them do not all fit")
+            + f' a {shape} crop of this picture, so nothing was cropped; "make it {shape} '
+            'without cropping" extends the canvas instead',
+            op="smart_crop",
+            param="aspect",
+        )
+    ctx.notes.append(f"smart_crop: kept {_count(len(boxes))} whole in frame, with room around")
+    return image[window.y : window.bottom, window.x : window.right].copy()
 
 
 # -- choosing faces -------------------------------------------------------------------------
@@ -473,7 +530,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="smart_crop",
-        version="1.0.0",
+        version="1.1.0",
         summary="crop to an aspect ratio keeping the faces (or the subject) in frame",
         params=SmartCropParams,
         run=smart_crop,

@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from gouache.analysis.types import Box
+from gouache.ops.faces import everyone_window
 from gouache.ops.registry import OperatorRegistry
 from gouache.planner import (
     bars,
@@ -149,32 +151,32 @@ class Grounding:
         return normalise(protect(self.instruction))
 
     def _everyone(self, draft: Draft) -> Grounded:
-        """ "square without cutting off anyone": every face inside the crop, or no crop at all
-        (a wider canvas, when no crop was asked; a refusal that says so when one was)."""
+        """ "square without cutting off anyone": every face whole inside the crop, with room
+        around it (`gouache.ops.faces.everyone_window`), or no crop at all (a wider canvas,
+        when no crop was asked; a refusal that says so when one was)."""
+        whole = replace(draft, params={**draft.params, "everyone": True})
         if self.context is None or self.context.size is None:
-            return draft
-        boxes = list(self.context.faces())
+            return whole
+        boxes = [Box(*box) for box in self.context.faces()]
         width, height = self.context.size
-        aw, ah = draft.params["aspect"]
-        if width * ah >= height * aw:
-            win_w, win_h = height * aw / ah, float(height)
-        else:
-            win_w, win_h = float(width), width * ah / aw
-        if not boxes or (
-            max(b.x + b.w for b in boxes) - min(b.x for b in boxes) <= win_w
-            and max(b.y + b.h for b in boxes) - min(b.y for b in boxes) <= win_h
-        ):
+        aspect = tuple(draft.params["aspect"])
+        if not boxes:
             return draft
-        shape = f"{aw}:{ah}"
+        if everyone_window(width, height, boxes, (aspect[0], aspect[1])) is not None:
+            return whole
+        shape = f"{aspect[0]}:{aspect[1]}"
+        faces = "the face" if len(boxes) == 1 else f"the {len(boxes)} faces"
+        fit = "does not fit" if len(boxes) == 1 else "do not all fit"
         if has(self._said, "crop") or has(self._said, "trim"):
             return Problem(
-                f"the {len(boxes)} faces do not all fit a {shape} crop of this picture, so I "
-                f'cropped nothing; "make it {shape} without cropping" extends the canvas instead'
+                f"{faces} with room around {'it' if len(boxes) == 1 else 'them'} {fit} a "
+                f"{shape} crop of this picture, so I cropped nothing; "
+                f'"make it {shape} without cropping" extends the canvas instead'
             )
         return Draft(
             "extend",
-            {"aspect": (aw, ah)},
-            note=f"the {len(boxes)} faces do not all fit a {shape} crop: the canvas is extended",
+            {"aspect": aspect},
+            note=f"{faces} {fit} a {shape} crop: the canvas is extended",
         )
 
     def _faced(self, draft: Draft) -> Grounded:

@@ -133,7 +133,10 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         + ("" if p["strength"] == 1 else f" ({_percent(p['strength'])})")
     ),
     "crop_face": lambda p: f"crop to {_face(p['target'])} at {p['aspect'][0]}:{p['aspect'][1]}",
-    "smart_crop": lambda p: f"crop to {p['aspect'][0]}:{p['aspect'][1]} keeping the faces",
+    "smart_crop": lambda p: (
+        f"crop to {p['aspect'][0]}:{p['aspect'][1]} keeping "
+        + ("every face whole" if p["everyone"] else "the faces")
+    ),
     "remove_text": lambda p: f'remove the text "{p["match"]}"' if p["match"] else "remove all text",
     "replace_text": lambda p: f'replace "{p["old"]}" with "{p["new"]}"',
     "blur_background": lambda p: f"blur the background (radius {p['radius']:g} px)",
