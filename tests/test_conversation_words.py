@@ -56,6 +56,11 @@ def photo(tmp_path: Path) -> Path:
         ("what should I try?", Command("suggest")),
         ("what did you change?", Command("explain")),
         ("go back to the first version and try sepia instead", Command("retry", then="sepia")),
+        ("compare", Command("compare")),
+        ("compare them", Command("compare")),
+        ("show me the before and after", Command("compare")),
+        ("too much, tone it down", Command("rescale", factor=0.5)),
+        ("way too strong, dial it back please", Command("rescale", factor=0.5)),
     ],
 )
 def test_a_conversation_word_is_read_whole(said: str, command: Command) -> None:
@@ -63,7 +68,15 @@ def test_a_conversation_word_is_read_whole(said: str, command: Command) -> None:
 
 
 @pytest.mark.parametrize(
-    "said", ["undo the vignette", "make it brighter", "go back to black and white", "back it up"]
+    "said",
+    [
+        "undo the vignette",
+        "make it brighter",
+        "go back to black and white",
+        "back it up",
+        "too much, make it warmer",
+        "more, less",
+    ],
 )
 def test_an_edit_is_not_a_conversation_word(said: str) -> None:
     assert read(said) is None

@@ -83,7 +83,9 @@ _BODIES: tuple[tuple[Kind, str], ...] = (
                      r"original|go back to the (?:original|start|beginning|first version)"
                      r"|back to the original|(?:show|let) me (?:see )?the original(?: again)?"
                      r"|show the original)"),
-        ("compare", r"(?:compare (?:it |this )?(?:with|to|against) the original|how does it "
+        ("compare", r"(?:compare(?: (?:it|this|them|the two|the versions))?|(?:show (?:me )?)?"
+                    r"(?:the )?before and after|compare (?:it |this )?(?:with|to|against) the "
+                    r"original|how does it "
                     r"compare(?: to the original)?|what(?:'s| is) (?:the )?(?:difference|changed)"
                     r" (?:from|since) the original|show (?:me )?the difference)"),
         ("suggest", r"(?:any (?:suggestions|ideas|tips)|(?:got |have you got |do you have )?"
@@ -106,9 +108,37 @@ _PATTERNS = tuple(
 )
 
 
+# Where a line of several conversation words splits: "too much, tone it down".
+_SEVERAL = re.compile(r"\s*[,;.!]+\s*|\s+(?:and|then|so)\s+")
+
+
 def read(text: str) -> Command | None:
-    """The conversation word a whole line is, or None."""
+    """The conversation word a whole line is, or None. A line of several that say the same
+    ("too much, tone it down", "undo that, it's worse") is that one; words that disagree
+    are none (the planner then says what it understood)."""
     said = " ".join(text.lower().replace("’", "'").split())
+    command = _read_one(said)
+    if command is not None:
+        return command
+    parts = [part for part in _SEVERAL.split(said) if part]
+    if len(parts) < 2:
+        return None
+    commands = [_read_one(part) for part in parts]
+    first = commands[0]
+    if first is None or first.kind in ("retry", "save"):
+        return None
+    if all(c is not None and _agree(c, first) for c in commands):
+        return first
+    return None
+
+
+def _agree(one: Command, other: Command) -> bool:
+    if one.kind != other.kind:
+        return False
+    return one.kind != "rescale" or (one.factor > 1.0) == (other.factor > 1.0)
+
+
+def _read_one(said: str) -> Command | None:
     for kind, pattern in _PATTERNS:
         found = pattern.match(said)
         if found is None:

@@ -197,8 +197,11 @@ def test_compare_shows_side_by_side_a_slider_blink_and_a_heat_map_with_figures(
     expect(figures).to_contain_text("PSNR")
     expect(figures).to_contain_text("changed pixels")
     expect(page.get_by_role("region", name="Side by side")).to_be_visible()
+    # one view at a time: the slider is not shown under the side-by-side view
+    expect(page.locator("#view-slider")).to_be_hidden()
 
     page.get_by_role("radio", name="Slider").check()
+    expect(page.locator("#view-slider")).to_be_visible()
     page.get_by_label("Slider position").fill("20")
     expect(page.locator("#slider-top")).to_have_attribute(
         "style", "clip-path: inset(0px 80% 0px 0px);"
@@ -212,6 +215,8 @@ def test_compare_shows_side_by_side_a_slider_blink_and_a_heat_map_with_figures(
     page.get_by_role("radio", name="Heat map").check()
     heat = page.get_by_alt_text("Difference heat map of v1 and v2")
     expect(heat).to_be_visible()
+    for other in ("#view-side", "#view-slider", "#view-blink"):
+        expect(page.locator(other)).to_be_hidden()
     page.wait_for_function(
         f"() => document.querySelector('#view-heat img').naturalWidth === {SIDE}", timeout=30_000
     )

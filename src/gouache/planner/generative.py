@@ -107,8 +107,17 @@ def nearest_lighting(text: str) -> str | None:
     return "lift the shadows" if ws & _SOFTER else "auto enhance"
 
 
+# "but keep the sky", "don't change the colours": what is to stay, never new content
+_KEEPING = re.compile(
+    r"^(?:(?:but|and|while|just|please|pls) )*(?:keep(?:ing)?|leave|leaving|preserve|"
+    r"(?:don'?t|do not|without) (?:chang(?:e|ing)|touch(?:ing)?|alter(?:ing)?))\b"
+)
+
+
 def needs_generation(text: str, known: Collection[str]) -> bool:
     """True when an unmapped, normalised clause asks for new content (see the module doc)."""
+    if _KEEPING.match(text.strip()):
+        return False
     ws = [w for w in words(without_quotes(text)) if w.replace("'", "").isalpha()]
     if any(w in CUES for w in ws) or nearest_look(text) is not None or nearest_layout(text):
         return True

@@ -112,7 +112,12 @@ _MODIFIER = re.compile(
     r"^(?:but |and |though |just |only )*(?:not (?:too|so|very) (?:much|strong(?:ly)?|heavy|"
     r"heavily|far|intense|obvious)|not overdone|don'?t overdo it|do not overdo it|nothing "
     r"(?:too )?(?:crazy|extreme|drastic|over the top)|a (?:little|bit|touch|tad)(?: bit)?|"
-    r"slightly|subtly|gently|subtle|keep it subtle|go easy|easy on it)(?: please| pls)?[ .!]*$"
+    r"slightly|subtly|gently|subtle|keep it subtle|go easy|easy on it|"
+    # "more contrast but keep the skin natural": a worry that it is overdone, the edit itself
+    # still wanted (a little of it)
+    r"keep(?:ing)? (?:it|things|(?:the )?(?:colou?rs?|skin|skin tones?|skintones?|tones|look))"
+    r"(?: looking)? (?:natural|realistic)|(?:natural|realistic)(?: looking)?)(?: please| pls)?"
+    r"[ .!]*$"
 )
 
 

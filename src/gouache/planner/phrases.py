@@ -425,10 +425,23 @@ _LEFT = ("left", "counterclockwise", "counter clockwise", "anticlockwise", "anti
 SLIGHT_TURN = 3.0  # degrees of "rotate it a bit", "rotate slightly"
 
 
+# "rotate it the right way (up)": which way is up is not measured here, so it is asked for
+_RIGHT_WAY = re.compile(
+    r"\b(?:right|correct|proper|wrong) way(?: (?:up|round|around))?\b|"
+    r"\borientation\b|\bright side up\b|\bsideways\b"
+)
+ORIENTATION_PROBLEM = (
+    'I cannot tell which way up this picture should be: say how to turn it, e.g. "rotate 90 '
+    'degrees clockwise", "rotate 90 degrees counterclockwise" or "rotate 180"'
+)
+
+
 def _rotate(c: Clause) -> Draft | None:
     if percent(c.text):
         return None
     value = number_before(c.text, r"degrees?|deg|°") or bare_number(c.text)
+    if value is None and _RIGHT_WAY.search(c.text) and not has(c.text, "upside down"):
+        return Draft("rotate", problem=ORIENTATION_PROBLEM)
     if value is not None:
         degrees = value.value
     elif has(c.text, "upside down") or has(c.text, "half turn"):

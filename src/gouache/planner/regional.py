@@ -60,7 +60,8 @@ _REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("bottom", ("bottom half", "bottom part", "lower half", "lower part", "bottom side")),
     ("subject", ("subject", "foreground", "person", "people", "her", "him", "them", "man",
                  "woman", "girl", "boy", "child", "kid", "baby", "guy", "lady", "cat", "dog",
-                 "pet", "animal", "bird", "cup", "mug", "car", "flower", "rocket", "building")),
+                 "pet", "animal", "bird", "cup", "mug", "car", "flower", "flowers", "rocket",
+                 "building")),
 )  # fmt: skip
 # One person among several, by place: the subject cut is the main subject, not that person.
 _PEOPLE = ("person", "man", "woman", "girl", "boy", "child", "kid", "baby", "guy", "lady")
@@ -90,7 +91,10 @@ _EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _NOT_TONE = ("remove", "replace", "erase", "delete", "swap", "change", "cut", "crop", "add",
              "put", "pixelate", "hide", "zoom", "paste", "turn into", "transparent")  # fmt: skip
 _MORE_OF = re.compile(r"\bmore\s+(red|green|blue|yellow|orange|pink|purple)\b")
-_SUBJECT = "her|him|them|the (?:subject|person|people|cat|dog|pet|animal|bird|cup|mug|car|flower)"
+_SUBJECT = (
+    "her|him|them|the (?:subject|person|people|cat|dog|pet|animal|bird|cup|mug|car|flowers?|"
+    "rocket|building)"
+)
 _ALL_BUT = re.compile(
     r"^(?:blur|soften|defocus)(?: out)? (?:everything|all|the rest|the whole (?:thing|picture|"
     r"photo|image)|the (?:picture|photo|image)|it)(?: else)?(?: (?:a bit|a little|a lot|more))?"
@@ -122,6 +126,12 @@ _KEEP_SHARP = re.compile(
     r"(?:sharp|in focus|crisp|clear),? (?:and |but |while )?(?:blur(?:ring)?|soften(?:ing)?|"
     r"defocus(?:ing)?) (?:the rest|everything else|the background|the bg|all the rest)"
     r"(?: (?:a bit|a little|a lot|more))?$"
+)
+# "but keep the sky as it is", "leave the faces alone": a region the edit must not touch
+_LEFT_ALONE = re.compile(
+    r"^(?:(?:but|and|while|just) )*(?:keep(?:ing)?|leave|leaving|preserve|(?:don'?t|do not) "
+    r"(?:change|touch|alter))(?: the)? (?P<what>[a-z]+)(?: (?:as it is|as they are|alone|"
+    r"untouched|unchanged|the same|as is|intact))?$"
 )
 _EVERYTHING = re.compile(r"\b(?:everything|all of it|the whole (?:thing|picture|photo|image))\b")
 _BEHIND = re.compile(rf"\bbehind (?:{_SUBJECT}|it)\b")
@@ -233,6 +243,18 @@ def read(text: str) -> Draft | None:
             problem="I can edit the background (all but the main subject), the sky, the faces "
             'or a half; say e.g. "make the background black and white"',
         )
+    kept = _kept(text)
+    if kept is not None:
+        return kept
+    left = _LEFT_ALONE.match(text)
+    if left is not None and _region(text) is not None:
+        return Draft(
+            OP,
+            problem=f"I cannot leave the {left.group('what')} out of an edit of the whole picture: "
+            "edit one region instead (the background, the subject, the faces, the sky or a "
+            'half), e.g. "increase the contrast of the background", or draw where to edit in '
+            "the web UI (gouache ui), where every pixel outside your mask stays as it was",
+        )
     half = _half_of_a_region(text)
     if half is not None:
         return half
@@ -305,6 +327,26 @@ def read(text: str) -> Draft | None:
         return None
     amount = tone.params.get("amount", tone.params.get("stops"))
     return _placed(Draft(OP, {"region": region, "edit": edit, "amount": amount}), text)
+
+
+def _kept(text: str) -> Draft | None:
+    """ "make it black and white except the flower": the region named after "except" is the
+    one left as it is, so the edit is of the background when it is the subject, and no
+    region here is all but the sky or the faces."""
+    excepted = _EXCEPT.search(text)
+    if excepted is None or _region(text[: excepted.start()]) is not None:
+        return None
+    kept = _region(text[excepted.end() :])
+    if kept is None:
+        return None
+    if kept[0] != "subject":
+        return Draft(
+            OP,
+            problem=f"I cannot edit everything but the {kept[1]}, only the background (all "
+            'but the main subject), the sky, the faces or a half: e.g. "make the background '
+            'black and white"',
+        )
+    return read(f"{text[: excepted.start()].rstrip(' ,')} the background")
 
 
 def _placed(draft: Draft, text: str) -> Draft:
@@ -442,8 +484,10 @@ def _subject(draft: Draft, context: PlanContext, instruction: str) -> Draft | Pr
             f"{named}, so I changed nothing"
         )
     what = f"the {named}" if named else "the subject"
+    be = "are" if named.endswith("s") else "is"
     return replace(
-        draft, note=f"{what} is taken to be the main subject GrabCut finds, not recognised by name"
+        draft,
+        note=f"{what} {be} taken to be the main subject GrabCut finds, not recognised by name",
     )
 
 

@@ -120,7 +120,7 @@ class Speller:
             # one misspelt word: the closest of a few that reads as an edit ("blurr the
             # face" is "blur the face", though "blurry" is closer)
             token = unknown[0]
-            for near in difflib.get_close_matches(token.text, self.vocabulary, n=3, cutoff=0.8):
+            for near in self._near(token.text, 3):
                 candidate = text[: token.span.start] + near + text[token.span.end :]
                 if self.reads(candidate, quotes, refs):
                     return {token.text: near}
@@ -150,10 +150,31 @@ class Speller:
         if len(word) < 3:
             return None
         if word not in self._close:
-            close = difflib.get_close_matches(word, self.vocabulary, n=1, cutoff=0.8)
+            close = self._near(word, 1)
             self._close[word] = close[0] if close else None
         return self._close[word]
+
+    def _near(self, word: str, n: int) -> list[str]:
+        """The `n` closest vocabulary words one slip of the keys away: "flowers" is no
+        misspelt "lower", nor "pure" a misspelt "purple", though difflib finds them close."""
+        close = difflib.get_close_matches(word, self.vocabulary, n=n + 2, cutoff=0.8)
+        return [near for near in close if slips(word, near) <= 1][:n]
 
     def _unknown(self, word: str) -> bool:
         # "older" is new content, not a misspelt "colder"
         return word.replace("'", "").isalpha() and word not in self.known and word not in CUES
+
+
+def slips(typed: str, meant: str) -> int:
+    """The optimal string alignment distance: letters left out, added, changed or swapped
+    with their neighbour, each one slip (Damerau, "A technique for computer detection and
+    correction of spelling errors", CACM 7(3), 1964: 80 % of misspellings are one of them)."""
+    rows = [list(range(len(meant) + 1))]
+    for i, a in enumerate(typed, 1):
+        row = [i]
+        for j, b in enumerate(meant, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a != b)))
+            if i > 1 and j > 1 and a == meant[j - 2] and typed[i - 2] == b:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]

@@ -109,7 +109,8 @@ EXTRA_KEYWORDS = {
     ),
     "rotate": _phrases(
         "upside down, clockwise, counterclockwise, counter clockwise, anticlockwise, "
-        "anti clockwise, level the horizon, degrees, degree, quarter turn"
+        "anti clockwise, level the horizon, degrees, degree, quarter turn, orientation, "
+        "sideways, right way up, wrong way up"
     ),
     "flip": _phrases("mirrored, flipped"),
     "border": _phrases("matte, bordered"),
@@ -276,7 +277,7 @@ FILLER = frozenset(
         "there, here, same, way, far, instead, change, adjust, tweak, slightly, what, how, about, "
         "try, think, needs, needed, privacy, private, anonymous, anonymity, poster, screenshot, "
         "flyer, banner, selfie, snapshot, snap, taken, photographed, captured, were, been, "
-        "instagram, insta"
+        "instagram, insta, convert, converted, converting"
     )
 )
 

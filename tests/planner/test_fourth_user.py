@@ -1,0 +1,172 @@
+"""Requests a fourth new user made on pictures the planner was not tuned on that were done
+wrong or refused without need: "make it black and white except the flower" (the flower went
+grey), "rotate it the right way" (an upright rocket turned on its side), "make the flowers pop"
+(asked whether it meant "make the lower pop"), "make it pure black and white" ("purple"),
+"convert to grayscale" (not understood), "more contrast but keep the skin natural" (refused),
+"more contrast but keep the sky" (said to need a generative model). Each is checked on its plan
+and, where it edits, on its measured output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gouache.analysis.cache import AnalysisCache
+from gouache.evals.samples import sample
+from gouache.images import Image
+from gouache.ops.plan import EditPlan
+from gouache.ops.registry import OpContext, default_operators
+from gouache.planner.plan import PlannerQuestion, PlannerReply
+from gouache.planner.rules import RulePlanner
+from gouache.planner.spelling import slips
+from gouache.sessions.turn import plan_context
+
+CACHE = AnalysisCache()
+
+
+def _plan(say: str, on: str) -> Any:
+    return RulePlanner().plan(say, plan_context(CACHE, sample(on)))
+
+
+def _planned(say: str, on: str) -> tuple[EditPlan, Image, Image]:
+    plan = _plan(say, on)
+    assert isinstance(plan, EditPlan), plan.describe()
+    source = sample(on)
+    out = source
+    registry = default_operators()
+    for step in plan.steps:
+        out = registry.get(step.op).apply(out, dict(step.params), OpContext(analyses=CACHE))
+    return plan, source, out
+
+
+def _saturation(pixels: np.ndarray) -> float:
+    rgb = pixels[..., :3].astype(np.float64)
+    return float((rgb.max(axis=-1) - rgb.min(axis=-1)).mean())
+
+
+@pytest.mark.parametrize(
+    "say",
+    [
+        "make it black and white except the cat",
+        "make it black and white except for the cat",
+        "black and white apart from the cat",
+    ],
+)
+def test_black_and_white_except_the_subject_keeps_the_subject_in_colour(say: str) -> None:
+    plan, source, out = _planned(say, "chelsea")
+    assert plan.steps[0].params == {"region": "background", "edit": "grayscale", "amount": 1.0}
+    subject = CACHE.get(source).subject.mask
+    assert _saturation(out[subject]) == pytest.approx(_saturation(source[subject]), rel=0.05)
+    assert _saturation(out[~subject]) < 0.3 * _saturation(source[~subject])
+
+
+def test_an_edit_of_all_but_the_sky_is_refused_naming_the_regions_it_can_edit() -> None:
+    reply = _plan("brighten it except the sky", "rocket")
+    assert isinstance(reply, PlannerReply)
+    assert "only the background" in reply.message
+
+
+@pytest.mark.parametrize(
+    "say",
+    [
+        "rotate it the right way",
+        "turn it the right way up",
+        "fix the orientation",
+        "it's sideways, fix it",
+    ],
+)
+def test_which_way_is_up_is_asked_for_never_guessed(say: str) -> None:
+    reply = _plan(say, "rocket")
+    assert isinstance(reply, PlannerReply)
+    assert '"rotate 90 degrees clockwise"' in reply.message
+    assert '"rotate 180"' in reply.message
+
+
+@pytest.mark.parametrize(
+    ("say", "degrees"),
+    [("rotate it", 90.0), ("rotate it right", 90.0), ("rotate it upside down", 180.0)],
+)
+def test_a_turn_said_with_its_direction_is_still_done(say: str, degrees: float) -> None:
+    plan = _plan(say, "rocket")
+    assert isinstance(plan, EditPlan)
+    assert plan.steps[0].params["degrees"] == degrees
+
+
+def test_the_flowers_are_the_main_subject_with_a_note_saying_so() -> None:
+    plan, source, out = _planned("make the flowers pop", "coffee")
+    assert plan.steps[0].params == {"region": "subject", "edit": "pop", "amount": 1.0}
+    assert "the flowers are taken to be the main subject" in " ".join(plan.notes)
+    subject = CACHE.get(source).subject.mask
+    assert _saturation(out[subject]) > _saturation(source[subject])
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "count"),
+    [
+        ("sqaure", "square", 1),
+        ("brigter", "brighter", 1),
+        ("txt", "text", 1),
+        ("flowers", "lower", 2),
+        ("pure", "purple", 2),
+    ],
+)
+def test_slips_counts_letters_left_out_added_changed_or_swapped(
+    typed: str, meant: str, count: int
+) -> None:
+    assert slips(typed, meant) == count
+
+
+def test_a_real_word_two_slips_from_a_known_one_is_not_offered_as_its_misspelling() -> None:
+    reply = _plan("make it pure black and white", "coffee")
+    assert isinstance(reply, PlannerReply)
+    assert "purple" not in reply.message
+
+
+def test_a_one_slip_misspelling_is_still_asked_about() -> None:
+    asked = _plan("crop to sqaure", "coffee")
+    assert isinstance(asked, PlannerQuestion)
+    assert asked.options == ("crop to square",)
+
+
+@pytest.mark.parametrize(
+    ("say", "op"),
+    [
+        ("convert to grayscale", "grayscale"),
+        ("convert it to black and white", "grayscale"),
+        ("convert to sepia", "sepia"),
+    ],
+)
+def test_convert_to_a_look_is_that_look(say: str, op: str) -> None:
+    plan = _plan(say, "coffee")
+    assert isinstance(plan, EditPlan)
+    assert [step.op for step in plan.steps] == [op]
+
+
+@pytest.mark.parametrize(
+    ("say", "op"),
+    [
+        ("more contrast but keep the skin natural", "contrast"),
+        ("boost contrast but keep colours natural", "contrast"),
+        ("more saturation but keep the skin tones natural", "saturation"),
+        ("make it brighter but keep it natural", "brightness"),
+    ],
+)
+def test_keep_it_natural_tempers_the_edit_to_a_little(say: str, op: str) -> None:
+    plan = _plan(say, "astronaut")
+    assert isinstance(plan, EditPlan)
+    assert [(step.op, step.params["amount"]) for step in plan.steps] == [(op, 0.1)]
+
+
+@pytest.mark.parametrize(
+    "say", ["more contrast but keep the sky", "more contrast but leave the sky alone"]
+)
+def test_a_region_kept_out_of_a_whole_edit_is_refused_naming_a_region_edit_and_the_mask(
+    say: str,
+) -> None:
+    reply = _plan(say, "rocket")
+    assert isinstance(reply, PlannerReply)
+    assert "generative" not in reply.message
+    assert "increase the contrast of the background" in reply.message
+    assert "web UI" in reply.message
