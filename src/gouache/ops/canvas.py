@@ -35,13 +35,13 @@ from gouache.colors import Color
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops._pixels import Float32Array, rgb_of, to_uint8
-from gouache.ops.filters import gaussian
+from gouache.ops.filters import gaussian, reduced_gaussian
 from gouache.ops.geometry import check_output_size
 from gouache.ops.registry import OpContext, Operator, Params
 
 # reflect: the sigma of the far blur, as a share of the border's width.
 REFLECT_BLUR = 0.25
-# blur: the sigma of the blurred cover, as a share of the canvas's longer side.
+# blur: the sigma of the blurred cover, as a share of its longer side.
 BLUR_FILL = 0.04
 # inpaint: the border's width on the working copy, and Telea's neighbourhood radius there.
 INPAINT_WORK_BORDER = 48
@@ -148,16 +148,24 @@ def _pad_blur(image: Image, pad: Pad) -> Image:
     new_h, new_w = height + top + bottom, width + left + right
     scale = max(new_w / width, new_h / height)
     cover_w, cover_h = math.ceil(width * scale), math.ceil(height * scale)
-    # the blur is wide: taken on a copy at most 256 px a side, then scaled up (smooth anyway)
-    small = min(1.0, 256 / max(cover_w, cover_h))
-    sw, sh = max(1, round(cover_w * small)), max(1, round(cover_h * small))
-    rgb = np.ascontiguousarray(rgb_of(image))
-    shrunk = cv2.resize(rgb, (sw, sh), interpolation=cv2.INTER_AREA)
-    sigma = max(1.0, BLUR_FILL * max(sw, sh))
-    soft = cv2.GaussianBlur(shrunk, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
-    cover = cv2.resize(soft, (cover_w, cover_h), interpolation=cv2.INTER_LINEAR)
     y0, x0 = (cover_h - new_h) // 2, (cover_w - new_w) // 2
-    out = np.ascontiguousarray(cover[y0 : y0 + new_h, x0 : x0 + new_w])
+    # BLUR_FILL of the cover's longer side, in the picture's pixels: the blur runs on
+    # gaussian()'s reduced copy, about 100 px a side
+    sigma = BLUR_FILL * max(cover_w, cover_h) / scale
+    soft = reduced_gaussian(np.ascontiguousarray(rgb_of(image)), sigma)
+    # the copy scaled up straight onto the canvas, as if to the whole cover and its middle
+    # cut out: no cover-sized array (the cover of a 4:3 picture made 9:16 is 2.4x the canvas)
+    zoom_x, zoom_y = soft.shape[1] / cover_w, soft.shape[0] / cover_h
+    onto = np.array(
+        [[zoom_x, 0.0, (x0 + 0.5) * zoom_x - 0.5], [0.0, zoom_y, (y0 + 0.5) * zoom_y - 0.5]]
+    )
+    out = cv2.warpAffine(
+        soft,
+        onto,
+        (new_w, new_h),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
     if image.shape[2] == 4:
         alpha = cv2.copyMakeBorder(image[:, :, 3], *pad, cv2.BORDER_REPLICATE)
         out = np.dstack([out, alpha])

@@ -49,6 +49,17 @@ class DenoiseParams(Params):
 def gaussian(pixels: MatLike, sigma: float) -> MatLike:
     """A gaussian blur of any sigma; large ones run on a reduced copy (area-averaged down,
     bilinear up), whose own blur is shrunk so that the total variance matches sigma**2."""
+    height, width = pixels.shape[:2]
+    small = reduced_gaussian(pixels, sigma)
+    if small.shape[:2] == (height, width):
+        return small
+    return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def reduced_gaussian(pixels: MatLike, sigma: float) -> MatLike:
+    """`gaussian` before its last step: for a large sigma the blurred reduced copy, which
+    scaled up bilinearly to the size of `pixels` (or to any multiple of it, for a blur scaled
+    with the picture) is the blur; for a small one the exact blur at full size."""
     if sigma <= EXACT_SIGMA_LIMIT:
         return cv2.GaussianBlur(pixels, (0, 0), sigmaX=sigma, sigmaY=sigma)
     height, width = pixels.shape[:2]
@@ -59,8 +70,7 @@ def gaussian(pixels: MatLike, sigma: float) -> MatLike:
     sigma_x = math.sqrt(max(sigma**2 - fx**2 / 4.0, 0.25)) / fx
     sigma_y = math.sqrt(max(sigma**2 - fy**2 / 4.0, 0.25)) / fy
     small = cv2.resize(pixels, (small_w, small_h), interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (0, 0), sigmaX=sigma_x, sigmaY=sigma_y)
-    return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+    return cv2.GaussianBlur(small, (0, 0), sigmaX=sigma_x, sigmaY=sigma_y)
 
 
 def _smooth_rgb(image: Image, sigma: float) -> MatLike:
