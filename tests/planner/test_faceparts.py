@@ -51,10 +51,18 @@ def test_a_closed_mouth_is_answered_with_the_pronoun_the_request_used() -> None:
     assert "I found her mouth but no teeth showing" in reply.message
 
 
-@pytest.mark.parametrize("say", ["make her eyes blue", "make her teeth yellow"])
+@pytest.mark.parametrize(
+    "say",
+    [
+        "make her eyes blue",
+        "make her teeth yellow",
+        "make her eyes greener",
+        "make her lips redder",
+    ],
+)
 def test_a_new_colour_for_the_eyes_or_teeth_names_a_generative_backend(say: str) -> None:
     reply = plan(say, "astronaut")
-    assert isinstance(reply, PlannerReply)
+    assert isinstance(reply, PlannerReply)  # the eyes greener was the whole subject tinted
     assert "--backend" in reply.message
 
 

@@ -215,10 +215,13 @@ _FACE_PART = re.compile(
 )
 
 
+_RED_EYES = re.compile(r"\bred(?:\s+|-)?eyes?\b|\beyes?\s+(?:are|is|look|looks)\s+red\b")
 _GENERATIVE = "use a generative backend (--backend gemini, openai, diffusers or comfyui)"
 
 
-def _face_part_problem(part: str) -> str:
+def _face_part_problem(part: str, coloured: bool) -> str:
+    if coloured:  # "make her eyes blue": a new colour is drawn, not toned
+        return f"a new colour for the {part} takes new content: {_GENERATIVE}"
     if part in ("eyes", "eye"):
         return (
             'of the eyes alone I can only brighten them ("make her eyes pop"); for any other '
@@ -267,6 +270,14 @@ def read(text: str) -> Draft | None:
     found = colors(rest)
     more_of = _MORE_OF.search(rest)
     tint = next((TINT_WORDS[w] for w in TINT_WORDS if has(rest, w)), None)
+    edit, said = next(((e, w) for e, words in _EDITS for w in words if has(rest, w)), (None, ""))
+    part = _FACE_PART.search(text)
+    toned = found or more_of is not None or tint is not None or edit is not None
+    if part is not None and toned and not _RED_EYES.search(text):
+        # "darken her eyes", "make her eyes greener": the subject or the face named with them
+        # is not what was asked (brighter eyes, whiter teeth and red eyes have their own edits)
+        coloured = bool(found) or more_of is not None or tint is not None
+        return Draft(OP, problem=_face_part_problem(part.group(0), coloured))
     if more_of is not None or tint is not None:
         name = more_of.group(1) if more_of is not None else tint
         return Draft(OP, {"region": region, "edit": "tint", "color": parse_color(str(name)),
@@ -280,14 +291,8 @@ def read(text: str) -> Draft | None:
         return Draft(OP, {"region": "sky", "edit": "tint", "color": found[0].rgb, "amount": 0.5})
     if found:
         return None  # "make the background white": a new background, not a tone
-    edit, said = next(((e, w) for e, words in _EDITS for w in words if has(rest, w)), (None, ""))
     if edit is None or (edit == "blur" and re.search(r"\blight(?:ing)?\b", rest)):
         return None  # "soften the lighting on her face" is a relight, neither blur nor retouch
-    part = _FACE_PART.search(text)
-    if part is not None and not re.search(r"\bred\b", text):
-        # "darken her eyes": the subject or the face named with them is not what was asked
-        # (brighter eyes, whiter teeth and red eyes have their own edits)
-        return Draft(OP, problem=_face_part_problem(part.group(0)))
     if edit != "blur" and region == "subject" and word in _PEOPLE and _PLACED.search(text):
         # ("blur the woman on the left" blurs her face, which is what hides her)
         return Draft(
