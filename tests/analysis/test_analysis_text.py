@@ -9,7 +9,13 @@ import pytest
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from gouache.analysis.text import build_engine, engine_params, read_text, reading_order
+from gouache.analysis.text import (
+    build_engine,
+    engine_params,
+    plausible,
+    read_text,
+    reading_order,
+)
 from gouache.analysis.types import Box, Point, TextLine
 from gouache.images import Image
 
@@ -135,3 +141,18 @@ def test_a_single_large_digit_on_a_poster_is_still_read() -> None:
     ImageDraw.Draw(poster).text((250, 150), "42", fill="black", font=font)
     lines = read_text(np.asarray(poster))
     assert [line.text for line in lines] == ["42"]
+
+
+@pytest.mark.parametrize(
+    ("text", "score", "width", "height", "read"),
+    [
+        ("AAA", 0.62, 22.0, 6.0, False),  # china.jpg's balustrade, unsure and 6 px tall
+        ("AAA", 0.9, 22.0, 6.0, True),  # sure of it: small print
+        ("SALE", 0.62, 40.0, 12.0, True),  # unsure but legibly tall
+        ("balustrade", 0.62, 60.0, 6.0, True),  # a long word is no pattern
+    ],
+)
+def test_a_few_letters_both_unsure_and_tiny_are_a_pattern_not_text(
+    text: str, score: float, width: float, height: float, read: bool
+) -> None:
+    assert plausible(text, score, width, height) is read

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from gouache.analysis.cache import AnalysisCache
@@ -44,6 +45,10 @@ def redact(registry: OperatorRegistry) -> Any:
         ("B-XY 1234", ["plate", "number"]),
         ("OPEN LATE 24H", []),
         ("CLOSED", []),
+        ("Total users: 12,345   Active today: 1,234", ["number"]),
+        ("population 12.345", ["number"]),
+        ("Connected - v2.3.1", []),
+        ("price 3.50", []),
     ],
 )
 def test_each_kind_is_found_by_its_pattern_and_plain_words_are_not(
@@ -93,3 +98,20 @@ def test_a_licence_plate_is_no_longer_read_and_the_words_beside_it_still_are(
     read = [line.text for line in read_text(out)]
     assert not any("AB12" in line for line in read)
     assert "Sedan" in read
+
+
+def test_numbers_with_thousands_separators_are_blurred_to_the_last_digit(redact: Any) -> None:
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    page = PILImage.new("RGB", (900, 120), (245, 246, 248))
+    ImageDraw.Draw(page).text(
+        (20, 40), "Total users: 12,345   Active today: 1,234", fill=(50, 50, 50), font_size=28
+    )
+    source = np.asarray(page)
+    out = redact(source, what=["number"], method="blur")
+    read = " ".join(line.text for line in read_text(out))
+    assert "Total users" in read
+    assert "Active today" in read
+    # not a digit is read back, not even the sliver of the first one
+    assert not any(ch.isdigit() for ch in read), read

@@ -47,6 +47,10 @@ MODEL_FILES = {
 # 0.81-0.86, where single letters and digits drawn on paper or a photo scored 0.91 or more.
 MIN_SHORT_SCORE = 0.8
 MIN_SINGLE_SCORE = 0.9
+# A few letters both unsure and tiny are a pattern: the balustrade of scikit-learn's
+# china.jpg read as "AAA" at 0.62, 6 px tall ("remove the text" smeared it); the shortest
+# words in the sample pictures were read at 0.83 or more, or 13 px tall or more.
+FEW = 4
 MAX_SHORT_COVER = 0.25
 SHORT = 2
 MIN_SHORT_HEIGHT = 10
@@ -67,9 +71,9 @@ DET_SHARE = 16
 DETECTOR_OPTIONS = "arena=shrink mem_pattern=off level=extended"
 
 SIGNATURE = (
-    f"text/5 rapidocr=={version('rapidocr')} "
+    f"text/6 rapidocr=={version('rapidocr')} "
     + " ".join(MODEL_FILES.values())
-    + f" min_score={MIN_SCORE} min_single={MIN_SINGLE_SCORE}"
+    + f" min_score={MIN_SCORE} min_single={MIN_SINGLE_SCORE} few={FEW}"
     + f" max_side={MAX_SIDE} max_aspect={MAX_ASPECT}"
     + f" det_pixels=max({DET_MAX_PIXELS},1/{DET_SHARE}) det_session={DETECTOR_OPTIONS}"
 )
@@ -147,6 +151,8 @@ def plausible(text: str, score: float, width: float, height: float) -> bool:
     if count <= SHORT and (score < MIN_SHORT_SCORE or height < MIN_SHORT_HEIGHT):
         return False
     if count == 1 and score < MIN_SINGLE_SCORE:
+        return False
+    if count <= FEW and score < MIN_SHORT_SCORE and height < MIN_SHORT_HEIGHT:
         return False
     per_char = width / max(height, 1.0) / count
     return CHAR_ASPECT[0] <= per_char <= CHAR_ASPECT[1] or (count > SHORT and score >= 0.95)
