@@ -196,6 +196,11 @@ def test_compare_shows_side_by_side_a_slider_blink_and_a_heat_map_with_figures(
     expect(figures).to_contain_text("v1 → v2")
     expect(figures).to_contain_text("PSNR")
     expect(figures).to_contain_text("changed pixels")
+    # the plan in words, not its JSON; the params' timings and versions are not listed
+    plan = figures.get_by_role("row").filter(has_text="plan")
+    expect(plan).to_contain_text("nothing (the original) → vignette")
+    expect(figures).not_to_contain_text("'steps'")
+    expect(figures).not_to_contain_text("operator_versions")
     expect(page.get_by_role("region", name="Side by side")).to_be_visible()
     # one view at a time: the slider is not shown under the side-by-side view
     expect(page.locator("#view-slider")).to_be_hidden()

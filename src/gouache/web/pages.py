@@ -143,10 +143,8 @@ def compare_page(
     first = session.resolve(a) if a else session.resolve(head.parent_id or head.id)
     second = session.resolve(b) if b else head
     found = session.diff(first.id, second.id)
-    # the recipe fields a person compares; ids, hashes and the operator table are noise here
-    hidden = {"blob", "parent", "backend_config", "timings"}
     context = {
-        "changes": [c for c in found.recipe_changes if c.field not in hidden],
+        "changes": views.compared(found.recipe_changes),
         "session": session,
         "versions": session.versions(),
         "a": first,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gouache.characters import Character
-from gouache.sessions.versions import Version
+from gouache.sessions.versions import RecipeChange, Version
 
 # The identity curve's drawing box (SVG user units).
 CURVE_WIDTH, CURVE_HEIGHT = 240, 80
@@ -115,3 +115,22 @@ def _guard_line(guard: Any) -> str:
     if guard.psnr_outside_after is not None:
         parts.append(f"PSNR outside {guard.psnr_outside_after:.1f} dB")
     return ", ".join(parts)
+
+
+# Recipe fields a person does not compare: ids, hashes, the operator table, and the params,
+# which hold operator versions, step timings and mask hashes (the plan says what was done).
+COMPARE_HIDDEN = frozenset({"blob", "parent", "backend_config", "timings", "params"})
+
+
+def compared(changes: list[RecipeChange]) -> list[RecipeChange]:
+    """The recipe changes the compare page lists, a plan as its steps' labels ("grayscale"
+    -> "brightness +20 %") rather than its JSON."""
+    shown = [c for c in changes if c.field not in COMPARE_HIDDEN]
+    return [c._replace(a=_steps(c.a), b=_steps(c.b)) if c.field == "plan" else c for c in shown]
+
+
+def _steps(plan: Any) -> str:
+    if not isinstance(plan, dict) or not plan.get("steps"):
+        return "nothing (the original)"
+    labels = [str(step.get("label") or step.get("op")) for step in plan["steps"]]
+    return ", then ".join(labels)
