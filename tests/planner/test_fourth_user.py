@@ -170,3 +170,19 @@ def test_a_region_kept_out_of_a_whole_edit_is_refused_naming_a_region_edit_and_t
     assert "generative" not in reply.message
     assert "increase the contrast of the background" in reply.message
     assert "web UI" in reply.message
+
+
+@pytest.mark.parametrize(
+    "say",
+    ["make it smaller for email", "shrink it for email", "make it smaller to send on whatsapp"],
+)
+def test_smaller_for_email_is_smaller_the_purpose_read_as_why(say: str) -> None:
+    plan, source, out = _planned(say, "coffee")
+    assert [(step.op, step.params) for step in plan.steps] == [("resize", {"scale": 0.5})]
+    assert out.shape[0] * 2 == source.shape[0]
+
+
+def test_an_email_in_the_picture_is_still_what_blur_the_email_hides() -> None:
+    plan = _plan("blur the email", "screenshot")
+    assert isinstance(plan, EditPlan)
+    assert plan.steps[0].op == "redact"

@@ -401,7 +401,13 @@ OPERATOR_WORDS = {
     "smart_crop": _FACE_WORDS
     | _PLATFORM_WORDS
     | frozenset(_phrases("keep, keeping, frame, inside, everyone")),
-    "resize": frozenset(_phrases("shrink, enlarge, grow")),
+    # "make it smaller for email": where it goes is why, not what to do
+    "resize": frozenset(
+        _phrases(
+            "shrink, enlarge, grow, email, e-mail, emailing, mail, web, website, send, sending, "
+            "attachment, upload, uploading, whatsapp, slack"
+        )
+    ),
     "blur_faces": _FACE_WORDS | frozenset(_phrases("out, method, strength")),
     "crop_face": _FACE_WORDS
     | frozenset(_phrases("zoom, tight, tightly, close, closer, loose, loosely, room, frame")),
