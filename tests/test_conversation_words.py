@@ -56,6 +56,7 @@ def photo(tmp_path: Path) -> Path:
         ("what should I try?", Command("suggest")),
         ("what did you change?", Command("explain")),
         ("go back to the first version and try sepia instead", Command("retry", then="sepia")),
+        ("go back two steps", Command("undo", steps=2)),
         ("compare", Command("compare")),
         ("compare them", Command("compare")),
         ("show me the before and after", Command("compare")),

@@ -113,3 +113,45 @@ def test_a_strength_at_its_bound_is_kept_there(store: Store) -> None:
         conversation.rescaled(session, Command("rescale", factor=1.5))
     plan, _ = conversation.rescaled(session, Command("rescale", factor=0.5))
     assert plan.steps[0].params["strength"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    "said", ["no, the other way", "the other way round", "the opposite", "other way pls"]
+)
+def test_the_other_way_is_read_as_the_last_edit_turned_round(said: str) -> None:
+    assert read(said) == Command("rescale", factor=-1.0)
+
+
+def test_warmer_then_the_other_way_is_as_much_cooler_from_the_original(store: Store) -> None:
+    coffee = data.coffee()
+    session = Session.start(
+        store, LoadedImage(pixels=coffee, format="PNG", name="coffee.png"), name="coffee"
+    )
+    session.apply("make it warmer")
+    warm = _warmth_gap(session.image())
+    _rescale(session, "no, the other way")
+    assert session.head.plan is not None
+    assert session.head.plan.steps[0].params["amount"] == pytest.approx(-0.2)
+    assert session.resolve(session.head.parent_id or "").number == 1  # a sibling of v2
+    assert _warmth_gap(session.image()) < _warmth_gap(coffee) < warm
+
+
+def test_a_turn_the_other_way_is_counterclockwise(store: Store) -> None:
+    coffee = data.coffee()
+    session = Session.start(
+        store, LoadedImage(pixels=coffee, format="PNG", name="coffee.png"), name="coffee"
+    )
+    session.apply("rotate it")
+    _rescale(session, "the other way")
+    assert np.array_equal(session.image(), np.rot90(coffee))  # numpy turns counterclockwise
+
+
+def test_a_blur_has_no_other_way_and_nothing_is_made(store: Store) -> None:
+    session = Session.start(
+        store, LoadedImage(pixels=data.coffee(), format="PNG", name="coffee.png"), name="coffee"
+    )
+    session.apply("blur it a bit")
+    before = session.head.id
+    with pytest.raises(InputError, match="has no other way"):
+        conversation.rescaled(session, Command("rescale", factor=-1.0))
+    assert session.head.id == before

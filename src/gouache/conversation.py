@@ -57,7 +57,7 @@ _POLITE = (
 )
 _TAIL = r"(?:\s+(?:please|pls|thanks|thank you))?[.!?]*$"
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "last": 1}
-_BODIES: tuple[tuple[Kind, str], ...] = (
+_BODIES: tuple[tuple[Kind | Literal["reverse"], str], ...] = (
         ("retry", r"(?:go back|revert|return) to the (?:first|original) (?:version|one|photo|image"
                   r"|picture)?\s*(?:,)?\s*(?:and|then)\s+(?:try|do|make it|apply)\s+(?P<then>.+?)"
                   r"(?:\s+instead)?"),
@@ -65,7 +65,8 @@ _BODIES: tuple[tuple[Kind, str], ...] = (
                  r"(?:undo|revert|reverse|take back|cancel)(?: (?:that|this|it|the last "
                  r"(?:one|change|edit|step|turn)|(?:the )?last (?P<count>two|three|four|\d+)"
                  r"(?: changes| edits| steps| turns)?))?"),
-        ("undo", r"(?:go|step) back(?: one step| a step)?|back|previous version|i liked it "
+        ("undo", r"(?:go|step) back(?: one step| a step| (?P<back>two|three|four|\d+) "
+                 r"(?:steps|versions|edits|turns))?|back|previous version|i liked it "
                  r"better before|that'?s worse"),
         ("rescale", r"(?:(?P<size>a bit|a little|a touch|a tad|slightly|much|way|a lot|lots|"
                     r"even|some) )?(?P<way>more|stronger|less|weaker|softer|subtler)(?: (?:of "
@@ -77,6 +78,8 @@ _BODIES: tuple[tuple[Kind, str], ...] = (
                     r" )?more subtle|half (?:as much|that)|not enough|crank it up|turn it up|"
                     r"push it(?: further)?|go further|do (?:it|that) (?:again|more)|"
                     r"(?:make it )?(?:even )?stronger)"),
+        ("reverse", r"(?:(?:the )?other way(?: round| around)?|the opposite(?: way)?|"
+                    r"(?:in )?the other direction|(?:do )?the reverse)"),
         ("redo", r"redo(?: that| it)?|(?:go )?forward(?: again)?|bring it back|put it back"),
         ("original", r"(?:start over|start again|(?:start |begin )?(?:all over )?from scratch"
                      r"|begin again|start afresh|back to square one|reset(?: it)?|revert to the "
@@ -106,6 +109,12 @@ _BODIES: tuple[tuple[Kind, str], ...] = (
 _PATTERNS = tuple(
     (kind, re.compile(_POLITE + "(?:" + body + ")" + _TAIL)) for kind, body in _BODIES
 )
+# "the other way" turns these strengths round, by operator; an adjust_region only for a
+# signed tone edit (a blur radius or a pop has no other way)
+SIGNED = {"brightness": "amount", "contrast": "amount", "saturation": "amount",
+          "warmth": "amount", "exposure": "stops", "rotate": "degrees",
+          "adjust_region": "amount"}  # fmt: skip
+_SIGNED_EDITS = ("brightness", "contrast", "saturation", "warmth", "exposure")
 
 
 # Where a line of several conversation words splits: "too much, tone it down".
@@ -135,7 +144,8 @@ def read(text: str) -> Command | None:
 def _agree(one: Command, other: Command) -> bool:
     if one.kind != other.kind:
         return False
-    return one.kind != "rescale" or (one.factor > 1.0) == (other.factor > 1.0)
+    way = (one.factor > 1.0, one.factor < 0.0)
+    return one.kind != "rescale" or way == (other.factor > 1.0, other.factor < 0.0)
 
 
 def _read_one(said: str) -> Command | None:
@@ -150,8 +160,10 @@ def _read_one(said: str) -> Command | None:
         if kind == "save":
             named = found.groupdict().get("format") or found.groupdict().get("format2")
             return Command("save", then=str(named or ""))
+        if kind == "reverse":  # "no, the other way": the last edit's signed strengths
+            return Command("rescale", factor=-1.0)
         if kind == "undo":
-            count = found.groupdict().get("count")
+            count = found.groupdict().get("count") or found.groupdict().get("back")
             steps = int(count) if count and count.isdigit() else _NUMBERS.get(count or "", 1)
             return Command("undo", steps=steps)
         return Command(kind)
@@ -200,6 +212,13 @@ def rescaled(session: Session, command: Command) -> tuple[EditPlan, str]:
             continue
         operator = registry.get(step.op)
         params = dict(step.params)
+        if command.factor < 0:
+            changed |= _turned_round(params, step.op)
+            full = operator.validate(params).model_dump()
+            steps.append(
+                step.model_copy(update={"params": params, "label": describe(step.op, full)})
+            )
+            continue
         for name in SCALED:
             value = params.get(name)
             if isinstance(value, int | float) and not isinstance(value, bool) and value:
@@ -209,6 +228,12 @@ def rescaled(session: Session, command: Command) -> tuple[EditPlan, str]:
         full = operator.validate(params).model_dump()
         steps.append(step.model_copy(update={"params": params, "label": describe(step.op, full)}))
     said = "stronger" if command.factor > 1 else "weaker"
+    if command.factor < 0 and not changed:
+        raise InputError(
+            f'the last edit ("{plan.describe()}") has no other way (only brightness, contrast, '
+            "saturation, warmth, exposure and a turn do); say what to change instead, or "
+            '"undo" (/undo)'
+        )
     if not changed:
         raise InputError(
             f'the last edit ("{plan.describe()}") cannot be made {said}: it is at its limit or '
@@ -216,6 +241,19 @@ def rescaled(session: Session, command: Command) -> tuple[EditPlan, str]:
         )
     parent = session.resolve(head.parent_id)
     return plan.model_copy(update={"steps": tuple(steps)}), str(parent.number)
+
+
+def _turned_round(params: dict[str, Any], op: str) -> bool:
+    """The step's signed strength negated in place ("warmer" becomes as much cooler, a turn
+    clockwise one counterclockwise); False when it has none."""
+    name = SIGNED.get(op)
+    value = params.get(name or "")
+    if name is None or not isinstance(value, int | float) or isinstance(value, bool) or not value:
+        return False
+    if op == "adjust_region" and params.get("edit") not in _SIGNED_EDITS:
+        return False
+    params[name] = -value
+    return True
 
 
 def _bounded(model: Any, name: str, value: float) -> float:

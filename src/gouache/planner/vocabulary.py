@@ -277,7 +277,8 @@ FILLER = frozenset(
         "there, here, same, way, far, instead, change, adjust, tweak, slightly, what, how, about, "
         "try, think, needs, needed, privacy, private, anonymous, anonymity, poster, screenshot, "
         "flyer, banner, selfie, snapshot, snap, taken, photographed, captured, were, been, "
-        "instagram, insta, convert, converted, converting"
+        "instagram, insta, convert, converted, converting, perfect, great, awesome, lovely, "
+        "wonderful, excellent, amazing, brilliant, fantastic, nope, nah"
     )
 )
 
