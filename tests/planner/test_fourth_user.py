@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from gouache.analysis.cache import AnalysisCache
+from gouache.analysis.sky import sky_mask
 from gouache.evals.samples import sample
 from gouache.images import Image
 from gouache.ops.plan import EditPlan
@@ -186,3 +187,50 @@ def test_an_email_in_the_picture_is_still_what_blur_the_email_hides() -> None:
     plan = _plan("blur the email", "screenshot")
     assert isinstance(plan, EditPlan)
     assert plan.steps[0].op == "redact"
+
+
+@pytest.mark.parametrize(
+    ("say", "hue"),
+    [
+        ("increase the saturation of the brown", "brown"),
+        ("make the orange brighter", "orange"),
+        ("saturate the blue", "blue"),
+        ("make the reds more saturated", "red"),
+        ("brighten the greens", "green"),
+    ],
+)
+def test_a_tone_edit_of_one_colour_is_refused_not_done_to_every_colour(say: str, hue: str) -> None:
+    reply = _plan(say, "coffee")
+    assert isinstance(reply, PlannerReply)
+    assert f"cannot pick out the {hue} areas" in reply.message
+    assert "make the subject more saturated" in reply.message
+
+
+@pytest.mark.parametrize(
+    ("say", "op"),
+    [("make the background blue", "replace_background"), ("add a blue tint", "tint")],
+)
+def test_a_colour_that_is_the_edit_is_still_done(say: str, op: str) -> None:
+    plan = _plan(say, "coffee")
+    assert isinstance(plan, EditPlan)
+    assert plan.steps[0].op == op
+
+
+def test_add_some_drama_to_the_sky_darkens_the_sky_and_leaves_the_rest() -> None:
+    plan, source, out = _planned("add some drama to the sky", "rocket")
+    assert plan.steps[0].params == {"region": "sky", "edit": "dramatic", "amount": 1.0}
+    sky = sky_mask(source)
+    luma = np.array([0.299, 0.587, 0.114])
+    assert (out[sky][:, :3] @ luma).mean() < (source[sky][:, :3] @ luma).mean()
+    change = np.abs(out.astype(int) - source.astype(int)).max(axis=-1)
+    assert change[sky].mean() > 4 * change[~sky].mean()
+
+
+@pytest.mark.parametrize(
+    ("say", "amount"),
+    [("add some warmth to the sky", 0.2), ("add a bit of warmth to the sky", 0.1)],
+)
+def test_warmth_added_to_the_sky_is_the_sky_warmer(say: str, amount: float) -> None:
+    plan = _plan(say, "rocket")
+    assert isinstance(plan, EditPlan)
+    assert plan.steps[0].params == {"region": "sky", "edit": "warmth", "amount": amount}

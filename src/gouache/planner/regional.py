@@ -235,8 +235,19 @@ def _face_part_problem(part: str, coloured: bool) -> str:
     )
 
 
+# "add some drama to the sky": a tone given to a region, not a thing added to it
+_ADD_TONE = re.compile(
+    r"^add (?:some |more |(?P<size>a (?:bit|touch|little)|a lot) (?:of )?)?(?=(?:drama|warmth|"
+    r"contrast|clarity|depth|definition|punch|saturation|brightness|sharpness) (?:to|on|in)\b)"
+)
+
+
 def read(text: str) -> Draft | None:
     """The adjust_region draft of one normalised clause, or None when it is not one."""
+    added = _ADD_TONE.match(text)
+    if added is not None:  # given as "more" of it, at the size said
+        size = f"{added.group('size')} " if added.group("size") else ""
+        text = f"give {size}more {text[added.end() :]}"
     if any(has(text, verb) for verb in _NOT_TONE):
         return None
     if _EVERYTHING.search(text) and _EXCEPT.search(text):
@@ -263,7 +274,7 @@ def read(text: str) -> Draft | None:
         return half
     named = _region(text)
     if named is None:
-        return None
+        return _of_a_colour(text)
     region, word = named
     rest = without(text, [_span(text, word)])
     rest = _FACE_NUMBERS.sub(lambda m: " " * len(m.group(0)), rest)  # not an amount
@@ -332,6 +343,33 @@ def read(text: str) -> Draft | None:
         return None
     amount = tone.params.get("amount", tone.params.get("stops"))
     return _placed(Draft(OP, {"region": region, "edit": edit, "amount": amount}), text)
+
+
+# "increase the saturation of the brown", "make the orange brighter": a colour named as what
+# a tone edit is for, which no region here picks out (the edit was done to everything)
+_HUES = "red|orange|yellow|green|blue|purple|pink|brown|violet|teal|cyan|magenta"
+_A_COLOUR = re.compile(
+    rf"\b(?:of |in )?the (?P<hue>{_HUES})(?:s|es)?(?: (?:ones|areas|parts|tones|colou?rs?))?"
+    r"(?=$| (?:more|less|a bit|a little|slightly|much|way|brighter|darker|lighter|stronger|"
+    r"weaker|warmer|cooler|richer|deeper|[a-z]+ed)\b)"
+)
+
+
+def _of_a_colour(text: str) -> Draft | None:
+    """The problem of a tone edit whose object is a colour: it would change everything."""
+    hue = _A_COLOUR.search(text)
+    if hue is None:
+        return None
+    edit = next((e for e, words in _EDITS for w in words if has(text, w)), None)
+    if edit is None or edit == "grayscale":
+        return None
+    return Draft(
+        OP,
+        problem=f"I cannot pick out the {hue.group('hue')} areas on their own, so the edit would "
+        'change every colour: say it for the whole picture (e.g. "more saturated"), or for '
+        'the sky, the background, the subject or the faces (e.g. "make the subject more '
+        'saturated")',
+    )
 
 
 def _kept(text: str) -> Draft | None:

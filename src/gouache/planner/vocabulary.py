@@ -518,4 +518,11 @@ def known_words() -> frozenset[str]:
     """Words that never name a subject we cannot edit, whatever the operator."""
     phrases = [*_INTENSITY, *NEGATORS, *BOOSTERS, *REMOVALS, *POLARITY, *TINT_WORDS]
     found = {w for phrase in phrases for w in words(phrase)}
-    return frozenset(found | FILLER | PARAMETER_WORDS)
+    return frozenset(found | FILLER | PARAMETER_WORDS | HUES)
+
+
+# Colours as people name the parts of a picture in them ("make the reds more saturated"):
+# known, so never offered as a misspelling ("reds" was taken for "res").
+HUES = word_set(
+    "reds, oranges, yellows, greens, blues, purples, pinks, browns, teals, cyans, magentas"
+)
