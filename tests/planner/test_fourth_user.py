@@ -234,3 +234,17 @@ def test_warmth_added_to_the_sky_is_the_sky_warmer(say: str, amount: float) -> N
     plan = _plan(say, "rocket")
     assert isinstance(plan, EditPlan)
     assert plan.steps[0].params == {"region": "sky", "edit": "warmth", "amount": amount}
+
+
+@pytest.mark.parametrize(
+    "say", ["remove the shadow from the page", "make the paper white", "flatten the page"]
+)
+def test_the_shadow_on_a_page_is_taken_out_by_the_document_clean_up(say: str) -> None:
+    plan, source, out = _planned(say, "page")
+    assert [step.op for step in plan.steps] == ["document"]
+    # the page's darkest paper (its shaded corner) comes up toward white
+    paper = source[..., :3].astype(float).mean(axis=-1) > 100
+    after = out[..., :3].astype(float).mean(axis=-1)
+    assert np.percentile(after[paper], 5) > np.percentile(
+        source[..., :3].astype(float).mean(axis=-1)[paper], 5
+    )
