@@ -157,6 +157,9 @@ def test_an_instruction_gouache_cannot_do_makes_no_version_and_says_what_it_can(
     assert job["status"] == "done"
     assert job["result"]["made"] is False
     assert "generative model" in job["result"]["reply"]
+    # the way to a generative backend as an HTTP client takes it, not a command line
+    assert "the Backend menu in the web UI" in job["result"]["reply"]
+    assert "--backend" not in job["result"]["reply"]
     assert client.get(f"/api/sessions/{session_id}").json()["versions"] == 1
 
 

@@ -21,6 +21,7 @@ from gouache.errors import (
     UnsupportedError,
 )
 from gouache.images import Image, LoadedImage
+from gouache.planner.generative import GENERATIVE_BACKENDS
 from gouache.progress import CancelToken, Progress
 from gouache.server import jobs
 from gouache.server.keys import may_open
@@ -206,6 +207,20 @@ def _turn(
     return made if said is None else words.settled(session, said, made)
 
 
+# The planner names a generative backend as a command line; over HTTP the backend is the
+# turn's own (the web UI's Backend menu), and a web user has no `gouache` to run.
+_COMMAND_LINE = GENERATIVE_BACKENDS.removeprefix("that takes a generative model: ")
+_OVER_HTTP = (
+    "send the turn to gemini, openai, diffusers or comfyui as its backend (the Backend menu in "
+    "the web UI; GET /api/backends says which can run here)"
+)
+
+
+def over_http(reply: str) -> str:
+    """The reply as an HTTP client can act on it."""
+    return reply.replace(_COMMAND_LINE, _OVER_HTTP)
+
+
 def _made(session: Session, results: list[TurnResult]) -> dict[str, Any]:
     """A turn's result: the versions its tries made, the first one's reply and question."""
     branches = session.branches()
@@ -216,7 +231,7 @@ def _made(session: Session, results: list[TurnResult]) -> dict[str, Any]:
         "made": bool(made),
         "version": made[0] if made else None,
         "versions": made,
-        "reply": first.reply,
+        "reply": over_http(first.reply),
         "branch": first.moved_branch,
         "ms": first.ms,
         "question": _question_json(first.question),
