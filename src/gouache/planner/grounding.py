@@ -76,6 +76,8 @@ class Grounding:
         self._text: tuple[str, ...] | None = None
 
     def ground(self, draft: Draft) -> Grounded:
+        if draft.named_text is not None:
+            return self._named_line(draft, draft.named_text)
         if draft.op == plural.OP and "faces" in draft.params:
             return plural.ground(draft, self.context)
         if draft.op in _FACE_OPS:
@@ -252,6 +254,33 @@ class Grounding:
             note = f"the sign is taken as its words ({read}); a board or post behind them stays"
             return replace(draft, note=note)
         return draft
+
+    def _named_line(self, draft: Draft, named: str) -> Problem:
+        """'make "SALE" less red' read as a whole-picture edit: never done on the whole
+        picture; the edits that keep to the line are offered when the picture holds it."""
+        whole = f"read as {draft.op.replace('_', ' ')} it would change the whole picture"
+        if self._text is None and self.context is not None:
+            self._text = tuple(line for line in self.context.text() if line.strip())
+        squeezed = "".join(named.split()).casefold()
+        held = any(squeezed in "".join(line.split()).casefold() for line in self._text or ())
+        if self.context is not None and not held:
+            read = ", ".join(f'"{line}"' for line in self._text or ())
+            found = f"I read {read}" if read else "I can't find any text in this picture"
+            return Problem(
+                f'"{named}" in quotes names text, but {found}; {whole}, so I changed nothing '
+                "(without the quotes it is an edit of the whole picture)"
+            )
+        line = named.replace('"', "'")
+        offers = (
+            *(f"make '{line}' {how}" for how in ("blue", "bigger", "bold")),
+            f"remove the text '{line}'",
+        )
+        return Problem(
+            f'"{named}" is a line of the text, and {whole}, not that line, so I changed '
+            "nothing; the line alone can take a named colour, another size, bold, or be "
+            f'removed, e.g. "{offers[0]}"',
+            offers=offers,
+        )
 
     # -- attached images ---------------------------------------------------------------------
 

@@ -103,6 +103,9 @@ class Draft:
     # A colour cast complained of ("too blue", "the yellow cast"): the white balance it takes
     # is read from the picture when there is one (`planner.casts`).
     cast: str | None = None
+    # A line of text the clause names in quotes that this whole-picture edit would not keep
+    # to ('make "SALE" less red' read as a tint): grounding refuses it, offering text edits.
+    named_text: str | None = None
 
 
 Rule = Callable[[Clause], Draft | None]

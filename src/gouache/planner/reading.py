@@ -35,6 +35,7 @@ from gouache.planner.clauses import (
     Span,
     colors,
     has_digit,
+    quote_indices,
     tokens,
     without,
     without_quotes,
@@ -64,6 +65,10 @@ RULES: dict[str, Rule] = {
     **texture.RULES,
 }
 
+# Words that add the quoted text ('add a border with the text "Hi"'), where a whole-picture
+# edit beside it is meant as said; 'make the "SALE" text less red' adds nothing.
+_ADDS = re.compile(r"\b(?:add|put|write|insert|with|caption|captioned|saying|says)\b")
+
 # Operators whose direction the next clause inherits ("increase brightness and contrast").
 _SIGNED = frozenset({"brightness", "contrast", "saturation", "warmth", "exposure"})
 
@@ -82,7 +87,41 @@ class Reader:
         previous: Draft | None,
         refs: tuple[str, ...],
     ) -> list[Draft] | None:
-        """The drafts one clause asks for, or None when it cannot be read whole."""
+        """The drafts one clause asks for, or None when it cannot be read whole. A clause
+        naming a text in quotes that a whole-picture edit would not keep to ('make "SALE" less
+        red': a tint) is one draft marked `named_text`, for the grounding to refuse."""
+        drafts = self._read(text, quotes, previous, refs)
+        named = [quotes[i] for i in quote_indices(text) if i < len(quotes) and quotes[i].strip()]
+        if not drafts or not named:
+            return drafts
+        users = [
+            d for d in drafts if any(v in named for v in d.params.values() if isinstance(v, str))
+        ]
+        if users and _ADDS.search(text):
+            return drafts  # 'add a white border with the text "Hi there"': a border, a caption
+        return [
+            replace(draft, named_text=named[0])
+            if self._whole_picture(draft.op) and draft not in users and draft.problem is None
+            else draft
+            for draft in drafts
+        ]
+        return [
+            replace(draft, named_text=named[0], named_written=bool(users))
+            if self._whole_picture(draft.op) and draft not in users and draft.problem is None
+            else draft
+            for draft in drafts
+        ]
+
+    def _whole_picture(self, op: str) -> bool:
+        return op in self.operators and self.operators.get(op).global_edit
+
+    def _read(
+        self,
+        text: str,
+        quotes: tuple[str, ...],
+        previous: Draft | None,
+        refs: tuple[str, ...],
+    ) -> list[Draft] | None:
         # A last "too" means "as well" ("add a vignette too"), not "too dark".
         text = re.sub(r"\s*\b(?:too|as well)$", "", text)
         if refused(text):

@@ -67,9 +67,11 @@ class Mention:
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a step cannot be done as asked, in a sentence for the user."""
+    """Why a step cannot be done as asked, in a sentence for the user, and edits to offer
+    instead (planned on the picture before they are shown)."""
 
     message: str
+    offers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,7 @@ class RulePlanner:
             message = " ".join(_sentence(p.message) for p in dict.fromkeys(problems))
             # an edit the reason offers ('"make it 16:9 without cropping" extends ...') first
             offered = re.findall(r'"([^"]{4,60})" (?:extends|keeps|crops|does)', message)
+            offered += [offer for p in problems for offer in p.offers]
             return PlannerReply(
                 instruction=instruction,
                 message=message,
