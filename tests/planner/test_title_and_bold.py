@@ -4,6 +4,7 @@ measured output on the poster (SUMMER SALE over OPEN LATE) and the sign (CLOSED)
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -169,13 +170,19 @@ def test_bold_is_refused_when_no_bold_face_is_installed(monkeypatch: pytest.Monk
 def _poster_with_greek() -> Image:
     """The poster with a third line, "καλημέρα", in DejaVu Sans (matplotlib's, which holds
     Greek); the OCR reads Greek letters (the Cyrillic it does not read at all)."""
+    return _poster_with("καλημέρα", 270)
+
+
+def _poster_with(words: str, baseline: int) -> Image:
+    """The poster with a third line of `words` in DejaVu Sans, which holds every letter used
+    here (Pillow's own Aileron Regular draws €, Ł and ő as empty boxes)."""
     from matplotlib import get_data_path
     from PIL import Image as PILImage
     from PIL import ImageDraw, ImageFont
 
     font = ImageFont.truetype(f"{get_data_path()}/fonts/ttf/DejaVuSans.ttf", 40)
     canvas = PILImage.fromarray(np.array(sample("poster")))
-    ImageDraw.Draw(canvas).text((30, 270), "καλημέρα", font=font, fill=(178, 34, 34), anchor="ls")
+    ImageDraw.Draw(canvas).text((30, baseline), words, font=font, fill=(178, 34, 34), anchor="ls")
     image = np.asarray(canvas).copy()
     image.flags.writeable = False
     return image
@@ -196,6 +203,46 @@ def test_bold_is_refused_on_a_line_of_greek_naming_its_letters() -> None:
     out = op.apply(image, {"match": "SUMMER SALE"}, OpContext(analyses=CACHE))
     band = _band(_lines(image)[0].box)
     assert _poster_ink(out[band]).sum() > 1.1 * _poster_ink(image[band]).sum()
+
+
+def test_which_characters_bold_lacks_is_read_from_the_font_as_its_cmap_says() -> None:
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    font = resources.files("gouache") / "fonts" / textstyle.BOLD_FONT
+    with resources.as_file(font) as path:
+        held = set(ttlib.TTFont(str(path)).getBestCmap())
+    chars = "".join(map(chr, [*range(0x20, 0xD800), *range(0xE000, 0x10000)]))
+    lacked = {ord(c) for c in textstyle.bold_lacks(chars)}
+    assert lacked == {ord(c) for c in chars} - held
+    assert textstyle.bold_lacks("€ Œœ Ÿ — “ ” … ™ é ß") == []
+    assert textstyle.bold_lacks("Łódź Győr") == ["Ł", "ő", "ź"]  # in code point order
+
+
+def test_bold_redraws_a_line_with_a_euro_sign_the_bold_face_holds() -> None:
+    image = _poster_with("ONLY €5", 290)
+    lines = _lines(image)
+    assert [line.text for line in lines] == ["SUMMER SALE", "OPEN LATE", "ONLY €5"]
+    ctx = OpContext(analyses=CACHE)
+    out = default_operators().get("bold_text").apply(image, {"match": "€5"}, ctx)
+    assert ctx.notes[-1] == 'redrew 1 line of text in Aileron Bold: "ONLY €5"'
+    band = _band(lines[2].box)
+    assert _poster_ink(out[band]).sum() > 1.2 * _poster_ink(image[band]).sum()
+    # the other lines stay as they were, and the OCR still reads the euro sign
+    top = lines[1].box.bottom + 2
+    assert np.array_equal(out[:top], image[:top])
+    assert "ONLY €5" in [line.text for line in CACHE.get(out).text]
+
+
+def test_bold_is_refused_naming_the_central_european_letters_it_lacks() -> None:
+    image = _poster_with("Łódź 5", 290)
+    assert "Łódź 5" in [line.text for line in _lines(image)]
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"no bold face for 'Łź' is available \(Aileron Bold holds Western European Latin "
+        r"letters only\); nothing was changed",
+    ):
+        default_operators().get("bold_text").apply(
+            image, {"match": "Łódź"}, OpContext(analyses=CACHE)
+        )
 
 
 def test_not_bold_is_refused_saying_only_bold_is_done() -> None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import io
 import math
+import unicodedata
 from dataclasses import dataclass, replace
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -66,9 +68,14 @@ MIN_GROWTH = 1.05
 FIT_STEP = 0.025
 # bold_text: the bold face of Pillow's bundled Aileron Regular (the font `textedit` matches the
 # old letters in): Aileron Bold by Sora Sagano, CC0, the Latin subset of @fontsource/aileron
-# 5.3.0, shipped in gouache/fonts. It holds the characters up to BOLD_LAST_CHAR.
+# 5.3.0, shipped in gouache/fonts. It holds Latin-1, Œ œ Ÿ, €, ™ and typographic punctuation
+# (220 characters), not Central European letters (Ł, ő) nor other scripts: which it holds is
+# read from the font itself (`bold_lacks`).
 BOLD_FONT = "Aileron-Bold.woff"
-BOLD_LAST_CHAR = "\u00ff"
+# The size a character is drawn at to tell it from the font's .notdef box; PROBE_MISSING is a
+# private-use character no font of ours holds, so it draws as .notdef.
+PROBE_PX = 32
+PROBE_MISSING = "\ue000"
 # "the title": lines whose letters are within this share of the tallest count as tied, and
 # the topmost of them is taken.
 TITLE_TIE = 0.05
@@ -219,11 +226,13 @@ def bold_text(image: Image, p: BoldTextParams, ctx: OpContext) -> Image:
     lines = lines_of(image, ctx, "bold_text", "match")
     chosen = _chosen(lines, p.match, p.title, "bold_text", ctx)
     bold_font(MIN_FONT_PX)  # refused here, before any work, when it is not installed
-    unknown = sorted({c for line in chosen for c in line.text if c > BOLD_LAST_CHAR})
+    unknown = bold_lacks("".join(line.text for line in chosen))
     if unknown:
+        latin = any(unicodedata.name(c, "").startswith("LATIN") for c in unknown)
+        holds = "Western European Latin letters only" if latin else "Latin letters only"
         raise InvalidParameterError(
             f"bold_text: no bold face for {''.join(unknown)!r} is available (Aileron Bold holds "
-            "Latin letters only); nothing was changed",
+            f"{holds}); nothing was changed",
             op="bold_text",
             param="match",
         )
@@ -271,6 +280,33 @@ def bold_font(size: int) -> ImageFont.FreeTypeFont:
             param="match",
         )
     return ImageFont.truetype(io.BytesIO(found.read_bytes()), size)
+
+
+def bold_lacks(text: str) -> list[str]:
+    """The characters of `text` Aileron Bold does not hold, sorted: each drawn alone the same
+    as its .notdef box (the same mask and advance). Pillow reads no cmap, so the glyph tells;
+    this agrees with the font's cmap on every character of the Basic Multilingual Plane."""
+    return sorted(c for c in set(text) if not _bold_holds(c))
+
+
+@cache
+def _bold_holds(char: str) -> bool:
+    return _drawn(char) != _drawn(PROBE_MISSING)
+
+
+@cache
+def _drawn(char: str) -> tuple[tuple[int, int], bytes, float]:
+    font = _probe_font()
+    mask = font.getmask(char)
+    return mask.size, bytes(mask), font.getlength(char)
+
+
+@cache
+def _probe_font() -> ImageFont.FreeTypeFont:
+    # one character at a time, unshaped: raqm refuses to lay out some lone characters
+    found = resources.files("gouache") / "fonts" / BOLD_FONT
+    data = io.BytesIO(found.read_bytes())
+    return ImageFont.truetype(data, PROBE_PX, layout_engine=ImageFont.Layout.BASIC)
 
 
 def _bold(old: OldText, align: str) -> tuple[npt.NDArray[np.float32], int, int]:
