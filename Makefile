@@ -45,8 +45,8 @@ system-deps:
 	else echo "some tests need: sudo apt-get install -y $(SYSTEM_PACKAGES)"; fi
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests benchmarks fuzz
-	$(BIN)/ruff format --check src tests benchmarks fuzz
+	$(BIN)/ruff check src tests benchmarks fuzz training
+	$(BIN)/ruff format --check src tests benchmarks fuzz training
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy --strict src

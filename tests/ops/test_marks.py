@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from gouache.evals.damage import PHOTOS, Case, measure, photo, pooled, score, scratch_and_dust
-from gouache.ops import marks
+from gouache.ops import marks, marksnet
 from gouache.ops.marks import find_marks, repair
 
 
@@ -26,8 +26,8 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # Repaired: within 20 levels of the clean photo's luma, or within the range it holds in
     # the 3 x 3 pixels around (strictly: the first only). The ceiling, filling exactly the
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
-    assert pooled(cases) >= 0.86  # measured 0.871
-    assert pooled(cases, strict=True) >= 0.78  # measured 0.792
+    assert pooled(cases) >= 0.86  # measured 0.868 (0.871 before the net's confirmation)
+    assert pooled(cases, strict=True) >= 0.78  # measured 0.790
     assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.69 (astronaut)
 
 
@@ -65,12 +65,31 @@ def test_a_large_speck_is_found_by_a_ring_just_outside_it(name, centre):
     )  # measured 17.9, 9.8 (83, 90 before)
 
 
+def test_damage_drawn_with_seeds_no_threshold_was_tuned_on_is_repaired_as_well():
+    # Seeds 4-7 over all five photos read 80.7 % (80.8 % before the net's confirmation);
+    # seeds 4, 5 over these two are a quick sample of it.
+    held = measure(_restore_marks, ("coffee", "astronaut"), (4, 5))
+    assert pooled(held) >= 0.78  # measured 0.796 (0.798 before)
+
+
+def test_the_learned_detector_reads_in_tiles_that_agree_with_one_another(monkeypatch):
+    damaged = scratch_and_dust(photo("chelsea"), 3).image
+    whole = marksnet.learned_marks(damaged, 0.5, 1.0)
+    monkeypatch.setattr(marksnet, "TILE", 96)
+    tiled = marksnet.learned_marks(damaged, 0.5, 1.0)
+    assert whole.sum() > 500  # the damage is found at all
+    # the halo covers the net's reach: tiles differ only by the float sums' order
+    assert float((whole != tiled).mean()) < 0.0002
+
+
 def test_the_repair_changes_few_of_the_clean_pixels(cases):
     # Clean pixels (untouched by the damage) moved by more than 10 levels: real dots and
     # lines taken for marks (highlights on metal and in eyes, wood grain).
     changed = [c.score.false_change for c in cases]
-    assert max(changed) <= 0.02  # measured 0.006 (camera) .. 0.017 (grace_hopper)
-    assert float(np.mean(changed)) <= 0.012  # measured 0.0111
+    # measured 0.0044 (chelsea) .. 0.0156 (grace_hopper), 0.0090 on average (0.0111 before
+    # the learned detector confirmed the specks)
+    assert max(changed) <= 0.018
+    assert float(np.mean(changed)) <= 0.010
 
 
 def test_every_damaged_photo_comes_out_closer_to_the_clean_one(cases):
@@ -83,8 +102,9 @@ def test_a_clean_photo_is_left_almost_as_it_was(name):
     clean = photo(name)
     found = find_marks(clean)
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
-    # measured: camera 0.31 %, coffee 1.32 %, astronaut 1.02 % of the pixels
-    assert moved.mean() <= 0.014
+    # measured: camera 0.17 %, coffee 1.03 %, astronaut 0.64 % of the pixels (0.31 %, 1.32 %,
+    # 1.02 % before the learned detector confirmed the specks)
+    assert moved.mean() <= 0.012
     assert found.scratches <= 1  # measured 0, 1 (wood grain), 1
 
 
@@ -96,7 +116,7 @@ def test_the_tripod_of_the_camera_photo_is_not_taken_for_scratches():
     tripod = (slice(200, 512), slice(220, 360))
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
     assert found.scratches == 0
-    assert moved[tripod].mean() < 0.006  # measured 0.0039 (172 px)
+    assert moved[tripod].mean() < 0.004  # measured 0.0025 (109 px; 172 before)
 
 
 def test_a_photo_read_in_bands_gives_the_marks_of_one_read_whole(monkeypatch):

@@ -178,7 +178,7 @@ def test_the_noise_estimate_reads_gaussian_noise_within_15_percent(camera):
 
 @pytest.mark.parametrize(
     ("name", "most"),
-    [("camera", 0.006), ("coffee", 0.016), ("astronaut", 0.012)],
+    [("camera", 0.004), ("coffee", 0.013), ("astronaut", 0.009)],
 )
 def test_restoring_a_clean_photo_leaves_it_almost_as_it_was(registry, analyses, name, most):
     # Not faded, no cast, too little noise: only what reads as dust is refilled.
@@ -186,7 +186,7 @@ def test_restoring_a_clean_photo_leaves_it_almost_as_it_was(registry, analyses, 
     ctx = OpContext(analyses=analyses)
     out = registry.get("restore").apply(clean, {}, ctx)
     moved = np.abs(out.astype(np.int16) - clean).max(axis=2) > 10
-    assert moved.mean() <= most  # measured 0.30 %, 1.32 %, 0.94 %
+    assert moved.mean() <= most  # measured 0.17 %, 1.03 %, 0.63 % (0.30, 1.32, 0.94 before)
     assert any("not faded: left as they are" in note for note in ctx.notes)
     assert any("no cast to correct" in note for note in ctx.notes)
     assert any("not sharpened" in note for note in ctx.notes)
@@ -197,4 +197,4 @@ def test_restoring_the_camera_photo_leaves_the_tripod_alone(registry, analyses):
     out = registry.get("restore").apply(clean, {}, OpContext(analyses=analyses))
     tripod = (slice(200, 512), slice(220, 360))
     moved = np.abs(out.astype(np.int16) - clean).max(axis=2)[tripod] > 10
-    assert moved.mean() < 0.006  # measured 0.0039: highlights on the metal read as dust
+    assert moved.mean() < 0.004  # measured 0.0025 (0.0039 before): highlights read as dust
