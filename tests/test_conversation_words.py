@@ -62,6 +62,9 @@ def photo(tmp_path: Path) -> Path:
         ("show me the before and after", Command("compare")),
         ("too much, tone it down", Command("rescale", factor=0.5)),
         ("way too strong, dial it back please", Command("rescale", factor=0.5)),
+        ("too much. undo", Command("undo")),
+        ("way too strong, go back", Command("undo")),
+        ("undo that, too much", Command("undo")),
     ],
 )
 def test_a_conversation_word_is_read_whole(said: str, command: Command) -> None:
@@ -77,6 +80,8 @@ def test_a_conversation_word_is_read_whole(said: str, command: Command) -> None:
         "back it up",
         "too much, make it warmer",
         "more, less",
+        "not enough. undo",
+        "too much. undo. redo",
     ],
 )
 def test_an_edit_is_not_a_conversation_word(said: str) -> None:

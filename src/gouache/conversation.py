@@ -123,8 +123,9 @@ _SEVERAL = re.compile(r"\s*[,;.!]+\s*|\s+(?:and|then|so)\s+")
 
 def read(text: str) -> Command | None:
     """The conversation word a whole line is, or None. A line of several that say the same
-    ("too much, tone it down", "undo that, it's worse") is that one; words that disagree
-    are none (the planner then says what it understood)."""
+    ("too much, tone it down", "undo that, it's worse") is that one, and so is a going back
+    given its reason ("too much. undo"); words that disagree are none (the planner then
+    says what it understood)."""
     said = " ".join(text.lower().replace("’", "'").split())
     command = _read_one(said)
     if command is not None:
@@ -138,6 +139,12 @@ def read(text: str) -> Command | None:
         return None
     if all(c is not None and _agree(c, first) for c in commands):
         return first
+    backs = [c for c in commands if c is not None and c.kind in ("undo", "original")]
+    reasons = [c for c in commands if c is not None and c.kind == "rescale"]
+    # "too much", "too strong" said with it is why, not a second edit: only a "less"
+    alone = len(backs) == 1 and len(backs) + len(reasons) == len(commands)
+    if alone and all(0.0 < c.factor < 1.0 for c in reasons):
+        return backs[0]
     return None
 
 
