@@ -247,8 +247,7 @@ def test_removing_lines_in_windows_gives_the_pixels_of_inpainting_the_whole_pict
     registry, coffee
 ):
     """Two lines close enough to share a window, one far off, one cut by the picture's edge:
-    the boxes' fill (`inpaint`, the first pass of removal) is that of Telea's method run once
-    over the whole picture and its whole mask."""
+    the result is that of Telea's method run once over the whole picture and its whole mask."""
     import cv2
 
     from gouache.ops import textedit
@@ -263,7 +262,8 @@ def test_removing_lines_in_windows_gives_the_pixels_of_inpainting_the_whole_pict
             "EDGE": (520, 370, 80, 27),  # reaches the right and bottom edges
         }.items()
     ]
-    out = textedit.inpaint(coffee, lines)
+    ctx = OpContext(analyses=reading(lines))
+    out = registry.get("remove_text").apply(coffee, {}, ctx)
 
     mask = np.zeros(coffee.shape[:2], dtype=np.uint8)
     for line in lines:
@@ -283,52 +283,3 @@ def test_removing_lines_in_windows_gives_the_pixels_of_inpainting_the_whole_pict
     assert (mask > 0).sum() > 20_000
     np.testing.assert_array_equal(out, expected)
     assert len(textedit._patches(coffee.shape, lines, 2 * textedit.INPAINT_RADIUS + 2)) == 3
-
-
-# the fill under removed letters, against the ground known before they were drawn
-
-
-def _gradient_energy(image: Image, region: np.ndarray) -> float:
-    import cv2
-
-    grey = cv2.cvtColor(np.ascontiguousarray(image[:, :, :3]), cv2.COLOR_RGB2GRAY)
-    gx = cv2.Sobel(grey.astype(np.float32), cv2.CV_32F, 1, 0)
-    gy = cv2.Sobel(grey.astype(np.float32), cv2.CV_32F, 0, 1)
-    return float((gx * gx + gy * gy)[region].mean())
-
-
-@pytest.mark.parametrize(
-    ("ground", "words"),
-    [
-        ("coffee", [("CLOSED", (40, 30), 56)]),  # the sign sample: over the wood and the cup
-        ("brick", [("OPEN LATE", (40, 100), 64)]),
-    ],
-)
-def test_removed_letters_on_a_busy_ground_are_filled_close_to_the_ground_and_as_textured(
-    run, ground, words
-):
-    """Filling the letters only, from the ground between and around them, not the whole box:
-    over the box the fill was 36 and 15 grey levels off the true ground, with 18 % and 7 % of
-    its gradient energy (a smooth smear); now under 8 levels, with over half of it."""
-    import cv2
-    from skimage import data
-
-    from gouache.ops import textedit
-
-    picture = getattr(data, ground)()
-    picture = np.stack([picture] * 3, axis=2) if picture.ndim == 2 else picture
-    scale = 400 / max(picture.shape[:2]) if ground == "coffee" else 480 / max(picture.shape[:2])
-    size = (round(picture.shape[1] * scale), round(picture.shape[0] * scale))
-    truth = np.ascontiguousarray(cv2.resize(picture, size, interpolation=cv2.INTER_AREA))
-    image = drawn(truth, words, (255, 255, 255))
-    lines = read_text(image)
-    out, _ = run("remove_text", image)
-    box = np.zeros(image.shape[:2], dtype=bool)
-    for patch in textedit._patches(image.shape, lines, 0):
-        h, w = patch.holes.shape
-        box[patch.y0 : patch.y0 + h, patch.x0 : patch.x0 + w] |= patch.holes > 0
-    assert box.sum() > 15_000
-    error = np.abs(out[:, :, :3].astype(float) - truth.astype(float)).mean(axis=2)
-    assert error[box].mean() < 8.0
-    assert _gradient_energy(out, box) > 0.5 * _gradient_energy(truth, box)
-    assert error[~box].max() == 0  # nothing outside the boxes changes

@@ -1,12 +1,9 @@
 """Text already in the picture: remove it, or replace words with others.
 
-Text comes from the analysis cache (rapidocr). Removal inpaints with the fast marching method
-of A. Telea, "An Image Inpainting Technique Based on the Fast Marching Method", Journal of
-Graphics Tools 9(1), 2004, 23-34, as OpenCV's `cv2.inpaint(..., cv2.INPAINT_TELEA)`, in two
-passes (`erase`): the text lines' polygons, dilated a little, to find the old letters against
-that fill, then only the letters (their ink and our font's letters matched to it, grown by a
-few pixels), from the original ground between and around them. Adding new text is the
-`caption` operator.
+Text comes from the analysis cache (rapidocr). Removal inpaints the text lines' polygons,
+dilated a little, with the fast marching method of A. Telea, "An Image Inpainting Technique
+Based on the Fast Marching Method", Journal of Graphics Tools 9(1), 2004, 23-34, as OpenCV's
+`cv2.inpaint(..., cv2.INPAINT_TELEA)`. Adding new text is the `caption` operator.
 
 Replacement removes the lines that hold the words, then redraws each line with the words
 replaced, in Pillow's bundled font (the `caption` layout). To size and place it, the old
@@ -23,11 +20,8 @@ middle of the matched letters.
     R(x, y)     the normalised cross-correlation of T_s with the ink map; the best (s, x, y)
                 over all sizes is where our font's letters fall on the old ones      `_match`
 
-Where it falls short: under the letters themselves the fill is smooth, so thick strokes over a
-busy ground leave soft letter-shaped patches. Letters drawn over coffee, brick, gravel and fur
-and removed: the line's box comes back 3 to 12 grey levels off the true ground (mean 6.2) with
-0.57 to 0.76 of its gradient energy (mean 0.68); filling the whole box, as before, was 15 to
-36 levels off (mean 26.6) with 0.05 to 0.2 of it (mean 0.14), a smooth smear. The new words are
+Where it falls short: the inpainting smears a busy background (it fills from the border of
+each line inward, so a large line over a photo leaves a soft patch); the new words are
 horizontal and in one font, so tilted, curved or decorative lettering is redrawn straight and
 plain; each replaced line is redrawn centred where the old one was, so a left-aligned line
 that gets shorter moves to the middle of its old place.
@@ -90,12 +84,6 @@ SPACE_GAIN = 0.1
 MIN_RUN = 6
 # Where no old letters stand out, the new ones fill this share of the box's height.
 GUESS_SIZE = 0.7
-# Removal fills only under the letters: their ink and our font's letters as matched (where
-# they cover more than LETTER_COVER of a pixel), grown by LETTER_GROW of the letter size.
-LETTER_COVER = 0.05
-LETTER_GROW = 0.03
-# Ink further than LETTER_REACH of the size from the matched letters is the ground.
-LETTER_REACH = 0.12
 # Lines listed in an error, and characters of each.
 LIST_LINES = 8
 LIST_CHARS = 40
@@ -161,8 +149,8 @@ def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
     else:
         chosen = lines
 
-    # 2. fill under their letters
-    out, _ = erase(image, chosen)
+    # 2. inpaint them
+    out = inpaint(image, chosen)
     what = ", ".join(f'"{line.text}"' for line in chosen[:LIST_LINES])
     more = f" and {len(chosen) - LIST_LINES} more" if len(chosen) > LIST_LINES else ""
     ctx.notes.append(f"removed {_lines(len(chosen))} of text: {what}{more}")
@@ -183,7 +171,8 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
         )
 
     # 2. remove them, and find the old letters against the clean background
-    clean, olds = erase(image, chosen)
+    clean = inpaint(image, chosen)
+    olds = [find_old(image, clean, line) for line in chosen]
 
     # 3. redraw each line with the words replaced, in its old colour, on its old baseline
     #    (on `clean` itself: the old letters are all found)
@@ -342,75 +331,14 @@ def _patches(shape: tuple[int, ...], lines: list[TextLine], pad: int) -> list[_P
     return patches
 
 
-def erase(image: Image, lines: list[TextLine]) -> tuple[Image, list[OldText]]:
-    """The picture with the lines' letters removed, and the old letters as found. Only the
-    letters are filled, not the box around them: the box is inpainted first (`inpaint`) to
-    find the old ink against it and to match our font's letters to it (`find_old`); then the
-    original pixels come back everywhere but under the ink and the matched letters, grown by
-    LETTER_GROW of the size, and only those holes are inpainted, from the ground between and
-    around the letters. A line whose letters do not stand out keeps the whole box filled."""
-    # 1. the whole boxes filled, and the old letters found against them
-    margin = 2 * INPAINT_RADIUS + 2
-    rough = inpaint(image, lines)
-    olds = [find_old(image, rough, line) for line in lines]
-    # 2. the holes narrowed to the letters, and filled again from the original
-    tight = [
-        _Patch(patch.x0, patch.y0, _letter_holes(image, rough, patch, lines, olds))
-        for patch in _patches(image.shape, lines, margin)
-    ]
-    return _fill(image, tight), olds
-
-
-def _letter_holes(
-    before: Image, rough: Image, patch: _Patch, lines: list[TextLine], olds: list[OldText]
-) -> npt.NDArray[np.uint8]:
-    """The patch's holes cut down to the letters of its lines: their ink against `rough` and
-    our font's letters as matched, grown by LETTER_GROW of the size (at least MIN_DILATE)."""
-    height, width = patch.holes.shape
-    rows = slice(patch.y0, patch.y0 + height)
-    cols = slice(patch.x0, patch.x0 + width)
-    diff = np.abs(before[rows, cols, :3].astype(np.int16) - rough[rows, cols, :3]).max(axis=2)
-    letters = np.zeros_like(patch.holes)
-    for line, old in zip(lines, olds, strict=True):
-        one = _patches(before.shape, [line], 0)
-        if not one or not one[0].holes.any():
-            continue
-        own = _placed(one[0].holes > 0, one[0].x0 - patch.x0, one[0].y0 - patch.y0, diff.shape)
-        if not own.any():
-            continue  # another window's line
-        strongest = float(np.percentile(diff[own], 99))
-        ink = own & (diff >= max(MIN_INK_DIFF, INK_SHARE * strongest))
-        if not ink.any():
-            letters[own] = 255  # nothing stands out: the whole box stays filled
-            continue
-        cover, _, by0 = glyphs(old.text, old.size)
-        left = round(old.centre - cover.shape[1] / 2) - patch.x0
-        drawn = _placed(cover > LETTER_COVER, left, old.baseline + by0 - patch.y0, diff.shape)
-        # ink only near the matched letters: a busy ground differs from the rough fill too
-        ink &= _grown(drawn, max(MIN_DILATE, round(LETTER_REACH * old.size))) > 0
-        near = _grown(ink | drawn, max(MIN_DILATE, round(LETTER_GROW * old.size)))
-        letters |= np.where(own, np.asarray(near, dtype=np.uint8), 0).astype(np.uint8)
-    return letters & patch.holes
-
-
-def _grown(mask: npt.NDArray[np.bool_], by: int) -> npt.NDArray[np.uint8]:
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * by + 1, 2 * by + 1))
-    return np.asarray(cv2.dilate(mask.astype(np.uint8) * 255, kernel), dtype=np.uint8)
-
-
 def inpaint(image: Image, lines: list[TextLine]) -> Image:
     """Telea inpainting of the colour channels under the lines' dilated polygons; alpha and
-    every pixel outside them are kept."""
-    return _fill(image, _patches(image.shape, lines, 2 * INPAINT_RADIUS + 2))
-
-
-def _fill(image: Image, patches: list[_Patch]) -> Image:
-    """Telea inpainting under the patches' holes. Each connected part of the holes is worked
-    on in its own window, its box and a margin (all the method reads), so lines far apart cost
-    no more than each alone, and nothing the size of the picture is made but the result."""
+    every pixel outside them are kept. Each connected part of the holes is worked on in its
+    own window, its box and a margin (all the method reads), so lines far apart cost no more
+    than each alone, and nothing the size of the picture is made but the result."""
     out = image.copy()
     margin = 2 * INPAINT_RADIUS + 2
-    for patch in patches:
+    for patch in _patches(image.shape, lines, margin):
         # 16-bit labels (a text mask has a few hundred parts at most)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(
             patch.holes, connectivity=8, ltype=cv2.CV_16U
@@ -632,7 +560,7 @@ def paint(out: Image, cover: npt.NDArray[np.float32], left: int, top: int, color
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="remove_text",
-        version="1.1.0",
+        version="1.0.0",
         summary="remove text or a watermark (all of it, or the lines containing some words)",
         params=RemoveTextParams,
         run=remove_text,
@@ -642,7 +570,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="replace_text",
-        version="1.1.0",
+        version="1.0.0",
         summary='replace words in the picture: "old" with "new", fitted and colour-matched',
         params=ReplaceTextParams,
         run=replace_text,

@@ -41,8 +41,9 @@ from gouache.ops.textedit import (
     MIN_INK_DIFF,
     OldText,
     draw_line,
-    erase,
+    find_old,
     glyphs,
+    inpaint,
     lines_of,
     lines_read,
     paint,
@@ -116,7 +117,8 @@ def resize_text(image: Image, p: ResizeTextParams, ctx: OpContext) -> Image:
     chosen = _chosen(lines, p.match, p.title, "resize_text", ctx)
 
     # 2. remove them, and find the old letters against the clean background
-    clean, olds = erase(image, chosen)
+    clean = inpaint(image, chosen)
+    olds = [find_old(image, clean, line) for line in chosen]
 
     # 3. each line at its new size, where it may stand: inside the picture, clear of the
     #    other lines (the ones left as they are, and the ones already placed); with `fit`,
@@ -152,7 +154,8 @@ def recolor_text(image: Image, p: RecolorTextParams, ctx: OpContext) -> Image:
     # 1. the lines, the background under them, and their old ink colour
     lines = lines_of(image, ctx, "recolor_text", "match")
     chosen = _chosen(lines, p.match, p.title, "recolor_text", ctx)
-    clean, olds = erase(image, chosen)
+    clean = inpaint(image, chosen)
+    olds = [find_old(image, clean, line) for line in chosen]
 
     # 2. the share of ink of every pixel around each line, blended towards the new colour
     out = image.copy()
@@ -235,7 +238,8 @@ def bold_text(image: Image, p: BoldTextParams, ctx: OpContext) -> Image:
         )
 
     # 2. remove them, and find the old letters against the clean background
-    clean, olds = erase(image, chosen)
+    clean = inpaint(image, chosen)
+    olds = [find_old(image, clean, line) for line in chosen]
 
     # 3. each line in bold where it stood, clear of the picture's edges and the other lines
     height, width = image.shape[:2]
@@ -454,7 +458,7 @@ def _count(n: int) -> str:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="resize_text",
-        version="1.2.0",
+        version="1.1.0",
         summary="make the text bigger or smaller: the lines redrawn at a new size, own colour",
         params=ResizeTextParams,
         run=resize_text,
@@ -464,7 +468,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="recolor_text",
-        version="1.2.0",
+        version="1.1.0",
         summary="the text in another colour: the letters' own shapes kept, the colour changed",
         params=RecolorTextParams,
         run=recolor_text,
@@ -474,7 +478,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="bold_text",
-        version="1.1.0",
+        version="1.0.0",
         summary="make the text bold: the lines redrawn in the bold face, same size and colour",
         params=BoldTextParams,
         run=bold_text,
