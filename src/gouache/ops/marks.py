@@ -200,7 +200,7 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
         return Marks(mask=none, spots=0, scratches=0, lines=none)
     cut = CONTRAST / strength
     # first, while little else is held: the net's working set is freed after each tile
-    sure = learned_marks(rgb, CONFIRM, 1.0)
+    sure = learned_marks(rgb, CONFIRM)
     code = np.zeros((height, width), dtype=np.uint8)
     residual = np.zeros((height, width), dtype=np.int8)
     step = max(1, math.ceil(max(height, width) / COUNT_SIDE))

@@ -52,17 +52,14 @@ def _features(luma: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     return np.stack([(v - 128) / 64, (v - median) / 32])[None].astype(np.float32)
 
 
-def learned_marks(rgb: npt.NDArray[np.uint8], sure: float, edge: float) -> npt.NDArray[np.bool_]:
-    """The pixels of `rgb` a dust speck or scratch covers with a probability over `sure`, and
-    their neighbours over `edge` * `sure` (a mark's soft rim). Tile by tile: the map is never
-    held whole."""
+def learned_marks(rgb: npt.NDArray[np.uint8], sure: float) -> npt.NDArray[np.bool_]:
+    """The pixels of `rgb` a dust speck or scratch covers with a probability over `sure`.
+    Tile by tile: the map is never held whole."""
     height, width = rgb.shape[:2]
     out = np.empty((height, width), dtype=bool)
     session = _session()
-    square = np.ones((3, 3), np.uint8)
-    # a logit per threshold: no sigmoid over the tile
+    # the threshold as a logit: no sigmoid over the tile
     over = float(np.log(sure / (1.0 - sure)))
-    near = float(np.log(edge * sure / (1.0 - edge * sure)))
     for top in range(0, height, TILE):
         for left in range(0, width, TILE):
             bottom, right = min(height, top + TILE), min(width, left + TILE)
@@ -81,9 +78,5 @@ def learned_marks(rgb: npt.NDArray[np.uint8], sure: float, edge: float) -> npt.N
             (logit,) = session.run(
                 None, {"features": _features(np.asarray(framed, dtype=np.uint8))}
             )
-            # one pixel of context kept around the tile for the rim's neighbours
-            score = logit[0, 0, HALO - 1 : 1 - HALO, HALO - 1 : 1 - HALO]
-            sure_here = (score > over).view(np.uint8)
-            marks = (sure_here > 0) | ((score > near) & (cv2.dilate(sure_here, square) > 0))
-            out[top:bottom, left:right] = marks[1:-1, 1:-1]
+            out[top:bottom, left:right] = logit[0, 0, HALO:-HALO, HALO:-HALO] > over
     return out
