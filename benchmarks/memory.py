@@ -46,6 +46,7 @@ CASES: dict[str, tuple[str, str]] = {
     "adjust_region": ("warm up the sky", "sky"),
     "crop_bars": ("crop off the black bars", "letterbox"),
     "darken_text": ("make the text darker", "page"),
+    "binarize": ("make it look scanned", "page"),
     "dehaze": ("remove the haze", "hazy"),
     "document": ("make the text easier to read", "page"),
     "drop_shadow": ("add a drop shadow", "logo"),

@@ -119,10 +119,11 @@ def test_slips_counts_letters_left_out_added_changed_or_swapped(
     assert slips(typed, meant) == count
 
 
-def test_a_real_word_two_slips_from_a_known_one_is_not_offered_as_its_misspelling() -> None:
-    reply = _plan("make it pure black and white", "coffee")
-    assert isinstance(reply, PlannerReply)
-    assert "purple" not in reply.message
+def test_pure_black_and_white_is_read_as_no_grey_at_all_not_as_purple() -> None:
+    # "pure black and white" is now read as itself: no grey at all (binarize)
+    plan = _plan("make it pure black and white", "coffee")
+    assert isinstance(plan, EditPlan)
+    assert [step.op for step in plan.steps] == ["binarize"]
 
 
 def test_a_one_slip_misspelling_is_still_asked_about() -> None:

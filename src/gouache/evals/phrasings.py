@@ -410,6 +410,7 @@ EFFECTS: dict[str, Callable[[Image, Image], bool]] = {
     "more saturated": lambda src, out: _saturation(out) > _saturation(src) * 1.05,
     "less saturated": lambda src, out: _saturation(out) < _saturation(src) * 0.95,
     "grey": lambda src, out: _saturation(out) < 2.0,
+    "two values": lambda src, out: set(np.unique(out[..., :3]).tolist()) <= {0, 255},
     "more detail": _more_detail,
     "snowing": _snowing,
     "raining": _raining,

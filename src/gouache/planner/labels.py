@@ -185,6 +185,11 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "look": lambda p: _strength(f"{p['name']} look", p),
     "adjust_region": lambda p: _region(p),
     "shadows_highlights": lambda p: _shadows_highlights(p),
+    "binarize": lambda p: (
+        "pure black and white (an adaptive threshold)"
+        if p["level"] is None
+        else f"pure black and white (threshold at {_percent(p['level'])})"
+    ),
     "dehaze": lambda p: f"take out the haze (strength {_percent(p['strength'])})",
     "invert": lambda p: (
         "invert the colours (a negative)"

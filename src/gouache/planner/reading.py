@@ -17,6 +17,7 @@ from dataclasses import replace
 from gouache.ops.registry import OperatorRegistry
 from gouache.planner import (
     bars,
+    binarize,
     compositing,
     faceparts,
     framing,
@@ -63,6 +64,7 @@ RULES: dict[str, Rule] = {
     **compositing.RULES,
     **looks.RULES,
     **texture.RULES,
+    **binarize.RULES,
 }
 
 # Words that add the quoted text ('add a border with the text "Hi"'), where a whole-picture

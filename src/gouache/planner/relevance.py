@@ -97,6 +97,7 @@ OP_TOPICS: dict[str, frozenset[str]] = {
         "auto_enhance": "tone colour",
         "auto_straighten": "geometry",
         "balloon": "text",
+        "binarize": "colour style text",
         "blur": "soften",
         "blur_background": "subject soften",
         "blur_faces": "face soften",

@@ -47,6 +47,7 @@ from gouache.ops.registry import OperatorRegistry, default_operators
 from gouache.planner import (
     answers,
     bars,
+    binarize,
     formats,
     framing,
     ink,
@@ -261,7 +262,14 @@ class RulePlanner:
     def _whole(self, instruction: str) -> Draft | None:
         """One edit read from the whole instruction, across what would split it: "black and
         white but keep her in colour", "make it square but don't crop anything"."""
-        readers = (regional.whole, framing.whole, redaction.whole, plural.whole, bars.whole)
+        readers = (
+            regional.whole,
+            framing.whole,
+            redaction.whole,
+            plural.whole,
+            bars.whole,
+            binarize.whole,
+        )
         for reader in readers:
             draft = reader(instruction)
             if draft is not None and draft.op in self.operators:
