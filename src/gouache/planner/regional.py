@@ -345,14 +345,28 @@ def read(text: str) -> Draft | None:
     return _placed(Draft(OP, {"region": region, "edit": edit, "amount": amount}), text)
 
 
-# "increase the saturation of the brown", "make the orange brighter": a colour named as what
-# a tone edit is for, which no region here picks out (the edit was done to everything)
+# "increase the saturation of the brown", "make the orange brighter", "make the orange more
+# red", "make the blue less blue": a colour named as what a tone or colour edit is for, which
+# no region here picks out (the edit was done to everything: a tint or warmth of it all)
 _HUES = "red|orange|yellow|green|blue|purple|pink|brown|violet|teal|cyan|magenta"
 _A_COLOUR = re.compile(
     rf"\b(?:of |in )?the (?P<hue>{_HUES})(?:s|es)?(?: (?:ones|areas|parts|tones|colou?rs?))?"
     r"(?=$| (?:more|less|a bit|a little|slightly|much|way|brighter|darker|lighter|stronger|"
-    r"weaker|warmer|cooler|richer|deeper|[a-z]+ed)\b)"
+    r"weaker|warmer|cooler|richer|deeper|[a-z]+ed|[a-z]+er|[a-z]+ish)\b)"
 )
+_LESS_OF = re.compile(rf"\bless\s+(?:{_HUES})\b")
+
+
+def _recoloured(text: str, hue: str) -> bool:
+    """Whether a clause whose object is the colour `hue` asks for another colour, or less of
+    one: "make the orange more red", "the blue less blue", "the green bluer"."""
+    rest = re.sub(rf"\bthe {hue}\w*", " ", text, count=1)
+    return bool(
+        _MORE_OF.search(rest)
+        or _LESS_OF.search(rest)
+        or any(has(rest, w) for w in TINT_WORDS)
+        or re.search(rf"\b(?:to|into) (?:{_HUES})\b", rest)
+    )
 
 
 def _of_a_colour(text: str) -> Draft | None:
@@ -360,6 +374,15 @@ def _of_a_colour(text: str) -> Draft | None:
     hue = _A_COLOUR.search(text)
     if hue is None:
         return None
+    if _recoloured(text, hue.group("hue")):
+        return Draft(
+            OP,
+            problem=f"I cannot pick out the {hue.group('hue')} areas on their own, so a colour "
+            'change would tint every colour: say it for the whole picture (e.g. "make it '
+            'warmer"), or for the sky, the background, the subject or the faces (e.g. "make '
+            'the subject redder"); a generative backend (--backend gemini, openai, diffusers '
+            "or comfyui) can change one colour",
+        )
     edit = next((e for e, words in _EDITS for w in words if has(text, w)), None)
     if edit is None or edit == "grayscale":
         return None

@@ -1,0 +1,66 @@
+"""Requests a fifth new user made on pictures the planner was not tuned on (scikit-image's
+logo, colour wheel, horse and immunohistochemistry slide, sklearn's flower, a menu card and a
+selfie drawn from Grace Hopper) that were done wrong or refused without need. Each is checked
+on its plan and, where it edits, on its measured output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gouache.analysis.cache import AnalysisCache
+from gouache.evals.samples import sample
+from gouache.images import Image
+from gouache.ops.plan import EditPlan
+from gouache.ops.registry import OpContext, default_operators
+from gouache.planner.plan import PlannerReply
+from gouache.planner.rules import RulePlanner
+from gouache.sessions.turn import plan_context
+
+CACHE = AnalysisCache()
+
+
+def _plan(say: str, on: str | Image) -> Any:
+    picture = sample(on) if isinstance(on, str) else on
+    return RulePlanner().plan(say, plan_context(CACHE, picture))
+
+
+def _planned(say: str, on: str | Image) -> tuple[EditPlan, Image, Image]:
+    source = sample(on) if isinstance(on, str) else on
+    plan = _plan(say, source)
+    assert isinstance(plan, EditPlan), plan.describe()
+    out = source
+    registry = default_operators()
+    for step in plan.steps:
+        out = registry.get(step.op).apply(out, dict(step.params), OpContext(analyses=CACHE))
+    return plan, source, out
+
+
+@pytest.mark.parametrize(
+    ("say", "hue"),
+    [
+        ("make the orange more red", "orange"),
+        ("make the orange redder", "orange"),
+        ("make the green more blue", "green"),
+        ("make the blue less blue", "blue"),
+        ("make the blue more purple", "blue"),
+    ],
+)
+def test_a_colour_change_of_one_colour_is_refused_rather_than_tinting_everything(
+    say: str, hue: str
+) -> None:
+    reply = _plan(say, "logo")
+    assert isinstance(reply, PlannerReply), reply.describe()
+    assert f"cannot pick out the {hue} areas" in reply.message
+    assert "--backend" in reply.message
+
+
+def test_a_colour_change_of_the_subject_still_tints_the_subject_only() -> None:
+    plan, source, out = _planned("make the subject redder", "logo")
+    assert plan.steps[0].params["region"] == "subject"
+    shift = out.astype(float) - source.astype(float)
+    redder = shift[..., 0] - (shift[..., 1] + shift[..., 2]) / 2  # 12 inside, 1.8 outside
+    subject = CACHE.get(source).subject.mask
+    assert redder[subject].mean() > 8
+    assert redder[~subject].mean() < 3
