@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from gouache.evals.damage import PHOTOS, Case, measure, photo, pooled, score, scratch_and_dust
-from gouache.ops import marks, marksnet
+from gouache.ops import marksnet
+from gouache.ops.marks import find as bands
 from gouache.ops.marks import find_marks, repair
 
 
@@ -123,9 +124,9 @@ def test_a_photo_read_in_bands_gives_the_marks_of_one_read_whole(monkeypatch):
     clean = photo("coffee")
     damaged = scratch_and_dust(clean, 3).image
     whole = find_marks(damaged)
-    monkeypatch.setattr(marks, "BAND_PIXELS", 1 << 15)
+    monkeypatch.setattr(bands, "BAND_PIXELS", 1 << 15)
     banded = find_marks(damaged)
-    assert len(marks._bands(*damaged.shape[:2])) >= 4
+    assert len(bands._bands(*damaged.shape[:2])) >= 4
     differ = float((whole.mask != banded.mask).mean())
     assert differ < 0.0005  # the bands' context covers each detector's reach
     assert abs(banded.spots - whole.spots) <= 1

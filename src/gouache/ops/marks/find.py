@@ -1,0 +1,230 @@
+"""Stages 1, 5, 6 and 7 of `gouache.ops.marks`: the photo read in bands, the marks'
+rims, the learned check, and the fill."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from gouache.images import Image
+from gouache.ops.marks.base import (
+    CONTRAST,
+    DARK,
+    FLANKS,
+    LIGHT,
+    MEDIAN,
+    RIDGE,
+    SPECK,
+    TEXTURE,
+)
+from gouache.ops.marks.scratches import (
+    EXTEND,
+    find_ridges,
+    keep_scratches,
+)
+from gouache.ops.marks.specks import (
+    SPOT_CONTRAST,
+    SPOT_REACH,
+    find_specks,
+)
+from gouache.ops.marksnet import learned_marks
+
+# At most this share of a band's pixels are candidates.
+CANDIDATES = 0.12
+RIM = 0.1
+RIM_LEVELS = 4.0
+INPAINT_RADIUS = 3
+# A group of marked pixels is kept where the learned detector is this sure of a mark on one.
+CONFIRM = 0.5
+# Context each band needs: the residual's and the texture's squares, and the far flank.
+HALO = MEDIAN + max(FLANKS) + 2
+# A band holds about this many pixels (its arrays are the working set).
+BAND_PIXELS = 1 << 19
+# The fill works on tiles of this size, with FILL_MARGIN px of context.
+FILL_TILE = 512
+FILL_MARGIN = 16
+# Below this many pixels on the short side, nothing is looked for.
+MIN_SIDE = 16
+# Scratches are found on the ridge pixels pooled to at most this many cells a side.
+COUNT_SIDE = 2048
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What was found: the pixels to fill, and how many specks and scratches they make;
+    `lines` the pixels on the scratches themselves (without their rims)."""
+
+    mask: npt.NDArray[np.bool_]
+    spots: int
+    scratches: int
+    lines: npt.NDArray[np.bool_]
+
+
+def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
+    """The dust and scratch marks of an RGB picture. `strength` (0 < s <= 1) divides the
+    contrast thresholds: lower strengths take only the clearest marks."""
+    height, width = rgb.shape[:2]
+    if min(height, width) < MIN_SIDE:
+        none = np.zeros((height, width), dtype=bool)
+        return Marks(mask=none, spots=0, scratches=0, lines=none)
+    cut = CONTRAST / strength
+    # first, while little else is held: the net's working set is freed after each tile
+    sure = learned_marks(rgb, CONFIRM)
+    code = np.zeros((height, width), dtype=np.uint8)
+    residual = np.zeros((height, width), dtype=np.int8)
+    step = max(1, math.ceil(max(height, width) / COUNT_SIDE))
+    pooled = np.zeros((2, math.ceil(height / step), math.ceil(width / step)), dtype=np.uint8)
+    spots = 0
+    for top, bottom, y0, y1 in _bands(height, width):
+        band = _band_marks(rgb[top:bottom], cut)
+        code[top + y0 : top + y1] = band.code[y0:y1]
+        residual[top + y0 : top + y1] = np.clip(band.residual[y0:y1], -127, 127)
+        spots += band.spots_in(y0, y1)
+        for i, sign in enumerate((LIGHT, DARK)):
+            ys, xs = np.nonzero((band.code[y0:y1] & (RIDGE | sign)) == (RIDGE | sign))
+            pooled[i, (ys + top + y0) // step, xs // step] = 1
+    scratches = 0
+    for i, sign in enumerate((LIGHT, DARK)):
+        scratches += keep_scratches(rgb, code, residual, pooled[i], sign, step, EXTEND * cut)
+    mask = _with_rims(code, residual)
+    lines = (code & RIDGE) > 0
+    spots = max(0, spots - _confirmed(mask, lines, sure))
+    return Marks(mask=mask, spots=spots, scratches=scratches, lines=lines)
+
+
+def _confirmed(
+    mask: npt.NDArray[np.bool_], lines: npt.NDArray[np.bool_], sure: npt.NDArray[np.bool_]
+) -> int:
+    """6. Clears from `mask` (in place) each group of its pixels that holds no scratch and on
+    which the learned detector is nowhere CONFIRM sure of a mark; how many it cleared. In
+    bands of rows, each deciding the groups whose top row it holds, read with 2 * SPOT_REACH
+    rows more below: a group cleared is a speck and its rim, not as tall as that."""
+    height, width = mask.shape
+    rows = max(4 * SPOT_REACH, BAND_PIXELS // max(1, width))
+    cleared = 0
+    for start in range(0, height, rows):
+        bottom = min(height, start + rows + 2 * SPOT_REACH)
+        part = mask[start:bottom]
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(
+            part.view(np.uint8), connectivity=8, ltype=cv2.CV_32S
+        )
+        if count <= 1:
+            continue
+        kept = np.zeros(count, dtype=bool)
+        kept[labels[sure[start:bottom] & part]] = True
+        # scratches were tested along their whole length: the net reads only 65 px around
+        kept[labels[lines[start:bottom]]] = True
+        kept[0] = True
+        dropped = ~kept & (stats[:, cv2.CC_STAT_TOP] < rows)
+        cleared += int(np.count_nonzero(dropped))
+        part &= ~dropped[labels]
+    return cleared
+
+
+def repair(rgb: Image, mask: npt.NDArray[np.bool_], out: Image | None = None) -> Image:
+    """`rgb` with the masked pixels filled (Telea), on the tiles that hold any; written
+    into `out` (which may be `rgb` itself) when given."""
+    if out is None:
+        out = rgb.copy()
+    elif out is not rgb:
+        out[...] = rgb
+    height, width = mask.shape
+    for top in range(0, height, FILL_TILE):
+        for left in range(0, width, FILL_TILE):
+            bottom, right = min(height, top + FILL_TILE), min(width, left + FILL_TILE)
+            if not mask[top:bottom, left:right].any():
+                continue
+            t0, l0 = max(0, top - FILL_MARGIN), max(0, left - FILL_MARGIN)
+            b0, r0 = min(height, bottom + FILL_MARGIN), min(width, right + FILL_MARGIN)
+            patch = np.ascontiguousarray(rgb[t0:b0, l0:r0])
+            holes = mask[t0:b0, l0:r0].view(np.uint8)
+            filled = np.asarray(cv2.inpaint(patch, holes, INPAINT_RADIUS, cv2.INPAINT_TELEA))
+            out[top:bottom, left:right] = filled[top - t0 : bottom - t0, left - l0 : right - l0]
+    return out
+
+
+def _bands(height: int, width: int) -> list[tuple[int, int, int, int]]:
+    """(top, bottom, y0, y1): each band of rows with its context, and the rows y0:y1 of it
+    (in its own coordinates) that it decides."""
+    # at least 4 HALO rows decided per band: past that the context read twice costs more
+    rows = max(4 * HALO, BAND_PIXELS // max(1, width) - 2 * HALO)
+    out = []
+    for start in range(0, height, rows):
+        end = min(height, start + rows)
+        top, bottom = max(0, start - HALO), min(height, end + HALO)
+        out.append((top, bottom, start - top, end - top))
+    return out
+
+
+@dataclass(frozen=True)
+class _Band:
+    code: npt.NDArray[np.uint8]
+    residual: npt.NDArray[np.int16]
+    # the row of each speck's peak, in the band's coordinates
+    speck_rows: npt.NDArray[np.intp]
+
+    def spots_in(self, y0: int, y1: int) -> int:
+        return int(((self.speck_rows >= y0) & (self.speck_rows < y1)).sum())
+
+
+def _band_marks(rgb: Image, cut: float) -> _Band:
+    luma = np.asarray(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY), np.uint8)
+    # 1. residual, texture, candidates
+    residual = luma.astype(np.int16) - cv2.medianBlur(luma, MEDIAN).astype(np.int16)
+    spread = np.minimum(np.abs(residual), int(CONTRAST)).astype(np.float32)
+    grain = np.asarray(cv2.blur(spread, (MEDIAN, MEDIAN)), dtype=np.float32)
+    level = np.maximum(np.float32(cut), np.float32(TEXTURE) * grain)
+    code = np.zeros(luma.shape, dtype=np.uint8)
+    code[residual > level] = LIGHT
+    code[residual < -level] = DARK
+    # all grain (noise, gravel): only the CANDIDATES share standing out most goes on, so
+    # the time of the tests below stays bounded (photos have 2-8 %)
+    found = int(np.count_nonzero(code))
+    limit = int(CANDIDATES * code.size)
+    if found > limit:
+        margin = np.abs(residual).astype(np.float32) / level
+        cutoff = np.partition(margin[code > 0], found - limit)[found - limit]
+        code[margin < cutoff] = 0
+    # 2. ridge pixels among the candidates: the flanks read on the residual, blurred
+    ground = np.asarray(cv2.blur(residual.astype(np.float32), (3, 3)), dtype=np.float32)
+    for sign in (LIGHT, DARK):
+        ys, xs = np.nonzero(code == sign)
+        if len(ys):
+            ridge = find_ridges(residual, ground, grain, ys, xs, level[ys, xs], light=sign == LIGHT)
+            code[ys[ridge], xs[ridge]] |= RIDGE
+    # 4. specks
+    v = luma.astype(np.float32)
+    rows = []
+    for sign in (LIGHT, DARK):
+        rows.append(
+            find_specks(code, v, residual, ground, grain, sign, cut, cut * SPOT_CONTRAST / CONTRAST)
+        )
+    return _Band(code=code, residual=residual, speck_rows=np.concatenate(rows))
+
+
+def _with_rims(
+    code: npt.NDArray[np.uint8], residual: npt.NDArray[np.int8]
+) -> npt.NDArray[np.bool_]:
+    """The marks (scratch and speck pixels) and their soft rims (stage 5), in bands."""
+    height, width = code.shape
+    mask = np.zeros((height, width), dtype=bool)
+    square = np.ones((3, 3), np.uint8)
+    rows = max(32, BAND_PIXELS // max(1, width))
+    for start in range(0, height, rows):
+        top, bottom = max(0, start - 1), min(height, start + rows + 1)
+        part = code[top:bottom]
+        marks = (part & (RIDGE | SPECK)) > 0
+        r = residual[top:bottom].astype(np.float32)
+        signed = np.where(marks, r, np.float32(0.0))
+        light = cv2.dilate(np.maximum(signed, 0), square)
+        dark = cv2.erode(np.minimum(signed, 0), square)
+        rim = ((light > 0) & (r > RIM * light) & (r > RIM_LEVELS)) | (
+            (dark < 0) & (r < RIM * dark) & (r < -RIM_LEVELS)
+        )
+        y0, y1 = start - top, start - top + min(rows, height - start)
+        mask[start : start + y1 - y0] = (marks | rim)[y0:y1]
+    return mask
