@@ -54,3 +54,10 @@ def chelsea() -> Image:
 def camera() -> Image:
     grey = data.camera()
     return _frozen(np.dstack([grey, grey, grey]))
+
+
+@pytest.fixture(scope="session")
+def coins() -> Image:
+    """scikit-image's 24 coins on a ground lit unevenly (grey, as RGB)."""
+    grey = data.coins()
+    return _frozen(np.dstack([grey, grey, grey]))

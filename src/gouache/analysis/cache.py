@@ -50,7 +50,7 @@ from gouache.images import Image, clean_temp_folder, image_digest
 
 Kind = Literal["faces", "text", "subject"]
 KINDS: tuple[Kind, ...] = ("faces", "text", "subject")
-_METHODS: frozenset[str] = frozenset({"grabcut-faces", "grabcut-centre", "prior"})
+_METHODS: frozenset[str] = frozenset({"grabcut-faces", "grabcut-centre", "ground", "prior"})
 _T = TypeVar("_T")
 TEMP_FOLDER = ".tmp"
 

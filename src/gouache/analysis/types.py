@@ -107,7 +107,7 @@ class TextLine:
     polygon: tuple[Point, Point, Point, Point]
 
 
-SubjectMethod = Literal["grabcut-faces", "grabcut-centre", "prior"]
+SubjectMethod = Literal["grabcut-faces", "grabcut-centre", "ground", "prior"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,8 +115,9 @@ class SubjectMask:
     """Which pixels belong to the main subject.
 
     `mask` is a bool array (H, W); `box` is the box around it, None when it is empty;
-    `method` says which prior seeded it ("grabcut-faces", "grabcut-centre", or "prior"
-    where the image was too small or too uniform for GrabCut).
+    `method` says which prior seeded it ("grabcut-faces", "grabcut-centre", "ground" where
+    the picture is several objects on a smooth ground and the mask is all of them, or
+    "prior" where the image was too small or too uniform for GrabCut).
     """
 
     mask: Mask

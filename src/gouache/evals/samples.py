@@ -200,6 +200,7 @@ SAMPLES: dict[str, Callable[[], Image]] = {
     "page": _skimage("page", 480),
     "text": _skimage("text", 480),
     "hubble": _skimage("hubble_deep_field"),
+    "coins": _skimage("coins"),
     "grace_hopper": grace_hopper,
     "red_eyes": red_eyes,
     "poster": poster,

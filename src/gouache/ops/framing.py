@@ -73,7 +73,8 @@ def crop_subject(image: Image, p: CropSubjectParams, ctx: OpContext) -> Image:
             "crop_subject: the subject fills the picture already; nothing to zoom in on",
             op="crop_subject",
         )
-    ctx.notes.append(f"crop_subject: the subject found by GrabCut ({subject.method})")
+    found = "every object on the plain ground" if subject.method == "ground" else "GrabCut"
+    ctx.notes.append(f"crop_subject: the subject found by {found} ({subject.method})")
     return np.ascontiguousarray(image[y0:y1, x0:x1])
 
 

@@ -268,6 +268,13 @@ def _subject(image: Image, ctx: OpContext, op: str) -> SubjectMask:
         count = len(analysis.faces)
         seed = "the face" if count == 1 else f"{count} faces"
         ctx.notes.append(f"{op}: subject found by GrabCut from {seed} ({share})")
+    elif subject.method == "ground":
+        count, _ = cv2.connectedComponents(subject.mask.astype(np.uint8), connectivity=8)
+        things = "1 object" if count == 2 else f"{count - 1} objects"
+        ctx.notes.append(
+            f"{op}: no face found; the subject is every object on the plain ground "
+            f"({things}, {share})"
+        )
     elif subject.method == "grabcut-centre":
         ctx.notes.append(
             f"{op}: no face found; subject found by GrabCut around the centre ({share}); "
