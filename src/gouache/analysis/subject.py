@@ -51,7 +51,8 @@ Where it fails (seen on scikit-image's and matplotlib's sample photos):
   body region runs to the bottom edge.
 * Tight portraits. When the body region covers the frame, the background is learnt from
   the strips beside and above the head alone; a flag or a wall seen only below the
-  shoulders stays in the mask.
+  shoulders stays in the mask. When the head and body regions cover it all (a selfie), the
+  regions shrink to the face's box and below it (`_close_up_prior`).
 * Several subjects. With faces every person is kept; on a smooth ground every object is;
   otherwise only the largest region and those at least a quarter of its size are, so which
   of two objects wins is a matter of area, not of meaning. People whose body regions
@@ -118,7 +119,7 @@ SPECK_SHARE = 0.001
 _BGD, _FGD, _PR_BGD, _PR_FGD = 0, 1, 2, 3
 
 SIGNATURE = (
-    f"subject/3 grabcut side={WORK_SIDE} iterations={ITERATIONS} border={BORDER} "
+    f"subject/4 grabcut side={WORK_SIDE} iterations={ITERATIONS} border={BORDER} "
     f"least_salient={LEAST_SALIENT} max_hole={MAX_HOLE} keep={KEEP_RATIO} chest={CHEST} "
     f"ground={GROUND_FRAME},{GROUND_ROUNDS},{GROUND_STEP},{GROUND_LOCAL},{LOCAL_ROUNDS},"
     f"open4-close,{GROUND_TOLERANCE},{GROUND_FRAME_SHARE},{OBJECT_SHARE},{GROUND_OBJECTS},"
@@ -157,6 +158,8 @@ def subject_mask(image: Image, faces: Sequence[Face] | None = None) -> SubjectMa
     method: SubjectMethod
     if face_boxes:
         trimap, method = _portrait_prior(small.shape[:2], face_boxes), "grabcut-faces"
+        if not _learnable(trimap):  # a selfie: the head and body regions cover the frame
+            trimap = _close_up_prior(small.shape[:2], face_boxes)
     else:
         trimap, method = _centre_prior(small), "grabcut-centre"
 
@@ -287,6 +290,26 @@ def _portrait_prior(
         x0, x1 = _span(x + w / 2 - CHEST[0] * w, x + w / 2 + CHEST[0] * w, width)
         y0, y1 = _span(y + CHEST[1] * h, y + CHEST[2] * h, height)
         trimap[y0:y1, x0:x1] = _FGD
+    return trimap
+
+
+def _close_up_prior(
+    shape: tuple[int, ...], faces: list[tuple[float, float, float, float]]
+) -> npt.NDArray[np.uint8]:
+    """A face so close that the portrait prior leaves no background: the head is its box
+    widened by a tenth (hair) and raised by half its height (a hat), the body runs from the
+    chin to the bottom edge 0.3 face widths wider on each side; the border beside and above is
+    sure background, and the face and chest sure foreground as in the portrait prior."""
+    height, width = shape[:2]
+    trimap = np.full((height, width), _PR_BGD, dtype=np.uint8)
+    for x, y, w, h in faces:
+        for grow, top, bottom in ((0.1, -0.5, 1.0), (0.3, 1.0, height / max(h, 1.0))):
+            x0, x1 = _span(x - grow * w, x + (1 + grow) * w, width)
+            y0, y1 = _span(y + top * h, y + bottom * h, height)
+            trimap[y0:y1, x0:x1] = _PR_FGD
+    _sure_border(trimap, _border(height, width), where=_PR_BGD)
+    core = _portrait_prior(shape, faces) == _FGD
+    trimap[core] = _FGD
     return trimap
 
 
