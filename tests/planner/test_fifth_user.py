@@ -15,7 +15,7 @@ from gouache.evals.samples import sample
 from gouache.images import Image
 from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OpContext, default_operators
-from gouache.planner.plan import PlannerReply
+from gouache.planner.plan import PlannerQuestion, PlannerReply
 from gouache.planner.rules import RulePlanner
 from gouache.sessions.turn import plan_context
 
@@ -88,3 +88,32 @@ def test_a_background_blur_on_a_selfie_blurs_the_wall_beside_the_head_and_not_th
     assert background.mean() > 0.2
     assert after[background].mean() < 0.6 * before[background].mean()
     assert after[inner].mean() == pytest.approx(before[inner].mean(), rel=0.02)
+
+
+def _silhouette() -> Image:
+    """A black horse on white, as scikit-image's `horse` is drawn: the edges are plain white."""
+    from skimage import data
+
+    return np.where(data.horse()[..., None], 255, 30).repeat(3, axis=2).astype(np.uint8)
+
+
+def test_a_border_of_no_colour_on_white_edges_asks_which_colour_and_the_answer_shows() -> None:
+    # it was white: 2.5 % of white around a white edge, a border nobody could see
+    asked = _plan("add a thin border around it", _silhouette())
+    assert isinstance(asked, PlannerQuestion), asked.describe()
+    assert asked.options[0] == "add a black border of 2.5%"
+    _, source, out = _planned(asked.options[0], _silhouette())
+    assert out.shape[0] > source.shape[0]
+    assert out[0, 0].tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize("say", ["add some padding", "add a white border"])
+def test_padding_or_a_white_border_said_is_still_white_on_white_edges(say: str) -> None:
+    plan = _plan(say, _silhouette())
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].params.get("color", (255, 255, 255)) == (255, 255, 255)
+
+
+def test_a_border_on_a_photo_is_white_as_before() -> None:
+    plan = _plan("add a border", "coffee")
+    assert isinstance(plan, EditPlan), plan.describe()

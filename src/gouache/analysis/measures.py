@@ -102,6 +102,9 @@ def tone_stats(grey: Image, mask: Image | None = None) -> ToneStats:
 # Channels within this many code values of each other: a black-and-white picture (a grey
 # JPEG's chroma noise included).
 GREY_SPREAD = 3
+# A plain edge: the outermost EDGE_RIM px all round, every pixel within EDGE_SPREAD levels.
+EDGE_RIM = 2
+EDGE_SPREAD = 12
 
 
 def is_grey(image: Image) -> bool:
@@ -112,6 +115,25 @@ def is_grey(image: Image) -> bool:
     r, g, b = (np.ascontiguousarray(image[::4, ::4, c]) for c in range(3))
     spread = max(float(np.max(cv2.absdiff(r, g))), float(np.max(cv2.absdiff(g, b))))
     return spread <= GREY_SPREAD
+
+
+def plain_edge(image: Image) -> tuple[int, int, int] | None:
+    """The colour of the outermost EDGE_RIM px all round when every opaque pixel there is
+    within EDGE_SPREAD levels of it, else None (a photo's edges, a transparent rim)."""
+    if image.ndim == 2:
+        image = image[..., None].repeat(3, axis=2)
+    rim = np.ones(image.shape[:2], dtype=bool)
+    rim[EDGE_RIM:-EDGE_RIM, EDGE_RIM:-EDGE_RIM] = False
+    if image.shape[2] == 4:
+        rim &= image[..., 3] > 0
+    pixels = image[rim][:, :3].astype(np.int16)
+    if pixels.shape[0] == 0:
+        return None
+    colour = np.median(pixels, axis=0)
+    if np.abs(pixels - colour).max() > EDGE_SPREAD:
+        return None
+    r, g, b = (int(c) for c in colour)
+    return (r, g, b)
 
 
 def cast_imbalance(rgb: Image, mask: Image | None = None) -> FloatArray:

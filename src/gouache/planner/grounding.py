@@ -31,6 +31,7 @@ from gouache.planner import (
     bars,
     casts,
     faceparts,
+    formats,
     ink,
     plural,
     redaction,
@@ -47,6 +48,10 @@ from gouache.planner.vocabulary import USES_ALL_REFERENCES
 
 IMAGE_SLOT = "image"
 _SIGN = re.compile(r"\bsigns?\b", re.IGNORECASE)
+# A border named as one ("add some padding" is white on purpose); edges this light (every
+# channel) are taken as white, where a white border would not show.
+_FRAME = re.compile(r"\b(?:borders?|frames?|outline)\b", re.IGNORECASE)
+LIGHT_EDGE = 235
 _FACE_OPS = frozenset({"blur_faces", "crop_face"})
 # The operators that need text in the picture, and the parameter naming the text they edit
 # (the document cleanup names none: any text will do).
@@ -106,6 +111,8 @@ class Grounding:
             return self._coloured(draft)
         if draft.op == "grayscale" and draft.note == SEPIA_TAKEN_OUT:
             return self._untoned(draft)
+        if draft.op == "border" and "color" not in draft.params:
+            return self._framed(draft)
         if (
             draft.op in self.operators
             and "reference" in self.operators.get(draft.op).params.model_fields
@@ -122,6 +129,30 @@ class Grounding:
             "the picture is black and white, so there is no colour to make stronger; "
             f"colourising it {GENERATIVE_BACKENDS.replace('that takes', 'takes')}; a colour "
             'cast adds some, e.g. "make it sepia" or "add a blue tint"'
+        )
+
+    def _framed(self, draft: Draft) -> Grounded:
+        """A border of no colour said is white; on a picture whose edges are already plain
+        white it would not show, so which colour is asked ("padding" is white on purpose)."""
+        edge = self.context.edge if self.context is not None else None
+        if edge is None or not _FRAME.search(self.instruction):
+            return draft
+        colour = edge()
+        if colour is None or min(colour) < LIGHT_EDGE:
+            return draft
+        width = (
+            f" {draft.params['pixels']} px wide"
+            if "pixels" in draft.params
+            else f" of {100 * float(draft.params['size']):g}%"
+        )
+        options = tuple(f"add a {name} border{width}" for name in ("black", "grey", "white"))
+        listed = "; ".join(f"{n}) {option}" for n, option in enumerate(options, 1))
+        return PlannerQuestion(
+            instruction=self.instruction,
+            message="The picture's edges are white already, so a white border would not "
+            f"show. Which colour: {listed}? (answer with the number or the words)",
+            options=options,
+            slot=formats.SLOT,  # options planned as they are written
         )
 
     def _untoned(self, draft: Draft) -> Grounded:

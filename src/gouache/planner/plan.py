@@ -106,6 +106,9 @@ class PlanContext:
     # The tone of a toned monochrome ("sepia"), None for any other picture; the callable is
     # None without a picture.
     toned: Callable[[], str | None] | None = None
+    # The colour of the picture's edges when they are one plain colour, else None; the
+    # callable is None without a picture.
+    edge: Callable[[], tuple[int, int, int] | None] | None = None
 
 
 class Planner(Protocol):

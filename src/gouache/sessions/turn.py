@@ -265,10 +265,25 @@ def plan_context(
 
         return balancing_warmth(image)
 
+    def edge() -> tuple[int, int, int] | None:
+        from gouache.analysis.measures import plain_edge
+
+        return plain_edge(image)
+
     names = tuple(Path(ref.name).name for ref in references)
     size = (int(image.shape[1]), int(image.shape[0]))
     return PlanContext(
-        faces, text, names, pending, size, region, bars, grey, warmth=warmth, toned=toned
+        faces,
+        text,
+        names,
+        pending,
+        size,
+        region,
+        bars,
+        grey,
+        warmth=warmth,
+        toned=toned,
+        edge=edge,
     )
 
 
