@@ -155,3 +155,21 @@ def test_a_darker_background_on_coffee_is_visibly_darker_than_the_cup(adjust: An
     kept = mean_luma(coffee[subject]) - mean_luma(out[subject])
     assert drop > 15  # measured 22.5 levels
     assert kept < 3  # measured 0.6 (the feather)
+
+
+def test_a_brighter_rocket_leaves_no_halo_in_the_sky_beside_it(adjust: Any) -> None:
+    import cv2
+
+    rocket = sample("rocket")  # 384 x 256
+    out = adjust(rocket, region="subject", edit="brightness", amount=0.2)
+    before = cv2.cvtColor(rocket, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    after = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    body = np.zeros(before.shape, dtype=bool)
+    body[75:240, 175:210] = before[75:240, 175:210] > 110  # the white rocket
+    distance = cv2.distanceTransform((~body).astype(np.uint8), cv2.DIST_L2, 5)
+    # the sky 6-18 px from the rocket (10-30 px on the 640 px original), above the lights
+    sky = (distance >= 6) & (distance <= 18)
+    sky[200:], sky[:, :150], sky[:, 235:] = False, False, False
+    assert (after - before)[body].mean() > 6  # measured 8.2
+    # the subject took the lit sky around the rocket and the feather spread it: 6.1 levels
+    assert (after - before)[sky].mean() < 1  # measured 0.12

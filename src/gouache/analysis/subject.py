@@ -31,7 +31,7 @@ The priors:
   around the centre kept the middle group and dropped the rest.
 * Without faces otherwise (a centre prior): a border 4 % of the long side wide is sure background,
   the inside is probable foreground, except its least salient 30 %, which starts as
-  probable background.
+  probable background, and the sky (`gouache.analysis.sky`), which is sure background.
 
 The mask is cleaned with a morphological opening then closing, holes smaller than 5 % of
 the image are filled, and only the components that hold a face (or, without faces, the
@@ -43,8 +43,9 @@ Where it fails (seen on scikit-image's and matplotlib's sample photos):
 
 * Busy or subject-coloured backgrounds. GrabCut separates colour distributions, so a
   background that shares the subject's colours leaks into the mask or eats the subject:
-  in `rocket` the lit night sky is taken along with the rocket, and the dark gantries are
-  lost; in `camera` the black tripod is cut off from the black-coated cameraman.
+  in `rocket` the dark gantries are lost, and so is the rocket's shaded nose (the lit sky
+  around it went with the rocket until the sky was made sure background); in `camera` the
+  black tripod is cut off from the black-coated cameraman.
 * Subjects touching the border. The border is sure background unless a face's regions
   reach it, so anything cropped by the frame loses the parts near the edge: in `chelsea`
   the cat fills the frame and only its face is kept. People are spared only because the
@@ -74,6 +75,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from gouache.analysis.sky import sky_mask
 from gouache.analysis.types import (
     Box,
     Face,
@@ -119,7 +121,7 @@ SPECK_SHARE = 0.001
 _BGD, _FGD, _PR_BGD, _PR_FGD = 0, 1, 2, 3
 
 SIGNATURE = (
-    f"subject/4 grabcut side={WORK_SIDE} iterations={ITERATIONS} border={BORDER} "
+    f"subject/5 grabcut sky=sure-bgd side={WORK_SIDE} iterations={ITERATIONS} border={BORDER} "
     f"least_salient={LEAST_SALIENT} max_hole={MAX_HOLE} keep={KEEP_RATIO} chest={CHEST} "
     f"ground={GROUND_FRAME},{GROUND_ROUNDS},{GROUND_STEP},{GROUND_LOCAL},{LOCAL_ROUNDS},"
     f"open4-close,{GROUND_TOLERANCE},{GROUND_FRAME_SHARE},{OBJECT_SHARE},{GROUND_OBJECTS},"
@@ -325,6 +327,11 @@ def _centre_prior(small: Image) -> npt.NDArray[np.uint8]:
         saliency = _saliency(grey)
         cut = np.quantile(saliency[inside], LEAST_SALIENT)
         trimap[inside & (saliency < cut)] = _PR_BGD
+    # the sky is never the subject: without this the sky lit around a rocket at dusk went
+    # with the rocket (its colours were not the dark sky's at the border)
+    sky = sky_mask(small)
+    if sky.any():
+        trimap[sky] = _BGD
     return trimap
 
 

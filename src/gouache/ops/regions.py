@@ -188,6 +188,66 @@ def _edited(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
     return _OPERATORS.get(p.edit).apply(image, params, ctx)
 
 
+# Regions whose edge is the outline of something in the picture, feathered along its edges.
+EDGE_REGIONS = ("subject", "background", "sky")
+# The guided filter's regulariser, on luma in 0..1: an edge whose contrast in the window
+# stands well over sqrt(EDGE_EPS) = 0.03 holds the feather.
+EDGE_EPS = 0.001
+
+
+def edge_feather(image: Image, mask: np.ndarray, sigma: float) -> np.ndarray:
+    """The mask as alpha 0..255, softened like a gaussian of `sigma` where the picture is smooth
+    and kept sharp along the picture's own edges: a gaussian feather spilt the edit over the
+    sky beside a rocket as a bright halo.
+
+    The fast guided filter: K. He, J. Sun, X. Tang, "Guided Image Filtering", IEEE TPAMI 35(6)
+    (2013), 1397-1409, and K. He, J. Sun, "Fast Guided Filter", arXiv:1505.00996 (2015).
+    Notation (paper -> code): I the guide (luma, 0..1) `guide`, p the input (the hard mask)
+    `hard`, r the window radius `radius`, epsilon `EDGE_EPS`, s the subsampling `step`;
+    q = mean(a) I + mean(b) with a = cov(I, p) / (var(I) + epsilon), b = mean(p) - a mean(I).
+    a and b are found at 1/s of the size and brought back by bilinear interpolation, a band
+    of rows at a time, so the full-size work is a few bytes a pixel.
+    """
+    height, width = mask.shape
+    # 1. the guide and the mask at 1/step of the size
+    # two box means of radius r soften like a gaussian of sigma 0.82 r and reach 2 r, where
+    # the gaussian feather (snapped at 2 %) reached 2.3 sigma
+    radius = max(1.0, 1.2 * sigma)
+    step = max(1, int(radius // 4))
+    small = (max(1, -(-width // step)), max(1, -(-height // step)))
+    grey = cv2.cvtColor(np.ascontiguousarray(image[:, :, :3]), cv2.COLOR_RGB2GRAY)
+    guide = np.asarray(cv2.resize(grey, small, interpolation=cv2.INTER_AREA), np.float32) / 255
+    hard = np.where(mask, np.uint8(255), np.uint8(0))
+    hard = np.asarray(cv2.resize(hard, small, interpolation=cv2.INTER_AREA), np.float32) / 255
+
+    # 2. the linear coefficients a, b in each window, then their window means
+    side = 2 * max(1, round(radius / step)) + 1
+
+    def mean(plane: np.ndarray) -> np.ndarray:
+        return np.asarray(cv2.boxFilter(plane, -1, (side, side)), dtype=np.float32)
+
+    mean_i, mean_p = mean(guide), mean(hard)
+    var_i = mean(guide * guide) - mean_i * mean_i
+    a = (mean(guide * hard) - mean_i * mean_p) / (var_i + np.float32(EDGE_EPS))
+    b = mean_p - a * mean_i
+    mean_a, mean_b = mean(a), mean(b)
+
+    # 3. q = mean(a) I + mean(b) at full size, a band of rows at a time
+    alpha = np.empty((height, width), dtype=np.uint8)
+    columns = (np.arange(width, dtype=np.float32) + 0.5) * (small[0] / width) - 0.5
+    rows_step = max(1, BAND_PIXELS // max(width, 1))
+    for top in range(0, height, rows_step):
+        rows = np.arange(top, min(height, top + rows_step), dtype=np.float32)
+        lows = (rows + 0.5) * (small[1] / height) - 0.5
+        map_x = np.ascontiguousarray(np.broadcast_to(columns, (rows.size, width)))
+        map_y = np.ascontiguousarray(np.broadcast_to(lows[:, None], (rows.size, width)))
+        band_a = cv2.remap(mean_a, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        band_b = cv2.remap(mean_b, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        band_i = grey[top : top + rows.size].astype(np.float32) / np.float32(255.0)
+        alpha[top : top + rows.size] = to_uint8((band_a * band_i + band_b) * np.float32(255.0))
+    return alpha
+
+
 def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
     """The edit inside the region, the picture unchanged outside it (up to the feather)."""
     mask = region_mask(image, p.region, ctx, p.faces)
@@ -206,11 +266,15 @@ def adjust_region(image: Image, p: AdjustRegionParams, ctx: OpContext) -> Image:
     covers = "cover" if p.region in ("faces", "stars") and not p.faces else "covers"
     ctx.notes.append(f"adjust_region: the {named} {covers} {mask.mean():.0%} of the picture")
     edited = _edited(image, p, ctx)
-    # the feathered mask as bytes, through filters.gaussian (a wide blur on a reduced copy:
-    # an exact one of sigma 110 px took 75 s and 56 bytes a pixel at 40 MP)
     alpha = np.where(mask, np.uint8(255), np.uint8(0))
     sigma = p.feather * min(image.shape[:2])
-    if sigma > 0:
+    if sigma > 0 and p.region in EDGE_REGIONS:
+        # the mask's edge is a thing's outline: the feather stops at the picture's edges there
+        alpha = edge_feather(image, mask, sigma)
+    elif sigma > 0:
+        # a drawn edge (a half, an ellipse): the mask as bytes, through filters.gaussian (a
+        # wide blur on a reduced copy: an exact one of sigma 110 px took 75 s and 56 bytes a
+        # pixel at 40 MP)
         alpha = np.asarray(filters.gaussian(alpha, sigma), dtype=np.uint8)
     if weight is not None:
         alpha = to_uint8(alpha.astype(np.float32) * weight)
