@@ -112,7 +112,7 @@ def test_removing_text_from_a_plain_background_leaves_it_flat_and_the_rest_exact
 
 
 def test_removing_the_lines_that_match_keeps_the_others_exact(run, two_lines):
-    out, notes = run("remove_text", two_lines, match="sale")
+    out, notes = run("remove_text", two_lines, match="summer sale")
     assert words_read(out) == ["OPEN", "LATE"]
     np.testing.assert_array_equal(out[200:], two_lines[200:])
     assert notes == ['removed 1 line of text: "SUMMER SALE"']

@@ -342,6 +342,26 @@ def test_the_text_to_remove_is_found_whatever_its_case(planner: RulePlanner) -> 
     )
 
 
+@pytest.mark.parametrize(
+    "say",
+    [
+        'remove "sale"',
+        'erase "sale" pls',
+        'delete the "sale" text',
+        'remove the word "sale"',
+        "remove the sale text",
+        "delete the word sale",
+    ],
+)
+def test_a_named_word_alone_is_removed_and_only_that_word(planner: RulePlanner, say: str) -> None:
+    assert only_step(outcome_of(planner, say, picture())) == ("remove_text", {"match": "sale"})
+
+
+def test_a_named_watermark_is_removed_with_its_whole_line(planner: RulePlanner) -> None:
+    op, params = only_step(outcome_of(planner, 'remove the watermark "off"', picture()))
+    assert (op, params) == ("remove_text", {"match": "off", "lines": True})
+
+
 # -- questions answered in words --------------------------------------------------------------
 
 

@@ -3,7 +3,9 @@
 Text comes from the analysis cache (rapidocr). Removal inpaints the text lines' polygons,
 dilated a little, with the fast marching method of A. Telea, "An Image Inpainting Technique
 Based on the Fast Marching Method", Journal of Graphics Tools 9(1), 2004, 23-34, as OpenCV's
-`cv2.inpaint(..., cv2.INPAINT_TELEA)`. Adding new text is the `caption` operator.
+`cv2.inpaint(..., cv2.INPAINT_TELEA)`. Words named in a longer line are cut from it first
+(`textwords`), so "remove SALE" leaves SUMMER of "SUMMER SALE". Adding new text is the
+`caption` operator.
 
 Replacement removes the lines that hold the words, then redraws each line with the words
 replaced, in Pillow's bundled font (the `caption` layout). To size and place it, the old
@@ -15,7 +17,7 @@ letters' size and baseline. Their colour is the commonest colour of the old ink 
 middle of the matched letters.
 
     ink map     old pixels differing from the inpainted ones by at least INK_SHARE of the
-                line's strongest difference                                         `_InkMap`
+                line's strongest difference                                         `InkMap`
     T_s         the line drawn at size s, a 0/1 template                            `glyphs`
     R(x, y)     the normalised cross-correlation of T_s with the ink map; the best (s, x, y)
                 over all sizes is where our font's letters fall on the old ones      `_match`
@@ -90,8 +92,10 @@ LIST_CHARS = 40
 
 
 class RemoveTextParams(Params):
-    # Only lines containing this (case-insensitive); None removes all text, e.g. a watermark.
+    # Only the words that hold this (case-insensitive); None removes all text, e.g. a watermark.
     match: str | None = None
+    # The whole lines that hold `match`, not only its words ('remove the watermark "sample"').
+    lines: bool = False
 
 
 class ReplaceTextParams(Params):
@@ -100,7 +104,7 @@ class ReplaceTextParams(Params):
 
 
 @dataclass(frozen=True)
-class _InkMap:
+class InkMap:
     """One line's old letters: the pixels that differ from the inpainted background, over the
     window around its mask whose top-left corner is (x0, y0)."""
 
@@ -134,10 +138,13 @@ class OldText:
 
 
 def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
-    """Inpaint every line of text, or the lines that contain `match`; nothing outside the
-    lines' dilated polygons changes."""
-    # 1. the lines to remove
+    """Inpaint every line of text, or the words that hold `match` (the lines that hold it,
+    with `lines`); nothing outside their dilated polygons changes."""
+    from gouache.ops.textwords import words_holding  # it builds on this module
+
+    # 1. the lines to remove, cut down to the words that hold `match`
     lines = lines_of(image, ctx, "remove_text", "match")
+    parts: list[str] = []
     if p.match is not None and p.match.strip():
         chosen = [line for line in lines if spans(line.text, p.match)]
         if not chosen:
@@ -146,11 +153,21 @@ def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
                 op="remove_text",
                 param="match",
             )
+        if not p.lines:
+            cut: list[TextLine] = []
+            for line in chosen:
+                held = words_holding(image, line, p.match)
+                cut += held
+                parts += [f'"{part.text}" of "{line.text}"' for part in held if part is not line]
+            chosen = cut
     else:
         chosen = lines
 
     # 2. inpaint them
     out = inpaint(image, chosen)
+    if parts:
+        ctx.notes.append(f"removed the words {', '.join(parts[:LIST_LINES])}, not their lines")
+        return out
     what = ", ".join(f'"{line.text}"' for line in chosen[:LIST_LINES])
     more = f" and {len(chosen) - LIST_LINES} more" if len(chosen) > LIST_LINES else ""
     ctx.notes.append(f"removed {_lines(len(chosen))} of text: {what}{more}")
@@ -282,14 +299,14 @@ def _union(a: Window, b: Window) -> Window:
     return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
 
 
-def _grow(line: TextLine) -> int:
+def grow_of(line: TextLine) -> int:
     return max(MIN_DILATE, round(DILATE * line.box.h))
 
 
 def _reach(line: TextLine, pad: int, shape: tuple[int, ...]) -> Window:
     """(x0, y0, x1, y1): the line's dilated polygon and `pad` more, within the picture."""
     corners = np.asarray(line.polygon, dtype=np.float64)
-    grow = _grow(line) + pad
+    grow = grow_of(line) + pad
     x0, y0 = np.floor(corners.min(axis=0)).astype(int) - grow
     x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + grow + 1
     return max(0, int(x0)), max(0, int(y0)), min(shape[1], int(x1)), min(shape[0], int(y1))
@@ -324,7 +341,7 @@ def _patches(shape: tuple[int, ...], lines: list[TextLine], pad: int) -> list[_P
             one = np.zeros_like(holes)
             corners = np.rint(np.asarray(line.polygon, dtype=np.float64)).astype(np.int32)
             cv2.fillPoly(one, [corners - (x0, y0)], 255)
-            grow = _grow(line)
+            grow = grow_of(line)
             kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
             holes |= np.asarray(cv2.dilate(one, kernel), dtype=np.uint8)
         patches.append(_Patch(x0, y0, holes))
@@ -372,34 +389,34 @@ def inpaint(image: Image, lines: list[TextLine]) -> Image:
 def find_old(before: Image, clean: Image, line: TextLine) -> OldText:
     """Size, baseline, centre and colour of one line's old letters (a guess from its box
     where nothing stands out from the background)."""
-    ink_map = _ink_map(before, clean, line)
-    if ink_map is None:
+    found_ink = ink_map(before, clean, line)
+    if found_ink is None:
         return _guess_old(clean, line)
     # 1. coarse sizes over the range the box allows, then every size near the best
     low = max(MIN_FONT_PX, SIZE_RANGE[0] * line.box.h)
     high = max(low, SIZE_RANGE[1] * line.box.h)
     coarse = np.unique(np.rint(np.geomspace(low, high, COARSE_STEPS)).astype(int))
-    found = _match(ink_map, line.text, [int(size) for size in coarse])
+    found = _match(found_ink, line.text, [int(size) for size in coarse])
     if found is None:
         return _guess_old(clean, line)
     # 2. refine to the pixel, put back word spaces the OCR missed, and refine again
     fine = range(max(MIN_FONT_PX, math.floor(found.size / FINE)), math.ceil(found.size * FINE) + 1)
-    found = _match(ink_map, line.text, list(fine)) or found
-    spaced = _respace(found, ink_map)
+    found = _match(found_ink, line.text, list(fine)) or found
+    spaced = _respace(found, found_ink)
     if spaced.text != found.text:
         near = range(max(MIN_FONT_PX, spaced.size - 2), spaced.size + 3)
-        found = _match(ink_map, spaced.text, list(near)) or spaced
+        found = _match(found_ink, spaced.text, list(near)) or spaced
 
     # 3. the colour: the old ink under the middle of the matched letters
     cover, bx0, by0 = glyphs(found.text, found.size)
-    left, top = found.x + bx0 - ink_map.x0, found.y + by0 - ink_map.y0
-    inside = _placed(cover >= COVER_INSIDE, left, top, ink_map.ink.shape) & ink_map.ink
-    colours = ink_map.pixels[inside if inside.any() else ink_map.ink]
+    left, top = found.x + bx0 - found_ink.x0, found.y + by0 - found_ink.y0
+    inside = _placed(cover >= COVER_INSIDE, left, top, found_ink.ink.shape) & found_ink.ink
+    colours = found_ink.pixels[inside if inside.any() else found_ink.ink]
     centre = found.x + bx0 + cover.shape[1] / 2
     return OldText(found.text, found.size, found.y, centre, _dominant(colours))
 
 
-def _ink_map(before: Image, clean: Image, line: TextLine) -> _InkMap | None:
+def ink_map(before: Image, clean: Image, line: TextLine) -> InkMap | None:
     patches = _patches(before.shape, [line], 0)
     if not patches:
         return None
@@ -414,7 +431,7 @@ def _ink_map(before: Image, clean: Image, line: TextLine) -> _InkMap | None:
     diff = np.abs(old.astype(np.int16) - clean[y0:y1, x0:x1, :3].astype(np.int16)).max(axis=2)
     strongest = float(np.percentile(diff[inside], 99))
     ink = inside & (diff >= max(MIN_INK_DIFF, INK_SHARE * strongest))
-    return _InkMap(x0, y0, ink, old) if ink.any() else None
+    return InkMap(x0, y0, ink, old) if ink.any() else None
 
 
 def glyphs(text: str, size: int) -> tuple[npt.NDArray[np.float32], int, int]:
@@ -427,9 +444,9 @@ def glyphs(text: str, size: int) -> tuple[npt.NDArray[np.float32], int, int]:
     return coverage_of(canvas), x0, y0
 
 
-def _match(ink_map: _InkMap, text: str, sizes: list[int]) -> _Match | None:
+def _match(inks: InkMap, text: str, sizes: list[int]) -> _Match | None:
     """The size and place at which `text` in our font best covers the ink map."""
-    target = ink_map.ink.astype(np.float32)
+    target = inks.ink.astype(np.float32)
     best: _Match | None = None
     for size in sizes:
         cover, bx0, by0 = glyphs(text, size)
@@ -441,7 +458,7 @@ def _match(ink_map: _InkMap, text: str, sizes: list[int]) -> _Match | None:
         iy, ix = np.unravel_index(int(np.argmax(scores)), scores.shape)
         score = float(scores[iy, ix])
         if best is None or score > best.score:
-            x, y = ink_map.x0 + int(ix) - bx0, ink_map.y0 + int(iy) - by0
+            x, y = inks.x0 + int(ix) - bx0, inks.y0 + int(iy) - by0
             best = _Match(text, size, x, y, score)
     return best
 
@@ -458,7 +475,7 @@ def _placed(
     return out
 
 
-def _respace(found: _Match, ink_map: _InkMap) -> _Match:
+def _respace(found: _Match, inks: InkMap) -> _Match:
     """Put back word spaces the OCR missed ("SUMMERSALE" for "SUMMER SALE"): greedily, the
     space between two letters that most raises the match, while it raises it by SPACE_GAIN.
     (A missing space shifts every later letter, so the right one is worth 0.13 to 0.44 of
@@ -467,7 +484,7 @@ def _respace(found: _Match, ink_map: _InkMap) -> _Match:
     for _ in range(MAX_SPACES):
         text = best.text
         tries = [
-            _match(ink_map, f"{text[:i]} {text[i:]}", [best.size]) for i in _inner_boundaries(text)
+            _match(inks, f"{text[:i]} {text[i:]}", [best.size]) for i in _inner_boundaries(text)
         ]
         scored = [candidate for candidate in tries if candidate is not None]
         if not scored:
@@ -560,8 +577,8 @@ def paint(out: Image, cover: npt.NDArray[np.float32], left: int, top: int, color
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="remove_text",
-        version="1.0.0",
-        summary="remove text or a watermark (all of it, or the lines containing some words)",
+        version="1.1.0",
+        summary="remove text or a watermark (all of it, some words, or the lines holding them)",
         params=RemoveTextParams,
         run=remove_text,
         keywords=("remove the text", "remove the watermark", "erase the text", "delete the words"),

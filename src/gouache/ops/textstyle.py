@@ -49,6 +49,7 @@ from gouache.ops.textedit import (
     paint,
     spans,
 )
+from gouache.ops.textwords import words_holding
 
 # recolor_text: a line whose inpainted ground varies more than this (std, grey levels) is
 # redrawn rather than recoloured in place.
@@ -93,7 +94,7 @@ class ResizeTextParams(Params):
 
 
 class RecolorTextParams(Params):
-    # Only the lines containing this (case-insensitive); None recolours every line.
+    # Only the words that hold this (case-insensitive); None recolours every line.
     match: str | None = None
     color: Color
     # "the title": only the most prominent line (`title_line`)
@@ -154,6 +155,8 @@ def recolor_text(image: Image, p: RecolorTextParams, ctx: OpContext) -> Image:
     # 1. the lines, the background under them, and their old ink colour
     lines = lines_of(image, ctx, "recolor_text", "match")
     chosen = _chosen(lines, p.match, p.title, "recolor_text", ctx)
+    if p.match is not None and not p.title:  # "make 'SALE' blue": that word, not its line
+        chosen = [part for line in chosen for part in words_holding(image, line, p.match)]
     clean = inpaint(image, chosen)
     olds = [find_old(image, clean, line) for line in chosen]
 
@@ -468,7 +471,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="recolor_text",
-        version="1.1.0",
+        version="1.2.0",
         summary="the text in another colour: the letters' own shapes kept, the colour changed",
         params=RecolorTextParams,
         run=recolor_text,

@@ -137,7 +137,15 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         f"crop to {p['aspect'][0]}:{p['aspect'][1]} keeping "
         + ("every face whole" if p["everyone"] else "the faces")
     ),
-    "remove_text": lambda p: f'remove the text "{p["match"]}"' if p["match"] else "remove all text",
+    "remove_text": lambda p: (
+        (
+            f'remove the lines with "{p["match"]}"'
+            if p["lines"]
+            else f'remove the text "{p["match"]}"'
+        )
+        if p["match"]
+        else "remove all text"
+    ),
     "replace_text": lambda p: f'replace "{p["old"]}" with "{p["new"]}"',
     "blur_background": lambda p: f"blur the background (radius {p['radius']:g} px)",
     "remove_background": lambda p: (
@@ -207,7 +215,9 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         + (f' (lines with "{p["match"]}")' if p.get("match") else "")
     ),
     "recolor_text": lambda p: (
-        f"the {'title' if p.get('title') else 'text'} in {_color(p['color'])}"
+        f'"{p["match"]}" in {_color(p["color"])}'
+        if p.get("match") and not p.get("title")
+        else f"the {'title' if p.get('title') else 'text'} in {_color(p['color'])}"
     ),
     "recolor": lambda p: f"recolour the subject {_color(p['color'])}",
     "resize_text": lambda p: (

@@ -136,6 +136,7 @@ class Reader:
             or bars.read(text)
             or ink.read(text)
             or textsize.read(text, quotes)
+            or regions.removed_quote(text, quotes)
             or looks.read(text)
             or weather.read(text)
         )

@@ -5,7 +5,8 @@ its background.
                         intensity word, at most 1; the target from `targets.read`
     crop_face           target, aspect (1:1 unless named), margin 0.3 "tight", 1.2 "loose"
     smart_crop          needs an aspect; "crop to 16:9 keeping the face" is one
-    remove_text         all text, or the lines holding the quoted words
+    remove_text         all text, or the quoted words ('remove "SALE"', `removed_quote`), or
+                        the lines holding them ('remove the watermark "sample"')
     replace_text        two quoted texts: the first is replaced by the second
     blur_background     radius 12 px, times an intensity word; or "radius 20", "20 px"
     remove_background   feather 2 px, or "feather 5"
@@ -29,8 +30,11 @@ from gouache.planner.clauses import (
     number_before,
     percent,
     quote_indices,
+    without_quotes,
+    words,
 )
 from gouache.planner.phrases import Clause, Draft, Rule, aspect_of
+from gouache.planner.vocabulary import FILLER
 
 _PIXELATE = ("pixelate", "pixelize", "pixellate", "mosaic", "pixelated")
 _KEEPING = ("keep", "keeping", "keeps", "with the face", "with the faces", "in frame", "inside")
@@ -88,7 +92,28 @@ def _remove_text(c: Clause) -> Draft | None:
     params: dict[str, Any] = {}
     if quoted:
         params["match"] = c.quotes[quoted[0]]
+        if any(has(c.text, word) for word in _WHOLE_LINES):
+            params["lines"] = True  # 'remove the watermark "sample"': all of its line
     return Draft("remove_text", params)
+
+
+_WHOLE_LINES = ("watermark", "watermarks", "line", "lines")
+_REMOVAL = frozenset({"remove", "erase", "delete", "rid", "clear", "take", "out", "off"})
+_WRITTEN = frozenset({"text", "word", "words", "writing", "lettering"})
+
+
+def removed_quote(text: str, quotes: tuple[str, ...]) -> Draft | None:
+    """'remove "SALE"', 'erase the "SALE" text': a removal verb and one quoted text, nothing
+    else; the words that hold it are removed (`remove_text`)."""
+    quoted = quote_indices(text)
+    if len(quoted) != 1 or quoted[0] >= len(quotes):
+        return None
+    said = words(without_quotes(text))
+    if not any(w in _REMOVAL - {"out", "off"} for w in said):
+        return None
+    if not all(w in _REMOVAL or w in _WRITTEN or w in FILLER for w in said):
+        return None
+    return Draft("remove_text", {"match": quotes[quoted[0]]})
 
 
 def _replace_text(c: Clause) -> Draft | None:

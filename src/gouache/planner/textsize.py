@@ -41,7 +41,7 @@ OP = "resize_text"
 BIGGER = 1.25
 SMALLER = 0.8
 
-_WRITING = word_set("text, letters, lettering, words, writing, font, type, wording")
+_WRITING = word_set("text, letters, lettering, word, words, writing, font, type, wording")
 # "the title" names one line, the most prominent (the operator's `title`), not every line.
 _TITLE = word_set("title, heading, headline, titles, headings, headlines")
 _UP = re.compile(r"\b(?:bigger|larger|enlarge|enlarged|increase|increased|grow|huger|taller)\b")

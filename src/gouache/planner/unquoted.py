@@ -9,7 +9,8 @@ taken where the words mark it, never guessed from an ordinary phrase:
     after the text / the words, from a capital:     "erase the words OPEN LATE"
     after add / write / put, in capitals only:      "add Hello World", "put SOLD OUT ..."
     replace A with B / change A to B, when A is in capitals or is read in the picture
-    remove / erase / get rid of A, when A is read in the picture: "get rid of open late"
+    remove / erase / get rid of A, when A is read in the picture: "get rid of open late",
+        "delete the SALE text"
     change the sign (the text) to say B:            A is the picture's only line of text
 
 The text ends before a place ("at the bottom", "in the top right corner"), a style ("in big
@@ -63,7 +64,8 @@ _STYLED = re.compile(
 )
 _REMOVED = re.compile(
     r"^(?:please\s+|pls\s+|can you\s+|could you\s+)?(?:remove|erase|delete|get rid of|take out"
-    r"|take off|clear)\s+(?:the\s+(?:words?|text|line)\s+)?(?P<t>.+?)\s*(?:please|pls)?[.!]?$",
+    r"|take off|clear)\s+(?:the\s+(?:(?:words?|text|line)\s+)?)?(?P<t>.+?)"
+    r"(?:\s+(?:words?|text|writing|lettering))?\s*(?:please|pls)?[.!]?$",
     re.I,
 )
 _SIGN = re.compile(
