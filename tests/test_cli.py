@@ -268,3 +268,35 @@ def test_a_refused_instruction_leaves_no_session_behind_on_any_backend(
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
     assert "no sessions yet" in gouache(tmp_path, "sessions").stdout
+
+
+@pytest.mark.parametrize(
+    ("words", "offered"),
+    [
+        ("straighten it", "rotate 2 degrees clockwise"),  # no line to level by in noise
+        ("dehaze it", "add clarity; increase the contrast"),  # haze is told from colours
+        ("remove the haze", "add clarity; increase the contrast"),
+    ],
+)
+def test_an_edit_the_picture_does_not_allow_is_refused_like_any_other_refusal(
+    tmp_path: Path, words: str, offered: str
+) -> None:
+    grey = np.random.default_rng(0).integers(40, 200, size=(120, 160), dtype=np.uint8)
+    PILImage.fromarray(grey).save(tmp_path / "grey.png")
+    # the operator's refusal was printed as "gouache: error: ...", exit 1, like a failure
+    result = gouache(tmp_path, "edit", "grey.png", words, "-o", "out.png", check=False)
+    assert result.returncode == 3
+    assert "error" not in result.stderr
+    assert "Nothing was changed." in result.stdout
+    assert f"Closest edits I can do: {offered}" in result.stdout
+    assert not (tmp_path / "out.png").exists()
+    assert "no sessions yet" in gouache(tmp_path, "sessions").stdout
+
+
+def test_chat_refuses_an_edit_the_picture_does_not_allow_and_goes_on(
+    tmp_path: Path, photo: Path
+) -> None:
+    result = gouache(tmp_path, "chat", str(photo), stdin="straighten it\nflip it\n")
+    assert "error" not in result.stdout
+    assert "Closest edits I can do: rotate 2 degrees clockwise" in result.stdout
+    assert "plan: flip" in result.stdout

@@ -18,6 +18,7 @@ from gouache.usertext import quality_arg
 
 if TYPE_CHECKING:
     from gouache.backends.base import ImageModel
+    from gouache.errors import InvalidParameterError
     from gouache.images import LoadedImage
     from gouache.ops.plan import EditPlan
     from gouache.planner.plan import Planner
@@ -555,7 +556,7 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.analysis.cache import AnalysisCache
     from gouache.backends.operators import OperatorBackend
     from gouache.encode import format_of
-    from gouache.errors import InputError
+    from gouache.errors import InputError, InvalidParameterError
     from gouache.images import load_image
     from gouache.outputs import check_target, free_name
     from gouache.planner import spelling
@@ -619,7 +620,17 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     output = Path(args.output) if args.output else free_name(_default_output(source_name))
     if args.guidelines:
         return _refine(session, instruction, args, references, sys.stdout, output, outcome)
-    turn = _turn(session, instruction, at=args.at, references=references, plan=outcome)
+    try:
+        turn = _turn(session, instruction, at=args.at, references=references, plan=outcome)
+    except InvalidParameterError as err:
+        if err.op is None:
+            raise
+        # the operator looked at the picture and found nothing to do ("straighten it" with no
+        # line to level by): a refusal like the planner's, and no session left behind
+        if not args.session:
+            store.run(lambda tx: tx.delete_session(session.id))
+        print(refusal(err, instruction))
+        return EXIT_NOT_DONE
     if turn.version is None:
         return EXIT_OK if turn.answer is not None else EXIT_NOT_DONE
     if args.sign or args.watermark:
@@ -631,6 +642,24 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         _write_output(output, blob, force=args.force, quality=args.quality)
     print(f"wrote {output}  (session {session.id[:8]}, version v{turn.version.number})")
     return EXIT_OK
+
+
+def refusal(err: InvalidParameterError, instruction: str) -> str:
+    """An operator's refusal of this picture, in the shape of the planner's replies: the
+    reason, then the edits the reason names as the next step."""
+    import re
+
+    from gouache.planner.plan import PlannerReply
+
+    reason = err.message.removeprefix(f"{err.op}: ") if err.op else err.message
+    reason = reason[:1].upper() + reason[1:]
+    offers = re.findall(r'"([^"]{4,60})"', reason)
+    reply = PlannerReply(
+        instruction=instruction,
+        message=f"{reason}. Nothing was changed.",
+        suggestions=tuple(dict.fromkeys(offers)),
+    )
+    return reply.describe()
 
 
 def _edit_command(args: argparse.Namespace, image: str, instruction: str) -> str:

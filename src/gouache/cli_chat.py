@@ -9,7 +9,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from gouache.cli import EXIT_OK, _backend, _offer, _planner, _refine, _turn, _write_output
+from gouache.cli import (
+    EXIT_OK,
+    _backend,
+    _offer,
+    _planner,
+    _refine,
+    _turn,
+    _write_output,
+    refusal,
+)
 
 if TYPE_CHECKING:
     from gouache.images import LoadedImage
@@ -118,7 +127,7 @@ def chat_loop(
     turn runs the critique loop.
     """
     from gouache import conversation
-    from gouache.errors import OUT_OF_MEMORY, GouacheError, InputError
+    from gouache.errors import OUT_OF_MEMORY, GouacheError, InputError, InvalidParameterError
     from gouache.usertext import check_instruction
 
     attached: list[LoadedImage] = []
@@ -159,6 +168,9 @@ def chat_loop(
             else:
                 _turn(session, line, references=list(attached), out=out, suggest=True)
             attached.clear()
+        except InvalidParameterError as err:
+            # an operator that found nothing to do on this picture refuses as the planner does
+            print(refusal(err, line) if err.op else f"error: {err.message}", file=out)
         except GouacheError as err:
             print(f"error: {err.message}", file=out)
         except MemoryError:
