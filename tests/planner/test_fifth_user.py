@@ -117,3 +117,32 @@ def test_padding_or_a_white_border_said_is_still_white_on_white_edges(say: str) 
 def test_a_border_on_a_photo_is_white_as_before() -> None:
     plan = _plan("add a border", "coffee")
     assert isinstance(plan, EditPlan), plan.describe()
+
+
+def _saturation(image: Image) -> float:
+    rgb = image[..., :3].astype(float)
+    return float((rgb.max(axis=-1) - rgb.min(axis=-1)).mean())
+
+
+def test_a_lil_is_a_little_so_the_background_keeps_more_detail_than_a_full_blur() -> None:
+    # "a lil" was not read, and the blur was the full 12 px
+    _, source, little = _planned("blur bg a lil", "chelsea")
+    _, _, full = _planned("blur the background", "chelsea")
+    background = ~CACHE.get(source).subject.mask[:-1, :-1]
+    before = _detail(source)[background].mean()
+    assert _detail(full)[background].mean() < _detail(little)[background].mean() < before
+
+
+@pytest.mark.parametrize(
+    "say",
+    ["make the colors less crazy", "tone the colours down a notch", "the colours are too loud"],
+)
+def test_colours_said_to_be_too_crazy_or_toned_down_come_out_less_saturated(say: str) -> None:
+    plan, source, out = _planned(say, "coffee")
+    assert [step.op for step in plan.steps] == ["saturation"]
+    assert _saturation(out) < 0.95 * _saturation(source)
+
+
+def test_turning_the_contrast_down_with_the_verb_split_lowers_the_contrast() -> None:
+    _, source, out = _planned("turn the contrast down", "coffee")
+    assert out[..., :3].std() < 0.97 * source[..., :3].std()

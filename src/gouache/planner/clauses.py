@@ -151,7 +151,15 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?<=[a-z0-9])-(?=[a-z])", " ", text)
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], text)
     text = _RATIO_BY.sub(r"\1:\2", text)
+    text = _SPLIT_DOWN.sub(r"\1 down \2", text)
     return " ".join(text.split())
+
+
+# "tone the colours down", "turn the contrast down": the verb as said whole ("tone down")
+_SPLIT_DOWN = re.compile(
+    r"\b(tone|turn|dial|bring) ((?:the|its|their) (?:[a-z]+ )?(?:colou?rs?|contrast|saturation|"
+    r"brightness|warmth|exposure|highlights|shadows|vibrance|vignette|grain|sharpness)) down\b"
+)
 
 
 # "make it 16 by 9": an aspect ratio (small numbers, no unit); "800 by 600" stays a size

@@ -43,12 +43,13 @@ def _levels(table: str) -> dict[str, float]:
 
 _INTENSITY = _levels("""
 0.25: very slightly, ever so slightly, a tiny bit, tiny bit, a touch, a hint, barely, a smidge
-0.5:  a little bit, a little, a bit, a tad, slightly, somewhat, subtle, subtly, gentle, gently,
+0.5:  a little bit, a little, a bit, a tad, a lil bit, a lil, lil bit, a notch, slightly, somewhat,
+      subtle, subtly, gentle, gently,
       light, lightly, mild, mildly, thin, small, narrow, faint
 2:    much, a lot, lots, very, really, way more, way less, far more, far less, way too, far too,
       much too, strong, strongly,
       heavy, heavily, significantly, considerably, dramatic, dramatically, intense, thick, big,
-      large, wide, bold
+      large, wide, bold, crazy, garish, loud, wild, over the top
 3:    extremely, hugely, massively, much much, very very, way way, super
 5:    completely, fully, entirely, totally
 """)
