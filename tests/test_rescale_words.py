@@ -155,3 +155,24 @@ def test_a_blur_has_no_other_way_and_nothing_is_made(store: Store) -> None:
     with pytest.raises(InputError, match="has no other way"):
         conversation.rescaled(session, Command("rescale", factor=-1.0))
     assert session.head.id == before
+
+
+def test_undo_after_more_goes_back_to_the_edit_it_strengthened_not_to_before_it(
+    store: Store,
+) -> None:
+    # "make it warmer", "a tad more", "hmm too much, go back" went back to v1: no warmth at all
+    coffee = data.coffee()
+    session = Session.start(
+        store, LoadedImage(pixels=coffee, format="PNG", name="coffee.png"), name="coffee"
+    )
+    session.apply("make it warmer")
+    warm = _warmth_gap(session.image())
+    _rescale(session, "a tad more")
+    _rescale(session, "a bit less")
+    undo = read("hmm too much, go back")
+    assert undo is not None
+    assert conversation.act(session, undo) == "back at v3"
+    assert conversation.act(session, undo) == "back at v2"
+    assert _warmth_gap(session.image()) == pytest.approx(warm)
+    assert _warmth_gap(coffee) < warm
+    assert conversation.act(session, undo) == "back at v1"

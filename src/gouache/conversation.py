@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from gouache.ops.plan import EditPlan
     from gouache.sessions.session import Session
     from gouache.sessions.turn import TurnRequest
+    from gouache.sessions.versions import Version
 
 # Formats people ask for that a picture is not written in (a story page is a PDF, though).
 _NOT_WRITTEN = "pdf|gif|heic|avif|svg"
@@ -279,6 +280,26 @@ def _bounded(model: Any, name: str, value: float) -> float:
     return round(min(high, max(low, value)), 4)
 
 
+def rescaled_from(session: Session, version: Version) -> Version | None:
+    """The version a "more" or "less" turn made `version` in place of: its newest older
+    sibling of the same instruction (a rescale records "<that instruction> (<what was said>)"),
+    for undo to go back to what was there before; its parent would take the rescaled edit away
+    too. None for any other version."""
+    made = re.fullmatch(r"(?P<was>.+) \((?P<said>[^()]+)\)", version.instruction)
+    said = read(made.group("said")) if made is not None else None
+    if made is None or said is None or said.kind != "rescale":
+        return None
+    siblings = [
+        v
+        for v in session.versions()
+        if v.parent_id == version.parent_id
+        and v.kind == "turn"
+        and v.number < version.number
+        and (v.instruction == made.group("was") or v.instruction.startswith(f"{made['was']} ("))
+    ]
+    return max(siblings, key=lambda v: v.number) if siblings else None
+
+
 def turn_request(session: Session, command: Command, said: str) -> TurnRequest:
     """The turn a retry or a rescale runs, `said` being the whole line. Retry checks out v1
     first (nothing is deleted) and asks for the rest; rescale asks for the last turn's plan,
@@ -301,7 +322,8 @@ def act(session: Session, command: Command, *, web: bool = False) -> str:
     if command.kind == "undo":
         version = session.head
         for _ in range(command.steps):
-            version = session.undo()
+            replaced = rescaled_from(session, version)
+            version = session.checkout(str(replaced.number)) if replaced else session.undo()
         return f"back at v{version.number}" + (
             f" ({command.steps} turns undone)" if command.steps > 1 else ""
         )
