@@ -14,9 +14,10 @@ which score below 0.5. Ties are broken by the instruction, so the order is deter
               mean luma > 0.78, or > 10 % clipped white   darken by N%
     contrast  RMS contrast of luma < 0.10, after the      increase the contrast by N%
               brightening suggested above
-    cast      grey-edge channel imbalance >= 0.11         make it warmer / cooler by N%,
-              (not in a toned monochrome: a sepia's   or fix the white balance
-              tone is the print's, not a cast)
+    cast      grey-edge channel imbalance >= 0.11,        make it warmer / cooler by N%
+              grey world on near-neutral pixels the      (N at most 60), or fix the
+              same way (not in a toned monochrome: a     white balance
+              sepia's tone is the print's, not a cast)
     noise     Immerkær sigma of luma >= 5 (of 255)        denoise a bit / denoise / denoise a lot
     tilt      median of the long near-level lines         straighten by N degrees
               >= 1 degree off level                       [counter-]clockwise
@@ -42,6 +43,7 @@ from gouache.analysis.measures import (
     WORKING_SIDE,
     ToneStats,
     cast_imbalance,
+    grey_world_imbalance,
     is_grey,
     luma,
     noise_sigma,
@@ -79,6 +81,12 @@ TARGET_RMS = 0.18
 # fundus photo, 0.20. Casts made in linear light: the astronaut with red x0.8, blue x1.25
 # 0.119; with red x0.7, blue x1.4 0.17; coffee with red x1.15, green x1.05, blue x0.75 0.22.
 CAST_IMBALANCE = 0.11
+# A cast is offered only when grey world on the near-neutral pixels
+# (`measures.grey_world_imbalance`) moves the same channel the same way: an orange flower on
+# dark teal reads red -18 % by grey edge alone, and was offered "make it warmer by 90%".
+# The warmth offered is at most MAX_WARMTH (%): enough to take the casts above under
+# CAST_IMBALANCE, and a wrong reading cannot swing the picture far.
+MAX_WARMTH = 60
 # Bisection steps for the warmth amount: 2 / 2 ** 6, finer than the 10 % it is rounded to.
 WARMTH_STEPS = 6
 
@@ -217,6 +225,8 @@ def _cast(small: Image, mask: Image | None) -> list[Suggestion]:
     worst = int(np.argmax(np.abs(d)))
     if abs(d[worst]) < CAST_IMBALANCE or toned_monochrome(small) is not None:
         return []
+    if np.sign(grey_world_imbalance(small, mask)[worst]) != np.sign(d[worst]):
+        return []  # the two estimates disagree: the colours are the scene's, not a cast
     name = ("red", "green", "blue")[worst]
     reason = f"colour cast: {name} {d[worst]:+.0%} (grey edge)"
     severity = _ramp(abs(d[worst]) - CAST_IMBALANCE, CAST_IMBALANCE)
@@ -224,6 +234,7 @@ def _cast(small: Image, mask: Image | None) -> list[Suggestion]:
     # anything else (green, magenta) as auto enhance's white balance, which moves all three.
     amount = _warmth_to_balance(small, mask)
     if amount is not None:
+        amount = max(-MAX_WARMTH, min(MAX_WARMTH, amount))
         balanced = cast_imbalance(_warmed(small, amount / 100), mask)
         if np.abs(balanced).max() < CAST_IMBALANCE:
             word = "warmer" if amount > 0 else "cooler"

@@ -165,6 +165,43 @@ def cast_imbalance(rgb: Image, mask: Image | None = None) -> FloatArray:
     return np.asarray(e / e.mean() - 1.0, dtype=np.float64)
 
 
+# Grey world on near-neutral pixels: a pixel whose (max - min) / max is under NEUTRAL_CHROMA
+# and whose brightest channel is between NEUTRAL_DARK and 250 (code values); used when they are
+# at least NEUTRAL_SHARE of the pixels, else every unclipped pixel is.
+NEUTRAL_CHROMA = 0.4
+NEUTRAL_DARK = 40
+NEUTRAL_SHARE = 0.02
+
+
+def grey_world_imbalance(rgb: Image, mask: Image | None = None) -> FloatArray:
+    """Each channel's mean linear light relative to their mean, minus 1, over the picture's
+    near-neutral pixels (see NEUTRAL_CHROMA), or over every unclipped one when too few are
+    near-neutral: a second estimate of the illuminant, beside `cast_imbalance`.
+
+    Alone it reads natural photos as warm (their colourful things pull it), but a cast tints
+    the near-neutral things too, while a colourful subject on a coloured ground (an orange
+    flower on teal) leaves them alone: grey edge, which reads edges between colours, takes the
+    flower for a cool cast (red -18 %) where this reads it warm.
+    """
+    from gouache.ops._pixels import LINEAR_OF_CODE
+
+    brightest = rgb.max(axis=2)
+    darkest = rgb.min(axis=2)
+    unclipped = brightest < 250
+    if mask is not None:
+        unclipped &= mask.astype(bool)
+    chroma = (brightest.astype(np.float32) - darkest) / np.maximum(brightest, 1)
+    neutral = unclipped & (chroma < NEUTRAL_CHROMA) & (brightest > NEUTRAL_DARK)
+    chosen = neutral if neutral.mean() >= NEUTRAL_SHARE else unclipped
+    if not chosen.any():
+        return np.zeros(3, dtype=np.float64)
+    light = LINEAR_OF_CODE[rgb[chosen]].astype(np.float64)
+    e = light.mean(axis=0)
+    if e.mean() <= 1e-9:
+        return np.zeros(3, dtype=np.float64)
+    return np.asarray(e / e.mean() - 1.0, dtype=np.float64)
+
+
 # -- noise ------------------------------------------------------------------------------------
 
 # Immerkær's operator: the difference of two Laplacians, blind to planes and to linear ramps.
