@@ -51,6 +51,7 @@ CASES: dict[str, tuple[str, str]] = {
     "document": ("make the text easier to read", "page"),
     "drop_shadow": ("add a drop shadow", "logo"),
     "recolor": ("make the logo blue", "logo"),
+    "replace_color": ("make the blue bars green", "chart"),
     "recolor_text": ("make the text blue", "sign"),
     "resize_text": ("make the text bigger", "sign"),
     "bold_text": ("make the text bold", "sign"),
@@ -120,6 +121,10 @@ def picture(kind: str, size: tuple[int, int]) -> Image:
         scene = _fit(data.rocket(), size).astype(np.float32)
         t = np.linspace(0.45, 0.8, size[1], dtype=np.float32)[:, None, None]
         return np.asarray(scene * t + np.float32(215.0) * (1 - t), dtype=np.uint8)
+    if kind == "chart":  # the evals' bar chart (flat fills, anti-aliased edges) at the size
+        from gouache.evals.samples import chart
+
+        return np.asarray(cv2.resize(chart(), size, interpolation=cv2.INTER_NEAREST))
     if kind == "logo":
         return _fit(data.logo(), size)  # a coloured disc on plain white
     if kind == "tilted":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -16,6 +17,9 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
 from gouache.images import Image
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PAPER = (240, 235, 220)
 RED = (200, 30, 30)
@@ -91,6 +95,59 @@ def drawn(
     for text, xy, size in lines:
         draw.text(xy, text, font=ImageFont.load_default(size=size), fill=fill)
     return np.asarray(canvas)
+
+
+def _figure_pixels(fig: Figure) -> Image:
+    """A matplotlib figure drawn by the Agg backend (no display needed), as RGB."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    rgba = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+    return np.ascontiguousarray(np.asarray(rgba)[:, :, :3])
+
+
+def chart() -> Image:
+    """A bar chart as matplotlib draws it: two series of bars (its default blue and orange)
+    on white, with axes, ticks, a legend and a title."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4.8, 3.2), dpi=100)
+    ax = fig.add_subplot()
+    days = np.arange(5)
+    ax.bar(days - 0.2, [3, 5, 2, 6, 4], 0.4, label="2024")
+    ax.bar(days + 0.2, [4, 3, 5, 2, 6], 0.4, label="2025")
+    ax.set_xticks(days, ["Mon", "Tue", "Wed", "Thu", "Fri"])
+    ax.set_title("Sales")
+    ax.legend()
+    return _figure_pixels(fig)
+
+
+def dashboard() -> Image:
+    """A dashboard: a grey side panel of menu entries on the left, and on a light ground a
+    blue bar chart, an orange line chart and a blue, orange and green donut."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4.8, 3.0), dpi=100, facecolor="#f4f5f7")
+    from matplotlib.patches import Rectangle
+
+    panel = Rectangle((0.0, 0.0), 0.2, 1.0, color="#3a3f4b", transform=fig.transFigure)
+    fig.patches.append(panel)  # the side panel
+    for row, entry in enumerate(("Home", "Sales", "Stock", "Team")):
+        fig.text(0.03, 0.85 - 0.1 * row, entry, color="#e8e8e8", fontsize=8)
+    bars = fig.add_axes((0.28, 0.56, 0.36, 0.34))
+    bars.bar(range(6), [4, 6, 3, 7, 5, 8], color="#1f77b4")
+    bars.set_title("Orders", fontsize=8)
+    line = fig.add_axes((0.28, 0.1, 0.36, 0.32))
+    line.plot(range(8), [2, 3, 2.5, 4, 3.5, 5, 4.5, 6], color="#ff7f0e", linewidth=2)
+    line.set_title("Visits", fontsize=8)
+    donut = fig.add_axes((0.7, 0.25, 0.28, 0.5))
+    donut.pie([45, 30, 25], colors=["#1f77b4", "#ff7f0e", "#2ca02c"],
+              wedgeprops={"width": 0.4})  # fmt: skip
+    donut.set_title("Share", fontsize=8)
+    for axes in (bars, line):
+        axes.tick_params(labelsize=6)
+    return _figure_pixels(fig)
 
 
 def poster() -> Image:
@@ -219,6 +276,8 @@ SAMPLES: dict[str, Callable[[], Image]] = {
     "horizon": horizon,
     "hazy": hazy,
     "logo": logo,
+    "chart": chart,
+    "dashboard": dashboard,
 }
 
 

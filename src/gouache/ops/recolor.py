@@ -42,9 +42,18 @@ class RecolorParams(Params):
     amount: float = Field(default=1.0, gt=0.0, le=1.0)
 
 
-def _hls(rgb: Image) -> np.ndarray:
+def hls_of(rgb: Image) -> np.ndarray:
     """Hue in degrees, lightness and saturation 0..1 (float32)."""
     return np.asarray(cv2.cvtColor(rgb.astype(np.float32) / np.float32(255.0), cv2.COLOR_RGB2HLS))
+
+
+def colorized(rgb: Image, hue: float, saturation: float, full: float) -> np.ndarray:
+    """`rgb` (..., 3) in `hue`, each pixel's HLS lightness kept and its saturation
+    `saturation` in proportion to its own up to `full` (module doc), as float32 0..255."""
+    hls = hls_of(rgb)
+    hls[..., 0] = hue
+    hls[..., 2] = saturation * np.minimum(hls[..., 2] / np.float32(full), 1.0)
+    return np.asarray(cv2.cvtColor(hls, cv2.COLOR_HLS2RGB)) * np.float32(255.0)
 
 
 def recolor(image: Image, p: RecolorParams, ctx: OpContext) -> Image:
@@ -64,13 +73,13 @@ def recolor(image: Image, p: RecolorParams, ctx: OpContext) -> Image:
             "recolor: the picture is all background: nothing to recolour", backend="operators"
         )
     # 2. the colour's hue and saturation, and the subject's saturation that takes it in full
-    hue, _, saturation = (float(v) for v in _hls(np.asarray([[p.color]], dtype=np.uint8))[0, 0])
+    hue, _, saturation = (float(v) for v in hls_of(np.asarray([[p.color]], dtype=np.uint8))[0, 0])
     neutral = saturation < NEUTRAL_SATURATION
     full = 1.0
     if not neutral:
         step = max(1, int(np.sqrt(alpha.size / 250_000)))
         sample = image[::step, ::step, :3][alpha[::step, ::step] > 128]
-        own = _hls(sample[None])[0, :, 2] if len(sample) else np.ones(1, dtype=np.float32)
+        own = hls_of(sample[None])[0, :, 2] if len(sample) else np.ones(1, dtype=np.float32)
         full = max(0.05, float(np.percentile(own, SATURATION_PERCENTILE)))
     # 3. band by band: colorised (or filled), blended by the subject's alpha and the amount
     out = image.copy()
@@ -84,10 +93,7 @@ def recolor(image: Image, p: RecolorParams, ctx: OpContext) -> Image:
         if neutral:
             new = np.broadcast_to(colour, rgb.shape)
         else:
-            hls = _hls(rgb)
-            hls[:, :, 0] = hue
-            hls[:, :, 2] = saturation * np.minimum(hls[:, :, 2] / np.float32(full), 1.0)
-            new = np.asarray(cv2.cvtColor(hls, cv2.COLOR_HLS2RGB)) * np.float32(255.0)
+            new = colorized(rgb, hue, saturation, full)
         out[rows, :, :3] = to_uint8(rgb.astype(np.float32) * (1.0 - a) + new * a)
     how = "filled" if neutral else "recoloured (its lightness kept, its neutral parts neutral)"
     ctx.notes.append(f"recolor: the subject {how} in {plain_name(p.color)}")

@@ -193,6 +193,10 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "look": lambda p: _strength(f"{p['name']} look", p),
     "adjust_region": lambda p: _region(p),
     "shadows_highlights": lambda p: _shadows_highlights(p),
+    "replace_color": lambda p: (
+        f"the {_color(p['source'])} {'pixels' if p['things'] == 'all' else p['things']} in "
+        f"{_color(p['color'])}"
+    ),
     "binarize": lambda p: (
         "pure black and white (an adaptive threshold)"
         if p["level"] is None

@@ -28,6 +28,7 @@ from gouache.planner import (
     regional,
     regions,
     styles,
+    swaps,
     textsize,
     texture,
     weather,
@@ -129,7 +130,8 @@ class Reader:
         if refused(text):
             return None
         local = (
-            faceparts.read(text)
+            swaps.read(text)
+            or faceparts.read(text)
             or regional.read(text)
             or framing.read(text)
             or redaction.read(text)

@@ -99,6 +99,7 @@ OP_TOPICS: dict[str, frozenset[str]] = {
         "balloon": "text",
         "binarize": "colour style text",
         "blur": "soften",
+        "replace_color": "colour",
         "blur_background": "subject soften",
         "blur_faces": "face soften",
         "border": "canvas",
