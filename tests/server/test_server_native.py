@@ -161,6 +161,12 @@ def test_an_instruction_gouache_cannot_do_makes_no_version_and_says_what_it_can(
     assert "the Backend menu in the web UI" in job["result"]["reply"]
     assert "--backend" not in job["result"]["reply"]
     assert client.get(f"/api/sessions/{session_id}").json()["versions"] == 1
+    # the web UI says it is the client: its page names the menu alone
+    said = {"instruction": "put a hat on her", "client": "web"}
+    posted = client.post(f"/api/sessions/{session_id}/turns", json=said)
+    shown = wait_job(client, posted.json()["id"])["result"]["reply"]
+    assert "choose gemini, openai, diffusers or comfyui in the Backend menu" in shown
+    assert "/api/backends" not in shown
 
 
 def test_a_running_job_is_cancelled_and_leaves_no_version(

@@ -201,6 +201,10 @@ def test_compare_shows_side_by_side_a_slider_blink_and_a_heat_map_with_figures(
     expect(plan).to_contain_text("nothing (the original) → vignette")
     expect(figures).not_to_contain_text("'steps'")
     expect(figures).not_to_contain_text("operator_versions")
+    # the original has no backend: a dash, not Python's None
+    backend = figures.get_by_role("row").filter(has_text="backend")
+    expect(backend).to_contain_text("— → operators")
+    expect(figures).not_to_contain_text("None")
     expect(page.get_by_role("region", name="Side by side")).to_be_visible()
     # one view at a time: the slider is not shown under the side-by-side view
     expect(page.locator("#view-slider")).to_be_hidden()
@@ -380,3 +384,18 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(
             if v["impact"] in ("serious", "critical")
         ]
         assert not bad, (path, bad)
+
+
+def test_a_refusal_that_needs_a_generative_backend_names_only_the_backend_menu(
+    server: LocalServer, page: Any, tmp_path: Path
+) -> None:
+    session_id = new_session(server, astronaut(tmp_path))
+    page.goto(server.page(f"/ui/s/{session_id}"))
+    showing(page, "v1")
+    send(page, "put a hat on her")
+    reply = page.locator("#log .msg.reply").last
+    expect(reply).to_contain_text("in the Backend menu")
+    # the page's user has no API and no command line to turn to
+    expect(reply).not_to_contain_text("/api/backends")
+    expect(reply).not_to_contain_text("--backend")
+    expect(reply).not_to_contain_text("web UI")

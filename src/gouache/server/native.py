@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
@@ -58,6 +58,11 @@ class TurnIn(BaseModel):
         None,
         max_length=4000,
         description='the instruction whose question this turn answers ("the left one")',
+    )
+    client: Literal["api", "web"] = Field(
+        "api",
+        description='who shows the reply: "web" (the web UI) names its Backend menu only, '
+        '"api" also GET /api/backends',
     )
     conversation: bool = Field(
         True,

@@ -158,13 +158,14 @@ def _turn(
     mask = _mask(store, request.get("mask"))
     references = _references(store, request)
     instruction = str(request["instruction"])
+    client = str(request.get("client") or "api")
     n = int(request.get("n") or 1)
     if said is not None and said.kind == "rescale":
         words.no_critique_for_rescale(request)
         mask = mask if mask is not None else _mask(store, words.mask_of_last_turn(session))
         turn = replace(conversation.turn_request(session, said, instruction), mask=mask)
         result = session.apply(turn, progress=reporter, cancel=cancel)
-        return words.settled(session, said, _made(session, [result]))
+        return words.settled(session, said, _made(session, [result], client))
     if said is not None:  # retry: at v1, the rest of the line is the turn
         instruction = conversation.turn_request(session, said, instruction).instruction
 
@@ -203,7 +204,7 @@ def _turn(
     if n > 1 and first.moved_branch is not None and first.version is not None:
         # the other candidates went on branches of their own; the head stays on the first
         session.checkout(first.moved_branch)
-    made = _made(session, results)
+    made = _made(session, results, client)
     return made if said is None else words.settled(session, said, made)
 
 
@@ -214,14 +215,16 @@ _OVER_HTTP = (
     "send the turn to gemini, openai, diffusers or comfyui as its backend (the Backend menu in "
     "the web UI; GET /api/backends says which can run here)"
 )
+# In the web UI itself the menu is the whole answer: its user sees no API.
+_IN_WEB_UI = "choose gemini, openai, diffusers or comfyui in the Backend menu"
 
 
-def over_http(reply: str) -> str:
-    """The reply as an HTTP client can act on it."""
-    return reply.replace(_COMMAND_LINE, _OVER_HTTP)
+def over_http(reply: str, client: str = "api") -> str:
+    """The reply as an HTTP client can act on it; `client` "web" is the web UI's own page."""
+    return reply.replace(_COMMAND_LINE, _IN_WEB_UI if client == "web" else _OVER_HTTP)
 
 
-def _made(session: Session, results: list[TurnResult]) -> dict[str, Any]:
+def _made(session: Session, results: list[TurnResult], client: str = "api") -> dict[str, Any]:
     """A turn's result: the versions its tries made, the first one's reply and question."""
     branches = session.branches()
     made = [version_json(r.version, branches) for r in results if r.version is not None]
@@ -231,7 +234,7 @@ def _made(session: Session, results: list[TurnResult]) -> dict[str, Any]:
         "made": bool(made),
         "version": made[0] if made else None,
         "versions": made,
-        "reply": over_http(first.reply),
+        "reply": over_http(first.reply, client),
         "branch": first.moved_branch,
         "ms": first.ms,
         "question": _question_json(first.question),

@@ -126,7 +126,17 @@ def compared(changes: list[RecipeChange]) -> list[RecipeChange]:
     """The recipe changes the compare page lists, a plan as its steps' labels ("grayscale"
     -> "brightness +20 %") rather than its JSON."""
     shown = [c for c in changes if c.field not in COMPARE_HIDDEN]
-    return [c._replace(a=_steps(c.a), b=_steps(c.b)) if c.field == "plan" else c for c in shown]
+    return [
+        c._replace(a=_steps(c.a), b=_steps(c.b))
+        if c.field == "plan"
+        else c._replace(a=_value(c.a), b=_value(c.b))
+        for c in shown
+    ]
+
+
+def _value(value: Any) -> Any:
+    """A field the version does not have (the original's backend) as a dash, not "None"."""
+    return "—" if value is None else value
 
 
 def _steps(plan: Any) -> str:

@@ -333,7 +333,7 @@
       asked = null;
       if (answering && !refs.length) refs = answering.references;
       say("user", instruction, refs.map((r) => el("span", { className: "chip static", textContent: r.name })));
-      const body = { instruction, model: $("#backend").value, references: refs };
+      const body = { instruction, model: $("#backend").value, references: refs, client: "web" };
       if (answering) body.answering = answering.instruction;
       const masked = maskDrawn;
       if (masked) body.mask = { name: "mask.png", data: canvas.toDataURL("image/png") };
