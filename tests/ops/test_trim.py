@@ -45,8 +45,8 @@ def test_letterbox_bands_are_found_at_the_top_and_bottom() -> None:
     ]
 
 
-# the screenshot, the chart and the dashboard have bars (a header, margins, a side panel)
-@pytest.mark.parametrize("name", sorted(set(SAMPLES) - {"screenshot", "chart", "dashboard"}))
+# the screenshots, the chart and the dashboard have bars (a header, margins, a side panel)
+@pytest.mark.parametrize("name", sorted(set(SAMPLES) - {"screenshot", "app", "chart", "dashboard"}))
 def test_no_bar_is_found_in_photos_skies_or_drawn_objects(name: str) -> None:
     assert edge_bars(sample(name)) == []
 
@@ -132,3 +132,53 @@ def test_a_header_is_at_the_top_a_footer_at_the_bottom_and_strip_alone_is_no_bar
         return
     assert isinstance(plan, EditPlan), plan
     assert plan.steps[0].params["sides"] == sides
+
+
+# -- side panels: "crop out the sidebar" -------------------------------------------------------
+
+
+def test_the_apps_grey_side_panel_is_found_and_cropped_to_the_pixel() -> None:
+    app = sample("app")
+    (bar,) = edge_bars(app)
+    assert (bar.side, bar.size, bar.panel) == ("left", 130, True)
+    np.testing.assert_array_equal(crop_bars(app, panel=True), app[:, 130:])
+
+
+def test_the_dashboards_dark_panel_is_cropped_and_its_light_margin_is_no_panel() -> None:
+    board = sample("dashboard")
+    found = {bar.side: bar for bar in edge_bars(board)}
+    assert found["left"].panel
+    assert not found["right"].panel  # the ground the donut stands on
+    out = crop_bars(board, panel=True)
+    np.testing.assert_array_equal(out, board[:, found["left"].size :])
+    assert out.shape[1] == board.shape[1] - 97
+
+
+def test_a_chart_has_margins_but_no_side_panel_and_nothing_is_cropped() -> None:
+    with pytest.raises(InvalidParameterError, match="no side panel at the left or right"):
+        crop_bars(sample("chart"), panel=True)
+
+
+def test_the_planner_reads_crop_out_the_sidebar_and_says_when_there_is_none() -> None:
+    planner = RulePlanner()
+    app = sample("app")
+    plan = planner.plan("crop out the sidebar", _context(app))
+    assert isinstance(plan, EditPlan), plan
+    assert [(s.op, s.params) for s in plan.steps] == [("crop_bars", {"panel": True})]
+    reply = planner.plan("crop out the sidebar", _context(sample("screenshot")))
+    assert isinstance(reply, PlannerReply)
+    assert "no side panel at the left or right" in reply.message
+    assert "crop off the bar at the top" in reply.suggestions
+
+
+def test_one_sidebar_asked_where_there_is_one_on_each_side_is_asked_about() -> None:
+    app = sample("app")
+    two = np.ascontiguousarray(np.hstack([app, app[:, :130]]))
+    reply = RulePlanner().plan("crop out the sidebar", _context(two))
+    assert isinstance(reply, PlannerReply)
+    assert "left and the right: say which" in reply.message
+    assert '"crop out the left sidebar" or "crop out the right sidebar"' in reply.message
+    assert reply.suggestions[0] == "crop out the left sidebar"
+    both = RulePlanner().plan("crop off both side panels", _context(two))
+    assert isinstance(both, EditPlan), both
+    np.testing.assert_array_equal(crop_bars(two, panel=True), app[:, 130:])

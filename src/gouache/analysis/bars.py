@@ -9,6 +9,11 @@ only a bar when it ends sharply, with the next line mostly another colour, when 
 (its pixels of the bar's colour vary by at most FLAT_STD), and when it takes at least
 MIN_LINES and at most MAX_SHARE of the picture: a sky fading into a photo is no bar.
 
+A bar on the left or right is a side panel (an app's sidebar) when the rest of the picture is
+mostly of another colour: the ground of its content (the median of the rest, sampled) is
+farther than TOLERANCE from the bar's colour. A chart's white margin is no panel: its content
+lies on the same white.
+
 Colours are named coarsely (`hue_name`), so "the blue bar" matches a bar of any blue.
 """
 
@@ -39,8 +44,12 @@ class EdgeBar:
     side: Side
     size: int  # lines (pixels across)
     color: RGB
+    # A side panel: on the left or right, of a colour the rest of the picture is not.
+    panel: bool = False
 
     def describe(self) -> str:
+        if self.panel:
+            return f"a {hue_name(self.color)} side panel {self.size} px wide at the {self.side}"
         across = "tall" if self.side in ("top", "bottom") else "wide"
         return f"a {hue_name(self.color)} bar {self.size} px {across} at the {self.side}"
 
@@ -50,10 +59,20 @@ def edge_bars(image: Image) -> list[EdgeBar]:
     rgb = np.asarray(image[:, :, :3])
     found = []
     for side in SIDES:
-        bar = _bar(_lines(rgb, side))
+        lines = _lines(rgb, side)
+        bar = _bar(lines)
         if bar is not None:
-            found.append(EdgeBar(side, bar[0], bar[1]))
+            panel = side in ("left", "right") and _apart(lines[bar[0] :], bar[1])
+            found.append(EdgeBar(side, bar[0], bar[1], panel))
     return found
+
+
+def _apart(rest: Image, colour: RGB) -> bool:
+    """Whether the ground of `rest` (its median colour, on a sample of at most ~40 000
+    pixels) is another colour than `colour`."""
+    step = max(1, int(np.sqrt(rest.shape[0] * rest.shape[1] / 40_000)))
+    ground = np.median(rest[::step, ::step].reshape(-1, 3).astype(np.float32), axis=0)
+    return bool(np.abs(ground - np.asarray(colour, np.float32)).max() > TOLERANCE)
 
 
 def _lines(rgb: Image, side: Side) -> Image:

@@ -172,6 +172,24 @@ def screenshot() -> Image:
     return drawn(page, lines, (20, 20, 20))
 
 
+def app() -> Image:
+    """An app's screenshot: a grey side panel of menu entries on the left, a page of text and
+    a blue button on white to its right."""
+    page = np.full((300, 480, 3), 255, dtype=np.uint8)
+    page[:, :130] = (226, 229, 233)
+    menu = [(entry, (18, 30 + 36 * row), 18) for row, entry in
+            enumerate(("Inbox", "Drafts", "Sent", "Archive", "Settings"))]  # fmt: skip
+    cv2.rectangle(page, (150, 240), (260, 272), (40, 110, 200), -1)
+    page = drawn(page, menu, (60, 64, 72))
+    lines = [
+        ("Quarterly report", (150, 24), 24),
+        ("Revenue grew in every region.", (150, 80), 16),
+        ("Costs stayed flat.", (150, 110), 16),
+        ("Next review: March.", (150, 140), 16),
+    ]
+    return drawn(drawn(page, lines, (25, 25, 25)), [("Open", (186, 246), 18)], (255, 255, 255))
+
+
 def sign_photo() -> Image:
     """scikit-image's coffee with a white sign word across the table."""
     return drawn(_skimage("coffee", 400)(), [("CLOSED", (40, 30), 56)], (255, 255, 255))
@@ -278,6 +296,7 @@ SAMPLES: dict[str, Callable[[], Image]] = {
     "logo": logo,
     "chart": chart,
     "dashboard": dashboard,
+    "app": app,
 }
 
 

@@ -1,19 +1,23 @@
 """Reading "crop off the blue bar at the top", "remove the black bars", "cut the header off
-this screenshot" -> `crop_bars`.
+this screenshot", "crop out the sidebar" -> `crop_bars`.
 
 A clause (or the whole instruction, for "crop the black bars at the top and bottom") is read
 here when it holds a cutting verb and a bar, and nothing else but sides, colours and filler.
 The sides named are where to look (none: every edge), the colour named is the bar's. The
 grounding checks that such a bar is there, and says what was found when it is not: nothing
-is cropped on a guess.
+is cropped on a guess. A sidebar, a side panel, is only a panel (`EdgeBar.panel`: set apart
+from the rest by its colour), on the left or right; "the sidebar" with one on each side is
+asked about.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
 from gouache.analysis.bars import Side
-from gouache.ops.trim import missing, unserved, wanted
+from gouache.ops.trim import both_panels, missing, offer, unserved, wanted
 from gouache.planner.clauses import colors, has, normalise, protect, without, words
 from gouache.planner.phrases import Draft
 from gouache.planner.plan import PlanContext
@@ -25,8 +29,12 @@ OP = "crop_bars"
 _VERBS = word_set("crop, cut, trim, chop, clip, remove, delete, lose, drop, rid, strip, take")
 _BARS = word_set(
     "bar, bars, band, bands, banner, banners, stripe, stripes, header, headers, toolbar, "
-    "toolbars, navbar, letterbox, letterboxing, letterboxed, footer, strip, strips"
+    "toolbars, navbar, letterbox, letterboxing, letterboxed, footer, strip, strips, sidebar, "
+    "sidebars, panel, panels, pane, panes, drawer"
 )
+# A side panel, one ("the sidebar") or those on both sides ("the side panels").
+_PANEL = re.compile(r"\b(?:sidebar|side bar|side panel|panel|pane|drawer|side menu)\b")
+_PANELS = re.compile(r"\b(?:sidebars|side panels|panels|panes)\b")
 # Bars that say their edge: a header is at the top, a footer at the bottom.
 _TOP = word_set("header, headers, title, toolbar, toolbars, navbar, nav, navigation, menu, address")
 _BOTTOM = word_set("footer, footers, taskbar")
@@ -63,6 +71,14 @@ def read(text: str) -> Draft | None:
         return Draft(OP, problem='name one colour of bar at a time, e.g. "remove the black bars"')
     params: dict[str, Any] = {}
     sides = [side for side, names in _SIDES if any(has(plain, n) for n in names)]
+    panels = _PANELS.search(plain) is not None
+    if (_PANEL.search(plain) or panels) and not {"top", "bottom"} & set(sides):
+        params["panel"] = True
+        if sides:
+            params["sides"] = tuple(sides)
+        if found:
+            params["color"] = found[0].rgb
+        return Draft(OP, params, note=None if panels else _ONE)
     if has(plain, "sides") and not sides:
         sides = ["left", "right"]  # "the bars on the sides"
     if not sides and any(w in _TOP for w in ws):
@@ -74,6 +90,9 @@ def read(text: str) -> Draft | None:
     if found:
         params["color"] = found[0].rgb
     return Draft(OP, params)
+
+
+_ONE = "one side panel"  # "the sidebar": one, asked about when there are two
 
 
 def whole(instruction: str) -> Draft | None:
@@ -88,7 +107,12 @@ def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
     found = list(context.bars())
     sides = tuple(draft.params.get("sides", ()))
     color = draft.params.get("color")
-    lacking = unserved(found, sides, color)
-    if wanted(found, sides, color) and not lacking:
-        return draft
-    return Problem(missing(found, lacking or sides, color) + ", so I cropped nothing")
+    panel = bool(draft.params.get("panel"))
+    lacking = unserved(found, sides, color, panel)
+    if wanted(found, sides, color, panel) and not lacking:
+        both = both_panels(found, color) if draft.note == _ONE and not sides else None
+        if both is not None:
+            return Problem(both[:1].upper() + both[1:], offers=tuple(map(offer, found)))
+        return replace(draft, note=None)
+    missed = missing(found, lacking or sides, color, panel) + ", so I cropped nothing"
+    return Problem(missed, offers=tuple(offer(bar) for bar in found))

@@ -165,8 +165,10 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "rain": lambda p: _weather("rain", p),
     "darken_text": lambda p: f"darker text (ink {_percent(p['amount'])} deeper)",
     "crop_bars": lambda p: (
-        f"crop off the {_color(p['color']) + ' ' if p['color'] else ''}bar"
-        + (f" at the {' and '.join(p['sides'])}" if p["sides"] else "s at the edges")
+        f"crop off the {_color(p['color']) + ' ' if p['color'] else ''}"
+        + ("side panel" if p["panel"] else "bar")
+        + (f" at the {' and '.join(p['sides'])}" if p["sides"] else "")
+        + ("" if p["sides"] else " at the left or right" if p["panel"] else "s at the edges")
     ),
     "oil_paint": lambda p: (
         _strength("oil painting", p) + {1.0: ""}.get(p["brush"], f", brush x{p['brush']:g}")
