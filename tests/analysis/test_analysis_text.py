@@ -156,3 +156,14 @@ def test_a_few_letters_both_unsure_and_tiny_are_a_pattern_not_text(
     text: str, score: float, width: float, height: float, read: bool
 ) -> None:
     assert plausible(text, score, width, height) is read
+
+
+def test_warming_up_builds_the_one_engine_that_the_first_read_then_uses() -> None:
+    from gouache.analysis import text
+
+    text._cached_engine.cache_clear()
+    text.warm_up().join(timeout=120)
+    assert text._cached_engine.cache_info().misses == 1
+    assert text._cached_engine.cache_info().currsize == 1
+    read_text(np.full((64, 64, 3), 255, dtype=np.uint8))
+    assert text._cached_engine.cache_info().misses == 1  # built once, before the read

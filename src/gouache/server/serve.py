@@ -22,6 +22,7 @@ def serve(
 
     import uvicorn
 
+    from gouache.analysis.text import warm_up
     from gouache.server.app import create_app
 
     token = secrets.token_urlsafe(24) if local else None
@@ -41,6 +42,7 @@ def serve(
     else:
         print(f"API docs at {base}/docs?key=KEY (`gouache keys create --tenant NAME`)", file=out)
     out.flush()
+    warm_up()  # the OCR engine, while no one is waiting for it
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 

@@ -28,6 +28,7 @@ def ui(
 ) -> int:
     import uvicorn
 
+    from gouache.analysis.text import warm_up
     from gouache.images import load_image
     from gouache.server.app import create_app
     from gouache.sessions.session import Session
@@ -62,7 +63,8 @@ def ui(
         print(f"    {url}", file=out)
         out.flush()
 
-        # 3. serve; open the browser once the server answers
+        # 3. serve; open the browser once the server answers; build the OCR engine meanwhile
+        warm_up()
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
         if open_browser:
             threading.Thread(target=_open_when_up, args=(server, url), daemon=True).start()
