@@ -48,6 +48,7 @@ from gouache.planner import (
     answers,
     bars,
     binarize,
+    emphasis,
     formats,
     framing,
     ink,
@@ -134,6 +135,10 @@ class RulePlanner:
         asked = formats.ask(instruction, context)
         if asked is not None:  # "make it instagram ready": which shape?
             return asked
+        # "highlight the chart": a mark, a brighter part or the rest cut away? not guessed
+        emphasised = emphasis.ask(instruction, lambda offer: self._plan(offer, context, {}))
+        if emphasised is not None:
+            return emphasised
         outcome = self._planned(instruction, context)
         if isinstance(outcome, PlannerReply) and outcome.correction:
             # "mak it brigter": asked, never corrected silently; "yes" applies the reading
