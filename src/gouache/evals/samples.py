@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import cv2
@@ -195,6 +196,13 @@ def sign_photo() -> Image:
     return drawn(_skimage("coffee", 400)(), [("CLOSED", (40, 30), 56)], (255, 255, 255))
 
 
+def red_sign() -> Image:
+    """The eval suite's sign: white OPEN on a red board with a white border, on a post."""
+    from gouache.evals.suite_images import load_named
+
+    return load_named("generated:sign", Path(".")).pixels
+
+
 def group() -> Image:
     """Three faces side by side: the astronaut, Grace Hopper, the astronaut mirrored."""
     from skimage import data
@@ -287,6 +295,7 @@ SAMPLES: dict[str, Callable[[], Image]] = {
     "poster": poster,
     "screenshot": screenshot,
     "sign": sign_photo,
+    "red_sign": red_sign,
     "group": group,
     "cutout": cutout,
     "plate": plate,

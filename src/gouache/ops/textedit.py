@@ -22,6 +22,9 @@ middle of the matched letters.
     R(x, y)     the normalised cross-correlation of T_s with the ink map; the best (s, x, y)
                 over all sizes is where our font's letters fall on the old ones      `_match`
 
+On a plain ground (a sign, a poster, paper) the fill reads only colours like the ground just
+inside the line's box, so a sign's border next to the letters is not smeared into the board.
+
 Where it falls short: the inpainting smears a busy background (it fills from the border of
 each line inward, so a large line over a photo leaves a soft patch); the new words are
 horizontal and in one font, so tilted, curved or decorative lettering is redrawn straight and
@@ -31,6 +34,7 @@ that gets shorter moves to the middle of its old place.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +71,17 @@ MIN_DILATE = 2
 # scaled by TELEA_SCALE, the same fill came back exact.
 INPAINT_RADIUS = 5
 TELEA_SCALE = 256
+# On a plain ground, the fill reads only colours like the ground just inside the lines' boxes
+# (a sign's border or the sky around it is not read): the colours within GROUND_BAND of the
+# box's height of its edge, binned GROUND_BIN levels a channel; bins holding GROUND_SHARE of
+# them, and their neighbours, are the ground. The ground is plain where those bins hold
+# GROUND_PLAIN of the band (a sign, a poster, paper: 1.0; photos here 0.57-0.76) and most of
+# what Telea would read, GROUND_RING, is like it; elsewhere it reads everything, as before.
+GROUND_BAND = 0.06
+GROUND_BIN = 16
+GROUND_SHARE = 0.02
+GROUND_PLAIN = 0.9
+GROUND_RING = 0.5
 # Ink is what differs from the inpainted background by at least INK_SHARE of the strongest
 # difference in the line, and never less than MIN_INK_DIFF grey levels.
 INK_SHARE = 0.5
@@ -281,11 +296,14 @@ def _lines(n: int) -> str:
 @dataclass(frozen=True)
 class _Patch:
     """The holes of some lines inside one window of the picture whose top-left corner is
-    (x0, y0): 255 inside the lines' polygons, each dilated by DILATE of its height."""
+    (x0, y0): 255 inside the lines' polygons, each dilated by DILATE of its height; `band`,
+    the pixels inside the polygons within GROUND_BAND of their edges (the ground around the
+    letters)."""
 
     x0: int
     y0: int
     holes: npt.NDArray[np.uint8]
+    band: npt.NDArray[np.bool_]
 
 
 Window = tuple[int, int, int, int]  # x0, y0, x1, y1
@@ -337,6 +355,7 @@ def _patches(shape: tuple[int, ...], lines: list[TextLine], pad: int) -> list[_P
         if x1 <= x0 or y1 <= y0:
             continue  # outside the picture
         holes = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
+        band = np.zeros(holes.shape, dtype=bool)
         for line in members:
             one = np.zeros_like(holes)
             corners = np.rint(np.asarray(line.polygon, dtype=np.float64)).astype(np.int32)
@@ -344,7 +363,10 @@ def _patches(shape: tuple[int, ...], lines: list[TextLine], pad: int) -> list[_P
             grow = grow_of(line)
             kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
             holes |= np.asarray(cv2.dilate(one, kernel), dtype=np.uint8)
-        patches.append(_Patch(x0, y0, holes))
+            width = max(MIN_DILATE, round(GROUND_BAND * line.box.h))
+            inner = cv2.erode(one, np.ones((2 * width + 1, 2 * width + 1), np.uint8))
+            band |= (one > 0) & (np.asarray(inner) == 0)
+        patches.append(_Patch(x0, y0, holes, band))
     return patches
 
 
@@ -355,12 +377,17 @@ def inpaint(image: Image, lines: list[TextLine]) -> Image:
     than each alone, and nothing the size of the picture is made but the result."""
     out = image.copy()
     margin = 2 * INPAINT_RADIUS + 2
+    ring = cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (2 * INPAINT_RADIUS + 1, 2 * INPAINT_RADIUS + 1)
+    )
     for patch in _patches(image.shape, lines, margin):
         # 16-bit labels (a text mask has a few hundred parts at most)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(
             patch.holes, connectivity=8, ltype=cv2.CV_16U
         )
         height, width = patch.holes.shape
+        whole = image[patch.y0 : patch.y0 + height, patch.x0 : patch.x0 + width, :3]
+        bins = _ground_bins(whole[patch.band])
         for label in range(1, count):
             x, y, w, h = (int(v) for v in stats[label, :4])
             y0, y1 = max(0, y - margin), min(height, y + h + margin)
@@ -368,6 +395,13 @@ def inpaint(image: Image, lines: list[TextLine]) -> Image:
             holes = np.ascontiguousarray(patch.holes[y0:y1, x0:x1])
             top, left = patch.y0 + y0, patch.x0 + x0
             window = image[top : top + y1 - y0, left : left + x1 - x0, :3]
+            if bins is not None:
+                # on a plain ground, Telea reads only what is like it (not a sign's border),
+                # where most of what it would read is
+                ground = bins[tuple(np.moveaxis(window // GROUND_BIN, 2, 0))]
+                around = (np.asarray(cv2.dilate(holes, ring)) > 0) & (holes == 0)
+                if around.any() and float(ground[around].mean()) >= GROUND_RING:
+                    holes = np.where(ground, holes, np.uint8(255))
             scaled = window.astype(np.float32) * np.float32(TELEA_SCALE)
             channels = [
                 cv2.inpaint(
@@ -381,6 +415,25 @@ def inpaint(image: Image, lines: list[TextLine]) -> Image:
             own = np.asarray(labels[y0:y1, x0:x1]) == label
             region[...] = np.where(own[:, :, None], filled, region)
     return out
+
+
+def _ground_bins(band: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_] | None:
+    """Which colours are like a plain ground: a lookup by colour // GROUND_BIN, True for the
+    bins holding GROUND_SHARE of the band's pixels and for their neighbours; None where those
+    bins hold under GROUND_PLAIN of the band (a busy ground)."""
+    if band.size == 0:
+        return None
+    side = 256 // GROUND_BIN
+    index = band.reshape(-1, 3).astype(np.int64) // GROUND_BIN
+    counts = np.bincount(index @ np.array([side * side, side, 1]), minlength=side**3)
+    kept = counts >= GROUND_SHARE * len(index)
+    if counts[kept].sum() < GROUND_PLAIN * len(index):
+        return None
+    padded = np.pad(kept.reshape(side, side, side), 1)
+    grown = np.zeros((side, side, side), dtype=bool)
+    for r, g, b in itertools.product(range(3), repeat=3):
+        grown |= padded[r : r + side, g : g + side, b : b + side]
+    return grown
 
 
 # -- finding the old letters ----------------------------------------------------------------
@@ -577,7 +630,7 @@ def paint(out: Image, cover: npt.NDArray[np.float32], left: int, top: int, color
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="remove_text",
-        version="1.1.0",
+        version="1.2.0",
         summary="remove text or a watermark (all of it, some words, or the lines holding them)",
         params=RemoveTextParams,
         run=remove_text,
@@ -587,7 +640,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="replace_text",
-        version="1.0.0",
+        version="1.1.0",
         summary='replace words in the picture: "old" with "new", fitted and colour-matched',
         params=ReplaceTextParams,
         run=replace_text,

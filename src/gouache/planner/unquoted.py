@@ -32,6 +32,8 @@ _STOP = (
 )
 # "... to SPRING SALE pls": a closing courtesy is not part of the text
 _COURTESY = re.compile(r"\s+(?:please|pls|plz|thanks|thx|ty)\s*[.!]?\s*$", re.I)
+# "make the sign say CLOSED pls" (a sign may well say THANKS)
+_PLEASE = re.compile(r"\s+(?:please|pls|plz)\s*[.!]?\s*$", re.I)
 _SAYS = re.compile(
     r"\b(?:that\s+|which\s+)?(?:says|saying|reads|reading|read|say|with the (?:text|words))"
     rf"\s*:?\s+(?P<t>.+?){_STOP}",
@@ -82,7 +84,7 @@ def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) ->
     if '"' in instruction or "“" in instruction:
         return None
     text = instruction.strip()
-    sign = _SIGN.match(text)
+    sign = _SIGN.match(_PLEASE.sub("", text))
     if sign is not None:
         read = [line for line in (lines() if lines is not None else ()) if line.strip()]
         if not read:  # the grounding says no text was read
