@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from gouache.analysis.cache import AnalysisCache
+from gouache.analysis.sky import sky_mask
 from gouache.evals.samples import sample
 from gouache.images import Image
 from gouache.ops.plan import EditPlan
@@ -146,3 +147,93 @@ def test_colours_said_to_be_too_crazy_or_toned_down_come_out_less_saturated(say:
 def test_turning_the_contrast_down_with_the_verb_split_lowers_the_contrast() -> None:
     _, source, out = _planned("turn the contrast down", "coffee")
     assert out[..., :3].std() < 0.97 * source[..., :3].std()
+
+
+@pytest.mark.parametrize("say", ["make the logo black and white", "logo in black n white pls"])
+def test_the_logo_with_no_logo_attached_is_the_picture_itself(say: str) -> None:
+    # it was read as "place a logo", and the reply asked for another image
+    _, source, out = _planned(say, "logo")
+    assert _saturation(source) > 20
+    assert _saturation(out) < 2
+
+
+def test_making_the_logo_bigger_with_no_logo_attached_makes_the_picture_bigger() -> None:
+    _, source, out = _planned("make the logo bigger", "logo")
+    assert out.shape[0] > source.shape[0]
+    assert out.shape[1] > source.shape[1]
+
+
+@pytest.mark.parametrize("say", ["add the logo in the corner", "put the logo in the bottom right"])
+def test_placing_the_logo_still_asks_for_the_logo_image(say: str) -> None:
+    reply = _plan(say, "logo")
+    assert isinstance(reply, PlannerReply)
+    assert "--ref" in reply.message
+
+
+@pytest.mark.parametrize(
+    "say", ["can u make the flower on the left brighter", "make the cup on the right pop"]
+)
+def test_a_subject_named_by_its_place_is_refused_naming_the_subject_and_the_half(say: str) -> None:
+    # the place was dropped, and the one subject found was brightened whatever stood there
+    reply = _plan(say, "coffee")
+    assert isinstance(reply, PlannerReply), reply.describe()
+    assert "cannot tell one" in reply.message
+    assert '"the left side"' in reply.message
+
+
+def test_less_washed_out_is_more_colour_not_the_faded_look() -> None:
+    # "make it less washed out" was the faded look, which washes the colours out further
+    plan, source, out = _planned("make it less washed out", "coffee")
+    assert [step.op for step in plan.steps] == ["saturation"]
+    assert _saturation(out) > 1.05 * _saturation(source)
+
+
+def test_a_washed_out_sky_gets_more_colour_in_the_sky_only() -> None:
+    # it was sent to a generative backend ("sky" is a cue for new content)
+    plan, source, out = _planned("make the sky less washed out", "horizon")
+    assert plan.steps[0].params["region"] == "sky"
+    sky = sky_mask(source)
+    assert _saturation(out[sky][None]) > 1.05 * _saturation(source[sky][None])
+    assert _saturation(out[~sky][None]) == pytest.approx(_saturation(source[~sky][None]), rel=0.02)
+
+
+@pytest.mark.parametrize(
+    ("say", "ops"),
+    [
+        ("convert it to b/w for print", ["grayscale"]),
+        ("increase the contrast so the cells are easier to see", ["contrast"]),
+        ("actually make it black and white", ["grayscale"]),
+        ("can i get a transparent bg", ["remove_background"]),
+        ("make it look like its from the 70s", ["look"]),
+    ],
+)
+def test_why_an_edit_is_asked_and_small_words_leave_the_edit_as_said(
+    say: str, ops: list[str]
+) -> None:
+    # "for print" was offered as "for paint"; "so the cells ...", "actually", "bg" with
+    # "transparent" and "the 70s" were not understood
+    plan, source, out = _planned(say, "chelsea" if "transparent" in say else "coffee")
+    assert [step.op for step in plan.steps] == ops
+    assert out.shape != source.shape or np.any(out != source)
+
+
+def test_the_purpose_that_asks_for_more_is_not_dropped() -> None:
+    reply = _plan("crop it so the cup is in the middle", "coffee")
+    assert not isinstance(reply, EditPlan)
+
+
+def test_a_desktop_wallpaper_asks_between_a_16_9_crop_and_a_fill() -> None:
+    asked = _plan("make it a desktop wallpaper", "coffee")
+    assert isinstance(asked, PlannerQuestion), asked.describe()
+    assert asked.options == ("crop to 16:9 keeping the subject", "make it 16:9 without cropping")
+    _, _, out = _planned(asked.options[0], "coffee")
+    assert out.shape[1] / out.shape[0] == pytest.approx(16 / 9, abs=0.02)
+
+
+def test_a_face_made_clearer_is_sharpened_and_nothing_else() -> None:
+    plan, source, out = _planned("make the face clearer", "grace_hopper")
+    assert plan.steps[0].params == {"region": "faces", "edit": "sharpen", "amount": 1.0}
+    face = CACHE.get(source).faces[0].box
+    inside = (slice(face.y, face.y + face.h), slice(face.x, face.x + face.w))
+    assert _detail(out[inside]).mean() > 1.05 * _detail(source[inside]).mean()
+    assert np.array_equal(out[:20, :20], source[:20, :20])

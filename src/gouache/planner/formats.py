@@ -6,6 +6,7 @@ that are instructions it plans as they are written:
     Instagram feed        crop to 4:5 around the subject / crop to 1:1 / 4:5 without cropping
     Instagram story/reel  crop to 9:16 around the subject / 9:16 without cropping
     phone wallpaper       crop to 9:19.5 around the subject / 9:19.5 without cropping
+    desktop wallpaper     crop to 16:9 around the subject / 16:9 without cropping
 
 "crop it for instagram" asks too, offering the crops only; where one crop is left ("crop it
 for my story") it is planned as said.
@@ -60,16 +61,24 @@ _PHONE = _Format(
     "recent iPhones and most Android phones are about 9:19.5, 1179 x 2556 px on an iPhone 15, "
     "and the phone scales the picture to fit",
 )
+_DESKTOP = _Format(
+    "a desktop wallpaper",
+    ((16, 9), (16, 10)),
+    ("crop to 16:9 keeping the subject", "make it 16:9 without cropping"),
+    "most screens are 16:9, 1920 x 1080 px or more, and laptops often 16:10",
+)
 _INSTAGRAM = re.compile(r"\b(?:instagram|insta|ig|gram)\b")
 _STORY_WORDS = re.compile(r"\b(?:story|stories|reel|reels)\b")
 _PHONE_WORDS = re.compile(r"\b(?:wallpaper|lock ?screen|home ?screen)\b")
+_DESKTOP_WORDS = re.compile(r"\b(?:desktop|laptop|computer|pc|mac|macbook|monitor)\b")
 # The words a request about a platform's format may hold; any other word ("add a caption for
 # instagram") makes it an ordinary request, planned as such.
 _ABOUT_FORMAT = FILLER | word_set(
     "instagram, insta, ig, gram, story, stories, reel, reels, wallpaper, phone, iphone, android, "
     "mobile, lock, lockscreen, home, homescreen, screen, background, ready, size, sized, "
     "format, fit, fits, suitable, good, post, posting, feed, upload, share, sharing, perfect, "
-    "optimize, optimise, prep, prepare, for, my, crop, cropped, cut, trim"
+    "optimize, optimise, prep, prepare, for, my, crop, cropped, cut, trim, desktop, laptop, "
+    "computer, pc, mac, macbook, monitor"
 )
 # An explicit shape or fill: the request is then no open question ("instagram 4:5").
 _SHAPED = re.compile(
@@ -90,7 +99,7 @@ def ask(instruction: str, context: PlanContext | None) -> PlannerQuestion | Plan
     shape said; None when the instruction is not one."""
     text = normalise(instruction)
     if _PHONE_WORDS.search(text):
-        found = _PHONE
+        found = _DESKTOP if _DESKTOP_WORDS.search(text) else _PHONE
     elif _INSTAGRAM.search(text):
         found = _STORY if _STORY_WORDS.search(text) else _FEED
     else:

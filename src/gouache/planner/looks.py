@@ -22,9 +22,11 @@ NIGHT_NOTE = (
 )
 
 
-# "the colours look washed out": a complaint, which the faded look would make worse
+# "the colours look washed out", "make it less faded": a complaint, which the faded look
+# would make worse
 _WASHED_OUT = re.compile(
-    r"\b(?:looks?|is|are|seems?|too|so|very|really|kind of|a bit|bit)\s+(?:a bit\s+|so\s+|too\s+|"
+    r"\b(?:looks?|is|are|seems?|too|so|very|really|kind of|a bit|bit|less|not so|not as)\s+"
+    r"(?:a bit\s+|so\s+|too\s+|"
     r"very\s+|really\s+)?(?:washed out|faded|dull|flat)\b"
 )
 

@@ -72,6 +72,21 @@ RULES: dict[str, Rule] = {
 # edit beside it is meant as said; 'make the "SALE" text less red' adds nothing.
 _ADDS = re.compile(r"\b(?:add|put|write|insert|with|caption|captioned|saying|says)\b")
 
+# Why an edit is asked, said after it: "for print", "so the cells are easier to see". Only
+# purposes that ask for nothing more are dropped ("so the cup is in the middle" is kept).
+_PURPOSE = re.compile(
+    r",?\s+(?:for (?:print|printing|a print|the printer|my printer|a presentation|my slides|"
+    r"slides)|so(?: that)? (?:the |it |they |you |i |we |people )?[a-z ]*?(?:(?:is|are|'s|be) "
+    r"(?:easier|clearer|more visible) to (?:see|read|spot)|(?:is|are|'s|be) (?:more )?(?:visible|"
+    r"readable|legible)|stands? out|pops?))$"
+)
+
+# "the logo" where no logo is attached and none is placed: the picture being edited
+_THE_LOGO = re.compile(r"(?:\b(?:the|my|this|our|that) |^)logo\b")
+_PLACES = re.compile(
+    r"\b(?:add|put|place|insert|stamp|overlay|watermark|paste|remove|delete|erase|move)\b"
+)
+
 # Operators whose direction the next clause inherits ("increase brightness and contrast").
 _SIGNED = frozenset({"brightness", "contrast", "saturation", "warmth", "exposure"})
 
@@ -94,6 +109,11 @@ class Reader:
         naming a text in quotes that a whole-picture edit would not keep to ('make "SALE" less
         red': a tint) is one draft marked `named_text`, for the grounding to refuse."""
         drafts = self._read(text, quotes, previous, refs)
+        logo = drafts and any(d.op == "logo" for d in drafts) and _THE_LOGO.search(text)
+        if logo and not refs and not _PLACES.search(text):
+            # "make the logo black and white" with no logo attached: the picture is it
+            itself = self._read(_THE_LOGO.sub("it", text), quotes, previous, refs)
+            drafts = itself if itself and all(d.op != "logo" for d in itself) else drafts
         named = [quotes[i] for i in quote_indices(text) if i < len(quotes) and quotes[i].strip()]
         if not drafts or not named:
             return drafts
@@ -127,6 +147,7 @@ class Reader:
     ) -> list[Draft] | None:
         # A last "too" means "as well" ("add a vignette too"), not "too dark".
         text = re.sub(r"\s*\b(?:too|as well)$", "", text)
+        text = _PURPOSE.sub("", text)  # "black and white for print": why, not what
         if refused(text):
             return None
         local = (

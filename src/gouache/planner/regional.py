@@ -76,7 +76,7 @@ _EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dramatic", ("dramatic", "drama", "moody", "moodier", "stormier")),
     ("pop", ("pop", "stand out", "enhance", "punchy", "punchier")),
     ("clarity", ("clarity", "depth", "definition", "local contrast")),
-    ("sharpen", ("sharpen", "sharper", "sharp", "crisp", "crisper", "sharpness")),
+    ("sharpen", ("sharpen", "sharper", "sharp", "crisp", "crisper", "sharpness", "clearer")),
     ("warmth", ("warm", "warmer", "warmth", "cool", "cooler", "colder", "cold")),
     ("saturation", ("saturate", "desaturate", "saturated", "desaturated", "saturation", "vibrant",
                     "vivid", "richer", "colorful", "colourful", "muted")),
@@ -242,8 +242,16 @@ _ADD_TONE = re.compile(
 )
 
 
+# "make the sky less washed out", "the background looks faded": a region's colour to deepen
+_WASHED = re.compile(
+    r"\b(?:(?:less|not so|not as)|(?:looks?|is|are|seems?)(?: (?:a bit|too|so|very|really|"
+    r"kind of))?) (?:washed out|faded)\b"
+)
+
+
 def read(text: str) -> Draft | None:
     """The adjust_region draft of one normalised clause, or None when it is not one."""
+    text = _WASHED.sub("more saturated", text)
     added = _ADD_TONE.match(text)
     if added is not None:  # given as "more" of it, at the size said
         size = f"{added.group('size')} " if added.group("size") else ""
@@ -311,6 +319,14 @@ def read(text: str) -> Draft | None:
             problem=f'I find faces, not one whole {word} among several: say "the face on the '
             'left" (or right, middle, "face 2") for that face, or "the subject" for the main '
             "subject",
+        )
+    if edit != "blur" and region == "subject" and _PLACED.search(rest):
+        # "the flower on the left": the one subject found may not be that one
+        return Draft(
+            OP,
+            problem=f"I find one main subject, and cannot tell one {word} from another by "
+            f'place: say "the {word}" for the main subject, or "the left side" (or right, '
+            "top, bottom) for that half of the picture",
         )
     if edit == "blur" and region == "faces" and said == "soften":
         edit = "smooth"  # "soften her skin" is a retouch, not a blur of the face

@@ -130,7 +130,9 @@ EXTRA_KEYWORDS = {
     "blur_background": _phrases(
         "blurry background, blurred background, background blurry, depth of field"
     ),
-    "remove_background": _phrases("no background, background removal, remove bg"),
+    "remove_background": _phrases(
+        "no background, background removal, remove bg, transparent bg, transparent backdrop"
+    ),
     "replace_background": _phrases("background, backdrop"),
     "restore": _phrases(
         "restoration, scratch, scratched, damaged, damage, specks, dust specks, old scan, "
@@ -279,7 +281,7 @@ FILLER = frozenset(
         "try, think, needs, needed, privacy, private, anonymous, anonymity, poster, screenshot, "
         "flyer, banner, selfie, snapshot, snap, taken, photographed, captured, were, been, "
         "instagram, insta, convert, converted, converting, perfect, great, awesome, lovely, "
-        "wonderful, excellent, amazing, brilliant, fantastic, nope, nah"
+        "wonderful, excellent, amazing, brilliant, fantastic, nope, nah, actually"
     )
 )
 
@@ -522,8 +524,10 @@ def known_words() -> frozenset[str]:
     return frozenset(found | FILLER | PARAMETER_WORDS | HUES)
 
 
-# Colours as people name the parts of a picture in them ("make the reds more saturated"):
-# known, so never offered as a misspelling ("reds" was taken for "res").
+# Colours as people name the parts of a picture in them ("make the reds more saturated"), and
+# "pastel": known, so never offered as a misspelling ("reds" was taken for "res", "pastel"
+# for "paste").
 HUES = word_set(
-    "reds, oranges, yellows, greens, blues, purples, pinks, browns, teals, cyans, magentas"
+    "reds, oranges, yellows, greens, blues, purples, pinks, browns, teals, cyans, magentas, "
+    "pastel, pastels"
 )
