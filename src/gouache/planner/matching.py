@@ -150,6 +150,27 @@ def with_modifiers(clauses: tuple[RawClause, ...]) -> list[RawClause]:
     return out
 
 
+# "brighten her eyes and her face": a part named bare after an edit of another part
+_OWNER = r"(?:the|her|his|their|its|my|our|your|both)"
+_PART = r"(?:faces?|eyes?|teeth|smiles?|lips|skin|hair|sky|background|subject|foreground)"
+_BARE_PART = re.compile(rf"^(?:{_OWNER}\s+)?{_PART}$")
+_PART_IN = re.compile(rf"\b(?P<owner>{_OWNER}\s+)?{_PART}\b")
+
+
+def retargeted(text: str, before: str) -> str:
+    """A clause that only names a part of the picture ("her face", "face") after a clause
+    that edits another ("brighten her eyes"): that edit, of this part ("brighten her face");
+    any other clause as it is."""
+    bare = text.strip()
+    named = _PART_IN.search(before)
+    own = _PART_IN.match(bare)
+    if _BARE_PART.match(bare) is None or own is None or named is None:
+        return text
+    # "and face": the owner said before ("her") goes with it
+    part = bare if own.group("owner") else f"{named.group('owner') or ''}{bare}"
+    return f"{before[: named.start()]}{part}{before[named.end() :]}"
+
+
 def is_word(token: str) -> bool:
     return token.replace("'", "").isalpha()
 

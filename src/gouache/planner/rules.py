@@ -65,7 +65,7 @@ from gouache.planner.generative import needs_generation
 from gouache.planner.grounding import IMAGE_SLOT, Grounding
 from gouache.planner.labels import describe
 from gouache.planner.lexicon import Lexicon
-from gouache.planner.matching import FIX_IT, Piece, add_piece, with_modifiers
+from gouache.planner.matching import FIX_IT, Piece, add_piece, retargeted, with_modifiers
 from gouache.planner.phrases import CAST_WORDS, Draft
 from gouache.planner.plan import (
     EditPlan,
@@ -196,6 +196,7 @@ class RulePlanner:
         pieces: list[Piece] = []
         missing: list[RawClause] = []
         previous: Draft | None = None
+        previous_text = ""
         complained = False  # a clause said "too ...": "and a bit blue" is a cast, too
         kept = self._whole(instruction)
         if kept is not None:  # "black and white but keep her in colour": one edit
@@ -213,12 +214,14 @@ class RulePlanner:
             complained = complained or has(raw.text, "too")
             if previous is not None:
                 text = regional.continued(text, previous)  # "the sky darker and bluer"
+                text = retargeted(text, previous_text)  # "brighten her eyes and her face"
             drafts = self._reader.read(text, prepared.quotes, previous, refs)
             if drafts is None:
                 missing.append(raw)
             for draft in drafts or ():
                 add_piece(pieces, Piece(draft, raw.original))
             previous = drafts[-1] if drafts else None
+            previous_text = text
         if not pieces and not missing:
             return self._replies.ask(instruction)
         grounding = Grounding(instruction, context, self.operators, choices)
