@@ -54,8 +54,10 @@ def test_a_colour_change_of_one_colour_is_refused_rather_than_tinting_everything
 ) -> None:
     reply = _plan(say, "logo")
     assert isinstance(reply, PlannerReply), reply.describe()
-    assert f"cannot pick out the {hue} areas" in reply.message
+    assert f"cannot shift the {hue} areas" in reply.message
     assert "--backend" in reply.message
+    if "more" in say or "redder" in say:  # the colour edit that does replace one colour
+        assert f'"change the {hue} to ' in reply.message
 
 
 def test_a_colour_change_of_the_subject_still_tints_the_subject_only() -> None:
@@ -237,3 +239,15 @@ def test_a_face_made_clearer_is_sharpened_and_nothing_else() -> None:
     inside = (slice(face.y, face.y + face.h), slice(face.x, face.x + face.w))
     assert _detail(out[inside]).mean() > 1.05 * _detail(source[inside]).mean()
     assert np.array_equal(out[:20, :20], source[:20, :20])
+
+
+@pytest.mark.parametrize("say", ["make the subject red", "make the cat red"])
+def test_a_named_subject_made_a_colour_is_tinted_that_colour_and_the_rest_kept(say: str) -> None:
+    # "make the subject brown" was read as pasting a subject from another image
+    plan, source, out = _planned(say, "chelsea")
+    assert plan.steps[0].params["region"] == "subject"
+    shift = out.astype(float) - source.astype(float)
+    redder = shift[..., 0] - (shift[..., 1] + shift[..., 2]) / 2
+    subject = CACHE.get(source).subject.mask
+    assert redder[subject].mean() > 20
+    assert abs(redder[~subject].mean()) < 0.3 * redder[subject].mean()

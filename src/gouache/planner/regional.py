@@ -308,6 +308,16 @@ def read(text: str) -> Draft | None:
     ):
         # "make the sky pink": a strong tint of the sky (its clouds and light kept)
         return Draft(OP, {"region": "sky", "edit": "tint", "color": found[0].rgb, "amount": 0.5})
+    if (
+        found
+        and region == "subject"
+        and word not in (*_PEOPLE, "her", "him", "them", "person", "people")
+        and re.match(rf"(?:make|turn|paint|color|colour) (?:the )?{word}\b", text)
+    ):
+        # "make the flower red": a strong tint of the subject, as of the sky (a person's colour
+        # is not changed: "make her blue" is not a tint)
+        return Draft(OP, {"region": "subject", "edit": "tint", "color": found[0].rgb,
+                          "amount": 0.5})  # fmt: skip
     if found:
         return None  # "make the background white": a new background, not a tone
     if edit is None or (edit == "blur" and re.search(r"\blight(?:ing)?\b", rest)):
@@ -391,10 +401,16 @@ def _of_a_colour(text: str) -> Draft | None:
     if hue is None:
         return None
     if _recoloured(text, hue.group("hue")):
+        named = hue.group("hue")
+        rest = re.sub(rf"\bthe {named}\w*", " ", text, count=1)
+        said = [rest[c.span.start : c.span.end] for c in colors(rest)]
+        target = next((c for c in said if c != named), None)
+        target = target or next((TINT_WORDS[w] for w in TINT_WORDS if has(rest, w)), None)
+        swap = f'"change the {named} to {target}" replaces it with {target}; or ' if target else ""
         return Draft(
             OP,
-            problem=f"I cannot pick out the {hue.group('hue')} areas on their own, so a colour "
-            'change would tint every colour: say it for the whole picture (e.g. "make it '
+            problem=f"I cannot shift the {named} areas alone toward another colour, and a tint "
+            f'would change every colour: {swap}say it for the whole picture (e.g. "make it '
             'warmer"), or for the sky, the background, the subject or the faces (e.g. "make '
             'the subject redder"); a generative backend (--backend gemini, openai, diffusers '
             "or comfyui) can change one colour",
