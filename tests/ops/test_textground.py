@@ -4,6 +4,7 @@ smears into the box, the old word is no longer read, and a new word takes the ol
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -81,3 +82,27 @@ def test_the_new_word_takes_the_old_ones_cap_height_and_leaves_no_smear(run, sig
     assert 0.9 <= (new_right - new_left) / (right - left) <= 1.15
     assert _smear(out) == 0
     assert np.array_equal(out[255:], sign[255:])
+
+
+def test_text_removed_from_a_gradient_leaves_the_gradient_without_a_seam(run):
+    """The eval suite's poster: white SUMMER SALE on a vertical gradient, drawn again here
+    without it. Telea filled the hole from its nearest edge, a seam across its middle (mean
+    error 3.5 levels, up to 13); the plane fitted to the ground around it is the gradient."""
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    from gouache.evals import suite_images
+
+    poster = suite_images.load_named("generated:poster", Path(".")).pixels
+    canvas = PILImage.fromarray(suite_images._gradient(640, 480, (30, 60, 120), (220, 120, 60)))
+    draw = ImageDraw.Draw(canvas)
+    draw.ellipse((380, 200, 560, 380), fill=(250, 210, 60))
+    draw.rectangle((60, 260, 300, 420), fill=(40, 160, 110))
+    truth = np.asarray(canvas).astype(int)
+    for params in ({}, {"match": "SALE"}):
+        out = run("remove_text", poster, **params).astype(int)
+        hole = np.any(out != poster, axis=2)
+        assert hole.sum() > 2000
+        error = np.abs(out - truth)[hole]
+        assert error.mean() < 0.5
+        assert error.max() <= 2

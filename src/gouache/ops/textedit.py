@@ -23,7 +23,8 @@ middle of the matched letters.
                 over all sizes is where our font's letters fall on the old ones      `_match`
 
 On a plain ground (a sign, a poster, paper) the fill reads only colours like the ground just
-inside the line's box, so a sign's border next to the letters is not smeared into the board.
+inside the line's box, so a sign's border next to the letters is not smeared into the board;
+where that ground is flat or evenly graded, the hole is filled with the plane fitted to it.
 
 Where it falls short: the inpainting smears a busy background (it fills from the border of
 each line inward, so a large line over a photo leaves a soft patch); the new words are
@@ -82,6 +83,12 @@ GROUND_BIN = 16
 GROUND_SHARE = 0.02
 GROUND_PLAIN = 0.9
 GROUND_RING = 0.5
+# There, a ground the pixels read fit as a plane in x and y within PLANE_RMS levels (flat or
+# evenly graded: a sign, paper, a poster's gradient) is filled with that plane: Telea fills a
+# gradient from the nearest edge, leaving a seam across the middle of the hole. PLANE_MIN
+# pixels at least are fitted.
+PLANE_RMS = 4.0
+PLANE_MIN = 64
 # Ink is what differs from the inpainted background by at least INK_SHARE of the strongest
 # difference in the line, and never less than MIN_INK_DIFF grey levels.
 INK_SHARE = 0.5
@@ -395,6 +402,7 @@ def inpaint(image: Image, lines: list[TextLine]) -> Image:
             holes = np.ascontiguousarray(patch.holes[y0:y1, x0:x1])
             top, left = patch.y0 + y0, patch.x0 + x0
             window = image[top : top + y1 - y0, left : left + x1 - x0, :3]
+            smooth = None
             if bins is not None:
                 # on a plain ground, Telea reads only what is like it (not a sign's border),
                 # where most of what it would read is
@@ -402,19 +410,40 @@ def inpaint(image: Image, lines: list[TextLine]) -> Image:
                 around = (np.asarray(cv2.dilate(holes, ring)) > 0) & (holes == 0)
                 if around.any() and float(ground[around].mean()) >= GROUND_RING:
                     holes = np.where(ground, holes, np.uint8(255))
-            scaled = window.astype(np.float32) * np.float32(TELEA_SCALE)
-            channels = [
-                cv2.inpaint(
-                    np.ascontiguousarray(scaled[:, :, c]), holes, INPAINT_RADIUS, cv2.INPAINT_TELEA
-                )
-                for c in range(3)
-            ]
-            filled = to_uint8(np.dstack(channels) / np.float32(TELEA_SCALE))
+                    smooth = _plane(window, holes == 0)
+            filled = smooth if smooth is not None else _telea(window, holes)
             region = out[top : top + y1 - y0, left : left + x1 - x0, :3]
             # Windows may overlap: each writes only its own component's holes.
             own = np.asarray(labels[y0:y1, x0:x1]) == label
             region[...] = np.where(own[:, :, None], filled, region)
     return out
+
+
+def _telea(window: Image, holes: npt.NDArray[np.uint8]) -> Image:
+    scaled = window.astype(np.float32) * np.float32(TELEA_SCALE)
+    channels = [
+        cv2.inpaint(np.ascontiguousarray(scaled[:, :, c]), holes, INPAINT_RADIUS, cv2.INPAINT_TELEA)
+        for c in range(3)
+    ]
+    return to_uint8(np.dstack(channels) / np.float32(TELEA_SCALE))
+
+
+def _plane(window: Image, known: npt.NDArray[np.bool_]) -> Image | None:
+    """The window's colours as a plane in x and y per channel, fitted by least squares to the
+    `known` pixels (a flat or evenly graded ground); None where it misses them by more than
+    PLANE_RMS levels (a ground with texture or structure), or too few are known."""
+    ys, xs = np.nonzero(known)
+    if ys.size < PLANE_MIN:
+        return None
+    terms = np.stack([np.ones(ys.size), xs, ys], axis=1).astype(np.float64)
+    values = window[ys, xs].astype(np.float64)
+    coefficients, *_ = np.linalg.lstsq(terms, values, rcond=None)
+    if float(np.sqrt(((values - terms @ coefficients) ** 2).mean())) > PLANE_RMS:
+        return None
+    c0, cx, cy = coefficients.astype(np.float32)
+    x = np.arange(window.shape[1], dtype=np.float32)[None, :, None]
+    y = np.arange(window.shape[0], dtype=np.float32)[:, None, None]
+    return to_uint8(c0 + x * cx + y * cy)
 
 
 def _ground_bins(band: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_] | None:
@@ -630,7 +659,7 @@ def paint(out: Image, cover: npt.NDArray[np.float32], left: int, top: int, color
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="remove_text",
-        version="1.2.0",
+        version="1.3.0",
         summary="remove text or a watermark (all of it, some words, or the lines holding them)",
         params=RemoveTextParams,
         run=remove_text,
@@ -640,7 +669,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="replace_text",
-        version="1.1.0",
+        version="1.2.0",
         summary='replace words in the picture: "old" with "new", fitted and colour-matched',
         params=ReplaceTextParams,
         run=replace_text,

@@ -461,7 +461,7 @@ def _count(n: int) -> str:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="resize_text",
-        version="1.2.0",
+        version="1.3.0",
         summary="make the text bigger or smaller: the lines redrawn at a new size, own colour",
         params=ResizeTextParams,
         run=resize_text,
@@ -471,7 +471,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="recolor_text",
-        version="1.3.0",
+        version="1.4.0",
         summary="the text in another colour: the letters' own shapes kept, the colour changed",
         params=RecolorTextParams,
         run=recolor_text,
@@ -481,7 +481,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="bold_text",
-        version="1.1.0",
+        version="1.2.0",
         summary="make the text bold: the lines redrawn in the bold face, same size and colour",
         params=BoldTextParams,
         run=bold_text,
