@@ -25,8 +25,8 @@ NIGHT_NOTE = (
 # "the colours look washed out", "make it less faded": a complaint, which the faded look
 # would make worse
 _WASHED_OUT = re.compile(
-    r"\b(?:looks?|is|are|seems?|too|so|very|really|kind of|a bit|bit|less|not so|not as)\s+"
-    r"(?:a bit\s+|so\s+|too\s+|"
+    r"\b(?:looks?|is|are|it'?s|its|seems?|too|so|very|really|kind of|a bit|bit|less|not so|"
+    r"not as)\s+(?:a bit\s+|so\s+|too\s+|"
     r"very\s+|really\s+)?(?:washed out|faded|dull|flat)\b"
 )
 

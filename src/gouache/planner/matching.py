@@ -102,7 +102,8 @@ def outermost(found: list[Match]) -> list[Match]:
 
 # "fix it" after a problem it names: the problem is the request ("too dark, fix it").
 FIX_IT = re.compile(
-    r"^(?:(?:please|pls|can you|could you|would you|just|so|and|now)\s+)*(?:fix|correct|sort"
+    r"^(?:(?:please|pls|plz|can you|could you|would you|can u|could u|would u|just|so|and|now)"
+    r"\s+)*(?:fix|correct|sort"
     r"|sort out|repair|solve|fix up|(?:tone|dial|bring|turn) (?:it|that|this) (?:down|back))"
     r"(?:\s+(?:it|that|this|them|those|the problem|the issue|it up|up|out))*"
     r"(?:\s+(?:please|pls|for me))*$"

@@ -50,6 +50,7 @@ from gouache.planner.references import Mention
 from gouache.planner.vocabulary import (
     TINT_WORDS,
     boosted,
+    complained,
     intensity,
     negated,
     polarity,
@@ -118,7 +119,8 @@ def _direction(c: Clause) -> Direction | None:
     factor = 1.0 if found is None else found
     sign = polarity(c.text)
     if sign:
-        sign = -sign if negated(c.rest) else sign
+        # "less dull", "too dark", "it's dark": turned round once, however many say so
+        sign = -sign if negated(c.rest) or complained(c.text) else sign
     elif negated(c.rest):
         sign = -1
     elif boosted(c.rest):

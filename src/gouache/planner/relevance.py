@@ -204,7 +204,14 @@ _LEANINGS = {
     **dict.fromkeys(("bright", "brighter", "brighten", "lighter", "lighten"), "bright"),
     **dict.fromkeys(("dark", "darker", "darken", "dim", "dimmer"), "dark"),
     **dict.fromkeys(("blur", "blurry", "soft", "softer", "soften", "smooth", "smoother"), "soft"),
+    **dict.fromkeys(
+        ("saturate", "saturated", "vivid", "vibrant", "vibrance", "colourful", "colorful"), "vivid"
+    ),
+    **dict.fromkeys(("desaturate", "desaturated", "muted", "mute", "duller"), "muted"),
 }
+# A word that is always a complaint, and what it asks for: "dull" colours want more of them,
+# whether said "dull", "too dull" or "less dull".
+_WANTS = {"dull": "vivid", "drab": "vivid", "lifeless": "vivid"}
 _TURNED = {
     "dark": "bright",
     "bright": "dark",
@@ -213,9 +220,18 @@ _TURNED = {
     "yellow": "cool",
     "orange": "cool",
     "blue": "warm",
+    "vivid": "muted",
+    "muted": "vivid",
 }
 # Leanings that undo each other: an offer of one never serves a request for the other.
-_OPPOSED = {"warm": "cool", "cool": "warm", "bright": "dark", "dark": "bright"}
+_OPPOSED = {
+    "warm": "cool",
+    "cool": "warm",
+    "bright": "dark",
+    "dark": "bright",
+    "vivid": "muted",
+    "muted": "vivid",
+}
 # A sky or a subject this share of the picture is there to edit (as `gouache.suggest` reads them).
 SKY_SHARE = 0.08
 SUBJECT_SHARE = (0.1, 0.75)
@@ -320,7 +336,9 @@ def _content(text: str) -> set[str]:
     found = set()
     for before, raw in itertools.pairwise(["", *ws]):
         word = _LEANINGS.get(raw.rstrip("s"), raw.rstrip("s"))
-        if before == "too" and word in _TURNED:
+        if raw in _WANTS:
+            found.add(_WANTS[raw])  # "the colours are dull", "less dull": more colour
+        elif before == "too" and word in _TURNED:
             found.add(_TURNED[word])  # "too dark" asks for bright, "too yellow" for cool
         elif raw.isalpha() and raw not in _GENERIC:
             found.add(word)

@@ -17,6 +17,8 @@ Direction comes from the word itself ("darker"), turned round by a negator ("les
 
 from __future__ import annotations
 
+import re
+
 from gouache.planner.clauses import has, words
 
 
@@ -45,7 +47,7 @@ _INTENSITY = _levels("""
 0.25: very slightly, ever so slightly, a tiny bit, tiny bit, a touch, a hint, barely, a smidge
 0.5:  a little bit, a little, a bit, a tad, a lil bit, a lil, lil bit, a notch, slightly, somewhat,
       subtle, subtly, gentle, gently,
-      light, lightly, mild, mildly, thin, small, narrow, faint
+      light, lightly, mild, mildly, thin, small, narrow, faint, kind of, kinda, sort of, sorta
 2:    much, a lot, lots, very, really, way more, way less, far more, far less, way too, far too,
       much too, strong, strongly,
       heavy, heavily, significantly, considerably, dramatic, dramatically, intense, thick, big,
@@ -64,7 +66,7 @@ POLARITY = {
     saturated, vibrant, vivid, richer, colorful, colourful, pop, warm, warmer, overexpose,
     overexposed
 -1: dark, darker, darken, dim, dimmer, flat, flatter, desaturate, desaturated, muted, mute,
-    duller, cool, cooler, cold, colder, underexpose, underexposed
+    dull, duller, drab, lifeless, cool, cooler, cold, colder, underexpose, underexposed
 """).items()
 }
 
@@ -88,7 +90,8 @@ EXTRA_KEYWORDS = {
     "brightness": _phrases("bright, dark, dimmer, brighten up, lighten up"),
     "contrast": _phrases("contrasty, punchy, punch, flat"),
     "saturation": _phrases(
-        "saturated, desaturated, color, colour, colors, colours, pop, vibrance, mute, duller"
+        "saturated, desaturated, color, colour, colors, colours, pop, vibrance, mute, dull, "
+        "duller, drab, lifeless"
     ),
     "exposure": _phrases("overexposed, underexposed, ev, exposed"),
     "warmth": _phrases("cold, warm it up, cool it down"),
@@ -498,6 +501,24 @@ def intensity(text: str) -> float | None:
 
 def negated(text: str) -> bool:
     return any(has(text, word) for word in NEGATORS)
+
+
+# "the colours look a bit dull", "it's dark", "it looks flat": a state of the picture said as
+# a complaint, which asks for its opposite, as "too dark" does; "make it look dark" asks for it.
+_COMPLAINT = re.compile(
+    r"\b(?:it'?s|it is|its|is|are|looks?|seems?|feels?|came out|comes out|turned out)\s+"
+    r"(?:(?:a|a bit|a little|a tad|kind of|kinda|sort of|so|very|really|quite|rather|pretty|"
+    r"somewhat|slightly|way|too|all)\s+)*"
+    r"(?:dark|dim|dull|flat|muted|cold|cool|drab|lifeless|underexposed|overexposed|desaturated)"
+    r"\b"
+)
+_ASKED = re.compile(r"\b(?:make|made|want|wanted|keep|should|let|like|needs? to|have)\b")
+
+
+def complained(text: str) -> bool:
+    """Whether `text` complains of a state ("the colours are dull") rather than asking for it."""
+    found = _COMPLAINT.search(text)
+    return found is not None and _ASKED.search(text[: found.start()]) is None
 
 
 def boosted(text: str) -> bool:
