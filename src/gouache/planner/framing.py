@@ -18,7 +18,7 @@ from typing import Any
 
 from gouache.planner.clauses import colors, has, has_digit, normalise, protect, words
 from gouache.planner.phrases import Draft, aspect_of
-from gouache.planner.vocabulary import FILLER, word_set
+from gouache.planner.vocabulary import FILLER, SUBJECT_NOUNS, word_set
 
 _NO_CROP = re.compile(
     r"\b(?:without (?:any )?(?:cropping|crop|cutting|losing)(?: (?:anything|any of it|it|"
@@ -50,10 +50,7 @@ _STRAIGHTEN = re.compile(
     rf"|^(?:the {_STRAIGHT_THING}|it|this) (?:is|looks|seems|'s) (?:{_SOMEWHAT} )?(?:crooked|"
     rf"tilted|wonky|skewed|not straight|not level)$"
 )
-_SUBJECT = word_set(
-    "subject, cat, dog, pet, animal, bird, rocket, person, man, woman, girl, boy, child, kid, "
-    "baby, cup, mug, coffee, car, flower, building, product, bottle, her, him, them"
-)
+_SUBJECT = SUBJECT_NOUNS | word_set("her, him, them")
 # "crop tighter on the cat's face": no detector here finds an animal's face.
 _ANIMAL_FACE = re.compile(
     r"^(?:crop|zoom|frame|reframe|get closer|close up|cut|trim)\b.*\b(?:cat|cats|cat's|dog|dogs|"
@@ -91,6 +88,43 @@ def whole(instruction: str) -> Draft | None:
     if named:
         params |= {"fill": "color", "color": named[0].rgb}
     return Draft("extend", params)
+
+
+# "crop it square around the flower", "crop to 4:5 with the cat in the middle", "square crop
+# centred on the dog", "crop it square, keep the flower in the middle": a shape, and the
+# subject to keep in it, which smart_crop centres on (the faces, else the main subject).
+_CENTRED = re.compile(
+    r"\b(?:around|round|on|about|centred on|centered on|centring on|centering on|focused on|"
+    r"focussed on|with|keep(?:ing)?|so) (?:the |my |our |that |this )?(?:main )?(?P<what>[a-z]+)"
+    r"(?:(?: is| stays| sits)? (?:in the (?:middle|centre|center)|centred|centered|in frame|"
+    r"in view|in it))?\b"
+)
+_CROP_VERB = re.compile(r"\b(?:crop|cropped|cropping|cut|frame|reframe|trim)\b")
+_CENTRING_WORDS = _FRAMING_WORDS | word_set(
+    "around, round, on, about, centred, centered, centring, centering, focused, focussed, "
+    "keep, keeping, stays, sits, middle, centre, center, view, main, my, our, cropped, "
+    "cropping, trim"
+)
+
+
+def centred(instruction: str) -> Draft | None:
+    """smart_crop when the instruction asks for a shape of crop around a subject it names,
+    and nothing else; read whole, as "crop it square, keep the flower in the middle" is split
+    at its comma."""
+    text = normalise(protect(instruction))
+    aspect = aspect_of(text)
+    if aspect is None or _CROP_VERB.search(text) is None:
+        return None
+    found = [m for m in _CENTRED.finditer(text) if m.group("what") in _SUBJECT]
+    if not found or has(text, "face") or has(text, "faces"):
+        return None  # a face is the face crop's, read as before
+    rest = text
+    for match in reversed(found):
+        rest = rest[: match.start()] + " " + rest[match.end() :]
+    rest = re.sub(r"\d+(?:\.\d+)?\s*(?::|x|by|/)\s*\d+(?:\.\d+)?", " ", rest)
+    if any(w not in _CENTRING_WORDS for w in words(re.sub(r"[^a-z' ]", " ", rest))):
+        return None
+    return Draft("smart_crop", {"aspect": aspect})
 
 
 def read(text: str) -> Draft | None:

@@ -135,7 +135,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "crop_face": lambda p: f"crop to {_face(p['target'])} at {p['aspect'][0]}:{p['aspect'][1]}",
     "smart_crop": lambda p: (
         f"crop to {p['aspect'][0]}:{p['aspect'][1]} keeping "
-        + ("every face whole" if p["everyone"] else "the faces")
+        + ("every face whole" if p["everyone"] else "the faces (or the subject) in frame")
     ),
     "remove_text": lambda p: (
         (

@@ -273,6 +273,7 @@ class RulePlanner:
         readers = (
             regional.whole,
             framing.whole,
+            framing.centred,
             redaction.whole,
             plural.whole,
             bars.whole,

@@ -22,6 +22,7 @@ from PIL import ImageColor
 from gouache.planner.clauses import normalise, tokens
 from gouache.planner.generative import CUES
 from gouache.planner.plan import PlannerQuestion
+from gouache.planner.vocabulary import SUBJECT_NOUNS
 
 SLOT = "spelling"
 # A clause with more unknown words than this is not read as a misspelt edit.
@@ -35,6 +36,8 @@ _YES = re.compile(
     r"that one|sure))*$"
 )
 _NO = re.compile(r"^(?:n|no|nope|nah|not really|no thanks|no thank you|wrong|cancel)$")
+# "around her face" is no misspelt "here"
+_PRONOUNS = frozenset({"her", "him", "his", "hers", "she", "he", "them", "they", "their"})
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
 
 
@@ -162,7 +165,14 @@ class Speller:
 
     def _unknown(self, word: str) -> bool:
         # "older" is new content, not a misspelt "colder"
-        return word.replace("'", "").isalpha() and word not in self.known and word not in CUES
+        # "flower" names the subject, and is no misspelt "lower"
+        return (
+            word.replace("'", "").isalpha()
+            and word not in self.known
+            and word not in CUES
+            and word not in SUBJECT_NOUNS
+            and word not in _PRONOUNS
+        )
 
 
 def slips(typed: str, meant: str) -> int:

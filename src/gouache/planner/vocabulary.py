@@ -288,6 +288,14 @@ FILLER = frozenset(
     )
 )
 
+# Things a picture's main subject is called by ("crop it square around the flower"): never
+# taken for a misspelt word ("flower" is no "lower", "cat" no "cast").
+SUBJECT_NOUNS = word_set(
+    "subject, cat, cats, kitten, dog, dogs, puppy, pet, animal, bird, rocket, person, man, "
+    "woman, girl, boy, child, kid, baby, cup, mug, coffee, car, flower, flowers, plant, tree, "
+    "building, product, bottle, horse, bee, butterfly, insect, bike, boat, statue, cake"
+)
+
 # Words that carry parameters rather than name an operator.
 PARAMETER_WORDS = frozenset(
     _phrases(
