@@ -106,3 +106,33 @@ def test_text_removed_from_a_gradient_leaves_the_gradient_without_a_seam(run):
         error = np.abs(out - truth)[hole]
         assert error.mean() < 0.5
         assert error.max() <= 2
+
+
+def test_a_longer_word_on_the_board_keeps_the_old_height_and_stays_on_the_board(run, sign):
+    """CLOSED is wider than OPEN's box: it may take the board's plain red around it (it was
+    shrunk into the box, 39 px tall for OPEN's 46)."""
+    out = run("replace_text", sign, old="OPEN", new="CLOSED")
+    assert [line.text for line in read_text(out)] == ["CLOSED"]
+    top, bottom, _, _ = _rows_and_columns(_white(sign))
+    new_top, new_bottom, new_left, new_right = _rows_and_columns(_white(out))
+    assert new_bottom == bottom
+    assert bottom - new_top >= 0.9 * (bottom - top)
+    board_left, board_right = 186 - LETTERS[1].start, 454 - LETTERS[1].start
+    assert new_left >= board_left + 10  # clear of the border
+    assert new_right <= board_right - 10
+    assert _smear(out) == 0
+
+
+def test_a_replaced_line_of_a_left_aligned_block_keeps_its_left_edge(run):
+    from gouache.evals.suite_images import load_named
+
+    page = load_named("generated:document", Path(".")).pixels
+    out = run("replace_text", page, old="March", new="April")
+
+    def left_edge(image: Image, rows: slice) -> int:
+        return int(np.flatnonzero((image[rows].min(axis=2) < 120).any(axis=0))[0])
+
+    budget, launch = slice(130, 175), slice(210, 250)
+    assert abs(left_edge(out, launch) - left_edge(page, budget)) <= 3
+    assert left_edge(out, budget) == left_edge(page, budget)
+    assert "April" in " ".join(line.text for line in read_text(out))

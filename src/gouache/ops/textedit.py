@@ -29,8 +29,8 @@ where that ground is flat or evenly graded, the hole is filled with the plane fi
 Where it falls short: the inpainting smears a busy background (it fills from the border of
 each line inward, so a large line over a photo leaves a soft patch); the new words are
 horizontal and in one font, so tilted, curved or decorative lettering is redrawn straight and
-plain; each replaced line is redrawn centred where the old one was, so a left-aligned line
-that gets shorter moves to the middle of its old place.
+plain; a replaced line alone is redrawn centred where the old one was (a line of a block
+keeps the block's left or right edge).
 """
 
 from __future__ import annotations
@@ -89,6 +89,12 @@ GROUND_RING = 0.5
 # pixels at least are fitted.
 PLANE_RMS = 4.0
 PLANE_MIN = 64
+# New letters may reach past the old line's box over a plain ground, up to ROOM_MARGIN of the
+# line's height from whatever stops it; a line whose box starts (ends) within ALIGN_SHARE of
+# the width, at least ALIGN_MIN px, of another's keeps its left (right) edge.
+ROOM_MARGIN = 0.25
+ALIGN_SHARE = 0.01
+ALIGN_MIN = 4
 # Ink is what differs from the inpainted background by at least INK_SHARE of the strongest
 # difference in the line, and never less than MIN_INK_DIFF grey levels.
 INK_SHARE = 0.5
@@ -222,7 +228,7 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
         if text is None:  # respacing keeps every non-space character, so `old` is still there
             text = old.text
         if text:
-            draw_line(out, line, old, text)
+            draw_line(out, line, old, text, _anchor(line, lines, image.shape[1]))
         changes.append(f'"{old.text}" -> "{text}"')
 
     ctx.notes.append(
@@ -617,14 +623,23 @@ def _guess_old(clean: Image, line: TextLine) -> OldText:
 # -- redrawing ------------------------------------------------------------------------------
 
 
-def draw_line(out: Image, line: TextLine, old: OldText, text: str) -> None:
+def draw_line(
+    out: Image, line: TextLine, old: OldText, text: str, anchor: str | None = None
+) -> None:
     """Draw `text` into `out` (in place) at the old letters' size, shrunk if it is wider than
-    the old line's box, on their baseline and centred on them."""
-    room = max(line.box.w, MIN_FONT_PX)
+    the room it has (`_room`), on their baseline: its left (or right) edge where the old
+    letters' was, with `anchor`, else centred on them or moved just enough to stay in that
+    room."""
+    low, high = _room(out, line)
+    old_w = glyphs(old.text, old.size)[0].shape[1]
+    if anchor == "left":
+        low = max(low, math.floor(old.centre - old_w / 2))
+    elif anchor == "right":
+        high = min(high, math.ceil(old.centre + old_w / 2))
     layout = largest_layout(
         MIN_FONT_PX,
         max(MIN_FONT_PX, old.size),
-        lambda s: layout_text(text, s, "plain", room, max_lines=1),
+        lambda s: layout_text(text, s, "plain", max(high - low, MIN_FONT_PX), max_lines=1),
     )
     if layout is None:
         raise InvalidParameterError(
@@ -639,7 +654,43 @@ def draw_line(out: Image, line: TextLine, old: OldText, text: str) -> None:
         return
     ascent, _ = layout.font.getmetrics()
     left = round(old.centre - (cols[0] + cols[-1] + 1) / 2)
+    if anchor == "left":
+        left = low - int(cols[0])
+    elif anchor == "right":
+        left = high - int(cols[-1]) - 1
+    left = max(low - int(cols[0]), min(left, high - int(cols[-1]) - 1))
     paint(out, cover, left, old.baseline - ascent, old.color)
+
+
+def _room(clean: Image, line: TextLine) -> tuple[int, int]:
+    """The columns [low, high) new letters may take: the old line's box, or, on a plain ground
+    (`_ground_bins`), as far as its columns stay like the ground inside the box (a sign's
+    board, a page), less the hole's growth from whatever stops them."""
+    box = line.box
+    rows = clean[box.y : box.bottom, :, :3]
+    bins = _ground_bins(rows[:, box.x : box.right])
+    if bins is None:
+        return box.x, box.right
+    free = bins[tuple(np.moveaxis(rows // GROUND_BIN, 2, 0))].all(axis=0)
+    low, high = box.x, box.right
+    while low > 0 and free[low - 1]:
+        low -= 1
+    while high < free.size and free[high]:
+        high += 1
+    margin = max(grow_of(line), round(ROOM_MARGIN * box.h))
+    return min(box.x, low + margin), max(box.right, high - margin)
+
+
+def _anchor(line: TextLine, lines: list[TextLine], width: int) -> str | None:
+    """ "left" where another line's box starts where this one's does (a left-aligned block
+    keeps its edge), "right" where one ends where it does, else None."""
+    near = max(ALIGN_MIN, ALIGN_SHARE * width)
+    others = [other for other in lines if other is not line]
+    if any(abs(other.box.x - line.box.x) <= near for other in others):
+        return "left"
+    if any(abs(other.box.right - line.box.right) <= near for other in others):
+        return "right"
+    return None
 
 
 def paint(out: Image, cover: npt.NDArray[np.float32], left: int, top: int, color: RGB) -> None:
@@ -669,7 +720,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="replace_text",
-        version="1.2.0",
+        version="1.3.0",
         summary='replace words in the picture: "old" with "new", fitted and colour-matched',
         params=ReplaceTextParams,
         run=replace_text,
