@@ -209,8 +209,10 @@ def add_piece(pieces: list[Piece], piece: Piece) -> None:
         merged = replace(last.draft, params=params)
         pieces[-1] = Piece(merged, f"{last.clause}, {piece.clause}")
         return
-    if last is not None and last.draft.op == draft.op and last.draft.params == draft.params:
-        # "too dark, brighten it up": one request said twice is done once
+    said_again = last is not None and last.draft.op == draft.op
+    if last is not None and said_again and (last.draft.params == draft.params or not draft.params):
+        # "too dark, brighten it up": one request said twice is done once; "a clean scan,
+        # only black and white" says again, with nothing of its own, the threshold it holds
         pieces[-1] = Piece(last.draft, f"{last.clause}, {piece.clause}")
         return
     pieces.append(piece)

@@ -150,6 +150,9 @@ class Reader:
         text = _PURPOSE.sub("", text)  # "black and white for print": why, not what
         if refused(text):
             return None
+        scan = binarize.clean_scan(text)
+        if scan is not None and all(d.op in self.operators for d in scan):
+            return scan  # "like a clean scan": the page cleaned, then no grey
         local = (
             swaps.read(text)
             or faceparts.read(text)

@@ -1,0 +1,65 @@
+"""Weak spots a new user hit, each checked on its plan and, where it edits, on its measured
+output: "make it look like a clean scan, only black and white" on a page (not understood)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+from gouache.analysis.cache import AnalysisCache
+from gouache.evals.samples import sample
+from gouache.images import Image
+from gouache.ops.plan import EditPlan
+from gouache.ops.registry import OpContext, default_operators
+from gouache.planner.rules import RulePlanner
+from gouache.sessions.turn import plan_context
+
+CACHE = AnalysisCache()
+REGISTRY = default_operators()
+
+
+def _plan(say: str, on: str) -> Any:
+    return RulePlanner().plan(say, plan_context(CACHE, sample(on)))
+
+
+def _run(image: Image, steps: list[tuple[str, dict[str, Any]]]) -> Image:
+    for op, params in steps:
+        image = REGISTRY.get(op).apply(image, params, OpContext(analyses=CACHE))
+    return image
+
+
+def _specks(binary: Image) -> int:
+    """Black blobs of 3 px or less."""
+    ink = (binary[..., 0] < 128).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return int((stats[1:, cv2.CC_STAT_AREA] <= 3).sum())
+
+
+@pytest.mark.parametrize(
+    "say",
+    [
+        "make it look like a clean scan, only black and white",
+        "make it look like a clean scan",
+        "i want it to look like a clean scanned page",
+    ],
+)
+def test_a_clean_scan_is_the_page_cleaned_then_one_threshold(say: str) -> None:
+    plan = _plan(say, "page")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [(s.op, dict(s.params)) for s in plan.steps] == [
+        ("document", {}),
+        ("binarize", {"level": 0.6}),
+    ]
+
+
+def test_the_clean_scan_of_the_page_has_fewer_specks_than_an_adaptive_threshold() -> None:
+    page = sample("page")
+    scan = _run(page, [("document", {}), ("binarize", {"level": 0.6})])
+    adaptive = _run(page, [("document", {}), ("binarize", {})])
+    assert set(np.unique(scan).tolist()) == {0, 255}
+    assert _specks(scan) < 0.4 * _specks(adaptive)  # 19 against 87
+    read = " ".join(line.text for line in CACHE.get(scan).text)
+    assert "histogram of grey values" in read
