@@ -163,6 +163,7 @@ def default_operators() -> OperatorRegistry:
         regions,
         replacecolor,
         restore,
+        selective,
         shadow,
         style,
         subject,
@@ -179,7 +180,7 @@ def default_operators() -> OperatorRegistry:
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
     modules += [paint, trim, ink, weather, shadow, dehaze, textstyle, recolor, binarize]
-    modules += [replacecolor]
+    modules += [replacecolor, selective]
     modules += [faceparts]  # eyes and teeth, from the faces' landmarks
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

@@ -32,6 +32,7 @@ from gouache.planner import (
     casts,
     faceparts,
     formats,
+    hues,
     ink,
     plural,
     redaction,
@@ -105,6 +106,8 @@ class Grounding:
             return bars.ground(draft, self.context)
         if draft.op == ink.OP:
             return ink.ground(draft, self.context)
+        if draft.op == hues.OP:
+            return hues.ground(draft, self.context)
         if draft.cast is not None:
             return casts.ground(draft, self.context)
         if draft.op == "saturation" and float(draft.params.get("amount", 0.0)) > 0:

@@ -199,6 +199,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         f"the {_color(p['source'])} {'pixels' if p['things'] == 'all' else p['things']} in "
         f"{_color(p['color'])}"
     ),
+    "adjust_color": lambda p: _hues(p),
     "binarize": lambda p: (
         "pure black and white (an adaptive threshold)"
         if p["level"] is None
@@ -238,6 +239,17 @@ _REGION_RECIPES = {"sharpen": "sharpen {where}", "clarity": "more clarity in {wh
                    "pop": "make {where} pop (local contrast, colour)",
                    "dramatic": "make {where} more dramatic (darker, more contrast)",
                    "smooth": "smooth {where} (edge-preserving)"}  # fmt: skip
+
+
+def _hues(p: dict[str, Any]) -> str:
+    parts = [
+        f"{edit} {_percent(p[edit], signed=True)}"
+        for edit in ("saturation", "lightness")
+        if p[edit]
+    ]
+    if p["hue"]:
+        parts.append(f"hue {p['hue']:+g}°")
+    return f"{', '.join(parts) or 'no change'} of the {p['hues']}s"
 
 
 def _shadows_highlights(p: dict[str, Any]) -> str:

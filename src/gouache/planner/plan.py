@@ -109,6 +109,9 @@ class PlanContext:
     # The colour of the picture's edges when they are one plain colour, else None; the
     # callable is None without a picture.
     edge: Callable[[], tuple[int, int, int] | None] | None = None
+    # The share of the picture's pixels of each colour name ("red", "brown", ...,
+    # `ops.selective.shares`); None without a picture.
+    colours: Callable[[], dict[str, float]] | None = None
 
 
 class Planner(Protocol):

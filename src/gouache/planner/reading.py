@@ -21,6 +21,7 @@ from gouache.planner import (
     compositing,
     faceparts,
     framing,
+    hues,
     ink,
     looks,
     redaction,
@@ -156,6 +157,7 @@ class Reader:
         local = (
             swaps.read(text)
             or faceparts.read(text)
+            or hues.read(text)
             or regional.read(text)
             or framing.read(text)
             or redaction.read(text)

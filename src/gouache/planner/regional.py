@@ -61,7 +61,8 @@ _REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("subject", ("subject", "foreground", "person", "people", "her", "him", "them", "man",
                  "woman", "girl", "boy", "child", "kid", "baby", "guy", "lady", "cat", "dog",
                  "pet", "animal", "bird", "cup", "mug", "car", "flower", "flowers", "rocket",
-                 "building")),
+                 "building", "horse", "bike", "bicycle", "motorbike", "boat", "bottle", "statue",
+                 "cake", "bee", "butterfly", "petals")),
 )  # fmt: skip
 # One person among several, by place: the subject cut is the main subject, not that person.
 _PEOPLE = ("person", "man", "woman", "girl", "boy", "child", "kid", "baby", "guy", "lady")
@@ -568,7 +569,9 @@ def ground(
 
 # Things only the GrabCut subject can stand for; an animal is never a person found by a face.
 _ANIMALS = frozenset({"cat", "dog", "pet", "animal", "bird", "kitten", "puppy", "horse"})
-_THINGS = _ANIMALS | {"cup", "mug", "car", "flower", "rocket", "building"}
+_THINGS = _ANIMALS | {"cup", "mug", "car", "flower", "rocket", "building", "bike", "bicycle",
+                      "motorbike", "boat", "bottle", "statue", "cake", "bee", "butterfly",
+                      "petals"}  # fmt: skip
 
 
 def _subject(draft: Draft, context: PlanContext, instruction: str) -> Draft | Problem:

@@ -100,6 +100,7 @@ OP_TOPICS: dict[str, frozenset[str]] = {
         "binarize": "colour style text",
         "blur": "soften",
         "replace_color": "colour",
+        "adjust_color": "colour",
         "blur_background": "subject soften",
         "blur_faces": "face soften",
         "border": "canvas",

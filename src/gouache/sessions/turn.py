@@ -270,6 +270,11 @@ def plan_context(
 
         return plain_edge(image)
 
+    def colours() -> dict[str, float]:
+        from gouache.ops.selective import shares
+
+        return shares(image)
+
     names = tuple(Path(ref.name).name for ref in references)
     size = (int(image.shape[1]), int(image.shape[0]))
     return PlanContext(
@@ -284,6 +289,7 @@ def plan_context(
         warmth=warmth,
         toned=toned,
         edge=edge,
+        colours=colours,
     )
 
 

@@ -1,0 +1,144 @@
+"""One colour of a photo named as what an edit is for ("make the reds more saturated", "the
+yellows are too strong") is that colour's edit (adjust_color), never the whole picture's; a
+colour the picture lacks is refused naming the colours it has. Each is checked on its plan and,
+where it edits, on its measured output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gouache.analysis.cache import AnalysisCache
+from gouache.evals.samples import sample
+from gouache.images import Image
+from gouache.ops.plan import EditPlan
+from gouache.ops.recolor import hls_of
+from gouache.ops.registry import OpContext, default_operators
+from gouache.ops.selective import weights
+from gouache.planner.plan import PlannerReply
+from gouache.planner.rules import RulePlanner
+from gouache.sessions.turn import plan_context
+
+CACHE = AnalysisCache()
+
+
+def _plan(say: str, on: str) -> Any:
+    return RulePlanner().plan(say, plan_context(CACHE, sample(on)))
+
+
+def _planned(say: str, on: str) -> tuple[dict[str, Any], Image, Image]:
+    source = sample(on)
+    plan = _plan(say, on)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [step.op for step in plan.steps] == ["adjust_color"]
+    params = dict(plan.steps[0].params)
+    out = default_operators().get("adjust_color").apply(source, params, OpContext())
+    return params, source, out
+
+
+def _chroma(image: Image) -> np.ndarray:
+    rgb = image[..., :3].astype(np.float64)
+    return np.asarray(rgb.max(axis=-1) - rgb.min(axis=-1))
+
+
+@pytest.mark.parametrize(
+    ("say", "hues", "saturation", "lightness"),
+    [
+        ("make the reds more saturated", "red", 0.3, 0.0),
+        ("increase the saturation of the brown", "brown", 0.3, 0.0),
+        ("make the greens less saturated", "green", -0.3, 0.0),
+        ("make the blues deeper", "blue", 0.3, -0.1),
+        ("the yellows are too strong", "yellow", -0.3, 0.0),
+        ("the yellows are way too strong", "yellow", -0.6, 0.0),
+        ("make the reds a tad more saturated", "red", 0.15, 0.0),
+        ("way more saturation in the blues", "blue", 0.6, 0.0),
+        ("the blues look dull", "blue", 0.3, 0.0),
+        ("the reds aren't vivid enough", "red", 0.3, 0.0),
+        ("tone down the oranges", "orange", -0.3, 0.0),
+        ("make the browns darker", "brown", 0.0, -0.2),
+        ("make the teal a bit brighter", "cyan", 0.0, 0.1),
+        ("make the greens grey", "green", -1.0, 0.0),
+    ],
+)
+def test_a_colour_named_as_what_an_edit_is_for_is_read_as_that_colours_edit(
+    say: str, hues: str, saturation: float, lightness: float
+) -> None:
+    plan = RulePlanner().plan(say)
+    assert isinstance(plan, EditPlan), plan.describe()
+    params = plan.steps[0].params
+    assert (plan.steps[0].op, params["hues"]) == ("adjust_color", hues)
+    assert params.get("saturation", 0.0) == pytest.approx(saturation)
+    assert params.get("lightness", 0.0) == pytest.approx(lightness)
+
+
+@pytest.mark.parametrize(
+    ("say", "on", "hues"),
+    [("make the reds more saturated", "astronaut", "red"),
+     ("increase the saturation of the brown", "coffee", "brown")],
+)  # fmt: skip
+def test_the_colour_gains_chroma_and_what_is_not_that_colour_is_unchanged(
+    say: str, on: str, hues: str
+) -> None:
+    # both were refused: "I cannot pick out the red areas on their own"
+    _, source, out = _planned(say, on)
+    weight = weights(source, hls_of(source), hues)
+    full = weight > 0.9
+    assert full.mean() > 0.05
+    gained = _chroma(out)[full] - _chroma(source)[full]
+    assert gained.mean() > 5.0
+    assert np.array_equal(out[weight == 0], source[weight == 0])
+    assert (weight == 0).mean() > 0.3  # never the whole picture
+
+
+def test_deeper_blues_are_richer_and_darker_and_the_lit_pad_is_kept() -> None:
+    _, source, out = _planned("make the blues deeper", "rocket")
+    weight = weights(source, hls_of(source), "blue")
+    sky = weight > 0.9
+    assert _chroma(out)[sky].mean() > 1.1 * _chroma(source)[sky].mean()
+    assert out[sky].astype(float).mean() < source[sky].astype(float).mean() - 3
+    assert np.array_equal(out[weight == 0], source[weight == 0])
+
+
+def test_a_colour_the_picture_lacks_is_refused_naming_the_colours_it_has() -> None:
+    reply = _plan("the yellows are too strong", "coffee")
+    assert isinstance(reply, PlannerReply), reply.describe()
+    assert "almost no yellow" in reply.message
+    assert "its colours are orange, brown and red" in reply.message
+    assert "make the oranges less saturated" in reply.suggestions
+
+
+def test_a_colour_on_a_grey_picture_is_refused_saying_it_has_none() -> None:
+    reply = _plan("make the reds more saturated", "coins")
+    assert isinstance(reply, PlannerReply), reply.describe()
+    assert "nearly grey all over" in reply.message
+
+
+@pytest.mark.parametrize(
+    ("say", "op"),
+    [("make the sky bluer", "adjust_region"), ("make the orange more red", None),
+     ("make the blue bars green", "replace_color"), ("make the cat red", "adjust_region")],
+)  # fmt: skip
+def test_a_colour_to_become_or_a_region_is_still_read_as_before(say: str, op: str | None) -> None:
+    on = "chart" if "bars" in say else "rocket" if "sky" in say else "chelsea"
+    plan = _plan(say, on)
+    if op is None:  # a colour change of one colour: refused, offering replace_color
+        assert isinstance(plan, PlannerReply), plan.describe()
+    else:
+        assert isinstance(plan, EditPlan), plan.describe()
+        assert plan.steps[0].op == op
+
+
+@pytest.mark.parametrize("say", ["make the bike red", "make the horse brown"])
+def test_a_bike_or_a_horse_made_a_colour_tints_the_subject(say: str) -> None:
+    # "I do not know bike": now the subject tint of "make the cat red"
+    plan = _plan(say, "chelsea")
+    assert isinstance(plan, EditPlan), plan.describe()
+    step = plan.steps[0]
+    assert (step.op, step.params["region"], step.params["edit"]) == (
+        "adjust_region",
+        "subject",
+        "tint",
+    )
+    assert "not recognised by name" in (plan.notes[0] if plan.notes else "")
