@@ -1,5 +1,6 @@
 """Weak spots a new user hit, each checked on its plan and, where it edits, on its measured
-output: "make it look like a clean scan, only black and white" on a page (not understood)."""
+output: "make it look like a clean scan, only black and white" on a page (not understood); the
+closest edits a refusal offers on a grey picture ("make the blue bars green" on a page)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from gouache.evals.samples import sample
 from gouache.images import Image
 from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OpContext, default_operators
+from gouache.planner.plan import PlannerReply
 from gouache.planner.rules import RulePlanner
 from gouache.sessions.turn import plan_context
 
@@ -63,3 +65,19 @@ def test_the_clean_scan_of_the_page_has_fewer_specks_than_an_adaptive_threshold(
     assert _specks(scan) < 0.4 * _specks(adaptive)  # 19 against 87
     read = " ".join(line.text for line in CACHE.get(scan).text)
     assert "histogram of grey values" in read
+
+
+@pytest.mark.parametrize("on", ["page", "coins"])
+@pytest.mark.parametrize(
+    "say", ["make it more colourful", "make the bars blue", "recolor the logo"]
+)
+def test_every_edit_offered_on_a_grey_picture_changes_it(say: str, on: str) -> None:
+    reply = _plan(say, on)
+    assert isinstance(reply, PlannerReply), reply.describe()
+    assert reply.suggestions
+    image = sample(on)
+    for offer in reply.suggestions:
+        plan = _plan(offer, on)
+        assert isinstance(plan, EditPlan), offer
+        out = _run(image, [(step.op, dict(step.params)) for step in plan.steps])
+        assert out.shape != image.shape or np.abs(out.astype(int) - image).max() > 2, offer

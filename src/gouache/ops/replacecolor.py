@@ -45,6 +45,7 @@ LINE_PX = 5.0
 BAR_FILL = 0.85
 RIM = 2  # px around the taken pixels where their anti-aliased edge lies
 BAND_PIXELS = 1 << 18
+FINDS_SIDE = 512
 # Hue bands in degrees (HLS): the name of every hue from its start to the next band's.
 BANDS = (
     (0.0, "red"),
@@ -208,6 +209,23 @@ def _shapes(core: npt.NDArray[np.bool_], things: Things, source: str) -> npt.NDA
     keep = np.zeros(count, dtype=bool)
     keep[wanted] = True
     return np.asarray(keep[labels])
+
+
+def finds(image: Image, source: Color) -> bool:
+    """Whether `source` names pixels of a flat graphic here, as the edit would take them
+    (steps 1 and 2), read on a copy at most `FINDS_SIDE` px long, nearest-sampled so that no
+    new colours are mixed."""
+    name = colour_name(source)
+    if name is None:
+        return False
+    rgb = rgb_of(image)
+    height, width = rgb.shape[:2]
+    scale = min(1.0, FINDS_SIDE / max(height, width))
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        rgb = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_NEAREST), np.uint8)
+    read = _read(np.ascontiguousarray(rgb), name)
+    return read.flat and bool((read.names == NAMES.index(name)).any())
 
 
 def colour_name(rgb: tuple[int, int, int]) -> str | None:

@@ -6,9 +6,9 @@ the planner); they are re-exported here, where a planner's outcomes are declared
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -112,6 +112,9 @@ class PlanContext:
     # The share of the picture's pixels of each colour name ("red", "brown", ...,
     # `ops.selective.shares`); None without a picture.
     colours: Callable[[], dict[str, float]] | None = None
+    # Whether an operator would change the picture with these parameters rather than refuse
+    # it (`gouache.ops.takes`); None without a picture (every edit is taken).
+    takes: Callable[[str, Mapping[str, Any]], bool] | None = None
 
 
 class Planner(Protocol):

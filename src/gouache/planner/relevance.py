@@ -7,7 +7,9 @@ words they use, plus, for an offer, the topics of the operator it runs (`OP_TOPI
 
 - applicable when the picture holds what it edits (`Picture.holds`): a face for a face edit,
   text for a text edit, a sky for a sky edit, a subject that stands out from its background
-  for a cut or a background edit. Planning the offer on the picture checks the rest;
+  for a cut or a background edit; and when an edit that looks before it changes anything
+  would take it (`Picture.takes`: a colour to recolour, a tilt to level). Planning the offer
+  on the picture checks the rest;
 - related when it shares a topic or a content word with the request.
 
 Related offers are ranked by shared topics (a picture part, such as the face, counts twice a
@@ -21,12 +23,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from gouache.planner.generative import nearest_look
-from gouache.planner.plan import PlanContext
+from gouache.planner.plan import PlanContext, Step
 from gouache.planner.vocabulary import COMMON_COLORS, FILLER, word_set
 
 # Parts of a picture: an offer about one needs it there; a shared part counts twice.
@@ -251,6 +254,7 @@ class Picture:
 
     def __init__(self, context: PlanContext) -> None:
         self.context = context
+        self._taken: dict[tuple[str, str], bool] = {}
 
     @cached_property
     def faces(self) -> int:
@@ -275,6 +279,15 @@ class Picture:
     @cached_property
     def subject(self) -> float:
         return self.context.region("subject")
+
+    def takes(self, op: str, params: Mapping[str, Any]) -> bool:
+        """Whether the edit would change this picture rather than refuse it."""
+        if self.context.takes is None:
+            return True
+        key = (op, repr(sorted(params.items())))
+        if key not in self._taken:
+            self._taken[key] = self.context.takes(op, params)
+        return self._taken[key]
 
     def holds(self, part: str) -> bool:
         if part == "face":
@@ -320,13 +333,17 @@ def parts(text: str, ops: Sequence[str]) -> frozenset[str]:
     return named | {_OP_PART[op] for op in ops if op in _OP_PART}
 
 
-def applies(text: str, ops: Sequence[str], picture: Picture) -> bool:
-    """Whether an offer planned to `ops` edits something this picture holds."""
+def applies(text: str, steps: Sequence[Step], picture: Picture) -> bool:
+    """Whether an offer planned to `steps` edits something this picture holds, and each
+    step would change it rather than refuse it ("make the blue bars green" on a grey page)."""
+    ops = [step.op for step in steps]
     if any(op in NEVER_OFFERED for op in ops):
         return False
     if picture.grey and any(op in _COLOUR_OPS for op in ops):
         return False
-    return all(picture.holds(part) for part in parts(text, ops))
+    if not all(picture.holds(part) for part in parts(text, ops)):
+        return False
+    return all(picture.takes(step.op, step.params) for step in steps)
 
 
 def _content(text: str) -> set[str]:

@@ -99,8 +99,7 @@ class Replies:
             edit = tuple(
                 (step.op, step.params.get("region"), step.params.get("edit")) for step in steps
             )
-            ops = [step.op for step in steps]
-            if edit and edit not in kept.values() and relevance.applies(offer.text, ops, picture):
+            if edit and edit not in kept.values() and relevance.applies(offer.text, steps, picture):
                 kept[offer.text] = edit
             if len(kept) == count:
                 break

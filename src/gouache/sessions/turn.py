@@ -275,6 +275,11 @@ def plan_context(
 
         return shares(image)
 
+    def takes(op: str, params: Mapping[str, Any]) -> bool:
+        from gouache.ops.takes import takes
+
+        return takes(image, op, params)
+
     names = tuple(Path(ref.name).name for ref in references)
     size = (int(image.shape[1]), int(image.shape[0]))
     return PlanContext(
@@ -290,6 +295,7 @@ def plan_context(
         toned=toned,
         edge=edge,
         colours=colours,
+        takes=takes,
     )
 
 
