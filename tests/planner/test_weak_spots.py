@@ -81,3 +81,21 @@ def test_every_edit_offered_on_a_grey_picture_changes_it(say: str, on: str) -> N
         assert isinstance(plan, EditPlan), offer
         out = _run(image, [(step.op, dict(step.params)) for step in plan.steps])
         assert out.shape != image.shape or np.abs(out.astype(int) - image).max() > 2, offer
+
+
+@pytest.mark.parametrize("on", ["astronaut", "grace_hopper"])
+@pytest.mark.parametrize(
+    "say", ["crop it square around her face", "crop it square around her face, a bit brighter"]
+)
+def test_a_square_crop_around_her_face_is_centred_on_her_face(say: str, on: str) -> None:
+    plan = _plan(say, on)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].op == "crop_face"
+    assert plan.steps[0].params["aspect"] == (1, 1)
+    out = _run(sample(on), [(step.op, dict(step.params)) for step in plan.steps])
+    height, width = out.shape[:2]
+    assert abs(width - height) <= 1
+    assert width < sample(on).shape[1]
+    (face,) = CACHE.get(out).faces
+    centre_x = face.box.x + face.box.w / 2
+    assert abs(centre_x - width / 2) < 0.1 * width

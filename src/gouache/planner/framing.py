@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gouache.planner import targets
 from gouache.planner.clauses import colors, has, has_digit, normalise, protect, words
 from gouache.planner.phrases import Draft, aspect_of
 from gouache.planner.vocabulary import FILLER, SUBJECT_NOUNS, word_set
@@ -115,6 +116,9 @@ def centred(instruction: str) -> Draft | None:
     aspect = aspect_of(text)
     if aspect is None or _CROP_VERB.search(text) is None:
         return None
+    face = _AROUND_FACE.search(text)
+    if face is not None:
+        return _face_centred(text, face, aspect)
     found = [m for m in _CENTRED.finditer(text) if m.group("what") in _SUBJECT]
     if not found or has(text, "face") or has(text, "faces"):
         return None  # a face is the face crop's, read as before
@@ -127,12 +131,46 @@ def centred(instruction: str) -> Draft | None:
     return Draft("smart_crop", {"aspect": aspect})
 
 
+# "crop it square around her face", "a 4:5 crop centred on the face on the left": the face
+# crop in that shape (a square picture has no larger square to centre on her face).
+_AROUND_FACE = re.compile(
+    r"\b(?:around|round|on|about|centred on|centered on|centring on|centering on|focused on|"
+    r"focussed on) (?P<who>(?:[a-z0-9']+ ){0,3}?)(?:face|head)\b(?P<after> (?:on|in) the "
+    r"(?:left|right|middle|centre|center))?"
+)
+_FACE_WORDS = word_set(
+    "her, his, their, the, my, your, our, largest, biggest, main, smallest, left, right, "
+    "middle, leftmost, rightmost, first, second, third, last, 1st, 2nd, 3rd, person's, "
+    "woman's, man's, girl's, boy's, lady's, guy's"
+)
+
+
+def _face_centred(text: str, found: re.Match[str], aspect: tuple[int, int]) -> Draft | None:
+    """crop_face at `aspect` for the face `found` names, when nothing else is asked."""
+    if any(w not in _FACE_WORDS for w in words(found.group("who"))):
+        return None  # "around the cat's face": no detector finds an animal's face
+    rest = text[: found.start()] + " " + text[found.end() :]
+    rest = re.sub(r"\d+(?:\.\d+)?\s*(?::|x|by|/)\s*\d+(?:\.\d+)?", " ", rest)
+    if any(w not in _CENTRING_WORDS for w in words(re.sub(r"[^a-z' ]", " ", rest))):
+        return None
+    target = targets.read(found.group(0))
+    if target is None or target == targets.ONE:
+        return Draft("crop_face", {"aspect": aspect}, one_face=True)
+    return Draft("crop_face", {"aspect": aspect, "target": target})
+
+
 def read(text: str) -> Draft | None:
     """straighten or crop_subject for one normalised clause, or None."""
     bare = " ".join(w for w in text.split() if w not in ("please", "pls", "can", "you", "could"))
     bare = re.sub(r"^(?:can you |could you )", "", bare).strip(" .!")
     if _STRAIGHTEN.match(bare) and not has_digit(text):
         return Draft("auto_straighten")
+    face = _AROUND_FACE.search(bare)
+    aspect = aspect_of(bare) if face is not None and _CROP_VERB.search(bare) else None
+    if face is not None and aspect is not None:
+        drafted = _face_centred(bare, face, aspect)  # "..., crop it square around her face"
+        if drafted is not None:
+            return drafted
     if _ANIMAL_FACE_HIDDEN.search(bare):
         return Draft(
             "blur_faces",
