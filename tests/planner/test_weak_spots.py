@@ -1,6 +1,8 @@
 """Weak spots a new user hit, each checked on its plan and, where it edits, on its measured
 output: "make it look like a clean scan, only black and white" on a page (not understood); the
-closest edits a refusal offers on a grey picture ("make the blue bars green" on a page)."""
+closest edits a refusal offers on a grey picture ("make the blue bars green" on a page); "crop
+it square around her face" (refused: "her"); "whiten her teeth and her eyes" (refused: "her
+eyes" taken for new content)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 from gouache.analysis.cache import AnalysisCache
 from gouache.evals.samples import sample
 from gouache.images import Image
+from gouache.ops.faceparts import eye_weight, teeth_mask
 from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OpContext, default_operators
 from gouache.planner.plan import PlannerReply
@@ -99,3 +102,29 @@ def test_a_square_crop_around_her_face_is_centred_on_her_face(say: str, on: str)
     (face,) = CACHE.get(out).faces
     centre_x = face.box.x + face.box.w / 2
     assert abs(centre_x - width / 2) < 0.1 * width
+
+
+def _lab(image: Image) -> np.ndarray:
+    return np.asarray(cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2LAB), float)
+
+
+@pytest.mark.parametrize("say", ["whiten her teeth and her eyes", "whiten her teeth and eyes"])
+def test_whitening_her_teeth_and_her_eyes_does_both(say: str) -> None:
+    plan = _plan(say, "astronaut")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [step.op for step in plan.steps] == ["whiten_teeth", "brighten_eyes"]
+    source = sample("astronaut")
+    out = _run(source, [(step.op, dict(step.params)) for step in plan.steps])
+    faces = list(CACHE.get(source).faces)
+    teeth = teeth_mask(source, faces)
+    eyes = eye_weight(source, faces) > 0.5
+    # yellow (b*, 128 neutral) out of the teeth; the eyes lighter (L*)
+    assert _lab(out)[teeth, 2].mean() < _lab(source)[teeth, 2].mean() - 3
+    assert _lab(out)[eyes, 0].mean() > _lab(source)[eyes, 0].mean() + 8
+
+
+def test_with_no_teeth_showing_the_refusal_gives_the_teeth_as_the_reason() -> None:
+    reply = _plan("whiten her teeth and her eyes", "grace_hopper")
+    assert isinstance(reply, PlannerReply)
+    assert "no teeth showing" in reply.message
+    assert "brighten the eyes" in reply.understood

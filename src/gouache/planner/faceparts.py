@@ -1,8 +1,10 @@
 """Reading edits of the eyes and the teeth: "make her eyes pop", "brighten her eyes a bit",
 "whiten her teeth", "whiter teeth" -> `brighten_eyes`, `whiten_teeth` (`gouache.ops.faceparts`).
 
-    eyes     pop, brighten, brighter, lighter, sparkle, stand out, clearer, enhance ... with
-             eye or eyes; "a bit" halves the amount, "a lot" doubles it (at most 2)
+    eyes     pop, brighten, brighter, lighter, sparkle, stand out, clearer, enhance, whiten,
+             whiter ... with eye or eyes ("whiten her teeth and her eyes": the eyes' whites
+             lifted, as the eyes are brightened); "a bit" halves the amount, "a lot" doubles
+             it (at most 2)
     teeth    whiten, whiter, white, brighten, brighter, lighter, less yellow, clean ... with
              teeth, tooth or smile
 
@@ -34,7 +36,7 @@ _TEETH = re.compile(r"\b(?:teeth|tooth|smile)\b")
 _EYE_EDIT = re.compile(
     r"\b(?:pop|pops|popping|brighten|brighter|brightened|bright|lighten|lighter|sparkle|"
     r"sparkly|sparkling|stand out|clearer|enhance|enhanced|punchier|brilliant|shine|shiny|"
-    r"open up|livelier|lively)\b"
+    r"open up|livelier|lively|whiten|whitening|whitened|whiter)\b"
 )
 _TEETH_EDIT = re.compile(
     r"\b(?:whiten|whitening|whitened|whiter|white|brighten|brighter|bright|lighten|lighter|"
