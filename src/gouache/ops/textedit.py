@@ -99,6 +99,12 @@ ALIGN_MIN = 4
 # difference in the line, and never less than MIN_INK_DIFF grey levels.
 INK_SHARE = 0.5
 MIN_INK_DIFF = 24
+# Outlined letters: this share of the ink lies far (OUTLINE_APART levels) from the ink's own
+# colour and far (MIN_GROUND_DIFF) from the ground. White-in-black meme lines measure 0.31-0.33;
+# plain lines 0.00-0.01, a white word over a busy cup 0.15.
+OUTLINE_SHARE = 0.25
+OUTLINE_APART = 120
+MIN_GROUND_DIFF = 60
 # Sizes of our font tried against the old letters, as multiples of the OCR box's height:
 # COARSE_STEPS of them, then every whole size within a factor FINE of the best.
 SIZE_RANGE = (0.3, 1.6)
@@ -163,6 +169,9 @@ class OldText:
     baseline: int
     centre: float  # the x of the middle of their ink
     color: RGB
+    # letters of one colour inside a stroke of another (meme captions), which our plain
+    # redraw would lose
+    outlined: bool = False
 
 
 def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
@@ -218,6 +227,7 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
     # 2. remove them, and find the old letters against the clean background
     clean = inpaint(image, chosen)
     olds = [find_old(image, clean, line) for line in chosen]
+    refuse_outlined("replace_text", olds)
 
     # 3. redraw each line with the words replaced, in its old colour, on its old baseline
     #    (on `clean` itself: the old letters are all found)
@@ -501,7 +511,37 @@ def find_old(before: Image, clean: Image, line: TextLine) -> OldText:
     inside = _placed(cover >= COVER_INSIDE, left, top, found_ink.ink.shape) & found_ink.ink
     colours = found_ink.pixels[inside if inside.any() else found_ink.ink]
     centre = found.x + bx0 + cover.shape[1] / 2
-    return OldText(found.text, found.size, found.y, centre, _dominant(colours))
+    color = _dominant(colours)
+    return OldText(
+        found.text, found.size, found.y, centre, color, _outlined(found_ink, clean, color)
+    )
+
+
+def _outlined(inks: InkMap, clean: Image, color: RGB) -> bool:
+    """Whether the ink holds a second colour, far from its own and from the ground: a fill
+    inside a stroke (or a stroke around it)."""
+    height, width = inks.ink.shape
+    old = inks.pixels.astype(np.int16)
+    ground = clean[inks.y0 : inks.y0 + height, inks.x0 : inks.x0 + width, :3].astype(np.int16)
+    apart = np.abs(old - np.asarray(color, dtype=np.int16)).max(axis=2) > OUTLINE_APART
+    seen = np.abs(old - ground).max(axis=2) > MIN_GROUND_DIFF
+    second = int((inks.ink & apart & seen).sum())
+    return second >= OUTLINE_SHARE * max(1, int(inks.ink.sum()))
+
+
+def refuse_outlined(op: str, olds: list[OldText]) -> None:
+    """Raise for outlined letters, which a plain redraw would lose (their stroke), naming what
+    can be done: remove the line, and write it anew as a caption (outlined by default)."""
+    found = next((old for old in olds if old.outlined), None)
+    if found is None:
+        return
+    raise InvalidParameterError(
+        f"{op}: the line {found.text!r} is in outlined letters (a fill inside a stroke of "
+        "another colour, as memes are), which a redraw in plain letters would lose; nothing "
+        'was changed. "remove the text" takes the lines out; a caption written anew (\'add '
+        "the caption ... at the top') is drawn in outlined letters",
+        op=op,
+    )
 
 
 def ink_map(before: Image, clean: Image, line: TextLine) -> InkMap | None:

@@ -27,7 +27,9 @@ _HELP = re.compile(
     r"|what do you do)$"
 )
 _READ = re.compile(
-    _POLITE + rf"(?:what does {_THING} say|read (?:out )?{_THING}(?: out| for me| out loud)?"
+    # "what does the total say": the part is found in what the whole text says
+    _POLITE + rf"(?:what does (?:{_THING}|the \w+(?: \w+)?) say"
+    rf"|read (?:out )?{_THING}(?: out| for me| out loud)?"
     r"|read the text|(?:read )?what(?:'?s| is) (?:written|the text)"
     r"(?: (?:on|in) (?:it|this|there|the \w+)"
     r"| here| there)?"
@@ -36,8 +38,8 @@ _READ = re.compile(
     r"|any (?:text|writing|words)(?: (?:in|on) (?:it|this|there|the \w+))?)$"
 )
 _FACES = re.compile(
-    _POLITE + r"how many (?:faces|people|persons)(?: (?:are|do you see|can you see|are there"
-    r"|is there|in (?:it|this|the \w+)|there are)\b.*)?$"
+    _POLITE + r"how many (?:faces|people|persons|ppl|peeps|humans)"
+    r"(?: (?:are|do you see|can you see|are there|is there|in (?:it|this|the \w+)|there are)\b.*)?$"
 )
 
 

@@ -104,7 +104,7 @@ _CROP_VERB = re.compile(r"\b(?:crop|cropped|cropping|cut|frame|reframe|trim)\b")
 _CENTRING_WORDS = _FRAMING_WORDS | word_set(
     "around, round, on, about, centred, centered, centring, centering, focused, focussed, "
     "keep, keeping, stays, sits, middle, centre, center, view, main, my, our, cropped, "
-    "cropping, trim"
+    "cropping, trim, tighter, tight, closer"
 )
 
 

@@ -106,6 +106,7 @@ FIX_IT = re.compile(
     r"\s+)*(?:fix|correct|sort"
     r"|sort out|repair|solve|fix up|(?:tone|dial|bring|turn) (?:it|that|this) (?:down|back))"
     r"(?:\s+(?:it|that|this|them|those|the problem|the issue|it up|up|out))*"
+    r"(?:\s+(?:a bit|a tad|a little|a touch|slightly|a notch))?"
     r"(?:\s+(?:please|pls|for me))*$"
 )
 # A clause that only tempers the one before: "enhance the stars a bit, not too much".

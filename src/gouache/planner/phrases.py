@@ -440,10 +440,20 @@ ORIENTATION_PROBLEM = (
     'degrees clockwise", "rotate 90 degrees counterclockwise" or "rotate 180"'
 )
 
+# "rotate the hues by 90 degrees" turns the colours round the colour wheel, not the picture
+_HUE_TURN = re.compile(r"\b(?:hues?|colou?r wheel)\b")
+HUE_PROBLEM = (
+    "turning the hues round the colour wheel is not an edit I can do offline; I can tint it "
+    'toward one colour ("add a blue tint"), make a duotone ("duotone navy and gold") or '
+    "invert the colours; a generative backend (--backend gemini or openai) can recolour it"
+)
+
 
 def _rotate(c: Clause) -> Draft | None:
     if percent(c.text):
         return None
+    if _HUE_TURN.search(c.text):
+        return Draft("rotate", problem=HUE_PROBLEM)
     value = number_before(c.text, r"degrees?|deg|°") or bare_number(c.text)
     if value is None and _RIGHT_WAY.search(c.text) and not has(c.text, "upside down"):
         return Draft("rotate", problem=ORIENTATION_PROBLEM)

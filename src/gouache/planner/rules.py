@@ -53,6 +53,7 @@ from gouache.planner import (
     framing,
     ink,
     plural,
+    reasons,
     redaction,
     references,
     regional,
@@ -201,14 +202,22 @@ class RulePlanner:
         kept = self._whole(instruction)
         if kept is not None:  # "black and white but keep her in colour": one edit
             pieces.append(Piece(kept, instruction))
-        for raw in with_modifiers(prepared.clauses) if kept is None else ():
+        clauses = with_modifiers(prepared.clauses) if kept is None else []
+        # "make the paper whiter, its yellowish": the state is why, not a second edit
+        why = reasons.reasons(
+            [raw.text for raw in clauses],
+            lambda text: self._op_of(text, prepared.quotes, refs),
+        )
+        for index, raw in enumerate(clauses):
+            if index in why:
+                continue
             if all(w in FILLER for w in words(raw.text)):
                 continue  # "please", "thanks"
             if len(prepared.clauses) > 1 and FIX_IT.match(raw.text.strip(" .!")):
                 continue  # "the image is too dark, fix it": the problem says the edit
             if previous is not None and previous.op == ink.OP and ink.says_again(raw.text):
                 continue  # "the text is too faint, make it darker": "it" is the text
-            text = raw.text
+            text = reasons.stated_cast(raw.text) or raw.text
             if complained and _BARE_CAST.match(text):
                 text = _BARE_CAST.sub(r"\g<much>too \g<cast>", text)  # "too dark and a bit blue"
             complained = complained or has(raw.text, "too")
@@ -263,9 +272,17 @@ class RulePlanner:
             )
         if questions:
             return questions[0]
+        notes += [f'"{clauses[i].original}" read as the reason for the edit' for i in sorted(why)]
         return EditPlan(
             instruction=instruction, steps=tuple(steps), planner=self.name, notes=tuple(notes)
         )
+
+    def _op_of(self, text: str, quotes: tuple[str, ...], refs: tuple[str, ...]) -> str | None:
+        """The operator a clause reads as on its own, or None (no edit, or only "fix it")."""
+        if all(w in FILLER for w in words(text)) or FIX_IT.match(text.strip(" .!")):
+            return None
+        drafts = self._reader.read(text, quotes, None, refs)
+        return drafts[0].op if drafts else None
 
     def _whole(self, instruction: str) -> Draft | None:
         """One edit read from the whole instruction, across what would split it: "black and

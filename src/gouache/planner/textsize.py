@@ -60,9 +60,11 @@ _AROUND = FILLER | word_set(
 # What may stand around the writing and its new colour ("change the text colour to blue").
 _RECOLOUR_AROUND = FILLER | word_set(
     "make, turn, change, colour, color, colours, colors, coloured, colored, recolour, recolor, "
-    "to, in, into, the, it, all, on, of, please, pls, instead"
+    "to, in, into, the, it, all, on, of, please, pls, instead, rather, than, from"
 )
 RECOLOR = "recolor_text"
+# the words before the colour the text has now: "yellow instead of white", "from white to ..."
+_WAS = re.compile(r"\b(?:instead of|rather than|not|from)\s*$")
 BOLD = "bold_text"
 _BOLD = word_set("bold, bolder, embolden, boldface, heavier, thicker, unbold, thinner")
 # "not bold", "unbold", "thinner": refused in grounding (no regular face is matched to bold
@@ -99,8 +101,13 @@ def read(text: str, quotes: tuple[str, ...] = ()) -> Draft | None:
         # "not bold" is read, so that grounding can say why it is not done
         return Draft(BOLD, {"regular": True} if unbold else {})
     named = colors(text)
+    spans = [c.span for c in named]
+    if len(named) == 2 and _WAS.search(text[: named[1].span.start]):
+        named = named[:1]  # "yellow instead of white": white is the colour it has now
+    elif len(named) == 2 and _WAS.search(text[: named[0].span.start]):
+        named = named[1:]  # "from white to yellow"
     if named:
-        rest = words(without(text, [c.span for c in named]))
+        rest = words(without(text, spans))
         plain = all(w in _RECOLOUR_AROUND or w in _WRITING for w in rest)
         if len(named) == 1 and plain and not any(map(is_placeholder, ws)):
             return Draft(RECOLOR, {"color": named[0].rgb})

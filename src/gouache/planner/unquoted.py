@@ -12,6 +12,8 @@ taken where the words mark it, never guessed from an ordinary phrase:
     remove / erase / get rid of A, when A is read in the picture: "get rid of open late",
         "delete the SALE text"
     change the sign (the text) to say B:            A is the picture's only line of text
+    change the top (bottom) text to B:              A is the first (last) line read
+    make the top (bottom) text bigger, yellow ...:  the first (last) line read, in quotes
 
 The text ends before a place ("at the bottom", "in the top right corner"), a style ("in big
 red letters"), or a following edit (", then ...").
@@ -71,11 +73,25 @@ _REMOVED = re.compile(
     re.I,
 )
 _SIGN = re.compile(
-    r"^(?:please\s+|pls\s+)?(?:change|make|edit|update|set)\s+the\s+(?:sign|text|label|writing"
-    r"|words|caption|title|banner)\s+(?:to\s+say|to\s+read|say|read|to|into)\s+(?P<new>.+?)"
+    r"^(?:please\s+|pls\s+)?(?:change|make|edit|update|set)\s+the\s+(?:(?P<at>top|bottom|upper|"
+    r"lower|first|last)\s+)?(?:sign|text|label|writing|words|caption|title|banner|line)\s+(?:to\s+say|to\s+read|say|read|to|into)\s+(?P<new>.+?)"
     r"\s*[.!]?$",
     re.I,
 )
+
+# "make the top text bigger", "the bottom line in yellow": a line named by where it is
+_LINE_AT = re.compile(
+    r"^(?P<verb>(?:please\s+|pls\s+)?(?:make|turn|set|change|recolou?r|colou?r)\s+)the\s+"
+    r"(?P<at>top|bottom|upper|lower|first|last)\s+(?:text|line|caption|words|writing)\b"
+    r"(?P<rest>.*)$",
+    re.I,
+)
+_FIRST = ("top", "upper", "first")
+
+
+def _line_at(at: str, read: Sequence[str]) -> str:
+    """The line read first (top) or last (bottom): lines are read top to bottom."""
+    return read[0] if at.lower() in _FIRST else read[-1]
 
 
 def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) -> str | None:
@@ -89,9 +105,17 @@ def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) ->
         read = [line for line in (lines() if lines is not None else ()) if line.strip()]
         if not read:  # the grounding says no text was read
             return f'replace "{sign.group(0).split()[2]}" with "{_clean(sign.group("new"))}"'
+        if sign.group("at") is not None:  # "change the bottom text to ON THE SECOND TRY"
+            return (
+                f'replace "{_line_at(sign.group("at"), read)}" with "{_clean(sign.group("new"))}"'
+            )
         if len(read) != 1:
             return None  # which text is "the sign"? the planner's reply asks for quotes
         return f'replace "{read[0]}" with "{_clean(sign.group("new"))}"'
+    placed = _LINE_AT.match(_PLEASE.sub("", text))
+    read = [line for line in (lines() if lines is not None else ()) if line.strip()]
+    if placed is not None and read:
+        return f'{placed.group("verb")}"{_line_at(placed.group("at"), read)}"{placed.group("rest")}'
     text = _COURTESY.sub("", text)
     swap = _REPLACE.match(text)
     if swap is not None:

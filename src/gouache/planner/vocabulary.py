@@ -284,7 +284,8 @@ FILLER = frozenset(
         "try, think, needs, needed, privacy, private, anonymous, anonymity, poster, screenshot, "
         "flyer, banner, selfie, snapshot, snap, taken, photographed, captured, were, been, "
         "instagram, insta, convert, converted, converting, perfect, great, awesome, lovely, "
-        "wonderful, excellent, amazing, brilliant, fantastic, nope, nah, actually"
+        "wonderful, excellent, amazing, brilliant, fantastic, nope, nah, actually, lol, haha, "
+        "lmao, thx, ty, omg"
     )
 )
 
@@ -376,7 +377,7 @@ _PLATFORM_WORDS = frozenset(
     _phrases(
         "instagram, insta, ig, story, stories, reel, reels, post, feed, wallpaper, iphone, "
         "phone, android, tiktok, youtube, thumbnail, lockscreen, screen, lock, home, "
-        "homescreen, fit, fits, ready"
+        "homescreen, fit, fits, ready, desktop, laptop, computer, pc, mac, macbook, monitor"
     )
 )
 # Per-operator words that would otherwise look like a request we cannot do.
@@ -401,7 +402,8 @@ OPERATOR_WORDS = {
             "soft, softer, hard, harder, sharp, crisp, subtle, under, behind, below, beneath, "
             "falling, cast, logo, cutout, cut-out, object, product, it, opacity, opaque"
         )
-    ),
+    )
+    | SUBJECT_NOUNS,  # "a soft drop shadow under the bottle"
     "balloon": frozenset(_phrases("say, says, saying, speech, speaking, talking, pointing, at")),
     "caption": frozenset(
         _phrases(
@@ -558,5 +560,5 @@ def known_words() -> frozenset[str]:
 # for "paste").
 HUES = word_set(
     "reds, oranges, yellows, greens, blues, purples, pinks, browns, teals, cyans, magentas, "
-    "pastel, pastels"
+    "pastel, pastels, hues"
 )
