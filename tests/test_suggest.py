@@ -21,6 +21,7 @@ from gouache.analysis.measures import (
     noise_sigma,
     tone_stats,
 )
+from gouache.evals.samples import sample
 from gouache.images import Image
 from gouache.ops.plan import EditPlan
 from gouache.ops.registry import OpContext, default_operators
@@ -251,36 +252,10 @@ def test_following_the_warmth_suggestion_takes_a_blue_cast_under_the_threshold(
     assert after < before * 0.6
 
 
-def _dahlia() -> Image:
-    """A peach dahlia on dark, mottled teal and leaf green, as sklearn's flower photo: its
-    petals are cups shaded more in green and blue than in red, so grey edge alone reads the
-    picture as lacking red."""
-    rng = np.random.default_rng(3)
-    h, w = 320, 480
-    mottle = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 10)
-    leaf = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 25)
-    mix = np.clip(0.5 + 40 * leaf, 0, 1)[..., None]  # teal here, leaf green there
-    teal, green = np.array([10, 70, 85], np.float32), np.array([35, 85, 30], np.float32)
-    image = np.clip((teal * mix + green * (1 - mix)) * (1 + 3 * mottle)[..., None], 0, 255)
-    cy, cx, radius = h / 2, w / 2, h * 0.4
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    for ring in np.linspace(1.0, 0.1, 9):  # the outer rings first, the inner ones over them
-        count = max(6, int(40 * ring))
-        for k in range(count):
-            angle = 2 * np.pi * (k + 4.5 * ring) / count
-            py, px = cy + radius * ring * np.sin(angle), cx + radius * ring * np.cos(angle)
-            d = np.hypot(yy - py, xx - px) / (radius * 0.16 * (0.4 + 0.6 * ring))
-            light = 0.1 + 0.9 * d  # dark in the cup, bright at the rim
-            petal = np.stack([190 + 45 * light, 80 + 90 * light, 30 + 110 * light], axis=-1)
-            image[d < 1] = petal[d < 1]
-    image += rng.normal(0, 2, image.shape).astype(np.float32)
-    return np.asarray(np.clip(image, 0, 255), dtype=np.uint8)
-
-
 def test_a_peach_flower_on_dark_teal_is_no_colour_cast(cache: AnalysisCache) -> None:
     # sklearn's dahlia photo was offered "make it warmer by 90%" (red -18 % by grey edge);
     # grey world on its near-neutral pixels reads it warm, and the two must agree
-    image = _dahlia()
+    image = sample("dahlia")
     d = cast_imbalance(image)
     assert d.min() <= -0.11  # grey edge alone reads a cast: blue +15 %, red -15 %
     assert grey_world_imbalance(image)[0] > 0.3  # red: the picture is warm

@@ -40,24 +40,30 @@ def _planned(say: str, on: str | Image) -> tuple[EditPlan, Image, Image]:
 
 
 @pytest.mark.parametrize(
-    ("say", "hue"),
+    ("say", "hue", "turn"),
     [
-        ("make the orange more red", "orange"),
-        ("make the orange redder", "orange"),
-        ("make the green more blue", "green"),
-        ("make the blue less blue", "blue"),
-        ("make the blue more purple", "blue"),
+        ("make the orange more red", "orange", -15.0),
+        ("make the orange redder", "orange", -15.0),
+        ("make the green more blue", "green", 52.5),
     ],
 )
-def test_a_colour_change_of_one_colour_is_refused_rather_than_tinting_everything(
-    say: str, hue: str
+def test_a_colour_turned_toward_another_turns_that_colour_alone(
+    say: str, hue: str, turn: float
 ) -> None:
+    # they were refused ("cannot shift the orange areas"): the HSL mixer's hue turn, half way
+    # from the colour's middle hue to the other's (`planner.hues`)
+    plan = _plan(say, "logo")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].op == "adjust_color"
+    assert (plan.steps[0].params["hues"], plan.steps[0].params["hue"]) == (hue, turn)
+
+
+@pytest.mark.parametrize("say", ["make the blue less blue", "make the blue more purple"])
+def test_a_colour_the_logo_lacks_is_refused_naming_its_colours(say: str) -> None:
     reply = _plan(say, "logo")
     assert isinstance(reply, PlannerReply), reply.describe()
-    assert f"cannot shift the {hue} areas" in reply.message
-    assert "--backend" in reply.message
-    if "more" in say or "redder" in say:  # the colour edit that does replace one colour
-        assert f'"change the {hue} to ' in reply.message
+    assert "almost no blue" in reply.message
+    assert "its colours are green and orange" in reply.message
 
 
 def test_a_colour_change_of_the_subject_still_tints_the_subject_only() -> None:

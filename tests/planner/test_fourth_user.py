@@ -195,16 +195,28 @@ def test_an_email_in_the_picture_is_still_what_blur_the_email_hides() -> None:
     [
         ("increase the saturation of the brown", "brown"),
         ("make the orange brighter", "orange"),
-        ("saturate the blue", "blue"),
         ("make the reds more saturated", "red"),
-        ("brighten the greens", "green"),
     ],
 )
-def test_a_tone_edit_of_one_colour_is_refused_not_done_to_every_colour(say: str, hue: str) -> None:
+def test_a_tone_edit_of_one_colour_the_picture_has_edits_that_colour_alone(
+    say: str, hue: str
+) -> None:
+    # they were refused ("cannot pick out the brown areas"): now the HSL mixer's
+    plan = _plan(say, "coffee")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert (plan.steps[0].op, plan.steps[0].params["hues"]) == ("adjust_color", hue)
+
+
+@pytest.mark.parametrize(
+    ("say", "hue"), [("saturate the blue", "blue"), ("brighten the greens", "green")]
+)
+def test_a_tone_edit_of_a_colour_the_picture_lacks_is_refused_not_done_to_every_colour(
+    say: str, hue: str
+) -> None:
     reply = _plan(say, "coffee")
-    assert isinstance(reply, PlannerReply)
-    assert f"cannot pick out the {hue} areas" in reply.message
-    assert "make the subject more saturated" in reply.message
+    assert isinstance(reply, PlannerReply), reply.describe()
+    assert f"almost no {hue}" in reply.message
+    assert "its colours are orange, brown and red" in reply.message
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,8 @@ MAGENTA = (290.0, 330.0)  # between purple and pink, a span of its own
 # A colour on fewer than this share of the pixels (at half weight or more) is not there.
 MIN_SHARE = 0.01
 SHARE_SIDE = 256  # the longer side the shares are measured at
+# A subject's own colour covers this share of it, and this share of that colour is in it.
+OWN_SHARE = (0.3, 0.8)
 BAND_PIXELS = 1 << 18
 
 
@@ -182,13 +184,36 @@ def _smooth(x: npt.NDArray[np.float32], edge0: float, edge1: float) -> npt.NDArr
 def shares(image: Image) -> dict[str, float]:
     """The share of the picture's pixels that are each colour at half weight or more, measured
     at SHARE_SIDE px on the longer side."""
-    rgb = rgb_of(image)
-    scale = min(1.0, SHARE_SIDE / max(rgb.shape[:2]))
-    if scale < 1.0:
-        size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
-        rgb = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
+    rgb = _small(rgb_of(image))
     hls = hls_of(rgb)
     return {name: float((weights(rgb, hls, name) >= 0.5).mean()) for name in HUE_NAMES}
+
+
+def own_colour(image: Image, mask: npt.NDArray[np.bool_]) -> str | None:
+    """The colour of the pixels in `mask` (a subject) that is almost only there: on OWN_SHARE[0]
+    of them or more, OWN_SHARE[1] of its pixels in the picture inside the mask; None for none
+    (the petals of a flower on leaves have one, a tabby on a brown floor none)."""
+    rgb = _small(rgb_of(image))
+    inside = cv2.resize(mask.view(np.uint8), rgb.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
+    if not inside.any():
+        return None
+    hls = hls_of(rgb)
+    best, most = None, OWN_SHARE[0]
+    for name in HUE_NAMES:
+        taken = weights(rgb, hls, name) >= 0.5
+        within = float((taken & inside).sum())
+        if within >= most * inside.sum() and within >= OWN_SHARE[1] * taken.sum():
+            best, most = name, within / inside.sum()
+    return best
+
+
+def _small(rgb: Image) -> Image:
+    """`rgb` at SHARE_SIDE px on its longer side, if it is larger."""
+    scale = min(1.0, SHARE_SIDE / max(rgb.shape[:2]))
+    if scale == 1.0:
+        return rgb
+    size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
+    return np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
 
 
 def present(found: dict[str, float]) -> list[str]:

@@ -107,7 +107,7 @@ class Grounding:
         if draft.op == ink.OP:
             return ink.ground(draft, self.context)
         if draft.op == hues.OP:
-            return hues.ground(draft, self.context)
+            return hues.ground(draft, self.context, self.instruction)
         if draft.cast is not None:
             return casts.ground(draft, self.context)
         if draft.op == "saturation" and float(draft.params.get("amount", 0.0)) > 0:

@@ -3,13 +3,15 @@ are too strong", "make the blues deeper" -> `adjust_color` (one colour of the pi
 
 A clause is read here when it names a colour as the pixels of it (a plural, "the reds", or
 "the brown" followed by an edit or nothing) and an edit of saturation or lightness, and no
-region ("the greens in the background" is the background's). A colour asked to become another
-("make the orange more red") is left to the readings of a colour change.
+region ("the greens in the background" is the background's). Less of a colour ("make the blue
+less blue") is left to the readings of a colour change.
 
     saturation   saturated, vivid, vibrant, rich, strong, bold, pop ... (+), muted, dull,
                  weak, desaturate ... (-), grey or black and white (-1); BASE_SATURATION
     lightness    brighter, lighter (+), darker (-); BASE_LIGHTNESS
     deeper       more saturated and a little darker (DEEP_DARKER of the amount)
+    hue          "pinker", "more red", "towards yellow": turned HUE_SHARE of the way from the
+                 colour's middle hue to the other's (at most MAX_TURN degrees)
 
 The direction turns round for "less", "reduce", "too" and a state complained of ("the greens
 look dull"); "a tad", "way more" scale the amount as for the tone edits. The grounding refuses
@@ -21,10 +23,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from gouache.ops.selective import MIN_SHARE, absent, present
+from gouache.colors import parse_color
+from gouache.ops.selective import MIN_SHARE, SPANS, absent, present
+from gouache.planner import regional
 from gouache.planner.clauses import Span, has, without
 from gouache.planner.phrases import Draft
-from gouache.planner.plan import PlanContext
+from gouache.planner.plan import PlanContext, PlannerQuestion
 from gouache.planner.references import Problem
 from gouache.planner.vocabulary import TINT_WORDS, complained, intensity, negated
 
@@ -32,6 +36,8 @@ OP = "adjust_color"
 BASE_SATURATION = 0.3
 BASE_LIGHTNESS = 0.2
 DEEP_DARKER = 1 / 3  # "deeper": this much lightness taken off for the saturation added
+HUE_SHARE = 0.5
+MAX_TURN = 60.0
 
 _NAMES = {"red": "red", "orange": "orange", "yellow": "yellow", "green": "green",
           "cyan": "cyan", "aqua": "cyan", "teal": "cyan", "turquoise": "cyan", "blue": "blue",
@@ -44,7 +50,8 @@ _PLURAL = re.compile(rf"\b(?:(?:all )?(?:the|those|these) )?(?P<name>{_NAME})s{_
 _SINGULAR = re.compile(
     rf"\b(?:all )?(?:the|those|these) (?P<name>{_NAME}) ?(?:(?:ones|areas|parts|tones|colou?rs|"
     r"hues|bits|shades)\b)?(?=$| (?:is|are|looks?|seems?|more|less|a bit|a little|a tad|"
-    r"slightly|much|way|brighter|darker|lighter|stronger|weaker|richer|deeper|bolder|[a-z]+ed)\b)"
+    r"slightly|much|way|brighter|darker|lighter|stronger|weaker|richer|deeper|bolder|redder|bluer|"
+    r"greener|yellower|pinker|purpler|towards?|[a-z]+ish|[a-z]+ed)\b)"
 )
 # Edits of a colour's saturation (+1 more, -1 less) and lightness, by the words that say them;
 # the first found is the edit (so "tone down" before "down").
@@ -65,23 +72,36 @@ _LIGHTNESS = {
 _DEEP = ("deeper", "deepen", "deep")
 _GREY = ("black and white", "blackandwhite", "monochrome", "greyscale", "grayscale", "grey",
          "gray")  # fmt: skip
-# Another colour to become ("make the orange more red", "the greens bluer"), or a region named
-# ("the greens in the background"): another reading's.
+# A region named ("the greens in the background"), a colour to change into ("change the blue to
+# red"): another reading's.
 _ELSEWHERE = re.compile(
-    rf"\b(?:more|less|to|into|towards?) (?:{_NAME})\b|\b(?:background|bg|sky|faces?|skin|subject|"
-    r"foreground|left|right|top|bottom)\b"
+    rf"\b(?:to|into) (?:{_NAME})\b|\b(?:background|bg|sky|faces?|skin|subject|foreground|left|"
+    r"right|top|bottom)\b"
 )
+# Things whose colour is their own: "make the petals pinker" turns that colour, not a tint.
+_FLOWERS = re.compile(r"\b(?:the |its |her )?(?:petals|flowers?|blossoms?|blooms?)\b")
+# Another colour to lean toward or away from: "more red", "towards yellow", "less yellow"
+_TOWARD = re.compile(rf"\b(?P<way>more|less|towards?) (?P<name>{_NAME})\b")
 
 
 def read(text: str) -> Draft | None:
     """The adjust_color draft of a normalised clause, or None when it is not one."""
     said = _PLURAL.search(text) or _SINGULAR.search(text)
     if said is None:
-        return None
+        return _of_flowers(text)
     name = _NAMES[said.group("name")]
     rest = without(text, [Span(said.start(), said.end())]).replace("n't ", " not ")
-    if _ELSEWHERE.search(rest) or any(has(rest, w) for w in TINT_WORDS):
+    if _ELSEWHERE.search(rest):
         return None
+    toward = _toward(rest)
+    if toward is not None:  # "make the oranges pinker", "the greens less yellow"
+        target, word, way = toward
+        others = without(rest, [_span(rest, word)])
+        factor = way * _factor(others)
+        if target == name:  # "make the blues bluer": more of their own colour
+            amount = round(max(-1.0, BASE_SATURATION * factor), 4)
+            return Draft(OP, {"hues": name, "saturation": amount})
+        return _turned(name, target, factor)
     if any(has(rest, w) for w in _GREY):  # "make the greens grey": all of their colour
         return Draft(OP, {"hues": name, "saturation": -1.0})
     edit = _edit(rest)
@@ -100,6 +120,49 @@ def read(text: str) -> Draft | None:
     if lightness:
         params["lightness"] = round(max(-0.8, min(0.8, sign * factor * lightness)), 4)
     return Draft(OP, params)
+
+
+def _toward(rest: str) -> tuple[str, str, int] | None:
+    """The colour a clause leans its colour toward (way 1) or away from (-1), and the words
+    saying so."""
+    said = _TOWARD.search(rest)
+    if said is not None:
+        return _NAMES[said.group("name")], said.group(0), -1 if said.group("way") == "less" else 1
+    word = next((w for w in TINT_WORDS if has(rest, w)), None)
+    return (TINT_WORDS[word], word, 1) if word is not None else None
+
+
+def _turned(name: str, toward: str, factor: float) -> Draft:
+    """The draft turning `name` toward the hue of `toward` (away, for a factor under 0), by
+    HUE_SHARE of the way times `factor`, the short way round the wheel."""
+    apart = (_middle(toward) - _middle(name) + 180.0) % 360.0 - 180.0
+    turn = apart * HUE_SHARE * factor
+    return Draft(OP, {"hues": name, "hue": round(max(-MAX_TURN, min(MAX_TURN, turn)), 2)})
+
+
+def _factor(others: str) -> float:
+    stated = intensity(others)
+    return 1.0 if stated is None else stated
+
+
+def _of_flowers(text: str) -> Draft | None:
+    """ "make the petals pinker": a flower's own colour turned toward another, which colour
+    read from the picture (`ground`); the draft holds the colour to lean to and how far."""
+    flowers = _FLOWERS.search(text)
+    if flowers is None or _ELSEWHERE.search(text):
+        return None
+    rest = without(text, [Span(flowers.start(), flowers.end())])
+    toward = _toward(rest)
+    if toward is None:
+        return None
+    target, word, way = toward
+    factor = way * _factor(without(rest, [_span(rest, word)]))
+    return Draft(OP, {"toward": target, "factor": factor})
+
+
+def _middle(name: str) -> float:
+    start, end = SPANS["orange" if name == "brown" else name]
+    return (start + end) / 2 % 360.0
 
 
 def _edit(rest: str) -> tuple[float, float, str] | None:
@@ -121,8 +184,22 @@ def _span(text: str, word: str) -> Span:
     return Span(match.start(), match.end()) if match else Span(0, 0)
 
 
-def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
-    """The draft when its colour is in the picture; else why not, offering the colours there."""
+def ground(
+    draft: Draft, context: PlanContext | None, instruction: str = ""
+) -> Draft | Problem | PlannerQuestion:
+    """The draft when its colour is in the picture; else why not, offering the colours there.
+    A flower's colour is the subject's own (`ops.selective.own_colour`); with none, or no
+    picture, the subject is tinted as "make the cat redder" is."""
+    if "toward" in draft.params:
+        own = context.subject_colour() if context and context.subject_colour else None
+        toward, factor = str(draft.params["toward"]), float(draft.params["factor"])
+        if own is None or own == toward:
+            tint = {"region": "subject", "edit": "tint", "color": parse_color(toward),
+                    "amount": 0.25}  # fmt: skip
+            return regional.ground(Draft(regional.OP, tint), context, instruction)
+        turned = _turned(own, toward, factor)
+        note = f"the {own} of the subject (the picture's only {own}) turned toward {toward}"
+        return replace(turned, note=note)
     if context is None or context.colours is None or draft.problem is not None:
         return draft
     found = context.colours()
@@ -130,13 +207,17 @@ def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
     if found.get(name, 0.0) >= MIN_SHARE:
         return replace(draft, note=None)
     edit = _said(draft.params)
-    offers = tuple(f"make the {there}s {edit}" for there in present(found)[:2])
+    there = present(found)[:2] if edit else []
+    offers = tuple(f"make the {colour}s {edit}" for colour in there)
     instead = f'; e.g. "{offers[0]}"' if offers else ""
     return Problem(f"{absent(name, found)}, so I changed nothing{instead}", offers=offers)
 
 
 def _said(params: dict[str, object]) -> str:
-    """The edit of a draft in words, to offer it for another colour."""
+    """The edit of a draft in words, to offer it for another colour ("" for a turn of hue,
+    whose way depends on the colour)."""
+    if params.get("hue"):
+        return ""
     saturation = float(str(params.get("saturation", 0.0)))
     lightness = float(str(params.get("lightness", 0.0)))
     if saturation > 0 and lightness < 0:

@@ -115,6 +115,9 @@ class PlanContext:
     # Whether an operator would change the picture with these parameters rather than refuse
     # it (`gouache.ops.takes`); None without a picture (every edit is taken).
     takes: Callable[[str, Mapping[str, Any]], bool] | None = None
+    # The colour almost only the subject has (`ops.selective.own_colour`), if any; None
+    # without a picture.
+    subject_colour: Callable[[], str | None] | None = None
 
 
 class Planner(Protocol):

@@ -280,6 +280,11 @@ def plan_context(
 
         return takes(image, op, params)
 
+    def subject_colour() -> str | None:
+        from gouache.ops.selective import own_colour
+
+        return own_colour(image, analyses.get(image).subject.mask)
+
     names = tuple(Path(ref.name).name for ref in references)
     size = (int(image.shape[1]), int(image.shape[0]))
     return PlanContext(
@@ -296,6 +301,7 @@ def plan_context(
         edge=edge,
         colours=colours,
         takes=takes,
+        subject_colour=subject_colour,
     )
 
 
