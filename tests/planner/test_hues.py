@@ -167,3 +167,12 @@ def test_a_bike_or_a_horse_made_a_colour_tints_the_subject(say: str) -> None:
         "tint",
     )
     assert "not recognised by name" in (plan.notes[0] if plan.notes else "")
+
+
+@pytest.mark.parametrize(("say", "edit"), [("make the reds warmer", "warmth"),
+                                           ("sharpen the browns", "sharpness")])  # fmt: skip
+def test_an_edit_of_a_colour_it_cannot_do_says_what_a_colours_edit_can(say: str, edit: str) -> None:
+    reply = _plan(say, "coffee")
+    assert isinstance(reply, PlannerReply), reply.describe()
+    assert "of one colour I can change its saturation, lightness or hue" in reply.message
+    assert f"not its {edit}" in reply.message

@@ -372,9 +372,9 @@ def read(text: str) -> Draft | None:
     return _placed(Draft(OP, {"region": region, "edit": edit, "amount": amount}), text)
 
 
-# "increase the saturation of the brown", "make the orange brighter", "make the orange more
-# red", "make the blue less blue": a colour named as what a tone or colour edit is for, which
-# no region here picks out (the edit was done to everything: a tint or warmth of it all)
+# "make the reds warmer", "sharpen the browns", "make the orange into red": a colour named as
+# what an edit is for that the colour's own edit (`planner.hues`: its saturation, lightness or
+# hue, read first) is not, and no region here picks out (the edit was done to everything)
 _HUES = "red|orange|yellow|green|blue|purple|pink|brown|violet|teal|cyan|magenta"
 _A_COLOUR = re.compile(
     rf"\b(?:of |in )?the (?P<hue>{_HUES})(?:s|es)?(?: (?:ones|areas|parts|tones|colou?rs?))?"
@@ -408,24 +408,31 @@ def _of_a_colour(text: str) -> Draft | None:
         target = next((c for c in said if c != named), None)
         target = target or next((TINT_WORDS[w] for w in TINT_WORDS if has(rest, w)), None)
         swap = f'"change the {named} to {target}" replaces it with {target}; or ' if target else ""
+        turn = f'"make the {named}s more {target}" turns them toward it; ' if target else ""
         return Draft(
             OP,
-            problem=f"I cannot shift the {named} areas alone toward another colour, and a tint "
-            f'would change every colour: {swap}say it for the whole picture (e.g. "make it '
-            'warmer"), or for the sky, the background, the subject or the faces (e.g. "make '
-            'the subject redder"); a generative backend (--backend gemini, openai, diffusers '
-            "or comfyui) can change one colour",
+            problem=f"I cannot make all of the {named} another colour in a photo, and a tint "
+            f"would change every colour: {turn}in a chart or graphic {swap}say it for the "
+            'whole picture (e.g. "make it warmer"), or for the sky, the background, the '
+            'subject or the faces (e.g. "make the subject redder"); a generative backend '
+            "(--backend gemini, openai, diffusers or comfyui) can change one colour",
         )
     edit = next((e for e, words in _EDITS for w in words if has(text, w)), None)
     if edit is None or edit == "grayscale":
         return None
+    named = hue.group("hue")
+    edit = _EDIT_NOUNS.get(edit, edit)
     return Draft(
         OP,
-        problem=f"I cannot pick out the {hue.group('hue')} areas on their own, so the edit would "
-        'change every colour: say it for the whole picture (e.g. "more saturated"), or for '
-        'the sky, the background, the subject or the faces (e.g. "make the subject more '
-        'saturated")',
+        problem=f'of one colour I can change its saturation, lightness or hue (e.g. "make the '
+        f'{named}s more saturated", "make the {named}s darker"), not its {edit}, which would '
+        'change every colour: say it for the whole picture (e.g. "more contrast"), or for the '
+        'sky, the background, the subject or the faces (e.g. "make the subject warmer")',
     )
+
+
+_EDIT_NOUNS = {"sharpen": "sharpness", "dramatic": "drama", "smooth": "smoothness",
+               "pop": "punch"}  # fmt: skip
 
 
 def _kept(text: str) -> Draft | None:
