@@ -2,7 +2,7 @@
 output: "make it look like a clean scan, only black and white" on a page (not understood); the
 closest edits a refusal offers on a grey picture ("make the blue bars green" on a page); "crop
 it square around her face" (refused: "her"); "whiten her teeth and her eyes" (refused: "her
-eyes" taken for new content)."""
+eyes" taken for new content); "crop out the title" on a chart (not understood)."""
 
 from __future__ import annotations
 
@@ -128,3 +128,31 @@ def test_with_no_teeth_showing_the_refusal_gives_the_teeth_as_the_reason() -> No
     assert isinstance(reply, PlannerReply)
     assert "no teeth showing" in reply.message
     assert "brighten the eyes" in reply.understood
+
+
+def test_cropping_out_the_chart_title_cuts_the_band_above_the_plot_only() -> None:
+    plan = _plan("crop out the title", "chart")
+    assert isinstance(plan, EditPlan), plan.describe()
+    (step,) = plan.steps
+    assert step.op == "crop"
+    assert set(step.params) == {"top"}
+    out = _run(sample("chart"), [(step.op, dict(step.params))])
+    read = [line.text for line in CACHE.get(out).text]
+    assert "Sales" not in read
+    assert {"2024", "Mon", "6"} <= set(read)
+    # the plot's top edge (a dark line across it) is kept, a few rows under the cut
+    frame = np.flatnonzero((out[..., :3].max(axis=2) < 100).sum(axis=1) > 300)
+    assert 2 <= frame[0] <= 6
+
+
+@pytest.mark.parametrize(
+    ("on", "says"),
+    [("dashboard", '"Orders" at the top'), ("coffee", "no text at the top or bottom")],
+)
+def test_with_no_title_band_nothing_is_cropped_and_the_reply_says_what_is_there(
+    on: str, says: str
+) -> None:
+    reply = _plan("crop out the title", on)
+    assert isinstance(reply, PlannerReply)
+    assert says in reply.message
+    assert "cropped nothing" in reply.message

@@ -39,6 +39,7 @@ from gouache.planner import (
     references,
     regional,
     targets,
+    titles,
 )
 from gouache.planner.clauses import has, normalise, protect
 from gouache.planner.generative import GENERATIVE_BACKENDS
@@ -104,6 +105,8 @@ class Grounding:
             return redaction.ground(draft, self.context)
         if draft.op == bars.OP:
             return bars.ground(draft, self.context)
+        if draft.op == titles.OP and draft.note == titles.NOTE:
+            return titles.ground(draft, self.context)
         if draft.op == ink.OP:
             return ink.ground(draft, self.context)
         if draft.op == hues.OP:

@@ -17,6 +17,7 @@ from gouache.ops.plan import Step as Step
 
 if TYPE_CHECKING:
     from gouache.analysis.bars import EdgeBar
+    from gouache.analysis.titles import Titles
     from gouache.analysis.types import Box
 
 
@@ -118,6 +119,9 @@ class PlanContext:
     # The colour almost only the subject has (`ops.selective.own_colour`), if any; None
     # without a picture.
     subject_colour: Callable[[], str | None] | None = None
+    # A line of text on a band of its own at the top or bottom, to crop away
+    # (`analysis.titles`); None without a picture.
+    titles: Callable[[], Titles] | None = None
 
 
 class Planner(Protocol):

@@ -32,6 +32,7 @@ from gouache.planner import (
     swaps,
     textsize,
     texture,
+    titles,
     weather,
 )
 from gouache.planner.clauses import (
@@ -162,6 +163,7 @@ class Reader:
             or framing.read(text)
             or redaction.read(text)
             or bars.read(text)
+            or titles.read(text)
             or ink.read(text)
             or textsize.read(text, quotes)
             or regions.removed_quote(text, quotes)

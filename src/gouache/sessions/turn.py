@@ -62,6 +62,7 @@ from gouache.usertext import check_instruction
 
 if TYPE_CHECKING:
     from gouache.analysis.cache import AnalysisCache
+    from gouache.analysis.titles import Titles
 
 SEED_RANGE = 2**31
 
@@ -285,6 +286,11 @@ def plan_context(
 
         return own_colour(image, analyses.get(image).subject.mask)
 
+    def titles() -> Titles:
+        from gouache.analysis.titles import titles
+
+        return titles(image, analyses.get(image).text)
+
     names = tuple(Path(ref.name).name for ref in references)
     size = (int(image.shape[1]), int(image.shape[0]))
     return PlanContext(
@@ -302,6 +308,7 @@ def plan_context(
         colours=colours,
         takes=takes,
         subject_colour=subject_colour,
+        titles=titles,
     )
 
 
