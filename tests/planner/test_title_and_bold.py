@@ -140,6 +140,34 @@ def test_make_summer_sale_bold_thickens_its_strokes_in_place() -> None:
     assert np.abs(core(out, new) - core(source, old)).max() <= 12
 
 
+@pytest.mark.parametrize(
+    ("say", "bold", "kept"), [("make SALE bold", 1, 0), ("make SUMMER bold", 0, 1)]
+)
+def test_one_word_made_bold_leaves_the_other_word_of_its_line_exact(
+    say: str, bold: int, kept: int
+) -> None:
+    plan, source, out, _ = _planned(say, "poster")
+    assert plan.steps[0].op == "bold_text"
+    summer = _lines(source)[0]
+    band = _band(summer.box)
+    cols = np.flatnonzero(_poster_ink(source[band]).any(axis=0))
+    gap = int(np.argmax(np.diff(cols)))
+    words = [(int(cols[0]), int(cols[gap]) + 1), (int(cols[gap + 1]), int(cols[-1]) + 1)]
+    middle = (words[0][1] + words[1][0]) // 2
+    halves = [np.s_[:, :middle], np.s_[:, middle:]]
+    # the other word bit for bit, and the rest of the poster under the line
+    np.testing.assert_array_equal(out[halves[kept]], source[halves[kept]])
+    np.testing.assert_array_equal(out[summer.box.bottom + 20 :], source[summer.box.bottom + 20 :])
+    old = _poster_ink(source[band][halves[bold]]).sum()
+    assert _poster_ink(out[band][halves[bold]]).sum() > 1.3 * old
+    # it grows away from the other word: SALE keeps its left edge, SUMMER its right
+    new = np.flatnonzero(_poster_ink(out[band][halves[bold]]).any(axis=0)) + (
+        middle if bold == 1 else 0
+    )
+    kept_edge = int(new[0]) if bold == 1 else int(new[-1]) + 1
+    assert abs(kept_edge - (words[1][0] if bold == 1 else words[0][1])) <= 2
+
+
 def test_make_the_text_bold_thickens_every_line_and_the_title_only_the_title() -> None:
     _, source, every, _ = _planned("make the text bold", "poster")
     _, _, title, _ = _planned("make the title bold", "poster")
@@ -223,9 +251,14 @@ def test_bold_redraws_a_line_with_a_euro_sign_the_bold_face_holds() -> None:
     assert [line.text for line in lines] == ["SUMMER SALE", "OPEN LATE", "ONLY €5"]
     ctx = OpContext(analyses=CACHE)
     out = default_operators().get("bold_text").apply(image, {"match": "€5"}, ctx)
-    assert ctx.notes[-1] == 'redrew 1 line of text in Aileron Bold: "ONLY €5"'
-    band = _band(lines[2].box)
-    assert _poster_ink(out[band]).sum() > 1.2 * _poster_ink(image[band]).sum()
+    assert ctx.notes[-1] == 'redrew 1 line of text in Aileron Bold: "€5"'  # the word alone
+    rows, cols = _band(lines[2].box)
+    ink = np.flatnonzero(_poster_ink(image[rows, cols]).any(axis=0))
+    gap = int(np.argmax(np.diff(ink)))
+    middle = cols.start + (int(ink[gap]) + int(ink[gap + 1])) // 2
+    euro = np.s_[rows, middle : cols.stop]
+    assert _poster_ink(out[euro]).sum() > 1.2 * _poster_ink(image[euro]).sum()
+    assert np.array_equal(out[:, :middle], image[:, :middle])  # "ONLY" as it was
     # the other lines stay as they were, and the OCR still reads the euro sign
     top = lines[1].box.bottom + 2
     assert np.array_equal(out[:top], image[:top])

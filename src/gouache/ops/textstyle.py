@@ -50,11 +50,13 @@ from gouache.ops.textedit import (
     refuse_outlined,
     spans,
 )
-from gouache.ops.textwords import words_holding
+from gouache.ops.textwords import words_apart, words_holding
 
 # recolor_text: a line whose inpainted ground varies more than this (std, grey levels) is
 # redrawn rather than recoloured in place.
 PLAIN_GROUND = 12.0
+# bold_text: a word this share of its line's height from the line's end is its first or last.
+WORD_EDGE = 0.5
 # recolor_text: ink counts within this share of the size around the matched letters.
 LETTER_REACH = 0.12
 # resize_text: the middle of the letters stands this share of the size above the baseline;
@@ -231,6 +233,16 @@ def bold_text(image: Image, p: BoldTextParams, ctx: OpContext) -> Image:
     # 1. the lines to make bold, and a bold face for them
     lines = lines_of(image, ctx, "bold_text", "match")
     chosen = _chosen(lines, p.match, p.title, "bold_text", ctx)
+    whole = chosen
+    others: list[tuple[Box, str]] = []  # the other words of the lines a word is cut from
+    if p.match is not None and not p.title:  # "make SALE bold": that word, not its line
+        apart = [(line, *words_apart(image, line, p.match)) for line in whole]
+        chosen = [part for _, parts, _ in apart for part in parts]
+        others = [
+            (Box(x0, line.box.y, x1 + 1 - x0, line.box.h), line.text)
+            for line, _, spans in apart
+            for x0, x1 in spans
+        ]
     bold_font(MIN_FONT_PX)  # refused here, before any work, when it is not installed
     unknown = bold_lacks("".join(line.text for line in chosen))
     if unknown:
@@ -251,10 +263,15 @@ def bold_text(image: Image, p: BoldTextParams, ctx: OpContext) -> Image:
     # 3. each line in bold where it stood, clear of the picture's edges and the other lines
     height, width = image.shape[:2]
     shared = _shared_alignment(chosen, width) or _shared_alignment(lines, width)
-    taken = [(line.box, line.text) for line in lines if line not in chosen]
+    taken = [(line.box, line.text) for line in lines if line not in whole] + others
+    parts = {
+        part: line for line in whole for part in chosen if part is not line and _within(part, line)
+    }
     out = clean
-    for old in olds:
-        cover, left, top = _bold(old, shared or _alignment(old.centre, width))
+    for part, old in zip(chosen, olds, strict=True):
+        parent = parts.get(part)
+        align = _word_alignment(part, parent) if parent is not None else None
+        cover, left, top = _bold(old, align or shared or _alignment(old.centre, width))
         ink = _ink_box(cover, left, top)
         if ink.x < 0 or ink.y < 0 or ink.right > width or ink.bottom > height:
             raise InvalidParameterError(
@@ -436,6 +453,26 @@ def _ink_box(cover: npt.NDArray[np.float32], left: int, top: int) -> Box:
         return Box(left, top, 0, 0)
     x, y = left + int(cols[0]), top + int(rows[0])
     return Box(x, y, int(cols[-1] + 1 - cols[0]), int(rows[-1] + 1 - rows[0]))
+
+
+def _within(part: TextLine, line: TextLine) -> bool:
+    return (
+        line.box.x <= part.box.x
+        and part.box.right <= line.box.right
+        and (line.box.y <= part.box.y + part.box.h // 2 <= line.box.bottom)
+    )
+
+
+def _word_alignment(part: TextLine, line: TextLine) -> str:
+    """Where a bolder word of a line grows: away from the rest of its line, so the first word
+    keeps its right edge, the last its left, and one between grows both ways."""
+    first = part.box.x - line.box.x <= WORD_EDGE * line.box.h
+    last = line.box.right - part.box.right <= WORD_EDGE * line.box.h
+    if first and not last:
+        return "right"
+    if last and not first:
+        return "left"
+    return "centre"
 
 
 def _boxes_meet(a: Box, b: Box) -> bool:

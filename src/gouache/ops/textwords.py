@@ -45,13 +45,21 @@ class _Word:
 def words_holding(image: Image, line: TextLine, match: str) -> list[TextLine]:
     """`line` cut down to the runs of its words that hold `match` (one TextLine a run), or
     [line] itself where those are all its words or its words cannot be told apart."""
+    return words_apart(image, line, match)[0]
+
+
+def words_apart(
+    image: Image, line: TextLine, match: str
+) -> tuple[list[TextLine], list[tuple[int, int]]]:
+    """`words_holding`'s runs, and the first and last ink columns of each of the line's other
+    words (none when the line is not cut): what a word redrawn wider must stay off."""
     # 1. the old letters: the line inpainted, its ink, our font's letters over it
     clean = inpaint(image, [line])
     old = find_old(image, clean, line)
     found = ink_map(image, clean, line)
     words = _words(old, found.x0, found.ink) if found is not None else None
     if words is None or len(words) < 2:
-        return [line]
+        return [line], []
 
     # 2. the words `match` falls in, in runs of neighbours
     chosen = sorted(
@@ -63,7 +71,7 @@ def words_holding(image: Image, line: TextLine, match: str) -> list[TextLine]:
         }
     )
     if not chosen or len(chosen) == len(words):
-        return [line]
+        return [line], []
     runs: list[list[int]] = []
     for j in chosen:
         if runs and runs[-1][-1] == j - 1:
@@ -87,7 +95,8 @@ def words_holding(image: Image, line: TextLine, match: str) -> list[TextLine]:
             x1 = min(last.x1 + 1.0, middle - grow)
         text = old.text[first.start : last.end]
         cut_down.append(_part(line, text, x0, x1, image.shape))
-    return cut_down
+    others = [(word.x0, word.x1) for j, word in enumerate(words) if j not in chosen]
+    return cut_down, others
 
 
 def _words(old: OldText, x0: int, ink: npt.NDArray[np.bool_]) -> list[_Word] | None:

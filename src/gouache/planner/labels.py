@@ -218,8 +218,9 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "crop_subject": lambda p: "crop to the subject",
     "redact": lambda p: _redact(p),
     "bold_text": lambda p: (
-        f"the {'title' if p.get('title') else 'text'} in bold"
-        + (f' (lines with "{p["match"]}")' if p.get("match") else "")
+        f'"{p["match"]}" in bold'
+        if p.get("match") and not p.get("title")
+        else f"the {'title' if p.get('title') else 'text'} in bold"
     ),
     "recolor_text": lambda p: (
         f'"{p["match"]}" in {_color(p["color"])}'
