@@ -48,13 +48,16 @@ def redact(registry: OperatorRegistry) -> Any:
         ("Total users: 12,345   Active today: 1,234", ["number"]),
         ("population 12.345", ["number"]),
         ("Connected - v2.3.1", []),
-        ("price 3.50", []),
+        ("price 3.50", ["price"]),
+        ("Payment of $1,240.00 received", ["price", "number"]),
+        ("TOTAL $9.55", ["price"]),
+        ("Latte 4.50", ["price"]),
     ],
 )
 def test_each_kind_is_found_by_its_pattern_and_plain_words_are_not(
     text: str, kinds: list[str]
 ) -> None:
-    every = ("email", "phone", "url", "number", "key", "name", "plate")
+    every = ("email", "phone", "url", "number", "key", "name", "plate", "price")
     found = [kind for kind, _, _ in spans(text, every)]
     assert sorted(set(found)) == sorted(kinds)
 

@@ -98,3 +98,14 @@ def test_the_closest_edits_never_offer_the_opposite_of_dull_colours(
     assert isinstance(reply, PlannerReply)
     assert "more saturated" in reply.suggestions
     assert not any("desaturate" in s or "muted" in s for s in reply.suggestions)
+
+
+@pytest.mark.parametrize("name", ["chelsea", "rocket", "astronaut"])
+def test_corners_too_dark_are_never_offered_a_vignette_which_darkens_them(
+    planner: RulePlanner, name: str
+) -> None:
+    # "a subtle vignette" was the second offer on each of these
+    reply = planner.plan("this is too dark in the corners", plan_context(CACHE, sample(name)))
+    assert isinstance(reply, PlannerReply)
+    assert "make it a bit brighter" in reply.suggestions
+    assert not any("vignette" in offer for offer in reply.suggestions)

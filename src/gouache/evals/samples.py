@@ -173,6 +173,38 @@ def screenshot() -> Image:
     return drawn(page, lines, (20, 20, 20))
 
 
+def receipt() -> Image:
+    """A shop's receipt: items with their prices, a total, on white paper over a brown table."""
+    table = np.full((400, 300, 3), (120, 100, 80), dtype=np.uint8)
+    table[16:384, 30:270] = (250, 250, 245)
+    items = (
+        "CORNER CAFE",
+        "Latte 4.50",
+        "Croissant 3.25",
+        "Water 1.80",
+        "TOTAL $9.55",
+        "THANK YOU",
+    )
+    lines = [(item, (46, 30 + 56 * row), 22) for row, item in enumerate(items)]
+    return drawn(table, lines, (30, 30, 30))
+
+
+def lock_screen() -> Image:
+    """A phone's lock screen: a status bar (the time, the battery), a big clock, and three
+    notification cards on a blue gradient."""
+    rows = np.arange(480, dtype=np.float64)[:, None]
+    ground = np.array([30.0, 60.0, 110.0]) + rows * np.array([0.08, 0.05, 0.1])
+    screen = np.ascontiguousarray(np.repeat(ground[:, None, :], 240, axis=1).astype(np.uint8))
+    for row in range(3):
+        top = 150 + 70 * row
+        cv2.rectangle(screen, (12, top), (228, top + 56), (235, 235, 240), -1)
+    status = [("9:41", (12, 6), 12), ("87%", (200, 6), 12), ("10:24", (70, 56), 40)]
+    notes = [("Messages", "Mom: call me"), ("Bank", "Paid $1,240.00"), ("Calendar", "Dentist 3pm")]
+    cards = [(line, (22, 158 + 70 * row + 24 * part), 14 if part else 15)
+             for row, note in enumerate(notes) for part, line in enumerate(note)]  # fmt: skip
+    return drawn(drawn(screen, status, (250, 250, 250)), cards, (30, 30, 30))
+
+
 def app() -> Image:
     """An app's screenshot: a grey side panel of menu entries on the left, a page of text and
     a blue button on white to its right."""
@@ -320,6 +352,8 @@ SAMPLES: dict[str, Callable[[], Image]] = {
     "red_eyes": red_eyes,
     "poster": poster,
     "screenshot": screenshot,
+    "receipt": receipt,
+    "lock_screen": lock_screen,
     "sign": sign_photo,
     "red_sign": red_sign,
     "group": group,

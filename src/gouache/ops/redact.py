@@ -35,8 +35,10 @@ from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops.registry import OpContext, Operator, Params
 
-Kind = Literal["email", "phone", "url", "number", "key", "name", "plate", "text"]
-KINDS: tuple[str, ...] = ("email", "phone", "url", "number", "key", "name", "plate", "text")
+Kind = Literal["email", "phone", "url", "number", "key", "name", "plate", "price", "text"]
+KINDS: tuple[str, ...] = (
+    "email", "phone", "url", "number", "key", "name", "plate", "price", "text"
+)  # fmt: skip
 
 PATTERNS: dict[str, re.Pattern[str]] = {
     "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
@@ -53,11 +55,16 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?<![\w-])(?=(?:[A-Z0-9][ -]?){4,9}[A-Z0-9](?![\w-]))(?=[A-Z -]*\d)(?=[\d -]*[A-Z])"
         r"(?![A-Z]{4})[A-Z0-9]+(?:[ -](?![A-Z]{4})[A-Z0-9]+){0,3}(?![\w-])"
     ),
+    # an amount of money: a currency sign and digits ("$1,240.00", "€5"), or a decimal with
+    # two places ("4.50", "12,345.00")
+    "price": re.compile(
+        r"[$€£¥]\s?\d(?:[\d,.]*\d)?|(?<![\w.,])\d{1,3}(?:,\d{3})*[.,]\d{2}(?![\w])"
+    ),
     "text": re.compile(r".+"),
 }
 NAMES = {"email": "an email address", "phone": "a phone number", "url": "a link",
          "number": "a long number", "key": "a key or token", "name": "a name",
-         "plate": "a licence plate",
+         "plate": "a licence plate", "price": "a price",
          "text": "any text"}  # fmt: skip
 
 
@@ -172,9 +179,9 @@ def redact(image: Image, p: RedactParams, ctx: OpContext) -> Image:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="redact",
-        version="1.3.0",
+        version="1.4.0",
         summary="blur, pixelate or black out emails, phone numbers, links, keys, names, licence "
-        "plates in the text",
+        "plates, prices in the text",
         params=RedactParams,
         run=redact,
         examples=("blur the email", "black out the phone number", "redact the API key"),

@@ -89,10 +89,17 @@ def read(text: str) -> Draft | None:
         params["sides"] = tuple(sides)
     if found:
         params["color"] = found[0].rgb
-    return Draft(OP, params)
+    status = has(plain, "status bar") or has(plain, "statusbar")
+    return Draft(OP, params, note=_STATUS if status else None)
 
 
 _ONE = "one side panel"  # "the sidebar": one, asked about when there are two
+_STATUS = "the status bar"  # a phone's: a thin strip of small icons, the clock, the battery
+# A phone's status bar is 3-6 % of its screen's height (24 of 800 dp, 47 of 844 pt); a bar
+# found taller holds more than it (the lock screen's big clock, the page's title).
+STATUS_SHARE = 0.08
+# A phone's screenshot stands upright: at least this much taller than wide.
+PHONE_SHAPE = 1.3
 
 
 def whole(instruction: str) -> Draft | None:
@@ -109,7 +116,20 @@ def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
     color = draft.params.get("color")
     panel = bool(draft.params.get("panel"))
     lacking = unserved(found, sides, color, panel)
-    if wanted(found, sides, color, panel) and not lacking:
+    chosen = wanted(found, sides, color, panel)
+    phone = context.size is not None and context.size[1] > PHONE_SHAPE * context.size[0]
+    if draft.note == _STATUS and context.size is not None and phone and chosen and not lacking:
+        height = context.size[1]
+        tall = [bar for bar in chosen if bar.side == "top" and bar.size > STATUS_SHARE * height]
+        if tall:
+            # "crop out the status bar" on a lock screen cut its clock off too
+            return Problem(
+                f"the plain band at the top is {tall[0].size} px tall, "
+                f"{tall[0].size / height:.0%} of the picture: more than a status bar, so I "
+                "cropped nothing; a status bar is about 5 % of a phone's screen",
+                offers=("crop 5% off the top",),
+            )
+    if chosen and not lacking:
         both = both_panels(found, color) if draft.note == _ONE and not sides else None
         if both is not None:
             return Problem(both[:1].upper() + both[1:], offers=tuple(map(offer, found)))

@@ -289,7 +289,7 @@ def _region(p: dict[str, Any]) -> str:
 
 _REDACTED = {"email": "email addresses", "phone": "phone numbers", "url": "links",
              "number": "long numbers", "key": "keys", "name": "names", "text": "text",
-             "plate": "licence plates"}  # fmt: skip
+             "plate": "licence plates", "price": "prices"}  # fmt: skip
 
 
 def _redact(p: dict[str, Any]) -> str:

@@ -46,12 +46,19 @@ def _look(c: Clause) -> Draft | None:
 
 RULES: dict[str, Rule] = {"look": _look}
 
+SUNSET_NOTE = (
+    "the golden hour grade: warmer, golden light with a little glow; the sky is not repainted "
+    "(a generative backend can paint a sunset sky)"
+)
 # "sunset vibes": a time of day asked for as a mood is the look of that light. Read here, not
 # as a look's name, so that "the sunset" may still name an attached picture.
 _MOOD = re.compile(
     r"^(?:(?:give it|make it|add|i want|go for|more of) )?(?:a |an |some |that |more )?"
     r"(?:sunset|sundown|dusk|golden light)(?: (?:vibes?|feel|feeling|mood|look|tones?|glow|"
     r"colou?rs|light))+(?: (?:please|pls|plz))?$"
+    # "make it look like sunset", "make it look like it was taken at sunset"
+    r"|^(?:make it |can you make it |can u make it )?look like (?:a |it was (?:taken|shot) at |"
+    r"it'?s )?(?:sunset|sundown|dusk|golden hour)(?: (?:please|pls|plz))?$"
 )
 
 
@@ -62,4 +69,5 @@ def read(text: str) -> Draft | None:
     found = find("golden hour")
     if found is None:
         return None
-    return Draft("look", {"name": found.name, "strength": 1.0, "version": found.version})
+    params = {"name": found.name, "strength": 1.0, "version": found.version}
+    return Draft("look", params, note=SUNSET_NOTE)

@@ -23,7 +23,9 @@ OP = "blur_faces"
 
 _VERB = r"(?P<verb>blur|pixelate|pixelize|pixellate|mosaic|hide|obscure|censor|anonymi[sz]e)"
 _PLACE = (
-    r"(?:left|right|middle|center|centre|leftmost|rightmost|last|\d+|" + "|".join(ORDINALS) + ")"
+    r"(?:left|right|middle|center|centre|leftmost|rightmost|last|\d+(?:st|nd|rd|th)?|"
+    + "|".join(ORDINALS)
+    + ")"
 )
 _JOIN = r"\s*(?:,\s*and|,|\+|&|and)\s*(?:the\s+)?"
 _PLACES = re.compile(
@@ -47,7 +49,7 @@ _EXCEPT = re.compile(
 )
 _KEPT = re.compile(
     rf"^(?:the )?(?:one |face |person |guy |man |woman |lady )?(?:on the |in the |at the )?"
-    rf"(?P<place>{_PLACE})(?: one| face| person)?(?: from the left)?$"
+    rf"(?P<place>{_PLACE})(?: one| face| person)?(?: from (?:the )?(?P<side>left|right))?$"
 )
 _NAMES = {
     "leftmost": "left",
@@ -61,7 +63,7 @@ _NAMES = {
 def _places(text: str) -> list[str | int]:
     found: list[str | int] = []
     for word in re.split(r"[,+&]|\band\b|\bthe\b|\s", text):
-        word = word.strip()
+        word = re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", word.strip())  # "2nd"
         if not word:
             continue
         if word.isdigit():
@@ -92,7 +94,10 @@ def whole(instruction: str) -> Draft | None:
                 problem=f'I can\'t tell which face "{m.group("rest")}" is; say where it is, '
                 'e.g. "blur all faces except the one on the left"',
             )
-        params = {"faces": [], "exclude": _places(kept.group("place"))}
+        places = _places(kept.group("place"))
+        if kept.group("side") == "right":  # "the second from the right": counted back
+            places = [-n if isinstance(n, int) else n for n in places]
+        params = {"faces": [], "exclude": places}
     else:
         return None
     if m.group("verb") in ("pixelate", "pixelize", "pixellate", "mosaic"):
@@ -134,7 +139,7 @@ def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
 
 def _number(place: str | int, count: int) -> int | None:
     if isinstance(place, int):
-        return place
+        return place if place > 0 else count + 1 + place
     if place == "left":
         return 1
     if place == "right":

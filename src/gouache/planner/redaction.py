@@ -40,6 +40,8 @@ _KINDS = (
                "number plates", "number plate", "plate numbers", "plate number", "plates",
                "plate", "registration number", "registration")),
     ("name", ("names", "name")),
+    ("price", ("prices", "price", "amounts", "amount", "money", "costs", "cost", "sums",
+               "dollar amounts")),
     ("number", ("numbers", "number", "digits", "account number", "card number", "credit card",
                 "card numbers")),
 )  # fmt: skip
@@ -49,6 +51,7 @@ _PERSONAL = re.compile(
     r"identifying) (?:info|information|details|data|stuff|things)\b|\bpii\b"
 )
 _PERSONAL_KINDS = ("email", "phone", "key", "name")
+_VERB = {"box": "black out", "blur": "blur", "pixelate": "pixelate"}
 # What may stand around the verb and the kinds and ask nothing more.
 _AROUND = FILLER | word_set(
     "address, addresses, adress, adresses, addres, adresss, black, box, boxes, every, each, "
@@ -105,5 +108,10 @@ def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
         read = "; ".join(f'"{line}"' for line in lines[:4])
         said = f"I read {read}" if read else "I can't find any text in it"
         names = " or ".join(NAMES[kind] for kind in (missing or asked))
-        return Problem(f"I can't find {names} in this picture ({said}), so I hid nothing")
+        # "blur the numbers" on a receipt: its numbers are short, its prices are there
+        priced = "number" in missing and any(spans(line, ("price",)) for line in lines)
+        offers = (f"{_VERB[draft.params['method']]} the prices",) if priced else ()
+        return Problem(
+            f"I can't find {names} in this picture ({said}), so I hid nothing", offers=offers
+        )
     return draft

@@ -206,12 +206,14 @@ _LEANINGS = {
     **dict.fromkeys(("warm", "warmer", "hot", "hotter", "warmth"), "warm"),
     **dict.fromkeys(("cool", "cooler", "cold", "colder"), "cool"),
     **dict.fromkeys(("bright", "brighter", "brighten", "lighter", "lighten"), "bright"),
-    **dict.fromkeys(("dark", "darker", "darken", "dim", "dimmer"), "dark"),
+    # a vignette darkens the corners: never offered for "too dark in the corners"
+    **dict.fromkeys(("dark", "darker", "darken", "dim", "dimmer", "vignette"), "dark"),
     **dict.fromkeys(("blur", "blurry", "soft", "softer", "soften", "smooth", "smoother"), "soft"),
     **dict.fromkeys(
         ("saturate", "saturated", "vivid", "vibrant", "vibrance", "colourful", "colorful"), "vivid"
     ),
-    **dict.fromkeys(("desaturate", "desaturated", "muted", "mute", "duller"), "muted"),
+    # "make it pastel": soft, light, less saturated colours
+    **dict.fromkeys(("desaturate", "desaturated", "muted", "mute", "duller", "pastel"), "muted"),
 }
 # A word that is always a complaint, and what it asks for: "dull" colours want more of them,
 # whether said "dull", "too dull" or "less dull".
