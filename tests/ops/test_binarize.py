@@ -1,8 +1,9 @@
 """Binarize: every pixel black or white; a page's text stays readable, its paper in shadow
-white, and a flat dark area black."""
+white, a flat dark area black, and a flat grey banner one value to its edges."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from gouache.analysis.cache import AnalysisCache
@@ -64,3 +65,36 @@ def test_alpha_is_kept() -> None:
     assert out.shape[2] == 4
     assert (out[..., 3] == cutout[..., 3]).all()
     assert set(np.unique(out[..., :3]).tolist()) <= {0, 255}
+
+
+def _banner_page() -> Image:
+    """Paper (235) with dark lines of text under a flat grey banner (100) of white words."""
+    page = np.full((400, 600, 3), 235, np.uint8)
+    page[40:110, 50:550] = 100
+    cv2.putText(page, "SUMMER NEWS", (120, 90), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (250,) * 3, 3)
+    for y in range(160, 380, 30):
+        cv2.putText(
+            page, "the quick brown fox", (50, y), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (30,) * 3, 2
+        )
+    return page
+
+
+def test_a_flat_grey_banner_is_one_value_to_its_edges() -> None:
+    out = binarized(_banner_page())[..., 0]
+    # Sauvola alone made the banner white inside a dark rim
+    assert (out[42:108, 52:110] == 0).all()  # its plain left end, rim and middle alike
+    assert (out[42:108, 500:548] == 0).all()  # and its right end
+    assert (out[30:38, :] == 255).all()  # the paper above it stays white
+    words = out[60:95, 120:420]
+    assert 0.1 < (words == 255).mean() < 0.6  # its white words stay white on it
+
+
+def test_a_flat_region_in_shadow_runs_into_the_lit_paper_and_stays_white() -> None:
+    # a page lit from the right, with a flat grey banner: the shadow is paper, the banner not
+    height, width = 300, 600
+    paper = np.linspace(110, 235, width, dtype=np.float32)[None, :].repeat(height, axis=0)
+    paper[200:260, 300:560] = 0.45 * paper[200:260, 300:560]  # a banner as lit as its paper
+    image = np.repeat(paper.astype(np.uint8)[..., None], 3, axis=2)
+    out = binarized(image)[..., 0]
+    assert (out[10:180, :] == 255).all()
+    assert (out[205:255, 305:555] == 0).all()

@@ -522,7 +522,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="bold_text",
-        version="1.2.0",
+        version="1.3.0",
         summary="make the text bold: the lines redrawn in the bold face, same size and colour",
         params=BoldTextParams,
         run=bold_text,
