@@ -61,7 +61,7 @@ from gouache.planner import (
     targets,
     unquoted,
 )
-from gouache.planner.clauses import RawClause, has, normalise, prepare, restore, words
+from gouache.planner.clauses import RawClause, colors, has, normalise, prepare, restore, words
 from gouache.planner.generative import needs_generation
 from gouache.planner.grounding import IMAGE_SLOT, Grounding
 from gouache.planner.labels import describe
@@ -86,6 +86,13 @@ from gouache.usertext import check_instruction
 _BARE_CAST = re.compile(
     r"^(?P<much>(?:a bit|a little|slightly|somewhat|quite|very|kind of|rather|way|also|too)\s+)?"
     r"(?P<cast>" + "|".join(sorted(CAST_WORDS)) + r")(?:ish)?$"
+)
+
+# "now put it on white" (after "remove the background"): a new ground of that colour
+_PUT_ON = re.compile(
+    r"^(?:now |then |and )?(?:put|place|set|stick) (?:it|this|him|her|them|the (?:subject|cutout|"
+    r"product|logo|object)) on (?:a |an )?(?:plain |solid |pure |flat )?(?P<colour>[a-z]+)"
+    r"(?: (?:bg|background|backdrop|ground))?$"
 )
 
 
@@ -218,6 +225,9 @@ class RulePlanner:
             if previous is not None and previous.op == ink.OP and ink.says_again(raw.text):
                 continue  # "the text is too faint, make it darker": "it" is the text
             text = reasons.stated_cast(raw.text) or raw.text
+            put = _PUT_ON.match(text)
+            if put is not None and colors(put.group("colour")):
+                text = f"replace the background with {put.group('colour')}"
             if complained and _BARE_CAST.match(text):
                 text = _BARE_CAST.sub(r"\g<much>too \g<cast>", text)  # "too dark and a bit blue"
             complained = complained or has(raw.text, "too")
