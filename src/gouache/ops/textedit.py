@@ -227,7 +227,7 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
     # 2. remove them, and find the old letters against the clean background
     clean = inpaint(image, chosen)
     olds = [find_old(image, clean, line) for line in chosen]
-    refuse_outlined("replace_text", olds)
+    refuse_outlined("replace_text", chosen, olds, image.shape[0])
 
     # 3. redraw each line with the words replaced, in its old colour, on its old baseline
     #    (on `clean` itself: the old letters are all found)
@@ -529,17 +529,19 @@ def _outlined(inks: InkMap, clean: Image, color: RGB) -> bool:
     return second >= OUTLINE_SHARE * max(1, int(inks.ink.sum()))
 
 
-def refuse_outlined(op: str, olds: list[OldText]) -> None:
+def refuse_outlined(op: str, lines: list[TextLine], olds: list[OldText], height: int) -> None:
     """Raise for outlined letters, which a plain redraw would lose (their stroke), naming what
     can be done: remove the line, and write it anew as a caption (outlined by default)."""
-    found = next((old for old in olds if old.outlined), None)
+    found = next((pair for pair in zip(lines, olds, strict=True) if pair[1].outlined), None)
     if found is None:
         return
+    line, old = found
+    place = "top" if line.box.y + line.box.h / 2 < height / 2 else "bottom"
     raise InvalidParameterError(
-        f"{op}: the line {found.text!r} is in outlined letters (a fill inside a stroke of "
+        f"{op}: the line {old.text!r} is in outlined letters (a fill inside a stroke of "
         "another colour, as memes are), which a redraw in plain letters would lose; nothing "
-        'was changed. "remove the text" takes the lines out; a caption written anew (\'add '
-        "the caption ... at the top') is drawn in outlined letters",
+        f'was changed. "remove the {place} text" takes it out; a caption written anew (\'add '
+        f"the caption ... at the {place}') is drawn in outlined letters",
         op=op,
     )
 

@@ -123,7 +123,7 @@ def resize_text(image: Image, p: ResizeTextParams, ctx: OpContext) -> Image:
     # 2. remove them, and find the old letters against the clean background
     clean = inpaint(image, chosen)
     olds = [find_old(image, clean, line) for line in chosen]
-    refuse_outlined("resize_text", olds)
+    refuse_outlined("resize_text", chosen, olds, image.shape[0])
 
     # 3. each line at its new size, where it may stand: inside the picture, clear of the
     #    other lines (the ones left as they are, and the ones already placed); with `fit`,
@@ -163,7 +163,7 @@ def recolor_text(image: Image, p: RecolorTextParams, ctx: OpContext) -> Image:
         chosen = [part for line in chosen for part in words_holding(image, line, p.match)]
     clean = inpaint(image, chosen)
     olds = [find_old(image, clean, line) for line in chosen]
-    refuse_outlined("recolor_text", olds)
+    refuse_outlined("recolor_text", chosen, olds, image.shape[0])
 
     # 2. the share of ink of every pixel around each line, blended towards the new colour
     out = image.copy()
@@ -258,7 +258,7 @@ def bold_text(image: Image, p: BoldTextParams, ctx: OpContext) -> Image:
     # 2. remove them, and find the old letters against the clean background
     clean = inpaint(image, chosen)
     olds = [find_old(image, clean, line) for line in chosen]
-    refuse_outlined("bold_text", olds)
+    refuse_outlined("bold_text", chosen, olds, image.shape[0])
 
     # 3. each line in bold where it stood, clear of the picture's edges and the other lines
     height, width = image.shape[:2]
