@@ -5,6 +5,7 @@ without running it: a refusal's closest edits offer only edits that do something
     recolor         a cut-out, or a subject on a plain ground
     auto_straighten a tilt to level, of `framing.MIN_TILT` or more
     crop            a window of the aspect asked that is not the whole picture
+    invert          dark (light) mode of a picture not dark (light) already
 
 Every other edit is taken: planning it on the picture checks what it needs (a face, text).
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from gouache.analysis.measures import MAX_TILT, luma, tilt
 from gouache.images import Image
-from gouache.ops import framing, keying, replacecolor
+from gouache.ops import framing, keying, replacecolor, tone
 from gouache.ops._pixels import has_transparency
 
 
@@ -29,6 +30,8 @@ def takes(image: Image, op: str, params: Mapping[str, Any]) -> bool:
     if op == "auto_straighten":
         turned = tilt(luma(image), float(params.get("max_tilt", MAX_TILT)))
         return turned is not None and abs(turned) >= framing.MIN_TILT
+    if op == "invert":
+        return not tone.already(image, params.get("to"))
     if op == "crop" and params.get("aspect") is not None and not _margins(params):
         width, height = (int(n) for n in params["aspect"])
         rows, cols = (int(n) for n in image.shape[:2])

@@ -11,6 +11,7 @@ import numpy as np
 from pydantic import Field
 
 from gouache.colors import Color
+from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops._pixels import (
     LINEAR_OF_CODE,
@@ -80,6 +81,30 @@ class InvertParams(Params):
     # "negative": every channel 255 - v (a film negative); "lightness": light and dark swap
     # and hues stay (CIELAB L' = 100 - L), the "dark mode" of a screenshot or a page.
     mode: Literal["negative", "lightness"] = "negative"
+    # "dark mode" / "light mode": the lightness swap asked to end dark (light); refused on a
+    # picture that is dark (light) already, which the swap would turn the other way
+    to: Literal["dark", "light"] | None = None
+
+
+# A picture whose median CIELAB lightness is under this (over 100 minus it) is dark (light)
+# already: a dark lock screen (median L 27) or a light page (95).
+DARK_ALREADY = 45.0
+
+
+def median_lightness(image: Image) -> float:
+    """The median CIELAB lightness L (0-100), on a sample of at most ~40 000 pixels."""
+    step = max(1, int(math.sqrt(image.shape[0] * image.shape[1] / 40_000)))
+    rgb = np.ascontiguousarray(rgb_of(image)[::step, ::step])
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+    return float(np.median(lab[:, :, 0])) * 100.0 / 255.0
+
+
+def already(image: Image, to: str | None) -> bool:
+    """Whether the picture is dark (light) already, as `to` asks it to end."""
+    if to is None:
+        return False
+    lightness = median_lightness(image)
+    return lightness < DARK_ALREADY if to == "dark" else lightness > 100.0 - DARK_ALREADY
 
 
 class StrengthParams(Params):
@@ -148,6 +173,16 @@ def invert(image: Image, p: InvertParams, ctx: OpContext) -> Image:
     """A negative, or light and dark swapped with the hues kept (see InvertParams)."""
     if p.mode == "negative":
         return apply_lut(image, np.float32(255.0) - code_values())
+    if already(image, p.to):
+        turned, edit = ("light", "darker") if p.to == "dark" else ("dark", "brighter")
+        raise InvalidParameterError(
+            f"invert: the picture is mostly {p.to} already (median lightness "
+            f"{median_lightness(image):.0f} of 100), so swapping light and dark would make it "
+            f"{turned}; nothing was changed. To make it {edit} without the swap, say e.g. "
+            f'"make it {edit}"',
+            op="invert",
+            param="to",
+        )
     lab = cv2.cvtColor(rgb_of(image), cv2.COLOR_RGB2LAB)
     lab[:, :, 0] = 255 - lab[:, :, 0]
     return with_alpha_of(np.asarray(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)), image)
@@ -325,7 +360,7 @@ def vignette(image: Image, p: StrengthParams, ctx: OpContext) -> Image:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="invert",
-        version="1.0.0",
+        version="1.1.0",
         summary="a negative, or dark mode (light and dark swapped, colours kept)",
         params=InvertParams,
         run=invert,

@@ -38,7 +38,7 @@ _FRAMING_WORDS = FILLER | word_set(
 )
 _STRAIGHT_THING = (
     r"(?:horizon|photo|picture|image|shot|lines?|walls?|building|page|document|text|writing"
-    r"|scan|paper|sign)"
+    r"|scan|paper|sign|receipt|letter|form|invoice|card|whiteboard|poster)"
 )
 _SOMEWHAT = "(?:a bit|a little|slightly|kind of|so|really)"
 _STRAIGHTEN = re.compile(

@@ -209,7 +209,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "invert": lambda p: (
         "invert the colours (a negative)"
         if p["mode"] == "negative"
-        else "dark mode (light and dark swapped, colours kept)"
+        else f"{p.get('to') or 'dark'} mode (light and dark swapped, colours kept)"
     ),
     "drop_shadow": lambda p: (
         f"a drop shadow to the {p['direction']} ({_percent(p['opacity'])} opacity)"

@@ -70,8 +70,10 @@ def _shadows_highlights(c: Clause) -> Draft | None:
 
 
 def _invert(c: Clause) -> Draft | None:
-    if re.search(r"\b(?:dark|night|light) mode\b|\bdark theme\b", c.text):
-        return Draft("invert", {"mode": "lightness"})  # the hues stay: a dark-mode screenshot
+    if re.search(r"\b(?:dark|night|light) mode\b|\b(?:dark|light) theme\b", c.text):
+        # the hues stay: a dark-mode screenshot; refused where it is that already
+        to = "light" if re.search(r"\blight (?:mode|theme)\b", c.text) else "dark"
+        return Draft("invert", {"mode": "lightness", "to": to})
     return Draft("invert", {"mode": "negative"})
 
 
