@@ -184,7 +184,12 @@ OPERATORS: list[Operator[Any]] = [
         "plates, prices in the text",
         params=RedactParams,
         run=redact,
-        examples=("blur the email", "black out the phone number", "redact the API key"),
+        examples=(
+            "blur the email",
+            "black out the phone number",
+            "redact the API key",
+            "blur the text",
+        ),
         global_edit=False,
     ),
 ]

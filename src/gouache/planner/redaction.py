@@ -40,6 +40,8 @@ _KINDS = (
                "number plates", "number plate", "plate numbers", "plate number", "plates",
                "plate", "registration number", "registration")),
     ("name", ("names", "name")),
+    # "blur the text": every line ("notifications" say which lines, which the OCR cannot)
+    ("text", ("all the text", "all text", "the text", "text", "writing", "wording")),
     ("price", ("prices", "price", "amounts", "amount", "money", "costs", "cost", "sums",
                "dollar amounts")),
     ("number", ("numbers", "number", "digits", "account number", "card number", "credit card",
@@ -51,6 +53,8 @@ _PERSONAL = re.compile(
     r"identifying) (?:info|information|details|data|stuff|things)\b|\bpii\b"
 )
 _PERSONAL_KINDS = ("email", "phone", "key", "name")
+# Verbs whose "the text" is the text taken away, not covered over.
+_TAKEN_AWAY = ("hide", "conceal", "obscure", "mask")
 _VERB = {"box": "black out", "blur": "blur", "pixelate": "pixelate"}
 # What may stand around the verb and the kinds and ask nothing more.
 _AROUND = FILLER | word_set(
@@ -84,6 +88,8 @@ def read(text: str) -> Draft | None:
                 rest = re.sub(pattern, " ", rest)
     if not kinds or any(w not in _AROUND for w in words(rest)):
         return None
+    if kinds == ["text"] and method == "box" and any(has(text, v) for v in _TAKEN_AWAY):
+        return None  # "hide the text" is the text removed (remove_text), not boxed
     if "phone" in kinds and "number" in kinds:
         kinds.remove("number")  # "the phone number and the numbers" is still a phone number
     if has(text, "black box") or has(text, "black bar"):

@@ -46,7 +46,8 @@ TOPICS: dict[str, frozenset[str]] = {
         "text, word, words, letter, letters, lettering, sign, caption, title, headline, typo, "
         "typos, spelling, email, phone, number, plate, licence, license, handwriting, "
         "handwritten, writing, written, font, translate, label, watermark, code, says, "
-        "readable, document, page, menu, quote"
+        "readable, document, page, menu, quote, notification, notifications, message, messages, "
+        "private, privacy, hide"
     ),
     "sky": word_set("sky, skies, sunset, sunrise, sun, rainbow, clouds, cloud, cloudy, dusk, dawn"),
     "stars": word_set("stars, star, galaxy, galaxies, nebula, space, milky"),
