@@ -131,6 +131,12 @@ def _logo(c: Clause) -> Draft | None:
     return _corner(c, "logo", params)
 
 
+# drop_shadow's default distance (a share of the shorter side)
+SHADOW_DISTANCE = 0.02
+_FARTHER = re.compile(r"\b(?:bigger|larger|longer|long|further|farther|deeper)\b")
+_NEARER = re.compile(r"\b(?:smaller|shorter|closer|tighter)\b")
+
+
 def _drop_shadow(c: Clause) -> Draft | None:
     """ "add a drop shadow", "a soft shadow to the bottom left", "a hard red shadow"."""
     if negated(c.rest):
@@ -138,6 +144,11 @@ def _drop_shadow(c: Clause) -> Draft | None:
     if len({m.rgb for m in c.colors}) > 1:
         return None
     params: dict[str, Any] = {"opacity": round(min(1.0, 0.5 * c.factor), 4)}
+    # "a bit bigger shadow", "a long shadow": the intensity says how far it falls, not how dark
+    if _FARTHER.search(c.text):
+        params = {"distance": round(min(0.2, SHADOW_DISTANCE * (1.0 + min(2.0, c.factor))), 4)}
+    elif _NEARER.search(c.text):
+        params = {"distance": round(SHADOW_DISTANCE / (1.0 + min(2.0, c.factor)), 4)}
     where = position_of(c.text)
     if where is not None and where != "center":
         params["direction"] = where

@@ -212,7 +212,12 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         else f"{p.get('to') or 'dark'} mode (light and dark swapped, colours kept)"
     ),
     "drop_shadow": lambda p: (
-        f"a drop shadow to the {p['direction']} ({_percent(p['opacity'])} opacity)"
+        f"a drop shadow to the {p['direction']} ({_percent(p['opacity'])} opacity"
+        + (
+            f", {_percent(p['distance'])} of the shorter side away)"
+            if p["distance"] != 0.02
+            else ")"
+        )
     ),
     "auto_straighten": lambda p: "straighten (level the measured tilt)",
     "crop_subject": lambda p: "crop to the subject",

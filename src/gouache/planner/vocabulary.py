@@ -400,7 +400,8 @@ OPERATOR_WORDS = {
     "drop_shadow": frozenset(
         _phrases(
             "soft, softer, hard, harder, sharp, crisp, subtle, under, behind, below, beneath, "
-            "falling, cast, logo, cutout, cut-out, object, product, it, opacity, opaque"
+            "falling, cast, logo, cutout, cut-out, object, product, it, opacity, opaque, bigger, "
+            "larger, longer, long, further, farther, deeper, smaller, shorter, closer, tighter"
         )
     )
     | SUBJECT_NOUNS,  # "a soft drop shadow under the bottle"
