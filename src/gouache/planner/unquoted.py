@@ -114,9 +114,11 @@ def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) ->
             return None  # which text is "the sign"? the planner's reply asks for quotes
         return f'replace "{read[0]}" with "{_clean(sign.group("new"))}"'
     placed = _LINE_AT.match(_PLEASE.sub("", text))
-    read = [line for line in (lines() if lines is not None else ()) if line.strip()]
-    if placed is not None and read:
-        return f'{placed.group("verb")}"{_line_at(placed.group("at"), read)}"{placed.group("rest")}'
+    if placed is not None:  # the picture is read only when a line is named by its place
+        read = [line for line in (lines() if lines is not None else ()) if line.strip()]
+        if read:
+            at = _line_at(placed.group("at"), read)
+            return f'{placed.group("verb")}"{at}"{placed.group("rest")}'
     text = _COURTESY.sub("", text)
     swap = _REPLACE.match(text)
     if swap is not None:
