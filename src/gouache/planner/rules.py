@@ -88,6 +88,9 @@ _BARE_CAST = re.compile(
     r"(?P<cast>" + "|".join(sorted(CAST_WORDS)) + r")(?:ish)?$"
 )
 
+# "looks good, add a vignette": praise, no request ("good" is no filler: "add good morning")
+_PRAISE = re.compile(r"^(?:(?:it|that|this) )?(?:looks? |is |looking )?(?:good|great|nice)$")
+
 # "now put it on white" (after "remove the background"): a new ground of that colour
 _PUT_ON = re.compile(
     r"^(?:now |then |and )?(?:put|place|set|stick) (?:it|this|him|her|them|the (?:subject|cutout|"
@@ -218,8 +221,8 @@ class RulePlanner:
         for index, raw in enumerate(clauses):
             if index in why:
                 continue
-            if all(w in FILLER for w in words(raw.text)):
-                continue  # "please", "thanks"
+            if all(w in FILLER for w in words(raw.text)) or _PRAISE.match(raw.text.strip(" .!")):
+                continue  # "please", "thanks", "looks good"
             if len(prepared.clauses) > 1 and FIX_IT.match(raw.text.strip(" .!")):
                 continue  # "the image is too dark, fix it": the problem says the edit
             if previous is not None and previous.op == ink.OP and ink.says_again(raw.text):
