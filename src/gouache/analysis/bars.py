@@ -7,7 +7,9 @@ lie within TOLERANCE of it; lines with at least TEXT_SHARE (a title or an icon i
 stand between such lines, and the bar ends after the last full line of its colour. A bar is
 only a bar when it ends sharply, with the next line mostly another colour, when it is flat
 (its pixels of the bar's colour vary by at most FLAT_STD), and when it takes at least
-MIN_LINES and at most MAX_SHARE of the picture: a sky fading into a photo is no bar.
+MIN_LINES and at most MAX_SHARE of the picture: a sky fading into a photo is no bar. Nor is a
+gradient (a phone's wallpaper) that a card happens to end sharply: its last line drifts more
+than MAX_DRIFT from its first.
 
 A bar on the left or right is a side panel (an app's sidebar) when the rest of the picture is
 mostly of another colour: the ground of its content (the median of the rest, sampled) is
@@ -37,6 +39,7 @@ END_SHARE = 0.5  # the line after a bar has fewer pixels of its colour than this
 FLAT_STD = 6.0
 MIN_LINES = 2
 MAX_SHARE = 0.4
+MAX_DRIFT = 8  # code values, per channel, between a bar's first and last line
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,10 @@ def _bar(lines: Image) -> tuple[int, RGB] | None:
     inside = np.abs(block - colour).max(axis=1) <= TOLERANCE
     if float(block[inside].std(axis=0).max()) > FLAT_STD:
         return None  # textured: part of the photo
+    # two lines in from its end: the last may blend into what follows
+    last = np.median(lines[max(0, size - 3)].astype(np.float32), axis=0)
+    if float(np.abs(last - colour).max()) > MAX_DRIFT:
+        return None  # a gradient, not a bar
     r, g, b = (round(float(v)) for v in colour)
     return size, (r, g, b)
 
