@@ -145,7 +145,9 @@ def test_petals_pinker_where_the_subjects_colour_is_everywhere_tints_the_subject
 @pytest.mark.parametrize(
     ("say", "on", "op"),
     [("make the sky bluer", "rocket", "adjust_region"),
-     ("make the orange into red", "logo", "replace_color"),
+     # the logo's shaded disc is no flat graphic: replacing its orange was refused when run,
+     # its hue is turned to red instead
+     ("make the orange into red", "logo", "adjust_color"),
      ("make the blue bars green", "chart", "replace_color"),
      ("make the cat red", "chelsea", "adjust_region")],
 )  # fmt: skip
@@ -176,3 +178,45 @@ def test_an_edit_of_a_colour_it_cannot_do_says_what_a_colours_edit_can(say: str,
     assert isinstance(reply, PlannerReply), reply.describe()
     assert "of one colour I can change its saturation, lightness or hue" in reply.message
     assert f"not its {edit}" in reply.message
+
+
+def _hue(image: Image) -> np.ndarray:
+    return np.asarray(hls_of(image)[..., 0])
+
+
+@pytest.mark.parametrize("say", ["turn the reds to orange", "turn the red to orange",
+                                 "make the reds orange"])  # fmt: skip
+def test_the_reds_turned_to_orange_have_an_orange_hue_and_the_rest_is_kept(say: str) -> None:
+    # "turn the reds to orange" was not understood, "the red to orange" refused on a photo
+    params, source, out = _planned(say, "astronaut")
+    assert (params["hues"], params["into"]) == ("red", "orange")
+    weight = weights(source, hls_of(source), "red")
+    full = weight > 0.9
+    assert full.mean() > 0.05
+    turned = _hue(out)[full]
+    assert 20.0 <= float(np.median(turned)) <= 40.0
+    assert ((turned >= 15.0) & (turned <= 45.0)).mean() > 0.9  # in orange's band
+    assert np.array_equal(out[weight == 0], source[weight == 0])
+
+
+def test_the_purples_changed_to_pink_turn_all_the_way_to_pinks_hue() -> None:
+    params, source, out = _planned("change the purples to pink", "astronaut")
+    assert (params["hues"], params["into"]) == ("purple", "pink")
+    full = weights(source, hls_of(source), "purple") > 0.9
+    assert _hue_turn(source, out, full) > 30.0
+
+
+@pytest.mark.parametrize("say", ["change the blues to red", "change the blue to red"])
+def test_a_colour_too_far_round_the_wheel_is_refused_offering_part_of_the_way(say: str) -> None:
+    reply = _plan(say, "astronaut")
+    assert isinstance(reply, PlannerReply), reply.describe()
+    assert "138° from red" in reply.message
+    assert '"make the blues more red" turns it part of the way' in reply.message
+
+
+def test_the_blue_car_made_greenish_is_refused_where_blue_is_not_the_subjects_alone() -> None:
+    # every blue pixel would turn: the car is not picked out by itself
+    reply = _plan("make the blue car green-ish", "astronaut")
+    assert isinstance(reply, PlannerReply), reply.describe()
+    assert "cannot pick out the car by itself" in reply.message
+    assert "make the blues more green" in reply.suggestions

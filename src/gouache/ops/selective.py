@@ -15,6 +15,10 @@ Each pixel gets a weight w in 0..1 for the colour named, the product of:
 
 With w, in this order (float32, a band of rows at a time):
 
+    into        the colour whose hue the pixels take: HLS hue + w * (turn - (1 - KEEP_SPREAD) * d),
+                turn from the middle of the colour's span to the middle of `into`'s, d the
+                pixel's hue less that middle (so "the reds to orange" land in orange's span
+                even where the picture's reds lean to orange), lightness and saturation kept;
     hue         HLS hue + hue * w (degrees), lightness and saturation kept;
     saturation  v' = Y' + (v - Y') * k, k = 1 + saturation * w, Y' the pixel's luma (as the
                 `saturation` operator does, so luma is kept), k held where a channel would clip
@@ -55,6 +59,7 @@ SHARE_SIDE = 256  # the longer side the shares are measured at
 # A subject's own colour covers this share of it, and this share of that colour is in it.
 OWN_SHARE = (0.3, 0.8)
 BAND_PIXELS = 1 << 18
+KEEP_SPREAD = 0.5  # of a colour's spread of hue about its middle, kept when turned `into` another
 
 
 def _spans() -> dict[str, tuple[float, float]]:
@@ -78,6 +83,7 @@ class AdjustColorParams(Params):
     saturation: float = Field(default=0.0, ge=-1.0, le=2.0)  # -1: grey, +0.3: 30 % more
     lightness: float = Field(default=0.0, ge=-1.0, le=1.0)  # -1: black, +1: white
     hue: float = Field(default=0.0, ge=-90.0, le=90.0)  # degrees along the colour wheel
+    into: Hues | None = None  # the colour whose hue the pixels take (module doc)
 
 
 def adjust_color(image: Image, p: AdjustColorParams, ctx: OpContext) -> Image:
@@ -122,9 +128,9 @@ def _adjusted(
 ) -> npt.NDArray[np.float32]:
     """The band's pixels after the hue, saturation and lightness steps (module doc)."""
     w = weight[..., None]
-    if p.hue:
+    if p.hue or p.into is not None:
         turned = hls.copy()
-        turned[..., 0] = np.mod(hls[..., 0] + np.float32(p.hue) * weight, np.float32(360.0))
+        turned[..., 0] = np.mod(hls[..., 0] + _turn(hls[..., 0], p) * weight, np.float32(360.0))
         rgb = np.asarray(cv2.cvtColor(turned, cv2.COLOR_HLS2RGB)) * np.float32(255.0)
     if p.saturation:
         luma = (rgb @ LUMA_WEIGHTS)[..., None]
@@ -145,6 +151,23 @@ def _adjusted(
             np.float32(1.0) - np.float32(p.lightness) * w
         )
     return np.asarray(rgb, dtype=np.float32)
+
+
+def middle(name: str) -> float:
+    """The middle of a colour's span of hue, in degrees (brown's is orange's)."""
+    start, end = SPANS["orange" if name == "brown" else name]
+    return (start + end) / 2 % 360.0
+
+
+def _turn(hue: npt.NDArray[np.float32], p: AdjustColorParams) -> npt.NDArray[np.float32]:
+    """Each pixel's turn of hue at full weight: `p.hue`, and into `p.into` (module doc)."""
+    turn = np.full_like(hue, np.float32(p.hue))
+    if p.into is not None:
+        start = middle(p.hues)
+        apart = (middle(p.into) - start + 180.0) % 360.0 - 180.0
+        off = np.mod(hue - np.float32(start) + np.float32(180.0), np.float32(360.0)) - 180.0
+        turn += np.float32(apart) - np.float32(1.0 - KEEP_SPREAD) * off
+    return turn
 
 
 def weights(rgb: Image, hls: npt.NDArray[np.float32], name: str) -> npt.NDArray[np.float32]:
@@ -255,7 +278,7 @@ def absent(name: str, found: dict[str, float]) -> str:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="adjust_color",
-        version="1.0.0",
+        version="1.1.0",
         summary="one colour of a photo more or less saturated, lighter or darker, or shifted",
         params=AdjustColorParams,
         run=adjust_color,

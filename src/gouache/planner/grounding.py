@@ -111,6 +111,8 @@ class Grounding:
             return ink.ground(draft, self.context)
         if draft.op == hues.OP:
             return hues.ground(draft, self.context, self.instruction)
+        if draft.op == "replace_color":
+            return hues.swapped(draft, self.context)
         if draft.cast is not None:
             return casts.ground(draft, self.context)
         if draft.op == "saturation" and float(draft.params.get("amount", 0.0)) > 0:

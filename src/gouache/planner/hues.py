@@ -11,7 +11,9 @@ less blue") is left to the readings of a colour change.
     lightness    brighter, lighter (+), darker (-); BASE_LIGHTNESS
     deeper       more saturated and a little darker (DEEP_DARKER of the amount)
     hue          "pinker", "more red", "towards yellow": turned HUE_SHARE of the way from the
-                 colour's middle hue to the other's (at most MAX_TURN degrees)
+                 colour's middle hue to the other's (at most MAX_TURN degrees); "to orange",
+                 "make the reds orange": all of the way (at most MAX_FULL_TURN, further is
+                 refused, offering the half turn)
 
 The direction turns round for "less", "reduce", "too" and a state complained of ("the greens
 look dull"); "a tad", "way more" scale the amount as for the tone edits. The grounding refuses
@@ -24,13 +26,14 @@ import re
 from dataclasses import replace
 
 from gouache.colors import parse_color
-from gouache.ops.selective import MIN_SHARE, SPANS, absent, present
+from gouache.ops.replacecolor import colour_name
+from gouache.ops.selective import MIN_SHARE, absent, middle, present
 from gouache.planner import regional
 from gouache.planner.clauses import Span, has, without
 from gouache.planner.phrases import Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
 from gouache.planner.references import Problem
-from gouache.planner.vocabulary import TINT_WORDS, complained, intensity, negated
+from gouache.planner.vocabulary import TINT_WORDS, complained, intensity, negated, word_set
 
 OP = "adjust_color"
 BASE_SATURATION = 0.3
@@ -38,6 +41,7 @@ BASE_LIGHTNESS = 0.2
 DEEP_DARKER = 1 / 3  # "deeper": this much lightness taken off for the saturation added
 HUE_SHARE = 0.5
 MAX_TURN = 60.0
+MAX_FULL_TURN = 60.0  # a colour turned into another further round the wheel looks painted
 
 _NAMES = {"red": "red", "orange": "orange", "yellow": "yellow", "green": "green",
           "cyan": "cyan", "aqua": "cyan", "teal": "cyan", "turquoise": "cyan", "blue": "blue",
@@ -78,8 +82,22 @@ _ELSEWHERE = re.compile(
     rf"\b(?:to|into) (?:{_NAME})\b|\b(?:background|bg|sky|faces?|skin|subject|foreground|left|"
     r"right|top|bottom)\b"
 )
+# The colour a colour becomes: "turn the reds to orange", "make the purples pink", "change the
+# blues into greens"; "-ish" ("to green-ish") is half of the way.
+_INTO = re.compile(
+    rf"^(?:please )?(?:make|turn|change|shift|switch|convert|swap|recolou?r)\b.*?"
+    rf"(?:\b(?:in)?to|\binto|(?<=make)|(?<=turn)) +(?P<name>{_NAME})(?:s|es)?(?P<ish> ?ish)?"
+    r"(?: (?:instead|please|pls))?$"
+)
 # Things whose colour is their own: "make the petals pinker" turns that colour, not a tint.
 _FLOWERS = re.compile(r"\b(?:the |its |her )?(?:petals|flowers?|blossoms?|blooms?)\b")
+# A thing named by its colour: "make the blue car green-ish", "turn my red scarf pink".
+_THING = re.compile(
+    rf"\b(?:the|my|his|her|its|our|their|that|this) (?P<own>{_NAME}) (?P<thing>[a-z]{{3,}})\b"
+)
+_NOT_THINGS = word_set(
+    "ones, areas, parts, tones, colour, color, colours, colors, hues, bits, shades, one, more, less"
+)
 # Another colour to lean toward or away from: "more red", "towards yellow", "less yellow"
 _TOWARD = re.compile(rf"\b(?P<way>more|less|towards?) (?P<name>{_NAME})\b")
 
@@ -88,9 +106,12 @@ def read(text: str) -> Draft | None:
     """The adjust_color draft of a normalised clause, or None when it is not one."""
     said = _PLURAL.search(text) or _SINGULAR.search(text)
     if said is None:
-        return _of_flowers(text)
+        return _of_flowers(text) or _of_thing(text)
     name = _NAMES[said.group("name")]
     rest = without(text, [Span(said.start(), said.end())]).replace("n't ", " not ")
+    into = _INTO.search(" ".join(rest.split()))
+    if into is not None and _NAMES[into.group("name")] != name:  # "turn the reds to orange"
+        return _into(name, _NAMES[into.group("name")], half=bool(into.group("ish")))
     if _ELSEWHERE.search(rest):
         return None
     toward = _toward(rest)
@@ -135,9 +156,31 @@ def _toward(rest: str) -> tuple[str, str, int] | None:
 def _turned(name: str, toward: str, factor: float) -> Draft:
     """The draft turning `name` toward the hue of `toward` (away, for a factor under 0), by
     HUE_SHARE of the way times `factor`, the short way round the wheel."""
-    apart = (_middle(toward) - _middle(name) + 180.0) % 360.0 - 180.0
+    apart = (middle(toward) - middle(name) + 180.0) % 360.0 - 180.0
     turn = apart * HUE_SHARE * factor
     return Draft(OP, {"hues": name, "hue": round(max(-MAX_TURN, min(MAX_TURN, turn)), 2)})
+
+
+def _into(name: str, into: str, half: bool) -> Draft:
+    """The draft turning `name` all of the way to the hue of `into` (half of it for "-ish"),
+    or why not: a turn over MAX_FULL_TURN degrees, or from or to brown, which is no hue."""
+    if "brown" in (name, into):
+        why = (
+            "brown is a dark orange, not a hue of its own, so the mixer cannot turn a colour "
+            f'into it or out of it; "make the {name}s darker" or "less saturated" can'
+        )
+        return Draft(OP, {"hues": name}, problem=why)
+    if half:  # "to green-ish": as "more green"
+        return _turned(name, into, 1.0)
+    apart = (middle(into) - middle(name) + 180.0) % 360.0 - 180.0
+    if abs(apart) > MAX_FULL_TURN:
+        why = (
+            f"{name} is {abs(apart):.0f}° from {into} round the colour wheel: turning it all of "
+            f"the way would look painted on (I turn a colour at most {MAX_FULL_TURN:.0f}°); "
+            f'"make the {name}s more {into}" turns it part of the way'
+        )
+        return Draft(OP, {"hues": name}, problem=why)
+    return Draft(OP, {"hues": name, "into": into})
 
 
 def _factor(others: str) -> float:
@@ -160,9 +203,29 @@ def _of_flowers(text: str) -> Draft | None:
     return Draft(OP, {"toward": target, "factor": factor})
 
 
-def _middle(name: str) -> float:
-    start, end = SPANS["orange" if name == "brown" else name]
-    return (start + end) / 2 % 360.0
+def _of_thing(text: str) -> Draft | None:
+    """ "make the blue car green-ish": the thing's colour turned toward another, if the
+    thing is the subject that colour is almost only on (`ground`)."""
+    said = _THING.search(text)
+    if said is None or said.group("thing") in _NOT_THINGS:
+        return None
+    own = _NAMES[said.group("own")]
+    rest = " ".join(without(text, [Span(said.start(), said.end())]).split())
+    into = _INTO.search(rest)
+    whole = into is not None and not into.group("ish")  # "turn it green": all of the way
+    if into is not None:
+        target, factor = _NAMES[into.group("name")], 1.0
+    else:
+        toward = _toward(rest)
+        if toward is None:
+            return None
+        target, word, way = toward
+        factor = way * _factor(without(rest, [_span(rest, word)]))
+    if target == own:
+        return None
+    thing = said.group("thing")
+    params = {"toward": target, "factor": factor, "own": own, "thing": thing, "whole": whole}
+    return Draft(OP, params)
 
 
 def _edit(rest: str) -> tuple[float, float, str] | None:
@@ -190,6 +253,8 @@ def ground(
     """The draft when its colour is in the picture; else why not, offering the colours there.
     A flower's colour is the subject's own (`ops.selective.own_colour`); with none, or no
     picture, the subject is tinted as "make the cat redder" is."""
+    if "thing" in draft.params:
+        return _thing(draft, context)
     if "toward" in draft.params:
         own = context.subject_colour() if context and context.subject_colour else None
         toward, factor = str(draft.params["toward"]), float(draft.params["factor"])
@@ -213,10 +278,50 @@ def ground(
     return Problem(f"{absent(name, found)}, so I changed nothing{instead}", offers=offers)
 
 
+def _thing(draft: Draft, context: PlanContext | None) -> Draft | Problem:
+    """A thing's colour turned when the subject is the only thing of that colour here; else
+    refused: turning it would turn every pixel of that colour (the sky with a blue car)."""
+    own, thing = str(draft.params["own"]), str(draft.params["thing"])
+    toward, factor = str(draft.params["toward"]), float(draft.params["factor"])
+    subject = context.subject_colour() if context and context.subject_colour else None
+    if subject == own:
+        whole = bool(draft.params["whole"])
+        turned = _into(own, toward, half=False) if whole else _turned(own, toward, factor)
+        if turned.problem is None:
+            note = f"the {own} of the subject (the picture's only {own}) turned toward {toward}"
+            return replace(turned, note=note)
+    offer = f"make the {own}s more {toward}"
+    return Problem(
+        f"I cannot pick out the {thing} by itself: its {own} is not the subject's alone here, "
+        f'so turning it would turn every {own} pixel; "{offer}" does that, and a generative '
+        "backend (--backend gemini, openai, diffusers or comfyui) can recolour one thing",
+        offers=(offer,),
+    )
+
+
+def swapped(draft: Draft, context: PlanContext | None) -> Draft | Problem:
+    """A `replace_color` draft ("turn the red to orange"), or, on a photo with that colour,
+    where replacing it is refused (shades everywhere), the mixer's turn of it to the other
+    colour's hue, shading kept."""
+    if context is None or context.takes is None or context.colours is None:
+        return draft
+    name = colour_name(tuple(draft.params["source"]))
+    into = colour_name(tuple(draft.params["color"]))
+    if name is None or into is None or draft.params.get("things", "all") != "all":
+        return draft
+    if context.colours().get(name, 0.0) < MIN_SHARE or context.takes(draft.op, draft.params):
+        return draft
+    turned = _into(name, into, half=False)
+    if turned.problem is not None:
+        return Problem(turned.problem, offers=(f"make the {name}s more {into}",))
+    note = f"a photo: the {name} pixels' hue turned to {into}, their shading kept"
+    return replace(turned, note=note)
+
+
 def _said(params: dict[str, object]) -> str:
     """The edit of a draft in words, to offer it for another colour ("" for a turn of hue,
     whose way depends on the colour)."""
-    if params.get("hue"):
+    if params.get("hue") or params.get("into"):
         return ""
     saturation = float(str(params.get("saturation", 0.0)))
     lightness = float(str(params.get("lightness", 0.0)))
