@@ -273,6 +273,7 @@ OPERATORS: list[Operator[Any]] = [
         summary="a named look: " + ", ".join(LOOKS),
         params=LookParams,
         run=look,
+        grade=True,
         keywords=tuple(dict.fromkeys(w for found in LOOKS.values() for w in found.words)),
         examples=("give it a film look", "make it cinematic", "a subtle vintage look"),
     ),

@@ -78,6 +78,9 @@ class Operator(Generic[P]):
     # True when the operator changes (nearly) every pixel: a grade, a style, a geometry change.
     global_edit: bool = True
     geometry: bool = False
+    # A tone or colour grade: inside a mask the user drew, it fades in over the mask's inner
+    # rim (a box leaves no seam), where a redaction or a filter keeps the mask's hard edge.
+    grade: bool = False
 
     def validate(self, params: Mapping[str, Any]) -> P:
         try:

@@ -282,6 +282,7 @@ OPERATORS: list[Operator[Any]] = [
         summary="one colour of a photo more or less saturated, lighter or darker, or shifted",
         params=AdjustColorParams,
         run=adjust_color,
+        grade=True,
         # read through a colour named and an edit of it ("make the reds more saturated")
         keywords=(),
         examples=("make the reds more saturated", "the yellows are too strong"),

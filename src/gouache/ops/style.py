@@ -591,6 +591,7 @@ OPERATORS: list[Operator[Any]] = [
         summary="take the colours of image N (Reinhard in Lab, or histogram matching)",
         params=ColorTransferParams,
         run=color_transfer,
+        grade=True,
         keywords=("colours of", "colors of", "color grade like", "match the colours", "palette of"),
         examples=("use the colours of image 2", "match the colors of the second photo"),
     ),

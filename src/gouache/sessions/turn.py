@@ -562,6 +562,14 @@ class TurnPipeline:
                 )
         return chosen
 
+    def _grades(self, edit: EditRequest) -> bool:
+        """Whether every step of the edit is a tone or colour grade of the operators."""
+        operators = self.backend.operators
+        steps = [] if edit.plan is None else edit.plan.steps
+        if operators is None or not steps:
+            return False
+        return all(step.op in operators and operators.get(step.op).grade for step in steps)
+
     def _tries(
         self,
         request: TurnRequest,
@@ -634,7 +642,7 @@ class TurnPipeline:
 
             # 4b. the mask: outside it, the parent's pixels exactly
             if mask is not None:
-                image = _inside(mask, edit.image, image, self.backend.name)
+                image = _inside(mask, edit.image, image, self.backend.name, self._grades(edit))
                 candidate = replace(candidate, image=image)
 
             # 5. identity: a character the parent had must still be there
@@ -699,9 +707,12 @@ def _mask_picture(mask: Image) -> Image:
     return np.repeat(plane[..., None], 3, axis=2)
 
 
-def _inside(mask: Image, parent: Image, edited: Image, backend: str) -> Image:
-    """The edited pixels inside the mask, the parent's outside it."""
+def _inside(mask: Image, parent: Image, edited: Image, backend: str, fade: bool) -> Image:
+    """The edited pixels inside the mask, the parent's outside it; with `fade` (a grade),
+    faded in over the mask's inner rim."""
     import numpy as np
+
+    from gouache.sessions.fade import faded_inside
 
     if edited.shape[:2] != parent.shape[:2]:
         raise UnsupportedError(
@@ -712,6 +723,8 @@ def _inside(mask: Image, parent: Image, edited: Image, backend: str) -> Image:
     if edited.shape[2] != parent.shape[2]:
         # an edit that adds or drops alpha: the parent gains or loses it the same way
         parent = _channels(parent, int(edited.shape[2]))
+    if fade:
+        return check_image(faded_inside(mask.astype(bool), parent, edited))
     out = np.where(mask[..., None], edited, parent)
     return check_image(np.ascontiguousarray(out))
 
