@@ -220,3 +220,42 @@ def test_the_blue_car_made_greenish_is_refused_where_blue_is_not_the_subjects_al
     assert isinstance(reply, PlannerReply), reply.describe()
     assert "cannot pick out the car by itself" in reply.message
     assert "make the blues more green" in reply.suggestions
+
+
+def _field() -> Image:
+    """A field under a sky: yellowish grass (hue about 85°) below, a light blue sky above."""
+    rng = np.random.default_rng(5)
+    image = np.zeros((120, 160, 3), np.float64)
+    image[:50] = (120, 170, 230)
+    image[50:] = (110, 140, 40)
+    image += rng.normal(0, 6, image.shape)
+    return np.asarray(np.clip(image, 0, 255), dtype=np.uint8)
+
+
+def test_the_grass_made_greener_is_richer_and_nearer_pure_green_and_the_sky_is_kept() -> None:
+    # "I do not know grass": the greens more saturated, their hue drawn toward green's middle
+    source = _field()
+    plan = RulePlanner().plan("make the grass greener", plan_context(CACHE, source))
+    assert isinstance(plan, EditPlan), plan.describe()
+    params = dict(plan.steps[0].params)
+    assert (params["hues"], params["into"]) == ("green", "green")
+    out = default_operators().get("adjust_color").apply(source, params, OpContext())
+    grass = weights(source, hls_of(source), "green") > 0.9
+    assert grass[50:].mean() > 0.9
+    before, after = float(np.median(_hue(source)[grass])), float(np.median(_hue(out)[grass]))
+    assert before < 90.0
+    assert after > before + 10.0
+    assert _chroma(out)[grass].mean() > 1.15 * _chroma(source)[grass].mean()
+    assert np.array_equal(out[:45], source[:45])
+
+
+def test_the_sky_made_bluer_is_the_sky_regions_saturation_not_every_blue_with_the_sea() -> None:
+    plan = _plan("make the sky bluer", "horizon")
+    assert isinstance(plan, EditPlan), plan.describe()
+    step = plan.steps[0]
+    assert (step.op, step.params["region"], step.params["edit"]) == (
+        "adjust_region",
+        "sky",
+        "saturation",
+    )
+    assert step.params["amount"] > 0

@@ -29,11 +29,19 @@ from gouache.colors import parse_color
 from gouache.ops.replacecolor import colour_name
 from gouache.ops.selective import MIN_SHARE, absent, middle, present
 from gouache.planner import regional
-from gouache.planner.clauses import Span, has, without
+from gouache.planner.clauses import Span, has, without, words
 from gouache.planner.phrases import Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
 from gouache.planner.references import Problem
-from gouache.planner.vocabulary import TINT_WORDS, complained, intensity, negated, word_set
+from gouache.planner.vocabulary import (
+    FILLER,
+    INTENSITY,
+    TINT_WORDS,
+    complained,
+    intensity,
+    negated,
+    word_set,
+)
 
 OP = "adjust_color"
 BASE_SATURATION = 0.3
@@ -98,6 +106,12 @@ _THING = re.compile(
 _NOT_THINGS = word_set(
     "ones, areas, parts, tones, colour, color, colours, colors, hues, bits, shades, one, more, less"
 )
+# Things whose colour is a colour of the picture: "make the grass greener", "the sky bluer".
+_NATURE = re.compile(
+    r"\b(?:the |my |our )?(?P<thing>grass|lawn|leaves|foliage|greenery|vegetation|trees|forest|"
+    r"fields?|meadows?|hills|bushes|plants|sky|skies)\b"
+)
+_SOME = frozenset(w for phrase, _ in INTENSITY for w in words(phrase))
 # Another colour to lean toward or away from: "more red", "towards yellow", "less yellow"
 _TOWARD = re.compile(rf"\b(?P<way>more|less|towards?) (?P<name>{_NAME})\b")
 
@@ -106,7 +120,7 @@ def read(text: str) -> Draft | None:
     """The adjust_color draft of a normalised clause, or None when it is not one."""
     said = _PLURAL.search(text) or _SINGULAR.search(text)
     if said is None:
-        return _of_flowers(text) or _of_thing(text)
+        return _of_flowers(text) or _of_thing(text) or _of_nature(text)
     name = _NAMES[said.group("name")]
     rest = without(text, [Span(said.start(), said.end())]).replace("n't ", " not ")
     into = _INTO.search(" ".join(rest.split()))
@@ -203,6 +217,27 @@ def _of_flowers(text: str) -> Draft | None:
     return Draft(OP, {"toward": target, "factor": factor})
 
 
+def _of_nature(text: str) -> Draft | None:
+    """ "make the grass greener", "the sky a bit bluer": the picture's greens (blues) more
+    saturated and drawn toward their middle hue (`into` their own colour); `ground` falls back
+    to a tint of the sky where the picture has no blue (a grey sky)."""
+    said = _NATURE.search(text)
+    if said is None:
+        return None
+    thing = said.group("thing")
+    own = "blue" if thing in ("sky", "skies") else "green"
+    rest = without(text, [Span(said.start(), said.end())])
+    toward = _toward(rest)
+    if toward is None or toward[0] != own or toward[2] != 1:
+        return None
+    others = without(rest, [_span(rest, toward[1])])
+    stated = intensity(others)
+    if any(w not in FILLER and w not in _SOME for w in words(others)):
+        return None  # "make the sky darker and bluer": the sky's own edits (`regional`)
+    amount = round(min(2.0, BASE_SATURATION * (1.0 if stated is None else stated)), 4)
+    return Draft(OP, {"hues": own, "saturation": amount, "into": own, "thing": thing})
+
+
 def _of_thing(text: str) -> Draft | None:
     """ "make the blue car green-ish": the thing's colour turned toward another, if the
     thing is the subject that colour is almost only on (`ground`)."""
@@ -253,6 +288,8 @@ def ground(
     """The draft when its colour is in the picture; else why not, offering the colours there.
     A flower's colour is the subject's own (`ops.selective.own_colour`); with none, or no
     picture, the subject is tinted as "make the cat redder" is."""
+    if "into" in draft.params and "thing" in draft.params:
+        return _nature(draft, context, instruction)
     if "thing" in draft.params:
         return _thing(draft, context)
     if "toward" in draft.params:
@@ -276,6 +313,27 @@ def ground(
     offers = tuple(f"make the {colour}s {edit}" for colour in there)
     instead = f'; e.g. "{offers[0]}"' if offers else ""
     return Problem(f"{absent(name, found)}, so I changed nothing{instead}", offers=offers)
+
+
+def _nature(
+    draft: Draft, context: PlanContext | None, instruction: str
+) -> Draft | Problem | PlannerQuestion:
+    """The grass's greens made richer and drawn toward pure green (there is no grass to pick
+    out: every green goes with it); the sky's own blue richer, or a sky with none (or no picture) tinted."""
+    params = {k: v for k, v in draft.params.items() if k != "thing"}
+    own, thing = str(params["hues"]), str(draft.params["thing"])
+    if own == "blue":
+        found = context.colours() if context is not None and context.colours else None
+        edit: dict[str, object] = {"region": "sky", "edit": "saturation",
+                                   "amount": params["saturation"]}  # fmt: skip
+        if found is None or found.get(own, 0.0) < MIN_SHARE:  # a grey sky, or none seen
+            edit = {"region": "sky", "edit": "tint", "color": parse_color(own), "amount": 0.25}
+        return regional.ground(Draft(regional.OP, edit), context, instruction)
+    grounded = ground(Draft(OP, params), context, instruction)
+    if not isinstance(grounded, Draft):
+        return grounded
+    note = f"the {thing} by its colour: every {own} of the picture, {thing} or not"
+    return replace(grounded, note=note)
 
 
 def _thing(draft: Draft, context: PlanContext | None) -> Draft | Problem:

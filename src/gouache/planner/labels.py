@@ -255,6 +255,8 @@ def _hues(p: dict[str, Any]) -> str:
     ]
     if p["hue"]:
         parts.append(f"hue {p['hue']:+g}°")
+    if p.get("into") == p["hues"]:
+        return f"the {p['hues']}s drawn toward pure {p['hues']}" + "".join(f", {x}" for x in parts)
     if p.get("into"):
         return f"the {p['hues']}s turned to {p['into']}" + "".join(f", {x}" for x in parts)
     return f"{', '.join(parts) or 'no change'} of the {p['hues']}s"
