@@ -319,7 +319,8 @@ def _nature(
     draft: Draft, context: PlanContext | None, instruction: str
 ) -> Draft | Problem | PlannerQuestion:
     """The grass's greens made richer and drawn toward pure green (there is no grass to pick
-    out: every green goes with it); the sky's own blue richer, or a sky with none (or no picture) tinted."""
+    out: every green goes with it); the sky's own blue richer, or a grey sky (or, with no
+    picture, any sky) tinted."""
     params = {k: v for k, v in draft.params.items() if k != "thing"}
     own, thing = str(params["hues"]), str(draft.params["thing"])
     if own == "blue":
