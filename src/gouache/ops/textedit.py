@@ -26,6 +26,11 @@ On a plain ground (a sign, a poster, paper) the fill reads only colours like the
 inside the line's box, so a sign's border next to the letters is not smeared into the board;
 where that ground is flat or evenly graded, the hole is filled with the plane fitted to it.
 
+Outlined letters (a fill inside a stroke of another colour, as meme captions are) are measured
+by `gouache.ops.outlined`: fill, stroke and its width; our letters are matched to them with a
+stroke as wide, sized so their ink, stroke included, is as tall as the old, and redrawn with
+Pillow's stroke, centred where the old line was; a new line may run across the picture.
+
 Where it falls short: the inpainting smears a busy background (it fills from the border of
 each line inward, so a large line over a photo leaves a soft patch); the new words are
 horizontal and in one font, so tilted, curved or decorative lettering is redrawn straight and
@@ -37,7 +42,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -52,6 +57,20 @@ from gouache.colors import RGB
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops._pixels import contrasting, to_uint8
+from gouache.ops.outlined import (
+    OUTLINE_MAYBE,
+    OUTLINE_SHARE,
+    Outline,
+    bare,
+    dominant,
+    draw_outlined,
+    lacks,
+    letters,
+    measure,
+    refuse_outlined,
+    second_colour,
+    size_for_height,
+)
 from gouache.ops.registry import OpContext, Operator, Params
 from gouache.ops.text import (
     MIN_FONT_PX,
@@ -99,12 +118,6 @@ ALIGN_MIN = 4
 # difference in the line, and never less than MIN_INK_DIFF grey levels.
 INK_SHARE = 0.5
 MIN_INK_DIFF = 24
-# Outlined letters: this share of the ink lies far (OUTLINE_APART levels) from the ink's own
-# colour and far (MIN_GROUND_DIFF) from the ground. White-in-black meme lines measure 0.31-0.33;
-# plain lines 0.00-0.01, a white word over a busy cup 0.15.
-OUTLINE_SHARE = 0.25
-OUTLINE_APART = 120
-MIN_GROUND_DIFF = 60
 # Sizes of our font tried against the old letters, as multiples of the OCR box's height:
 # COARSE_STEPS of them, then every whole size within a factor FINE of the best.
 SIZE_RANGE = (0.3, 1.6)
@@ -112,14 +125,16 @@ COARSE_STEPS = 24
 FINE = 1.08
 # The old colour is read where our matched letters cover at least COVER_INSIDE of a pixel.
 COVER_INSIDE = 0.9
-COLOUR_BINS = 8
 # Word spaces the OCR missed are put back, at most MAX_SPACES, each where it raises the
 # match by at least SPACE_GAIN, and only inside runs of MIN_RUN or more characters.
 MAX_SPACES = 8
 SPACE_GAIN = 0.1
 MIN_RUN = 6
+LOOKAHEAD = 3
 # Where no old letters stand out, the new ones fill this share of the box's height.
 GUESS_SIZE = 0.7
+# Outlined lines may run across the picture, short of this share of its shorter side.
+EDGE_MARGIN = 0.02
 # Lines listed in an error, and characters of each.
 LIST_LINES = 8
 LIST_CHARS = 40
@@ -130,6 +145,8 @@ class RemoveTextParams(Params):
     match: str | None = None
     # The whole lines that hold `match`, not only its words ('remove the watermark "sample"').
     lines: bool = False
+    # "the title": only the largest line, where it stands in the top half (`title_line`)
+    title: bool = False
 
 
 class ReplaceTextParams(Params):
@@ -158,6 +175,7 @@ class _Match:
     x: int
     y: int
     score: float
+    stroke: int = 0  # the width of the stroke drawn round the letters
 
 
 @dataclass(frozen=True)
@@ -168,10 +186,11 @@ class OldText:
     size: int
     baseline: int
     centre: float  # the x of the middle of their ink
-    color: RGB
-    # letters of one colour inside a stroke of another (meme captions), which our plain
-    # redraw would lose
-    outlined: bool = False
+    color: RGB  # of the fill, in outlined letters
+    # letters of one colour inside a stroke of another (meme captions): the stroke measured,
+    # or why it could not be (then they are not redrawn: a plain redraw would lose it)
+    outline: Outline | None = None
+    unmeasured: str = ""
 
 
 def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
@@ -197,6 +216,8 @@ def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
                 cut += held
                 parts += [f'"{part.text}" of "{line.text}"' for part in held if part is not line]
             chosen = cut
+    elif p.title:
+        chosen = [_title(lines, image.shape[0], ctx)]
     else:
         chosen = lines
 
@@ -209,6 +230,29 @@ def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
     more = f" and {len(chosen) - LIST_LINES} more" if len(chosen) > LIST_LINES else ""
     ctx.notes.append(f"removed {_lines(len(chosen))} of text: {what}{more}")
     return out
+
+
+def _title(lines: list[TextLine], height: int, ctx: OpContext) -> TextLine:
+    """The title: the line of the largest letters (`title_line`), where it stands in the top
+    half of the picture; else refused, naming the lines read and where they stand."""
+    from gouache.ops.textstyle import title_line  # it builds on this module
+
+    line = title_line(lines)
+    if line.box.y + line.box.h / 2 >= height / 2:
+        where = "; ".join(
+            f'"{one.text[:LIST_CHARS]}" at the '
+            f"{'top' if one.box.y + one.box.h / 2 < height / 2 else 'bottom'}"
+            for one in lines[:LIST_LINES]
+        )
+        raise InvalidParameterError(
+            f"remove_text: no title stands at the top (the largest letters read are at the "
+            f'bottom); the text read is {where}. Say which to remove, e.g. "remove the bottom '
+            'text", or "remove the text" for all of it',
+            op="remove_text",
+            param="title",
+        )
+    ctx.notes.append(f'took "{line.text}" as the title (the largest letters, at the top)')
+    return line
 
 
 def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
@@ -511,39 +555,55 @@ def find_old(before: Image, clean: Image, line: TextLine) -> OldText:
     inside = _placed(cover >= COVER_INSIDE, left, top, found_ink.ink.shape) & found_ink.ink
     colours = found_ink.pixels[inside if inside.any() else found_ink.ink]
     centre = found.x + bx0 + cover.shape[1] / 2
-    color = _dominant(colours)
-    return OldText(
-        found.text, found.size, found.y, centre, color, _outlined(found_ink, clean, color)
+    color = dominant(colours)
+    second = second_colour(found_ink.ink, found_ink.pixels, _window(clean, found_ink), color)
+    if second >= OUTLINE_MAYBE:
+        outlined = _outlined_old(found_ink, clean, line, found)
+        if outlined.outline is not None or second >= OUTLINE_SHARE:
+            return outlined
+    return OldText(found.text, found.size, found.y, centre, color)
+
+
+def _outlined_old(inks: InkMap, clean: Image, line: TextLine, plain: _Match) -> OldText:
+    """Outlined letters: their fill, stroke and its width measured (`outlined.measure`), the
+    word spaces put back with our letters stroked as wide, and the size at which those, stroke
+    included, are as tall as the old ink; centred where it was, its bottom where it was."""
+    measured = measure(inks.ink, inks.pixels, _window(clean, inks))
+    if isinstance(measured, str):
+        return OldText(plain.text, plain.size, plain.y, 0.0, (0, 0, 0), unmeasured=measured)
+    outline = measured.outline
+    inks = replace(inks, ink=measured.ink)
+    rows = np.flatnonzero(inks.ink.any(axis=1))
+    cols = np.flatnonzero(inks.ink.any(axis=0))
+    tall = int(rows[-1] + 1 - rows[0])
+    # sizes a pixel apart in height may be the same height: the one our letters match best
+    sizes = range(
+        size_for_height(line.text, tall - 1, outline.width),
+        size_for_height(line.text, tall + 1, outline.width) + 1,
     )
+    tries = [_match(inks, line.text, [size], outline.width) for size in sizes]
+    spaced = [_respace(found, inks) for found in tries if found is not None]
+    best = max(spaced, key=lambda found: found.score, default=None)
+    if best is not None and bare(best.text) != best.text:
+        # the OCR reads accents into a stroke's corners ("SUMMÉR SALE"): kept only where our
+        # font has the letters and they match the old ones better than without
+        unaccented = _match(inks, bare(best.text), [best.size], outline.width)
+        missing = any(lacks(char) for char in best.text)
+        if unaccented is not None and (missing or unaccented.score >= best.score):
+            best = unaccented
+    text = line.text if best is None else best.text
+    size = size_for_height(text, tall, outline.width) if best is None else best.size
+    _, drawn, _, y0 = letters(text, size, outline.width)
+    bottom = inks.y0 + int(rows[-1]) + 1
+    baseline = bottom - (y0 + drawn.shape[0])
+    centre = inks.x0 + (int(cols[0]) + int(cols[-1]) + 1) / 2
+    return OldText(text, size, baseline, centre, outline.fill, outline)
 
 
-def _outlined(inks: InkMap, clean: Image, color: RGB) -> bool:
-    """Whether the ink holds a second colour, far from its own and from the ground: a fill
-    inside a stroke (or a stroke around it)."""
+def _window(clean: Image, inks: InkMap) -> Image:
+    """The inpainted pixels under an ink map."""
     height, width = inks.ink.shape
-    old = inks.pixels.astype(np.int16)
-    ground = clean[inks.y0 : inks.y0 + height, inks.x0 : inks.x0 + width, :3].astype(np.int16)
-    apart = np.abs(old - np.asarray(color, dtype=np.int16)).max(axis=2) > OUTLINE_APART
-    seen = np.abs(old - ground).max(axis=2) > MIN_GROUND_DIFF
-    second = int((inks.ink & apart & seen).sum())
-    return second >= OUTLINE_SHARE * max(1, int(inks.ink.sum()))
-
-
-def refuse_outlined(op: str, lines: list[TextLine], olds: list[OldText], height: int) -> None:
-    """Raise for outlined letters, which a plain redraw would lose (their stroke), naming what
-    can be done: remove the line, and write it anew as a caption (outlined by default)."""
-    found = next((pair for pair in zip(lines, olds, strict=True) if pair[1].outlined), None)
-    if found is None:
-        return
-    line, old = found
-    place = "top" if line.box.y + line.box.h / 2 < height / 2 else "bottom"
-    raise InvalidParameterError(
-        f"{op}: the line {old.text!r} is in outlined letters (a fill inside a stroke of "
-        "another colour, as memes are), which a redraw in plain letters would lose; nothing "
-        f'was changed. "remove the {place} text" takes it out; a caption written anew (\'add '
-        f"the caption ... at the {place}') is drawn in outlined letters",
-        op=op,
-    )
+    return clean[inks.y0 : inks.y0 + height, inks.x0 : inks.x0 + width]
 
 
 def ink_map(before: Image, clean: Image, line: TextLine) -> InkMap | None:
@@ -564,9 +624,12 @@ def ink_map(before: Image, clean: Image, line: TextLine) -> InkMap | None:
     return InkMap(x0, y0, ink, old) if ink.any() else None
 
 
-def glyphs(text: str, size: int) -> tuple[npt.NDArray[np.float32], int, int]:
-    """`text` in our font at `size`: the coverage of its ink box, and that box's top-left
-    corner relative to the baseline origin."""
+def glyphs(text: str, size: int, stroke: int = 0) -> tuple[npt.NDArray[np.float32], int, int]:
+    """`text` in our font at `size` (with a stroke `stroke` px wide round it): the coverage of
+    its ink box, and that box's top-left corner relative to the baseline origin."""
+    if stroke:
+        _, whole, x0, y0 = letters(text, size, stroke)
+        return whole, x0, y0
     font = bundled_font(size)
     x0, y0, x1, y1 = (int(v) for v in font.getbbox(text, anchor="ls"))
     canvas = PILImage.new("L", (max(1, x1 - x0), max(1, y1 - y0)), 0)
@@ -574,12 +637,13 @@ def glyphs(text: str, size: int) -> tuple[npt.NDArray[np.float32], int, int]:
     return coverage_of(canvas), x0, y0
 
 
-def _match(inks: InkMap, text: str, sizes: list[int]) -> _Match | None:
-    """The size and place at which `text` in our font best covers the ink map."""
+def _match(inks: InkMap, text: str, sizes: list[int], stroke: int = 0) -> _Match | None:
+    """The size and place at which `text` in our font (stroked `stroke` px wide) best covers
+    the ink map."""
     target = inks.ink.astype(np.float32)
     best: _Match | None = None
     for size in sizes:
-        cover, bx0, by0 = glyphs(text, size)
+        cover, bx0, by0 = glyphs(text, size, stroke)
         if cover.shape[0] > target.shape[0] or cover.shape[1] > target.shape[1]:
             continue
         template = (cover >= 0.5).astype(np.float32)
@@ -589,7 +653,7 @@ def _match(inks: InkMap, text: str, sizes: list[int]) -> _Match | None:
         score = float(scores[iy, ix])
         if best is None or score > best.score:
             x, y = inks.x0 + int(ix) - bx0, inks.y0 + int(iy) - by0
-            best = _Match(text, size, x, y, score)
+            best = _Match(text, size, x, y, score, stroke)
     return best
 
 
@@ -609,21 +673,35 @@ def _respace(found: _Match, inks: InkMap) -> _Match:
     """Put back word spaces the OCR missed ("SUMMERSALE" for "SUMMER SALE"): greedily, the
     space between two letters that most raises the match, while it raises it by SPACE_GAIN.
     (A missing space shifts every later letter, so the right one is worth 0.13 to 0.44 of
-    correlation on photos here; a wrong one in a correctly read line at most 0.02.)"""
+    correlation on photos here; a wrong one in a correctly read line at most 0.02.) In
+    outlined letters two spaces missed ("WHENITCOMPILES") are worth little one at a time
+    (0.05) and 0.34 together, so there the LOOKAHEAD best single spaces are tried with a
+    second one too."""
     best = found
     for _ in range(MAX_SPACES):
-        text = best.text
-        tries = [
-            _match(inks, f"{text[:i]} {text[i:]}", [best.size]) for i in _inner_boundaries(text)
-        ]
-        scored = [candidate for candidate in tries if candidate is not None]
+        scored = _spaced(best, inks)
         if not scored:
             break
-        top = max(scored, key=lambda candidate: candidate.score)
+        top = scored[0]
+        if top.score < best.score + SPACE_GAIN and best.stroke:
+            pairs = [pair for one in scored[:LOOKAHEAD] for pair in _spaced(one, inks)[:1]]
+            top = max(pairs, key=lambda candidate: candidate.score, default=top)
         if top.score < best.score + SPACE_GAIN:
             break
         best = top
     return best
+
+
+def _spaced(found: _Match, inks: InkMap) -> list[_Match]:
+    """`found` with one more space between two letters, at each place it may go, matched at
+    its size: the best first."""
+    text = found.text
+    tries = [
+        _match(inks, f"{text[:i]} {text[i:]}", [found.size], found.stroke)
+        for i in _inner_boundaries(text)
+    ]
+    scored = [candidate for candidate in tries if candidate is not None]
+    return sorted(scored, key=lambda candidate: -candidate.score)
 
 
 def _inner_boundaries(text: str) -> list[int]:
@@ -638,17 +716,6 @@ def _inner_boundaries(text: str) -> list[int]:
             )
         start += len(run) + 1
     return found
-
-
-def _dominant(colours: npt.NDArray[np.uint8]) -> RGB:
-    """The mean of the commonest coarse colour (COLOUR_BINS levels a channel)."""
-    step = 256 // COLOUR_BINS
-    values = colours.reshape(-1, 3).astype(np.int64)
-    bins = (values // step) @ np.array([COLOUR_BINS * COLOUR_BINS, COLOUR_BINS, 1])
-    kinds, counts = np.unique(bins, return_counts=True)
-    mean = values[bins == kinds[np.argmax(counts)]].mean(axis=0)
-    red, green, blue = (int(v) for v in np.rint(mean))
-    return (red, green, blue)
 
 
 def _guess_old(clean: Image, line: TextLine) -> OldText:
@@ -672,6 +739,11 @@ def draw_line(
     the room it has (`_room`), on their baseline: its left (or right) edge where the old
     letters' was, with `anchor`, else centred on them or moved just enough to stay in that
     room."""
+    if old.outline is not None:
+        # a meme's lines run across the picture: the new one may take its width
+        margin = round(EDGE_MARGIN * min(out.shape[:2]))
+        draw_outlined(out, line, old, text, (margin, out.shape[1] - margin), anchor)
+        return
     low, high = _room(out, line)
     old_w = glyphs(old.text, old.size)[0].shape[1]
     if anchor == "left":
@@ -762,7 +834,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="replace_text",
-        version="1.3.0",
+        version="1.4.0",
         summary='replace words in the picture: "old" with "new", fitted and colour-matched',
         params=ReplaceTextParams,
         run=replace_text,

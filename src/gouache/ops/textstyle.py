@@ -9,6 +9,10 @@ a line would run off the picture or onto another line is refused with nothing ch
 "bigger" without a number takes the largest size up to the default that fits (`fit`).
 A recoloured pixel keeps its share of ink a, read against the inpainted background B and the
 old ink colour I: a = clip(<P - B, I - B> / |I - B|^2, 0, 1), out = B + a (C - B).
+Outlined letters (meme captions, `gouache.ops.outlined`) keep their stroke: resized and bold
+lines are redrawn with a stroke as wide (scaled with the size), and a recoloured line changes
+its fill alone, by each pixel's share of fill t between the stroke S and the fill F,
+out = P + t (C - F).
 """
 
 from __future__ import annotations
@@ -33,6 +37,14 @@ from gouache.colors import RGB, Color, color_name
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops._pixels import to_uint8
+from gouache.ops.outlined import (
+    Outline,
+    fill_share,
+    letters,
+    paint_outlined,
+    refuse_outlined,
+    size_for_height,
+)
 from gouache.ops.registry import OpContext, Operator, Params
 from gouache.ops.text import MIN_FONT_PX, coverage_of, layout_text, render_layout
 from gouache.ops.textedit import (
@@ -47,7 +59,6 @@ from gouache.ops.textedit import (
     lines_of,
     lines_read,
     paint,
-    refuse_outlined,
     spans,
 )
 from gouache.ops.textwords import words_apart, words_holding
@@ -144,7 +155,7 @@ def resize_text(image: Image, p: ResizeTextParams, ctx: OpContext) -> Image:
         )
     out = clean
     for drawn in placed:
-        paint(out, drawn.cover, drawn.left, drawn.top, drawn.color)
+        _paint(out, drawn)
     what = ", ".join(f'"{old.text}"' for old in olds[:LIST_LINES])
     ctx.notes.append(f"redrew {_count(len(chosen))} of text at {scale:.0%} of its size: {what}")
     return out
@@ -174,6 +185,14 @@ def recolor_text(image: Image, p: RecolorTextParams, ctx: OpContext) -> Image:
         pad = max(MIN_DILATE, line.box.h // 2)
         rows = slice(max(0, line.box.y - pad), min(height, line.box.bottom + pad))
         cols = slice(max(0, line.box.x - pad), min(width, line.box.right + pad))
+        if old.outline is not None:
+            # outlined letters: only the fill changes, the stroke and the ground are kept
+            share = fill_share(image[rows, cols], old.outline)
+            share *= _near_letters(old, share.shape, rows.start, cols.start)
+            window = out[rows, cols, :3]
+            shift = new - np.asarray(old.outline.fill, dtype=np.float32)
+            window[...] = to_uint8(window.astype(np.float32) + share[:, :, None] * shift)
+            continue
         back = clean[rows, cols, :3].astype(np.float32)
         changed = image[rows, cols, :3] != clean[rows, cols, :3]
         if float(back[changed.any(axis=2)].std(axis=0).max(initial=0.0)) > PLAIN_GROUND:
@@ -271,7 +290,8 @@ def bold_text(image: Image, p: BoldTextParams, ctx: OpContext) -> Image:
     for part, old in zip(chosen, olds, strict=True):
         parent = parts.get(part)
         align = _word_alignment(part, parent) if parent is not None else None
-        cover, left, top = _bold(old, align or shared or _alignment(old.centre, width))
+        drawn = _bold(old, align or shared or _alignment(old.centre, width))
+        cover, left, top = drawn.cover, drawn.left, drawn.top
         ink = _ink_box(cover, left, top)
         if ink.x < 0 or ink.y < 0 or ink.right > width or ink.bottom > height:
             raise InvalidParameterError(
@@ -287,7 +307,7 @@ def bold_text(image: Image, p: BoldTextParams, ctx: OpContext) -> Image:
                 param="match",
             )
         taken.append((ink, old.text))
-        paint(out, cover, left, top, old.color)
+        _paint(out, drawn)
     what = ", ".join(f'"{old.text}"' for old in olds[:LIST_LINES])
     ctx.notes.append(f"redrew {_count(len(chosen))} of text in Aileron Bold: {what}")
     return out
@@ -333,15 +353,25 @@ def _probe_font() -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(data, PROBE_PX, layout_engine=ImageFont.Layout.BASIC)
 
 
-def _bold(old: OldText, align: str) -> tuple[npt.NDArray[np.float32], int, int]:
-    """The line's letters in bold at the old size: their coverage and its top-left, on the old
-    baseline, aligned `align` to the old letters (as our regular font matched them)."""
+def _bold(old: OldText, align: str) -> _Drawn:
+    """The line's letters in bold at the old size (outlined ones in a stroke as wide as the
+    old): their coverage and its top-left, on the old baseline, aligned `align` to the old
+    letters (as our regular font matched them)."""
     font = bold_font(old.size)
-    x0, y0, x1, y1 = (int(v) for v in font.getbbox(old.text, anchor="ls"))
-    canvas = PILImage.new("L", (max(1, x1 - x0), max(1, y1 - y0)), 0)
-    ImageDraw.Draw(canvas).text((-x0, -y0), old.text, font=font, fill=255, anchor="ls")
+    stroke = 0 if old.outline is None else old.outline.width
+    x0, y0, x1, y1 = (int(v) for v in font.getbbox(old.text, anchor="ls", stroke_width=stroke))
+    shape = (max(1, x1 - x0), max(1, y1 - y0))
+    canvas = PILImage.new("L", shape, 0)
+    ImageDraw.Draw(canvas).text(
+        (-x0, -y0), old.text, font=font, fill=255, anchor="ls", stroke_width=stroke, stroke_fill=255
+    )
     cover = np.asarray(canvas, dtype=np.float32) / np.float32(255.0)
-    old_w = float(glyphs(old.text, old.size)[0].shape[1])
+    fill = None
+    if stroke:
+        inside = PILImage.new("L", shape, 0)
+        ImageDraw.Draw(inside).text((-x0, -y0), old.text, font=font, fill=255, anchor="ls")
+        fill = np.asarray(inside, dtype=np.float32) / np.float32(255.0)
+    old_w = float(glyphs(old.text, old.size, stroke)[0].shape[1])
     old_left = old.centre - old_w / 2
     if align == "centre":
         start = old.centre - cover.shape[1] / 2
@@ -349,17 +379,20 @@ def _bold(old: OldText, align: str) -> tuple[npt.NDArray[np.float32], int, int]:
         start = old_left
     else:
         start = old_left + old_w - cover.shape[1]
-    return cover, round(start), old.baseline + y0
+    return _Drawn(cover, round(start), old.baseline + y0, old.color, fill, old.outline)
 
 
 @dataclass(frozen=True)
 class _Drawn:
     """One resized line: its letters' coverage, placed at (left, top), in its old colour."""
 
-    cover: npt.NDArray[np.float32]
+    cover: npt.NDArray[np.float32]  # the stroke included, in outlined letters
     left: int
     top: int
     color: RGB
+    # outlined letters: the coverage of their fill, and how they are drawn
+    fill: npt.NDArray[np.float32] | None = None
+    outline: Outline | None = None
 
 
 def _place_lines(
@@ -377,7 +410,12 @@ def _place_lines(
     shared = _shared_alignment(chosen, width) or _shared_alignment(lines, width)
     for _line, old in zip(chosen, olds, strict=True):
         align = shared or _alignment(old.centre, width)
-        cover, left, top = _resized(old, scale, width, align)
+        if old.outline is not None:
+            drawn = _resized_outlined(old, old.outline, scale, align)
+            cover, left, top = drawn.cover, drawn.left, drawn.top
+        else:
+            cover, left, top = _resized(old, scale, width, align)
+            drawn = _Drawn(cover, left, top, old.color)
         ink = _ink_box(cover, left, top)
         said = f'"{old.text}" at {scale:.0%} of its size'
         margin = round(EDGE_MARGIN * min(width, height))
@@ -392,7 +430,7 @@ def _place_lines(
         if hit is not None:
             return None, f'{said} would run onto "{hit}"'
         taken.append((ink, old.text))
-        placed.append(_Drawn(cover, left, top, old.color))
+        placed.append(drawn)
     return placed, ""
 
 
@@ -446,6 +484,35 @@ def _resized(
     return cover, left, top
 
 
+def _paint(out: Image, drawn: _Drawn) -> None:
+    """Paint one redrawn line into `out`: outlined letters their stroke, then their fill."""
+    if drawn.outline is not None and drawn.fill is not None:
+        paint_outlined(out, (drawn.fill, drawn.cover), drawn.left, drawn.top, drawn.outline)
+    else:
+        paint(out, drawn.cover, drawn.left, drawn.top, drawn.color)
+
+
+def _resized_outlined(old: OldText, outline: Outline, scale: float, align: str) -> _Drawn:
+    """Outlined letters at `scale` times their size, their stroke widened with them: the
+    middle of their ink at the old middle height, aligned `align` as the old line stood."""
+    before, _, old_y0 = glyphs(old.text, old.size, outline.width)
+    # the size whose ink, stroke included, is `scale` times as tall (our font's hinted sizes
+    # grow unevenly: 36 px is 1.35 times as tall as 30 px)
+    width = max(1, round(outline.width * scale))
+    size = size_for_height(old.text, round(before.shape[0] * scale), width)
+    fill, cover, _, _ = letters(old.text, size, width)
+    middle = old.baseline + old_y0 + before.shape[0] / 2
+    old_left = old.centre - before.shape[1] / 2
+    if align == "centre":
+        start = old.centre - cover.shape[1] / 2
+    elif align == "left":
+        start = old_left
+    else:
+        start = old_left + before.shape[1] - cover.shape[1]
+    top = round(middle - cover.shape[0] / 2)
+    return _Drawn(cover, round(start), top, old.color, fill, replace(outline, width=width))
+
+
 def _ink_box(cover: npt.NDArray[np.float32], left: int, top: int) -> Box:
     rows = np.flatnonzero(cover.max(axis=1) > 0)
     cols = np.flatnonzero(cover.max(axis=0) > 0)
@@ -482,7 +549,7 @@ def _boxes_meet(a: Box, b: Box) -> bool:
 def _near_letters(old: OldText, shape: tuple[int, ...], top: int, left: int) -> np.ndarray:
     """1 within LETTER_REACH of the size around the old letters as our font matched them (the
     window's top-left at (left, top)), else 0."""
-    cover, _, by0 = glyphs(old.text, old.size)
+    cover, _, by0 = glyphs(old.text, old.size, 0 if old.outline is None else old.outline.width)
     near = np.zeros(shape[:2], dtype=np.uint8)
     x0 = round(old.centre - cover.shape[1] / 2) - left
     y0 = old.baseline + by0 - top
@@ -502,7 +569,7 @@ def _count(n: int) -> str:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="resize_text",
-        version="1.3.0",
+        version="1.4.0",
         summary="make the text bigger or smaller: the lines redrawn at a new size, own colour",
         params=ResizeTextParams,
         run=resize_text,
@@ -512,7 +579,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="recolor_text",
-        version="1.4.0",
+        version="1.5.0",
         summary="the text in another colour: the letters' own shapes kept, the colour changed",
         params=RecolorTextParams,
         run=recolor_text,
@@ -522,7 +589,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="bold_text",
-        version="1.3.0",
+        version="1.4.0",
         summary="make the text bold: the lines redrawn in the bold face, same size and colour",
         params=BoldTextParams,
         run=bold_text,
