@@ -416,3 +416,35 @@ def test_grey_rgba_and_tiny_images_are_accepted(cache: AnalysisCache) -> None:
         suggest(camera, cache.get(camera))
     )
     assert _instructions(suggest(single, cache.get(single))) == PORTRAIT
+
+
+def _on_white(image: Image) -> Image:
+    """A product shot: the middle of `image` on a plain white (250) ground."""
+    height, width = image.shape[:2]
+    shot = np.full((height + 200, width + 200, 3), 250, dtype=np.uint8)
+    shot[100 + height // 4 : 100 + 3 * height // 4, 100 + width // 4 : 100 + 3 * width // 4] = (
+        image[height // 4 : 3 * height // 4, width // 4 : 3 * width // 4, :3]
+    )
+    return shot
+
+
+def _stops(image: Image, stops: float) -> Image:
+    """`image` exposed `stops` brighter in linear light (gamma 2.2), clipped."""
+    linear = (image[..., :3].astype(np.float64) / 255.0) ** 2.2 * 2.0**stops
+    return np.asarray(np.clip(linear, 0.0, 1.0) ** (1 / 2.2) * 255.0, dtype=np.uint8)
+
+
+@pytest.mark.parametrize("name", ["receipt", "logo", "cup on white"])
+def test_a_white_ground_or_paper_is_not_over_exposure(name: str, cache: AnalysisCache) -> None:
+    # the receipt (mean luma 0.80) and the logo on white were offered "darken by 40%"
+    image = _on_white(_sample("coffee")) if name == "cup on white" else sample(name)
+    found = _instructions(suggest(image, cache.get(image)))
+    assert not [s for s in found if s.startswith(("darken", "brighten"))], found
+
+
+def test_a_photo_exposed_too_bright_against_a_blown_wall_is_still_offered_darkening(
+    cache: AnalysisCache,
+) -> None:
+    image = _stops(_sample("astronaut"), 1.6)
+    found = _instructions(suggest(image, cache.get(image)))
+    assert found[0].startswith("darken by"), found

@@ -12,6 +12,11 @@ which score below 0.5. Ties are broken by the instruction, so the order is deter
     rule      fires when                                  instruction
     exposure  mean luma < 0.22                            brighten by N%   (or auto enhance)
               mean luma > 0.78, or > 10 % clipped white   darken by N%
+              (on a plain light ground, a product shot's
+              white or a page's paper, measured on what
+              is not the ground, and not at all when
+              under GROUND_REST of the picture is; not
+              where the rest rolls off into white)
     contrast  RMS contrast of luma < 0.10, after the      increase the contrast by N%
               brightening suggested above
     cast      grey-edge channel imbalance >= 0.11,        make it warmer / cooler by N%
@@ -54,6 +59,8 @@ from gouache.analysis.measures import (
 )
 from gouache.analysis.types import as_rgb, check_pixels
 from gouache.images import Image
+from gouache.ops._pixels import LUMA_WEIGHTS
+from gouache.ops.keying import KEEP_BELOW
 
 if TYPE_CHECKING:
     from gouache.analysis.types import Face, TextLine
@@ -71,6 +78,20 @@ TARGET_MEAN = 0.45
 # Brightening stops before the 99th percentile of luma passes this.
 HIGHLIGHT_CEILING = 0.97
 DARKEN_TARGET_MEAN = 0.5
+# A plain light ground, one colour of luma GROUND_LIGHT or more (to within KEEP_BELOW) on
+# GROUND_SHARE of the picture or more, is white or paper, not over-exposure: exposure is read
+# on the pixels off it, when they are GROUND_REST of the picture or more. The receipt (paper
+# 250, 250, 245 on a table) read 0.80 and was offered "darken by 40%", as was the logo's disc
+# on white.
+GROUND_LIGHT = 0.85
+GROUND_SHARE = 0.25
+GROUND_REST = 0.02
+# ... unless ROLL_OFF of the pixels off it or more are light (luma BRIGHT_MEAN or more): blown
+# highlights fade into white over the subject, a white ground ends at its edge. The
+# astronaut 1.6 stops brighter measures 0.16, x1.8 + 40 0.32; the receipt 0.014, a cup on
+# white 0.044, the logo 0.08.
+ROLL_OFF = 0.12
+GROUND_BIN = 16  # code values per bin of the light colours the ground's is the commonest of
 
 # contrast: RMS contrast (Peli 1990) of luma below LOW_RMS; a fix aims at TARGET_RMS.
 LOW_RMS = 0.10
@@ -149,7 +170,13 @@ def suggest(
     small_rgb = None if is_grey(image) else reduced(as_rgb(image), WORKING_SIDE)
     # 2. defects
     tone = tone_stats(grey, opaque)
-    found = _exposure(tone) + _contrast(tone) + _noise(grey, opaque) + _tilt(grey)
+    exposure = _exposure(tone)
+    if exposure and tone.mean >= DARK_MEAN:  # too bright: maybe only a light ground
+        rest = _off_light_ground(image, opaque)
+        if rest is not None and _rolls_off(grey, rest) < ROLL_OFF:
+            shown = float(np.count_nonzero(rest)) / rest.size
+            exposure = _exposure(tone_stats(grey, rest)) if shown >= GROUND_REST else []
+    found = exposure + _contrast(tone) + _noise(grey, opaque) + _tilt(grey)
     if small_rgb is not None:
         small_opaque = None if opaque is None else reduced(opaque * 255, WORKING_SIDE) >= 128
         found += _cast(small_rgb, None if small_opaque is None else small_opaque.astype(np.uint8))
@@ -183,6 +210,35 @@ def _exposure(tone: ToneStats) -> list[Suggestion]:
         amount = _percent(1.0 - DARKEN_TARGET_MEAN / tone.mean, 10, 50) or 10
         return [Suggestion(f"darken by {amount}%", reason, severity, "brightness")]
     return []
+
+
+def _off_light_ground(image: Image, opaque: Image | None) -> Image | None:
+    """The mask (uint8) of the pixels off the picture's plain light ground (the commonest
+    light colour, to within `keying.KEEP_BELOW`, on GROUND_SHARE of the picture or more), or
+    None when it has none."""
+    rgb = as_rgb(image).astype(np.float32)
+    light = rgb @ LUMA_WEIGHTS >= GROUND_LIGHT * 255.0
+    if opaque is not None:
+        light &= opaque > 0
+    if light.mean() < GROUND_SHARE:
+        return None
+    bins = (rgb[light] // GROUND_BIN).astype(np.int32)
+    keys, counts = np.unique(bins @ np.array([1 << 16, 1 << 8, 1]), return_counts=True)
+    key = int(keys[counts.argmax()])
+    colour = (np.array([key >> 16, (key >> 8) & 255, key & 255]) + 0.5) * GROUND_BIN
+    apart = rgb - colour.astype(np.float32)
+    off = np.sqrt(np.einsum("ijk,ijk->ij", apart, apart)) >= KEEP_BELOW
+    if opaque is not None:
+        off &= opaque > 0
+    if 1.0 - off.mean() < GROUND_SHARE:
+        return None
+    return np.asarray(off, dtype=np.uint8)
+
+
+def _rolls_off(grey: Image, rest: Image) -> float:
+    """The share of the pixels in `rest` of luma BRIGHT_MEAN or more."""
+    shown = grey[rest > 0]
+    return float((shown >= BRIGHT_MEAN * 255.0).mean()) if shown.size else 0.0
 
 
 def _brightening(tone: ToneStats) -> float:
