@@ -185,3 +185,23 @@ def test_one_sidebar_asked_where_there_is_one_on_each_side_is_asked_about() -> N
     both = RulePlanner().plan("crop off both side panels", _context(two))
     assert isinstance(both, EditPlan), both
     np.testing.assert_array_equal(crop_bars(two, panel=True), app[:, 130:])
+
+
+def test_a_phones_status_bar_is_cropped_off_only_when_it_is_a_thin_strip() -> None:
+    planner = RulePlanner()
+    phone = np.full((480, 240, 3), 245, dtype=np.uint8)
+    phone[:24] = (20, 40, 90)  # a plain status bar, 5 % of the screen
+    plan = planner.plan("crop out the status bar", _context(phone))
+    assert isinstance(plan, EditPlan)
+    assert [step.op for step in plan.steps] == ["crop_bars"]
+
+    phone[:120] = (20, 40, 90)  # a band a quarter of the screen tall: the clock is in it
+    reply = planner.plan("crop out the status bar", _context(phone))
+    assert isinstance(reply, PlannerReply)
+    assert "more than a status bar" in reply.message
+    assert "crop 5% off the top" in reply.suggestions
+
+    # over a wallpaper (no plain band), the strip a status bar takes is offered
+    reply = planner.plan("crop out the status bar", _context(sample("lock_screen")))
+    assert isinstance(reply, PlannerReply)
+    assert "crop 5% off the top" in reply.suggestions

@@ -135,4 +135,9 @@ def ground(draft: Draft, context: PlanContext | None) -> Draft | Problem:
             return Problem(both[:1].upper() + both[1:], offers=tuple(map(offer, found)))
         return replace(draft, note=None)
     missed = missing(found, lacking or sides, color, panel) + ", so I cropped nothing"
-    return Problem(missed, offers=tuple(offer(bar) for bar in found))
+    offers = tuple(offer(bar) for bar in found)
+    if draft.note == _STATUS and phone:
+        # a status bar over a wallpaper is no plain band: a strip of the screen's height is
+        missed += "; a status bar is about 5 % of a phone's screen"
+        offers = ("crop 5% off the top", *offers)
+    return Problem(missed, offers=offers)

@@ -19,6 +19,7 @@ from gouache.planner.vocabulary import (
     COMMON_COLORS,
     EXTRA_KEYWORDS,
     OPERATOR_WORDS,
+    PHRASE_NOUNS,
     REPLACING,
     TARGETED,
     TINT_WORDS,
@@ -59,7 +60,11 @@ class Lexicon:
         }
         for name, verbs, nouns in self.targeted:
             self.op_words[name] |= verbs | nouns
-        self.known = known_words() | {w for ws in self.op_words.values() for w in ws}
+        # A thing a picture holds, named by an operator only inside a longer phrase ("water"
+        # of "water colour"), is known only to that operator (`op_words`): "make the water
+        # more blue" names a part of the picture we cannot find, not a watercolour.
+        everyones = {w for ws in self.op_words.values() for w in ws}
+        self.known = known_words() | (everyones - PHRASE_NOUNS)
         # What a misspelt word may be corrected to: words that stand alone, not the parts of
         # a phrase ("mark" of "brand mark" is no correction for "mak").
         alone = {k.words[0] for k in self.keywords if len(k.words) == 1}

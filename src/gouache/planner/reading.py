@@ -249,7 +249,11 @@ class Reader:
         """Read `text` with the phrase rule of `op`; `span` is where its keyword stands."""
         found = [c for c in colors(text) if not inside(c.span, mentions)]
         colorless = without(text, [c.span for c in found] + [m.span for m in mentions])
-        allowed = self._lexicon.known | OPERATOR_WORDS.get(op, frozenset())
+        allowed = (
+            self._lexicon.known
+            | OPERATOR_WORDS.get(op, frozenset())
+            | self._lexicon.op_words.get(op, set())
+        )
         if any(w not in allowed and is_word(w) for w in words(colorless)):
             return None  # a word we do not know: maybe a subject we cannot edit alone
         parts = PARTS - PARTS_TAKEN.get(op, frozenset())

@@ -556,6 +556,12 @@ def known_words() -> frozenset[str]:
     return frozenset(found | FILLER | PARAMETER_WORDS | HUES)
 
 
+# Things a picture holds that operators name only inside a phrase ("water colour", "depth of
+# field", "film camera", "old school", "retro game", "comic book"): alone, they name a part of
+# the picture we cannot find.
+PHRASE_NOUNS = word_set("water, book, camera, field, game, school")
+
+
 # Colours as people name the parts of a picture in them ("make the reds more saturated"), and
 # "pastel": known, so never offered as a misspelling ("reds" was taken for "res", "pastel"
 # for "paste").
