@@ -11,9 +11,10 @@ import pytest
 from gouache.errors import UnsupportedError
 from gouache.evals.samples import sample
 from gouache.images import Image
+from gouache.ops._pixels import LUMA_WEIGHTS
 from gouache.ops.recolor import hls_of
 from gouache.ops.registry import OpContext, default_operators
-from gouache.ops.selective import FALLOFF, SPANS
+from gouache.ops.selective import FALLOFF, SPANS, taken_weights, weights
 
 OP = default_operators().get("adjust_color")
 WIDTH = 720  # two columns a degree of hue
@@ -137,3 +138,24 @@ def test_a_colour_the_picture_lacks_is_refused_naming_what_is_there(
 ) -> None:
     with pytest.raises(UnsupportedError, match=said):
         adjusted(sample(name), hues=hues, saturation=0.3)
+
+
+def _fine_grain(source: Image, out: Image, where: np.ndarray) -> float:
+    """The mean deviation of the edit's luma gain from its own blur (3 px) over `where`: how
+    patchy the change is, 0 for an even one."""
+    before = source[..., :3].astype(np.float32) @ LUMA_WEIGHTS
+    after = out[..., :3].astype(np.float32) @ LUMA_WEIGHTS
+    gain = (after + 1.0) / (before + 1.0)
+    return float(np.abs(gain - cv2.GaussianBlur(gain, (0, 0), 3))[where].mean())
+
+
+def test_darker_browns_on_a_tabby_are_even_over_its_fur() -> None:
+    # the stripes too grey to be named and the hairs over the brown/orange line were left
+    # out pixel by pixel: the gain's fine grain was 0.0130, now 0.0060
+    source = sample("chelsea")
+    out = adjusted(source, hues="brown", lightness=-0.2)
+    fur = cv2.GaussianBlur(weights(source, hls_of(source), "brown"), (0, 0), 8) > 0.5
+    assert fur.mean() > 0.5
+    assert _fine_grain(source, out, fur) < 0.008
+    untaken = taken_weights(source[..., :3], "brown") == 0
+    assert np.array_equal(out[untaken], source[untaken])

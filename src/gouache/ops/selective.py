@@ -13,6 +13,13 @@ Each pixel gets a weight w in 0..1 for the colour named, the product of:
               a pure red), pink a pale red or a hue of its own band, so "the reds" are neither
               (ramps of `RAMP` either side of those thresholds).
 
+    holes     w is then raised to its neighbours' in holes and gaps narrower than a disc of
+              2 SPREAD of the longer side (a morphological closing: a straight edge of the
+              colour does not move) where the pixel's own hue names no other colour: in fur the
+              pixel weights flicker (a dark stripe too grey to be named, a light hair just
+              over the brown/orange line), and the edit came out patchy (chelsea's "browns
+              darker": the gain's fine-grain deviation 0.0130 before, 0.0060 after).
+
 With w, in this order (float32, a band of rows at a time):
 
     into        the colour whose hue the pixels take: HLS hue + w * (turn - (1 - KEEP_SPREAD) * d),
@@ -59,6 +66,8 @@ SHARE_SIDE = 256  # the longer side the shares are measured at
 # A subject's own colour covers this share of it, and this share of that colour is in it.
 OWN_SHARE = (0.3, 0.8)
 BAND_PIXELS = 1 << 18
+SPREAD = 0.008  # of the longer side: the radius of the holes in a colour's weight filled
+HOLES_SIDE = 1024
 KEEP_SPREAD = 0.5  # of a colour's spread of hue about its middle, kept when turned `into` another
 
 
@@ -97,11 +106,12 @@ def adjust_color(image: Image, p: AdjustColorParams, ctx: OpContext) -> Image:
     out = image.copy()
     height, width = rgb.shape[:2]
     step = max(1, BAND_PIXELS // max(width, 1))
+    spread = taken_weights(rgb, p.hues)
     for top in range(0, height, step):
         rows = slice(top, min(height, top + step))
         band = rgb[rows]
         hls = hls_of(band)
-        weight = weights(band, hls, p.hues)
+        weight = spread[rows]
         taken = weight > 0.0
         if not taken.any():
             continue
@@ -170,6 +180,39 @@ def _turn(hue: npt.NDArray[np.float32], p: AdjustColorParams) -> npt.NDArray[np.
     return turn
 
 
+def taken_weights(rgb: Image, name: str) -> npt.NDArray[np.float32]:
+    """Each pixel's weight in the edit of colour `name`: its own (`weights`), raised toward
+    its neighbours' where its hue names no other colour (module doc, "holes")."""
+    height, width = rgb.shape[:2]
+    own = np.empty((height, width), dtype=np.float32)
+    allowed = np.empty((height, width), dtype=np.float32)
+    step = max(1, BAND_PIXELS // max(width, 1))
+    family = {"brown": ("red", "orange"), "pink": ("pink", "red")}.get(name, (name,))
+    for top in range(0, height, step):
+        rows = slice(top, min(height, top + step))
+        band = rgb[rows]
+        hls = hls_of(band)
+        own[rows] = weights(band, hls, name)
+        high, low = _extremes(band.astype(np.float32))
+        # inside the colour's own span, not its falloff: yellow-green by brown fur is not taken
+        hue = np.max([_in_span(hls[..., 0], SPANS[f], falloff=0.0) for f in family], axis=0)
+        allowed[rows] = 1.0 - _smooth(high - low, *CHROMA) * (1.0 - hue)
+    # filled at HOLES_SIDE px at most on the longer side (a wide disc on 12 MP takes seconds)
+    scale = min(1.0, HOLES_SIDE / max(height, width))
+    side = 2 * round(SPREAD * max(height, width) * scale) + 1
+    if side < 3:
+        return own
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        small = cv2.resize(own, size, interpolation=cv2.INTER_AREA)
+        closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, disc)
+        near = np.asarray(cv2.resize(closed, (width, height), interpolation=cv2.INTER_LINEAR))
+    else:
+        near = np.asarray(cv2.morphologyEx(own, cv2.MORPH_CLOSE, disc), dtype=np.float32)
+    return np.asarray(np.maximum(own, near * allowed), dtype=np.float32)
+
+
 def weights(rgb: Image, hls: npt.NDArray[np.float32], name: str) -> npt.NDArray[np.float32]:
     """How much each pixel is of the colour `name`, 0..1 (module doc)."""
     high, low = _extremes(rgb)
@@ -202,13 +245,17 @@ def _extremes(x: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
     return np.maximum(np.maximum(r, g), b), np.minimum(np.minimum(r, g), b)
 
 
-def _in_span(hue: npt.NDArray[np.float32], span: tuple[float, float]) -> npt.NDArray[np.float32]:
-    """1 inside the span of hue, falling smoothly to 0 over FALLOFF degrees outside it."""
+def _in_span(
+    hue: npt.NDArray[np.float32], span: tuple[float, float], falloff: float = FALLOFF
+) -> npt.NDArray[np.float32]:
+    """1 inside the span of hue, falling smoothly to 0 over `falloff` degrees outside it."""
     start, end = span
     middle, half = (start + end) / 2, (end - start) / 2
     # the distance round the wheel from the span's middle, less its half-width
     apart = np.abs(np.mod(hue - np.float32(middle - 180.0), 360.0) - 180.0)
-    return _smooth(apart, half + FALLOFF, half)
+    if falloff <= 0.0:
+        return np.asarray(apart <= half, dtype=np.float32)
+    return _smooth(apart, half + falloff, half)
 
 
 def _smooth(
@@ -278,7 +325,7 @@ def absent(name: str, found: dict[str, float]) -> str:
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="adjust_color",
-        version="1.1.0",
+        version="1.2.0",
         summary="one colour of a photo more or less saturated, lighter or darker, or shifted",
         params=AdjustColorParams,
         run=adjust_color,
