@@ -64,3 +64,39 @@ def test_zooming_in_on_the_cat_keeps_the_whole_subject_box(run: Any) -> None:
     assert out.shape[0] * out.shape[1] < 0.8 * chelsea.shape[0] * chelsea.shape[1]
     assert out.shape[0] >= box.h
     assert out.shape[1] >= box.w
+
+
+def _cup_off_centre() -> Image:
+    """A dark round cup on a plain light table, left of and above the middle."""
+    import cv2
+    import numpy as np
+
+    table = np.full((300, 480, 3), 235, dtype=np.uint8)
+    cv2.circle(table, (150, 120), 40, (60, 40, 30), -1)
+    return table
+
+
+def test_putting_the_subject_in_the_middle_crops_around_it_keeping_the_shape(run: Any) -> None:
+    picture = _cup_off_centre()
+    out, notes = run("crop_subject", picture, centre=True)
+
+    height, width = out.shape[:2]
+    assert width / height == pytest.approx(480 / 300, rel=0.02)
+    # the cup's centre (found as the dark pixels) is the crop's, within 2 px
+    ys, xs = (out[..., 0] < 128).nonzero()
+    assert abs(xs.mean() - width / 2) <= 2
+    assert abs(ys.mean() - height / 2) <= 2
+    # the largest such crop: it reaches the left edge, which is nearest for the shape
+    # (the cup stands 150 of 240 px from it, 120 of 150 from the top)
+    assert width == pytest.approx(2 * 150, abs=3)
+    assert "the subject's box in its middle" in notes[0]
+
+
+def test_a_subject_in_the_middle_already_is_refused_naming_the_zoom(run: Any) -> None:
+    import cv2
+    import numpy as np
+
+    table = np.full((300, 480, 3), 235, dtype=np.uint8)
+    cv2.circle(table, (240, 150), 40, (60, 40, 30), -1)
+    with pytest.raises(InvalidParameterError, match=r"in the middle already.*zoom in on"):
+        run("crop_subject", table, centre=True)

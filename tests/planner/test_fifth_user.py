@@ -226,8 +226,11 @@ def test_why_an_edit_is_asked_and_small_words_leave_the_edit_as_said(
 
 
 def test_the_purpose_that_asks_for_more_is_not_dropped() -> None:
+    # once refused (a plain crop dropped "so the cup is in the middle"); now the purpose is
+    # the edit: the crop is chosen to put the cup in the middle
     reply = _plan("crop it so the cup is in the middle", "coffee")
-    assert not isinstance(reply, EditPlan)
+    assert isinstance(reply, EditPlan)
+    assert [(s.op, s.params) for s in reply.steps] == [("crop_subject", {"centre": True})]
 
 
 def test_a_desktop_wallpaper_asks_between_a_16_9_crop_and_a_fill() -> None:

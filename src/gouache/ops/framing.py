@@ -22,6 +22,10 @@ from gouache.ops import geometry
 from gouache.ops.registry import OpContext, Operator, Params
 
 MIN_TILT = 0.4  # degrees: under this the picture is level already
+# "centre the subject": within this share of the picture of the middle, it is there already;
+# a window under MIN_CENTRED of the picture's size (a subject at the edge) is refused.
+CENTRED = 0.04
+MIN_CENTRED = 0.4
 
 
 class StraightenParams(Params):
@@ -32,6 +36,8 @@ class StraightenParams(Params):
 class CropSubjectParams(Params):
     # Room around the subject's box, as a share of its size on each side.
     margin: float = Field(default=0.08, ge=0.0, le=1.0)
+    # Instead: the largest crop of the picture's own shape with the subject in its middle.
+    centre: bool = False
 
 
 def straighten(image: Image, p: StraightenParams, ctx: OpContext) -> Image:
@@ -65,6 +71,8 @@ def crop_subject(image: Image, p: CropSubjectParams, ctx: OpContext) -> Image:
             op="crop_subject",
         )
     h, w = image.shape[:2]
+    if p.centre:
+        return _centred(image, box.x + box.w / 2, box.y + box.h / 2, ctx)
     dx, dy = p.margin * box.w, p.margin * box.h
     x0, y0 = max(0, int(box.x - dx)), max(0, int(box.y - dy))
     x1, y1 = min(w, int(np.ceil(box.right + dx))), min(h, int(np.ceil(box.bottom + dy)))
@@ -75,6 +83,34 @@ def crop_subject(image: Image, p: CropSubjectParams, ctx: OpContext) -> Image:
         )
     found = "every object on the plain ground" if subject.method == "ground" else "GrabCut"
     ctx.notes.append(f"crop_subject: the subject found by {found} ({subject.method})")
+    return np.ascontiguousarray(image[y0:y1, x0:x1])
+
+
+def _centred(image: Image, cx: float, cy: float, ctx: OpContext) -> Image:
+    """The largest crop of `image`'s own aspect whose middle is (cx, cy)."""
+    h, w = image.shape[:2]
+    # the window's half-size, as a share of the picture's, reaching the nearest edge
+    share = min(cx / (w / 2), (w - cx) / (w / 2), cy / (h / 2), (h - cy) / (h / 2), 1.0)
+    if share >= 1.0 - CENTRED:
+        raise InvalidParameterError(
+            "crop_subject: the subject is in the middle already (within "
+            f"{CENTRED:.0%} of the picture); 'zoom in on the subject' crops closer",
+            op="crop_subject",
+        )
+    if share < MIN_CENTRED:
+        raise InvalidParameterError(
+            "crop_subject: the subject stands at the picture's edge, so a crop around it "
+            f"would keep only {share * share:.0%} of the picture; 'zoom in on the subject' "
+            "crops to it, 'extend to 16:9' adds room",
+            op="crop_subject",
+        )
+    half_w, half_h = share * w / 2, share * h / 2
+    x0, y0 = max(0, round(cx - half_w)), max(0, round(cy - half_h))
+    x1, y1 = min(w, round(cx + half_w)), min(h, round(cy + half_h))
+    ctx.notes.append(
+        f"crop_subject: {(x1 - x0) * (y1 - y0) / (w * h):.0%} of the picture kept, the "
+        "subject's box in its middle"
+    )
     return np.ascontiguousarray(image[y0:y1, x0:x1])
 
 
@@ -90,11 +126,11 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="crop_subject",
-        version="1.0.0",
-        summary="crop (zoom in) to the main subject",
+        version="1.1.0",
+        summary="crop (zoom in) to the main subject, or around it to put it in the middle",
         params=CropSubjectParams,
         run=crop_subject,
-        examples=("zoom in on the subject",),
+        examples=("zoom in on the subject", "crop so the subject is in the middle"),
         geometry=True,
     ),
 ]

@@ -69,6 +69,18 @@ _ZOOM = re.compile(
     r"get closer to|frame) (?:the |just the |only the )?(?:main )?(?P<what>[a-z]+)$"
 )
 
+# "center the flower", "crop it so the bike is in the middle", "put the cat in the centre":
+# the largest crop of the picture's own shape with the subject in its middle (no shape named;
+# with one, `centred` reads it)
+_MIDDLE = r"(?:centered|centred|in the (?:middle|center|centre))"
+_IN_MIDDLE = re.compile(
+    r"^(?:(?:center|centre) (?:the )?(?P<a>[a-z]+)(?: in the (?:picture|photo|frame|image))?"
+    r"|(?:crop|reframe|frame)(?: it| the (?:picture|photo|image))?(?: so)?(?: that)? "
+    rf"(?:the )?(?P<b>[a-z]+) (?:is|are|sits|stands) {_MIDDLE}"
+    r"|(?:put|move) (?:the )?(?P<c>[a-z]+) (?:in|into) the (?:middle|center|centre)"
+    r"(?: of the (?:picture|photo|frame|image))?(?: by cropping)?)$"
+)
+
 
 def whole(instruction: str) -> Draft | None:
     """extend, when the instruction asks for an aspect without cropping and nothing else."""
@@ -183,6 +195,9 @@ def read(text: str) -> Draft | None:
             problem="I find people's faces, not an animal's; 'zoom in on the cat' crops to the "
             "main subject instead",
         )
+    middle = _IN_MIDDLE.match(bare)
+    if middle is not None and (middle["a"] or middle["b"] or middle["c"]) in _SUBJECT:
+        return Draft("crop_subject", {"centre": True})
     zoom = _ZOOM.match(bare)
     if zoom is not None and zoom.group("what") in _SUBJECT and not has(text, "face"):
         return Draft("crop_subject")

@@ -220,7 +220,9 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         )
     ),
     "auto_straighten": lambda p: "straighten (level the measured tilt)",
-    "crop_subject": lambda p: "crop to the subject",
+    "crop_subject": lambda p: (
+        "crop around the subject, in the middle" if p.get("centre") else "crop to the subject"
+    ),
     "redact": lambda p: _redact(p),
     "bold_text": lambda p: (
         f'"{p["match"]}" in bold'
