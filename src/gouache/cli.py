@@ -552,7 +552,7 @@ def _store_check(store: Store, *, repair: bool) -> int:
 
 
 def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    from gouache import conversation
+    from gouache import conversation, followups
     from gouache.analysis.cache import AnalysisCache
     from gouache.backends.operators import OperatorBackend
     from gouache.encode import format_of
@@ -595,6 +595,11 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     said = conversation.read(instruction)
     if said is not None:  # "undo that": edit makes one version; the tree is worked in chat
         print(conversation.edit_reply(said, args.session))
+        return EXIT_NOT_DONE
+    if (session is None and followups.looks_like(instruction)) or (
+        session is not None and not args.at and followups.read(session, instruction) is not None
+    ):  # "only the one on the right", "a bit bigger shadow": there is no last turn to change
+        print(followups.edit_reply(instruction, args.session))
         return EXIT_NOT_DONE
 
     # Plan once, before any session is started: a refused instruction leaves nothing behind,

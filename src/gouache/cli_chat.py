@@ -21,6 +21,7 @@ from gouache.cli import (
 )
 
 if TYPE_CHECKING:
+    from gouache.followups import FollowUp
     from gouache.images import LoadedImage
     from gouache.sessions.session import Session
     from gouache.sessions.store import Store
@@ -126,7 +127,7 @@ def chat_loop(
     With `guidelines` (the --guidelines, --candidates, --budget, --seconds options), every
     turn runs the critique loop.
     """
-    from gouache import conversation
+    from gouache import conversation, followups
     from gouache.errors import OUT_OF_MEMORY, GouacheError, InputError, InvalidParameterError
     from gouache.usertext import check_instruction
 
@@ -151,6 +152,11 @@ def chat_loop(
                 continue
             check_instruction(line)
             said = conversation.read(line)
+            rescale = said is None or said.kind == "rescale"
+            follow = followups.read(session, line) if rescale else None
+            if follow is not None:  # "a bit bigger shadow": the last turn again, changed
+                _follow_up(session, follow, out)
+                continue
             if said is not None and said.kind == "retry":
                 # "go back to the first version and try sepia instead": at v1, "sepia"
                 line = conversation.turn_request(session, said, line).instruction
@@ -175,6 +181,20 @@ def chat_loop(
             print(f"error: {err.message}", file=out)
         except MemoryError:
             print(f"error: {OUT_OF_MEMORY}", file=out)
+
+
+def _follow_up(session: Session, follow: FollowUp, out: TextIO) -> None:
+    """A follow-up: what it changes, then its turn; or why it cannot be done."""
+    if follow.message:
+        print(follow.message, file=out)
+    turns = (follow.request, *follow.then) if follow.request is not None else ()
+    for index, turn in enumerate(turns):
+        made = _turn(
+            session, turn.instruction, at=turn.at, plan=turn.plan, out=out,
+            suggest=index == len(turns) - 1,
+        )  # fmt: skip
+        if made.version is None:
+            break  # nothing to do the later turns on
 
 
 def _chat_command(

@@ -201,6 +201,7 @@ def rescaled(session: Session, command: Command) -> tuple[EditPlan, str]:
     """The last turn's plan with its strengths times `command.factor`, and the version to
     apply it at (the one the last turn started from). InputError when there is nothing to
     rescale."""
+    from gouache import followups
     from gouache.ops.registry import default_operators
     from gouache.planner.labels import describe
 
@@ -211,6 +212,11 @@ def rescaled(session: Session, command: Command) -> tuple[EditPlan, str]:
             '"more" and "less" change the last edit, and there is none yet here: say what to '
             'do, e.g. "make it warmer"'
         )
+    parent = session.resolve(head.parent_id)
+    # after "a bigger shadow", "a bit less" scales that change, not the shadow's strengths
+    change = followups.rescaled(session, head, command.factor)
+    if change is not None:
+        return change, str(parent.number)
     registry = default_operators()
     steps = []
     changed = False
@@ -230,9 +236,9 @@ def rescaled(session: Session, command: Command) -> tuple[EditPlan, str]:
         for name in SCALED:
             value = params.get(name)
             if isinstance(value, int | float) and not isinstance(value, bool) and value:
-                bounded = _bounded(operator.params, name, value * command.factor)
-                changed |= bounded != value
-                params[name] = bounded
+                scaled = bounded(operator.params, name, value * command.factor)
+                changed |= scaled != value
+                params[name] = scaled
         full = operator.validate(params).model_dump()
         steps.append(step.model_copy(update={"params": params, "label": describe(step.op, full)}))
     said = "stronger" if command.factor > 1 else "weaker"
@@ -247,7 +253,6 @@ def rescaled(session: Session, command: Command) -> tuple[EditPlan, str]:
             f'the last edit ("{plan.describe()}") cannot be made {said}: it is at its limit or '
             'has no strength to change; say what to change instead, or "undo" (/undo)'
         )
-    parent = session.resolve(head.parent_id)
     return plan.model_copy(update={"steps": tuple(steps)}), str(parent.number)
 
 
@@ -264,7 +269,7 @@ def _turned_round(params: dict[str, Any], op: str) -> bool:
     return True
 
 
-def _bounded(model: Any, name: str, value: float) -> float:
+def bounded(model: Any, name: str, value: float) -> float:
     """`value` inside the bounds the parameter model gives `name` (ge/le, gt/lt)."""
     field = model.model_fields.get(name)
     low, high = float("-inf"), float("inf")
@@ -320,9 +325,11 @@ def act(session: Session, command: Command, *, web: bool = False) -> str:
     """Carry out a conversation word in chat; the reply to print. `web`: the reply points at
     the web UI (its Compare view, its downloads) instead of chat's slash commands."""
     if command.kind == "undo":
+        from gouache import followups
+
         version = session.head
         for _ in range(command.steps):
-            replaced = rescaled_from(session, version)
+            replaced = rescaled_from(session, version) or followups.revised(session, version)
             version = session.checkout(str(replaced.number)) if replaced else session.undo()
         return f"back at v{version.number}" + (
             f" ({command.steps} turns undone)" if command.steps > 1 else ""

@@ -198,3 +198,23 @@ def test_a_prompt_through_the_openai_format_is_always_an_edit(
     final = tree(client, session_id)
     assert final["head"] == "v2"
     assert len(final["versions"]) == 2
+
+
+def test_a_follow_up_redoes_the_last_turn_from_its_parent_as_chat_does(
+    client: httpx.Client,
+) -> None:
+    session_id = start(client)
+    thick = said(client, session_id, "add a thick border")
+    assert thick["version"]["label"] == "v2"
+    thinner = said(client, session_id, "the border is too thick")
+    assert thinner["made"]
+    assert thinner["reply"].startswith("Adjusted the last edit: border width")
+    versions = {v["label"]: v for v in tree(client, session_id)["versions"]}
+    assert versions["v3"]["parent_id"] == versions["v2"]["parent_id"] == versions["v1"]["id"]
+    # one thinner border round the original, not a second border round the first
+    sizes = [pixels(client, session_id, v).shape[:2] for v in ("v1", "v2", "v3")]
+    assert sizes[0] < sizes[2] < sizes[1]
+
+    asked = said(client, session_id, "only the one on the right")
+    assert not asked["made"]
+    assert "edits no faces" in asked["reply"]

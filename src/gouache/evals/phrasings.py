@@ -245,9 +245,17 @@ class _Said:
 def _say(session: Any, text: str) -> Any:
     """One line of a chat: a conversation word acts on the version tree, as `gouache chat`
     does, anything else is a turn."""
-    from gouache import conversation
+    from gouache import conversation, followups
 
     said = conversation.read(text)
+    follow = followups.read(session, text) if said is None or said.kind == "rescale" else None
+    if follow is not None:  # "a bit bigger shadow": the last turn again, changed
+        if follow.request is None:
+            return _Said(follow.message)
+        turn = session.apply(follow.request)
+        for then in follow.then:
+            turn = session.apply(then) if turn.version is not None else turn
+        return turn
     if said is None:
         return session.apply(text)
     if said.kind in ("retry", "rescale"):

@@ -213,11 +213,9 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "drop_shadow": lambda p: (
         f"a drop shadow to the {p['direction']} ({_percent(p['opacity'])} opacity"
-        + (
-            f", {_percent(p['distance'])} of the shorter side away)"
-            if p["distance"] != 0.02
-            else ")"
-        )
+        + (f", {_percent(p['distance'])} of the shorter side away" if p["distance"] != 0.02 else "")
+        + (f", edge blurred {_percent(p['softness'])}" if p["softness"] != 0.015 else "")
+        + ")"
     ),
     "auto_straighten": lambda p: "straighten (level the measured tilt)",
     "crop_subject": lambda p: (

@@ -249,7 +249,7 @@ WEAK = frozenset(
         "sharp, clearer, tone, degrees, degree, words, ratio, aspect, clockwise, exposed, ev, "
         "background, backdrop, subject, insert, place, stack, grid, dots, poster, next to, beside, "
         "combine, drawing, painting, painted, dust, newspaper, restoration, dramatic, drama, "
-        "golden, movie, retro, crisp, glow"
+        "golden, movie, retro, crisp, glow, softer"
     )
 )
 

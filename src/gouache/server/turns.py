@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from gouache import conversation
+from gouache import conversation, followups
 from gouache.errors import (
     CancelledError,
     GouacheError,
@@ -166,6 +166,9 @@ def _turn(
         turn = replace(conversation.turn_request(session, said, instruction), mask=mask)
         result = session.apply(turn, progress=reporter, cancel=cancel)
         return words.settled(session, said, _made(session, [result], client))
+    follow = _follow_up(session, request, said)
+    if follow is not None:  # "a bit bigger shadow": the last turn again, changed
+        return _followed(session, follow, mask, reporter, cancel, client)
     if said is not None:  # retry: at v1, the rest of the line is the turn
         instruction = conversation.turn_request(session, said, instruction).instruction
 
@@ -206,6 +209,40 @@ def _turn(
         session.checkout(first.moved_branch)
     made = _made(session, results, client)
     return made if said is None else words.settled(session, said, made)
+
+
+def _follow_up(session: Session, request: dict[str, Any], said: Any) -> followups.FollowUp | None:
+    """The follow-up a conversation's line is to the head's last turn, as chat reads it; none
+    for a line sent at a version, or one that answers a question."""
+    if not request.get("conversation") or request.get("at") or request.get("answering"):
+        return None
+    if said is not None and said.kind != "rescale":
+        return None
+    return followups.read(session, str(request["instruction"]))
+
+
+def _followed(
+    session: Session,
+    follow: followups.FollowUp,
+    mask: Image | None,
+    reporter: _Reporter,
+    cancel: CancelToken,
+    client: str,
+) -> dict[str, Any]:
+    """The follow-up's turn (its words first in the reply), or its words alone."""
+    if follow.request is None:
+        made: dict[str, Any] = {
+            "session_id": session.id, "made": False, "version": None, "versions": [],
+            "reply": follow.message, "branch": None, "ms": {}, "question": None,
+        }  # fmt: skip
+        return made
+    results = [session.apply(replace(follow.request, mask=mask), progress=reporter, cancel=cancel)]
+    for then in follow.then:  # the turns after an earlier one redone, on top
+        if results[-1].version is not None:
+            results.append(session.apply(then, progress=reporter, cancel=cancel))
+    made = _made(session, results, client)
+    made["reply"] = f"{follow.message}\n{made['reply']}".strip()
+    return made
 
 
 # The planner names a generative backend as a command line; over HTTP the backend is the

@@ -1,0 +1,235 @@
+"""Follow-ups in chat change the last turn: "a bit bigger shadow" redoes the shadow farther
+from the version it started at, "only the one on the right" redoes the blur on one face,
+"actually black and white instead" replaces the sepia. The real CLI loop, sessions and
+operators on the sample pictures."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image as PILImage
+
+from gouache import followups
+from gouache.analysis.cache import AnalysisCache
+from gouache.backends.operators import OperatorBackend
+from gouache.cli import main
+from gouache.cli_chat import chat_loop
+from gouache.evals.samples import sample
+from gouache.images import BlobStore, Image
+from gouache.sessions.session import Session
+from gouache.sessions.store import Store
+from gouache.settings import Settings
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(f"sqlite:///{tmp_path / 'g.db'}", BlobStore(tmp_path / "blobs")) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def analyses() -> AnalysisCache:
+    return AnalysisCache()  # one look at each sample for the whole module
+
+
+def chat(store: Store, analyses: AnalysisCache, picture: str, *lines: str) -> tuple[Session, str]:
+    backend = OperatorBackend(analyses=analyses)
+    session = Session.start(store, sample(picture), name=picture, backend=backend)
+    out = io.StringIO()
+    chat_loop(session, Settings(), io.StringIO("".join(f"{line}\n" for line in lines)), out)
+    return session, out.getvalue()
+
+
+def shadow_offset(parent: Image, out: Image) -> float:
+    """How far right and down the darkening a shadow added lies from the subject's centre."""
+    subject = parent[:, :, :3].astype(float).sum(axis=2) < 3 * 250
+    dark = np.clip(parent[:, :, :3].astype(float) - out[:, :, :3], 0, None).sum(axis=2)
+    rows, cols = np.mgrid[0 : parent.shape[0], 0 : parent.shape[1]]
+    centre = np.array([rows[subject].mean(), cols[subject].mean()])
+    weight = dark.sum()
+    shadow = np.array([(rows * dark).sum() / weight, (cols * dark).sum() / weight])
+    return float((shadow - centre).sum())
+
+
+def test_a_bigger_shadow_redoes_the_shadow_farther_from_its_parent(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(store, analyses, "logo", "add a drop shadow", "a bit bigger shadow")
+    first, bigger = session.resolve("2"), session.resolve("3")
+    assert bigger.parent_id == first.parent_id == session.resolve("1").id
+    assert "Adjusted the last edit: shadow distance 7.7 px -> 9.6 px, redone from v1" in said
+    assert bigger.plan is not None
+    assert [step.op for step in bigger.plan.steps] == ["drop_shadow"]
+    assert bigger.plan.steps[0].params["distance"] == pytest.approx(0.025)
+    assert any(note.startswith("follow-up: adjusts v2 from v1") for note in bigger.notes)
+    original = session.image("1")
+    near = shadow_offset(original, session.image("2"))
+    far = shadow_offset(original, session.image("3"))
+    assert far > near + 1.0
+    # one shadow, not a second on the first: as much darkening as the first made
+    darkening = [
+        np.clip(original[:, :, :3].astype(float) - session.image(v)[:, :, :3], 0, None).sum()
+        for v in ("2", "3")
+    ]
+    assert darkening[1] == pytest.approx(darkening[0], rel=0.15)
+
+
+def test_a_softer_shadow_blurs_its_edge_and_less_takes_back_half_of_that(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(
+        store, analyses, "cutout", "add a drop shadow", "make the shadow softer", "less"
+    )
+    softness = []
+    for number in ("2", "3", "4"):
+        version = session.resolve(number)
+        assert version.parent_id == session.resolve("1").id
+        assert version.plan is not None
+        assert [step.op for step in version.plan.steps] == ["drop_shadow"]
+        softness.append(version.plan.steps[0].params.get("softness", 0.015))
+    assert softness == pytest.approx([0.015, 0.0225, 0.01875], abs=1e-4)
+    assert "shadow softness 3.8 px -> 5.7 px" in said
+    # the cat is laid back bit for bit; only the shadow's edge spreads over more pixels
+    original = session.image("1")
+    cat = original[:, :, 3] == 255
+    assert np.array_equal(session.image("3")[cat], original[cat])
+    reach = [int((session.image(v)[:, :, 3] > original[:, :, 3]).sum()) for v in "234"]
+    assert reach[0] < reach[2] < reach[1]
+
+
+def test_naming_an_earlier_edit_redoes_it_and_the_edits_after_it_on_top(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(
+        store, analyses, "cutout", "add a drop shadow", "add a white border",
+        "make the shadow softer",
+    )  # fmt: skip
+    shadow, border = session.resolve("2"), session.resolve("3")
+    softer, again = session.resolve("4"), session.resolve("5")
+    assert softer.parent_id == shadow.parent_id
+    assert again.parent_id == softer.id
+    assert session.head.id == again.id
+    assert 'Adjusted v2 ("add a drop shadow"): shadow softness 3.8 px -> 5.7 px' in said
+    assert 'then v3 ("add a white border") done again on top' in said
+    assert softer.plan is not None and again.plan is not None and border.plan is not None
+    assert softer.plan.steps[0].params["softness"] == pytest.approx(0.0225)
+    assert again.plan.steps == border.plan.steps
+    # the same border round a softer shadow: the frame bit for bit, the shadow spread wider
+    before, after = session.image("3"), session.image("5")
+    assert before.shape == after.shape
+    rim = np.ones(before.shape[:2], dtype=bool)
+    width = (before.shape[1] - session.image("1").shape[1]) // 2
+    rim[width:-width, width:-width] = False
+    assert np.array_equal(before[rim], after[rim])
+    assert not np.array_equal(before, after)
+
+
+def test_undo_after_a_follow_up_goes_back_to_the_version_it_replaced(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(
+        store, analyses, "logo", "add a drop shadow", "a bit bigger shadow", "undo"
+    )
+    assert "back at v2" in said
+    assert session.head.number == 2
+
+
+def test_only_the_one_on_the_right_blurs_that_face_and_leaves_the_others_bit_for_bit(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(
+        store, analyses, "group", "blur the faces", "only the one on the right",
+        "and the left one too",
+    )  # fmt: skip
+    original = session.image("1")
+    faces = sorted((f.box for f in analyses.get(original).faces), key=lambda b: b.x)
+    assert len(faces) == 3
+    right, both = session.resolve("3"), session.resolve("4")
+    assert right.parent_id == both.parent_id == session.resolve("1").id
+    assert "every face (3) -> the right face" in said
+    assert "the right face -> the left and right faces" in said
+
+    def changed(number: str, box: object) -> bool:
+        x, y, w, h = box.x, box.y, box.w, box.h  # type: ignore[attr-defined]
+        return not np.array_equal(
+            session.image(number)[y : y + h, x : x + w], original[y : y + h, x : x + w]
+        )
+
+    assert [changed("3", box) for box in faces] == [False, False, True]
+    assert [changed("4", box) for box in faces] == [True, False, True]
+
+
+def test_the_other_one_asks_which_when_two_faces_are_left_and_makes_nothing(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(
+        store, analyses, "group", "make the face on the left brighter", "not her, the other one"
+    )
+    assert 'there are 2 other faces: say "the middle one" or "the right one"' in said
+    assert len(session.versions()) == 2
+
+
+def test_the_other_one_with_one_face_says_there_is_none(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(
+        store, analyses, "grace_hopper", "make her face brighter", "not her, the other one"
+    )
+    assert "there is no other face in the picture" in said
+    assert len(session.versions()) == 2
+
+
+def test_black_and_white_instead_replaces_the_sepia_from_its_parent(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(store, analyses, "coffee", "sepia", "actually black and white instead")
+    grey = session.resolve("3")
+    assert grey.parent_id == session.resolve("1").id
+    assert grey.plan is not None
+    assert [step.op for step in grey.plan.steps] == ["grayscale"]
+    assert 'Replaced the last edit ("sepia", v2) with grayscale' in said
+    pixels = session.image("3").astype(int)
+    assert np.abs(pixels[:, :, 0] - pixels[:, :, 2]).max() <= 1  # no sepia left under it
+
+
+def test_a_new_target_with_no_edit_yet_says_what_to_say_instead(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(store, analyses, "group", "only the one on the right")
+    assert "there is no edit yet" in said
+    assert 'e.g. "blur the face on the right"' in said
+    assert len(session.versions()) == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "follows"),
+    [
+        ("only the one on the right", True),
+        ("not her, the other one", True),
+        ("and the other one too", True),
+        ("actually black and white instead", True),
+        ("make the text blue instead of red", False),
+        ("just blur the face on the right", False),
+        ("brighten it, but not too much", False),
+    ],
+)
+def test_a_follow_up_is_told_from_a_whole_edit(line: str, follows: bool) -> None:
+    assert followups.looks_like(line) is follows
+
+
+def test_edit_answers_a_follow_up_with_chat_and_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GOUACHE_DATA_DIR", str(tmp_path / "data"))
+    photo = tmp_path / "group.png"
+    PILImage.fromarray(sample("group")).save(photo)
+    code = main(["edit", str(photo), "only the one on the right", "-o", str(tmp_path / "o.png")])
+    said = capsys.readouterr().out
+    assert code == 3
+    assert "`gouache chat`" in said
+    assert '--session ID --at vN "..."' in said
+    assert not (tmp_path / "o.png").exists()
