@@ -115,7 +115,9 @@ def test_naming_an_earlier_edit_redoes_it_and_the_edits_after_it_on_top(
     assert session.head.id == again.id
     assert 'Adjusted v2 ("add a drop shadow"): shadow softness 3.8 px -> 5.7 px' in said
     assert 'then v3 ("add a white border") done again on top' in said
-    assert softer.plan is not None and again.plan is not None and border.plan is not None
+    assert softer.plan is not None
+    assert again.plan is not None
+    assert border.plan is not None
     assert softer.plan.steps[0].params["softness"] == pytest.approx(0.0225)
     assert again.plan.steps == border.plan.steps
     # the same border round a softer shadow: the frame bit for bit, the shadow spread wider
