@@ -130,6 +130,25 @@ def test_naming_an_earlier_edit_redoes_it_and_the_edits_after_it_on_top(
     assert not np.array_equal(before, after)
 
 
+def test_and_her_eyes_too_redoes_the_whitening_with_the_eyes_not_a_second_whitening(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(store, analyses, "astronaut", "whiten her teeth", "and her eyes too")
+    both = session.resolve("3")
+    assert both.parent_id == session.resolve("1").id
+    assert both.plan is not None
+    assert [step.op for step in both.plan.steps] == ["whiten_teeth", "brighten_eyes"]
+    assert both.instruction == "whiten her teeth and her eyes"
+    assert "Added to the last edit: brighten the eyes, all done from v1" in said
+    original = session.image("1").astype(float)
+    teeth = np.abs(session.image("2").astype(float) - original).sum(axis=2) > 0
+    once = (session.image("2").astype(float) - original)[teeth].mean()
+    again = (session.image("3").astype(float) - original)[teeth].mean()
+    assert again == pytest.approx(once, abs=0.5)  # the teeth whitened once, as in v2
+    changed = np.abs(session.image("3").astype(float) - original).sum(axis=2) > 0
+    assert changed.sum() > teeth.sum()  # and the eyes besides
+
+
 def test_undo_after_a_follow_up_goes_back_to_the_version_it_replaced(
     store: Store, analyses: AnalysisCache
 ) -> None:
@@ -171,8 +190,12 @@ def test_the_other_one_asks_which_when_two_faces_are_left_and_makes_nothing(
     session, said = chat(
         store, analyses, "group", "make the face on the left brighter", "not her, the other one"
     )
-    assert 'there are 2 other faces: say "the middle one" or "the right one"' in said
+    assert 'there are 2 other faces: say "only the middle one" or "only the right one"' in said
     assert len(session.versions()) == 2
+    # what the reply offers is understood as it stands
+    _, picked = chat(store, analyses, "group", "make the face on the left brighter",
+                     "only the middle one")  # fmt: skip
+    assert "the left face -> the middle face" in picked
 
 
 def test_the_other_one_with_one_face_says_there_is_none(

@@ -93,7 +93,7 @@ _GLOBAL = frozenset(
 )  # fmt: skip
 # How many turns back a line that names an edit ("the shadow") looks for it
 _REACH = 6
-_NOTE = re.compile(r"^follow-up: (?P<kind>adjusts|retargets|replaces) v(?P<number>\d+)\b")
+_NOTE = re.compile(r"^follow-up: (?P<kind>adjusts|retargets|replaces|extends) v(?P<number>\d+)\b")
 
 _LEAD = (
     r"^(?:(?:ok|okay|hmm|no|nah|oh|ah|wait|actually|please|pls|can you|could you|just|now|and|"
@@ -133,6 +133,15 @@ _ALL = re.compile(
     r"everyone|everybody|all three|every face)(?:\s+(?:too|as well|then))?" + _TAIL
 )
 _NOT = re.compile(_LEAD + r"(?:but )?not (?P<who>(?:the )?[a-z0-9 ]+?(?: one| face))" + _TAIL)
+_ALSO = re.compile(
+    _LEAD + r"(?:(?:and|also|plus)\s+)?(?P<what>(?:her|his|their|its|the) [a-z ]+?)"
+    r"(?:\s+(?:too|as well|also))"
+    + _TAIL
+    + r"|"
+    + _LEAD
+    + r"(?:and|also|plus)\s+(?P<bare>(?:her|his|their|its|the) [a-z ]+?)"
+    + _TAIL
+)
 _INSTEAD = re.compile(
     _LEAD + r"(?:rather|instead[,]?\s+)?(?:(?:let'?s |i'?d )?(?:try|go with|do|use)\s+)?"
     r"(?P<rest>.+?)(?:[,]?\s+instead(?: of (?:that|this|it))?)?[.!]*$"
@@ -159,6 +168,9 @@ def read(session: Session, line: str) -> FollowUp | None:
         return _adjust(session, last, line, adjust)
     if _replaces(said):
         return _replace(session, last, line, said)
+    also = _ALSO.fullmatch(said)
+    if also is not None:
+        return _extend(session, last, line, also.group("what") or also.group("bare"))
     return None
 
 
@@ -468,7 +480,7 @@ def _listed(numbers: set[int], count: int) -> str:
 
 def _one(how: str, place: str) -> str:
     """How to say one face: "the right one", "and the right one too"."""
-    return f"and the {place} one too" if how == "add" else f"the {place} one"
+    return f"and the {place} one too" if how == "add" else f"only the {place} one"
 
 
 def _no_faces(line: str, last: Version | None) -> str:
@@ -517,6 +529,39 @@ def _replace(session: Session, last: Version, line: str, said: str) -> FollowUp 
         f"(v{last.number} stays in the tree)."
     )
     return FollowUp(message, TurnRequest(instruction=line, at=str(parent.number), plan=plan))
+
+
+# -- the same edit on more -------------------------------------------------------------
+
+
+def _extend(session: Session, last: Version, line: str, what: str | None) -> FollowUp | None:
+    """ "and her eyes too" after "whiten her teeth": the last turn's words with the new part
+    ("whiten her teeth and her eyes"), planned at its parent, when that keeps the last
+    turn's steps and adds to them, and the line alone is no edit."""
+    from gouache.ops.plan import EditPlan
+    from gouache.sessions.turn import TurnRequest
+
+    plan = _plan_of(last)
+    if what is None or "(" in plan.instruction:
+        return None  # a turn already changed by a follow-up: its words are not one request
+    parent = session.resolve(str(last.parent_id))
+    if isinstance(session.plan(line, at=parent.id), EditPlan):
+        return None  # "and the background too" may be an edit of its own
+    words = f"{plan.instruction} and {what}"
+    outcome = session.plan(words, at=parent.id)
+    if not isinstance(outcome, EditPlan):
+        return None
+    ops, before = [s.op for s in outcome.steps], [s.op for s in plan.steps]
+    if len(ops) <= len(before) or ops[: len(before)] != before:
+        return None
+    added = " -> ".join(step.describe() for step in outcome.steps[len(before) :])
+    note = f'follow-up: extends v{last.number} from v{parent.number}: "{words}"'
+    planned = outcome.model_copy(update={"notes": (*outcome.notes, note)})
+    message = (
+        f'Added to the last edit: {added}, all done from v{parent.number} as "{words}" '
+        f"(v{last.number} stays in the tree)."
+    )
+    return FollowUp(message, TurnRequest(instruction=words, at=str(parent.number), plan=planned))
 
 
 # -- shared -----------------------------------------------------------------------------
