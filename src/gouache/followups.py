@@ -1,17 +1,20 @@
 """Follow-ups that change the last turn instead of adding one.
 
 "add a drop shadow" then "a bit bigger shadow" means the same shadow, farther: a second
-shadow drawn over the first is never what was meant. Three kinds are read here, each against
+shadow drawn over the first is never what was meant. Four kinds are read here, each against
 the head's plan (the last turn), and run from the version that turn started at, so the new
 version is the last one's sibling and both stay in the tree:
 
     adjust   "a bit bigger shadow", "make the shadow softer", "the border is too thick": one
              parameter of one step (a `Knob`) times a factor, 1.5 ("a bit" 1.25, "much"
-             2.25, as "more" in `conversation`), or divided by it
+             2.25, as "more" in `conversation`), or divided by it. A line that names an
+             earlier turn's edit ("the shadow", two turns on) redoes that turn and does the
+             turns after it again on top (`FollowUp.then`), up to _REACH turns back
     target   "only the one on the right", "not her, the other one", "and the other one too",
              "both of them": which faces the step edits
     replace  "actually black and white instead": the rest of the line, planned in place of
              the last turn
+    extend   "and her eyes too" after "whiten her teeth": "whiten her teeth and her eyes"
 
 The version records what it changed as a note of its plan ("follow-up: adjusts v2 ..."),
 which undo reads to go back to v2, and "more" or "less" read to scale the change itself
