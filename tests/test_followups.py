@@ -221,6 +221,21 @@ def test_black_and_white_instead_replaces_the_sepia_from_its_parent(
     assert np.abs(pixels[:, :, 0] - pixels[:, :, 2]).max() <= 1  # no sepia left under it
 
 
+def test_i_meant_cooler_replaces_the_warming_instead_of_cancelling_it_out(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(store, analyses, "coffee", "make it warmer", "no, I meant cooler")
+    cooler = session.resolve("3")
+    assert cooler.parent_id == session.resolve("1").id
+    assert 'Replaced the last edit ("warmth +20 %", v2) with warmth -20 %' in said
+
+    def red_over_blue(number: str) -> float:
+        pixels = session.image(number).astype(float)
+        return float((pixels[..., 0] - pixels[..., 2]).mean())
+
+    assert red_over_blue("3") < red_over_blue("1") - 5  # cooler than the original itself
+
+
 def test_a_new_target_with_no_edit_yet_says_what_to_say_instead(
     store: Store, analyses: AnalysisCache
 ) -> None:
@@ -237,6 +252,7 @@ def test_a_new_target_with_no_edit_yet_says_what_to_say_instead(
         ("not her, the other one", True),
         ("and the other one too", True),
         ("actually black and white instead", True),
+        ("no, I meant cooler", True),
         ("make the text blue instead of red", False),
         ("just blur the face on the right", False),
         ("brighten it, but not too much", False),

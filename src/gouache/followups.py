@@ -145,6 +145,10 @@ _ALSO = re.compile(
     + r"(?:and|also|plus)\s+(?P<bare>(?:her|his|their|its|the) [a-z ]+?)"
     + _TAIL
 )
+# "no, I meant cooler": what was asked, said again
+_MEANT = re.compile(
+    _LEAD + r"(?:i meant|i said|i wanted|i asked for|what i meant was)[,:]?\s+(?P<rest>.+)$"
+)
 _INSTEAD = re.compile(
     _LEAD + r"(?:rather|instead[,]?\s+)?(?:(?:let'?s |i'?d )?(?:try|go with|do|use)\s+)?"
     r"(?P<rest>.+?)(?:[,]?\s+instead(?: of (?:that|this|it))?)?[.!]*$"
@@ -504,9 +508,10 @@ def _no_faces(line: str, last: Version | None) -> str:
 
 def _replaces(said: str) -> bool:
     """ "sepia instead", "instead, make it black and white"; not "blue instead of red", where
-    "instead" is inside one edit."""
+    "instead" is inside one edit; "no, I meant cooler"."""
     return (
-        said.startswith("instead")
+        _MEANT.fullmatch(said) is not None
+        or said.startswith("instead")
         or re.search(r"\binstead(?: of (?:that|this|it))?$", said) is not None
     )
 
@@ -515,8 +520,9 @@ def _replace(session: Session, last: Version, line: str, said: str) -> FollowUp 
     from gouache.ops.plan import EditPlan
     from gouache.sessions.turn import TurnRequest
 
-    found = _INSTEAD.fullmatch(said)
+    found = _MEANT.fullmatch(said) or _INSTEAD.fullmatch(said)
     rest = found.group("rest").strip(" ,") if found is not None else ""
+    rest = re.sub(r"[,]?\s+instead$", "", rest)  # "i meant sepia instead"
     if not rest or rest == "instead":
         return None
     parent = session.resolve(str(last.parent_id))
