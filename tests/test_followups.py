@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image as PILImage
 
-from gouache import followups
+from gouache import conversation, followups
 from gouache.analysis.cache import AnalysisCache
 from gouache.backends.operators import OperatorBackend
 from gouache.cli import main
 from gouache.cli_chat import chat_loop
+from gouache.conversation import Command
 from gouache.evals.samples import sample
 from gouache.images import BlobStore, Image
 from gouache.sessions.session import Session
@@ -128,6 +129,8 @@ def test_naming_an_earlier_edit_redoes_it_and_the_edits_after_it_on_top(
     rim[width:-width, width:-width] = False
     assert np.array_equal(before[rim], after[rim])
     assert not np.array_equal(before, after)
+    # one undo takes the whole follow-up back: to the border round the first shadow
+    assert conversation.act(session, Command("undo")) == "back at v3"
 
 
 def test_and_her_eyes_too_redoes_the_whitening_with_the_eyes_not_a_second_whitening(

@@ -96,7 +96,9 @@ _GLOBAL = frozenset(
 )  # fmt: skip
 # How many turns back a line that names an edit ("the shadow") looks for it
 _REACH = 6
-_NOTE = re.compile(r"^follow-up: (?P<kind>adjusts|retargets|replaces|extends) v(?P<number>\d+)\b")
+_NOTE = re.compile(
+    r"^follow-up: (?P<kind>adjusts|retargets|replaces|extends|replays) v(?P<number>\d+)\b"
+)
 
 _LEAD = (
     r"^(?:(?:ok|okay|hmm|no|nah|oh|ah|wait|actually|please|pls|can you|could you|just|now|and|"
