@@ -6,8 +6,12 @@ from typing import Any
 
 import pytest
 
+from gouache.analysis.cache import AnalysisCache
+from gouache.evals.samples import sample
+from gouache.ops.registry import OpContext, default_operators
 from gouache.planner.plan import EditPlan, PlanContext, PlannerReply
 from gouache.planner.rules import RulePlanner
+from gouache.sessions.turn import plan_context
 
 
 def context(*lines: str) -> PlanContext:
@@ -81,3 +85,34 @@ def test_the_words_to_replace_are_found_ignoring_case_and_spaces(planner: RulePl
     plan = planner.plan('replace "sale today" with "DEALS"', context("SALETODAY"))
     assert isinstance(plan, EditPlan), plan.describe()
     assert plan.steps[0].params["old"] == "sale today"
+
+
+@pytest.mark.parametrize(
+    ("say", "old", "new"),
+    [("change the total to 15.00", "TOTAL $9.55", "TOTAL $15.00"),
+     ("set the price of the latte to 5.00", "Latte 4.50", "Latte 5.00")],
+)  # fmt: skip
+def test_a_number_on_a_line_named_by_its_words_is_replaced_keeping_the_rest(
+    say: str, old: str, new: str
+) -> None:
+    # "change the total to 15.00" on the receipt was refused as new content
+    cache = AnalysisCache()
+    image = sample("receipt")
+    plan = RulePlanner().plan(say, plan_context(cache, image))
+    assert isinstance(plan, EditPlan), plan.describe()
+    step = plan.steps[0]
+    assert (step.op, step.params["old"], step.params["new"]) == ("replace_text", old, new)
+    out = default_operators().get("replace_text").apply(image, dict(step.params), OpContext())
+    assert new in [line.text for line in cache.get(out).text]
+
+
+def test_a_setting_to_a_number_never_reads_the_picture_for_a_line() -> None:
+    read: list[int] = []
+
+    def lines() -> tuple[str, ...]:
+        read.append(1)
+        return ("TOTAL $9.55",)
+
+    plan = RulePlanner().plan("set the brightness to 50", PlanContext(text=lines))
+    assert isinstance(plan, EditPlan | PlannerReply)
+    assert read == []

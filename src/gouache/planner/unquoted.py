@@ -13,6 +13,8 @@ taken where the words mark it, never guessed from an ordinary phrase:
         "delete the SALE text"
     change the sign (the text) to say B:            A is the picture's only line of text
     change the top (bottom) text to B:              A is the first (last) line read
+    change the total (the latte's price) to 15.00:  the one line read holding those words and
+                                                    a number, that number made B ("TOTAL $")
     make the top (bottom) text bigger, yellow ...:  the first (last) line read, in quotes
 
 The text ends before a place ("at the bottom", "in the top right corner"), a style ("in big
@@ -89,6 +91,26 @@ _LINE_AT = re.compile(
 )
 _FIRST = ("top", "upper", "first")
 
+# "change the total to 15.00", "set the price of the latte to 5": a number on a line named by
+# its words
+_FIELD = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:change|set|update|make|correct|fix|edit)\s+(?:the\s+)?"
+    r"(?P<label>[a-z][a-z' ]{0,40}?)\s+(?:to|into|as)\s+[$€£]?(?P<new>\d[\d,]*(?:\.\d+)?)"
+    r"\s*[.!]?$",
+    re.I,
+)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_NOT_LABEL = frozenset(("the", "of", "a", "an", "price", "cost", "amount", "number", "figure",
+                        "value", "'s"))  # fmt: skip
+# "set the brightness to 50": a setting of an edit, not a line to read the picture for
+_SETTINGS = frozenset((
+    "brightness", "contrast", "saturation", "exposure", "warmth", "temperature", "tint", "hue",
+    "width", "height", "size", "quality", "opacity", "angle", "rotation", "blur", "radius",
+    "strength", "sharpness", "vignette", "grain", "noise", "zoom", "scale", "resolution", "dpi",
+    "margin", "margins", "border", "padding", "gamma", "shadows", "highlights", "image", "photo",
+    "picture", "it", "everything", "volume", "level", "levels", "aspect", "ratio",
+))  # fmt: skip
+
 
 def _line_at(at: str, read: Sequence[str]) -> str:
     """The line read first (top) or last (bottom): lines are read top to bottom."""
@@ -113,6 +135,14 @@ def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) ->
         if len(read) != 1:
             return None  # which text is "the sign"? the planner's reply asks for quotes
         return f'replace "{read[0]}" with "{_clean(sign.group("new"))}"'
+    field = _FIELD.match(_PLEASE.sub("", text))
+    if field is not None and lines is not None:
+        line = _field_line(field.group("label"), lines)
+        if line is not None:
+            number = _NUMBER.findall(line)[-1]
+            cut = line.rindex(number)
+            written = line[:cut] + field.group("new") + line[cut + len(number) :]
+            return f'replace "{line}" with "{written}"'
     placed = _LINE_AT.match(_PLEASE.sub("", text))
     if placed is not None:  # the picture is read only when a line is named by its place
         read = [line for line in (lines() if lines is not None else ()) if line.strip()]
@@ -166,6 +196,20 @@ def maybe_text(instruction: str) -> str | None:
     if found is None:
         return None
     return f'{text[: found.start("t")]}"{found.group("t")}"{text[found.end("t") :]}'
+
+
+def _field_line(label: str, lines: Callable[[], Sequence[str]]) -> str | None:
+    """The one line read that holds a number and every word of `label` but filler ("the
+    total": TOTAL $9.55), or None."""
+    words = [w for w in re.split(r"[\s']+", label.lower()) if w and w not in _NOT_LABEL]
+    if not words or any(w in _SETTINGS for w in words):
+        return None
+    found = [
+        line
+        for line in lines()
+        if _NUMBER.search(line) and all(w in re.findall(r"[a-z]+", line.lower()) for w in words)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _cased(old: str, new: str, lines: Callable[[], Sequence[str]] | None) -> str:
