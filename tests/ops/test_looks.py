@@ -66,6 +66,15 @@ def test_every_look_changes_the_picture_and_keeps_its_size(
         ("golden hour", lambda src, out: warmth(out) > warmth(src) + 5),
         ("pop", lambda src, out: chroma(out) > 1.2 * chroma(src)),
         ("dramatic", lambda src, out: luma_std(out) > 1.1 * luma_std(src)),
+        # lighter, softer colour that is still colour, no deep shadow left
+        (
+            "pastel",
+            lambda src, out: (
+                mean_luma(out) > mean_luma(src) + 30
+                and 0.3 * chroma(src) < chroma(out) < 0.7 * chroma(src)
+                and np.percentile(out[..., :3], 1) >= 80
+            ),
+        ),
     ],
 )
 def test_a_look_moves_the_picture_the_way_its_name_says(

@@ -135,6 +135,11 @@ LOOKS: dict[str, Look] = {
               ("exposure", {"stops": -1.4}), ("saturation", {"amount": -0.5}),
               ("warmth", {"amount": -0.45}), ("tint", {"color": (40, 70, 160), "amount": 0.12}),
               ("contrast", {"amount": 0.1}), ("vignette", {"strength": 0.4})),
+        _look("pastel", "pastel colours: lighter, softer colour, lifted shadows",
+              "pastel, pastels, pastel colours, pastel colors, pastel tones, pastel look, "
+              "pastelly, pastel y, pastel ish, pastelish",
+              ("fade", {"black": 80, "white": 255}), ("exposure", {"stops": 0.4}),
+              ("saturation", {"amount": -0.25}), ("contrast", {"amount": -0.15})),
         _look("depth", "more depth: local contrast (clarity) and a slight vignette",
               "depth, more depth, three dimensional, more dimension",
               ("clarity", {"amount": 0.7}), ("contrast", {"amount": 0.05}),
