@@ -85,9 +85,13 @@ class BlurFacesParams(Params):
 
 class CropFaceParams(Params):
     target: FaceTarget = "largest"
-    aspect: tuple[int, int] = (1, 1)
+    # None: the shape of the faces' box with its margin ("crop to the two on the right")
+    aspect: tuple[int, int] | None = (1, 1)
     # Room around the face box, as a multiple of the face size (0.5 = half a face each side).
     margin: float = Field(default=0.6, ge=0.0, le=5.0)
+    # Several faces by number from the left, their union cropped to with `margin` of a face
+    # each side; given, it replaces `target`.
+    faces: tuple[Annotated[int, Field(ge=1)], ...] | None = Field(default=None, min_length=1)
 
     @field_validator("target", mode="before")
     @classmethod
@@ -96,8 +100,8 @@ class CropFaceParams(Params):
 
     @field_validator("aspect")
     @classmethod
-    def _check_aspect(cls, value: tuple[int, int]) -> tuple[int, int]:
-        return _positive_ratio(value)
+    def _check_aspect(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        return None if value is None else _positive_ratio(value)
 
 
 class SmartCropParams(Params):
@@ -125,7 +129,11 @@ def blur_faces(image: Image, p: BlurFacesParams, ctx: OpContext) -> Image:
     grown face boxes changes."""
     # 1. which faces
     found = ctx.analysis(image).faces
-    chosen = _several(found, p.faces) if p.faces else _choose(found, p.target, "blur_faces")
+    chosen = (
+        _several(found, p.faces, "blur_faces")
+        if p.faces
+        else _choose(found, p.target, "blur_faces")
+    )
 
     # 2. one face at a time, each reading what the previous ones left
     height, width = image.shape[:2]
@@ -150,13 +158,19 @@ def crop_face(image: Image, p: CropFaceParams, ctx: OpContext) -> Image:
     """
     height, width = image.shape[:2]
     # 1. which face, and the box it asks for
-    chosen = _choose(ctx.analysis(image).faces, p.target, "crop_face")
+    found = ctx.analysis(image).faces
+    chosen = (
+        _several(found, p.faces, "crop_face") if p.faces else _choose(found, p.target, "crop_face")
+    )
     face = _union([face.box for face in chosen.faces])
     wanted_w = face.w * (1 + 2 * p.margin)
     wanted_h = face.h * (1 + 2 * p.margin)
+    if p.faces:  # the margin is of one face, not of the row of them
+        wanted_w = face.w + 2 * p.margin * max(f.box.w for f in chosen.faces)
+        wanted_h = face.h + 2 * p.margin * max(f.box.h for f in chosen.faces)
 
     # 2. the window: that box widened or heightened to the aspect, no larger than the image
-    aw, ah = p.aspect
+    aw, ah = p.aspect or (max(1, round(wanted_w)), max(1, round(wanted_h)))
     win_w, win_h = _window_size(max(wanted_w, wanted_h * aw / ah), aw, ah, width, height)
     if win_w < face.w or win_h < face.h:
         shape = "wider" if win_w < face.w else "taller"
@@ -328,15 +342,16 @@ def _choose(faces: list[Face], target: FaceTarget, op: str) -> _Chosen:
     return _Chosen([ordered[0]], f"the {target} face")
 
 
-def _several(faces: list[Face], numbers: tuple[int, ...]) -> _Chosen:
+def _several(faces: list[Face], numbers: tuple[int, ...], op: str) -> _Chosen:
     """Faces by number from the left; all of them must be there."""
     count = len(faces)
     missing = [n for n in numbers if n > count]
     if missing:
+        done = "blurred" if op == "blur_faces" else "cropped"
         raise InvalidParameterError(
-            f"blur_faces: there is no face {', '.join(map(str, missing))}: {_count(count)} "
-            "found, numbered from the left; nothing was blurred",
-            op="blur_faces",
+            f"{op}: there is no face {', '.join(map(str, missing))}: {_count(count)} "
+            f"found, numbered from the left; nothing was {done}",
+            op=op,
             param="faces",
         )
     picked = sorted(set(numbers))

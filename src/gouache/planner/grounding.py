@@ -32,6 +32,7 @@ from gouache.planner import (
     casts,
     faceparts,
     formats,
+    groupcrop,
     hues,
     ink,
     plural,
@@ -87,6 +88,8 @@ class Grounding:
             return self._named_line(draft, draft.named_text)
         if draft.op == plural.OP and "faces" in draft.params:
             return plural.ground(draft, self.context)
+        if draft.op == groupcrop.OP and "side" in draft.params:
+            return groupcrop.ground(draft, self.context)
         if draft.op in _FACE_OPS:
             return self._faced(draft)
         if draft.op == "smart_crop" and has(self._said, "keeping everyone"):

@@ -132,7 +132,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         f"{p['method']} {_face(p['target']) if not p['faces'] else _numbered(p['faces'])}"
         + ("" if p["strength"] == 1 else f" ({_percent(p['strength'])})")
     ),
-    "crop_face": lambda p: f"crop to {_face(p['target'])} at {p['aspect'][0]}:{p['aspect'][1]}",
+    "crop_face": lambda p: _face_crop(p),
     "smart_crop": lambda p: (
         f"crop to {p['aspect'][0]}:{p['aspect'][1]} keeping "
         + ("every face whole" if p["everyone"] else "the faces (or the subject) in frame")
@@ -245,6 +245,15 @@ _REGION_RECIPES = {"sharpen": "sharpen {where}", "clarity": "more clarity in {wh
                    "pop": "make {where} pop (local contrast, colour)",
                    "dramatic": "make {where} more dramatic (darker, more contrast)",
                    "smooth": "smooth {where} (edge-preserving)"}  # fmt: skip
+
+
+def _face_crop(p: dict[str, Any]) -> str:
+    if p.get("faces"):
+        numbers = [str(n) for n in p["faces"]]
+        said = f"crop to faces {', '.join(numbers[:-1])} and {numbers[-1]} from the left"
+    else:
+        said = f"crop to {_face(p['target'])}"
+    return said if p["aspect"] is None else f"{said} at {p['aspect'][0]}:{p['aspect'][1]}"
 
 
 def _hues(p: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ from gouache.planner import (
     compositing,
     faceparts,
     framing,
+    groupcrop,
     hues,
     ink,
     looks,
@@ -30,6 +31,7 @@ from gouache.planner import (
     regions,
     styles,
     swaps,
+    tan,
     textsize,
     texture,
     titles,
@@ -155,8 +157,12 @@ class Reader:
         scan = binarize.clean_scan(text)
         if scan is not None and all(d.op in self.operators for d in scan):
             return scan  # "like a clean scan": the page cleaned, then no grey
+        tanned = tan.read(text)
+        if tanned is not None:
+            return tanned  # "give her a tan": two steps, the faces tinted and darkened
         local = (
-            swaps.read(text)
+            groupcrop.read(text)
+            or swaps.read(text)
             or faceparts.read(text)
             or hues.read(text)
             or regional.read(text)
