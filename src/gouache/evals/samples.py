@@ -1,6 +1,6 @@
 """Small sample pictures for evaluations, built from images that ship in packages: never a
 download. Photos come from scikit-image (and matplotlib's Grace Hopper); posters, screenshots,
-a selfie, a group of three faces, a transparent cut-out, a car's licence plate and an old
+a selfie, a meme, a group of three faces, a transparent cut-out, a car's licence plate and an old
 damaged photo are drawn here from them, deterministically. Every picture is at most ~480 px on
 its longer side, so that an evaluation of hundreds of requests stays quick.
 """
@@ -337,6 +337,18 @@ def damaged(image: Image, seed: int = 7) -> tuple[Image, np.ndarray]:
     return np.ascontiguousarray(out), mask > 0
 
 
+def meme() -> Image:
+    """scikit-image's chelsea as a meme: a line of white capitals in a black stroke 3 px wide
+    at the top, and one at the bottom, centred."""
+    canvas = PILImage.fromarray(_skimage("chelsea")())
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default(size=30)
+    for text, top in (("WHEN IT COMPILES", 8), ("FIRST TRY", canvas.height - 44)):
+        left = (canvas.width - draw.textlength(text, font=font)) / 2
+        draw.text((left, top), text, font=font, fill="white", stroke_width=3, stroke_fill="black")
+    return np.asarray(canvas)
+
+
 SAMPLES: dict[str, Callable[[], Image]] = {
     "astronaut": _skimage("astronaut"),
     "coffee": _skimage("coffee"),
@@ -367,6 +379,7 @@ SAMPLES: dict[str, Callable[[], Image]] = {
     "dashboard": dashboard,
     "app": app,
     "dahlia": dahlia,
+    "meme": meme,
 }
 
 

@@ -81,6 +81,7 @@ from gouache.ops.text import (
     layout_text,
     render_layout,
 )
+from gouache.ops.textlines import LIST_LINES, lines_read, spans, title_at_top
 
 # The mask grows past the OCR polygon by this share of the line's height (at least
 # MIN_DILATE px), to take in anti-aliased edges the detector left out.
@@ -135,9 +136,6 @@ LOOKAHEAD = 3
 GUESS_SIZE = 0.7
 # Outlined lines may run across the picture, short of this share of its shorter side.
 EDGE_MARGIN = 0.02
-# Lines listed in an error, and characters of each.
-LIST_LINES = 8
-LIST_CHARS = 40
 
 
 class RemoveTextParams(Params):
@@ -145,7 +143,7 @@ class RemoveTextParams(Params):
     match: str | None = None
     # The whole lines that hold `match`, not only its words ('remove the watermark "sample"').
     lines: bool = False
-    # "the title": only the largest line, where it stands in the top half (`title_line`)
+    # "the title": only the largest line at the top (`_title`)
     title: bool = False
 
 
@@ -233,25 +231,17 @@ def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
 
 
 def _title(lines: list[TextLine], height: int, ctx: OpContext) -> TextLine:
-    """The title: the line of the largest letters (`title_line`), where it stands in the top
-    half of the picture; else refused, naming the lines read and where they stand."""
-    from gouache.ops.textstyle import title_line  # it builds on this module
-
-    line = title_line(lines)
-    if line.box.y + line.box.h / 2 >= height / 2:
-        where = "; ".join(
-            f'"{one.text[:LIST_CHARS]}" at the '
-            f"{'top' if one.box.y + one.box.h / 2 < height / 2 else 'bottom'}"
-            for one in lines[:LIST_LINES]
-        )
+    """The title (`title_at_top`), else refused, naming the lines read and where they stand."""
+    line = title_at_top(lines, height)
+    if line is None:
         raise InvalidParameterError(
-            f"remove_text: no title stands at the top (the largest letters read are at the "
-            f'bottom); the text read is {where}. Say which to remove, e.g. "remove the bottom '
-            'text", or "remove the text" for all of it',
+            "remove_text: no title stands at the top (no line in the top half is as large as "
+            f'the largest); {lines_read(lines, height)}. Say which to remove, e.g. "remove '
+            'the bottom text", or "remove the text" for all of it',
             op="remove_text",
             param="title",
         )
-    ctx.notes.append(f'took "{line.text}" as the title (the largest letters, at the top)')
+    ctx.notes.append(f'took "{line.text}" as the title (the largest letters at the top)')
     return line
 
 
@@ -306,30 +296,6 @@ def lines_of(image: Image, ctx: OpContext, op: str, param: str) -> list[TextLine
     return lines
 
 
-def spans(text: str, words: str) -> list[tuple[int, int]]:
-    """Where `words` occur in `text`, ignoring case and whitespace (the OCR may read
-    "SUMMER SALE" as "SUMMERSALE"): (start, end) character indices of `text`."""
-    # Each character of the squashed text remembers where in `text` it came from.
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        if not char.isspace():
-            folded = char.casefold()
-            chars.extend(folded)
-            origin.extend([index] * len(folded))
-    squashed = "".join(chars)
-    needle = "".join(words.split()).casefold()
-    if not needle:
-        return []
-    spans: list[tuple[int, int]] = []
-    start = squashed.find(needle)
-    while start >= 0:
-        end = start + len(needle)
-        spans.append((origin[start], origin[end - 1] + 1))
-        start = squashed.find(needle, end)
-    return spans
-
-
 def _replaced(text: str, old: str, new: str) -> str | None:
     """`text` with every `old` replaced by `new`, spacing tidied; None if `old` is absent."""
     found = spans(text, old)
@@ -342,15 +308,6 @@ def _replaced(text: str, old: str, new: str) -> str | None:
         last = end
     pieces.append(text[last:])
     return " ".join("".join(pieces).split())
-
-
-def lines_read(lines: list[TextLine]) -> str:
-    def short(text: str) -> str:
-        return text if len(text) <= LIST_CHARS else text[: LIST_CHARS - 1] + "…"
-
-    read = ", ".join(f'"{short(line.text)}"' for line in lines[:LIST_LINES])
-    more = f" and {len(lines) - LIST_LINES} more lines" if len(lines) > LIST_LINES else ""
-    return f"the text read is {read}{more}"
 
 
 def _lines(n: int) -> str:

@@ -48,7 +48,6 @@ from gouache.ops.outlined import (
 from gouache.ops.registry import OpContext, Operator, Params
 from gouache.ops.text import MIN_FONT_PX, coverage_of, layout_text, render_layout
 from gouache.ops.textedit import (
-    LIST_LINES,
     MIN_DILATE,
     MIN_INK_DIFF,
     OldText,
@@ -57,10 +56,9 @@ from gouache.ops.textedit import (
     glyphs,
     inpaint,
     lines_of,
-    lines_read,
     paint,
-    spans,
 )
+from gouache.ops.textlines import LIST_LINES, lines_read, spans
 from gouache.ops.textwords import words_apart, words_holding
 
 # recolor_text: a line whose inpainted ground varies more than this (std, grey levels) is

@@ -28,7 +28,8 @@ import numpy.typing as npt
 from gouache.analysis.types import Point, TextLine, box_around
 from gouache.images import Image
 from gouache.ops.text import bundled_font
-from gouache.ops.textedit import OldText, find_old, glyphs, grow_of, ink_map, inpaint, spans
+from gouache.ops.textedit import OldText, find_old, glyphs, grow_of, ink_map, inpaint
+from gouache.ops.textlines import spans
 
 
 @dataclass(frozen=True)

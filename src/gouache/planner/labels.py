@@ -144,6 +144,8 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
             else f'remove the text "{p["match"]}"'
         )
         if p["match"]
+        else "remove the title"
+        if p["title"]
         else "remove all text"
     ),
     "replace_text": lambda p: f'replace "{p["old"]}" with "{p["new"]}"',

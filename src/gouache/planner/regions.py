@@ -5,7 +5,8 @@ its background.
                         intensity word, at most 1; the target from `targets.read`
     crop_face           target, aspect (1:1 unless named), margin 0.3 "tight", 1.2 "loose"
     smart_crop          needs an aspect; "crop to 16:9 keeping the face" is one
-    remove_text         all text, or the quoted words ('remove "SALE"', `removed_quote`), or
+    remove_text         all text, the title ('remove the title'), or the quoted words
+                        ('remove "SALE"', `removed_quote`), or
                         the lines holding them ('remove the watermark "sample"')
     replace_text        two quoted texts: the first is replaced by the second
     blur_background     radius 12 px, times an intensity word; or "radius 20", "20 px"
@@ -94,10 +95,13 @@ def _remove_text(c: Clause) -> Draft | None:
         params["match"] = c.quotes[quoted[0]]
         if any(has(c.text, word) for word in _WHOLE_LINES):
             params["lines"] = True  # 'remove the watermark "sample"': all of its line
+    elif any(has(c.text, word) for word in _TITLES):
+        params["title"] = True  # "remove the title": that line, not all the text
     return Draft("remove_text", params)
 
 
 _WHOLE_LINES = ("watermark", "watermarks", "line", "lines")
+_TITLES = ("title", "heading", "headline")
 _REMOVAL = frozenset({"remove", "erase", "delete", "rid", "clear", "take", "out", "off"})
 _WRITTEN = frozenset({"text", "word", "words", "writing", "lettering"})
 

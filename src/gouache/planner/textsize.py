@@ -2,8 +2,9 @@
 `resize_text` (every line redrawn at a new size, in its own colour), and "make the text blue",
 "change the text colour to red" -> `recolor_text` (the letters' own shapes, a new colour).
 
-A clause is read here when it names the writing (text, letters, words, font, writing ...) and
-asks for it bigger or smaller, and holds nothing else but intensity words and filler:
+A clause is read here when it names the writing (text, letters, words, font, writing ...; "the
+caption" of a meme too, where the clause adds no caption) and asks for it bigger or smaller,
+and holds nothing else but intensity words and filler:
 
     bigger, larger, enlarge, increase the font size     1.25 ("a bit" 1.12, "a lot" 1.5)
     twice as big, double the size                       2.0
@@ -42,6 +43,10 @@ BIGGER = 1.25
 SMALLER = 0.8
 
 _WRITING = word_set("text, letters, lettering, word, words, writing, font, type, wording")
+# "make the caption yellow" on a meme is its text; "add a yellow caption", 'caption it "hi"'
+# are a new one (`caption`)
+_CAPTION = word_set("caption, captions")
+_ADDING = word_set("add, put, write, insert, place, stamp, overlay, new")
 # "the title" names one line, the most prominent (the operator's `title`), not every line.
 _TITLE = word_set("title, heading, headline, titles, headings, headlines")
 _UP = re.compile(r"\b(?:bigger|larger|enlarge|enlarged|increase|increased|grow|huger|taller)\b")
@@ -76,12 +81,13 @@ _UNBOLD = re.compile(
 )
 
 
-def read(text: str, quotes: tuple[str, ...] = ()) -> Draft | None:
+def read(text: str, quotes: tuple[str, ...] = (), caption: bool = True) -> Draft | None:
     """The resize_text or recolor_text draft of a normalised clause, or None. One quoted text
-    ('make "OPEN LATE" bigger') names the lines to change."""
+    ('make "OPEN LATE" bigger') names the lines to change. With `caption`, "the caption" names
+    the writing too, unless the clause adds one."""
     named_line = quote_indices(text)
     if len(named_line) == 1 and named_line[0] < len(quotes):
-        draft = read(f"make the text {without_quotes(text)}")
+        draft = read(f"make the text {without_quotes(text)}", caption=False)
         if draft is None:
             return None
         return Draft(draft.op, {**draft.params, "match": quotes[named_line[0]]})
@@ -90,12 +96,15 @@ def read(text: str, quotes: tuple[str, ...] = ()) -> Draft | None:
         titled = " ".join("text" if w in _TITLE else w for w in ws)
         draft = read(titled)
         return None if draft is None else Draft(draft.op, {**draft.params, "title": True})
-    if not any(w in _WRITING for w in ws):
+    writing = _WRITING
+    if caption and not quotes and ws[:1] != ["caption"] and not any(w in _ADDING for w in ws):
+        writing = _WRITING | _CAPTION
+    if not any(w in writing for w in ws):
         return None
     if any(w in _BOLD for w in ws):
         # "make the text bold", "bold letters": nothing else asked
         unbold = _UNBOLD.search(text) is not None
-        around = _RECOLOUR_AROUND | _WRITING | _BOLD | (_NOT if unbold else frozenset())
+        around = _RECOLOUR_AROUND | writing | _BOLD | (_NOT if unbold else frozenset())
         if not all(w in around for w in ws):
             return None
         # "not bold" is read, so that grounding can say why it is not done
@@ -108,7 +117,7 @@ def read(text: str, quotes: tuple[str, ...] = ()) -> Draft | None:
         named = named[1:]  # "from white to yellow"
     if named:
         rest = words(without(text, spans))
-        plain = all(w in _RECOLOUR_AROUND or w in _WRITING for w in rest)
+        plain = all(w in _RECOLOUR_AROUND or w in writing for w in rest)
         if len(named) == 1 and plain and not any(map(is_placeholder, ws)):
             return Draft(RECOLOR, {"color": named[0].rgb})
         return None
@@ -116,7 +125,7 @@ def read(text: str, quotes: tuple[str, ...] = ()) -> Draft | None:
     twice = _TWICE.search(text) is not None
     if up == down and not twice:
         return None
-    if any(w not in _AROUND and w not in _WRITING and not re.fullmatch(r"[\d.]+%?", w) for w in ws):
+    if any(w not in _AROUND and w not in writing and not re.fullmatch(r"[\d.]+%?", w) for w in ws):
         return None
     value = percent(text)
     if twice:

@@ -180,7 +180,7 @@ TARGETED: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
         ("crop_face", "crop, zoom, frame, reframe, cut, trim", "face, head"),
         ("remove_text", "remove, erase, delete, clean, rid, hide",
          "text, word, words, writing, watermark, watermarks, lettering, letters, caption, title, "
-         "sign, signs"),
+         "heading, headline, sign, signs"),
         ("blur_background", "blur, soften, defocus", "background, backdrop, bg"),
         ("remove_background", "remove, delete, erase, drop, rid", "background, backdrop, bg"),
         ("replace_background", "replace, change, swap, make, turn, set, put",
