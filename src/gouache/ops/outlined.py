@@ -53,9 +53,13 @@ COLOUR_BINS = 8
 # seen). Memes drawn with strokes of 2, 3 and 5 px: the rings inside 0.86-1.0, the first
 # ring outside 0.02-0.59.
 NEAR = 60
+# The fill recoloured is nearer its colour: a white cup seen through an O (243, 230, 219) is
+# no fill of (252, 252, 252).
+FILL_NEAR = 24
 # A part of the fill's colour is a letter's fill where ENCLOSED of its rim is stroke.
 ENCLOSED = 0.5
-# The first ring, where stroke and fill blend, is of the stroke's colour in 0.64-0.81 of it.
+# The first ring, where stroke and fill blend, is of the stroke's colour in 0.64-0.81 of it
+# (a bold font's, 0.36: then the second ring, 0.98, tells).
 FIRST_RING = 0.5
 RING_SHARE = 0.7
 GROUND_APART = 60
@@ -127,13 +131,13 @@ def measure(ink: npt.NDArray[np.bool_], pixels: Image, ground: Image) -> Measure
     seen = _apart(ground[:, :, :3].astype(np.int16), stroke) > GROUND_APART
     rows = np.flatnonzero(region.any(axis=1))
     most = max(1, round(MAX_WIDTH * (rows[-1] + 1 - rows[0])))
-    blend = (away > 0.5) & (away <= 1.5) & seen
-    if not blend.any() or float(like[blend].mean()) < FIRST_RING:
+    if _share(like, (away > 0.5) & (away <= 1.5) & seen) < FIRST_RING and (
+        _share(like, (away > 1.5) & (away <= 2.5) & seen) < RING_SHARE
+    ):
         return "their second colour does not go all round them (a shadow, not a stroke)"
     width = 1
     while width < most:
-        ring = (away > width + 0.5) & (away <= width + 1.5) & seen
-        if not ring.any() or float(like[ring].mean()) < RING_SHARE:
+        if _share(like, (away > width + 0.5) & (away <= width + 1.5) & seen) < RING_SHARE:
             break
         width += 1
     else:
@@ -145,20 +149,31 @@ def measure(ink: npt.NDArray[np.bool_], pixels: Image, ground: Image) -> Measure
     return Measured(Outline(fill, stroke, width), grown > 0)
 
 
+def _share(mask: npt.NDArray[np.bool_], where: npt.NDArray[np.bool_]) -> float:
+    """The share of `where` that `mask` holds (0 where `where` is empty)."""
+    return float(mask[where].mean()) if where.any() else 0.0
+
+
 def _apart(old: npt.NDArray[np.int16], colour: RGB) -> npt.NDArray[np.int16]:
     """How far each pixel is from `colour`, on its farthest channel."""
     return np.asarray(np.abs(old - np.asarray(colour, dtype=np.int16)).max(axis=2))
 
 
 def _enclosed(region: npt.NDArray[np.bool_], like: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
-    """The parts of `region` most of whose rim, a pixel out, is `like` the stroke: a letter's
-    fill, not a white cup's rim beside the letters."""
+    """The parts of `region` most of whose rim, one or two pixels out (past the pixel where
+    fill and stroke blend: a bold font's blend took most of the first), is `like` the stroke:
+    a letter's fill, not a white cup's rim beside the letters."""
     count, labels = cv2.connectedComponents(region.astype(np.uint8), connectivity=8)
-    rim = (cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8))).astype(np.int32)
-    rim[region] = 0
-    inside = np.bincount(rim[like].ravel(), minlength=count)
-    around = np.bincount(rim.ravel(), minlength=count)
-    kept = inside >= ENCLOSED * np.maximum(around, 1)
+    kept = np.zeros(count, dtype=bool)
+    inner = region.astype(np.uint8)
+    for reach in (1, 2):
+        side = 2 * reach + 1
+        rim = cv2.dilate(labels.astype(np.float32), np.ones((side, side), np.uint8))
+        rim = rim.astype(np.int32)
+        rim[cv2.dilate(inner, np.ones((side - 2, side - 2), np.uint8)) > 0] = 0
+        inside = np.bincount(rim[like].ravel(), minlength=count)
+        around = np.bincount(rim.ravel(), minlength=count)
+        kept |= inside >= ENCLOSED * np.maximum(around, 1)
     kept[0] = False
     return np.asarray(kept[labels])
 
@@ -325,7 +340,7 @@ def fill_share(window: Image, outline: Outline) -> Float32Array:
     the ground and a white cup beside the letters keep theirs."""
     old = window[:, :, :3].astype(np.int16)
     like = _apart(old, outline.stroke) <= NEAR
-    region = _enclosed(_apart(old, outline.fill) <= NEAR, like).astype(np.uint8)
+    region = _enclosed(_apart(old, outline.fill) <= FILL_NEAR, like).astype(np.uint8)
     inside = cv2.dilate(region, np.ones((3, 3), np.uint8)) > 0
     stroke = np.asarray(outline.stroke, dtype=np.float32)
     towards = np.asarray(outline.fill, dtype=np.float32) - stroke
