@@ -238,3 +238,39 @@ def test_with_no_title_at_the_top_the_lines_read_are_named(run: Any) -> None:
     caption = _meme("chelsea", (("FIRST TRY", -44),), stroke=3, size=30)
     with pytest.raises(InvalidParameterError, match=r'no title.*"FIRSTTRY" at the bottom'):
         run("remove_text", caption, title=True)
+
+
+def test_no_space_is_put_inside_a_word_the_ocr_read_whole() -> None:
+    # on the dahlia, "make the text bigger" redrew "STILL BLOOMING" as "STILL BL OOMING": a
+    # space there matched our font's narrower letters better; the old ink shows one gap
+    from gouache.ops.textedit import find_old, inpaint, word_gaps
+
+    canvas = PILImage.fromarray(np.ascontiguousarray(sample("dahlia")[:, :, :3]))
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default(size=44)
+    text = "STILL BLOOMING"
+    x = (canvas.width - draw.textlength(text, font=font)) / 2
+    draw.text((x, canvas.height - 58), text, font=font, fill="white", stroke_width=3,
+              stroke_fill="black")  # fmt: skip
+    meme = np.ascontiguousarray(np.asarray(canvas))
+    (line,) = [line for line in CACHE.get(meme).text if "BL" in line.text]
+    clean = inpaint(meme, [line])
+
+    old = find_old(meme, clean, line)
+
+    assert old.text == "STILL BLOOMING"
+    assert old.outline is not None
+    assert word_gaps(_ink(meme, clean, line)) == 1
+
+
+def _ink(meme: Image, clean: Image, line: Any) -> Any:
+    from gouache.ops.outlined import measure
+    from gouache.ops.textedit import ink_map
+
+    inks = ink_map(meme, clean, line)
+    assert inks is not None
+    height, width = inks.ink.shape
+    ground = clean[inks.y0 : inks.y0 + height, inks.x0 : inks.x0 + width]
+    measured = measure(inks.ink, inks.pixels, ground)
+    assert not isinstance(measured, str)
+    return measured.ink

@@ -132,6 +132,8 @@ MAX_SPACES = 8
 SPACE_GAIN = 0.1
 MIN_RUN = 6
 LOOKAHEAD = 3
+# In outlined letters a word space is a gap in the ink this share of its height wide or more.
+WORD_GAP = 0.2
 # Where no old letters stand out, the new ones fill this share of the box's height.
 GUESS_SIZE = 0.7
 # Outlined lines may run across the picture, short of this share of its shorter side.
@@ -539,7 +541,8 @@ def _outlined_old(inks: InkMap, clean: Image, line: TextLine, plain: _Match) -> 
         size_for_height(line.text, tall + 1, outline.width) + 1,
     )
     tries = [_match(inks, line.text, [size], outline.width) for size in sizes]
-    spaced = [_respace(found, inks) for found in tries if found is not None]
+    gaps = word_gaps(inks.ink)
+    spaced = [_respace(found, inks, gaps) for found in tries if found is not None]
     best = max(spaced, key=lambda found: found.score, default=None)
     if best is not None and bare(best.text) != best.text:
         # the OCR reads accents into a stroke's corners ("SUMMÉR SALE"): kept only where our
@@ -626,16 +629,35 @@ def _placed(
     return out
 
 
-def _respace(found: _Match, inks: InkMap) -> _Match:
+def word_gaps(ink: npt.NDArray[np.bool_]) -> int:
+    """How many word spaces an ink map shows: runs of empty columns between its first and
+    last inked column at least WORD_GAP of its height wide (outlined letters' strokes close
+    the gaps between letters; a word space stays open)."""
+    rows = np.flatnonzero(ink.any(axis=1))
+    cols = np.asarray(ink.any(axis=0), dtype=bool)
+    inked = np.flatnonzero(cols)
+    if rows.size == 0 or inked.size == 0:
+        return 0
+    run = ~cols[inked[0] : inked[-1] + 1]
+    # the lengths of the runs of empty columns
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], run.view(np.int8), [0]))))
+    lengths = edges[1::2] - edges[::2]
+    return int((lengths >= WORD_GAP * (rows[-1] + 1 - rows[0])).sum())
+
+
+def _respace(found: _Match, inks: InkMap, most: int | None = None) -> _Match:
     """Put back word spaces the OCR missed ("SUMMERSALE" for "SUMMER SALE"): greedily, the
     space between two letters that most raises the match, while it raises it by SPACE_GAIN.
     (A missing space shifts every later letter, so the right one is worth 0.13 to 0.44 of
     correlation on photos here; a wrong one in a correctly read line at most 0.02.) In
     outlined letters two spaces missed ("WHENITCOMPILES") are worth little one at a time
     (0.05) and 0.34 together, so there the LOOKAHEAD best single spaces are tried with a
-    second one too."""
+    second one too. With `most`, no space is put back past that many in the line (the gaps
+    the old ink shows: a space inside a word may match our font's narrower letters better)."""
     best = found
     for _ in range(MAX_SPACES):
+        if most is not None and best.text.count(" ") >= most:
+            break
         scored = _spaced(best, inks)
         if not scored:
             break
