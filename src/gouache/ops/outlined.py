@@ -26,7 +26,7 @@ from gouache.analysis.types import TextLine
 from gouache.colors import RGB
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
-from gouache.ops.text import MIN_FONT_PX, bundled_font, composite_layers, coverage_of
+from gouache.ops.text import MIN_FONT_PX, bundled_font, coverage_of, paint_layers
 
 if TYPE_CHECKING:  # textedit builds on this module
     from gouache.ops.textedit import OldText
@@ -316,21 +316,7 @@ def paint_outlined(
 ) -> None:
     """Composite the stroke, then the fill over it, placed at (left, top), clipped."""
     fill, stroke = layers
-    height, width = out.shape[:2]
-    ch, cw = fill.shape
-    x0, y0 = max(0, left), max(0, top)
-    x1, y1 = min(width, left + cw), min(height, top + ch)
-    if x1 <= x0 or y1 <= y0:
-        return
-    rows, cols = slice(y0 - top, y1 - top), slice(x0 - left, x1 - left)
-    band = out[y0:y1, x0:x1, :3]
-    band[...] = composite_layers(
-        band,
-        [
-            (outline.stroke, np.ascontiguousarray(stroke[rows, cols])),
-            (outline.fill, np.ascontiguousarray(fill[rows, cols])),
-        ],
-    )
+    paint_layers(out, [(outline.stroke, stroke), (outline.fill, fill)], left, top)
 
 
 def fill_share(window: Image, outline: Outline) -> Float32Array:

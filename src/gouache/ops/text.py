@@ -295,6 +295,22 @@ def coverage_of(mask: PILImage.Image) -> Float32Array:
     return np.asarray(mask, dtype=np.float32) / np.float32(255.0)
 
 
+def paint_layers(out: Image, layers: list[tuple[RGB, Float32Array]], left: int, top: int) -> None:
+    """Composite colour layers (covers of one shape, the first lowest) placed at (left, top)
+    over `out`'s colour, clipped to it."""
+    height, width = out.shape[:2]
+    ch, cw = layers[0][1].shape
+    x0, y0 = max(0, left), max(0, top)
+    x1, y1 = min(width, left + cw), min(height, top + ch)
+    if x1 <= x0 or y1 <= y0:
+        return
+    rows, cols = slice(y0 - top, y1 - top), slice(x0 - left, x1 - left)
+    # the letters take the colours given and the old pixels' alpha
+    band = out[y0:y1, x0:x1, :3]
+    placed = [(rgb, np.ascontiguousarray(cover[rows, cols])) for rgb, cover in layers]
+    band[...] = composite_layers(band, placed)
+
+
 def composite_layers(band: Image, layers: list[tuple[RGB, Float32Array]]) -> Image:
     """Paint colour layers over `band` with Porter-Duff "over"; untouched pixels stay exact."""
     base_alpha = (

@@ -75,10 +75,10 @@ from gouache.ops.registry import OpContext, Operator, Params
 from gouache.ops.text import (
     MIN_FONT_PX,
     bundled_font,
-    composite_layers,
     coverage_of,
     largest_layout,
     layout_text,
+    paint_layers,
     render_layout,
 )
 from gouache.ops.textlines import LIST_LINES, lines_read, spans, title_at_top
@@ -788,16 +788,7 @@ def _anchor(line: TextLine, lines: list[TextLine], width: int) -> str | None:
 
 def paint(out: Image, cover: npt.NDArray[np.float32], left: int, top: int, color: RGB) -> None:
     """Composite `color` through `cover` placed at (left, top), clipped to the image."""
-    height, width = out.shape[:2]
-    ch, cw = cover.shape
-    x0, y0 = max(0, left), max(0, top)
-    x1, y1 = min(width, left + cw), min(height, top + ch)
-    if x1 <= x0 or y1 <= y0:
-        return
-    # the letters take the colour of the old ones and the old pixels' alpha
-    band = out[y0:y1, x0:x1, :3]
-    part = np.ascontiguousarray(cover[y0 - top : y1 - top, x0 - left : x1 - left])
-    band[...] = composite_layers(band, [(color, part)])
+    paint_layers(out, [(color, cover)], left, top)
 
 
 OPERATORS: list[Operator[Any]] = [
