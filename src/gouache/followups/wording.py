@@ -1,0 +1,62 @@
+"""How follow-up replies name what they changed: a parameter's value, faces, and what to say
+instead when a line cannot be done."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gouache.planner import targets
+
+if TYPE_CHECKING:
+    from gouache.followups.knobs import Knob
+    from gouache.sessions.versions import Version
+
+
+def shown(knob: Knob, param: str, value: float, side: int) -> str:
+    """A knob's value as the reply shows it: px of the shorter `side`, px or a percentage."""
+    if param == "pixels" or knob.unit == "px":
+        return f"{value:g} px"
+    if knob.unit == "side":
+        return f"{value * side:.1f} px"
+    return f"{100 * value:g} %"
+
+
+def place(number: int, count: int) -> str:
+    if count <= 3:
+        return targets.options(count)[number - 1]
+    return f"number {number}"
+
+
+def listed(numbers: set[int], count: int) -> str:
+    if numbers == set(range(1, count + 1)):
+        return f"every face ({count})" if count > 1 else "the face"
+    places = [place(n, count) for n in sorted(numbers)]
+    return "the " + " and ".join(places) + (" faces" if len(places) > 1 else " face")
+
+
+def one(how: str, where: str) -> str:
+    """How to say one face: "the right one", "and the right one too"."""
+    return f"and the {where} one too" if how == "add" else f"only the {where} one"
+
+
+def no_faces(line: str, last: Version | None) -> str:
+    if last is None:
+        return (
+            f'"{line}" changes which faces the last edit touches, and there is no edit yet: say '
+            'the whole edit, e.g. "blur the face on the right".'
+        )
+    return (
+        f'"{line}" changes which faces the last edit touches, and the last edit '
+        f'(v{last.number}, "{last.instruction}") edits no faces: say the whole edit, e.g. '
+        '"blur the face on the right".'
+    )
+
+
+def edit_reply(line: str, session_id: str | None) -> str:
+    """What `gouache edit` says to a follow-up: it has no last turn to change."""
+    where = f"--session {session_id[:8]}" if session_id else "--session ID"
+    return (
+        f'"{line}" changes the last edit of a conversation: say it in `gouache chat` right '
+        f"after that edit; with `gouache edit`, redo the edit as you want it at the version "
+        f'it started from: {where} --at vN "..." (`gouache history SESSION` lists them).'
+    )
