@@ -162,6 +162,29 @@ def test_undo_after_a_follow_up_goes_back_to_the_version_it_replaced(
     assert session.head.number == 2
 
 
+def test_follow_ups_go_on_along_the_same_branch_and_keep_what_they_replaced_off_it(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(
+        store, analyses, "logo", "add a drop shadow", "a bit bigger shadow", "more",
+        "add a white border",
+    )  # fmt: skip
+    assert "new branch" not in said
+    assert '(v2 stays in the tree, off this line: "undo" brings it back)' in said
+    # one branch: the shadow redone twice, then the border on the last shadow
+    assert session.branches() == {"main": session.resolve("5").id}
+    assert session.resolve("5").parent_id == session.resolve("4").id
+    first = session.resolve("1").id
+    assert [session.resolve(n).parent_id for n in "234"] == [first] * 3
+    lines = session.history().splitlines()
+    assert [line for line in lines if "[" in line] == [lines[0]]
+    # undo after a follow-up puts the version it replaced back on the line, on main
+    session.undo()
+    assert conversation.act(session, Command("undo")) == "back at v3"
+    assert session.branches() == {"main": session.resolve("3").id}
+    assert session.head_branch == "main"
+
+
 def test_only_the_one_on_the_right_blurs_that_face_and_leaves_the_others_bit_for_bit(
     store: Store, analyses: AnalysisCache
 ) -> None:

@@ -767,12 +767,15 @@ def _turn(
     out: TextIO | None = None,
     suggest: bool = False,
     plan: EditPlan | None = None,
+    replacing: str | None = None,
 ) -> TurnResult:
     from gouache.progress import ProgressLine
     from gouache.sessions.turn import TurnRequest
 
     stream = out if out is not None else sys.stdout
-    request = TurnRequest(instruction=instruction, at=at, references=references, plan=plan)
+    request = TurnRequest(
+        instruction=instruction, at=at, references=references, plan=plan, replacing=replacing
+    )
     with ProgressLine("working") as progress:
         turn = session.apply(request, progress=progress)
     if turn.version is None:

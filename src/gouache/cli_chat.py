@@ -163,7 +163,10 @@ def chat_loop(
                 line = conversation.turn_request(session, said, line).instruction
             elif said is not None and said.kind == "rescale":
                 turn = conversation.turn_request(session, said, line)  # "a bit less"
-                _turn(session, turn.instruction, at=turn.at, plan=turn.plan, out=out, suggest=True)
+                _turn(
+                    session, turn.instruction, at=turn.at, plan=turn.plan, out=out, suggest=True,
+                    replacing=turn.replacing,
+                )  # fmt: skip
                 continue
             elif said is not None:
                 print(conversation.act(session, said), file=out)
@@ -192,7 +195,7 @@ def _follow_up(session: Session, follow: FollowUp, out: TextIO) -> None:
     for index, turn in enumerate(turns):
         made = _turn(
             session, turn.instruction, at=turn.at, plan=turn.plan, out=out,
-            suggest=index == len(turns) - 1,
+            suggest=index == len(turns) - 1, replacing=turn.replacing,
         )  # fmt: skip
         if made.version is None:
             break  # nothing to do the later turns on

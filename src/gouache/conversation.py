@@ -317,7 +317,9 @@ def turn_request(session: Session, command: Command, said: str) -> TurnRequest:
     if command.kind == "rescale":
         plan, at = rescaled(session, command)
         # the version records what was said with the plan it scaled
-        return TurnRequest(instruction=f"{plan.instruction} ({said})", at=at, plan=plan)
+        return TurnRequest(
+            instruction=f"{plan.instruction} ({said})", at=at, plan=plan, replacing=session.head.id
+        )
     raise ValueError(f"{command.kind} is acted, not run as a turn: {command}")  # pragma: no cover
 
 
@@ -330,7 +332,7 @@ def act(session: Session, command: Command, *, web: bool = False) -> str:
         version = session.head
         for _ in range(command.steps):
             replaced = rescaled_from(session, version) or followups.revised(session, version)
-            version = session.checkout(str(replaced.number)) if replaced else session.undo()
+            version = session.move_to(str(replaced.number)) if replaced else session.undo()
         return f"back at v{version.number}" + (
             f" ({command.steps} turns undone)" if command.steps > 1 else ""
         )

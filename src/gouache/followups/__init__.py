@@ -3,7 +3,8 @@
 "add a drop shadow" then "a bit bigger shadow" means the same shadow, farther: a second
 shadow drawn over the first is never what was meant. Four kinds are read here, each against
 the head's plan (the last turn), and run from the version that turn started at, so the new
-version is the last one's sibling and both stay in the tree:
+version is the last one's sibling; the branch moves on to it (the conversation goes on along
+the same line) and the last one stays in the tree, off the line:
 
     adjust   "a bit bigger shadow", "make the shadow softer", "the border is too thick": one
              parameter of one step (a `Knob`) times a factor, 1.5 ("a bit" 1.25, "much"

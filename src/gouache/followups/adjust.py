@@ -6,6 +6,7 @@ turns on) redoes that turn and the turns after it on top. `rescaled` scales such
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from gouache.followups import knobs, wording
@@ -80,7 +81,7 @@ def adjust(session: Session, last: Version, line: str, found: re.Match[str]) -> 
         return follow(
             last, parent, plan, line, note,
             f"Adjusted the last edit: {change}, redone from v{parent.number} "
-            f"(v{last.number} stays in the tree).",
+            f"{wording.kept(last.number)}.",
         )  # fmt: skip
     return _replayed(session, target, last, follow(
         target, parent, plan, line, note,
@@ -129,9 +130,11 @@ def _replayed(session: Session, target: Version, last: Version, first: FollowUp)
     done = ", ".join(f'v{v.number} ("{v.instruction}")' for v in later)
     message = (
         f"{first.message}, then {done} done again on top (v{target.number} to v{last.number} "
-        "stay in the tree)."
+        'stay in the tree, off this line: "undo" brings them back).'
     )
-    return FollowUp(message, first.request, then)
+    # the branch at `last` moves to the redone turn, and on along the turns done again
+    request = replace(first.request, replacing=last.id) if first.request is not None else None
+    return FollowUp(message, request, then)
 
 
 def rescaled(session: Session, version: Version, factor: float) -> EditPlan | None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from gouache.followups.detect import Faces
 from gouache.followups.plans import FollowUp, follow, plan_of, steps, with_step
-from gouache.followups.wording import listed, one, place
+from gouache.followups.wording import kept, listed, one, place
 from gouache.planner import targets
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def retarget(session: Session, last: Version, line: str, asked: Faces) -> Follow
     return follow(
         last, parent, plan, line, note,
         f"Changed the last edit's faces: {change}, redone from v{parent.number} "
-        f"(v{last.number} stays in the tree).",
+        f"{kept(last.number)}.",
     )  # fmt: skip
 
 

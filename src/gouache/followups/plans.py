@@ -63,7 +63,9 @@ def follow(
     # the version records what was said with the turn it changes, as a rescale does
     instruction = f"{plan.instruction} ({said})"
     planned = plan.model_copy(update={"instruction": instruction, "notes": (*plan.notes, note)})
-    request = TurnRequest(instruction=instruction, at=str(parent.number), plan=planned)
+    request = TurnRequest(
+        instruction=instruction, at=str(parent.number), plan=planned, replacing=last.id
+    )
     return FollowUp(message, request)
 
 

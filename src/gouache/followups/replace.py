@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from gouache.followups.detect import INSTEAD, MEANT
 from gouache.followups.plans import FollowUp, plan_of
+from gouache.followups.wording import kept
 
 if TYPE_CHECKING:
     from gouache.sessions.session import Session
@@ -27,15 +28,17 @@ def replace(session: Session, last: Version, line: str, said: str) -> FollowUp |
     outcome = session.plan(rest, at=parent.id)
     if not isinstance(outcome, EditPlan):
         # asked, refused or answered as the rest alone would be, at the parent
-        return FollowUp("", TurnRequest(instruction=rest, at=str(parent.number)))
+        return FollowUp("", TurnRequest(instruction=rest, at=str(parent.number), replacing=last.id))
     note = f'follow-up: replaces v{last.number} ("{last.instruction}") from v{parent.number}'
     plan = outcome.model_copy(update={"notes": (*outcome.notes, note)})
     message = (
         f'Replaced the last edit ("{last.plan.describe() if last.plan else last.instruction}", '
         f"v{last.number}) with {plan.describe()}, done from v{parent.number} "
-        f"(v{last.number} stays in the tree)."
+        f"{kept(last.number)}."
     )
-    return FollowUp(message, TurnRequest(instruction=line, at=str(parent.number), plan=plan))
+    return FollowUp(
+        message, TurnRequest(instruction=line, at=str(parent.number), plan=plan, replacing=last.id)
+    )
 
 
 def extend(session: Session, last: Version, line: str, what: str | None) -> FollowUp | None:
@@ -63,6 +66,9 @@ def extend(session: Session, last: Version, line: str, what: str | None) -> Foll
     planned = outcome.model_copy(update={"notes": (*outcome.notes, note)})
     message = (
         f'Added to the last edit: {added}, all done from v{parent.number} as "{words}" '
-        f"(v{last.number} stays in the tree)."
+        f"{kept(last.number)}."
     )
-    return FollowUp(message, TurnRequest(instruction=words, at=str(parent.number), plan=planned))
+    return FollowUp(
+        message,
+        TurnRequest(instruction=words, at=str(parent.number), plan=planned, replacing=last.id),
+    )

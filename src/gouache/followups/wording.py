@@ -60,3 +60,8 @@ def edit_reply(line: str, session_id: str | None) -> str:
         f"after that edit; with `gouache edit`, redo the edit as you want it at the version "
         f'it started from: {where} --at vN "..." (`gouache history SESSION` lists them).'
     )
+
+
+def kept(number: int) -> str:
+    """What became of the version a follow-up redid: the line goes on from the new one."""
+    return f'(v{number} stays in the tree, off this line: "undo" brings it back)'

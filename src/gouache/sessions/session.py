@@ -322,7 +322,8 @@ class Session:
         `request.at`), store the new version. A string is an instruction with `options`.
 
         At the head of a branch the branch advances. At an older version, or with a detached
-        head, the version starts a new branch (`branch`, or b2, b3, ...) that becomes the head.
+        head, the version starts a new branch (`branch`, or b2, b3, ...) that becomes the head,
+        unless the request is `replacing` the tip of the current branch: that branch moves on.
         """
         if isinstance(request, str):
             request = TurnRequest(instruction=request, **options)
@@ -437,6 +438,18 @@ class Session:
             return child
 
         return self.store.run(redo)
+
+    def move_to(self, ref: str) -> Version:
+        """Move the current branch (or detached head) to version `ref`; nothing is deleted.
+        Undoing a follow-up puts the version it replaced back on the line this way."""
+
+        def move(tx: Transaction) -> Version:
+            head = tx.head(self.id)
+            version = tx.resolve(self.id, ref)
+            self._move(tx, head.branch, head.version.id, version.id)
+            return version
+
+        return self.store.run(move)
 
     def _move(self, tx: Transaction, branch: str | None, expected: str, to: str) -> None:
         if branch is not None and not tx.move_branch(self.id, branch, to, expected=expected):

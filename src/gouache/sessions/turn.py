@@ -103,6 +103,10 @@ class TurnRequest:
     # The characters the result must show; None: those the parent shows (a story panel names
     # its own cast, which need not be the previous panel's).
     keep: tuple[str, ...] | None = None
+    # The version this turn redoes (a follow-up, "more"): the branch at it moves to the new
+    # version, its sibling, so the conversation goes on along the same line; it stays in the
+    # tree, off the line.
+    replacing: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "references", tuple(self.references))
@@ -351,7 +355,9 @@ class TurnPipeline:
         # 1. check the request, and find the version it starts from
         text = self._check(request)
         with self.store.read() as tx:
-            parent, target = starting_point(tx, self.session_id, request.at, request.branch)
+            parent, target = starting_point(
+                tx, self.session_id, request.at, request.branch, request.replacing
+            )
             records = tx.characters(self.session_id)
         parent_image = self.image_of(parent)
 
@@ -779,11 +785,20 @@ class CachedBlobs:
 
 
 def starting_point(
-    tx: Transaction, session_id: str, at: str | None, branch: str | None
+    tx: Transaction,
+    session_id: str,
+    at: str | None,
+    branch: str | None,
+    replacing: str | None = None,
 ) -> tuple[Version, Target]:
     """The version a turn builds on, and where its version will go."""
     head = tx.head(session_id)
     current: str | None
+    # a follow-up or "more" at the tip of the current branch moves that branch on
+    on_line = head.branch is not None and tx.branch_tip(session_id, head.branch) == replacing
+    if replacing is not None and branch is None and on_line:
+        parent = tx.resolve(session_id, at) if at is not None else head.version
+        return parent, Target(head.branch, replacing)
     if at is None:
         parent, current = head.version, head.branch
     else:
