@@ -19,7 +19,7 @@ from gouache.usertext import quality_arg
 if TYPE_CHECKING:
     from gouache.backends.base import ImageModel
     from gouache.errors import InvalidParameterError
-    from gouache.images import LoadedImage
+    from gouache.images import Image, LoadedImage
     from gouache.ops.plan import EditPlan
     from gouache.planner.plan import Planner
     from gouache.sessions.session import Session, TurnResult
@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--session", help="apply to this session's head instead of a new image")
     edit.add_argument("--at", help="apply at this version of --session (makes a branch)")
     edit.add_argument("--ref", action="append", default=[], help="attach a reference image")
+    edit.add_argument(
+        "--box",
+        metavar="X,Y,W,H",
+        help="edit only inside this box: pixels, or fractions of the picture (0.1,0.2,0.5,0.5)",
+    )
     _backend_argument(edit)
     provenance.add_export_options(edit, folder=False)
     _critique_arguments(edit)
@@ -215,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_box_joined(sys.argv[1:] if argv is None else argv))
     from gouache.errors import OUT_OF_MEMORY, GouacheError
 
     try:
@@ -242,6 +247,20 @@ def _main(argv: Sequence[str] | None) -> int:
             "for the traceback, and please report it",
             code=EXIT_INTERNAL,
         )
+
+
+def _box_joined(argv: Sequence[str]) -> list[str]:
+    """`--box -5,0,10,10` as `--box=-5,0,10,10`: argparse would take the value for an option,
+    and the box deserves its own message."""
+    out: list[str] = []
+    words = iter(argv)
+    for word in words:
+        following = next(words, None) if word == "--box" else None
+        if following is not None and following.startswith("-"):
+            out.append(f"--box={following}")
+        else:
+            out += [word] if following is None else [word, following]
+    return out
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -555,6 +574,7 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache import conversation, followups
     from gouache.analysis.cache import AnalysisCache
     from gouache.backends.operators import OperatorBackend
+    from gouache.boxes import read_box
     from gouache.encode import format_of
     from gouache.errors import InputError, InvalidParameterError
     from gouache.images import load_image
@@ -566,6 +586,9 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from gouache.usertext import check_instruction
 
     words: list[str] = list(args.args)
+    box = read_box(args.box) if args.box else None
+    if box is not None and args.guidelines:
+        raise InputError("--box does not work with --guidelines yet: leave out one of them")
     if args.output:
         check_target(args.output, force=args.force)  # before any work is done
         format_of(Path(args.output))
@@ -592,6 +615,7 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         loaded = load_image(path, max_pixels=settings.max_pixels)
         source = loaded.pixels
     instruction = check_instruction(" ".join(words))
+    mask = None if box is None else box.mask(source.shape[1], source.shape[0])
     said = conversation.read(instruction)
     if said is not None:  # "undo that": edit makes one version; the tree is worked in chat
         print(conversation.edit_reply(said, args.session))
@@ -626,16 +650,21 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     if args.guidelines:
         return _refine(session, instruction, args, references, sys.stdout, output, outcome)
     try:
-        turn = _turn(session, instruction, at=args.at, references=references, plan=outcome)
+        turn = _turn(
+            session, instruction, at=args.at, references=references, plan=outcome, mask=mask
+        )
     except InvalidParameterError as err:
         if err.op is None:
+            _forget(store, session, args)
             raise
         # the operator looked at the picture and found nothing to do ("straighten it" with no
         # line to level by): a refusal like the planner's, and no session left behind
-        if not args.session:
-            store.run(lambda tx: tx.delete_session(session.id))
+        _forget(store, session, args)
         print(refusal(err, instruction))
         return EXIT_NOT_DONE
+    except InputError:  # a mask the plan cannot keep to ("crop" inside a --box)
+        _forget(store, session, args)
+        raise
     if turn.version is None:
         return EXIT_OK if turn.answer is not None else EXIT_NOT_DONE
     if args.sign or args.watermark:
@@ -647,6 +676,12 @@ def _edit(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         _write_output(output, blob, force=args.force, quality=args.quality)
     print(f"wrote {output}  (session {session.id[:8]}, version v{turn.version.number})")
     return EXIT_OK
+
+
+def _forget(store: Store, session: Session, args: argparse.Namespace) -> None:
+    """Delete the session this edit started: a refused turn leaves nothing behind."""
+    if not args.session:
+        store.run(lambda tx: tx.delete_session(session.id))
 
 
 def refusal(err: InvalidParameterError, instruction: str) -> str:
@@ -675,6 +710,7 @@ def _edit_command(args: argparse.Namespace, image: str, instruction: str) -> str
     words += ["--session", args.session] if args.session else [image]
     words.append(instruction)
     words += ["--at", args.at] if args.at else []
+    words += ["--box", args.box] if args.box else []
     for ref in args.ref:
         words += ["--ref", ref]
     words += ["-o", args.output] if args.output else []
@@ -768,13 +804,19 @@ def _turn(
     suggest: bool = False,
     plan: EditPlan | None = None,
     replacing: str | None = None,
+    mask: Image | None = None,
 ) -> TurnResult:
     from gouache.progress import ProgressLine
     from gouache.sessions.turn import TurnRequest
 
     stream = out if out is not None else sys.stdout
     request = TurnRequest(
-        instruction=instruction, at=at, references=references, plan=plan, replacing=replacing
+        instruction=instruction,
+        at=at,
+        references=references,
+        plan=plan,
+        replacing=replacing,
+        mask=mask,
     )
     with ProgressLine("working") as progress:
         turn = session.apply(request, progress=progress)

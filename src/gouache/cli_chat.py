@@ -21,8 +21,9 @@ from gouache.cli import (
 )
 
 if TYPE_CHECKING:
+    from gouache.boxes import BoxSpec
     from gouache.followups import FollowUp
-    from gouache.images import LoadedImage
+    from gouache.images import Image, LoadedImage
     from gouache.sessions.session import Session
     from gouache.sessions.store import Store
     from gouache.settings import Settings
@@ -40,6 +41,8 @@ instead" redo it changed; "undo that", "compare with the original" work too), or
   /diff A B          compare two versions
   /save PATH         write the current version's image (--force replaces a file)
   /attach PATH       attach a reference image to the next turn
+  /box X,Y,W,H       edit only inside this box in the next turn (pixels, or fractions
+                     such as 0.1,0.2,0.5,0.5); /box off clears it
   /character NAME PHOTO  follow a person's identity every turn
   /ops               the edits the offline backend can do
   /frames N INSTRUCTION  N frames, each the last one edited again, as a video
@@ -116,6 +119,40 @@ def _add_character(
     print(f"following {character.name} (threshold {character.threshold:.2f}): {here}", file=out)
 
 
+class _Region:
+    """The box /box set for the next turn: kept until a turn makes a version, as the web UI
+    keeps a drawn mask, and read against the version the turn edits."""
+
+    def __init__(self) -> None:
+        self.box: BoxSpec | None = None
+
+    def mask(self, session: Session) -> Image | None:
+        if self.box is None:
+            return None
+        height, width = session.image().shape[:2]
+        return self.box.mask(width, height)
+
+    def command(self, session: Session, rest: str, out: TextIO) -> None:
+        from gouache.boxes import read_box
+
+        if rest in ("off", "clear", "none"):
+            self.box = None
+            print("box cleared: the next turn edits the whole picture", file=out)
+        elif not rest:
+            shown = "none" if self.box is None else self.box.said
+            print(f"box: {shown} (/box X,Y,W,H sets one, /box off clears it)", file=out)
+        else:
+            box = read_box(rest)
+            height, width = session.image().shape[:2]
+            left, top, right, bottom = box.pixels(width, height)
+            self.box = box
+            print(
+                f"box {left},{top} to {right},{bottom} of {width}x{height}: the next turn "
+                "changes only inside it",
+                file=out,
+            )
+
+
 def chat_loop(
     session: Session,
     settings: Settings,
@@ -133,6 +170,7 @@ def chat_loop(
     from gouache.usertext import check_instruction
 
     attached: list[LoadedImage] = []
+    region = _Region()
     interactive = lines.isatty()
     while True:
         if interactive:
@@ -148,6 +186,9 @@ def chat_loop(
             if line.startswith("/"):
                 if "\x00" in line:  # a path may hold undecodable bytes, never a NUL
                     raise InputError("the command contains a NUL character")
+                if line == "/box" or line.startswith("/box "):
+                    region.command(session, line[4:].strip(), out)
+                    continue
                 if _chat_command(session, line, attached, settings, out) == "quit":
                     return EXIT_OK
                 continue
@@ -163,10 +204,14 @@ def chat_loop(
                 line = conversation.turn_request(session, said, line).instruction
             elif said is not None and said.kind == "rescale":
                 turn = conversation.turn_request(session, said, line)  # "a bit less"
-                _turn(
-                    session, turn.instruction, at=turn.at, plan=turn.plan, out=out, suggest=True,
-                    replacing=turn.replacing,
+                mask = region.mask(session)  # else the region the last turn kept to
+                mask = mask if mask is not None else session.mask_of()
+                made = _turn(
+                    session, turn.instruction, at=turn.at, plan=turn.plan, out=out,
+                    suggest=True, replacing=turn.replacing, mask=mask,
                 )  # fmt: skip
+                if made.version is not None:
+                    region.box = None
                 continue
             elif said is not None:
                 print(conversation.act(session, said), file=out)
@@ -174,9 +219,18 @@ def chat_loop(
                     _write_comparison(session, out)
                 continue
             if guidelines is not None:
+                if region.box is not None:
+                    raise InputError(
+                        "the critique loop does not take a box yet: /box off, or leave out "
+                        "--guidelines"
+                    )
                 _refine(session, line, guidelines, list(attached), out)
             else:
-                _turn(session, line, references=list(attached), out=out, suggest=True)
+                mask = region.mask(session)
+                made = _turn(session, line, references=list(attached), out=out, suggest=True,
+                             mask=mask)  # fmt: skip
+                if made.version is not None:
+                    region.box = None
             attached.clear()
         except InvalidParameterError as err:
             # an operator that found nothing to do on this picture refuses as the planner does

@@ -275,8 +275,9 @@ def read(text: str) -> Draft | None:
             OP,
             problem=f"I cannot leave the {left.group('what')} out of an edit of the whole picture: "
             "edit one region instead (the background, the subject, the faces, the sky or a "
-            'half), e.g. "increase the contrast of the background", or draw where to edit in '
-            "the web UI (gouache ui), where every pixel outside your mask stays as it was",
+            'half), e.g. "increase the contrast of the background", or give where to edit as '
+            "a box (gouache edit --box X,Y,W,H, /box in chat) or draw it in the web UI "
+            "(gouache ui): every pixel outside it stays as it was",
         )
     half = _half_of_a_region(text)
     if half is not None:

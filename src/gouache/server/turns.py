@@ -28,7 +28,7 @@ from gouache.server.keys import may_open
 from gouache.server.models import ModelPool
 from gouache.sessions.session import Session, TurnResult
 from gouache.sessions.store import Store
-from gouache.sessions.turn import TurnRequest
+from gouache.sessions.turn import TurnRequest, mask_from_picture
 from gouache.sessions.versions import Version
 
 # Progress is written to the job row at most this often (seconds); the last step always is.
@@ -126,16 +126,7 @@ def _references(store: Store, request: dict[str, Any]) -> list[LoadedImage]:
 
 def _mask(store: Store, digest: str | None) -> Image | None:
     """The stored mask picture as booleans: True where it is bright (and opaque)."""
-    if digest is None:
-        return None
-    import numpy as np
-
-    picture = store.blobs.get(digest)
-    on = picture[..., :3].max(axis=2) > 127
-    if picture.shape[2] == 4:
-        on &= picture[..., 3] > 127
-    mask: Image = np.ascontiguousarray(on)
-    return mask
+    return None if digest is None else mask_from_picture(store.blobs.get(digest))
 
 
 def _turn(

@@ -555,6 +555,16 @@ class Session:
         """The pixels of a version, read-only (copy before changing them)."""
         return self._image_of(self.resolve(ref))
 
+    def mask_of(self, ref: str = "head") -> Image | None:
+        """The mask a version's turn kept to, as booleans; None for a whole-picture turn.
+        "A bit less" after a masked turn changes the same region."""
+        from gouache.sessions.turn import mask_from_picture
+
+        mask = (self.resolve(ref).params or {}).get("mask")
+        if not isinstance(mask, dict) or not mask.get("blob"):
+            return None
+        return mask_from_picture(self.store.blobs.get(str(mask["blob"])))
+
     def _image_of(self, version: Version) -> Image:
         cached = self._images.get(version.blob)
         if cached is not None:

@@ -564,7 +564,7 @@ class TurnPipeline:
             if framing:
                 raise InputError(
                     f"{', '.join(framing)} changes the whole frame, so it cannot be kept inside "
-                    "a mask; clear the mask for this edit"
+                    "a mask (a drawn region, a --box); clear the mask for this edit"
                 )
         return chosen
 
@@ -711,6 +711,18 @@ def _mask_picture(mask: Image) -> Image:
 
     plane = np.where(mask, 255, 0).astype(np.uint8)
     return np.repeat(plane[..., None], 3, axis=2)
+
+
+def mask_from_picture(picture: Image) -> Image:
+    """A mask picture (a stored one, a drawn one) as booleans: True where it is bright and
+    opaque; the inverse of `_mask_picture`."""
+    import numpy as np
+
+    on = picture[..., :3].max(axis=2) > 127
+    if picture.shape[2] == 4:
+        on &= picture[..., 3] > 127
+    mask: Image = np.ascontiguousarray(on)
+    return mask
 
 
 def _inside(mask: Image, parent: Image, edited: Image, backend: str, fade: bool) -> Image:
