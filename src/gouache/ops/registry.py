@@ -172,6 +172,7 @@ def default_operators() -> OperatorRegistry:
         subject,
         text,
         textedit,
+        textoutline,
         textstyle,
         texture,
         tone,
@@ -183,7 +184,7 @@ def default_operators() -> OperatorRegistry:
     modules = [geometry, tone, filters, looks, regions, text, faces, textedit, subject, restore]
     modules += [redact, style, compose, canvas, framing, upscale, texture, document, redeye]
     modules += [paint, trim, ink, weather, shadow, dehaze, textstyle, recolor, binarize]
-    modules += [replacecolor, selective]
+    modules += [replacecolor, selective, textoutline]
     modules += [faceparts]  # eyes and teeth, from the faces' landmarks
     modules += [balloon, panel]  # speech balloons and story panels (gouache.layers, .story)
     return OperatorRegistry([op for module in modules for op in module.OPERATORS])

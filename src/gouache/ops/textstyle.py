@@ -127,7 +127,7 @@ def resize_text(image: Image, p: ResizeTextParams, ctx: OpContext) -> Image:
     nothing changed, where a line would run off the picture or onto another line."""
     # 1. the lines to resize
     lines = lines_of(image, ctx, "resize_text", "match")
-    chosen = _chosen(lines, p.match, p.title, "resize_text", ctx)
+    chosen = chosen_lines(lines, p.match, p.title, "resize_text", ctx)
 
     # 2. remove them, and find the old letters against the clean background
     clean = inpaint(image, chosen)
@@ -167,7 +167,7 @@ def recolor_text(image: Image, p: RecolorTextParams, ctx: OpContext) -> Image:
     be told apart, the line is redrawn in our font instead."""
     # 1. the lines, the background under them, and their old ink colour
     lines = lines_of(image, ctx, "recolor_text", "match")
-    chosen = _chosen(lines, p.match, p.title, "recolor_text", ctx)
+    chosen = chosen_lines(lines, p.match, p.title, "recolor_text", ctx)
     if p.match is not None and not p.title:  # "make 'SALE' blue": that word, not its line
         chosen = [part for line in chosen for part in words_holding(image, line, p.match)]
     clean = inpaint(image, chosen)
@@ -186,7 +186,7 @@ def recolor_text(image: Image, p: RecolorTextParams, ctx: OpContext) -> Image:
         if old.outline is not None:
             # outlined letters: only the fill changes, the stroke and the ground are kept
             share = fill_share(image[rows, cols], old.outline)
-            share *= _near_letters(old, share.shape, rows.start, cols.start)
+            share *= near_letters(old, share.shape, rows.start, cols.start)
             window = out[rows, cols, :3]
             shift = new - np.asarray(old.outline.fill, dtype=np.float32)
             window[...] = to_uint8(window.astype(np.float32) + share[:, :, None] * shift)
@@ -207,7 +207,7 @@ def recolor_text(image: Image, p: RecolorTextParams, ctx: OpContext) -> Image:
         ink = np.clip(share / reach, 0.0, 1.0)
         ink[(towards * towards).sum(axis=2) < MIN_INK_DIFF**2] = 0.0  # ink like its ground
         # only near the letters as matched: a white cup rim behind white letters is no ink
-        ink *= _near_letters(old, ink.shape, rows.start, cols.start)
+        ink *= near_letters(old, ink.shape, rows.start, cols.start)
         blended = back + ink[:, :, None] * (new - back)
         window = out[rows, cols, :3]
         window[...] = np.where(changed, to_uint8(blended), window)
@@ -225,7 +225,7 @@ def title_line(lines: list[TextLine]) -> TextLine:
     return min(tall, key=lambda line: line.box.y)
 
 
-def _chosen(
+def chosen_lines(
     lines: list[TextLine], match: str | None, title: bool, op: str, ctx: OpContext
 ) -> list[TextLine]:
     """The lines to change: the title, the lines holding `match`, or every line."""
@@ -249,7 +249,7 @@ def bold_text(image: Image, p: BoldTextParams, ctx: OpContext) -> Image:
     where no bold face holds the characters or a bolder line would run onto another."""
     # 1. the lines to make bold, and a bold face for them
     lines = lines_of(image, ctx, "bold_text", "match")
-    chosen = _chosen(lines, p.match, p.title, "bold_text", ctx)
+    chosen = chosen_lines(lines, p.match, p.title, "bold_text", ctx)
     whole = chosen
     others: list[tuple[Box, str]] = []  # the other words of the lines a word is cut from
     if p.match is not None and not p.title:  # "make SALE bold": that word, not its line
@@ -544,7 +544,9 @@ def _boxes_meet(a: Box, b: Box) -> bool:
     return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
 
 
-def _near_letters(old: OldText, shape: tuple[int, ...], top: int, left: int) -> np.ndarray:
+def near_letters(
+    old: OldText, shape: tuple[int, ...], top: int, left: int
+) -> npt.NDArray[np.float32]:
     """1 within LETTER_REACH of the size around the old letters as our font matched them (the
     window's top-left at (left, top)), else 0."""
     cover, _, by0 = glyphs(old.text, old.size, 0 if old.outline is None else old.outline.width)

@@ -59,7 +59,8 @@ _FACE_OPS = frozenset({"blur_faces", "crop_face"})
 # The operators that need text in the picture, and the parameter naming the text they edit
 # (the document cleanup names none: any text will do).
 _TEXT_OPS = {"remove_text": "match", "replace_text": "old", "document": "", "resize_text": "match",
-             "recolor_text": "match", "bold_text": "match"}  # fmt: skip
+             "recolor_text": "match", "bold_text": "match",
+             "outline_text": "match"}  # fmt: skip
 
 Grounded = Draft | Problem | PlannerQuestion
 

@@ -235,6 +235,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         else f"the {'title' if p.get('title') else 'text'} in {_color(p['color'])}"
     ),
     "recolor": lambda p: f"recolour the subject {_color(p['color'])}",
+    "outline_text": lambda p: _outline(p),
     "resize_text": lambda p: (
         f"{'title' if p.get('title') else 'text'} {'up to ' if p.get('fit') else ''}"
         f"{_percent(p['scale'])} of its size"
@@ -322,3 +323,12 @@ def _redact(p: dict[str, Any]) -> str:
 def _numbered(faces: list[int]) -> str:
     listed = ", ".join(map(str, faces[:-1])) + f" and {faces[-1]}" if len(faces) > 1 else ""
     return f"faces {listed} from the left" if listed else f"face {faces[0]} from the left"
+
+
+def _outline(p: dict[str, Any]) -> str:
+    what = f'"{p["match"]}"' if p.get("match") else "the title" if p.get("title") else "the text"
+    if p.get("remove"):
+        return f"the outline taken off {what}"
+    how = [] if p.get("color") is None else [_color(p["color"])]
+    how += [] if p.get("scale", 1.0) == 1.0 else [f"{_percent(p['scale'])} as wide"]
+    return f"an outline round {what}" + (f" ({', '.join(how)})" if how else "")

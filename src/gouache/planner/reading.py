@@ -2,9 +2,9 @@
 phrase rule.
 
 A clause is first offered to the readers of local and whole-phrase edits (`regional`,
-`framing`, `redaction`, `bars`, `ink`, `textsize`, `looks`, `weather`); otherwise its keywords
-are matched (`lexicon`). Two operators in one clause are split in two and each half read
-again; a clause with no keyword may continue the one before ("..., small"). A word the
+`framing`, `redaction`, `bars`, `ink`, `outlines`, `textsize`, `looks`, `weather`); otherwise
+its keywords are matched (`lexicon`). Two operators in one clause are split in two and each
+half read again; a clause with no keyword may continue the one before ("..., small"). A word the
 planner does not know, or one naming a part of the picture the operator cannot edit alone,
 leaves the clause unread (None), never guessed.
 """
@@ -25,6 +25,7 @@ from gouache.planner import (
     hues,
     ink,
     looks,
+    outlines,
     redaction,
     references,
     regional,
@@ -171,6 +172,7 @@ class Reader:
             or bars.read(text)
             or titles.read(text)
             or ink.read(text)
+            or outlines.read(text, quotes)
             or textsize.read(text, quotes)
             or regions.removed_quote(text, quotes)
             or looks.read(text)
