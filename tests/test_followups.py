@@ -300,3 +300,115 @@ def test_edit_answers_a_follow_up_with_chat_and_at(
     assert "`gouache chat`" in said
     assert '--session ID --at vN "..."' in said
     assert not (tmp_path / "o.png").exists()
+
+
+def test_not_so_dark_after_a_shadow_lightens_the_shadow_and_leaves_the_picture_alone(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(store, analyses, "logo", "add a drop shadow", "not so dark")
+    lighter = session.resolve("3")
+    assert lighter.parent_id == session.resolve("1").id
+    assert lighter.plan is not None
+    assert [step.op for step in lighter.plan.steps] == ["drop_shadow"]
+    assert 'as "not so dark" is about its shadow opacity: shadow opacity 50 % -> 33.33 %' in said
+    assert 'For the whole picture, say "make it lighter".' in said
+    original = session.image("1").astype(int)
+    shadow, after = session.image("2").astype(int), session.image("3").astype(int)
+    # where the first shadow darkened v1's white
+    fell = (original.sum(axis=2) >= 750) & ((original - shadow).sum(axis=2) > 0)
+    assert fell.sum() > 5000
+    # the shadow's darkest pixel is lighter (404 -> 519 of 765 on the logo)
+    assert after[fell].sum(axis=1).min() > shadow[fell].sum(axis=1).min() + 60
+    # and the picture is not brightened: what no shadow touches is v1's, bit for bit
+    clear = (original - shadow).sum(axis=2) == 0
+    assert np.array_equal(after[clear], original[clear])
+
+
+def test_make_it_darker_after_a_shadow_is_still_the_whole_picture(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, _ = chat(store, analyses, "logo", "add a drop shadow", "make it darker")
+    darker = session.resolve("3")
+    assert darker.parent_id == session.resolve("2").id
+    assert darker.plan is not None
+    assert [step.op for step in darker.plan.steps] == ["brightness"]
+
+
+def test_a_darker_shadow_is_one_shadow_more_opaque_first_and_after_a_shadow(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(store, analyses, "logo", "add a darker shadow", "add a darker shadow")
+    first, again = session.resolve("2"), session.resolve("3")
+    assert first.plan is not None
+    assert again.plan is not None
+    assert [(s.op, s.params["opacity"]) for s in first.plan.steps] == [("drop_shadow", 0.75)]
+    assert [(s.op, s.params["opacity"]) for s in again.plan.steps] == [("drop_shadow", 1.0)]
+    assert again.parent_id == session.resolve("1").id  # redone, not a shadow on a shadow
+    assert "shadow opacity 75 % -> 100 %" in said
+    original = session.image("1").astype(int)
+    dark = [original - session.image(v).astype(int) for v in ("2", "3")]
+    # no brightness step: the white away from the shadow stays v1's white
+    assert all((d[:8, :8] == 0).all() for d in dark)
+    fell = dark[0].sum(axis=2) > 0
+    ratio = dark[1][fell].sum() / dark[0][fell].sum()
+    assert ratio == pytest.approx(1.0 / 0.75, rel=0.1)  # a stacked one would be 1.75
+
+
+@pytest.mark.parametrize(
+    ("line", "op", "param", "value"),
+    [
+        ("a stronger vignette", "vignette", "strength", 0.75),
+        ("a lighter vignette", "vignette", "strength", 0.3333),
+        ("a bigger blur", "blur", "radius", 4.5),
+        ("a heavier blur", "blur", "radius", 4.5),
+        ("add a lighter shadow", "drop_shadow", "opacity", 0.3333),
+    ],
+)
+def test_an_effects_comparative_is_that_one_effect_stronger_or_weaker(
+    store: Store, analyses: AnalysisCache, line: str, op: str, param: str, value: float
+) -> None:
+    session, _ = chat(store, analyses, "logo", line)
+    plan = session.resolve("2").plan
+    assert plan is not None
+    assert [(s.op, s.params[param]) for s in plan.steps] == [(op, pytest.approx(value))]
+
+
+def test_a_tighter_then_looser_square_crop_keeps_less_then_more_of_the_same_centre(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(
+        store, analyses, "coffee", "crop it square", "tighter", "a little looser", "zoom in a bit"
+    )
+    original = session.image("1")
+    sizes = [session.image(v).shape[:2] for v in "2345"]
+    assert sizes == [(256, 256), (170, 170), (214, 214), (170, 170)]
+    assert all(session.resolve(v).parent_id == session.resolve("1").id for v in "2345")
+    assert "crop 256 x 256 px -> 170 x 170 px of v1's 384 x 256" in said
+    # the looser crop is v1's own pixels round the same centre, more of them than the tighter
+    height, width = original.shape[:2]
+    for number, (h, w) in zip("34", sizes[1:3], strict=True):
+        top, left = (height - h) // 2, (width - w) // 2
+        inner = original[top : top + h, left : left + w]
+        assert np.abs(session.image(number).astype(int) - inner).max() <= 1
+    assert session.branches() == {"main": session.resolve("5").id}
+
+
+def test_looser_than_the_largest_square_says_so_and_makes_nothing(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(store, analyses, "group", "crop it square", "zoom out a bit")
+    assert "keeps 240 x 240 px of v1's 685 x 240, as much as its shape allows" in said
+    assert 'e.g. "crop to 4:5"' in said
+    assert len(session.versions()) == 2
+
+
+def test_not_so_tight_after_a_face_crop_widens_its_margin(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    session, said = chat(store, analyses, "grace_hopper", "crop to the face", "not so tight")
+    tight, loose = session.image("2"), session.image("3")
+    assert session.resolve("3").parent_id == session.resolve("1").id
+    assert "margin round the face 60 % -> 90 %" in said
+    # 304 px square, then as much of the 328 px wide picture as a square round her face takes
+    assert tight.shape[:2] == (304, 304)
+    assert loose.shape[:2] == (328, 328)

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 CHAT_HELP = """\
 Type an instruction to edit the current version ("more", "a bit less" or "too much" redo the
-last edit stronger or weaker; "a bit bigger shadow", "only the one on the right", "sepia
-instead" redo it changed; "undo that", "compare with the original" work too), or a command:
+last edit stronger or weaker; "a bit bigger shadow", "not so dark" after a shadow, "a little
+looser" after a crop, "only the one on the right", "sepia instead" redo it changed; "undo
+that", "compare with the original" work too), or a command:
   /undo              move back to the parent version (nothing is deleted)
   /redo              move forward again
   /branch NAME       start a named branch at the current version

@@ -8,9 +8,14 @@ the same line) and the last one stays in the tree, off the line:
 
     adjust   "a bit bigger shadow", "make the shadow softer", "the border is too thick": one
              parameter of one step (a `Knob`) times a factor, 1.5 ("a bit" 1.25, "much"
-             2.25, as "more" in `conversation`), or divided by it. A line that names an
-             earlier turn's edit ("the shadow", two turns on) redoes that turn and does the
-             turns after it again on top (`FollowUp.then`), up to six turns back
+             2.25, as "more" in `conversation`), or divided by it; "a little looser" or
+             "zoom in" after a crop keeps more or less of its parent (`crops`). A line that
+             names an earlier turn's edit ("the shadow", two turns on) redoes that turn and
+             does the turns after it again on top (`FollowUp.then`), up to six turns back.
+             A comparative said alone that names a quality the last edit has ("not so dark"
+             or "lighter" after a shadow or a vignette, "sharper" after a blur) adjusts that
+             edit, and the reply says so and how to ask it of the picture ("make it
+             lighter"); with "it" ("make it darker") it is the picture's
     target   "only the one on the right", "not her, the other one", "and the other one too",
              "both of them": which faces the step edits
     replace  "actually black and white instead": the rest of the line, planned in place of
@@ -23,8 +28,8 @@ which undo reads to go back to v2, and "more" or "less" read to scale the change
 strength words ("more", "a bit less", "too much") are `conversation`'s.
 
 The modules: `detect` reads which kind a line is from its words, `knobs` the parameters
-comparatives move, `adjust`, `faces` and `replace` make each kind's turn, `plans` the turn's
-plan and note, `wording` the replies.
+comparatives move, `adjust` (with `crops`), `faces` and `replace` make each kind's turn,
+`plans` the turn's plan and note, `wording` the replies.
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ def read(session: Session, line: str) -> FollowUp | None:
         return retarget(session, last, line, faces)
     if not has_turn:
         return None
-    adjusted = detect.ADJUST.fullmatch(said)
+    adjusted = detect.ADJUST.fullmatch(detect.reframing(said))
     if adjusted is not None:
         return adjust(session, last, line, adjusted)
     if detect.replaces(said):

@@ -6,10 +6,10 @@ turns on) redoes that turn and the turns after it on top. `rescaled` scales such
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
-from gouache.followups import knobs, wording
+from gouache.followups import crops, knobs, wording
 from gouache.followups.plans import NOTE, FollowUp, follow, plan_of, steps, with_step
 
 if TYPE_CHECKING:
@@ -22,13 +22,12 @@ _REACH = 6
 
 
 def adjust(session: Session, last: Version, line: str, found: re.Match[str]) -> FollowUp | None:
-    from gouache.conversation import bounded
-    from gouache.ops.registry import default_operators
-
     word, how = found.group("word"), found.group("how") or ""
     noun = found.group("noun") or found.group("noun2")
-    if noun is None and (word in knobs.GLOBAL or (found.group("the") or "").startswith("it")):
-        return None  # "make it darker", "lighter": the picture, as the planner reads it
+    # "darker" alone is the picture's, unless the last edit has a darkness of its own
+    alone = noun is None and word in knobs.GLOBAL
+    if alone and (found.group("the") or "").startswith("it"):
+        return None  # "make it darker": the picture, as the planner reads it
     # the last turn's, or where the line names it, the nearest earlier turn's ("the shadow"
     # two turns after it): that turn is redone and the turns after it done again on top
     for target in chain(session, last) if noun is not None else [last]:
@@ -36,7 +35,10 @@ def adjust(session: Session, last: Version, line: str, found: re.Match[str]) -> 
         found_knobs = [
             k
             for k in knobs.KNOBS
-            if k.op in ops and (noun is None or noun in k.nouns) and knobs.direction(k, word) != 0
+            if k.op in ops
+            and (noun is None or noun in k.nouns)
+            and knobs.direction(k, word) != 0
+            and (not alone or word in k.alone)
         ]
         if found_knobs:
             break
@@ -46,14 +48,60 @@ def adjust(session: Session, last: Version, line: str, found: re.Match[str]) -> 
         names = " or ".join(f'"{word} {k.nouns[0]}"' for k in found_knobs)
         return FollowUp(f'"{line}": which of the last edit\'s parts? Say {names}.')
     knob = found_knobs[0]
-    up = knobs.direction(knob, word) > 0
-    if how in ("too", "less", "not so", "not as", "not that"):
-        up = not up  # "the shadow is too big": smaller
+    inverted = how in ("too", "less", "not so", "not as", "not that")
+    up = (knobs.direction(knob, word) > 0) != inverted  # "the shadow is too big": smaller
     factor = knobs.factor(found.group("size") or "")
-    registry = default_operators()
     index, step = next((i, s) for i, s in enumerate(steps(target)) if s.op == knob.op)
-    operator = registry.get(step.op)
-    full = operator.validate(step.params).model_dump()
+    parent = session.resolve(str(target.parent_id))
+    if knob.param == "margins":
+        moved = _recropped(step.params, factor, up, target, parent)
+    else:
+        moved = _moved(knob, step.op, step.params, factor, up, target, parent)
+    if isinstance(moved, str):
+        return FollowUp(moved)
+    plan = with_step(plan_of(target), index, moved.params)
+    note = f"follow-up: adjusts v{target.number} from v{parent.number}: {step.op}.{moved.noted}"
+    change = moved.change
+    if target is last:
+        read_as = f', as "{line}" is about its {knob.name}' if alone else ""
+        message = (
+            f"Adjusted the last edit{read_as}: {change}, redone from v{parent.number} "
+            f"{wording.kept(last.number)}."
+        )
+        if alone:
+            message += f" {wording.for_the_picture(word, inverted)}"
+        return follow(last, parent, plan, line, note, message)
+    return _replayed(session, target, last, follow(
+        target, parent, plan, line, note,
+        f'Adjusted v{target.number} ("{target.instruction}"): {change}, redone from '
+        f"v{parent.number}",
+    ))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Moved:
+    """A step's parameters with a knob moved: what the reply says and the note records."""
+
+    params: dict[str, Any]
+    change: str  # "shadow opacity 50 % -> 33.33 %"
+    noted: str  # "opacity 0.5 -> 0.3333"
+
+
+def _moved(
+    knob: knobs.Knob,
+    op: str,
+    params: dict[str, Any],
+    factor: float,
+    up: bool,
+    target: Version,
+    parent: Version,
+) -> _Moved | str:
+    """The step's parameters with the knob's moved; or why nothing changed."""
+    from gouache.conversation import bounded
+    from gouache.ops.registry import default_operators
+
+    operator = default_operators().get(op)
+    full = operator.validate(params).model_dump()
     param = "pixels" if knob.op == "border" and full.get("pixels") else knob.param
     old = float(full[param])
     default = operator.params.model_fields[param].default
@@ -61,10 +109,9 @@ def adjust(session: Session, last: Version, line: str, found: re.Match[str]) -> 
     new = bounded(operator.params, param, base * factor if up else base / factor)
     if param == "pixels":
         new = float(max(1, round(new)))
-    parent = session.resolve(str(target.parent_id))
     side = min(parent.width, parent.height)
     if new == old:
-        return FollowUp(
+        return (
             f"The {knob.name} of v{target.number} is {wording.shown(knob, param, old, side)} "
             "already, as far as it goes: nothing changed."
         )
@@ -72,22 +119,30 @@ def adjust(session: Session, last: Version, line: str, found: re.Match[str]) -> 
         f"{knob.name} {wording.shown(knob, param, old, side)} -> "
         f"{wording.shown(knob, param, new, side)}"
     )
-    plan = with_step(plan_of(target), index, {**step.params, param: new})
-    note = (
-        f"follow-up: adjusts v{target.number} from v{parent.number}: {step.op}.{param} "
-        f"{old:g} -> {new:g}"
+    return _Moved({**params, param: new}, change, f"{param} {old:g} -> {new:g}")
+
+
+def _recropped(
+    params: dict[str, Any], factor: float, looser: bool, target: Version, parent: Version
+) -> _Moved | str:
+    """A crop that keeps more of `parent` (`looser`) or less, around the same centre."""
+    size = (parent.width, parent.height)
+    before = crops.window(params, *size)
+    if looser and crops.kept_all(params):
+        return wording.widest_crop(target.number, parent.number, before, size)
+    moved = crops.reframed(params, factor, looser)
+    after = crops.window(moved, *size)
+    if after == before:
+        return (
+            f"The crop of v{target.number} cannot be made {'looser' if looser else 'tighter'} "
+            f"by a whole pixel: nothing changed."
+        )
+    kept = f"{after[0]} x {after[1]} px"
+    change = (
+        f"crop {before[0]} x {before[1]} px -> {kept} of v{parent.number}'s {size[0]} x {size[1]}"
     )
-    if target is last:
-        return follow(
-            last, parent, plan, line, note,
-            f"Adjusted the last edit: {change}, redone from v{parent.number} "
-            f"{wording.kept(last.number)}.",
-        )  # fmt: skip
-    return _replayed(session, target, last, follow(
-        target, parent, plan, line, note,
-        f'Adjusted v{target.number} ("{target.instruction}"): {change}, redone from '
-        f"v{parent.number}",
-    ))  # fmt: skip
+    margins = ", ".join(f"{side} {float(moved.get(side, 0.0)):g}" for side in crops.SIDES)
+    return _Moved(moved, change, f"margins -> {margins}")
 
 
 def chain(session: Session, last: Version) -> list[Version]:

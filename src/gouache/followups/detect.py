@@ -17,8 +17,8 @@ _LEAD = (
 _TAIL = r"(?:\s+(?:please|pls|thanks|thank you))?$"
 _NOUNS = knobs.nouns()
 ADJUST = re.compile(
-    _LEAD
-    + r"(?:(?:make|have|get|let'?s make|keep)\s+)?(?:(?P<the>the|that|this|its|it|it'?s|a)\s+)?"
+    _LEAD + r"(?:(?:make|have|get|let'?s make|keep|add|give it|use|try|crop it|crop)\s+)?"
+    r"(?:(?P<the>the|that|this|its|it|it'?s|a)\s+)?"
     rf"(?:(?P<noun>{_NOUNS})\s*(?:'s\s+|\s+))?(?:(?:is|looks|should be|be)\s+)?"
     r"(?P<size>a bit|a little|a touch|a tad|slightly|somewhat|much|way|a lot|far|even)?\s*"
     r"(?P<how>too|more|less|not so|not as|not that)?\s*"
@@ -58,6 +58,27 @@ INSTEAD = re.compile(
     _LEAD + r"(?:rather|instead[,]?\s+)?(?:(?:let'?s |i'?d )?(?:try|go with|do|use)\s+)?"
     r"(?P<rest>.+?)(?:[,]?\s+instead(?: of (?:that|this|it))?)?[.!]*$"
 )
+
+
+_SIZE = r"(?:a bit|a little|a touch|a tad|slightly|somewhat|much|a lot)"
+# "zoom out a bit", "show a bit more": a looser crop, said as ADJUST reads it
+_ZOOM = re.compile(
+    _LEAD + r"(?:(?P<out>zoom out|zoom back out|pull back|pull out|back off)|"
+    r"(?P<in>zoom in|zoom in closer|go closer|get closer|move in)|"
+    rf"(?:show|keep|include)(?:\s+(?P<amount>{_SIZE}))? (?P<more>more|less)"
+    r"(?: of (?:it|the picture|the photo|the image))?)"
+    rf"(?:\s+(?P<size>{_SIZE}))?(?:\s+(?:more|further|again))?" + _TAIL
+)
+
+
+def reframing(said: str) -> str:
+    """ "zoom out a bit" as "a bit looser crop", "zoom in" as "tighter crop"; else `said`."""
+    found = _ZOOM.fullmatch(said)
+    if found is None:
+        return said
+    size = found.group("size") or found.group("amount") or ""
+    looser = found.group("out") is not None or found.group("more") == "more"
+    return f"{size} {'looser' if looser else 'tighter'} crop".strip()
 
 
 def said(line: str) -> str:

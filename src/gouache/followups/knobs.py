@@ -16,28 +16,51 @@ class Knob:
     nouns: tuple[str, ...]
     up: tuple[str, ...]  # comparatives that raise it, each with its plain form after a space
     down: tuple[str, ...]
+    # The words of GLOBAL that name it said alone, after its edit: a quality the edit has
+    # ("not so dark" after a shadow is the shadow's darkness)
+    alone: frozenset[str] = frozenset()
 
 
+_DARK = frozenset(("dark", "darker", "light", "lighter"))
+_SHARP = frozenset(("sharp", "sharper", "blurry", "blurrier", "clear", "clearer"))
 KNOBS = (
     Knob("drop_shadow", "distance", "shadow distance", "side", ("shadow", "drop shadow"),
          ("bigger big", "larger large", "longer long", "farther far", "further far",
           "deeper deep"),
-         ("smaller small", "shorter short", "closer close", "tighter tight", "nearer near")),
+         ("smaller small", "shorter short", "closer close", "tighter tight", "nearer near"),
+         frozenset(("big", "bigger"))),
     Knob("drop_shadow", "softness", "shadow softness", "side", ("shadow", "drop shadow"),
          ("softer soft", "blurrier blurry", "fuzzier fuzzy", "smoother smooth"),
          ("harder hard", "sharper sharp", "crisper crisp")),
     Knob("drop_shadow", "opacity", "shadow opacity", "percent", ("shadow", "drop shadow"),
          ("darker dark", "stronger strong", "heavier heavy", "bolder bold", "denser dense"),
-         ("lighter light", "fainter faint", "paler pale", "subtler subtle", "weaker weak")),
+         ("lighter light", "fainter faint", "paler pale", "subtler subtle", "weaker weak"),
+         _DARK),
     Knob("border", "size", "border width", "side", ("border", "frame"),
          ("thicker thick", "wider wide", "bigger big", "broader broad", "fatter fat"),
-         ("thinner thin", "narrower narrow", "smaller small", "slimmer slim")),
+         ("thinner thin", "narrower narrow", "smaller small", "slimmer slim"),
+         frozenset(("big", "bigger"))),
     Knob("vignette", "strength", "vignette", "percent", ("vignette", "vignetting", "corners"),
-         ("darker dark", "stronger strong", "heavier heavy"),
-         ("lighter light", "subtler subtle", "weaker weak", "fainter faint")),
+         ("darker dark", "stronger strong", "heavier heavy", "deeper deep", "bigger big"),
+         ("lighter light", "subtler subtle", "weaker weak", "fainter faint", "smaller small"),
+         _DARK),
     Knob("blur_background", "radius", "background blur", "px", ("blur", "background", "bokeh"),
          ("blurrier blurry", "stronger strong", "heavier heavy", "creamier creamy"),
-         ("sharper sharp", "weaker weak", "lighter light", "clearer clear", "subtler subtle")),
+         ("sharper sharp", "weaker weak", "lighter light", "clearer clear", "subtler subtle"),
+         _SHARP),
+    Knob("blur", "radius", "blur", "px", ("blur",),
+         ("blurrier blurry", "bigger big", "stronger strong", "heavier heavy", "larger large"),
+         ("sharper sharp", "smaller small", "weaker weak", "lighter light", "subtler subtle",
+          "gentler gentle", "clearer clear"),
+         _SHARP),
+    # a crop keeps more of its parent ("looser", "zoom out") or less: `crops` moves its
+    # margins, "margins" standing for all four
+    Knob("crop", "margins", "crop", "window", ("crop", "framing"),
+         ("looser loose", "wider wide"), ("tighter tight", "closer close", "narrower narrow")),
+    Knob("crop_face", "margin", "margin round the face", "percent", ("crop", "framing"),
+         ("looser loose", "wider wide"), ("tighter tight", "closer close", "narrower narrow")),
+    Knob("crop_subject", "margin", "margin round the subject", "percent", ("crop", "framing"),
+         ("looser loose", "wider wide"), ("tighter tight", "closer close", "narrower narrow")),
 )  # fmt: skip
 # "a bit bigger": 1 + 0.5 x the size (as conversation.RESCALE's "more"); "much": 1.5 ** 2
 SIZES = {"a bit": 0.5, "a little": 0.5, "a touch": 0.5, "a tad": 0.5, "slightly": 0.5,

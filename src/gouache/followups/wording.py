@@ -65,3 +65,26 @@ def edit_reply(line: str, session_id: str | None) -> str:
 def kept(number: int) -> str:
     """What became of the version a follow-up redid: the line goes on from the new one."""
     return f'(v{number} stays in the tree, off this line: "undo" brings it back)'
+
+
+# A comparative said alone, and its opposite: what to say for the whole picture instead
+_PICTURE = {"dark": "darker", "light": "lighter", "sharp": "sharper", "clear": "clearer",
+            "blurry": "blurrier", "big": "bigger"}  # fmt: skip
+_OPPOSITE = {"darker": "lighter", "lighter": "darker", "sharper": "blurrier",
+             "clearer": "blurrier", "blurrier": "sharper", "bigger": "smaller"}  # fmt: skip
+
+
+def for_the_picture(word: str, inverted: bool) -> str:
+    """How to ask for the whole picture what a word said alone gave the last edit: "not so
+    dark" after a shadow made the shadow lighter; "make it lighter" brightens the picture."""
+    said = _PICTURE.get(word, word)
+    return f'For the whole picture, say "make it {_OPPOSITE[said] if inverted else said}".'
+
+
+def widest_crop(number: int, parent: int, kept: tuple[int, int], size: tuple[int, int]) -> str:
+    """Why a crop cannot keep more: it keeps as much of its parent as its shape allows."""
+    return (
+        f"The crop of v{number} keeps {kept[0]} x {kept[1]} px of v{parent}'s {size[0]} x "
+        f'{size[1]}, as much as its shape allows: nothing changed. To keep more, say "undo", '
+        'then another shape, e.g. "crop to 4:5", or "extend to 1:1" to add to the sides.'
+    )

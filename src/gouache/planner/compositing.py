@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gouache.planner import comparatives
 from gouache.planner.clauses import has, quote_index
 from gouache.planner.phrases import Clause, Draft, Rule, position_of
 from gouache.planner.vocabulary import negated
@@ -143,7 +144,9 @@ def _drop_shadow(c: Clause) -> Draft | None:
         return None  # "remove the shadow" is not this
     if len({m.rgb for m in c.colors}) > 1:
         return None
-    params: dict[str, Any] = {"opacity": round(min(1.0, 0.5 * c.factor), 4)}
+    # "a darker shadow": one shadow, more opaque
+    stated = comparatives.scale("drop_shadow", c.plain) or c.factor
+    params: dict[str, Any] = {"opacity": round(min(1.0, 0.5 * stated), 4)}
     # "a bit bigger shadow", "a long shadow": the intensity says how far it falls, not how dark
     if _FARTHER.search(c.text):
         params = {"distance": round(min(0.2, SHADOW_DISTANCE * (1.0 + min(2.0, c.factor))), 4)}

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gouache.colors import RGB, parse_color
+from gouache.planner import comparatives
 from gouache.planner.clauses import (
     ColorMention,
     Number,
@@ -271,7 +272,19 @@ def _blur(c: Clause) -> Draft | None:
         or number_before(c.text, r"px|pixels?")
         or bare_number(c.text)
     )
-    return Draft("blur", {"radius": radius.value if radius else round(3.0 * c.factor, 4)})
+    # "a bigger blur": one blur, stronger
+    stated = comparatives.scale("blur", c.plain) or c.factor
+    return Draft("blur", {"radius": radius.value if radius else round(3.0 * stated, 4)})
+
+
+def _vignette(c: Clause) -> Draft | None:
+    """ "add a vignette", "a strong vignette", "a darker vignette" (one vignette, stronger)."""
+    if negated(c.rest):
+        return None
+    value = percent(c.text)
+    stated = comparatives.scale("vignette", c.plain) or c.factor
+    strength = value.value if value else min(1.0, 0.5 * stated)
+    return Draft("vignette", {"strength": round(strength, 4)})
 
 
 def _sharpen(c: Clause) -> Draft | None:
@@ -612,7 +625,7 @@ RULES: dict[str, Rule] = {
     "grayscale": _strength("grayscale", 1.0),
     "sepia": _sepia,
     "auto_enhance": _strength("auto_enhance", 1.0),
-    "vignette": _strength("vignette", 0.5),
+    "vignette": _vignette,
     "blur": _blur,
     "sharpen": _sharpen,
     "denoise": _denoise,

@@ -203,7 +203,9 @@ ABSORBS = {
     "balloon": frozenset({"caption"}),
     "paste_subject": frozenset({"remove_background"}),
     "collage": frozenset({"paste_subject"}),
-    "drop_shadow": frozenset({"logo"}),
+    # "a darker shadow", "a lighter vignette": the effect's own strength, not a brightness
+    "drop_shadow": frozenset({"logo", "brightness"}),
+    "vignette": frozenset({"brightness"}),
     "shadows_highlights": frozenset({"brightness"}),
     "pixel_art": frozenset({"blur_faces"}),
     "replace_background": frozenset({"paste_subject"}),
@@ -401,10 +403,18 @@ OPERATOR_WORDS = {
         _phrases(
             "soft, softer, hard, harder, sharp, crisp, subtle, under, behind, below, beneath, "
             "falling, cast, logo, cutout, cut-out, object, product, it, opacity, opaque, bigger, "
-            "larger, longer, long, further, farther, deeper, smaller, shorter, closer, tighter"
+            "larger, longer, long, further, farther, deeper, smaller, shorter, closer, tighter, "
+            "darker, stronger, heavier, bolder, denser, lighter, fainter, paler, weaker"
         )
     )
     | SUBJECT_NOUNS,  # "a soft drop shadow under the bottle"
+    # the comparatives of planner.comparatives: "a heavier blur", "a subtler vignette"
+    "blur": frozenset(
+        _phrases("bigger, stronger, heavier, larger, smaller, lighter, weaker, subtler, gentler")
+    ),
+    "vignette": frozenset(
+        _phrases("darker, stronger, heavier, deeper, bigger, lighter, fainter, weaker, subtler")
+    ),
     "balloon": frozenset(_phrases("say, says, saying, speech, speaking, talking, pointing, at")),
     "caption": frozenset(
         _phrases(
