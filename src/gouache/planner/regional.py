@@ -326,20 +326,10 @@ def read(text: str) -> Draft | None:
         return None  # "soften the lighting on her face" is a relight, neither blur nor retouch
     if edit != "blur" and region == "subject" and word in _PEOPLE and _PLACED.search(text):
         # ("blur the woman on the left" blurs her face, which is what hides her)
-        return Draft(
-            OP,
-            problem=f'I find faces, not one whole {word} among several: say "the face on the '
-            'left" (or right, middle, "face 2") for that face, or "the subject" for the main '
-            "subject",
-        )
+        return Draft(OP, problem=_by_place(word))
     if edit != "blur" and region == "subject" and _PLACED.search(rest):
         # "the flower on the left": the one subject found may not be that one
-        return Draft(
-            OP,
-            problem=f"I find one main subject, and cannot tell one {word} from another by "
-            f'place: say "the {word}" for the main subject, or "the left side" (or right, '
-            "top, bottom) for that half of the picture",
-        )
+        return Draft(OP, problem=_by_place(word))
     if edit == "blur" and region == "faces" and said == "soften":
         edit = "smooth"  # "soften her skin" is a retouch, not a blur of the face
     if edit == "blur":
@@ -436,6 +426,21 @@ _EDIT_NOUNS = {"sharpen": "sharpness", "dramatic": "drama", "smooth": "smoothnes
                "pop": "punch"}  # fmt: skip
 
 
+def _by_place(word: str) -> str:
+    """Why one person or thing named by place cannot be the region: the subject cut finds
+    the one main subject, and faces are all that is found of each person."""
+    if word in _PEOPLE:
+        return (
+            f'I find faces, not one whole {word} among several: say "the face on the left" '
+            '(or right, middle, "face 2") for that face, or "the subject" for the main subject'
+        )
+    return (
+        f"I find one main subject, and cannot tell one {word} from another by place: say "
+        f'"the {word}" for the main subject, or "the left side" (or right, top, bottom) for '
+        "that half of the picture"
+    )
+
+
 def _kept(text: str) -> Draft | None:
     """ "make it black and white except the flower": the region named after "except" is the
     one left as it is, so the edit is of the background when it is the subject, and no
@@ -446,6 +451,9 @@ def _kept(text: str) -> Draft | None:
     kept = _region(text[excepted.end() :])
     if kept is None:
         return None
+    if kept[0] == "subject" and _PLACED.search(text[excepted.end() :]):
+        # "everyone black and white except the person on the left": not the main subject
+        return Draft(OP, problem=_by_place(kept[1]))
     if kept[0] != "subject":
         return Draft(
             OP,

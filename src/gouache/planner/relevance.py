@@ -366,6 +366,9 @@ def _content(text: str) -> set[str]:
     return found
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
 def ranked(request: str, offers: Sequence[Offer], picture: Picture) -> list[Offer]:
     """The offers related to `request`, most relevant first (see the module doc). An offer
     that edits a part of the picture the request does not name (the background for
@@ -387,7 +390,13 @@ def ranked(request: str, offers: Sequence[Offer], picture: Picture) -> list[Offe
             continue  # "darken by 20%" for "too dark"
         # a part counts twice when the offer edits it: "blur the email" is no caption
         score = sum(2.0 if topic in edited else 1.0 for topic in asked & offered)
-        score += len(asked_words & _content(offer.text)) - len(edited - asked)
+        shared = asked_words & _content(offer.text)
+        sample = shared - _content(_QUOTED.sub(" ", offer.text))
+        if sample:
+            # quoted words are an example's sample text ('add a title "Summer"'), no match
+            # for "a summer evening", unless the picture reads them (OCR, only then)
+            shared -= sample - picture.words
+        score += len(shared) - len(edited - asked)
         if score <= 0:
             continue
         # what the picture holds of what was asked ranks first; only a part asked for is
