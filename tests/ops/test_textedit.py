@@ -243,11 +243,10 @@ def _quad(x: int, y: int, w: int, h: int) -> tuple[Point, ...]:
     return (Point(x, y), Point(x + w, y + 3), Point(x + w, y + h + 3), Point(x, y + h))
 
 
-def test_removing_lines_in_windows_gives_the_pixels_of_inpainting_the_whole_picture(
-    registry, coffee
-):
+def test_removing_lines_in_windows_gives_the_pixels_of_inpainting_the_whole_picture(coffee):
     """Two lines close enough to share a window, one far off, one cut by the picture's edge:
-    the result is that of Telea's method run once over the whole picture and its whole mask."""
+    the first fill (`inpaint`, before `letterfill` cuts a busy ground's hole down to the
+    letters) is that of Telea's method run once over the whole picture and its whole mask."""
     import cv2
 
     from gouache.ops import textedit
@@ -262,8 +261,7 @@ def test_removing_lines_in_windows_gives_the_pixels_of_inpainting_the_whole_pict
             "EDGE": (520, 370, 80, 27),  # reaches the right and bottom edges
         }.items()
     ]
-    ctx = OpContext(analyses=reading(lines))
-    out = registry.get("remove_text").apply(coffee, {}, ctx)
+    out = textedit.inpaint(coffee, lines)
 
     mask = np.zeros(coffee.shape[:2], dtype=np.uint8)
     for line in lines:

@@ -31,8 +31,11 @@ by `gouache.ops.outlined`: fill, stroke and its width; our letters are matched t
 stroke as wide, sized so their ink, stroke included, is as tall as the old, and redrawn with
 Pillow's stroke, centred where the old line was; a new line may run across the picture.
 
-Where it falls short: the inpainting smears a busy background (it fills from the border of
-each line inward, so a large line over a photo leaves a soft patch); the new words are
+Over a busy ground (a photo) the hole is then cut down to the letters' own footprint and filled
+again (`gouache.ops.letterfill`), so the photo between the letters is kept.
+
+Where it falls short: the inpainting still smears inside each letter's footprint (it fills
+from its border inward); the new words are
 horizontal and in one font, so tilted, curved or decorative lettering is redrawn straight and
 plain; a replaced line alone is redrawn centred where the old one was (a line of a block
 keeps the block's left or right edge).
@@ -196,7 +199,8 @@ class OldText:
 def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
     """Inpaint every line of text, or the words that hold `match` (the lines that hold it,
     with `lines`); nothing outside their dilated polygons changes."""
-    from gouache.ops.textwords import words_holding  # it builds on this module
+    from gouache.ops.letterfill import fill_letters  # they build on this module
+    from gouache.ops.textwords import words_holding
 
     # 1. the lines to remove, cut down to the words that hold `match`
     lines = lines_of(image, ctx, "remove_text", "match")
@@ -221,8 +225,8 @@ def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
     else:
         chosen = lines
 
-    # 2. inpaint them
-    out = inpaint(image, chosen)
+    # 2. inpaint them: over a busy ground, only the letters
+    out = fill_letters(image, inpaint(image, chosen), chosen)
     if parts:
         ctx.notes.append(f"removed the words {', '.join(parts[:LIST_LINES])}, not their lines")
         return out
@@ -265,9 +269,11 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
     olds = [find_old(image, clean, line) for line in chosen]
     refuse_outlined("replace_text", chosen, olds, image.shape[0])
 
-    # 3. redraw each line with the words replaced, in its old colour, on its old baseline
-    #    (on `clean` itself: the old letters are all found)
-    out = clean
+    # 3. redraw each line with the words replaced, in its old colour, on its old baseline,
+    #    over the old letters filled (over a busy ground, only they: `fill_letters`)
+    from gouache.ops.letterfill import fill_letters  # it builds on this module
+
+    out = fill_letters(image, clean, chosen)
     changes: list[str] = []
     for line, old in zip(chosen, olds, strict=True):
         text = _replaced(old.text, p.old, p.new)
@@ -413,7 +419,7 @@ def inpaint(image: Image, lines: list[TextLine]) -> Image:
         )
         height, width = patch.holes.shape
         whole = image[patch.y0 : patch.y0 + height, patch.x0 : patch.x0 + width, :3]
-        bins = _ground_bins(whole[patch.band])
+        bins = ground_bins(whole[patch.band])
         for label in range(1, count):
             x, y, w, h = (int(v) for v in stats[label, :4])
             y0, y1 = max(0, y - margin), min(height, y + h + margin)
@@ -430,7 +436,7 @@ def inpaint(image: Image, lines: list[TextLine]) -> Image:
                 if around.any() and float(ground[around].mean()) >= GROUND_RING:
                     holes = np.where(ground, holes, np.uint8(255))
                     smooth = _plane(window, holes == 0)
-            filled = smooth if smooth is not None else _telea(window, holes)
+            filled = smooth if smooth is not None else telea(window, holes)
             region = out[top : top + y1 - y0, left : left + x1 - x0, :3]
             # Windows may overlap: each writes only its own component's holes.
             own = np.asarray(labels[y0:y1, x0:x1]) == label
@@ -438,7 +444,7 @@ def inpaint(image: Image, lines: list[TextLine]) -> Image:
     return out
 
 
-def _telea(window: Image, holes: npt.NDArray[np.uint8]) -> Image:
+def telea(window: Image, holes: npt.NDArray[np.uint8]) -> Image:
     scaled = window.astype(np.float32) * np.float32(TELEA_SCALE)
     channels = [
         cv2.inpaint(np.ascontiguousarray(scaled[:, :, c]), holes, INPAINT_RADIUS, cv2.INPAINT_TELEA)
@@ -465,7 +471,7 @@ def _plane(window: Image, known: npt.NDArray[np.bool_]) -> Image | None:
     return to_uint8(c0 + x * cx + y * cy)
 
 
-def _ground_bins(band: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_] | None:
+def ground_bins(band: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_] | None:
     """Which colours are like a plain ground: a lookup by colour // GROUND_BIN, True for the
     bins holding GROUND_SHARE of the band's pixels and for their neighbours; None where those
     bins hold under GROUND_PLAIN of the band (a busy ground)."""
@@ -757,11 +763,11 @@ def draw_line(
 
 def _room(clean: Image, line: TextLine) -> tuple[int, int]:
     """The columns [low, high) new letters may take: the old line's box, or, on a plain ground
-    (`_ground_bins`), as far as its columns stay like the ground inside the box (a sign's
+    (`ground_bins`), as far as its columns stay like the ground inside the box (a sign's
     board, a page), less the hole's growth from whatever stops them."""
     box = line.box
     rows = clean[box.y : box.bottom, :, :3]
-    bins = _ground_bins(rows[:, box.x : box.right])
+    bins = ground_bins(rows[:, box.x : box.right])
     if bins is None:
         return box.x, box.right
     free = bins[tuple(np.moveaxis(rows // GROUND_BIN, 2, 0))].all(axis=0)

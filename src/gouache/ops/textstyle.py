@@ -37,6 +37,7 @@ from gouache.colors import RGB, Color, color_name
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops._pixels import to_uint8
+from gouache.ops.letterfill import fill_letters
 from gouache.ops.outlined import (
     Outline,
     fill_share,
@@ -151,7 +152,7 @@ def resize_text(image: Image, p: ResizeTextParams, ctx: OpContext) -> Image:
         raise InvalidParameterError(
             f"resize_text: {problem}; nothing was changed", op="resize_text", param="scale"
         )
-    out = clean
+    out = fill_letters(image, clean, chosen)  # over a photo, only the old letters filled
     for drawn in placed:
         _paint(out, drawn)
     what = ", ".join(f'"{old.text}"' for old in olds[:LIST_LINES])
@@ -284,7 +285,7 @@ def bold_text(image: Image, p: BoldTextParams, ctx: OpContext) -> Image:
     parts = {
         part: line for line in whole for part in chosen if part is not line and _within(part, line)
     }
-    out = clean
+    out = fill_letters(image, clean, chosen)  # over a photo, only the old letters filled
     for part, old in zip(chosen, olds, strict=True):
         parent = parts.get(part)
         align = _word_alignment(part, parent) if parent is not None else None

@@ -84,7 +84,7 @@ _SIGN = re.compile(
 # "make the top text bigger", "the bottom line in yellow": a line named by where it is
 _LINE_AT = re.compile(
     r"^(?P<verb>(?:please\s+|pls\s+)?(?:make|turn|set|change|recolou?r|colou?r|remove|erase|"
-    r"delete)\s+)the\s+"
+    r"delete|get rid of|take out|take off|clear|wipe)\s+)the\s+"
     r"(?P<at>top|bottom|upper|lower|first|last)\s+(?:text|line|caption|words|writing)\b"
     r"(?P<rest>.*)$",
     re.I,
