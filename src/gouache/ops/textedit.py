@@ -63,10 +63,12 @@ from gouache.ops._pixels import contrasting, to_uint8
 from gouache.ops.outlined import (
     OUTLINE_MAYBE,
     OUTLINE_SHARE,
+    Face,
     Outline,
     bare,
     dominant,
     draw_outlined,
+    face_for,
     lacks,
     letters,
     measure,
@@ -194,6 +196,9 @@ class OldText:
     # or why it could not be (then they are not redrawn: a plain redraw would lose it)
     outline: Outline | None = None
     unmeasured: str = ""
+    # the face outlined letters are redrawn in: our regular font, or the heavy one (Impact's
+    # kind), whichever is nearer their weight (`outlined.face_for`); size stays in ours
+    face: Face = "regular"
 
 
 def remove_text(image: Image, p: RemoveTextParams, ctx: OpContext) -> Image:
@@ -563,7 +568,8 @@ def _outlined_old(inks: InkMap, clean: Image, line: TextLine, plain: _Match) -> 
     bottom = inks.y0 + int(rows[-1]) + 1
     baseline = bottom - (y0 + drawn.shape[0])
     centre = inks.x0 + (int(cols[0]) + int(cols[-1]) + 1) / 2
-    return OldText(text, size, baseline, centre, outline.fill, outline)
+    face = face_for(measured, text)
+    return OldText(text, size, baseline, centre, outline.fill, outline, face=face)
 
 
 def _window(clean: Image, inks: InkMap) -> Image:

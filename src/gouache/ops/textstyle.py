@@ -498,8 +498,8 @@ def _resized_outlined(old: OldText, outline: Outline, scale: float, align: str) 
     # the size whose ink, stroke included, is `scale` times as tall (our font's hinted sizes
     # grow unevenly: 36 px is 1.35 times as tall as 30 px)
     width = max(1, round(outline.width * scale))
-    size = size_for_height(old.text, round(before.shape[0] * scale), width)
-    fill, cover, _, _ = letters(old.text, size, width)
+    size = size_for_height(old.text, round(before.shape[0] * scale), width, old.face)
+    fill, cover, _, _ = letters(old.text, size, width, old.face)
     middle = old.baseline + old_y0 + before.shape[0] / 2
     old_left = old.centre - before.shape[1] / 2
     if align == "centre":
