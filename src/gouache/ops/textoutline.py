@@ -4,7 +4,7 @@ outline", "give the text a black outline" (`outline_text`).
 The letters keep their own shapes: each pixel near them is read as layers, the fill over the
 stroke over the ground, and only the stroke is changed. Notation, per pixel:
 
-    P       the old colour                  B   the ground (the inpainted pixels)
+    P       the old colour                  B   the ground (the letters filled, `letterfill`)
     F, S    the fill's and the stroke's colours (`outlined.measure`); S' the new stroke's
     a       the share of fill (`outlined.fill_share`; plain letters: the share of ink, as
             `recolor_text` reads it)
@@ -37,6 +37,7 @@ from gouache.colors import RGB, Color, color_name, plain_name
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops._pixels import contrasting, to_uint8
+from gouache.ops.letterfill import fill_letters
 from gouache.ops.outlined import GROUND_APART, fill_share
 from gouache.ops.registry import OpContext, Operator, Params
 from gouache.ops.text import STROKE
@@ -74,6 +75,7 @@ def outline_text(image: Image, p: OutlineTextParams, ctx: OpContext) -> Image:
     lines = lines_of(image, ctx, "outline_text", "match")
     chosen = chosen_lines(lines, p.match, p.title, "outline_text", ctx)
     clean = inpaint(image, chosen)
+    ground = fill_letters(image, clean, chosen)  # over a photo, filled inside the letters only
     olds = [find_old(image, clean, line) for line in chosen]
     for old in olds:
         _refuse(old, p)
@@ -90,7 +92,7 @@ def outline_text(image: Image, p: OutlineTextParams, ctx: OpContext) -> Image:
         near = near_letters(
             old, (rows.stop - rows.start, cols.stop - cols.start), rows.start, cols.start
         )
-        layers = _layers(image[rows, cols], clean[rows, cols], old, near)
+        layers = _layers(image[rows, cols], ground[rows, cols], old, near)
         colour = p.color if p.color is not None else layers.stroke
         window = out[rows, cols, :3]
         window[...] = _restroked(layers, new, colour)
