@@ -79,7 +79,30 @@ def test_rain_falls_in_long_thin_streaks_leaning_with_the_wind() -> None:
     assert luma(run("rain", rocket)).std() < luma(rocket).std()  # a mist flattens it
 
 
-@pytest.mark.parametrize("op", ["snow", "rain"])
+def test_fog_fades_the_top_of_the_picture_more_than_the_bottom_and_more_fog_fades_more() -> None:
+    chelsea = sample("chelsea")
+    fogged = {amount: run("fog", chelsea, amount=amount) for amount in (0.25, 0.5, 1.0)}
+    top, bottom = slice(0, 60), slice(-60, None)
+
+    def contrast(image: Image, rows: slice) -> float:
+        return float(luma(image)[rows].std())
+
+    def toward_fog(image: Image, rows: slice) -> float:
+        # how far the mean colour moved toward the fog's light grey
+        before = np.abs(chelsea[rows, :, :3].astype(float) - [226, 229, 233]).mean()
+        after = np.abs(image[rows, :, :3].astype(float) - [226, 229, 233]).mean()
+        return float(1 - after / before)
+
+    half = fogged[0.5]
+    assert contrast(half, top) < 0.5 * contrast(chelsea, top)  # measured 0.37 (bottom 0.63)
+    assert contrast(half, bottom) < contrast(chelsea, bottom)
+    assert toward_fog(half, top) > toward_fog(half, bottom) + 0.2  # measured 0.60 vs 0.35
+    moved = [toward_fog(fogged[a], slice(None)) for a in (0.25, 0.5, 1.0)]
+    assert moved == sorted(moved)
+    assert moved[0] > 0.1
+
+
+@pytest.mark.parametrize("op", ["snow", "rain", "fog"])
 def test_the_weather_keeps_the_alpha_channel(op: str) -> None:
     image = with_alpha(sample("chelsea"))
     np.testing.assert_array_equal(run(op, image)[:, :, 3], image[:, :, 3])
@@ -95,6 +118,9 @@ def test_the_weather_keeps_the_alpha_channel(op: str) -> None:
         ("make it look like its snowing with seed 7", "snow", {"seed": 7}),
         ("make it rain", "rain", {"seed": 0}),
         ("heavy windy rain", "rain", {"amount": 1.0, "wind": 35.0, "seed": 0}),
+        ("add some fog", "fog", {}),
+        ("make it misty", "fog", {}),
+        ("add a light mist", "fog", {"amount": 0.25}),
     ],
 )
 def test_the_planner_reads_falling_weather(instruction: str, op: str, params: dict) -> None:
@@ -109,6 +135,13 @@ def test_weather_lying_in_the_scene_is_refused_offering_falling_snow(instruction
     assert isinstance(reply, PlannerReply)
     assert "--backend" in reply.message
     assert reply.suggestions[0] == "add snow"
+
+
+@pytest.mark.parametrize("instruction", ["it's too foggy", "remove the haze", "make it less misty"])
+def test_fog_to_take_out_is_the_dehaze_not_more_fog(instruction: str) -> None:
+    plan = RulePlanner().plan(instruction)
+    assert isinstance(plan, EditPlan), plan
+    assert [s.op for s in plan.steps] == ["dehaze"]
 
 
 def test_snow_twice_adds_new_flakes_instead_of_thickening_the_same_ones() -> None:

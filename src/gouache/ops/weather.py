@@ -11,6 +11,13 @@ along the fall (`wind` degrees from vertical), composited as light over the pict
 
 Rain -- thin streaks along the fall, of several lengths and opacities, a light mist, and the
 light a little dimmer, as under rain clouds.
+
+Fog -- the scattering model a dehaze inverts (K. He, J. Sun, X. Tang, "Single image haze
+removal using dark channel prior", CVPR 2009), run forward:
+
+    t            exp(-FOG_DENSITY amount (FOG_NEAR + (1 - FOG_NEAR) d)), d = 1 at the top row, 0
+                 at the bottom: no depth is measured, and the top of most photos is the farthest
+    out          blur(in) (1 - t) + in t, then out t + FOG (1 - t): far detail softens too
 """
 
 from __future__ import annotations
@@ -36,6 +43,10 @@ MIST_MAX = 0.08
 RAIN_DIM = 0.1  # rain clouds take this share of the light at amount 1
 RAIN_PER_MP = 9000  # streaks per megapixel at amount 1
 SHIFT = 4  # cv2 drawing: coordinates in 1/16 px
+FOG = np.array([226, 229, 233], dtype=np.float32)
+FOG_DENSITY = 2.0
+FOG_NEAR = 0.35  # the bottom row's share of the top's fog
+FOG_SOFTEN = 0.004  # blur of the farthest detail, of the long side
 BAND_PIXELS = 1 << 18  # pixels composited at once (memory, not results)
 Plane = npt.NDArray[np.uint8]
 
@@ -123,6 +134,28 @@ def rain(image: Image, p: WeatherParams, ctx: OpContext) -> Image:
     return with_alpha_of(out, image)
 
 
+class FogParams(Params):
+    # 0..1: how thick; 0.5 is a morning mist, 1 a fog that hides the far half.
+    amount: float = Field(default=0.5, gt=0.0, le=1.0)
+
+
+def fog(image: Image, p: FogParams, ctx: OpContext) -> Image:
+    """Fog thickening toward the top of the frame (see the module doc)."""
+    rgb = rgb_of(image)
+    height, width = rgb.shape[:2]
+    sigma = max(0.5, FOG_SOFTEN * max(height, width))
+    soft = cv2.GaussianBlur(rgb, (0, 0), sigma)
+    far = 1.0 - np.arange(height, dtype=np.float32) / np.float32(max(1, height - 1))
+    depth = np.float32(FOG_NEAR) + np.float32(1.0 - FOG_NEAR) * far
+    kept = np.exp(-np.float32(FOG_DENSITY * p.amount) * depth).astype(np.float32)
+    out = np.empty_like(rgb)
+    for rows in _bands(height, width):
+        t = kept[rows][:, None, None]
+        values = soft[rows].astype(np.float32) * (1 - t) + rgb[rows].astype(np.float32) * t
+        out[rows] = to_uint8(values * t + FOG * (1 - t))
+    return with_alpha_of(out, image)
+
+
 def _rng(image: Image, seed: int) -> np.random.Generator:
     """The random stream of the seed and the picture: the same for the same picture and seed
     (a recipe redraws its weather), another on a picture already snowed on, so "add snow"
@@ -197,5 +230,14 @@ OPERATORS: list[Operator[Any]] = [
         run=rain,
         keywords=(),
         examples=("make it rain", "add rain"),
+    ),
+    Operator(
+        name="fog",
+        version="1.0.0",
+        summary="fog or mist: the picture fades into light grey, most toward the top",
+        params=FogParams,
+        run=fog,
+        keywords=(),  # read by gouache.planner.weather: "fog" alone is dehaze's
+        examples=("add some fog", "make it misty"),
     ),
 ]

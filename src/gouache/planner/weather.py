@@ -1,5 +1,6 @@
 """Reading falling weather: "add snow", "make it snow", "let it snow", "heavy snowfall",
-"make it rain", "add some light rain" -> `snow` or `rain`.
+"make it rain", "add some light rain" -> `snow` or `rain`; "add some fog", "make it misty"
+-> `fog` (taking fog out, "it's too foggy", is the dehaze's).
 
 Only weather falling through the air is an overlay; snow lying on the ground or the roofs, a
 winter scene, a storm sky need new content and stay with the generative backends (a clause
@@ -18,10 +19,17 @@ from gouache.planner.phrases import Draft
 from gouache.planner.vocabulary import FILLER, intensity, word_set
 
 AMOUNT = 0.5
+FOG_NOTE = (
+    "fog thickens toward the top of the frame, the far part of most photos; no depth is "
+    "measured, so a near thing at the top fades too"
+)
 WINDY = 35.0
 
 _SNOW = re.compile(r"\b(?:snow(?:ing|fall|flakes?|s)?|snowy|blizzard|flurr(?:y|ies))\b")
 _RAIN = re.compile(r"\b(?:rain(?:ing|fall|s)?|rainy|downpour|drizzl(?:e|ing))\b")
+_FOG = re.compile(r"\b(?:fog|foggy|mist|misty|haze|hazy)\b")
+# Fog is added only when asked for: "too foggy", "less hazy" are faults to take out.
+_FOG_NOT = word_set("too, less, remove, reduce, clear, cut, through, see, it's, is, was")
 _MOST = ("blizzard", "downpour")
 # What may stand around the weather word and ask nothing more.
 _AROUND = FILLER | word_set(
@@ -40,11 +48,15 @@ _LYING = word_set(
 
 
 def read(text: str) -> Draft | None:
-    """The snow or rain draft of a normalised clause, or None when it is not one."""
-    op = "snow" if _SNOW.search(text) else "rain" if _RAIN.search(text) else None
-    if op is None or (_SNOW.search(text) and _RAIN.search(text)):
+    """The snow, rain or fog draft of a normalised clause, or None when it is not one."""
+    kinds = [(op, found) for op, found in (("snow", _SNOW), ("rain", _RAIN), ("fog", _FOG))
+             if found.search(text)]  # fmt: skip
+    if len(kinds) != 1:
         return None
-    bare = (_SNOW if op == "snow" else _RAIN).sub(" ", text)
+    op, found = kinds[0]
+    if op == "fog" and any(w in _FOG_NOT for w in words(text)):
+        return None
+    bare = found.sub(" ", text)
     ws = [w for w in words(bare) if not w.isdigit()]
     if any(w in _LYING for w in ws) or any(w not in _AROUND for w in ws):
         return None
@@ -54,6 +66,8 @@ def read(text: str) -> Draft | None:
         params["amount"] = 1.0
     elif factor is not None:
         params["amount"] = round(min(1.0, AMOUNT * factor), 4)
+    if op == "fog":
+        return Draft(op, params, note=FOG_NOTE)
     if any(has(text, w) for w in ("windy", "wind", "blowing", "sideways")):
         params["wind"] = WINDY
     elif has(text, "straight down"):
