@@ -58,3 +58,48 @@ def test_her_tan_among_three_faces_asks_whose() -> None:
 def test_a_wall_made_tan_is_not_a_tan_of_anyone() -> None:
     plan = _plan("make the wall tan", "chelsea")
     assert not (isinstance(plan, EditPlan) and plan.steps[0].params.get("region") == "faces")
+
+
+def _tanned(say: str, on: str) -> tuple[float, float]:
+    """How much warmer (red minus blue) and darker the middles of the faces came out."""
+    plan = _plan(say, on)
+    assert isinstance(plan, EditPlan), plan
+    image = out = sample(on)
+    for step in plan.steps:
+        out = (
+            default_operators()
+            .get(step.op)
+            .apply(out, dict(step.params), OpContext(analyses=CACHE))
+        )
+    warmer, darker = [], []
+    for face in CACHE.get(image).faces:
+        box = face.box
+        inner = (slice(box.y + box.h // 4, box.bottom - box.h // 4),
+                 slice(box.x + box.w // 4, box.right - box.w // 4))  # fmt: skip
+        before, after = image[inner][..., :3].astype(float), out[inner][..., :3].astype(float)
+        warmer.append(
+            (after[..., 0] - after[..., 2]).mean() - (before[..., 0] - before[..., 2]).mean()
+        )
+        darker.append(before.mean() - after.mean())
+    return float(np.mean(warmer)), float(np.mean(darker))
+
+
+@pytest.mark.parametrize(
+    ("weaker", "stronger", "on"),
+    [
+        ("give her a slight tan", "give her a tan", "grace_hopper"),
+        ("give her a tan", "give her a strong tan", "grace_hopper"),
+        ("make her a tad more tan", "give her a tan", "grace_hopper"),
+        ("give her a very slight tan", "give her a slight tan", "grace_hopper"),
+        ("give her a tan", "give her a deep tan", "grace_hopper"),
+        ("tan her a bit", "tan her face", "grace_hopper"),
+        ("give us all a slight tan", "give us all a strong tan", "group"),
+    ],
+)
+def test_the_amount_said_orders_how_tanned_the_faces_come_out(
+    weaker: str, stronger: str, on: str
+) -> None:
+    # "slight" was not read (a default tan), "deep" neither, "tan her a bit" needed new content
+    low, high = _tanned(weaker, on), _tanned(stronger, on)
+    assert high[0] > low[0] + 2.0  # warmer, red minus blue in code values
+    assert high[1] > low[1] + 1.0  # darker

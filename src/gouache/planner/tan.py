@@ -2,7 +2,9 @@
 little darker: a bronze tint of the faces (the skin the project finds, as "brighten the
 faces" does; arms and necks are not found) and a small darkening of them, two steps of
 `adjust_region`. "her" among several faces asks whose; a picture without a face is refused
-by the region's grounding.
+by the region's grounding. How much is read as for every other edit ("a slight tan" half,
+"a strong tan" twice, `vocabulary.intensity`); "a deep tan", "a dark tan" are strong ones.
+"tan her a bit", "tan her face" say it with the verb.
 
 "make the wall tan" (a colour) is not this: someone must be named as getting the tan.
 """
@@ -22,7 +24,14 @@ NOTE = "a tan of the faces' skin (warmer, a little darker); arms and necks are n
 
 _TAN = r"(?:sun)?(?:tan|tanned|tanner)|bronzed?|sun[- ]?kissed"
 _WHO = r"(?:her|him|them|us|me|everyone|everybody|people|the people|faces?|skin|all of us|us all)"
-_SAID = re.compile(rf"^(?:please )?(?:give|make|add|get)\b(?:.*\b{_WHO}\b)?.*\b(?:{_TAN})\b")
+_SAID = re.compile(
+    rf"^(?:please )?(?:(?:give|make|add|get)\b(?:.*\b{_WHO}\b)?.*\b(?:{_TAN})\b"
+    rf"|(?:tan|bronze) (?:her|him|them|us|me|everyone|everybody|the faces?|(?:her|his|their) "
+    r"(?:face|faces|skin))\b)"
+)
+# "a deep tan", "a dark tan": a strong one, as "a strong tan" is (intensity 2)
+_DEEP = re.compile(rf"\b(?:deep|deeper|dark|darker|proper|real|serious)\s+(?:{_TAN})\b")
+STRONG = 2.0
 _ONE = re.compile(r"\b(?:her|him|me)\b")
 _PERSON = re.compile(rf"\b{_WHO}\b|^(?:give|add) (?:a |some )?(?:bit of (?:a )?)?(?:{_TAN})\b")
 
@@ -32,6 +41,8 @@ def read(text: str) -> list[Draft] | None:
     if _SAID.match(text) is None or _PERSON.search(text) is None:
         return None
     stated = intensity(text)
+    if stated is None and _DEEP.search(text) is not None:
+        stated = STRONG
     factor = 1.0 if stated is None else stated
     tint = {"region": "faces", "edit": "tint", "color": BRONZE, "amount": round(TINT * factor, 4)}
     darker = {"region": "faces", "edit": "brightness", "amount": round(DARKER * factor, 4)}

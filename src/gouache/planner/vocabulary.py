@@ -3,7 +3,7 @@
 Intensity is a factor on an operator's base amount (the bases are listed in `phrases.py`):
 
     0.25  a tiny bit, a touch, a hint, barely, very slightly
-    0.5   a bit, a little, slightly, somewhat, subtle, gentle, light, mild, thin, small
+    0.5   a bit, a little, slightly, slight, somewhat, subtle, gentle, light, mild, thin, small
     1     nothing said
     2     much, a lot, lots, very, really, way more, strong, heavy, significantly, thick, big
     3     extremely, hugely, massively, much much, very very
@@ -44,8 +44,10 @@ def _levels(table: str) -> dict[str, float]:
 
 
 _INTENSITY = _levels("""
-0.25: very slightly, ever so slightly, a tiny bit, tiny bit, a touch, a hint, barely, a smidge
-0.5:  a little bit, a little, a bit, a tad, a lil bit, a lil, lil bit, a notch, slightly, somewhat,
+0.25: very slightly, ever so slightly, very slight, ever so slight, a tiny bit, tiny bit, a touch,
+      a hint, barely, a smidge
+0.5:  a little bit, a little, a bit, a tad, a lil bit, a lil, lil bit, a notch, slightly, slight,
+      somewhat,
       subtle, subtly, gentle, gently,
       light, lightly, mild, mildly, thin, small, narrow, faint, kind of, kinda, sort of, sorta
 2:    much, a lot, lots, very, really, way more, way less, far more, far less, way too, far too,
