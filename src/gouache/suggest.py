@@ -28,6 +28,8 @@ which score below 0.5. Ties are broken by the instruction, so the order is deter
               >= 1 degree off level                       [counter-]clockwise
     faces     one face >= 1/8 of the image height         blur the background, crop to the face
               any face                                    blur the faces
+              (a face an earlier turn blurred or pixelated, `Redacted`, is not one: it is
+              still found at times, and no portrait is read from what is left)
     text      any line read (only with read_text)         remove the text
 
 Luma is BT.601 Y' of the encoded values, scaled to [0, 1] (`gouache.analysis.measures`, shared
@@ -63,7 +65,7 @@ from gouache.ops._pixels import LUMA_WEIGHTS
 from gouache.ops.keying import KEEP_BELOW
 
 if TYPE_CHECKING:
-    from gouache.analysis.types import Face, TextLine
+    from gouache.analysis.types import Box, Face, TextLine
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -145,12 +147,27 @@ class Suggestion:
     op: str
 
 
+@dataclass(frozen=True)
+class Redacted:
+    """Faces the turns on the way to a version blurred or pixelated (its recipe says so)."""
+
+    verb: str  # "blurred" or "pixelated", the last one
+    # Where they were, in the version's pixels; None when a later change of frame moved them.
+    boxes: tuple[Box, ...] | None
+
+
 def suggest(
-    image: Image, analysis: Analysis, *, limit: int = 3, read_text: bool = False
+    image: Image,
+    analysis: Analysis,
+    *,
+    limit: int = 3,
+    read_text: bool = False,
+    redacted: Redacted | None = None,
 ) -> tuple[Suggestion, ...]:
     """At most `limit` suggestions for `image`, the most severe first.
 
-    `analysis` is the image's Analysis (from the session's AnalysisCache). Its text is read
+    `analysis` is the image's Analysis (from the session's AnalysisCache); `redacted`, the
+    faces blurred on the way to it, which are no faces to offer edits of. Its text is read
     only when `read_text` is True, since that runs the OCR (about 1 s at 1 MP): `Analysis`
     does not say whether its text is already known, so it cannot be used only when cached.
     """
@@ -181,7 +198,7 @@ def suggest(
         small_opaque = None if opaque is None else reduced(opaque * 255, WORKING_SIDE) >= 128
         found += _cast(small_rgb, None if small_opaque is None else small_opaque.astype(np.uint8))
     # 3. what the analysis found
-    found += _faces(analysis.faces, grey.shape[0])
+    found += _faces(analysis.faces, grey.shape[0], redacted)
     if read_text:
         found += _text(analysis.text)
     ranked = sorted(found, key=lambda s: (-s.severity, s.instruction))
@@ -362,7 +379,9 @@ def _tilt(grey: Image) -> list[Suggestion]:
 # -- faces and text ---------------------------------------------------------------------------
 
 
-def _faces(faces: list[Face], height: int) -> list[Suggestion]:
+def _faces(faces: list[Face], height: int, redacted: Redacted | None) -> list[Suggestion]:
+    if redacted is not None:
+        return _faces_left(faces, redacted)
     if not faces:
         return []
     count = f"{len(faces)} face{'s' if len(faces) > 1 else ''} found"
@@ -381,6 +400,24 @@ def _faces(faces: list[Face], height: int) -> list[Suggestion]:
     return found
 
 
+def _faces_left(faces: list[Face], redacted: Redacted) -> list[Suggestion]:
+    """After faces were blurred: those still to blur, if any; never a portrait, for the
+    faces found may be what is left of the blurred ones."""
+    if redacted.boxes is None:
+        return []  # moved by a crop since: which are the blurred ones is not known
+    left = [face for face in faces if not _covered(face.box, redacted.boxes)]
+    if not left:
+        return []
+    count = len(left)
+    why = f"{count} face{'s' if count > 1 else ''} not {redacted.verb} yet"
+    return [Suggestion("blur the faces", why, SEVERITY_BLUR_FACES, "blur_faces")]
+
+
+def _covered(box: Box, boxes: tuple[Box, ...]) -> bool:
+    """Whether half of `box` or more lies in one of `boxes` (a blurred face found again)."""
+    return any(2 * box.intersection(other) >= box.area for other in boxes)
+
+
 def _text(lines: list[TextLine]) -> list[Suggestion]:
     if not lines:
         return []
@@ -397,10 +434,13 @@ SUBJECT_SHARE = (0.08, 0.7)
 SEVERITY_IDEA = 0.2
 
 
-def ideas(image: Image, analysis: Analysis, *, limit: int = 3) -> tuple[Suggestion, ...]:
+def ideas(
+    image: Image, analysis: Analysis, *, limit: int = 3, redacted: Redacted | None = None
+) -> tuple[Suggestion, ...]:
     """Creative edits that suit this picture, for "any suggestions?" when `suggest` finds
     nothing to fix: a sky to make dramatic, stars to bring out, a subject that stands out
-    (its background to blur), then looks that suit any photo. Reads the text (OCR) and runs
+    (its background to blur; not where faces were, found or `redacted`), then looks that
+    suit any photo. Reads the text (OCR) and runs
     the subject analysis (GrabCut), about a second each: only for a question asked."""
     from gouache.analysis.sky import sky_mask
     from gouache.analysis.stars import star_mask
@@ -418,7 +458,7 @@ def ideas(image: Image, analysis: Analysis, *, limit: int = 3) -> tuple[Suggesti
     if star_mask(rgb).any():
         found.append(Suggestion("enhance the stars a bit", "a star field", SEVERITY_IDEA,
                                 "adjust_region"))  # fmt: skip
-    if len(found) < limit and not analysis.faces:
+    if len(found) < limit and not analysis.faces and redacted is None:
         subject = analysis.subject
         low, high = SUBJECT_SHARE
         if subject.method != "prior" and low <= subject.coverage <= high:

@@ -128,12 +128,7 @@ def blur_faces(image: Image, p: BlurFacesParams, ctx: OpContext) -> Image:
     """Blur (or pixelate) the chosen faces inside feathered ellipses; nothing outside the
     grown face boxes changes."""
     # 1. which faces
-    found = ctx.analysis(image).faces
-    chosen = (
-        _several(found, p.faces, "blur_faces")
-        if p.faces
-        else _choose(found, p.target, "blur_faces")
-    )
+    chosen = _blurred(ctx.analysis(image).faces, p)
 
     # 2. one face at a time, each reading what the previous ones left
     height, width = image.shape[:2]
@@ -148,6 +143,20 @@ def blur_faces(image: Image, p: BlurFacesParams, ctx: OpContext) -> Image:
     verb = "blurred" if p.method == "blur" else "pixelated"
     ctx.notes.append(f"{verb} {chosen.words}")
     return out
+
+
+def _blurred(found: list[Face], p: BlurFacesParams) -> _Chosen:
+    return (
+        _several(found, p.faces, "blur_faces")
+        if p.faces
+        else _choose(found, p.target, "blur_faces")
+    )
+
+
+def blurred_faces(found: list[Face], params: dict[str, Any]) -> list[Face]:
+    """The faces of `found` (those of the picture it ran on) a blur_faces step with `params`
+    blurred or pixelated; InvalidParameterError when it would have found none to."""
+    return _blurred(found, BlurFacesParams.model_validate(params)).faces
 
 
 def crop_face(image: Image, p: CropFaceParams, ctx: OpContext) -> Image:

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     import os
 
     from gouache.analysis.cache import AnalysisCache
-    from gouache.suggest import Suggestion
+    from gouache.suggest import Redacted, Suggestion
 
 IMAGE_CACHE_SIZE = 6
 # Suggestions never undo what the user chose this many versions back along the lineage.
@@ -372,7 +372,10 @@ class Session:
         version = self.resolve(ref)
         image = self.image(version.id)
         done = self._chosen(version)
-        ideas = suggest(image, self.analyses.get(image), limit=limit + len(done) + 3)
+        redacted = self._redacted(version)
+        ideas = suggest(
+            image, self.analyses.get(image), limit=limit + len(done) + 3, redacted=redacted
+        )
         # Never one that undoes what the user asked for on the way to this version ("cooler"
         # two turns after "warmer"), nor one passed over twice (each idea names its operator,
         # so nothing is planned again here).
@@ -396,8 +399,21 @@ class Session:
         """Creative edits that suit a version with nothing to fix ("any suggestions?")."""
         from gouache.suggest import ideas
 
-        image = self.image(self.resolve(ref).id)
-        return ideas(image, self.analyses.get(image), limit=limit)
+        version = self.resolve(ref)
+        image = self.image(version.id)
+        return ideas(image, self.analyses.get(image), limit=limit, redacted=self._redacted(version))
+
+    def _redacted(self, version: Version) -> Redacted | None:
+        """The faces blurred or pixelated on the way to `version`, from its recipe."""
+        from gouache.ops.registry import default_operators
+        from gouache.sessions.redacted import redacted_faces
+
+        lineage = [version]
+        with self.store.read() as tx:
+            while lineage[-1].parent_id is not None:
+                lineage.append(tx.version(self.id, lineage[-1].parent_id))
+        operators = self.backend.operators or default_operators()
+        return redacted_faces(lineage[::-1], self._image_of, self.analyses, operators)
 
     def _context(self, image: Image, references: Sequence[LoadedImage]) -> PlanContext:
         return plan_context(self.analyses, image, references, self.pending)
