@@ -720,13 +720,15 @@ def _edit_command(args: argparse.Namespace, image: str, instruction: str) -> str
 def _suggest(args: argparse.Namespace, settings: Settings) -> int:
     from gouache.analysis.cache import AnalysisCache
     from gouache.images import load_image
+    from gouache.suggest import ideas as creative
     from gouache.suggest import suggest
 
     image = load_image(args.image, max_pixels=settings.max_pixels).pixels
     cache = AnalysisCache(cache_dir=settings.blob_root().parent / "analysis")
     ideas = suggest(image, cache.get(image), limit=5, read_text=True)
-    if not ideas:
-        print("Nothing stands out to fix; `gouache ops` lists every edit.")
+    if not ideas:  # as chat's "any suggestions?" answers: edits that suit it
+        print("Nothing stands out to fix; ideas to try (`gouache ops` lists every edit):")
+        ideas = creative(image, cache.get(image))
     for idea in ideas:
         print(f'"{idea.instruction}"  ({idea.reason})')
     return EXIT_OK

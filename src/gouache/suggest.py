@@ -31,6 +31,7 @@ which score below 0.5. Ties are broken by the instruction, so the order is deter
               (a face an earlier turn blurred or pixelated, `Redacted`, is not one: it is
               still found at times, and no portrait is read from what is left)
     text      any line read (only with read_text)         remove the text
+              an email, phone number or key among them    blur the personal info
 
 Luma is BT.601 Y' of the encoded values, scaled to [0, 1] (`gouache.analysis.measures`, shared
 with the critics); alpha is ignored. Every instruction is one the rule planner maps to an
@@ -132,6 +133,9 @@ SEVERITY_CROP_FACE = 0.4
 SEVERITY_BLUR_ONE_FACE = 0.3
 SEVERITY_BLUR_FACES = 0.45
 SEVERITY_TEXT = 0.48
+# A screenshot's email or phone number is more likely to be hidden than all its text removed.
+SEVERITY_PERSONAL = 0.49
+PERSONAL_KINDS = ("email", "phone", "key")
 
 
 @dataclass(frozen=True)
@@ -421,10 +425,17 @@ def _covered(box: Box, boxes: tuple[Box, ...]) -> bool:
 def _text(lines: list[TextLine]) -> list[Suggestion]:
     if not lines:
         return []
+    from gouache.ops.redact import NAMES, spans
+
     words = " / ".join(line.text.strip() for line in lines)
     if len(words) > 40:
         words = words[:39] + "…"
-    return [Suggestion("remove the text", f"text found: {words!r}", SEVERITY_TEXT, "remove_text")]
+    found = [Suggestion("remove the text", f"text found: {words!r}", SEVERITY_TEXT, "remove_text")]
+    kinds = [k for k in PERSONAL_KINDS if any(spans(line.text, (k,)) for line in lines)]
+    if kinds:
+        why = "personal info found: " + ", ".join(NAMES[kind] for kind in kinds)
+        found.append(Suggestion("blur the personal info", why, SEVERITY_PERSONAL, "redact"))
+    return found
 
 
 # -- ideas for a picture with nothing to fix ---------------------------------------------------

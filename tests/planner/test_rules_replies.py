@@ -142,7 +142,7 @@ def test_an_empty_instruction_asks_what_to_change(planner: RulePlanner, instruct
     [
         ("rotate 400 degrees", "rotate: degrees: Input should be less than or equal to 360"),
         ("brighten by 300%", "brightness: amount: Input should be less than or equal to 2"),
-        ("crop 60% off the left", "crop: left: Input should be less than 0.5"),
+        ("crop 150% off the left", "crop: left: Input should be less than 1"),
         ("scale by 1000%", "resize: scale: Input should be less than or equal to 8"),
     ],
 )

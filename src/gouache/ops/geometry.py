@@ -45,17 +45,20 @@ class CropParams(Params):
     # An aspect ratio as (width, height), e.g. (1, 1), (4, 5), (16, 9); the largest centred
     # window of that ratio is kept.
     aspect: tuple[int, int] | None = None
-    # Or margins to cut, as fractions of the width (left/right) and height (top/bottom).
-    left: float = Field(default=0.0, ge=0.0, lt=0.5)
-    top: float = Field(default=0.0, ge=0.0, lt=0.5)
-    right: float = Field(default=0.0, ge=0.0, lt=0.5)
-    bottom: float = Field(default=0.0, ge=0.0, lt=0.5)
+    # Or margins to cut, as fractions of the width (left/right) and height (top/bottom);
+    # "crop to the left third" cuts 2/3 off the right.
+    left: float = Field(default=0.0, ge=0.0, lt=1.0)
+    top: float = Field(default=0.0, ge=0.0, lt=1.0)
+    right: float = Field(default=0.0, ge=0.0, lt=1.0)
+    bottom: float = Field(default=0.0, ge=0.0, lt=1.0)
 
     @model_validator(mode="after")
     def _one_way(self) -> CropParams:
         margins = self.left + self.top + self.right + self.bottom
         if self.aspect is None and margins == 0:
             raise ValueError("give an aspect ratio or margins to crop")
+        if self.left + self.right >= 1 or self.top + self.bottom >= 1:
+            raise ValueError("the margins of a side and its opposite add up to the whole picture")
         if self.aspect is not None and (self.aspect[0] <= 0 or self.aspect[1] <= 0):
             raise ValueError("an aspect ratio has two positive numbers")
         return self

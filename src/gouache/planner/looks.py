@@ -54,8 +54,9 @@ SUNSET_NOTE = (
 # as a look's name, so that "the sunset" may still name an attached picture.
 _MOOD = re.compile(
     r"^(?:(?:give it|make it|add|i want|go for|more of) )?(?:a |an |some |that |more )?"
-    r"(?:sunset|sundown|dusk|golden light|evening)(?: (?:vibes?|feel|feeling|mood|look|tones?|glow|"
-    r"colou?rs|light))+(?: (?:please|pls|plz))?$"
+    r"(?:(?:warm|golden|nice|lovely|beautiful|pretty) )?"
+    r"(?:sunset|sundown|dusk|golden light|evening)(?: (?:vibes?|feel|feeling|mood|look|tones?|"
+    r"glow|colou?rs|light))+(?: (?:please|pls|plz))?$"
     # "make it look like sunset", "make it look like it was taken at sunset", "... like a
     # summer evening"
     r"|^(?:make it |can you make it |can u make it )?look like (?:a |it was (?:taken|shot) at |"

@@ -26,6 +26,7 @@ from gouache.planner import (
     ink,
     looks,
     outlines,
+    portions,
     redaction,
     references,
     regional,
@@ -163,6 +164,7 @@ class Reader:
             return tanned  # "give her a tan": two steps, the faces tinted and darkened
         local = (
             groupcrop.read(text)
+            or portions.read(text)
             or swaps.read(text)
             or faceparts.read(text)
             or hues.read(text)
