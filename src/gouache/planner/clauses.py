@@ -137,7 +137,9 @@ def protect(text: str) -> str:
     """Join phrases that contain "and" ("black and white") so that splitting leaves them whole."""
     for pattern, replacement in _PROTECT:
         text = pattern.sub(replacement, text)
-    return _KEEP_PEOPLE.sub(" keeping everyone", text)
+    text = _KEEP_PEOPLE.sub(" keeping everyone", text)
+    text = _BLUR_KEEPING_SHARP.sub(r"\g<blur>", text)
+    return _KEEP_THING.sub(" keeping the subject", text)
 
 
 def restore(text: str, quotes: tuple[str, ...]) -> str:
@@ -173,6 +175,32 @@ _KEEP_PEOPLE = re.compile(
     r",?\s*(?:\bbut\s+)?\b(?:don'?t|do not|without|not|never)\s+(?:cut(?:ting)?|crop(?:ping)?)"
     r"(?:\s+off)?\s+(?:(?:anyone|anybody|everyone|everybody)'?s\s+(?:faces?|heads?)|anyone|"
     r"anybody|any\s+(?:faces?|heads?|people)|people|faces|heads)(?:\s+off|\s+out)?\b",
+    re.IGNORECASE,
+)
+
+
+# "make it square but don't crop the rocket", "... keeping the cat": the one main subject kept
+# in frame (the subject cut finds it; it is not recognised by name)
+_THINGS = (
+    "subject|cat|dog|pet|animal|bird|cup|mug|car|flowers?|rocket|building|tower|horse|bike|"
+    "bicycle|motorbike|motorcycle|boat|bottle|statue|cake|person|man|woman|girl|boy|child|kid|"
+    "baby|product"
+)
+_KEEP_THING = re.compile(
+    r",?\s*(?:\bbut\s+)?(?:\b(?:don'?t|do not|without|not|never)\s+(?:cut(?:ting)?|"
+    r"crop(?:ping)?|chop(?:ping)?)(?:\s+off)?\s+(?:the|her|his|my|our)\s+"
+    rf"(?:{_THINGS})\b(?:\s+off|\s+out)?|\b(?:keep(?:ing)?|leaving)\s+(?:the|her|his|my|our)\s+"
+    rf"(?:{_THINGS})\b(?:\s+(?:in (?:the )?(?:frame|shot|picture)|whole))?(?=\s*$|\s*[,.;]))",
+    re.IGNORECASE,
+)
+
+
+# "blur the background keeping the cat sharp": what a background blur does, no second edit
+# (it read as "sharpen the background")
+_BLUR_KEEPING_SHARP = re.compile(
+    r"(?P<blur>\bblur\b.*?\bbackground\b.*?),?\s*(?:\b(?:but|and|while)\s+)?\bkeep(?:ing|s)?\s+"
+    rf"(?:the|her|his|my|our|its)\s+(?:{_THINGS}|face|faces|foreground)\s+(?:sharp|in focus|crisp|"
+    r"clear|as (?:it|she|he) is)\b",
     re.IGNORECASE,
 )
 
