@@ -81,7 +81,7 @@ def test_rain_falls_in_long_thin_streaks_leaning_with_the_wind() -> None:
 
 def test_fog_fades_the_top_of_the_picture_more_than_the_bottom_and_more_fog_fades_more() -> None:
     chelsea = sample("chelsea")
-    fogged = {amount: run("fog", chelsea, amount=amount) for amount in (0.25, 0.5, 1.0)}
+    fogged = {amount: run("add_fog", chelsea, amount=amount) for amount in (0.25, 0.5, 1.0)}
     top, bottom = slice(0, 60), slice(-60, None)
 
     def contrast(image: Image, rows: slice) -> float:
@@ -102,7 +102,7 @@ def test_fog_fades_the_top_of_the_picture_more_than_the_bottom_and_more_fog_fade
     assert moved[0] > 0.1
 
 
-@pytest.mark.parametrize("op", ["snow", "rain", "fog"])
+@pytest.mark.parametrize("op", ["snow", "rain", "add_fog"])
 def test_the_weather_keeps_the_alpha_channel(op: str) -> None:
     image = with_alpha(sample("chelsea"))
     np.testing.assert_array_equal(run(op, image)[:, :, 3], image[:, :, 3])
@@ -118,9 +118,9 @@ def test_the_weather_keeps_the_alpha_channel(op: str) -> None:
         ("make it look like its snowing with seed 7", "snow", {"seed": 7}),
         ("make it rain", "rain", {"seed": 0}),
         ("heavy windy rain", "rain", {"amount": 1.0, "wind": 35.0, "seed": 0}),
-        ("add some fog", "fog", {}),
-        ("make it misty", "fog", {}),
-        ("add a light mist", "fog", {"amount": 0.25}),
+        ("add some fog", "add_fog", {}),
+        ("make it misty", "add_fog", {}),
+        ("add a light mist", "add_fog", {"amount": 0.25}),
     ],
 )
 def test_the_planner_reads_falling_weather(instruction: str, op: str, params: dict) -> None:
@@ -137,7 +137,17 @@ def test_weather_lying_in_the_scene_is_refused_offering_falling_snow(instruction
     assert reply.suggestions[0] == "add snow"
 
 
-@pytest.mark.parametrize("instruction", ["it's too foggy", "remove the haze", "make it less misty"])
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        "it's too foggy",
+        "remove the haze",
+        "make it less misty",
+        "get rid of the fog",
+        "remove the fog",
+        "clear up the fog",
+    ],
+)
 def test_fog_to_take_out_is_the_dehaze_not_more_fog(instruction: str) -> None:
     plan = RulePlanner().plan(instruction)
     assert isinstance(plan, EditPlan), plan

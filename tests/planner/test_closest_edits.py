@@ -18,7 +18,7 @@ from gouache.sessions.session import plan_context
 FACE_EDITS = {"blur_faces", "crop_face", "red_eye", "brighten_eyes", "whiten_teeth"}
 TEXT_EDITS = {"remove_text", "replace_text", "darken_text", "document", "redact"}
 CUTS = {"remove_background", "replace_background", "blur_background", "crop_subject"}
-WEATHER = {"fog", "rain", "snow"}
+WEATHER = {"add_fog", "rain", "snow"}
 
 
 @pytest.fixture(scope="module")

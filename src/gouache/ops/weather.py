@@ -232,7 +232,7 @@ OPERATORS: list[Operator[Any]] = [
         examples=("make it rain", "add rain"),
     ),
     Operator(
-        name="fog",
+        name="add_fog",
         version="1.0.0",
         summary="fog or mist: the picture fades into light grey, most toward the top",
         params=FogParams,

@@ -165,7 +165,7 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "watercolor": lambda p: _strength("watercolour", p),
     "snow": lambda p: _weather("snow", p),
     "rain": lambda p: _weather("rain", p),
-    "fog": lambda p: f"fog {_percent(p['amount'])}",
+    "add_fog": lambda p: f"fog {_percent(p['amount'])}",
     "darken_text": lambda p: f"darker text (ink {_percent(p['amount'])} deeper)",
     "crop_bars": lambda p: (
         f"crop off the {_color(p['color']) + ' ' if p['color'] else ''}"

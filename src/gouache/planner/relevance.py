@@ -136,7 +136,7 @@ OP_TOPICS: dict[str, frozenset[str]] = {
         "pixel_art": "style",
         "posterize": "style",
         "rain": "weather",
-        "fog": "weather",
+        "add_fog": "weather",
         "red_eye": "face",
         "redact": "text",
         "remove_background": "subject",

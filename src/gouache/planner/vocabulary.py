@@ -475,7 +475,7 @@ OPERATOR_WORDS = {
         _phrases("snow, snowing, snowfall, snowflakes, snowy, blizzard, flurries, falling")
     ),
     "rain": frozenset(_phrases("rain, raining, rainfall, rainy, drizzle, downpour, falling")),
-    "fog": frozenset(_phrases("fog, foggy, mist, misty, haze, hazy, morning")),
+    "add_fog": frozenset(_phrases("fog, foggy, mist, misty, haze, hazy, morning")),
     "oil_paint": frozenset(
         _phrases(
             "oil, oils, brush, brushes, brushstrokes, strokes, stroke, thick, broad, bold, fine, "

@@ -49,12 +49,12 @@ _LYING = word_set(
 
 def read(text: str) -> Draft | None:
     """The snow, rain or fog draft of a normalised clause, or None when it is not one."""
-    kinds = [(op, found) for op, found in (("snow", _SNOW), ("rain", _RAIN), ("fog", _FOG))
+    kinds = [(op, found) for op, found in (("snow", _SNOW), ("rain", _RAIN), ("add_fog", _FOG))
              if found.search(text)]  # fmt: skip
     if len(kinds) != 1:
         return None
     op, found = kinds[0]
-    if op == "fog" and any(w in _FOG_NOT for w in words(text)):
+    if op == "add_fog" and any(w in _FOG_NOT for w in words(text)):
         return None
     bare = found.sub(" ", text)
     ws = [w for w in words(bare) if not w.isdigit()]
@@ -66,7 +66,7 @@ def read(text: str) -> Draft | None:
         params["amount"] = 1.0
     elif factor is not None:
         params["amount"] = round(min(1.0, AMOUNT * factor), 4)
-    if op == "fog":
+    if op == "add_fog":
         return Draft(op, params, note=FOG_NOTE)
     if any(has(text, w) for w in ("windy", "wind", "blowing", "sideways")):
         params["wind"] = WINDY
