@@ -1,6 +1,6 @@
 """Reading falling weather: "add snow", "make it snow", "let it snow", "heavy snowfall",
 "make it rain", "add some light rain" -> `snow` or `rain`; "add some fog", "make it misty"
--> `fog` (taking fog out, "it's too foggy", is the dehaze's).
+-> `add_fog` (taking fog out, "it's too foggy", is the dehaze's).
 
 Only weather falling through the air is an overlay; snow lying on the ground or the roofs, a
 winter scene, a storm sky need new content and stay with the generative backends (a clause
