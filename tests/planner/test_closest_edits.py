@@ -225,3 +225,13 @@ def test_a_magazine_cover_names_a_backend_and_offers_a_title_and_a_look_once_eac
         assert len(set(reply.suggestions)) == len(reply.suggestions), reply.suggestions
         assert [s.op for s in plans[0]] == ["caption"]
         assert changes_the_picture(analyses, name, plans[1])
+
+
+@pytest.mark.parametrize("request_", ["make it feel like summer", "a summer feel"])
+def test_an_offer_is_not_matched_on_its_example_caption_text(
+    planner: RulePlanner, analyses: AnalysisCache, request_: str
+) -> None:
+    # 'add a title "Summer" at the top' names "Summer" only as its sample caption
+    reply, plans = offered(planner, analyses, "coffee", request_)
+    assert not any("summer" in offer.lower() for offer in reply.suggestions)
+    assert "caption" not in edits(plans)
