@@ -27,8 +27,8 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # Repaired: within 20 levels of the clean photo's luma, or within the range it holds in
     # the 3 x 3 pixels around (strictly: the first only). The ceiling, filling exactly the
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
-    assert pooled(cases) >= 0.86  # measured 0.868 (0.871 before the net's confirmation)
-    assert pooled(cases, strict=True) >= 0.78  # measured 0.790
+    assert pooled(cases) >= 0.865  # measured 0.874
+    assert pooled(cases, strict=True) >= 0.785  # measured 0.795
     assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.69 (astronaut)
 
 
@@ -219,3 +219,18 @@ def test_a_slanted_even_highlight_is_no_speck():
     found = find_marks(clean)
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
     assert moved[168:190, 316:342].sum() < 40  # measured 19
+
+
+def test_a_dark_scratch_beside_a_light_one_is_found():
+    # Over the cat's nose a light scratch runs a few px beside a dark one: the dark one's
+    # profile across had the light scratch as an "outline of the other sign", the mark of a
+    # real thin object, and it was dropped. A scratch already found is no outline.
+    clean = photo("chelsea")
+    damaged = clean.copy()
+    cv2.line(damaged, (283, 190), (279, 276), (40, 39, 37), 2, lineType=cv2.LINE_AA)
+    cv2.line(damaged, (285, 221), (294, 291), (230, 224, 212), 2, lineType=cv2.LINE_AA)
+    dark = np.zeros(clean.shape[:2], np.uint8)
+    cv2.line(dark, (283, 190), (279, 276), 1, 2)
+    found = find_marks(damaged)
+    assert found.scratches == 2  # 1 before
+    assert found.mask[dark > 0].mean() > 0.95  # measured 1.0 (0.11 before)

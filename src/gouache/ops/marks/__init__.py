@@ -27,8 +27,9 @@ clipped to a byte are kept whole. In each band, on the luma v:
    light or dark as themselves, over COVER; seen: a ridge cell, or the line, at most 3 px
    wide (THIN), standing out of its flanks by CONTRAST as it is traced below); alone (their
    mean profile across has no outline of the other sign beside it, OUTLINE, and alike
-   sides); straight (the ridge cells near them, on and past them, bend by at most
-   STRAIGHT_SAG px: not a rim's chord); not following their ground (a scratch shows the
+   sides; light scratches are kept first, and one is no outline for a dark one); straight
+   (the ridge cells near them, on and past them, bend by at most STRAIGHT_SAG px: not a
+   rim's chord); not following their ground (a scratch shows the
    paper, or the black of a scratched negative, whatever it crosses: the slope of its luma
    over its flanks' stays under FOLLOW_SLOPE). Each is traced on along its line while its
    contrast, averaged over TRACE_MEAN px, stays above EXTEND of CONTRAST with flanks that

@@ -89,7 +89,9 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
             pooled[i, (ys + top + y0) // step, xs // step] = 1
     scratches = 0
     for i, sign in enumerate((LIGHT, DARK)):
-        scratches += keep_scratches(rgb, code, residual, pooled[i], sign, step, EXTEND * cut)
+        scratches += keep_scratches(
+            rgb, code, residual, pooled[i], sign, step, EXTEND * cut, LIGHT if sign == DARK else 0
+        )
     mask = _with_rims(code, residual)
     lines = (code & RIDGE) > 0
     spots = max(0, spots - _confirmed(mask, lines, sure))

@@ -105,6 +105,7 @@ def keep_scratches(
     sign: int,
     step: int,
     extend: float,
+    after: int = 0,
 ) -> int:
     """Keep the RIDGE bit only on the scratches among the ridge pixels of `sign`, traced
     along their line over the pixels that stand out its way by `extend` (stage 3 of
@@ -146,6 +147,7 @@ def keep_scratches(
     spans: list[tuple[float, float]] = []
     kept = np.zeros(pooled.shape, dtype=np.uint8)
     polar = 1 if sign == LIGHT else -1
+    found_before = ((code & (RIDGE | after)) == (RIDGE | after)) if after else None
     for i, (x1, y1, x2, y2) in enumerate(segments):
         length = math.hypot(x2 - x1, y2 - y1)
         line = _Line((x2 - x1) / length, (y2 - y1) / length, x1, y1)
@@ -154,7 +156,9 @@ def keep_scratches(
             continue
         if i in pieces and not _even(rgb, line, length, polar):
             continue
-        if not _lone(residual, line, length, polar) or not _straight(pooled, line, length, step):
+        if not _lone(residual, line, length, polar, found_before):
+            continue
+        if not _straight(pooled, line, length, step):
             continue
         if _follows(rgb, line, length, polar):
             continue
@@ -178,15 +182,26 @@ def keep_scratches(
     return _distinct(lines)
 
 
-def _lone(residual: npt.NDArray[np.int8], line: _Line, length: float, polar: int) -> bool:
+def _lone(
+    residual: npt.NDArray[np.int8],
+    line: _Line,
+    length: float,
+    polar: int,
+    found_before: npt.NDArray[np.bool_] | None = None,
+) -> bool:
     """Whether a segment stands alone over its ground: its mean profile across (r averaged
     along its whole length) has nothing of the other sign beside it, as the outline of a
-    real thin object has (a tripod's leg: dark, light, dark), and its two sides alike."""
+    real thin object has (a tripod's leg: dark, light, dark), and its two sides alike. The
+    pixels of `found_before` (scratches of the other sign already kept) read as ground: a
+    light scratch beside a dark one is no outline."""
     along = np.arange(0.0, length + 1.0, dtype=np.float32)
 
     def meanat(across: float) -> float:
         xs, ys = line.at(along, across, residual.shape)
-        return float(np.mean(polar * residual[ys, xs].astype(np.float32)))
+        values = polar * residual[ys, xs].astype(np.float32)
+        if found_before is not None:
+            values = np.where(found_before[ys, xs], np.float32(0.0), values)
+        return float(np.mean(values))
 
     centre = max(meanat(a) for a in (-1.0, 0.0, 1.0))
     beside = [meanat(side * a) for side in (-1.0, 1.0) for a in range(3, 9)]
