@@ -27,8 +27,8 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # Repaired: within 20 levels of the clean photo's luma, or within the range it holds in
     # the 3 x 3 pixels around (strictly: the first only). The ceiling, filling exactly the
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
-    assert pooled(cases) >= 0.865  # measured 0.874
-    assert pooled(cases, strict=True) >= 0.785  # measured 0.795
+    assert pooled(cases) >= 0.875  # measured 0.882
+    assert pooled(cases, strict=True) >= 0.795  # measured 0.802
     assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.69 (astronaut)
 
 
@@ -67,17 +67,17 @@ def test_a_large_speck_is_found_by_a_ring_just_outside_it(name, centre):
 
 
 def test_damage_drawn_with_seeds_no_threshold_was_tuned_on_is_repaired_as_well():
-    # Seeds 4-7 over all five photos read 80.7 % (80.8 % before the net's confirmation);
+    # Seeds 4-7 over all five photos read 81.5 % (80.7 % with the luma-only net);
     # seeds 4, 5 over these two are a quick sample of it.
     held = measure(_restore_marks, ("coffee", "astronaut"), (4, 5))
-    assert pooled(held) >= 0.78  # measured 0.796 (0.798 before)
+    assert pooled(held) >= 0.78  # measured 0.805 (0.796 luma-only)
 
 
 def test_the_learned_detector_reads_in_tiles_that_agree_with_one_another(monkeypatch):
     damaged = scratch_and_dust(photo("chelsea"), 3).image
-    whole = marksnet.learned_marks(damaged, 0.5)
+    whole = marksnet.learned_odds(damaged) > 127
     monkeypatch.setattr(marksnet, "TILE", 96)
-    tiled = marksnet.learned_marks(damaged, 0.5)
+    tiled = marksnet.learned_odds(damaged) > 127
     assert whole.sum() > 500  # the damage is found at all
     # the halo covers the net's reach: tiles differ only by the float sums' order
     assert float((whole != tiled).mean()) < 0.0002
@@ -87,15 +87,15 @@ def test_the_repair_changes_few_of_the_clean_pixels(cases):
     # Clean pixels (untouched by the damage) moved by more than 10 levels: real dots and
     # lines taken for marks (highlights on metal and in eyes, wood grain).
     changed = [c.score.false_change for c in cases]
-    # measured 0.0044 (chelsea) .. 0.0156 (grace_hopper), 0.0090 on average (0.0111 before
-    # the learned detector confirmed the specks)
+    # measured 0.0044 (chelsea) .. 0.0153 (grace_hopper), 0.0085 on average (0.0090 with the
+    # luma-only net, 0.0111 before the learned detector confirmed the specks)
     assert max(changed) <= 0.018
     assert float(np.mean(changed)) <= 0.010
 
 
 def test_every_damaged_photo_comes_out_closer_to_the_clean_one(cases):
     gains = [c.score.psnr_after - c.score.psnr_before for c in cases]
-    assert min(gains) > 0.3  # measured +0.4 (grace_hopper) .. +13.0 dB (chelsea)
+    assert min(gains) > 0.3  # measured +0.9 (grace_hopper) .. +13.1 dB (chelsea)
 
 
 @pytest.mark.parametrize("name", ["camera", "coffee", "astronaut"])
@@ -103,8 +103,8 @@ def test_a_clean_photo_is_left_almost_as_it_was(name):
     clean = photo(name)
     found = find_marks(clean)
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
-    # measured: camera 0.17 %, coffee 1.03 %, astronaut 0.64 % of the pixels (0.31 %, 1.32 %,
-    # 1.02 % before the learned detector confirmed the specks)
+    # measured: camera 0.18 %, coffee 0.83 %, astronaut 0.52 % of the pixels (0.17 %, 1.03 %,
+    # 0.64 % with the luma-only net; 0.31 %, 1.32 %, 1.02 % before any)
     assert moved.mean() <= 0.012
     assert found.scratches <= 1  # measured 0, 1 (wood grain), 1
 
@@ -117,7 +117,7 @@ def test_the_tripod_of_the_camera_photo_is_not_taken_for_scratches():
     tripod = (slice(200, 512), slice(220, 360))
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
     assert found.scratches == 0
-    assert moved[tripod].mean() < 0.004  # measured 0.0025 (109 px; 172 before)
+    assert moved[tripod].mean() < 0.004  # measured 0.0030 (130 px; 109 luma-only, 172 before)
 
 
 def test_a_photo_read_in_bands_gives_the_marks_of_one_read_whole(monkeypatch):
@@ -234,3 +234,16 @@ def test_a_dark_scratch_beside_a_light_one_is_found():
     found = find_marks(damaged)
     assert found.scratches == 2  # 1 before
     assert found.mask[dark > 0].mean() > 0.95  # measured 1.0 (0.11 before)
+
+
+def test_a_large_speck_on_the_grass_is_found_by_the_learned_detector():
+    # A 9 px light speck on the camera photo's grass raises the grain it is measured
+    # against by a third, and the ring tests miss it; the net is sure of it, and it is round.
+    clean = photo("camera")
+    spotted = clean.copy()
+    cv2.circle(spotted, (465, 440), 4, (218, 211, 200), -1, lineType=cv2.LINE_AA)
+    speck = np.abs(spotted.astype(np.int16) - clean).max(axis=2) > 24
+    found = find_marks(spotted)
+    assert found.mask[speck].mean() > 0.9  # measured 0.99 (0 before)
+    out = repair(spotted, found.mask)
+    assert np.abs(out.astype(np.int16) - clean)[speck].mean() < 20

@@ -56,7 +56,12 @@ clipped to a byte are kept whole. In each band, on the luma v:
    the scratches on which it is nowhere CONFIRM sure of a mark is dropped: the speck tests
    above, with their threshold lowered (SPOT_CONTRAST 20, from 25), take fewer of the
    picture's own dots for dust (highlights on metal, foam, catch-lights).
-7. Fill: A. Telea, "An image inpainting technique based on the fast marching method",
+7. Learned specks: a round group of pixels (no wider than SPOT_WIDTH, its short side
+   LEARNED_ROUND of its long one, filling LEARNED_FILL of its box) on which the net is
+   LEARNED_SURE sure of a mark is a speck, found or not by the tests above: a large speck
+   raises the grain it is measured against, and one touching something as dark stands
+   out of no full ring. The net reads the chroma too (dust is grey over any colour).
+8. Fill: A. Telea, "An image inpainting technique based on the fast marching method",
    Journal of Graphics Tools 9(1), 2004 (`cv2.inpaint`), only on the tiles holding marks.
 
 Measured on generated damage (`gouache.evals.damage`) over five photos and on the clean

@@ -1,5 +1,5 @@
-"""Stages 1, 5, 6 and 7 of `gouache.ops.marks`: the photo read in bands, the marks'
-rims, the learned check, and the fill."""
+"""Stages 1, 5, 6, 7 and 8 of `gouache.ops.marks`: the photo read in bands, the marks'
+rims, the learned check and specks, and the fill."""
 
 from __future__ import annotations
 
@@ -29,9 +29,10 @@ from gouache.ops.marks.scratches import (
 from gouache.ops.marks.specks import (
     SPOT_CONTRAST,
     SPOT_REACH,
+    SPOT_WIDTH,
     find_specks,
 )
-from gouache.ops.marksnet import learned_marks
+from gouache.ops.marksnet import learned_odds
 
 # At most this share of a band's pixels are candidates.
 CANDIDATES = 0.12
@@ -40,6 +41,13 @@ RIM_LEVELS = 4.0
 INPAINT_RADIUS = 3
 # A group of marked pixels is kept where the learned detector is this sure of a mark on one.
 CONFIRM = 0.5
+# A round group of pixels the learned detector alone is this sure of is a speck too: no
+# wider than SPOT_WIDTH, its short side LEARNED_ROUND of its long one, filling LEARNED_FILL
+# of its box, LEARNED_LEAST pixels or more.
+LEARNED_SURE = 0.7
+LEARNED_ROUND = 0.6
+LEARNED_FILL = 0.55
+LEARNED_LEAST = 4
 # Context each band needs: the residual's and the texture's squares, and the far flank.
 HALO = MEDIAN + max(FLANKS) + 2
 # A band holds about this many pixels (its arrays are the working set).
@@ -73,7 +81,7 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
         return Marks(mask=none, spots=0, scratches=0, lines=none)
     cut = CONTRAST / strength
     # first, while little else is held: the net's working set is freed after each tile
-    sure = learned_marks(rgb, CONFIRM)
+    odds = learned_odds(rgb)
     code = np.zeros((height, width), dtype=np.uint8)
     residual = np.zeros((height, width), dtype=np.int8)
     step = max(1, math.ceil(max(height, width) / COUNT_SIDE))
@@ -94,7 +102,8 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
         )
     mask = _with_rims(code, residual)
     lines = (code & RIDGE) > 0
-    spots = max(0, spots - _confirmed(mask, lines, sure))
+    spots = max(0, spots - _confirmed(mask, lines, odds > round(255 * CONFIRM)))
+    spots += _learned_specks(mask, odds > round(255 * LEARNED_SURE))
     return Marks(mask=mask, spots=spots, scratches=scratches, lines=lines)
 
 
@@ -125,6 +134,36 @@ def _confirmed(
         cleared += int(np.count_nonzero(dropped))
         part &= ~dropped[labels]
     return cleared
+
+
+def _learned_specks(mask: npt.NDArray[np.bool_], sure: npt.NDArray[np.bool_]) -> int:
+    """7. Adds to `mask` (in place) the round groups of `sure` pixels: the specks the learned
+    detector finds that the tests above do not (a large speck raises the grain it is
+    measured against; one touching something as dark stands out of no full ring). How many
+    groups touch no marked pixel. In bands of rows, as `_confirmed`: a group is a speck, no
+    taller than SPOT_WIDTH."""
+    height, width = mask.shape
+    rows = max(4 * SPOT_REACH, BAND_PIXELS // max(1, width))
+    added = 0
+    for start in range(0, height, rows):
+        bottom = min(height, start + rows + 2 * SPOT_REACH)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(
+            sure[start:bottom].view(np.uint8), connectivity=8, ltype=cv2.CV_32S
+        )
+        w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+        area, side = stats[:, cv2.CC_STAT_AREA], np.maximum(w, h)
+        round_ = (side <= SPOT_WIDTH) & (np.minimum(w, h) >= LEARNED_ROUND * side)
+        round_ &= (area >= LEARNED_FILL * w * h) & (area >= LEARNED_LEAST)
+        round_ &= stats[:, cv2.CC_STAT_TOP] < rows
+        round_[0] = False
+        if not round_.any():
+            continue
+        part = mask[start:bottom]
+        touched = np.zeros(count, dtype=bool)
+        touched[labels[part]] = True
+        added += int(np.count_nonzero(round_ & ~touched))
+        part |= round_[labels]
+    return added
 
 
 def repair(rgb: Image, mask: npt.NDArray[np.bool_], out: Image | None = None) -> Image:
