@@ -402,6 +402,23 @@ def test_looser_than_the_largest_square_says_so_and_makes_nothing(
     assert len(session.versions()) == 2
 
 
+def test_tighter_after_a_crop_for_instagram_zooms_in_on_the_face(
+    store: Store, analyses: AnalysisCache
+) -> None:
+    # "tighter" after a smart crop was "did you mean lighter?"
+    session, said = chat(
+        store, analyses, "grace_hopper", "crop it 16:9 keeping the face", "tighter", "looser",
+        "looser",
+    )  # fmt: skip
+    assert "zoom x1 -> x1.5" in said
+    assert "zoom x1.5 -> x1" in said
+    assert "is x1 already, as far as it goes: nothing changed" in said
+    wide, tight, loose = (session.image(v).shape[:2] for v in "234")
+    assert tight[1] == round(wide[1] / 1.5)
+    assert loose == wide
+    assert len(session.versions()) == 4
+
+
 def test_not_so_tight_after_a_face_crop_widens_its_margin(
     store: Store, analyses: AnalysisCache
 ) -> None:

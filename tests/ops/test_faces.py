@@ -321,6 +321,19 @@ def test_smart_crop_to_9_16_keeps_the_whole_face(run, astronaut, boxes):
     assert notes == ["smart_crop: kept 1 face in frame"]
 
 
+def test_a_zoomed_smart_crop_is_smaller_and_centred_on_the_face(run, hopper, boxes):
+    # "crop it 16:9" then "a bit tighter": the window of the aspect, 1.2 times smaller, round
+    # her face
+    (face,) = boxes(hopper)
+    out, _ = run("smart_crop", hopper, aspect=(16, 9), zoom=1.2)
+    height, width = out.shape[:2]
+    assert width == round(hopper.shape[1] / 1.2)
+    assert width / height == pytest.approx(16 / 9, abs=0.02)
+    x, y = located(out, hopper)
+    assert x + width / 2 == pytest.approx(face.x + face.w / 2, abs=1)
+    assert holds((x, y, width, height), face)
+
+
 def test_smart_crop_to_16_9_of_a_portrait_moves_the_window_to_the_face(run, hopper, boxes):
     (face,) = boxes(hopper)
     out, _ = run("smart_crop", hopper, aspect=(16, 9))

@@ -94,6 +94,9 @@ def _tanned(say: str, on: str) -> tuple[float, float]:
         ("give her a tan", "give her a deep tan", "grace_hopper"),
         ("tan her a bit", "tan her face", "grace_hopper"),
         ("give us all a slight tan", "give us all a strong tan", "group"),
+        # a little more than a tan, not a slight one (it read as "slight" before)
+        ("give her a tan", "give her a slightly stronger tan", "grace_hopper"),
+        ("give her a slightly stronger tan", "give her a strong tan", "grace_hopper"),
     ],
 )
 def test_the_amount_said_orders_how_tanned_the_faces_come_out(

@@ -253,6 +253,9 @@ def test_the_looks_named_loosely_are_the_looks_meant() -> None:
         "give it an old film camera feel": "film",
         "sunset vibes pls": "golden hour",
         "give it a sunset glow": "golden hour",
+        "make it evening": "golden hour",
+        "turn it into dusk pls": "golden hour",
+        "make it a summer evening": "golden hour",
     }
     for say, name in names.items():
         plan = _plan(say, "rocket")

@@ -12,7 +12,7 @@ class Knob:
     op: str
     param: str
     name: str  # how the reply names it
-    unit: str  # "side" (a share of the shorter side, shown in px), "percent" or "px"
+    unit: str  # "side" (a share of the shorter side, shown in px), "percent", "px", "times"
     nouns: tuple[str, ...]
     up: tuple[str, ...]  # comparatives that raise it, each with its plain form after a space
     down: tuple[str, ...]
@@ -61,6 +61,9 @@ KNOBS = (
          ("looser loose", "wider wide"), ("tighter tight", "closer close", "narrower narrow")),
     Knob("crop_subject", "margin", "margin round the subject", "percent", ("crop", "framing"),
          ("looser loose", "wider wide"), ("tighter tight", "closer close", "narrower narrow")),
+    # a smart crop zooms in on its faces (or subject): "tighter" is more zoom
+    Knob("smart_crop", "zoom", "zoom", "times", ("crop", "framing"),
+         ("tighter tight", "closer close", "narrower narrow"), ("looser loose", "wider wide")),
 )  # fmt: skip
 # "a bit bigger": 1 + 0.5 x the size (as conversation.RESCALE's "more"); "much": 1.5 ** 2
 SIZES = {"a bit": 0.5, "a little": 0.5, "a touch": 0.5, "a tad": 0.5, "slightly": 0.5,

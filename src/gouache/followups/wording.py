@@ -18,6 +18,8 @@ def shown(knob: Knob, param: str, value: float, side: int) -> str:
         return f"{value:g} px"
     if knob.unit == "side":
         return f"{value * side:.1f} px"
+    if knob.unit == "times":
+        return f"x{value:.3g}"
     return f"{100 * value:g} %"
 
 

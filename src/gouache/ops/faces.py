@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
 
+from gouache.analysis.cache import Analysis
 from gouache.analysis.types import Box, Face
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
@@ -109,6 +110,8 @@ class SmartCropParams(Params):
     # "don't cut anyone off": every face whole, with room around it (HEAD_ROOM above, ROOM on
     # the other sides), or no crop at all
     everyone: bool = False
+    # "tighter": the window this many times smaller than the largest, on the same faces
+    zoom: float = Field(default=1.0, ge=1.0, le=8.0)
 
     @field_validator("aspect")
     @classmethod
@@ -247,10 +250,33 @@ def smart_crop(image: Image, p: SmartCropParams, ctx: OpContext) -> Image:
             ctx.notes.append("smart_crop: no face or subject found; kept the centre")
         start = _clamp(round(centre - span / 2), 0, length - span)
 
-    # 3. cut
-    if horizontal:
-        return image[:, start : start + win_w].copy()
-    return image[start : start + win_h, :].copy()
+    # 3. cut; zoomed in, a smaller window of the aspect inside it, on the faces or subject
+    x0, y0 = (start, 0) if horizontal else (0, start)
+    if p.zoom > 1.0:
+        focus = _focus(analysis, Box(x0, y0, win_w, win_h))
+        w, h = max(1, round(win_w / p.zoom)), max(1, round(win_h / p.zoom))
+        x0 = _clamp(round(focus[0] - w / 2), x0, x0 + win_w - w)
+        y0 = _clamp(round(focus[1] - h / 2), y0, y0 + win_h - h)
+        win_w, win_h = w, h
+    return image[y0 : y0 + win_h, x0 : x0 + win_w].copy()
+
+
+def _focus(analysis: Analysis, window: Box) -> tuple[float, float]:
+    """Where a zoomed smart crop centres: the middle of the faces the window holds, else of
+    the main subject, else of the window."""
+
+    def inside(box: Box) -> bool:
+        x, y = box.x + box.w / 2, box.y + box.h / 2
+        return window.x <= x < window.right and window.y <= y < window.bottom
+
+    boxes = [f.box for f in analysis.faces if inside(f.box)]
+    subject = analysis.subject
+    if not boxes and subject.box is not None and subject.method != "prior":
+        boxes = [subject.box]
+    if not boxes:
+        return window.x + window.w / 2, window.y + window.h / 2
+    kept = _union(boxes)
+    return kept.x + kept.w / 2, kept.y + kept.h / 2
 
 
 def largest_window(width: int, height: int, aspect: tuple[int, int]) -> tuple[int, int]:
@@ -554,7 +580,7 @@ OPERATORS: list[Operator[Any]] = [
     ),
     Operator(
         name="smart_crop",
-        version="1.1.0",
+        version="1.2.0",
         summary="crop to an aspect ratio keeping the faces (or the subject) in frame",
         params=SmartCropParams,
         run=smart_crop,

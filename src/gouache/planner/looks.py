@@ -62,6 +62,10 @@ _MOOD = re.compile(
     r"|^(?:make it |can you make it |can u make it )?look like (?:a |it was (?:taken|shot) at |"
     r"it'?s )?(?:(?:summer|autumn|fall|spring|warm|late) )?(?:sunset|sundown|dusk|golden hour|"
     r"evening)(?: (?:please|pls|plz))?$"
+    # "make it evening", "turn it into dusk", "make it a summer evening"
+    r"|^(?:(?:can you |can u |pls |please )?(?:make it|turn it (?:into|to)|change it to) )"
+    r"(?:an? )?(?:(?:summer|autumn|fall|spring|warm|late) )?(?:sunset|sundown|dusk|evening)"
+    r"(?: (?:time|instead|scene|shot))?(?: (?:please|pls|plz))?$"
 )
 
 

@@ -32,6 +32,7 @@ _SAID = re.compile(
 # "a deep tan", "a dark tan": a strong one, as "a strong tan" is (intensity 2)
 _DEEP = re.compile(rf"\b(?:deep|deeper|dark|darker|proper|real|serious)\s+(?:{_TAN})\b")
 STRONG = 2.0
+_MORE = re.compile(rf"\b(?:stronger|deeper|darker)\s+(?:of\s+a\s+)?(?:{_TAN})\b")
 _ONE = re.compile(r"\b(?:her|him|me)\b")
 _PERSON = re.compile(rf"\b{_WHO}\b|^(?:give|add) (?:a |some )?(?:bit of (?:a )?)?(?:{_TAN})\b")
 
@@ -41,7 +42,10 @@ def read(text: str) -> list[Draft] | None:
     if _SAID.match(text) is None or _PERSON.search(text) is None:
         return None
     stated = intensity(text)
-    if stated is None and _DEEP.search(text) is not None:
+    if _MORE.search(text) is not None:
+        # "a slightly stronger tan" is more than a tan, by a little: not a slight one
+        stated = STRONG if stated is None or stated >= 1 else (1 + STRONG) / 2
+    elif stated is None and _DEEP.search(text) is not None:
         stated = STRONG
     factor = 1.0 if stated is None else stated
     tint = {"region": "faces", "edit": "tint", "color": BRONZE, "amount": round(TINT * factor, 4)}
