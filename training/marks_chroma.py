@@ -16,11 +16,12 @@ Needs torch, onnx and scikit-learn (none is a dependency of gouache):
 
     pip install torch==2.13.0 onnx scikit-learn
     PYTHONPATH=src python -m training.marks_net 3000 marks_luma.pt marks_luma.onnx
-    PYTHONPATH=src python -m training.marks_chroma 1000 marks_luma.onnx marks_chroma.pt \
+    PYTHONPATH=src python -m training.marks_chroma 7000 marks_luma.onnx marks_chroma.pt \
         src/gouache/ops/models/marks.onnx
 
-Seeded: on this project's 2-core machine the second step took 3 minutes and wrote the
-shipped file byte for byte.
+Seeded: on this project's 2-core machine the second step took 28 minutes (1000 steps over
+170 pictures, 3 minutes, wrote the first shipped file byte for byte; this longer run on 400
+repaired 88.5 % of the bench's damage against 88.2 %, at 6.25 dB against 6.01).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from training.marks_net import Net, batches, luma, pictures, varied_damage
 torch.set_num_threads(2)
 HARD = 4.0
 POSITIVE = 4.0
-POOL = 170
+POOL = 400
 
 
 def colour_pictures() -> list[np.ndarray]:
