@@ -198,3 +198,19 @@ def test_restoring_the_camera_photo_leaves_the_tripod_alone(registry, analyses):
     tripod = (slice(200, 512), slice(220, 360))
     moved = np.abs(out.astype(np.int16) - clean).max(axis=2)[tripod] > 10
     assert moved.mean() < 0.004  # measured 0.0025 (0.0039 before): highlights read as dust
+
+
+def test_dust_and_scratches_alone_leave_the_tone_and_colour_as_they_were(
+    registry, analyses, aged
+):
+    # "remove the dust and scratches" on a faded, yellowed photo: before, the whole
+    # restoration ran (levels stretched, the cast balanced, every pixel moved)
+    ctx = OpContext(analyses=analyses)
+    out = registry.get("restore").apply(aged.image, {"marks_only": True}, ctx)
+    moved = np.abs(out.astype(np.int16) - aged.image).max(axis=2) > 0
+    assert moved.mean() < 0.05  # measured 0.022 (the marks and their fill)
+    visible = aged.specks & (np.abs(luma(aged.image) - luma(aged.without_specks)) > 40)
+    assert moved[visible].mean() > 0.8  # measured 0.86
+    assert len(ctx.notes) == 1
+    assert "tone, colour and noise left as they were" in ctx.notes[0]
+    assert REPORT.search(ctx.notes[0]) is not None

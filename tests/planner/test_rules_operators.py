@@ -118,7 +118,9 @@ NEW_STEPS: list[tuple[str, str, dict[str, Any]]] = [
     # restoring and styles
     ("restore this old photo", "restore", {}),
     ("fix this old photo", "restore", {}),
-    ("remove the dust and scratches", "restore", {}),
+    ("remove the dust and scratches", "restore", {"marks_only": True}),
+    ("get rid of the dust specks", "restore", {"marks_only": True}),
+    ("repair the damage", "restore", {}),
     ("restore it gently", "restore", {"strength": 0.5}),
     ("use the colours of image 2", "color_transfer", {"reference": 2}),
     ("match the colours of the second photo", "color_transfer", {"reference": 2}),

@@ -126,14 +126,21 @@ SHARPEN_RADIUS = 1.0
 
 class RestoreParams(Params):
     strength: float = Field(default=1.0, gt=0.0, le=1.0)
+    # "remove the dust and scratches": that stage alone, the tone and colour left as they are
+    marks_only: bool = False
 
 
 def restore(image: Image, p: RestoreParams, ctx: OpContext) -> Image:
     """The five stages in order: denoise, dust and scratches, contrast, white balance,
-    sharpening. The alpha channel, if any, is kept as it was."""
+    sharpening; with `marks_only`, dust and scratches alone. The alpha channel, if any, is
+    kept as it was."""
     s = p.strength
     rgb = rgb_of(image)
     faces = ctx.analysis(image).faces
+    if p.marks_only:
+        rgb, line = dust_stage(rgb, s, faces)
+        ctx.notes.append(f"restore: {line}; tone, colour and noise left as they were")
+        return with_alpha_of(rgb, image)
     report: list[str] = []
     # 1. denoise
     rgb, line = denoise_stage(rgb, s, ctx)
@@ -387,7 +394,7 @@ def _stretch(rgb: Image, strength: float) -> tuple[Float32Array | None, tuple[in
 OPERATORS: list[Operator[Any]] = [
     Operator(
         name="restore",
-        version="1.0.0",
+        version="1.1.0",
         summary="restore an old photo: noise, dust, scratches, contrast, colour, sharpness",
         params=RestoreParams,
         run=restore,

@@ -154,7 +154,9 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         f"remove the {_color(p['key'])} background" if p.get("key") else "remove the background"
     ),
     "replace_background": _background,
-    "restore": lambda p: _strength("restore", p),
+    "restore": lambda p: _strength(
+        "remove dust and scratches" if p.get("marks_only") else "restore", p
+    ),
     "color_transfer": lambda p: (
         f"colours of image {p['reference']}"
         + (" (histogram)" if p["method"] == "histogram" else "")

@@ -20,6 +20,7 @@ styles, extending and upscaling.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -141,8 +142,23 @@ def _upscale(c: Clause) -> Draft | None:
     return Draft("upscale", params | {"factor": int(factor)})
 
 
+# "remove the dust and scratches" asks for those alone; "restore this old photo", "repair
+# the damage" for the whole restoration (its contrast and colour too)
+_MARKS = re.compile(r"\b(?:dust|dusty|specks?|scratch(?:es|ed)?|spots?|marks?|blemish(?:es)?)\b")
+_WHOLE = re.compile(
+    r"\b(?:restor(?:e|ed|ation)|faded|fade|colou?rs?|contrast|damage|damaged|fix up|clean up)\b"
+)
+
+
+def _restore(c: Clause) -> Draft | None:
+    draft = _strength("restore")(c)
+    if draft is None or _MARKS.search(c.text) is None or _WHOLE.search(c.text) is not None:
+        return draft
+    return replace(draft, params={**draft.params, "marks_only": True})
+
+
 RULES: dict[str, Rule] = {
-    "restore": _strength("restore"),
+    "restore": _restore,
     "color_transfer": _color_transfer,
     "sketch": _strength("sketch"),
     "cartoon": _strength("cartoon"),
