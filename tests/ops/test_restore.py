@@ -200,9 +200,7 @@ def test_restoring_the_camera_photo_leaves_the_tripod_alone(registry, analyses):
     assert moved.mean() < 0.004  # measured 0.0025 (0.0039 before): highlights read as dust
 
 
-def test_dust_and_scratches_alone_leave_the_tone_and_colour_as_they_were(
-    registry, analyses, aged
-):
+def test_dust_and_scratches_alone_leave_the_tone_and_colour_as_they_were(registry, analyses, aged):
     # "remove the dust and scratches" on a faded, yellowed photo: before, the whole
     # restoration ran (levels stretched, the cast balanced, every pixel moved)
     ctx = OpContext(analyses=analyses)
