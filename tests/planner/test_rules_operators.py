@@ -117,6 +117,7 @@ NEW_STEPS: list[tuple[str, str, dict[str, Any]]] = [
     ("use image 2 as the background", "replace_background", {"reference": 2}),
     # restoring and styles
     ("restore this old photo", "restore", {}),
+    ("restore it properly", "restore", {}),
     ("fix this old photo", "restore", {}),
     ("remove the dust and scratches", "restore", {"marks_only": True}),
     ("get rid of the dust specks", "restore", {"marks_only": True}),

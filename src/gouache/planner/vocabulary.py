@@ -289,7 +289,7 @@ FILLER = frozenset(
         "flyer, banner, selfie, snapshot, snap, taken, photographed, captured, were, been, "
         "instagram, insta, convert, converted, converting, perfect, great, awesome, lovely, "
         "wonderful, excellent, amazing, brilliant, fantastic, nope, nah, actually, lol, haha, "
-        "lmao, thx, ty, omg, nice"
+        "lmao, thx, ty, omg, nice, properly, nicely, carefully, neatly, quickly"
     )
 )
 
