@@ -36,8 +36,7 @@ import torch
 from onnx import numpy_helper
 from torch import nn
 
-from gouache.evals.damage import scratch_and_dust
-from training.marks_net import Net, batches, luma, pictures, varied_damage
+from training.marks_net import Net, batches, luma, pictures, pool
 
 torch.set_num_threads(2)
 HARD = 4.0
@@ -63,47 +62,10 @@ def features(rgb: np.ndarray) -> np.ndarray:
     )
 
 
-def moved_by_a_fill(v: np.ndarray) -> np.ndarray:
+def moved_by_a_fill(rgb: np.ndarray) -> np.ndarray:
+    v = luma(rgb)
     blurred = cv2.GaussianBlur(v, (0, 0), 2.0).astype(np.int16)
     return np.asarray(np.abs(v.astype(np.int16) - blurred) > 10)
-
-
-def pool(rng: np.random.Generator, pics: list[np.ndarray], n: int):
-    xs, ys, ws = [], [], []
-    for i in range(n):
-        rgb = pics[i % len(pics)]
-        s = float(rng.uniform(0.6, 1.4))
-        rgb = cv2.resize(rgb, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
-        if rng.random() < 0.5:
-            rgb = rgb[:, ::-1]
-        if rng.random() < 0.5:
-            rgb = np.ascontiguousarray(rgb.transpose(1, 0, 2))
-        rgb = np.ascontiguousarray(rgb)
-        g = float(rng.uniform(0.7, 1.4))
-        rgb = np.clip(255 * (rgb / 255.0) ** g, 0, 255).astype(np.uint8)
-        if rng.random() < 0.5:
-            d = scratch_and_dust(
-                rgb,
-                int(rng.integers(100, 10**6)),
-                scratches=int(rng.integers(3, 10)),
-                specks=int(rng.integers(20, 90)),
-            )
-            dam, alpha = d.image, d.alpha
-        else:
-            dam, alpha = varied_damage(rgb, rng)
-        if rng.random() < 0.3:
-            q = int(rng.integers(70, 96))
-            _, enc = cv2.imencode(".jpg", dam[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, q])
-            dam = cv2.imdecode(enc, cv2.IMREAD_COLOR)[:, :, ::-1]
-        v0, v1 = luma(rgb).astype(np.int16), luma(dam)
-        visible = np.abs(v1.astype(np.int16) - v0) > 12
-        target = (alpha >= 0.35) & visible
-        weight = np.where((alpha > 0) & ~target, 0.0, 1.0).astype(np.float32)
-        weight[(alpha == 0) & moved_by_a_fill(luma(rgb))] = HARD
-        xs.append(features(dam))
-        ys.append(target.astype(np.float32))
-        ws.append(weight)
-    return xs, ys, ws
 
 
 def from_onnx(path: str) -> Net:
@@ -145,7 +107,7 @@ def main(steps: int, first: str, out: str, onnx_path: str) -> None:
     rng = np.random.default_rng(1)
     torch.manual_seed(1)
     pics = pictures() + colour_pictures()
-    xs, ys, ws = pool(rng, pics, POOL)
+    xs, ys, ws = pool(rng, pics, POOL, features, moved_by_a_fill, HARD)
     print("pool ready", flush=True)
     net = with_chroma(from_onnx(first))
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -123,7 +124,21 @@ def features(v: np.ndarray) -> np.ndarray:
     return np.stack([(f - 128) / 64, (f - med) / 32]).astype(np.float32)
 
 
-def pool(rng: np.random.Generator, pics: list[np.ndarray], n: int):
+def luma_features(rgb: np.ndarray) -> np.ndarray:
+    return features(luma(rgb))
+
+
+def pool(
+    rng: np.random.Generator,
+    pics: list[np.ndarray],
+    n: int,
+    read: Callable[[np.ndarray], np.ndarray] = luma_features,
+    hard: Callable[[np.ndarray], np.ndarray] | None = None,
+    hard_weight: float = 1.0,
+):
+    """`n` damaged pictures: their features (`read` of the damaged RGB), targets and
+    weights; with `hard`, the clean pixels it picks out of the clean RGB weigh
+    `hard_weight`."""
     xs, ys, ws = [], [], []
     for i in range(n):
         rgb = pics[i % len(pics)]
@@ -154,7 +169,9 @@ def pool(rng: np.random.Generator, pics: list[np.ndarray], n: int):
         visible = np.abs(v1.astype(np.int16) - v0) > 12
         target = (alpha >= 0.35) & visible
         weight = np.where((alpha > 0) & ~target, 0.0, 1.0).astype(np.float32)
-        xs.append(features(v1))
+        if hard is not None:
+            weight[(alpha == 0) & hard(rgb)] = hard_weight
+        xs.append(read(dam))
         ys.append(target.astype(np.float32))
         ws.append(weight)
     return xs, ys, ws
