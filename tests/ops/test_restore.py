@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from gouache.analysis.cache import AnalysisCache
+from gouache.errors import InvalidParameterError
 from gouache.evals.damage import photo
 from gouache.images import Image
 from gouache.ops.registry import OpContext, OperatorRegistry
@@ -212,3 +213,10 @@ def test_dust_and_scratches_alone_leave_the_tone_and_colour_as_they_were(registr
     assert len(ctx.notes) == 1
     assert "tone, colour and noise left as they were" in ctx.notes[0]
     assert REPORT.search(ctx.notes[0]) is not None
+
+
+def test_dust_and_scratches_alone_on_a_clean_picture_change_nothing_and_say_so(apply):
+    # before, an unchanged version was made
+    flat = np.full((120, 160, 3), 120, dtype=np.uint8)
+    with pytest.raises(InvalidParameterError, match="no dust or scratches found"):
+        apply("restore", flat, marks_only=True)

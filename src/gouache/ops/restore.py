@@ -66,6 +66,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from gouache.analysis.types import Face
+from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops._pixels import (
     LINEAR_OF_CODE,
@@ -138,9 +139,15 @@ def restore(image: Image, p: RestoreParams, ctx: OpContext) -> Image:
     rgb = rgb_of(image)
     faces = ctx.analysis(image).faces
     if p.marks_only:
-        rgb, line = dust_stage(rgb, s, faces)
+        out, line = dust_stage(rgb, s, faces)
+        if out is rgb:
+            raise InvalidParameterError(
+                f"restore: {line} ('restore this old photo' also evens out faded contrast "
+                "and a colour cast)",
+                op="restore",
+            )
         ctx.notes.append(f"restore: {line}; tone, colour and noise left as they were")
-        return with_alpha_of(rgb, image)
+        return with_alpha_of(out, image)
     report: list[str] = []
     # 1. denoise
     rgb, line = denoise_stage(rgb, s, ctx)
