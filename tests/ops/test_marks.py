@@ -75,9 +75,9 @@ def test_damage_drawn_with_seeds_no_threshold_was_tuned_on_is_repaired_as_well()
 
 def test_the_learned_detector_reads_in_tiles_that_agree_with_one_another(monkeypatch):
     damaged = scratch_and_dust(photo("chelsea"), 3).image
-    whole = marksnet.learned_odds(damaged) > 127
+    whole = marksnet.learned_chance(damaged) > 127
     monkeypatch.setattr(marksnet, "TILE", 96)
-    tiled = marksnet.learned_odds(damaged) > 127
+    tiled = marksnet.learned_chance(damaged) > 127
     assert whole.sum() > 500  # the damage is found at all
     # the halo covers the net's reach: tiles differ only by the float sums' order
     assert float((whole != tiled).mean()) < 0.0002

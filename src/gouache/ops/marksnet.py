@@ -61,7 +61,7 @@ def _features(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     )
 
 
-def learned_odds(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+def learned_chance(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """Per pixel of `rgb`, the probability that a dust speck or scratch covers it, in 255ths.
     Tile by tile: the float map is never held whole."""
     height, width = rgb.shape[:2]
@@ -83,6 +83,6 @@ def learned_odds(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
             )
             (logit,) = session.run(None, {"features": _features(np.asarray(framed, np.uint8))})
             inner = np.asarray(logit[0, 0, HALO:-HALO, HALO:-HALO], dtype=np.float32)
-            odds = 255.0 / (1.0 + np.exp(-np.clip(inner, -30.0, 30.0)))
-            out[top:bottom, left:right] = np.rint(odds).astype(np.uint8)
+            chance = 255.0 / (1.0 + np.exp(-np.clip(inner, -30.0, 30.0)))
+            out[top:bottom, left:right] = np.rint(chance).astype(np.uint8)
     return out

@@ -32,7 +32,7 @@ from gouache.ops.marks.specks import (
     SPOT_WIDTH,
     find_specks,
 )
-from gouache.ops.marksnet import learned_odds
+from gouache.ops.marksnet import learned_chance
 
 # At most this share of a band's pixels are candidates.
 CANDIDATES = 0.12
@@ -81,7 +81,7 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
         return Marks(mask=none, spots=0, scratches=0, lines=none)
     cut = CONTRAST / strength
     # first, while little else is held: the net's working set is freed after each tile
-    odds = learned_odds(rgb)
+    chance = learned_chance(rgb)
     code = np.zeros((height, width), dtype=np.uint8)
     residual = np.zeros((height, width), dtype=np.int8)
     step = max(1, math.ceil(max(height, width) / COUNT_SIDE))
@@ -102,8 +102,8 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
         )
     mask = _with_rims(code, residual)
     lines = (code & RIDGE) > 0
-    spots = max(0, spots - _confirmed(mask, lines, odds > round(255 * CONFIRM)))
-    spots += _learned_specks(mask, odds > round(255 * LEARNED_SURE))
+    spots = max(0, spots - _confirmed(mask, lines, chance > round(255 * CONFIRM)))
+    spots += _learned_specks(mask, chance > round(255 * LEARNED_SURE))
     return Marks(mask=mask, spots=spots, scratches=scratches, lines=lines)
 
 
