@@ -5,8 +5,8 @@ Dust and scratches show the paper or the black of the emulsion: they are grey ov
 whatever colour they cross, where a photo's own small bright or dark things (a
 catch-light, a button, a red stripe) mostly carry the colour around them. The first net
 (`training.marks_net`) reads luma only; this one reads, as well, the chroma (max - min of
-R, G, B) less its median over 15 px, and is fine-tuned from the first net's weights (the
-shipped ONNX file's, read back: the new input starts at zero weight) on the same kind of
+R, G, B) less its median over 15 px, and is fine-tuned from the first net's weights (read
+back from its ONNX file: the new input starts at zero weight) on the same kind of
 generated damage over the same photos, none of the restoration bench's, plus
 scikit-learn's two colour samples (china, flower). Clean pixels that a fill would move
 (they differ from their blurred neighbourhood by over 10 levels: real edges and texture)
@@ -19,9 +19,11 @@ Needs torch, onnx and scikit-learn (none is a dependency of gouache):
     PYTHONPATH=src python -m training.marks_chroma 7000 marks_luma.onnx marks_chroma.pt \
         src/gouache/ops/models/marks.onnx
 
-Seeded: on this project's 2-core machine the second step took 28 minutes (1000 steps over
-170 pictures, 3 minutes, wrote the first shipped file byte for byte; this longer run on 400
-repaired 88.5 % of the bench's damage against 88.2 %, at 6.25 dB against 6.01).
+Seeded. The shipped file was fine-tuned from the luma net shipped before it (marks.onnx at
+commit f0af0da, which `training.marks_net` wrote); on this project's 2-core machine the
+second step took 28 minutes. (1000 steps over 170 pictures, 3 minutes, wrote the first
+chroma file byte for byte; this longer run repaired 88.5 % of the bench's damage against
+88.2 %, at 6.25 dB against 6.01.)
 """
 
 from __future__ import annotations
