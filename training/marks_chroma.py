@@ -29,7 +29,6 @@ chroma file byte for byte; this longer run repaired 88.5 % of the bench's damage
 from __future__ import annotations
 
 import sys
-import time
 
 import cv2
 import numpy as np
@@ -38,11 +37,10 @@ import torch
 from onnx import numpy_helper
 from torch import nn
 
-from training.marks_net import Net, batches, luma, pictures, pool
+from training.marks_net import Net, export, luma, pictures, pool, train
 
 torch.set_num_threads(2)
 HARD = 4.0
-POSITIVE = 4.0
 POOL = 400
 
 
@@ -91,51 +89,12 @@ def with_chroma(net: Net) -> Net:
     return net
 
 
-def export(net: Net, path: str) -> None:
-    net.eval()
-    torch.onnx.export(
-        net,
-        (torch.zeros(1, 3, 64, 64),),
-        path,
-        input_names=["features"],
-        output_names=["logit"],
-        dynamic_axes={"features": {2: "h", 3: "w"}, "logit": {2: "h", 3: "w"}},
-        opset_version=17,
-        dynamo=False,
-    )
-
-
 def main(steps: int, first: str, out: str, onnx_path: str) -> None:
     rng = np.random.default_rng(1)
     torch.manual_seed(1)
     pics = pictures() + colour_pictures()
-    xs, ys, ws = pool(rng, pics, POOL, features, moved_by_a_fill, HARD)
-    print("pool ready", flush=True)
     net = with_chroma(from_onnx(first))
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-3, total_steps=steps, pct_start=0.1)
-    positive = torch.tensor(POSITIVE)
-    it = batches(rng, xs, ys, ws)
-    t0 = time.time()
-    run = 0.0
-    for step in range(steps):
-        x, y, w = next(it)
-        logit = net(x)
-        loss = (
-            nn.functional.binary_cross_entropy_with_logits(
-                logit, y, weight=w, pos_weight=positive, reduction="sum"
-            )
-            / w.sum()
-        )
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        run = 0.98 * run + 0.02 * float(loss.detach())
-        if step % 100 == 0:
-            print(step, round(run, 4), round(time.time() - t0), flush=True)
-            torch.save(net.state_dict(), out)
-    torch.save(net.state_dict(), out)
+    train(net, rng, pool(rng, pics, POOL, features, moved_by_a_fill, HARD), steps, 1e-3, out, 0.1)
     export(net, onnx_path)
 
 

@@ -210,9 +210,11 @@ def batches(rng, xs, ys, ws, size=96, batch=16):
 def export(net: Net, path: str) -> None:
     """`net` as ONNX, any height and width, one picture at a time."""
     net.eval()
+    first = net.body[0]
+    assert isinstance(first, nn.Conv2d)
     torch.onnx.export(
         net,
-        (torch.zeros(1, 2, 64, 64),),
+        (torch.zeros(1, first.in_channels, 64, 64),),
         path,
         input_names=["features"],
         output_names=["logit"],
@@ -222,18 +224,23 @@ def export(net: Net, path: str) -> None:
     )
 
 
-def main(steps: int, out: str, onnx_path: str) -> None:
-    rng = np.random.default_rng(0)
-    torch.manual_seed(0)
-    pics = pictures()
-    print(len(pics), "pictures", flush=True)
-    xs, ys, ws = pool(rng, pics, 160)
-    print("pool ready", sum(y.sum() for y in ys) / sum(y.size for y in ys), flush=True)
-    net = Net()
-    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps)
+def train(
+    net: Net,
+    rng: np.random.Generator,
+    pooled: tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]],
+    steps: int,
+    lr: float,
+    out: str,
+    warm_up: float = 0.3,
+) -> None:
+    """`steps` steps of Adam on batches of `pooled` under a one-cycle schedule peaking at `lr`
+    after `warm_up` of them; the weights saved to `out` every 100 steps and at the end."""
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=lr, total_steps=steps, pct_start=warm_up
+    )
     pos = torch.tensor(4.0)
-    it = batches(rng, xs, ys, ws)
+    it = batches(rng, *pooled)
     t0 = time.time()
     run = 0.0
     for step in range(steps):
@@ -254,6 +261,17 @@ def main(steps: int, out: str, onnx_path: str) -> None:
             print(step, round(run, 4), round(time.time() - t0), flush=True)
             torch.save(net.state_dict(), out)
     torch.save(net.state_dict(), out)
+
+
+def main(steps: int, out: str, onnx_path: str) -> None:
+    rng = np.random.default_rng(0)
+    torch.manual_seed(0)
+    pics = pictures()
+    print(len(pics), "pictures", flush=True)
+    xs, ys, ws = pool(rng, pics, 160)
+    print("pool ready", sum(y.sum() for y in ys) / sum(y.size for y in ys), flush=True)
+    net = Net()
+    train(net, rng, (xs, ys, ws), steps, 3e-3, out)
     export(net, onnx_path)
 
 
