@@ -135,3 +135,18 @@ def test_the_sky_is_never_the_subject_of_a_picture_without_faces() -> None:
     assert subject.coverage < 0.12
     assert not (subject.mask & sky_mask(rocket)).any()
     assert subject.mask[250:350, 315:330].mean() > 0.9  # the rocket's body
+
+
+def test_a_headlight_read_as_a_weak_face_does_not_make_a_motorcycle_a_portrait() -> None:
+    from skimage import data
+
+    bike = np.ascontiguousarray(data.stereo_motorcycle()[0])
+    faces = detect_faces(bike)
+    # YuNet reads the headlight as a face (0.74); it is still reported, for "blur the faces"
+    assert [round(face.score, 1) for face in faces] == [0.7]
+    subject = subject_mask(bike, faces)
+    assert subject.method == "grabcut-centre"
+    # the whole bike, both wheels: the portrait prior cut off the front wheel
+    assert subject.box is not None
+    assert subject.box.x < 120  # measured 91
+    assert subject.box.right > 650  # measured 708

@@ -205,3 +205,22 @@ def test_a_phones_status_bar_is_cropped_off_only_when_it_is_a_thin_strip() -> No
     reply = planner.plan("crop out the status bar", _context(sample("lock_screen")))
     assert isinstance(reply, PlannerReply)
     assert "crop 5% off the top" in reply.suggestions
+
+
+def test_a_border_or_margins_to_crop_off_are_bars_on_every_side() -> None:
+    # "crop out the black border" was "I did not understand"
+    framed = np.pad(sample("coffee"), ((24, 24), (24, 24), (0, 0)))
+    planner = RulePlanner()
+    for say in ("crop out the black border", "remove the border", "trim the margins"):
+        plan = planner.plan(say, _context(framed))
+        assert isinstance(plan, EditPlan), (say, plan)
+        assert [s.op for s in plan.steps] == ["crop_bars"]
+        out = crop_bars(framed, **plan.steps[0].params)
+        assert np.array_equal(out, sample("coffee"))
+    # adding one is still the border edit
+    plan = planner.plan("add a white border", _context(framed))
+    assert isinstance(plan, EditPlan)
+    assert [s.op for s in plan.steps] == ["border"]
+    reply = planner.plan("crop out the black border", _context(sample("coffee")))
+    assert isinstance(reply, PlannerReply)
+    assert "no black bar" in reply.message

@@ -30,7 +30,6 @@ def reply_of(planner: RulePlanner, instruction: str) -> PlannerReply:
         ("make the tree purple", "make the tree purple", "tint"),
         ("make the tree brighter", "make the tree brighter", "brighter"),
         ("add a lens flare", "add a lens flare", "add"),
-        ("remove the border", "remove the border", "border"),
         ("tint the lens flare", "tint the lens flare", "tint"),
         ("tint it", "tint it", "tint"),
         ("caption in yellow", "caption in yellow", "caption"),

@@ -30,7 +30,7 @@ _VERBS = word_set("crop, cut, trim, chop, clip, remove, delete, lose, drop, rid,
 _BARS = word_set(
     "bar, bars, band, bands, banner, banners, stripe, stripes, header, headers, toolbar, "
     "toolbars, navbar, letterbox, letterboxing, letterboxed, footer, strip, strips, sidebar, "
-    "sidebars, panel, panels, pane, panes, drawer"
+    "sidebars, panel, panels, pane, panes, drawer, border, borders, margin, margins"
 )
 # A side panel, one ("the sidebar") or those on both sides ("the side panels").
 _PANEL = re.compile(r"\b(?:sidebar|side bar|side panel|panel|pane|drawer|side menu)\b")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PIL import ImageColor
 
 from gouache.colors import RGB, parse_color
+from gouache.planner.nouns import SUBJECT_NOUNS
 
 _QUOTE = re.compile(
     r'"([^"]+)"|“([^”]+)”|„([^“”]+)[“”]|«([^»]+)»|‘([^’]+)’|(?<!\w)\'([^\']+)\'(?!\w)'
@@ -181,11 +182,7 @@ _KEEP_PEOPLE = re.compile(
 
 # "make it square but don't crop the rocket", "... keeping the cat": the one main subject kept
 # in frame (the subject cut finds it; it is not recognised by name)
-_THINGS = (
-    "subject|cat|dog|pet|animal|bird|cup|mug|car|flowers?|rocket|building|tower|horse|bike|"
-    "bicycle|motorbike|motorcycle|boat|bottle|statue|cake|person|man|woman|girl|boy|child|kid|"
-    "baby|product"
-)
+_THINGS = "|".join(sorted(SUBJECT_NOUNS, key=len, reverse=True))
 _KEEP_THING = re.compile(
     r",?\s*(?:\bbut\s+)?(?:\b(?:don'?t|do not|without|not|never)\s+(?:cut(?:ting)?|"
     r"crop(?:ping)?|chop(?:ping)?)(?:\s+off)?\s+(?:the|her|his|my|our)\s+"

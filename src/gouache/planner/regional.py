@@ -34,11 +34,16 @@ from typing import Any
 from gouache.colors import parse_color
 from gouache.planner import targets
 from gouache.planner.clauses import Span, colors, has, normalise, protect, without, words
+from gouache.planner.nouns import ANIMAL_NOUNS, PEOPLE_NOUNS, THING_NOUNS
 from gouache.planner.phrases import RULES as TONE_RULES
 from gouache.planner.phrases import Clause, Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
 from gouache.planner.references import ORDINALS, Problem
-from gouache.planner.vocabulary import TINT_WORDS, intensity, negated
+from gouache.planner.vocabulary import (
+    TINT_WORDS,
+    intensity,
+    negated,
+)
 
 # Edits of several steps (`gouache.ops.regions`), amount 1 at full strength.
 _RECIPES = frozenset({"dramatic", "pop", "clarity", "sharpen", "smooth"})
@@ -58,14 +63,11 @@ _REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("right", ("right side", "right half", "right part", "right hand side")),
     ("top", ("top half", "top part", "upper half", "upper part", "top side")),
     ("bottom", ("bottom half", "bottom part", "lower half", "lower part", "bottom side")),
-    ("subject", ("subject", "foreground", "person", "people", "her", "him", "them", "man",
-                 "woman", "girl", "boy", "child", "kid", "baby", "guy", "lady", "cat", "dog",
-                 "pet", "animal", "bird", "cup", "mug", "car", "flower", "flowers", "rocket",
-                 "building", "horse", "bike", "bicycle", "motorbike", "boat", "bottle", "statue",
-                 "cake", "bee", "butterfly", "petals")),
+    ("subject", ("subject", "foreground", "people", "her", "him", "them",
+                 *sorted(PEOPLE_NOUNS | ANIMAL_NOUNS | THING_NOUNS))),
 )  # fmt: skip
 # One person among several, by place: the subject cut is the main subject, not that person.
-_PEOPLE = ("person", "man", "woman", "girl", "boy", "child", "kid", "baby", "guy", "lady")
+_PEOPLE = tuple(sorted(PEOPLE_NOUNS))
 _PLACED = re.compile(
     r"\b(?:left|right|middle|center|centre|leftmost|rightmost|first|second|third|fourth|1st|"
     r"2nd|3rd|4th|last|other)\b"
@@ -584,24 +586,21 @@ def ground(
 
 
 # Things only the GrabCut subject can stand for; an animal is never a person found by a face.
-_ANIMALS = frozenset({"cat", "dog", "pet", "animal", "bird", "kitten", "puppy", "horse"})
-_THINGS = _ANIMALS | {"cup", "mug", "car", "flower", "rocket", "building", "bike", "bicycle",
-                      "motorbike", "boat", "bottle", "statue", "cake", "bee", "butterfly",
-                      "petals"}  # fmt: skip
+_THINGS = ANIMAL_NOUNS | THING_NOUNS
 
 
 def _subject(draft: Draft, context: PlanContext, instruction: str) -> Draft | Problem:
     """The subject draft with a note naming what it stands for; a problem when an animal is
     named but the subject is a person (found from a face)."""
-    named = next((w for w in words(normalise(instruction)) if w.rstrip("'s") in _THINGS), "")
-    named = named.removesuffix("'s")
-    if named in _ANIMALS and list(context.faces()):
+    said = (w.removesuffix("'s") for w in words(normalise(instruction)))
+    named = next((w for w in said if w in _THINGS), "")
+    if named in ANIMAL_NOUNS and list(context.faces()):
         return Problem(
             f"the main subject here is a person (found from a face); I cannot recognise a "
             f"{named}, so I changed nothing"
         )
     what = f"the {named}" if named else "the subject"
-    be = "are" if named.endswith("s") else "is"
+    be = "are" if named.endswith("s") and not named.endswith(("us", "ss")) else "is"  # bus
     return replace(
         draft,
         note=f"{what} {be} taken to be the main subject GrabCut finds, not recognised by name",

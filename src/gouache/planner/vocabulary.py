@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from gouache.planner.clauses import has, words
+from gouache.planner.nouns import SUBJECT_NOUNS as SUBJECT_NOUNS
 
 
 def _phrases(text: str) -> tuple[str, ...]:
@@ -291,14 +292,6 @@ FILLER = frozenset(
         "wonderful, excellent, amazing, brilliant, fantastic, nope, nah, actually, lol, haha, "
         "lmao, thx, ty, omg, nice, properly, nicely, carefully, neatly, quickly"
     )
-)
-
-# Things a picture's main subject is called by ("crop it square around the flower"): never
-# taken for a misspelt word ("flower" is no "lower", "cat" no "cast").
-SUBJECT_NOUNS = word_set(
-    "subject, cat, cats, kitten, dog, dogs, puppy, pet, animal, bird, rocket, person, man, "
-    "woman, girl, boy, child, kid, baby, cup, mug, coffee, car, flower, flowers, plant, tree, "
-    "building, product, bottle, horse, bee, butterfly, insect, bike, boat, statue, cake"
 )
 
 # Words that carry parameters rather than name an operator.

@@ -1,0 +1,63 @@
+"""Nouns that stand for the picture's main subject: one list, read the same by every reader
+(zooming in, a tone or colour edit of a region, "keeping the ..."), each said to be the
+subject the subject cut finds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gouache.analysis.cache import AnalysisCache
+from gouache.evals.samples import sample
+from gouache.ops.plan import EditPlan
+from gouache.planner.rules import RulePlanner
+from gouache.sessions.turn import plan_context
+
+CACHE = AnalysisCache()
+
+
+def _plan(say: str, on: str) -> Any:
+    return RulePlanner().plan(say, plan_context(CACHE, sample(on)))
+
+
+@pytest.mark.parametrize(
+    "say", ["zoom in on the motorbike", "crop to the motorcycle", "zoom in on the moon"]
+)
+def test_zooming_in_on_a_named_thing_crops_to_the_subject(say: str) -> None:
+    # "I do not know motorbike" before
+    plan = _plan(say, "coffee")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == ["crop_subject"]
+
+
+@pytest.mark.parametrize(
+    ("say", "note"),
+    [
+        ("make the motorbike pop more", "the motorbike is taken"),
+        ("brighten the bus", "the bus is taken"),
+        ("darken the petals a little", "the petals are taken"),
+    ],
+)
+def test_a_region_edit_of_a_named_thing_says_it_is_the_subject(say: str, note: str) -> None:
+    plan = _plan(say, "coffee")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert plan.steps[0].op == "adjust_region"
+    assert plan.steps[0].params["region"] == "subject"
+    assert any(n.startswith(note) for n in plan.notes), plan.notes
+
+
+def test_a_tone_edit_of_scenery_is_refused_not_given_to_the_subject() -> None:
+    # a tree is seldom what the subject cut finds: framing it shows at once what was taken
+    reply = _plan("make the tree purple", "coffee")
+    assert not isinstance(reply, EditPlan)
+    assert "tree" in reply.message
+    plan = _plan("zoom in on the pagoda", "coffee")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == ["crop_subject"]
+
+
+def test_keeping_a_named_thing_in_frame_is_the_subject_kept() -> None:
+    plan = _plan("make it square but don't crop the motorcycle", "coffee")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == ["smart_crop"]
