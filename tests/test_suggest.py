@@ -442,6 +442,16 @@ def test_a_white_ground_or_paper_is_not_over_exposure(name: str, cache: Analysis
     assert not [s for s in found if s.startswith(("darken", "brighten"))], found
 
 
+def test_a_black_silhouette_on_white_is_no_dark_photo(cache: AnalysisCache) -> None:
+    # scikit-image's horse read "under-exposed (mean luminance 0.00)": "brighten by 200%"
+    horse = np.where(_sample("horse"), np.uint8(255), np.uint8(0))
+    found = _instructions(suggest(horse, cache.get(horse)))
+    assert not [s for s in found if s.startswith(("darken", "brighten"))], found
+    # a dark photo on white still is one
+    dark = _on_white(_scaled(_sample("coffee"), 0.3))
+    assert _instructions(suggest(dark, cache.get(dark)))[0].startswith("brighten"), dark.shape
+
+
 def test_a_photo_exposed_too_bright_against_a_blown_wall_is_still_offered_darkening(
     cache: AnalysisCache,
 ) -> None:

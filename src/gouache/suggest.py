@@ -95,6 +95,9 @@ GROUND_REST = 0.02
 # white 0.044, the logo 0.08.
 ROLL_OFF = 0.12
 GROUND_BIN = 16  # code values per bin of the light colours the ground's is the commonest of
+# ... and a flat shape on it (luma's spread under FLAT_REST) is a silhouette, not a dark
+# photo: a black horse on white read 0.00 and was offered "brighten by 200%".
+FLAT_REST = 0.02
 
 # contrast: RMS contrast (Peli 1990) of luma below LOW_RMS; a fix aims at TARGET_RMS.
 LOW_RMS = 0.10
@@ -196,7 +199,9 @@ def suggest(
         rest = _off_light_ground(image, opaque)
         if rest is not None and _rolls_off(grey, rest) < ROLL_OFF:
             shown = float(np.count_nonzero(rest)) / rest.size
-            exposure = _exposure(tone_stats(grey, rest)) if shown >= GROUND_REST else []
+            shape = tone_stats(grey, rest)
+            flat = shape.rms < FLAT_REST
+            exposure = _exposure(shape) if shown >= GROUND_REST and not flat else []
     found = exposure + _contrast(tone) + _noise(grey, opaque) + _tilt(grey)
     if small_rgb is not None:
         small_opaque = None if opaque is None else reduced(opaque * 255, WORKING_SIDE) >= 128

@@ -61,3 +61,20 @@ def test_keeping_a_named_thing_in_frame_is_the_subject_kept() -> None:
     plan = _plan("make it square but don't crop the motorcycle", "coffee")
     assert isinstance(plan, EditPlan), plan.describe()
     assert [s.op for s in plan.steps] == ["smart_crop"]
+
+
+@pytest.mark.parametrize(
+    ("say", "op"),
+    [
+        ("blur everything except the bike", "blur_background"),
+        ("blur everything but the motorbike a bit", "blur_background"),
+        ("make everything black and white except the motorcycle", "adjust_region"),
+    ],
+)
+def test_everything_but_a_named_thing_is_the_background(say: str, op: str) -> None:
+    # "I understood it but cannot do it: I can edit the background" before
+    plan = _plan(say, "coffee")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == [op]
+    if op == "adjust_region":
+        assert plan.steps[0].params["region"] == "background"

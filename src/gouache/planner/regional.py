@@ -94,9 +94,8 @@ _EDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _NOT_TONE = ("remove", "replace", "erase", "delete", "swap", "change", "cut", "crop", "add",
              "put", "pixelate", "hide", "zoom", "paste", "turn into", "transparent")  # fmt: skip
 _MORE_OF = re.compile(r"\bmore\s+(red|green|blue|yellow|orange|pink|purple)\b")
-_SUBJECT = (
-    "her|him|them|the (?:subject|person|people|cat|dog|pet|animal|bird|cup|mug|car|flowers?|"
-    "rocket|building)"
+_SUBJECT = "her|him|them|the (?:subject|people|{})".format(
+    "|".join(sorted(PEOPLE_NOUNS | ANIMAL_NOUNS | THING_NOUNS, key=len, reverse=True))
 )
 _ALL_BUT = re.compile(
     r"^(?:blur|soften|defocus)(?: out)? (?:everything|all|the rest|the whole (?:thing|picture|"
