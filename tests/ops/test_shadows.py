@@ -111,6 +111,21 @@ def test_a_shadow_to_the_left_falls_to_the_left(registry):
     assert xs.mean() < picture.shape[1] / 2
 
 
+@pytest.mark.parametrize("say", ["add a shadow underneath", "add a soft shadow under it"])
+def test_a_shadow_underneath_falls_straight_down(registry, say):
+    # "add a shadow underneath" was refused as new content for a generative model
+    picture = cutout()
+    op, params = _step(say)
+    assert (op, params["direction"]) == ("drop_shadow", "bottom")
+    out = _run(registry, op, picture, **params)
+    fresh = (picture[:, :, 3] == 0) & (out[:, :, 3] > 10)
+    ys, xs = np.nonzero(fresh)
+    shape = np.nonzero(picture[:, :, 3] > 0)
+    assert ys.size
+    assert ys.mean() > shape[0].mean()  # below the cut-out
+    assert abs(xs.mean() - shape[1].mean()) < 3  # and not to either side
+
+
 def test_a_logo_on_white_gets_its_shadow_on_the_white(registry):
     picture = logo()
     out = _run(registry, "drop_shadow", picture)

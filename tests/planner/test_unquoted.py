@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from gouache.analysis.cache import AnalysisCache
@@ -43,6 +44,18 @@ def planner() -> RulePlanner:
          {"old": "summer", "new": "WINTER"}),  # the capitals of the words it replaces
         ("change the sign to say OPEN", ("CLOSED",), "replace_text",
          {"old": "CLOSED", "new": "OPEN"}),
+        # the new words' colour: "OPEN and make it green" was the text written
+        ("make the sign say OPEN and make it green", ("CLOSED",), "replace_text",
+         {"old": "CLOSED", "new": "OPEN", "color": (0, 128, 0)}),
+        ("change the sign to say OPEN in green", ("CLOSED",), "replace_text",
+         {"old": "CLOSED", "new": "OPEN", "color": (0, 128, 0)}),
+        ('replace "CLOSED" with "OPEN" in red', ("CLOSED",), "replace_text",
+         {"old": "CLOSED", "new": "OPEN", "color": (255, 0, 0)}),
+        # the title is the top line; the old words quoted and the new ones not
+        ("make the title say BIG SALE", ("SUMMER SALE", "OPEN LATE"), "replace_text",
+         {"old": "SUMMER SALE", "new": "BIG SALE"}),
+        ('change "OPEN LATE" to open early', ("SUMMER SALE", "OPEN LATE"), "replace_text",
+         {"old": "OPEN LATE", "new": "open early"}),
         ("erase the words OPEN LATE", ("SUMMER SALE", "OPEN LATE"), "remove_text",
          {"match": "OPEN LATE"}),
     ],
@@ -56,6 +69,20 @@ def test_text_marked_by_the_words_is_taken_without_quotes(
     assert plan.instruction == instruction
     assert [s.op for s in plan.steps] == [op]
     assert params.items() <= plan.steps[0].params.items()
+
+
+def test_replaced_words_in_a_named_colour_are_drawn_in_it() -> None:
+    sign = sample("sign")
+    plan = RulePlanner().plan(
+        "make the sign say OPEN and make it green", plan_context(AnalysisCache(), sign)
+    )
+    assert isinstance(plan, EditPlan), plan.describe()
+    ctx = OpContext()
+    out = default_operators().get("replace_text").apply(sign, dict(plan.steps[0].params), ctx)
+    changed = np.abs(out.astype(int) - sign).max(axis=2) > 60
+    greenish = (out[..., 1].astype(int) - np.maximum(out[..., 0], out[..., 2])) > 40
+    assert (changed & greenish).sum() > 200  # the new letters are green
+    assert "in green" in ctx.notes[-1]
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ from PIL import ImageDraw
 from pydantic import Field
 
 from gouache.analysis.types import TextLine
-from gouache.colors import RGB
+from gouache.colors import RGB, Color, color_name
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
 from gouache.ops._pixels import contrasting, to_uint8
@@ -157,6 +157,8 @@ class RemoveTextParams(Params):
 class ReplaceTextParams(Params):
     old: str = Field(min_length=1, max_length=200)
     new: str = Field(max_length=200)
+    # "... with OPEN in green": the new words in this colour, not the old words' own
+    color: Color | None = None
 
 
 @dataclass(frozen=True)
@@ -285,11 +287,13 @@ def replace_text(image: Image, p: ReplaceTextParams, ctx: OpContext) -> Image:
         if text is None:  # respacing keeps every non-space character, so `old` is still there
             text = old.text
         if text:
-            draw_line(out, line, old, text, _anchor(line, lines, image.shape[1]))
+            drawn = old if p.color is None else replace(old, color=p.color)
+            draw_line(out, line, drawn, text, _anchor(line, lines, image.shape[1]))
         changes.append(f'"{old.text}" -> "{text}"')
 
+    how = "" if p.color is None else f" in {color_name(p.color)}"
     ctx.notes.append(
-        f'replaced "{p.old}" with "{p.new}" in {_lines(len(chosen))}: {"; ".join(changes)}'
+        f'replaced "{p.old}" with "{p.new}"{how} in {_lines(len(chosen))}: {"; ".join(changes)}'
     )
     return out
 

@@ -134,6 +134,7 @@ def _logo(c: Clause) -> Draft | None:
 
 # drop_shadow's default distance (a share of the shorter side)
 SHADOW_DISTANCE = 0.02
+_UNDER = re.compile(r"\b(?:under|underneath|below|beneath)\b")
 _FARTHER = re.compile(r"\b(?:bigger|larger|longer|long|further|farther|deeper)\b")
 _NEARER = re.compile(r"\b(?:smaller|shorter|closer|tighter)\b")
 
@@ -155,6 +156,8 @@ def _drop_shadow(c: Clause) -> Draft | None:
     where = position_of(c.text)
     if where is not None and where != "center":
         params["direction"] = where
+    elif _UNDER.search(c.text):  # "a shadow underneath": straight down
+        params["direction"] = "bottom"
     if has(c.text, "soft") or has(c.text, "softer") or has(c.text, "subtle"):
         params["softness"] = 0.03
     elif has(c.text, "hard") or has(c.text, "sharp") or has(c.text, "crisp"):

@@ -148,7 +148,10 @@ _LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
         if p["title"]
         else "remove all text"
     ),
-    "replace_text": lambda p: f'replace "{p["old"]}" with "{p["new"]}"',
+    "replace_text": lambda p: (
+        f'replace "{p["old"]}" with "{p["new"]}"'
+        + (f" in {_color(p['color'])}" if p.get("color") else "")
+    ),
     "blur_background": lambda p: f"blur the background (radius {p['radius']:g} px)",
     "remove_background": lambda p: (
         f"remove the {_color(p['key'])} background" if p.get("key") else "remove the background"

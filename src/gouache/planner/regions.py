@@ -124,7 +124,12 @@ def _replace_text(c: Clause) -> Draft | None:
     quoted = quote_indices(c.text)
     if len(quoted) != 2:
         return None  # the old text and the new, both in quotes
-    return Draft("replace_text", {"old": c.quotes[quoted[0]], "new": c.quotes[quoted[1]]})
+    params: dict[str, Any] = {"old": c.quotes[quoted[0]], "new": c.quotes[quoted[1]]}
+    if len({m.rgb for m in c.colors}) == 1:  # "... with "OPEN" in green"
+        params["color"] = c.colors[0].rgb
+    elif c.colors:
+        return Draft("replace_text", problem='name one colour for the new words, e.g. "in red"')
+    return Draft("replace_text", params)
 
 
 def _blur_background(c: Clause) -> Draft | None:

@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from PIL import ImageColor
+
 _STOP = (
     r"(?=\s+(?:at|in|on|to|across|along|near|into)\s+(?:the\s+)?(?:very\s+)?(?:top|bottom|left"
     r"|right|middle|center|centre|corner|upper|lower)\b|\s+(?:in|with)\s+(?:a\s+)?(?:big|small|"
@@ -76,10 +78,26 @@ _REMOVED = re.compile(
 )
 _SIGN = re.compile(
     r"^(?:please\s+|pls\s+)?(?:change|make|edit|update|set)\s+the\s+(?:(?P<at>top|bottom|upper|"
-    r"lower|first|last)\s+)?(?:sign|text|label|writing|words|caption|title|banner|line)\s+(?:to\s+say|to\s+read|say|read|to|into)\s+(?P<new>.+?)"
-    r"\s*[.!]?$",
+    r"lower|first|last)\s+)?(?P<what>sign|text|label|writing|words|caption|title|heading|"
+    r"headline|banner|line)\s+(?:to\s+say|to\s+read|say|read|to|into)\s+"
+    rf"(?P<new>.+?){_STOP}",
     re.I,
 )
+# "... say OPEN and make it green": the new words' colour, said after them
+_AND_COLOUR = re.compile(
+    r"\s*,?\s+and\s+(?:make|turn|colou?r)\s+(?:it|them|that|the\s+(?:text|letters|words))"
+    r"\s+(?P<c>[a-z]+)\s*[.!]?$",
+    re.I,
+)
+# "change "OPEN LATE" to open early": the old words quoted, the new ones not
+_HALF_QUOTED = re.compile(
+    r"^(?P<head>(?:please\s+|pls\s+)?(?:replace|change|swap|turn|correct)\s+(?:the\s+(?:word|"
+    r'words|text)\s+)?"[^"]+"\s+(?:with|to|into|for|by)\s+)(?P<new>[^"]+?)'
+    rf"(?P<tail>{_STOP}.*)$",
+    re.I,
+)
+# the title: the top line (lines are read top to bottom); the note says which was taken
+_TITLE = ("title", "heading", "headline")
 
 # "make the top text bigger", "the bottom line in yellow": a line named by where it is
 _LINE_AT = re.compile(
@@ -112,6 +130,23 @@ _SETTINGS = frozenset((
 ))  # fmt: skip
 
 
+def _coloured(text: str) -> str:
+    """ "... say OPEN and make it green" -> "... say OPEN in green": one edit, the new words'
+    colour, where "make it green" alone would tint the whole picture."""
+    found = _AND_COLOUR.search(text)
+    if found is None or not _is_colour(found.group("c")):
+        return text
+    return f"{text[: found.start()]} in {found.group('c')}"
+
+
+def _is_colour(word: str) -> bool:
+    try:
+        ImageColor.getrgb(word)
+    except ValueError:
+        return False
+    return True
+
+
 def _line_at(at: str, read: Sequence[str]) -> str:
     """The line read first (top) or last (bottom): lines are read top to bottom."""
     return read[0] if at.lower() in _FIRST else read[-1]
@@ -120,21 +155,26 @@ def _line_at(at: str, read: Sequence[str]) -> str:
 def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) -> str | None:
     """The instruction with its unquoted text in quotes; None when there is none to quote
     (or it is quoted already)."""
-    if '"' in instruction or "“" in instruction:
+    if "“" in instruction:
         return None
-    text = instruction.strip()
+    text = _coloured(instruction.strip())
+    if '"' in text:
+        half = _HALF_QUOTED.match(text)
+        if half is None or not half.group("new").strip(" .,:"):
+            return None
+        return f'{half.group("head")}"{_clean(half.group("new"))}"{half.group("tail")}'
     sign = _SIGN.match(_PLEASE.sub("", text))
     if sign is not None:
+        new, tail = _clean(sign.group("new")), _PLEASE.sub("", text)[sign.end("new") :]
         read = [line for line in (lines() if lines is not None else ()) if line.strip()]
         if not read:  # the grounding says no text was read
-            return f'replace "{sign.group(0).split()[2]}" with "{_clean(sign.group("new"))}"'
-        if sign.group("at") is not None:  # "change the bottom text to ON THE SECOND TRY"
-            return (
-                f'replace "{_line_at(sign.group("at"), read)}" with "{_clean(sign.group("new"))}"'
-            )
+            return f'replace "{sign.group("what")}" with "{new}"{tail}'
+        at = sign.group("at") or ("top" if sign.group("what").lower() in _TITLE else None)
+        if at is not None:  # "change the bottom text to ON THE SECOND TRY"
+            return f'replace "{_line_at(at, read)}" with "{new}"{tail}'
         if len(read) != 1:
             return None  # which text is "the sign"? the planner's reply asks for quotes
-        return f'replace "{read[0]}" with "{_clean(sign.group("new"))}"'
+        return f'replace "{read[0]}" with "{new}"{tail}'
     field = _FIELD.match(_PLEASE.sub("", text))
     if field is not None and lines is not None:
         line = _field_line(field.group("label"), lines)

@@ -396,7 +396,8 @@ OPERATOR_WORDS = {
     ),
     "drop_shadow": frozenset(
         _phrases(
-            "soft, softer, hard, harder, sharp, crisp, subtle, under, behind, below, beneath, "
+            "soft, softer, hard, harder, sharp, crisp, subtle, under, underneath, behind, below, "
+            "beneath, "
             "falling, cast, logo, cutout, cut-out, object, product, it, opacity, opaque, bigger, "
             "larger, longer, long, further, farther, deeper, smaller, shorter, closer, tighter, "
             "darker, stronger, heavier, bolder, denser, lighter, fainter, paler, weaker"
