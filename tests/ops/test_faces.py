@@ -407,3 +407,20 @@ def test_smart_crop_without_faces_centres_on_the_main_subject(run, coffee):
     assert out.shape[:2] == (400, 225)
     assert notes == ["smart_crop: no face found; centred on the main subject"]
     located(out, coffee)
+
+
+def test_a_headlight_read_as_a_weak_face_does_not_frame_a_square_crop(run):
+    # YuNet reads the motorcycle's headlight as a face (0.74): the square crop was centred
+    # on it, cutting off the back of the bike
+    from skimage import data
+
+    bike = np.ascontiguousarray(data.stereo_motorcycle()[0])
+    out, notes = run("smart_crop", bike, aspect=(1, 1))
+    assert notes == ["smart_crop: no face found; centred on the main subject"]
+    x, _ = located(out, bike)
+    assert 120 < x < 200  # on the bike (91..708): measured 150; on the headlight it was 241
+    # nor does it turn a mirrored extension into a blurred one
+    tall, tall_notes = run("extend", bike, aspect=(9, 16), fill="reflect")
+    assert tall_notes == []
+    top = (tall.shape[0] - bike.shape[0]) // 2
+    assert np.array_equal(tall[top : top + bike.shape[0]], bike)

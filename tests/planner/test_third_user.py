@@ -70,7 +70,15 @@ def test_everything_except_a_face_is_refused_not_done_to_the_face() -> None:
 
 
 @pytest.mark.parametrize(
-    "say", ["blur the two on the sides", "blur the first and last face", "pixelate the outer two"]
+    "say",
+    [
+        "blur the two on the sides",
+        "blur the first and last face",
+        "pixelate the outer two",
+        # all three faces were blurred
+        "blur the faces of the two people on the sides",
+        "blur the faces of the people on the sides",
+    ],
 )
 def test_the_two_on_the_sides_are_the_first_and_last_faces(say: str) -> None:
     plan, source, out = _planned(say, "group")
@@ -85,6 +93,31 @@ def test_the_two_on_the_sides_are_the_first_and_last_faces(say: str) -> None:
     assert share(boxes[0]) > 0.3
     assert share(boxes[2]) > 0.3
     assert share(boxes[1]) == 0.0  # the middle face untouched
+
+
+@pytest.mark.parametrize(
+    ("say", "faces"),
+    [
+        # "the faces of the two on the left" blurred only the leftmost face
+        ("blur the faces of the two on the left", [1, 2]),
+        ("blur the two people on the left", [1, 2]),
+        ("pixelate the two on the right", [2, 3]),
+    ],
+)
+def test_the_two_on_one_side_are_the_first_two_from_it(say: str, faces: list[int]) -> None:
+    plan, source, out = _planned(say, "group")
+    assert plan.steps[0].params["faces"] == faces
+    boxes = [face.box for face in CACHE.get(source).faces]
+    changed = np.abs(out.astype(int) - source.astype(int)).max(axis=2) > 8
+    for number, box in enumerate(boxes, start=1):
+        share = float(changed[box.y : box.bottom, box.x : box.right].mean())
+        assert (share > 0.3) if number in faces else (share == 0.0), (number, share)
+
+
+def test_more_faces_on_a_side_than_the_picture_has_are_refused() -> None:
+    reply = _plan("blur the four on the left", "group")
+    assert isinstance(reply, PlannerReply)
+    assert "only 3 faces" in reply.message
 
 
 def test_a_blur_of_a_named_part_is_not_a_blur_of_the_whole_picture() -> None:

@@ -75,6 +75,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from gouache.analysis.faces import SURE_SCORE, sure_faces
 from gouache.analysis.sky import sky_mask
 from gouache.analysis.types import (
     Box,
@@ -117,16 +118,11 @@ OBJECT_SHARE = 0.005
 GROUND_OBJECTS = (0.05, 0.8)
 SPECK_SHARE = 0.001
 
-# A face this sure (YuNet's score) makes the subject a person: the faces reported go down
-# to 0.7 so that "blur the faces" misses no small blurred one, but a motorcycle's headlight
-# reads as a face at 0.74-0.76 and real ones here at 0.89-0.95.
-PORTRAIT_SCORE = 0.85
-
 # cv2's trimap values, named here so that this module imports cv2 only when it runs.
 _BGD, _FGD, _PR_BGD, _PR_FGD = 0, 1, 2, 3
 
 SIGNATURE = (
-    f"subject/6 grabcut sky=sure-bgd portrait={PORTRAIT_SCORE} side={WORK_SIDE} "
+    f"subject/6 grabcut sky=sure-bgd portrait={SURE_SCORE} side={WORK_SIDE} "
     f"iterations={ITERATIONS} border={BORDER} "
     f"least_salient={LEAST_SALIENT} max_hole={MAX_HOLE} keep={KEEP_RATIO} chest={CHEST} "
     f"ground={GROUND_FRAME},{GROUND_ROUNDS},{GROUND_STEP},{GROUND_LOCAL},{LOCAL_ROUNDS},"
@@ -136,7 +132,7 @@ SIGNATURE = (
 
 
 def subject_mask(image: Image, faces: Sequence[Face] | None = None) -> SubjectMask:
-    """The main subject of `image`: the people in `faces` if any (PORTRAIT_SCORE sure),
+    """The main subject of `image`: the people in `faces` if any (`sure_faces`),
     else what stands out.
 
     `faces` are the faces already found in this image (`detect_faces`); this function
@@ -155,8 +151,7 @@ def subject_mask(image: Image, faces: Sequence[Face] | None = None) -> SubjectMa
         small = rgb
     face_boxes = [
         _scaled(face.box, small.shape[1] / width, small.shape[0] / height)
-        for face in faces or ()
-        if face.score >= PORTRAIT_SCORE
+        for face in sure_faces(faces or ())
     ]
 
     # 2. several objects on a smooth ground are all the subject: GrabCut around the centre

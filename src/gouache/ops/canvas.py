@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from gouache.analysis.faces import sure_faces
 from gouache.colors import Color
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
@@ -131,7 +132,7 @@ def _faces_mirrored(image: Image, pad: Pad, ctx: OpContext) -> bool:
     the border's width of that edge)."""
     height, width = image.shape[:2]
     top, bottom, left, right = pad
-    for face in ctx.analysis(image).faces:
+    for face in sure_faces(ctx.analysis(image).faces):
         box = face.box
         if (top and box.y < top) or (bottom and box.y + box.h > height - bottom):
             return True

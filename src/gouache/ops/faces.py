@@ -19,6 +19,7 @@ import numpy.typing as npt
 from pydantic import Field, field_validator
 
 from gouache.analysis.cache import Analysis
+from gouache.analysis.faces import sure_faces
 from gouache.analysis.types import Box, Face
 from gouache.errors import InvalidParameterError
 from gouache.images import Image
@@ -220,7 +221,7 @@ def smart_crop(image: Image, p: SmartCropParams, ctx: OpContext) -> Image:
 
     # 2. where: the faces, else the subject, else the centre
     analysis = ctx.analysis(image)
-    faces = analysis.faces
+    faces = sure_faces(analysis.faces)
     if faces and p.everyone:
         return _everyone(image, [face.box for face in faces], p.aspect, ctx)
     if faces:
@@ -269,7 +270,7 @@ def _focus(analysis: Analysis, window: Box) -> tuple[float, float]:
         x, y = box.x + box.w / 2, box.y + box.h / 2
         return window.x <= x < window.right and window.y <= y < window.bottom
 
-    boxes = [f.box for f in analysis.faces if inside(f.box)]
+    boxes = [f.box for f in sure_faces(analysis.faces) if inside(f.box)]
     subject = analysis.subject
     if not boxes and subject.box is not None and subject.method != "prior":
         boxes = [subject.box]

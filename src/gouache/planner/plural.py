@@ -33,11 +33,19 @@ _PLACES = re.compile(
     r"(?: (?:faces|face|ones|people|persons|two|three))?$"
 )
 # "blur the two on the sides", "pixelate the outer two": the leftmost and the rightmost
+_FOLK = r"(?:ones|people|persons|faces|guys|women|men|kids|girls|boys)"
 _SIDES = re.compile(
-    rf"^{_VERB} (?:the )?(?:(?:two|2|ones|people|faces|guys|women|men) (?:on|at) (?:the |both )?"
-    r"(?:sides|ends|edges|outside)|(?:outer|outside) (?:two|2|ones|faces|people)|"
-    r"(?:faces|ones|people) (?:on|at) (?:both|either) (?:sides|ends))$"
+    rf"^{_VERB} (?:the )?(?:faces? of (?:the )?)?(?:(?:(?:two|2) (?:{_FOLK} )?|{_FOLK} )(?:on|at) "
+    r"(?:the |both |either )?(?:sides|ends|edges|outside)|(?:outer|outside) (?:two|2|ones|faces|"
+    r"people))$"
 )
+# "blur the two on the left", "the faces of the three people on the right": the first (last)
+# n faces from that side
+_FIRST_N = re.compile(
+    rf"^{_VERB} (?:the )?(?:faces? of (?:the )?)?(?P<n>two|three|four|2|3|4) (?:{_FOLK} )?(?:on|at|"
+    r"to|from) (?:the )?(?P<side>left|right)(?: side| hand side)?$"
+)
+_COUNTS = {"two": 2, "three": 3, "four": 4}
 _BOTH = re.compile(rf"^{_VERB} (?:both (?:the |of the |of their )?faces|both of them)$")
 _NUMBERED = re.compile(
     rf"^{_VERB} (?:the )?faces? (?:number |no |#)?(?P<places>\d+(?:(?:,|,? and| &) \d+)+)$"
@@ -84,6 +92,10 @@ def whole(instruction: str) -> Draft | None:
         params = {"faces": _places(m.group("places"))}
     elif (m := _SIDES.match(text)) is not None:
         params = {"faces": ["left", "right"]}
+    elif (m := _FIRST_N.match(text)) is not None:
+        n = _COUNTS.get(m.group("n")) or int(m.group("n"))
+        first = list(range(1, n + 1))
+        params = {"faces": first if m.group("side") == "left" else [-k for k in first]}
     elif (m := _BOTH.match(text)) is not None:
         params = {"faces": ["both"]}
     elif (m := _EXCEPT.match(text)) is not None:
