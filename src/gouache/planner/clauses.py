@@ -155,7 +155,15 @@ def normalise(text: str) -> str:
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], text)
     text = _RATIO_BY.sub(r"\1:\2", text)
     text = _SPLIT_DOWN.sub(r"\1 down \2", text)
+    text = _SPACE_AROUND.sub("padding ", text)
     return " ".join(text.split())
+
+
+# "add some space around it", "more breathing room round the logo": padding, not new content
+_SPACE_AROUND = re.compile(
+    r"\b(?:(?:some|more|a little|a bit of|a bit more|extra|white|empty|blank)\s+)*(?:space|room|"
+    r"breathing room|whitespace)\s+(?=(?:around|round|on all sides)\b)"
+)
 
 
 # "tone the colours down", "turn the contrast down": the verb as said whole ("tone down")

@@ -1,6 +1,7 @@
-"""Nouns that stand for the picture's main subject: one list, read the same by every reader
-(zooming in, a tone or colour edit of a region, "keeping the ..."), each said to be the
-subject the subject cut finds."""
+"""A sixth new user's plain requests (December 2026), on pictures the planner was not tuned
+on: nouns that stand for the main subject (one list, read the same by zooming in, a region's
+edit and "keeping the ..."; each said to be the subject the subject cut finds), "everything
+but the bike", and space around the picture."""
 
 from __future__ import annotations
 
@@ -78,3 +79,20 @@ def test_everything_but_a_named_thing_is_the_background(say: str, op: str) -> No
     assert [s.op for s in plan.steps] == [op]
     if op == "adjust_region":
         assert plan.steps[0].params["region"] == "background"
+
+
+@pytest.mark.parametrize(
+    "say",
+    [
+        "add some space around it",
+        "give it more breathing room around the edges",
+        "add a bit of room around the picture in black",
+        "add a white border around the logo",
+        "add some space around the logo",
+    ],
+)
+def test_space_around_the_picture_is_a_border_not_new_content(say: str) -> None:
+    # refused as new content for a generative model, or "Logo needs another image"
+    plan = _plan(say, "logo")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == ["border"]
