@@ -176,3 +176,23 @@ def test_undo_after_more_goes_back_to_the_edit_it_strengthened_not_to_before_it(
     assert _warmth_gap(session.image()) == pytest.approx(warm)
     assert _warmth_gap(coffee) < warm
     assert conversation.act(session, undo) == "back at v1"
+
+
+def test_more_of_a_look_pushes_it_past_the_whole_look(store: Store) -> None:
+    # "make it pop" then "a bit more" was "at its limit": a look went only up to 100 %
+    coffee = data.coffee()
+    session = Session.start(
+        store, LoadedImage(pixels=coffee, format="PNG", name="coffee.png"), name="coffee"
+    )
+    session.apply("make it pop")
+    whole = session.image().copy()
+    _rescale(session, "a bit more")
+    assert session.head.plan is not None
+    assert session.head.plan.steps[0].params["strength"] == pytest.approx(1.25)
+
+    def chroma(rgb: np.ndarray) -> float:
+        values = rgb.astype(np.float64)
+        return float((values.max(axis=2) - values.min(axis=2)).mean())
+
+    # further from the original the same way: more colourful than the whole look
+    assert chroma(session.image()) > chroma(whole) > chroma(coffee)

@@ -47,6 +47,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gouache.analysis.cache import Analysis
+from gouache.analysis.faces import sure_faces
 from gouache.analysis.measures import (
     WORKING_SIDE,
     ToneStats,
@@ -391,6 +392,7 @@ def _tilt(grey: Image) -> list[Suggestion]:
 def _faces(faces: list[Face], height: int, redacted: Redacted | None) -> list[Suggestion]:
     if redacted is not None:
         return _faces_left(faces, redacted)
+    faces = sure_faces(faces)  # a headlight read as a face (0.74) is no portrait to offer
     if not faces:
         return []
     count = f"{len(faces)} face{'s' if len(faces) > 1 else ''} found"

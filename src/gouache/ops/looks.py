@@ -152,8 +152,9 @@ _OPERATORS = OperatorRegistry([*tone.OPERATORS, *filters.OPERATORS])
 
 class LookParams(Params):
     name: str
-    # 0 does nothing, 1 is the whole look.
-    strength: float = Field(default=1.0, ge=0.0, le=1.0)
+    # 0 does nothing, 1 is the whole look; past 1, up to 2, the look pushed further ("make it
+    # pop" then "a bit more"): the change from the original, scaled
+    strength: float = Field(default=1.0, ge=0.0, le=2.0)
     # The recipe's version; the current one when not given.
     version: str | None = None
 
@@ -239,10 +240,10 @@ def look(image: Image, p: LookParams, ctx: OpContext) -> Image:
         if ctx.cancel is not None:
             ctx.cancel.raise_if_cancelled()
         out = _step(out, op, params, ctx)
-    if p.strength >= 1.0:
+    if p.strength == 1.0:
         return out
-    # (1 - s) * image + s * out, rounded, in one pass: float copies of both pictures took
-    # about 40 bytes a pixel
+    # (1 - s) * image + s * out, rounded and clipped, in one pass: float copies of both
+    # pictures took about 40 bytes a pixel
     strength = float(p.strength)
     return np.asarray(cv2.addWeighted(image, 1.0 - strength, out, strength, 0.0), np.uint8)
 
