@@ -390,6 +390,22 @@ def test_how_many_faces_is_answered_with_the_count(
     assert answer == PlannerAnswer(instruction="how many faces are there?", message=message)
 
 
+@pytest.mark.parametrize(
+    "said", ["who is in this photo?", "who are they", "can you recognise her", "whos that"]
+)
+def test_who_someone_is_is_answered_with_what_is_found_not_a_name(
+    planner: RulePlanner, said: str
+) -> None:
+    # "I do not know who" before
+    answer = outcome_of(planner, said, picture(face_count=3))
+    assert isinstance(answer, PlannerAnswer)
+    assert answer.message.startswith("I don't recognise people, I only find faces: I find 3")
+    assert "--character" in answer.message
+    none = outcome_of(planner, said, picture(face_count=0))
+    assert isinstance(none, PlannerAnswer)
+    assert "can't find a face" in none.message
+
+
 class GlitchParams(Params):
     amount: float = Field(default=0.5, gt=0.0, le=1.0)
 

@@ -42,6 +42,15 @@ _FACES = re.compile(
     r"(?: (?:are|do you see|can you see|are there|is there|in (?:it|this|the \w+)|there are)\b.*)?$"
 )
 
+# "who is in this photo?", "can you recognise her?": no one is recognised, only faces found
+_WHO = re.compile(
+    _POLITE + r"(?:who(?:'?s| is| are)(?: (?:this|that|he|she|they|these people|this person|"
+    r"that person|the \w+(?: \w+)?))?(?: (?:in|on) (?:it|this|that|the)(?: \w+)?)?"
+    r"|(?:do you know|can you tell(?: me)?) who (?:this|that|he|she|they)(?: is| are)?"
+    r"|(?:can you |could you )?(?:recogni[sz]e|identify|name) (?:him|her|them|this person|"
+    r"these people|the people|the person|anyone|everyone|who(?:'s| is) (?:in )?(?:it|this)))$"
+)
+
 
 def answer(
     instruction: str, context: PlanContext | None, operators: OperatorRegistry
@@ -67,6 +76,18 @@ def answer(
         else:
             message = f"I can see {count} face{'s' if count > 1 else ''}."
         return PlannerAnswer(instruction=instruction, message=message)
+    if _WHO.match(text):
+        count = len(context.faces())
+        seen = (
+            "I can't find a face in this picture"
+            if count == 0
+            else f"I find {count} face{'s' if count > 1 else ''} in it"
+        )
+        return PlannerAnswer(
+            instruction=instruction,
+            message=f"I don't recognise people, I only find faces: {seen}. To keep someone the "
+            "same over several edits, name them with their photo: --character NAME=PHOTO.",
+        )
     return None
 
 
