@@ -96,3 +96,10 @@ def test_space_around_the_picture_is_a_border_not_new_content(say: str) -> None:
     plan = _plan(say, "logo")
     assert isinstance(plan, EditPlan), plan.describe()
     assert [s.op for s in plan.steps] == ["border"]
+
+
+def test_a_logo_to_place_with_a_border_is_still_a_logo_to_place() -> None:
+    # "around the logo" is the picture; "add the logo ... with a border" is another image
+    reply = _plan("add the logo in the bottom right corner with a white border", "coffee")
+    assert not isinstance(reply, EditPlan)
+    assert "Logo needs another image" in reply.message

@@ -156,9 +156,15 @@ def normalise(text: str) -> str:
     text = _RATIO_BY.sub(r"\1:\2", text)
     text = _SPLIT_DOWN.sub(r"\1 down \2", text)
     text = _SPACE_AROUND.sub("padding ", text)
+    text = _AROUND_THE_LOGO.sub(r"\1 it", text)
     return " ".join(text.split())
 
 
+# "a white border around the logo": the picture is the logo, not a logo to place on it
+_AROUND_THE_LOGO = re.compile(
+    r"\b((?:border|padding|frame|margins?)\b[^,;]*?\b(?:around|round|to|on|for))\s+(?:the|my|our|"
+    r"this)\s+logo\b"
+)
 # "add some space around it", "more breathing room round the logo": padding, not new content
 _SPACE_AROUND = re.compile(
     r"\b(?:(?:some|more|a little|a bit of|a bit more|extra|white|empty|blank)\s+)*(?:space|room|"

@@ -208,8 +208,6 @@ ABSORBS = {
     "collage": frozenset({"paste_subject"}),
     # "a darker shadow", "a lighter vignette": the effect's own strength, not a brightness
     "drop_shadow": frozenset({"logo", "brightness"}),
-    # "a white border around the logo", "some space round the logo": the picture is the logo
-    "border": frozenset({"logo"}),
     "vignette": frozenset({"brightness"}),
     "shadows_highlights": frozenset({"brightness"}),
     "pixel_art": frozenset({"blur_faces"}),
