@@ -103,3 +103,40 @@ def test_a_logo_to_place_with_a_border_is_still_a_logo_to_place() -> None:
     reply = _plan("add the logo in the bottom right corner with a white border", "coffee")
     assert not isinstance(reply, EditPlan)
     assert "Logo needs another image" in reply.message
+
+
+@pytest.mark.parametrize(
+    ("say", "on", "ops"),
+    [
+        # "Understood: fog 50 %": "its" (no apostrophe) read as asking for fog
+        ("its so foggy, clear it up", "hazy", ["dehaze"]),
+        ("the horizon is crooked pls fix", "horizon", ["auto_straighten"]),
+        ("can u fix this old pic", "old_photo", ["restore"]),
+        # "fix my old photo" was the sepia look
+        ("fix my old photo", "old_photo", ["restore"]),
+        # "did you mean thin?"
+        ("fix the red eye thing", "red_eyes", ["red_eye"]),
+        ("make it brighter, and the red eye thing too", "red_eyes", ["brightness", "red_eye"]),
+    ],
+)
+def test_complaints_and_loose_words_plan_the_edit_meant(say: str, on: str, ops: list[str]) -> None:
+    plan = _plan(say, on)
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == ops
+
+
+def test_fog_asked_for_is_still_added() -> None:
+    plan = _plan("make it foggy", "rocket")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == ["add_fog"]
+
+
+def test_blemishes_are_offered_skin_smoothing_only_where_there_is_skin() -> None:
+    on_face = _plan("remove the blemishes", "selfie")
+    assert not isinstance(on_face, EditPlan)
+    assert 'The closest offline edit: "smooth the skin"' in on_face.message
+    assert on_face.suggestions[0] == "smooth the skin"
+    on_cup = _plan("remove the blemishes", "coffee")
+    assert not isinstance(on_cup, EditPlan)
+    assert "smooth the skin" not in on_cup.message
+    assert "smooth the skin" not in on_cup.suggestions

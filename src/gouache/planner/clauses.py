@@ -157,9 +157,24 @@ def normalise(text: str) -> str:
     text = _SPLIT_DOWN.sub(r"\1 down \2", text)
     text = _SPACE_AROUND.sub("padding ", text)
     text = _AROUND_THE_LOGO.sub(r"\1 it", text)
+    text = _FIX_OLD.sub("restore this old photo", text)
+    text = _THING.sub(r"\1", text)
     return " ".join(text.split())
 
 
+# "fix the red eye thing", "the vintage thing again": the thing is what it names ("thing" read
+# as a misspelt "thin"); "remove the thing" names nothing and stays, and "the sensitive stuff"
+# is the redaction's own phrase
+_THING = re.compile(
+    r"\b(?!(?:the|a|an|this|that|any|some|one|every|each|no)\b)([a-z]+)\s+thing\b"
+    r"(?=\s*(?:[,.!?;]|$|\s+(?:again|too|as well|pls|please|and|then)\b))"
+)
+# "can u fix my old pic": the restoration ("my old photo" alone read as the sepia look)
+_FIX_OLD = re.compile(
+    r"\b(?:fix|fix up|repair|clean up|restore)\s+(?:this|my|the|our|that|an|these)\s+"
+    r"(?:(?:old|damaged|faded|scratched|vintage)\s+)+(?:photo|pic|picture|image|scan|print|"
+    r"photograph)s?\b"
+)
 # "a white border around the logo": the picture is the logo, not a logo to place on it
 _AROUND_THE_LOGO = re.compile(
     r"\b((?:border|padding|frame|margins?)\b[^,;]*?\b(?:around|round|to|on|for))\s+(?:the|my|our|"

@@ -175,7 +175,9 @@ def read(text: str) -> Draft | None:
     """straighten or crop_subject for one normalised clause, or None."""
     bare = " ".join(w for w in text.split() if w not in ("please", "pls", "can", "you", "could"))
     bare = re.sub(r"^(?:can you |could you )", "", bare).strip(" .!")
-    if _STRAIGHTEN.match(bare) and not has_digit(text):
+    # "the horizon is crooked, fix it" said as one clause: "... crooked pls fix"
+    level = re.sub(r",?\s+(?:u\s+)?(?:fix|straighten|level|correct)(?: it| that| this)?$", "", bare)
+    if (_STRAIGHTEN.match(bare) or _STRAIGHTEN.match(level)) and not has_digit(text):
         return Draft("auto_straighten")
     face = _AROUND_FACE.search(bare)
     aspect = aspect_of(bare) if face is not None and _CROP_VERB.search(bare) else None

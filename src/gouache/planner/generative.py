@@ -107,6 +107,17 @@ def nearest_lighting(text: str) -> str | None:
     return "lift the shadows" if ws & _SOFTER else "auto enhance"
 
 
+_BLEMISHES = word_set(
+    "blemish, blemishes, pimple, pimples, spot, spots, zit, zits, acne, wrinkle, wrinkles, pores"
+)
+
+
+def nearest_retouch(text: str) -> str | None:
+    """The edit nearest to healing skin ("remove the blemishes": smooth the skin, which softens
+    them, but takes none away); None when the clause is not about the skin's marks."""
+    return "smooth the skin" if set(words(without_quotes(text))) & _BLEMISHES else None
+
+
 # "but keep the sky", "don't change the colours": what is to stay, never new content
 _KEEPING = re.compile(
     r"^(?:(?:but|and|while|just|please|pls) )*(?:keep(?:ing)?|leave|leaving|preserve|"

@@ -104,7 +104,7 @@ def outermost(found: list[Match]) -> list[Match]:
 FIX_IT = re.compile(
     r"^(?:(?:please|pls|plz|can you|could you|would you|can u|could u|would u|just|so|and|now)"
     r"\s+)*(?:fix|correct|sort"
-    r"|sort out|repair|solve|fix up"
+    r"|sort out|repair|solve|fix up|clear|clean"
     r"|(?:tone|dial|bring|turn) (?:it|that|this|them|those) (?:down|back))"
     r"(?:\s+(?:it|that|this|them|those|the problem|the issue|it up|up|out))*"
     r"(?:\s+(?:a bit|a tad|a little|a touch|slightly|a notch))?"

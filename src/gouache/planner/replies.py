@@ -24,6 +24,7 @@ from gouache.planner.generative import (
     nearest_layout,
     nearest_lighting,
     nearest_look,
+    nearest_retouch,
     nearest_weather,
     needs_generation,
 )
@@ -78,7 +79,11 @@ class Replies:
         if len(kept) == len([o for o in named if o.text in kept]):
             useful = self._applicable(relevance.useful(picture), context, picture, USEFUL)
             kept += [text for text in useful if text not in kept]  # "make it pop" once
-        return reply.model_copy(update={"suggestions": tuple(kept[:OFFERED])})
+        message = reply.message
+        for offer in named:  # "smooth the skin" named for a coffee cup: not said either
+            if offer.text not in kept:
+                message = message.replace(f' The closest offline edit: "{offer.text}".', "")
+        return reply.model_copy(update={"suggestions": tuple(kept[:OFFERED]), "message": message})
 
     def _applicable(
         self,
@@ -159,7 +164,11 @@ class Replies:
             closest = looks or [
                 w
                 for raw in new_content
-                if (w := nearest_weather(raw.text) or nearest_lighting(raw.text))
+                if (
+                    w := nearest_weather(raw.text)
+                    or nearest_lighting(raw.text)
+                    or nearest_retouch(raw.text)
+                )
             ]
             if all(laid_out):
                 # "like a magazine cover": a title on the picture, and a look

@@ -29,7 +29,7 @@ _SNOW = re.compile(r"\b(?:snow(?:ing|fall|flakes?|s)?|snowy|blizzard|flurr(?:y|i
 _RAIN = re.compile(r"\b(?:rain(?:ing|fall|s)?|rainy|downpour|drizzl(?:e|ing))\b")
 _FOG = re.compile(r"\b(?:fog|foggy|mist|misty|haze|hazy)\b")
 # Fog is added only when asked for: "too foggy", "less hazy" are faults to take out.
-_FOG_NOT = word_set("too, less, remove, reduce, clear, cut, through, see, it's, is, was")
+_FOG_NOT = word_set("too, less, remove, reduce, clear, cut, through, see, it's, its, is, was")
 _MOST = ("blizzard", "downpour")
 # What may stand around the weather word and ask nothing more.
 _AROUND = FILLER | word_set(
