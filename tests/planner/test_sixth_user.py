@@ -117,6 +117,12 @@ def test_a_logo_to_place_with_a_border_is_still_a_logo_to_place() -> None:
         # "did you mean thin?"
         ("fix the red eye thing", "red_eyes", ["red_eye"]),
         ("make it brighter, and the red eye thing too", "red_eyes", ["brightness", "red_eye"]),
+        # "did you mean the whole thin"
+        ("make the whole thing look like night time", "rocket", ["look"]),
+        ("turn the whole thing into a sketch", "chelsea", ["sketch"]),
+        # "I do not know she's", "old timey"
+        ("crop it so she's in the center", "astronaut", ["crop_subject"]),
+        ("give it an old timey feel", "grace_hopper", ["look"]),
     ],
 )
 def test_complaints_and_loose_words_plan_the_edit_meant(say: str, on: str, ops: list[str]) -> None:

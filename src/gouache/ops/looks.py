@@ -64,8 +64,8 @@ LOOKS: dict[str, Look] = {
                               "amount": 0.18}),
               ("saturation", {"amount": -0.2})),
         _look("vintage", "aged print: part sepia, faded, vignetted",
-              "vintage, retro, old school, vintage y, vintagey, vintage ish, vintageish, 70s, "
-              "70's, seventies, 60s, 60's, sixties",
+              "vintage, retro, old school, old timey, old fashioned, vintage y, vintagey, "
+              "vintage ish, vintageish, 70s, 70's, seventies, 60s, 60's, sixties",
               ("sepia", {"strength": 0.35}), ("fade", {"black": 25, "white": 235}),
               ("saturation", {"amount": -0.2}), ("vignette", {"strength": 0.4}),
               ("grain", {"amount": 3.0})),

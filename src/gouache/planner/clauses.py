@@ -159,6 +159,7 @@ def normalise(text: str) -> str:
     text = _AROUND_THE_LOGO.sub(r"\1 it", text)
     text = _FIX_OLD.sub("restore this old photo", text)
     text = _THING.sub(r"\1", text)
+    text = _WHOLE_THING.sub(r"\1 it ", text)
     return " ".join(text.split())
 
 
@@ -168,6 +169,11 @@ def normalise(text: str) -> str:
 _THING = re.compile(
     r"\b(?!(?:the|a|an|this|that|any|some|one|every|each|no)\b)([a-z]+)\s+thing\b"
     r"(?=\s*(?:[,.!?;]|$|\s+(?:again|too|as well|pls|please|and|then)\b))"
+)
+# "make the whole thing look like night": the picture ("thing" read as a misspelt "thin")
+_WHOLE_THING = re.compile(
+    r"\b(make|turn|set|give|render)\s+the\s+whole\s+(?:thing|picture|photo|image|pic)\s+"
+    r"(?=look|seem|feel|appear|more|less|a\b|an\b|[a-z]+er\b|into\b|to\b)"
 )
 # "can u fix my old pic": the restoration ("my old photo" alone read as the sepia look)
 _FIX_OLD = re.compile(

@@ -51,7 +51,7 @@ _STRAIGHTEN = re.compile(
     rf"|^(?:the {_STRAIGHT_THING}|it|this) (?:is|looks|seems|'s) (?:{_SOMEWHAT} )?(?:crooked|"
     rf"tilted|wonky|skewed|not straight|not level)$"
 )
-_SUBJECT = SUBJECT_NOUNS | word_set("her, him, them")
+_SUBJECT = SUBJECT_NOUNS | word_set("her, him, them, she, he, they")
 # "crop tighter on the cat's face": no detector here finds an animal's face.
 _ANIMAL_FACE = re.compile(
     r"^(?:crop|zoom|frame|reframe|get closer|close up|cut|trim)\b.*\b(?:cat|cats|cat's|dog|dogs|"
@@ -76,7 +76,7 @@ _MIDDLE = r"(?:centered|centred|in the (?:middle|center|centre))"
 _IN_MIDDLE = re.compile(
     r"^(?:(?:center|centre) (?:the )?(?P<a>[a-z]+)(?: in the (?:picture|photo|frame|image))?"
     r"|(?:crop|reframe|frame)(?: it| the (?:picture|photo|image))?(?: so)?(?: that)? "
-    rf"(?:the )?(?P<b>[a-z]+) (?:is|are|sits|stands) {_MIDDLE}"
+    rf"(?:the )?(?P<b>[a-z]+)(?: is| are| sits| stands|'s|'re) {_MIDDLE}"
     r"|(?:put|move) (?:the )?(?P<c>[a-z]+) (?:in|into) the (?:middle|center|centre)"
     r"(?: of the (?:picture|photo|frame|image))?(?: by cropping)?)$"
 )
