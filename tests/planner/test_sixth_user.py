@@ -146,3 +146,19 @@ def test_blemishes_are_offered_skin_smoothing_only_where_there_is_skin() -> None
     assert not isinstance(on_cup, EditPlan)
     assert "smooth the skin" not in on_cup.message
     assert "smooth the skin" not in on_cup.suggestions
+
+
+@pytest.mark.parametrize(
+    "say",
+    [
+        # the subject was brightened: "her" read as the region
+        "brighten the room around her",
+        "make the space around the cup darker",
+        "darken the area around him",
+    ],
+)
+def test_the_space_around_the_subject_is_the_background(say: str) -> None:
+    plan = _plan(say, "astronaut")
+    assert isinstance(plan, EditPlan), plan.describe()
+    assert [s.op for s in plan.steps] == ["adjust_region"]
+    assert plan.steps[0].params["region"] == "background"

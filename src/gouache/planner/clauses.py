@@ -155,7 +155,7 @@ def normalise(text: str) -> str:
     text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], text)
     text = _RATIO_BY.sub(r"\1:\2", text)
     text = _SPLIT_DOWN.sub(r"\1 down \2", text)
-    text = _SPACE_AROUND.sub("padding ", text)
+    text = _SPACE_AROUND.sub(r"\1 padding ", text)
     text = _AROUND_THE_LOGO.sub(r"\1 it", text)
     text = _FIX_OLD.sub("restore this old photo", text)
     text = _THING.sub(r"\1", text)
@@ -186,10 +186,12 @@ _AROUND_THE_LOGO = re.compile(
     r"\b((?:border|padding|frame|margins?)\b[^,;]*?\b(?:around|round|to|on|for))\s+(?:the|my|our|"
     r"this)\s+logo\b"
 )
-# "add some space around it", "more breathing room round the logo": padding, not new content
+# "add some space around it", "give it more breathing room round the logo": padding, not new
+# content ("the room around her" is the background)
 _SPACE_AROUND = re.compile(
-    r"\b(?:(?:some|more|a little|a bit of|a bit more|extra|white|empty|blank)\s+)*(?:space|room|"
-    r"breathing room|whitespace)\s+(?=(?:around|round|on all sides)\b)"
+    r"\b(add|give(?: it| me)?|leave|put|need|want|with|make)\s+(?:(?:some|more|a little|a bit of|"
+    r"a bit more|extra|white|empty|blank)\s+)*(?:space|room|breathing room|whitespace)\s+"
+    r"(?=(?:around|round|on all sides)\b)"
 )
 
 

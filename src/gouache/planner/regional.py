@@ -137,6 +137,11 @@ _LEFT_ALONE = re.compile(
 )
 _EVERYTHING = re.compile(r"\b(?:everything|all of it|the whole (?:thing|picture|photo|image))\b")
 _BEHIND = re.compile(rf"\bbehind (?:{_SUBJECT}|it)\b")
+# "brighten the room around her", "the space around the cup": the background (it was her)
+_AROUND_SUBJECT = re.compile(
+    r"\b(?:the )?(?:room|space|area|scene|stuff|everything|things|surroundings) (?:around|round|"
+    rf"surrounding) (?:{_SUBJECT}|it)\b"
+)
 # "make him stand out from the background": the background is what he stands out against,
 # the region edited is the subject.
 _AGAINST = re.compile(r"\b(?:stand|stands|pop|pops) out (?:from|against|of) .*$")
@@ -168,7 +173,7 @@ def continued(text: str, previous: Draft) -> str:
 def _region(text: str) -> tuple[str, str] | None:
     """The one region a clause names, with the word that names it; None for none or two.
     "the flag behind her" is the background, whatever stands behind."""
-    behind = _BEHIND.search(text)
+    behind = _BEHIND.search(text) or _AROUND_SUBJECT.search(text)
     if behind is not None:
         return ("background", behind.group(0))
     against = _AGAINST.search(text)
