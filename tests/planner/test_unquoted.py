@@ -51,6 +51,8 @@ def planner() -> RulePlanner:
          {"old": "CLOSED", "new": "OPEN", "color": (0, 128, 0)}),
         ('replace "CLOSED" with "OPEN" in red', ("CLOSED",), "replace_text",
          {"old": "CLOSED", "new": "OPEN", "color": (255, 0, 0)}),
+        ('replace "CLOSED" with "OPEN" and make it green', ("CLOSED",), "replace_text",
+         {"old": "CLOSED", "new": "OPEN", "color": (0, 128, 0)}),
         # the title is the top line; the old words quoted and the new ones not
         ("make the title say BIG SALE", ("SUMMER SALE", "OPEN LATE"), "replace_text",
          {"old": "SUMMER SALE", "new": "BIG SALE"}),

@@ -39,11 +39,7 @@ from gouache.planner.phrases import RULES as TONE_RULES
 from gouache.planner.phrases import Clause, Draft
 from gouache.planner.plan import PlanContext, PlannerQuestion
 from gouache.planner.references import ORDINALS, Problem
-from gouache.planner.vocabulary import (
-    TINT_WORDS,
-    intensity,
-    negated,
-)
+from gouache.planner.vocabulary import TINT_WORDS, intensity, negated
 
 # Edits of several steps (`gouache.ops.regions`), amount 1 at full strength.
 _RECIPES = frozenset({"dramatic", "pop", "clarity", "sharpen", "smooth"})

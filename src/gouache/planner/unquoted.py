@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from PIL import ImageColor
+from gouache.colors import parse_color
 
 _STOP = (
     r"(?=\s+(?:at|in|on|to|across|along|near|into)\s+(?:the\s+)?(?:very\s+)?(?:top|bottom|left"
@@ -96,6 +96,12 @@ _HALF_QUOTED = re.compile(
     rf"(?P<tail>{_STOP}.*)$",
     re.I,
 )
+# 'replace "CLOSED" with "OPEN" in green': both quoted, the new words' colour after them
+_BOTH_QUOTED = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:replace|change|swap|turn|correct)\s+(?:the\s+(?:word|words|"
+    r'text)\s+)?"[^"]+"\s+(?:with|to|into|for|by)\s+"[^"]+" in [a-z]+$',
+    re.I,
+)
 # the title: the top line (lines are read top to bottom); the note says which was taken
 _TITLE = ("title", "heading", "headline")
 
@@ -141,7 +147,7 @@ def _coloured(text: str) -> str:
 
 def _is_colour(word: str) -> bool:
     try:
-        ImageColor.getrgb(word)
+        parse_color(word)
     except ValueError:
         return False
     return True
@@ -157,15 +163,17 @@ def quote(instruction: str, lines: Callable[[], Sequence[str]] | None = None) ->
     (or it is quoted already)."""
     if "“" in instruction:
         return None
-    text = _coloured(instruction.strip())
+    text = instruction.strip()
+    # "... and make it green" said of the new words: only where new words are written
+    coloured = _coloured(text)
     if '"' in text:
-        half = _HALF_QUOTED.match(text)
-        if half is None or not half.group("new").strip(" .,:"):
-            return None
-        return f'{half.group("head")}"{_clean(half.group("new"))}"{half.group("tail")}'
-    sign = _SIGN.match(_PLEASE.sub("", text))
+        half = _HALF_QUOTED.match(coloured)
+        if half is not None and half.group("new").strip(" .,:"):
+            return f'{half.group("head")}"{_clean(half.group("new"))}"{half.group("tail")}'
+        return coloured if coloured != text and _BOTH_QUOTED.match(coloured) else None
+    sign = _SIGN.match(_PLEASE.sub("", coloured))
     if sign is not None:
-        new, tail = _clean(sign.group("new")), _PLEASE.sub("", text)[sign.end("new") :]
+        new, tail = _clean(sign.group("new")), _PLEASE.sub("", coloured)[sign.end("new") :]
         read = [line for line in (lines() if lines is not None else ()) if line.strip()]
         if not read:  # the grounding says no text was read
             return f'replace "{sign.group("what")}" with "{new}"{tail}'
