@@ -27,8 +27,9 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # Repaired: within 20 levels of the clean photo's luma, or within the range it holds in
     # the 3 x 3 pixels around (strictly: the first only). The ceiling, filling exactly the
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
-    assert pooled(cases) >= 0.88  # measured 0.885
-    assert pooled(cases, strict=True) >= 0.795  # measured 0.805
+    # Issue 8 asks for 90 %: 0.885 before the net extended the marks it touches.
+    assert pooled(cases) >= 0.90  # measured 0.902
+    assert pooled(cases, strict=True) >= 0.815  # measured 0.820 (0.805 before)
     assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.70 (astronaut)
 
 
@@ -67,10 +68,11 @@ def test_a_large_speck_is_found_by_a_ring_just_outside_it(name, centre):
 
 
 def test_damage_drawn_with_seeds_no_threshold_was_tuned_on_is_repaired_as_well():
-    # Seeds 4-7 over all five photos read 82.1 % (80.7 % with the luma-only net);
-    # seeds 4, 5 over these two are a quick sample of it.
+    # Seeds 4-7 over all five photos read 85.5 % (82.1 % before the net extended the marks
+    # it touches, 80.7 % with the luma-only net); seeds 4, 5 over these two are a quick
+    # sample of it.
     held = measure(_restore_marks, ("coffee", "astronaut"), (4, 5))
-    assert pooled(held) >= 0.78  # measured 0.811 (0.796 luma-only)
+    assert pooled(held) >= 0.82  # measured 0.840 (0.811 before, 0.796 luma-only)
 
 
 def test_the_learned_detector_reads_in_tiles_that_agree_with_one_another(monkeypatch):
@@ -87,8 +89,9 @@ def test_the_repair_changes_few_of_the_clean_pixels(cases):
     # Clean pixels (untouched by the damage) moved by more than 10 levels: real dots and
     # lines taken for marks (highlights on metal and in eyes, wood grain).
     changed = [c.score.false_change for c in cases]
-    # measured 0.0045 (chelsea) .. 0.0152 (grace_hopper), 0.0083 on average (0.0090 with the
-    # luma-only net, 0.0111 before the learned detector confirmed the specks)
+    # measured 0.0045 (chelsea) .. 0.0152 (grace_hopper), 0.0090 on average (0.0083 before
+    # the net extended the marks it touches, 0.0090 with the luma-only net, 0.0111 before
+    # the learned detector confirmed the specks)
     assert max(changed) <= 0.018
     assert float(np.mean(changed)) <= 0.010
 
@@ -103,8 +106,10 @@ def test_a_clean_photo_is_left_almost_as_it_was(name):
     clean = photo(name)
     found = find_marks(clean)
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
-    # measured: camera 0.13 %, coffee 0.73 %, astronaut 0.54 % of the pixels (0.17 %, 1.03 %,
-    # 0.64 % with the luma-only net; 0.31 %, 1.32 %, 1.02 % before any)
+    # measured: camera 0.13 %, coffee 0.93 %, astronaut 0.57 % of the pixels (coffee 0.73 %,
+    # astronaut 0.54 % before the net extended the marks it touches: the rest of a highlight
+    # on the cup's rim; 0.17 %, 1.03 %, 0.64 % with the luma-only net; 0.31 %, 1.32 %,
+    # 1.02 % before any)
     assert moved.mean() <= 0.012
     assert found.scratches <= 1  # measured 0, 1 (wood grain), 1
 
@@ -128,9 +133,44 @@ def test_a_photo_read_in_bands_gives_the_marks_of_one_read_whole(monkeypatch):
     banded = find_marks(damaged)
     assert len(bands._bands(*damaged.shape[:2])) >= 4
     differ = float((whole.mask != banded.mask).mean())
-    assert differ < 0.0005  # the bands' context covers each detector's reach
+    # the bands' context covers each detector's reach (before the learned marks: 0.006 %);
+    # a speck found in one read and not the other can carry a group the net is sure of
+    # with it (a highlight on the cup's rim, 250 px): 0.11 % measured
+    assert differ < 0.002
     assert abs(banded.spots - whole.spots) <= 1
     assert banded.scratches == whole.scratches
+
+
+def test_groups_the_net_is_sure_of_are_judged_whole_across_bands(monkeypatch):
+    # The learned marks are labelled a band of rows at a time and joined across the bands'
+    # edges: from the same marks, a read in 54-row bands adds exactly what one read does.
+    damaged = scratch_and_dust(photo("coffee"), 3).image
+    monkeypatch.setattr(bands, "LEARNED_MEAN", 2.0)
+    found = find_marks(damaged).mask
+    monkeypatch.setattr(bands, "LEARNED_MEAN", 0.85)
+    chance = marksnet.learned_chance(damaged)
+    whole = found.copy()
+    bands._learned_marks(whole, chance)
+    monkeypatch.setattr(bands, "BAND_PIXELS", 1 << 15)
+    banded = found.copy()
+    bands._learned_marks(banded, chance)
+    assert int((whole & ~found).sum()) > 500  # measured 990 px added
+    assert np.array_equal(whole, banded)
+
+
+def test_the_net_extends_a_mark_but_adds_nothing_alone():
+    # Alone, the groups the net is sure of were too often real things (the tripod's
+    # handle, highlights on the cup's rim); touching a mark, mostly the rest of a scratch.
+    mask = np.zeros((60, 80), dtype=bool)
+    chance = np.zeros((60, 80), dtype=np.uint8)
+    chance[10, 5:40] = 240  # a line touching the mark at (10, 4)
+    chance[40, 5:40] = 240  # the same line, touching nothing
+    chance[50, 5:40] = 200  # touching, but the net is only 78 % sure
+    mask[10, 4] = mask[50, 4] = True
+    bands._learned_marks(mask, chance)
+    assert mask[10, 5:40].all()
+    assert not mask[40].any()
+    assert not mask[50, 5:].any()
 
 
 def test_a_lone_scratch_and_lone_specks_on_a_smooth_picture_are_all_found():
