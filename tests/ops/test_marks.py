@@ -27,9 +27,10 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # Repaired: within 20 levels of the clean photo's luma, or within the range it holds in
     # the 3 x 3 pixels around (strictly: the first only). The ceiling, filling exactly the
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
-    # Issue 8 asks for 90 %: 0.885 before the net extended the marks it touches.
-    assert pooled(cases) >= 0.90  # measured 0.902
-    assert pooled(cases, strict=True) >= 0.815  # measured 0.820 (0.805 before)
+    # Issue 8 asks for 90 %: 0.885 before the net's sure groups were taken (touching a
+    # mark, or alone as a long straight line).
+    assert pooled(cases) >= 0.90  # measured 0.906
+    assert pooled(cases, strict=True) >= 0.815  # measured 0.824 (0.805 before)
     assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.70 (astronaut)
 
 
@@ -68,9 +69,9 @@ def test_a_large_speck_is_found_by_a_ring_just_outside_it(name, centre):
 
 
 def test_damage_drawn_with_seeds_no_threshold_was_tuned_on_is_repaired_as_well():
-    # Seeds 4-7 over all five photos read 85.5 % (82.1 % before the net extended the marks
-    # it touches, 80.7 % with the luma-only net); seeds 4, 5 over these two are a quick
-    # sample of it.
+    # Seeds 4-7 over all five photos read 87.8 % (82.1 % before the net's sure groups were
+    # taken, 80.7 % with the luma-only net); seeds 4, 5 over these two are a quick sample
+    # of it.
     held = measure(_restore_marks, ("coffee", "astronaut"), (4, 5))
     assert pooled(held) >= 0.82  # measured 0.840 (0.811 before, 0.796 luma-only)
 
@@ -90,7 +91,7 @@ def test_the_repair_changes_few_of_the_clean_pixels(cases):
     # lines taken for marks (highlights on metal and in eyes, wood grain).
     changed = [c.score.false_change for c in cases]
     # measured 0.0045 (chelsea) .. 0.0152 (grace_hopper), 0.0090 on average (0.0083 before
-    # the net extended the marks it touches, 0.0090 with the luma-only net, 0.0111 before
+    # the net's sure groups were taken, 0.0090 with the luma-only net, 0.0111 before
     # the learned detector confirmed the specks)
     assert max(changed) <= 0.018
     assert float(np.mean(changed)) <= 0.010
@@ -107,7 +108,7 @@ def test_a_clean_photo_is_left_almost_as_it_was(name):
     found = find_marks(clean)
     moved = np.abs(repair(clean, found.mask).astype(np.int16) - clean).max(axis=2) > 10
     # measured: camera 0.13 %, coffee 0.93 %, astronaut 0.57 % of the pixels (coffee 0.73 %,
-    # astronaut 0.54 % before the net extended the marks it touches: the rest of a highlight
+    # astronaut 0.54 % before the net's sure groups were taken: the rest of a highlight
     # on the cup's rim; 0.17 %, 1.03 %, 0.64 % with the luma-only net; 0.31 %, 1.32 %,
     # 1.02 % before any)
     assert moved.mean() <= 0.012
@@ -158,19 +159,27 @@ def test_groups_the_net_is_sure_of_are_judged_whole_across_bands(monkeypatch):
     assert np.array_equal(whole, banded)
 
 
-def test_the_net_extends_a_mark_but_adds_nothing_alone():
+def test_the_net_extends_a_mark_and_adds_only_long_straight_lines_alone():
     # Alone, the groups the net is sure of were too often real things (the tripod's
-    # handle, highlights on the cup's rim); touching a mark, mostly the rest of a scratch.
-    mask = np.zeros((60, 80), dtype=bool)
-    chance = np.zeros((60, 80), dtype=np.uint8)
+    # handle, 33 px; highlights along the cup's rim, bending 2.7 px over 60); touching a
+    # mark, mostly the rest of a scratch; alone, long and straight, a scratch missed whole.
+    mask = np.zeros((120, 160), dtype=bool)
+    chance = np.zeros((120, 160), dtype=np.uint8)
     chance[10, 5:40] = 240  # a line touching the mark at (10, 4)
-    chance[40, 5:40] = 240  # the same line, touching nothing
+    chance[30, 5:40] = 240  # the same line, touching nothing: too short alone
     chance[50, 5:40] = 200  # touching, but the net is only 78 % sure
     mask[10, 4] = mask[50, 4] = True
-    bands._learned_marks(mask, chance)
+    chance[70:72, 10:150] = 240  # alone, 140 px long and straight
+    xs = np.arange(10, 150)
+    bend = np.rint(100 + 12 * ((xs - 80) / 70.0) ** 2).astype(int)  # an arc, 12 px deep
+    chance[bend, xs] = chance[bend + 1, xs] = 240
+    added = bands._learned_marks(mask, chance)
     assert mask[10, 5:40].all()
-    assert not mask[40].any()
+    assert not mask[30].any()
     assert not mask[50, 5:].any()
+    assert mask[70:72, 10:150].all()
+    assert not mask[bend, xs].any()
+    assert added == 1  # the straight line, counted as a scratch
 
 
 def test_a_lone_scratch_and_lone_specks_on_a_smooth_picture_are_all_found():

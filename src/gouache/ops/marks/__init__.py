@@ -63,8 +63,10 @@ clipped to a byte are kept whole. In each band, on the luma v:
    out of no full ring. The net reads the chroma too (dust is grey over any colour).
    Then each group of unmarked pixels touching a mark, on which the net is LEARNED_EDGE
    sure of a mark and LEARNED_MEAN sure on average, is marked too: mostly the rest of a
-   scratch whose faint or busy stretches the tests above missed. Groups touching nothing
-   are not taken: they were too often real things (a tripod's handle, a cup's highlight).
+   scratch whose faint or busy stretches the tests above missed. A group touching nothing
+   is taken only as a straight line LEARNED_LENGTH px long or more (its mean offset across
+   the line, in STRETCHES stretches along it, within LEARNED_SAG px): other lone groups
+   were too often real things (a tripod's handle, a highlight along a cup's rim).
    The groups are labelled a band of rows at a time and joined across the bands' edges.
 8. Fill: A. Telea, "An image inpainting technique based on the fast marching method",
    Journal of Graphics Tools 9(1), 2004 (`cv2.inpaint`), only on the tiles holding marks.

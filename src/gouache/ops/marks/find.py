@@ -56,6 +56,11 @@ LEARNED_LEAST = 4
 # (a tripod's handle, highlights on a cup's rim): they are not taken.
 LEARNED_EDGE = 0.5
 LEARNED_MEAN = 0.85
+# ... or, touching none, a straight line: LEARNED_LENGTH px long or more, its mean offset
+# across in each of STRETCHES stretches along it within LEARNED_SAG px of the others.
+LEARNED_LENGTH = 40.0
+LEARNED_SAG = 2.0
+STRETCHES = 8
 # Context each band needs: the residual's and the texture's squares, and the far flank.
 HALO = MEDIAN + max(FLANKS) + 2
 # A band holds about this many pixels (its arrays are the working set).
@@ -112,7 +117,7 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
     lines = (code & RIDGE) > 0
     spots = max(0, spots - _confirmed(mask, lines, chance > round(255 * CONFIRM)))
     spots += _learned_specks(mask, chance > round(255 * LEARNED_SURE))
-    _learned_marks(mask, chance)
+    scratches += _learned_marks(mask, chance)
     return Marks(mask=mask, spots=spots, scratches=scratches, lines=lines)
 
 
@@ -175,12 +180,14 @@ def _learned_specks(mask: npt.NDArray[np.bool_], sure: npt.NDArray[np.bool_]) ->
     return added
 
 
-def _learned_marks(mask: npt.NDArray[np.bool_], chance: npt.NDArray[np.uint8]) -> None:
-    """7b. Adds to `mask` (in place) each group of unmarked pixels touching a mark on which
-    the learned detector is LEARNED_EDGE sure of a mark and LEARNED_MEAN sure on average:
-    the rest of a scratch the tests above found in part, a speck's soft edge. The groups are
-    labelled a band of rows at a time and joined across the bands' edges, so a long scratch
-    is judged whole, as in one read (a whole label map would cost 4 bytes a pixel)."""
+def _learned_marks(mask: npt.NDArray[np.bool_], chance: npt.NDArray[np.uint8]) -> int:
+    """7b. Adds to `mask` (in place) each group of unmarked pixels on which the learned
+    detector is LEARNED_EDGE sure of a mark and LEARNED_MEAN sure on average, when it
+    touches a mark (the rest of a scratch the tests above found in part, a speck's soft
+    edge) or is a straight line LEARNED_LENGTH px long or more (a scratch they missed
+    whole). How many of those lines. The groups are labelled a band of rows at a time and
+    joined across the bands' edges, so a long scratch is judged whole, as in one read (a
+    whole label map would cost 4 bytes a pixel)."""
     height, width = mask.shape
     rows = max(1, BAND_PIXELS // max(1, width))
     edge = round(255 * LEARNED_EDGE)
@@ -190,15 +197,14 @@ def _learned_marks(mask: npt.NDArray[np.bool_], chance: npt.NDArray[np.uint8]) -
     offset, last_row = 0, None
     for start in starts:
         bottom = min(height, start + rows)
-        labels = _unmarked_groups(mask, chance, start, bottom, edge)
-        count = int(labels.max()) + 1
+        labels, boxes = _unmarked_groups(mask, chance, start, bottom, edge)
+        count = len(boxes)
         ids = labels.ravel()
         areas.append(np.bincount(ids, minlength=count)[1:])
         totals.append(np.bincount(ids, chance[start:bottom].ravel(), minlength=count)[1:])
         top, low = max(0, start - 1), min(height, bottom + 1)
-        near = cv2.dilate(mask[top:low].view(np.uint8), square)[
-            start - top : start - top + len(labels)
-        ]
+        near = cv2.dilate(mask[top:low].view(np.uint8), square)
+        near = near[start - top : start - top + len(labels)]
         touching.append(np.bincount(ids[near.ravel() > 0], minlength=count)[1:] > 0)
         first = np.where(labels[0] > 0, labels[0] + offset - 1, -1)
         if last_row is not None:
@@ -212,32 +218,74 @@ def _learned_marks(mask: npt.NDArray[np.bool_], chance: npt.NDArray[np.uint8]) -
         last_row = np.where(labels[-1] > 0, labels[-1] + offset - 1, -1)
         offset += count - 1
     if offset == 0:
-        return
+        return 0
     pairs = np.concatenate(links, axis=1) if links else np.zeros((2, 0), np.intp)
     graph = coo_matrix((np.ones(pairs.shape[1]), (pairs[0], pairs[1])), shape=(offset, offset))
     _, group = connected_components(graph, directed=False)
     area = np.bincount(group, np.concatenate(areas))
     total = np.bincount(group, np.concatenate(totals))
     touched = np.bincount(group, np.concatenate(touching)) > 0
-    kept = (touched & (total >= LEARNED_MEAN * 255 * area))[group]
+    sure = total >= LEARNED_MEAN * 255 * area
+    # a line LEARNED_LENGTH px long has at least as many pixels
+    long = ~touched & sure & (area >= LEARNED_LENGTH)
+    # the pixels of the groups touching nothing, to see which are straight lines
+    lone: dict[int, list[npt.NDArray[np.intp]]] = {}
     offset = 0
     for start in starts:
         bottom = min(height, start + rows)
-        labels = _unmarked_groups(mask, chance, start, bottom, edge)
-        count = int(labels.max()) + 1
+        labels, boxes = _unmarked_groups(mask, chance, start, bottom, edge)
+        count = len(boxes)
         if count > 1:
-            lookup = np.concatenate([[False], kept[offset : offset + count - 1]])
+            of = group[offset : offset + count - 1]
+            lookup = np.concatenate([[False], (touched & sure)[of]])
+            for label in np.flatnonzero(long[of]) + 1:
+                left, top, w, h = (int(v) for v in boxes[label, :4])
+                ys, xs = np.nonzero(labels[top : top + h, left : left + w] == label)
+                points = np.stack([ys + top + start, xs + left])
+                lone.setdefault(int(of[label - 1]), []).append(points)
             mask[start:bottom] |= lookup[labels]
         offset += count - 1
+    lines = 0
+    for pieces in lone.values():
+        ys, xs = np.concatenate(pieces, axis=1)
+        if _straight_line(ys, xs):
+            mask[ys, xs] = True
+            lines += 1
+    return lines
+
+
+def _straight_line(ys: npt.NDArray[np.intp], xs: npt.NDArray[np.intp]) -> bool:
+    """Whether the pixels (ys, xs) make a straight line LEARNED_LENGTH px long or more: in
+    8 stretches along their main axis, their mean offsets across it lie within LEARNED_SAG
+    px of one another (a highlight along a cup's rim bends by 2.7 px over 60)."""
+    points = np.stack([xs, ys], axis=1).astype(np.float64)
+    if len(points) < 3:
+        return False
+    centred = points - points.mean(axis=0)
+    _, axes = np.linalg.eigh(np.cov(centred.T))
+    along, across = centred @ axes[:, 1], centred @ axes[:, 0]
+    # a uniform bar's length is sqrt(12) times its spread
+    if math.sqrt(12.0 * float(np.var(along))) < LEARNED_LENGTH:
+        return False
+    stretch = np.minimum(
+        ((along - along.min()) / (np.ptp(along) + 1e-9) * STRETCHES).astype(np.intp),
+        STRETCHES - 1,
+    )
+    counts = np.bincount(stretch, minlength=STRETCHES)
+    offsets = np.bincount(stretch, across, minlength=STRETCHES)[counts > 0] / counts[counts > 0]
+    return float(np.ptp(offsets)) <= LEARNED_SAG
 
 
 def _unmarked_groups(
     mask: npt.NDArray[np.bool_], chance: npt.NDArray[np.uint8], start: int, bottom: int, edge: int
-) -> npt.NDArray[np.int32]:
-    """The 8-connected groups of unmarked pixels over `edge` in rows start:bottom."""
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """The 8-connected groups of unmarked pixels over `edge` in rows start:bottom: their
+    labels and cv2's stats (left, top, width, height, area; row 0 the background)."""
     sure = (chance[start:bottom] > edge) & ~mask[start:bottom]
-    _, labels = cv2.connectedComponents(sure.view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
-    return np.asarray(labels, dtype=np.int32)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(
+        sure.view(np.uint8), connectivity=8, ltype=cv2.CV_32S
+    )
+    return np.asarray(labels, dtype=np.int32), np.asarray(stats, dtype=np.int32)
 
 
 def repair(rgb: Image, mask: npt.NDArray[np.bool_], out: Image | None = None) -> Image:
