@@ -29,8 +29,8 @@ def test_most_of_the_damaged_pixels_are_repaired_over_five_photos(cases):
     # pixels the damage touched, is 97.2 % (88.4 % strictly): see the next test.
     # Issue 8 asks for 90 %: 0.885 before the net's sure groups were taken (touching a
     # mark, or alone as a long straight line).
-    assert pooled(cases) >= 0.90  # measured 0.906
-    assert pooled(cases, strict=True) >= 0.815  # measured 0.824 (0.805 before)
+    assert pooled(cases) >= 0.90  # measured 0.902
+    assert pooled(cases, strict=True) >= 0.815  # measured 0.820 (0.805 before)
     assert min(c.score.repaired for c in cases) >= 0.6  # measured 0.70 (astronaut)
 
 
@@ -69,7 +69,7 @@ def test_a_large_speck_is_found_by_a_ring_just_outside_it(name, centre):
 
 
 def test_damage_drawn_with_seeds_no_threshold_was_tuned_on_is_repaired_as_well():
-    # Seeds 4-7 over all five photos read 87.8 % (82.1 % before the net's sure groups were
+    # Seeds 4-7 over all five photos read 87.5 % (82.1 % before the net's sure groups were
     # taken, 80.7 % with the luma-only net); seeds 4, 5 over these two are a quick sample
     # of it.
     held = measure(_restore_marks, ("coffee", "astronaut"), (4, 5))
@@ -151,18 +151,19 @@ def test_groups_the_net_is_sure_of_are_judged_whole_across_bands(monkeypatch):
     monkeypatch.setattr(bands, "LEARNED_MEAN", 0.85)
     chance = marksnet.learned_chance(damaged)
     whole = found.copy()
-    bands._learned_marks(whole, chance)
+    bands._learned_marks(whole, chance, np.zeros_like(found))
     monkeypatch.setattr(bands, "BAND_PIXELS", 1 << 15)
     banded = found.copy()
-    bands._learned_marks(banded, chance)
+    bands._learned_marks(banded, chance, np.zeros_like(found))
     assert int((whole & ~found).sum()) > 500  # measured 990 px added
     assert np.array_equal(whole, banded)
 
 
 def test_the_net_extends_a_mark_and_adds_only_long_straight_lines_alone():
     # Alone, the groups the net is sure of were too often real things (the tripod's
-    # handle, 33 px; highlights along the cup's rim, bending 2.7 px over 60); touching a
-    # mark, mostly the rest of a scratch; alone, long and straight, a scratch missed whole.
+    # handle, 33 px; highlights along the cup's rim, bending 2.7 px over 60; 44 px of the
+    # helmet's rim in the old photo); touching a mark, mostly the rest of a scratch; alone,
+    # 50 px long or more and straight, a scratch missed whole.
     mask = np.zeros((120, 160), dtype=bool)
     chance = np.zeros((120, 160), dtype=np.uint8)
     chance[10, 5:40] = 240  # a line touching the mark at (10, 4)
@@ -173,13 +174,20 @@ def test_the_net_extends_a_mark_and_adds_only_long_straight_lines_alone():
     xs = np.arange(10, 150)
     bend = np.rint(100 + 12 * ((xs - 80) / 70.0) ** 2).astype(int)  # an arc, 12 px deep
     chance[bend, xs] = chance[bend + 1, xs] = 240
-    added = bands._learned_marks(mask, chance)
+    added = bands._learned_marks(mask, chance, np.zeros_like(mask))
     assert mask[10, 5:40].all()
     assert not mask[30].any()
     assert not mask[50, 5:].any()
     assert mask[70:72, 10:150].all()
     assert not mask[bend, xs].any()
     assert added == 1  # the straight line, counted as a scratch
+    # a piece of a scratch found further along its line is filled, but no new scratch
+    mask[:] = False
+    found = np.zeros_like(mask)
+    found[70:72, 150:160] = found[70:72, 0:5] = True
+    found[70, 90:150] = True  # 75 px of found scratch along the line
+    assert bands._learned_marks(mask, chance, found) == 0
+    assert mask[70:72, 10:150].all()
 
 
 def test_a_lone_scratch_and_lone_specks_on_a_smooth_picture_are_all_found():

@@ -46,7 +46,7 @@ Where it fails:
   grain) for scratches: 0.3-1.4 % of the pixels of a clean photo are refilled (camera,
   coffee, astronaut). A tripod's legs are not: their outline has the other sign.
 * Specks on a busy texture or an edge, faint scratches, curved scratches and scratches
-  running along an edge are missed: about 9 % of the damaged pixels of the generated
+  running along an edge are missed: about 10 % of the damaged pixels of the generated
   damage stay, 12 % on seeds no threshold was tuned on (`benchmarks/restoration.py`).
   The detectors read marks at fixed sizes (scratches up to about 4 px wide, specks up to
   11 px): on a large scan, wider ones are missed.

@@ -25,6 +25,7 @@ from gouache.ops.marks.base import (
 )
 from gouache.ops.marks.scratches import (
     EXTEND,
+    Line,
     find_ridges,
     keep_scratches,
 )
@@ -58,7 +59,7 @@ LEARNED_EDGE = 0.5
 LEARNED_MEAN = 0.85
 # ... or, touching none, a straight line: LEARNED_LENGTH px long or more, its mean offset
 # across in each of STRETCHES stretches along it within LEARNED_SAG px of the others.
-LEARNED_LENGTH = 40.0
+LEARNED_LENGTH = 50.0
 LEARNED_SAG = 2.0
 STRETCHES = 8
 # Context each band needs: the residual's and the texture's squares, and the far flank.
@@ -117,7 +118,7 @@ def find_marks(rgb: Image, strength: float = 1.0) -> Marks:
     lines = (code & RIDGE) > 0
     spots = max(0, spots - _confirmed(mask, lines, chance > round(255 * CONFIRM)))
     spots += _learned_specks(mask, chance > round(255 * LEARNED_SURE))
-    scratches += _learned_marks(mask, chance)
+    scratches += _learned_marks(mask, chance, lines)
     return Marks(mask=mask, spots=spots, scratches=scratches, lines=lines)
 
 
@@ -180,12 +181,15 @@ def _learned_specks(mask: npt.NDArray[np.bool_], sure: npt.NDArray[np.bool_]) ->
     return added
 
 
-def _learned_marks(mask: npt.NDArray[np.bool_], chance: npt.NDArray[np.uint8]) -> int:
+def _learned_marks(
+    mask: npt.NDArray[np.bool_], chance: npt.NDArray[np.uint8], found: npt.NDArray[np.bool_]
+) -> int:
     """7b. Adds to `mask` (in place) each group of unmarked pixels on which the learned
     detector is LEARNED_EDGE sure of a mark and LEARNED_MEAN sure on average, when it
     touches a mark (the rest of a scratch the tests above found in part, a speck's soft
     edge) or is a straight line LEARNED_LENGTH px long or more (a scratch they missed
-    whole). How many of those lines. The groups are labelled a band of rows at a time and
+    whole). How many of those lines are new scratches (off the lines of the scratches
+    `found`). The groups are labelled a band of rows at a time and
     joined across the bands' edges, so a long scratch is judged whole, as in one read (a
     whole label map would cost 4 bytes a pixel)."""
     height, width = mask.shape
@@ -245,35 +249,56 @@ def _learned_marks(mask: npt.NDArray[np.bool_], chance: npt.NDArray[np.uint8]) -
                 lone.setdefault(int(of[label - 1]), []).append(points)
             mask[start:bottom] |= lookup[labels]
         offset += count - 1
-    lines = 0
+    new = 0
     for pieces in lone.values():
         ys, xs = np.concatenate(pieces, axis=1)
-        if _straight_line(ys, xs):
+        line = _straight_line(ys, xs)
+        if line is not None:
             mask[ys, xs] = True
-            lines += 1
-    return lines
+            # a piece of a scratch found further along its line is no new one
+            new += not _on_found_line(line, found)
+    return new
 
 
-def _straight_line(ys: npt.NDArray[np.intp], xs: npt.NDArray[np.intp]) -> bool:
-    """Whether the pixels (ys, xs) make a straight line LEARNED_LENGTH px long or more: in
-    8 stretches along their main axis, their mean offsets across it lie within LEARNED_SAG
-    px of one another (a highlight along a cup's rim bends by 2.7 px over 60)."""
+def _on_found_line(line: Line, found: npt.NDArray[np.bool_]) -> bool:
+    """Whether LEARNED_LENGTH or more pixels of `found` lie within 1 px of `line`, over
+    the whole frame."""
+    reach = float(math.hypot(*found.shape))
+    along = np.arange(-reach, reach + 1.0, dtype=np.float32)
+    on = np.zeros(len(along), dtype=bool)
+    for across in (-1.0, 0.0, 1.0):
+        xs = np.rint(line.x + along * line.dx - across * line.dy).astype(np.intp)
+        ys = np.rint(line.y + along * line.dy + across * line.dx).astype(np.intp)
+        inside = (xs >= 0) & (xs < found.shape[1]) & (ys >= 0) & (ys < found.shape[0])
+        on[inside] |= found[ys[inside], xs[inside]]
+    return int(np.count_nonzero(on)) >= LEARNED_LENGTH
+
+
+def _straight_line(ys: npt.NDArray[np.intp], xs: npt.NDArray[np.intp]) -> Line | None:
+    """The line through the pixels (ys, xs) when they make a straight one LEARNED_LENGTH px
+    long or more: in STRETCHES stretches along their main axis, their mean offsets across
+    it lie within LEARNED_SAG px of one another (a highlight along a cup's rim bends by
+    2.7 px over 60; shorter, 44 px of a helmet's rim read as straight). None otherwise."""
     points = np.stack([xs, ys], axis=1).astype(np.float64)
     if len(points) < 3:
-        return False
-    centred = points - points.mean(axis=0)
+        return None
+    middle = points.mean(axis=0)
+    centred = points - middle
     _, axes = np.linalg.eigh(np.cov(centred.T))
     along, across = centred @ axes[:, 1], centred @ axes[:, 0]
     # a uniform bar's length is sqrt(12) times its spread
     if math.sqrt(12.0 * float(np.var(along))) < LEARNED_LENGTH:
-        return False
+        return None
     stretch = np.minimum(
         ((along - along.min()) / (np.ptp(along) + 1e-9) * STRETCHES).astype(np.intp),
         STRETCHES - 1,
     )
     counts = np.bincount(stretch, minlength=STRETCHES)
     offsets = np.bincount(stretch, across, minlength=STRETCHES)[counts > 0] / counts[counts > 0]
-    return float(np.ptp(offsets)) <= LEARNED_SAG
+    if float(np.ptp(offsets)) > LEARNED_SAG:
+        return None
+    dx, dy = (float(v) for v in axes[:, 1])
+    return Line(dx, dy, float(middle[0]), float(middle[1]))
 
 
 def _unmarked_groups(

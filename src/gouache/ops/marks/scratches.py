@@ -143,14 +143,14 @@ def keep_scratches(
         if edge <= EDGE_NEAR * step:
             segments.append((x1, y1, x2, y2))
             pieces.add(len(segments) - 1)
-    lines: list[_Line] = []
+    lines: list[Line] = []
     spans: list[tuple[float, float]] = []
     kept = np.zeros(pooled.shape, dtype=np.uint8)
     polar = 1 if sign == LIGHT else -1
     found_before = ((code & (RIDGE | after)) == (RIDGE | after)) if after else None
     for i, (x1, y1, x2, y2) in enumerate(segments):
         length = math.hypot(x2 - x1, y2 - y1)
-        line = _Line((x2 - x1) / length, (y2 - y1) / length, x1, y1)
+        line = Line((x2 - x1) / length, (y2 - y1) / length, x1, y1)
         cover = _cover(pooled, rgb, residual, line, length, step, polar, extend)
         if cover < (EDGE_COVER if i in pieces else COVER):
             continue
@@ -184,7 +184,7 @@ def keep_scratches(
 
 def _lone(
     residual: npt.NDArray[np.int8],
-    line: _Line,
+    line: Line,
     length: float,
     polar: int,
     found_before: npt.NDArray[np.bool_] | None = None,
@@ -211,7 +211,7 @@ def _lone(
 
 
 def _line_luma(
-    rgb: Image, line: _Line, length: float, polar: int
+    rgb: Image, line: Line, length: float, polar: int
 ) -> tuple[Float32Array, Float32Array]:
     """The luma along a line (the lightest (darkest) of the pixels 1 px either side and on
     it) and along its ground (5-6 px out either side, averaged)."""
@@ -227,7 +227,7 @@ def _line_luma(
     return np.asarray(centre, dtype=np.float32), ground
 
 
-def _even(rgb: Image, line: _Line, length: float, polar: int) -> bool:
+def _even(rgb: Image, line: Line, length: float, polar: int) -> bool:
     """Whether a line is as even along itself as a scratch: the paper (or the black) it
     shows varies by at most EDGE_EVEN of its contrast over its ground, where a real line's
     lightness goes with what it lies on (a fold in a suit)."""
@@ -236,7 +236,7 @@ def _even(rgb: Image, line: _Line, length: float, polar: int) -> bool:
     return contrast > 0 and float(np.std(centre)) <= EDGE_EVEN * contrast
 
 
-def _follows(rgb: Image, line: _Line, length: float, polar: int) -> bool:
+def _follows(rgb: Image, line: Line, length: float, polar: int) -> bool:
     """Whether a line's own lightness follows its ground's along it, as a real line's does
     (wood grain in the shade is darker): a scratch shows the paper (or the black of a
     scratched negative) whatever it crosses. The slope of the line's luma over its flanks'
@@ -260,7 +260,7 @@ def _follows(rgb: Image, line: _Line, length: float, polar: int) -> bool:
     return slope > FOLLOW_SLOPE
 
 
-def _straight(pooled: npt.NDArray[np.uint8], line: _Line, length: float, step: int) -> bool:
+def _straight(pooled: npt.NDArray[np.uint8], line: Line, length: float, step: int) -> bool:
     """Whether the ridge cells near a segment, looked at half its length further on either
     side, run straight: a parabola fitted to their offsets from it bends by at most
     STRAIGHT_SAG px over their span. A chord of a rim (a saucer's, a helmet's) bends."""
@@ -289,7 +289,7 @@ def _cover(
     pooled: npt.NDArray[np.uint8],
     rgb: Image,
     residual: npt.NDArray[np.int8],
-    line: _Line,
+    line: Line,
     length: float,
     step: int,
     polar: int,
@@ -319,24 +319,24 @@ def _cover(
     return float((seen | hidden).mean())
 
 
-def _distinct(lines: list[_Line]) -> int:
+def _distinct(lines: list[Line]) -> int:
     """How many separate scratches the segments make: those within SAME_ANGLE degrees and
     SAME_OFFSET px of one another are one."""
-    groups: list[_Line] = []
+    groups: list[Line] = []
     for line in lines:
         if not any(_same(line, other) for other in groups):
             groups.append(line)
     return len(groups)
 
 
-def _same(a: _Line, b: _Line) -> bool:
+def _same(a: Line, b: Line) -> bool:
     cross = abs(a.dx * b.dy - a.dy * b.dx)
     offset = abs((b.x - a.x) * a.dy - (b.y - a.y) * a.dx)
     return cross <= math.sin(math.radians(SAME_ANGLE)) and offset <= SAME_OFFSET
 
 
 @dataclass(frozen=True)
-class _Line:
+class Line:
     """A point (x, y) and unit direction (dx, dy), as cv2.fitLine gives them."""
 
     dx: float
@@ -355,7 +355,7 @@ class _Line:
 
 
 def _trace(
-    residual: npt.NDArray[np.int8], line: _Line, polar: int, extend: float, lo: float, hi: float
+    residual: npt.NDArray[np.int8], line: Line, polar: int, extend: float, lo: float, hi: float
 ) -> tuple[float, float]:
     """How far along `line` a scratch found over lo..hi goes on: while its contrast over
     its flanks, averaged over TRACE_MEAN px along it, stays above `extend`, across gaps of
@@ -385,7 +385,7 @@ def _trace(
 
 def _stands_out(
     residual: npt.NDArray[np.int8],
-    line: _Line,
+    line: Line,
     along: Float32Array,
     polar: int,
     extend: float,
