@@ -142,12 +142,11 @@ def _upscale(c: Clause) -> Draft | None:
     return Draft("upscale", params | {"factor": int(factor)})
 
 
-# "remove the dust and scratches" asks for those alone; "restore this old photo", "repair
-# the damage" for the whole restoration (its contrast and colour too)
+# "remove the dust and scratches", "clean up the scratches" ask for those alone; "restore
+# this old photo", "repair the damage", "clean up this old photo" for the whole restoration
+# (its contrast and colour too)
 _MARKS = re.compile(r"\b(?:dust|dusty|specks?|scratch(?:es|ed)?|spots?|marks?|blemish(?:es)?)\b")
-_WHOLE = re.compile(
-    r"\b(?:restor(?:e|ed|ation)|faded|fade|colou?rs?|contrast|damage|damaged|fix up|clean up)\b"
-)
+_WHOLE = re.compile(r"\b(?:restor(?:e|ed|ation)|faded|fade|colou?rs?|contrast|damage|damaged)\b")
 
 
 def _restore(c: Clause) -> Draft | None:
