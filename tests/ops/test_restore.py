@@ -90,7 +90,7 @@ def test_restoring_an_aged_photo_brings_it_at_least_2_db_closer_to_the_original(
 ):
     out, _ = restored
     before, after = psnr(astronaut, aged.image), psnr(astronaut, out)
-    assert after >= before + 5.0  # measured 18.4 -> 25.0 dB
+    assert after >= before + 5.0  # measured 18.4 -> 25.1 dB
 
 
 def test_restoring_repairs_at_least_80_percent_of_the_speck_pixels(
@@ -103,7 +103,7 @@ def test_restoring_repairs_at_least_80_percent_of_the_speck_pixels(
     reference = registry.get("restore").apply(aged.without_specks, {}, OpContext(analyses=analyses))
     visible = aged.specks & (np.abs(luma(aged.image) - luma(aged.without_specks)) > 40)
     repaired = np.abs(luma(out) - luma(reference))[visible] < 30
-    assert repaired.mean() >= 0.8  # measured 0.84
+    assert repaired.mean() >= 0.8  # measured 0.85
 
 
 def test_the_report_counts_the_spots_and_scratches_it_repaired(aged, restored):
@@ -112,9 +112,9 @@ def test_the_report_counts_the_spots_and_scratches_it_repaired(aged, restored):
     counts = [m for m in found if m is not None]
     assert len(counts) == 1
     spots, scratches, share = int(counts[0][1]), int(counts[0][2]), float(counts[0][3])
-    assert spots >= 25  # 30 were drawn; measured 69 (highlights, badge details too)
+    assert spots >= 25  # 30 were drawn; measured 57 (highlights, badge details too)
     assert 3 <= scratches <= 5  # 3 were drawn; measured 4
-    assert 0.5 < share < 4.0  # measured 2.66 %
+    assert 0.5 < share < 4.0  # measured 2.56 %
 
 
 def test_the_report_has_one_line_per_stage_in_order(restored):
@@ -187,7 +187,8 @@ def test_restoring_a_clean_photo_leaves_it_almost_as_it_was(registry, analyses, 
     ctx = OpContext(analyses=analyses)
     out = registry.get("restore").apply(clean, {}, ctx)
     moved = np.abs(out.astype(np.int16) - clean).max(axis=2) > 10
-    assert moved.mean() <= most  # measured 0.17 %, 1.03 %, 0.63 % (0.30, 1.32, 0.94 before)
+    # measured 0.13 %, 0.93 %, 0.57 % (0.30, 1.32, 0.94 % before the learned detector)
+    assert moved.mean() <= most
     assert any("not faded: left as they are" in note for note in ctx.notes)
     assert any("no cast to correct" in note for note in ctx.notes)
     assert any("not sharpened" in note for note in ctx.notes)
@@ -198,7 +199,7 @@ def test_restoring_the_camera_photo_leaves_the_tripod_alone(registry, analyses):
     out = registry.get("restore").apply(clean, {}, OpContext(analyses=analyses))
     tripod = (slice(200, 512), slice(220, 360))
     moved = np.abs(out.astype(np.int16) - clean).max(axis=2)[tripod] > 10
-    assert moved.mean() < 0.004  # measured 0.0025 (0.0039 before): highlights read as dust
+    assert moved.mean() < 0.004  # measured 0.0010 (0.0039 before): highlights read as dust
 
 
 def test_dust_and_scratches_alone_leave_the_tone_and_colour_as_they_were(registry, analyses, aged):

@@ -33,8 +33,8 @@ Sources and notation, stage by stage:
 5. After denoising only, an unsharp mask of amount 0.4 * s, sigma 1 px at 1 MP, at most
    6 px (`gouache.ops.filters.sharpen`): it gives back the edges non-local means softened.
 
-So a clean photo is left almost as it was: only what reads as dust is refilled (0.2-1.3 %
-of the pixels of camera, coffee, astronaut, chelsea: tests/ops/test_restore.py).
+So a clean photo is left almost as it was: only what reads as dust is refilled (0.1-0.9 %
+of the pixels of camera, coffee, astronaut: tests/ops/test_restore.py).
 
 Measured on scikit-image's `astronaut` aged by noise (sigma 8), 30 specks, 3 scratches,
 70 % contrast and a yellow cast: see tests/ops/test_restore.py. The dust-and-scratch stage
@@ -43,7 +43,7 @@ alone, on generated damage over five photos: `benchmarks/restoration.py`.
 Where it fails:
 * Real isolated dots (highlights on metal, catch-lights outside a face, pores in wood) are
   taken for dust, and long straight thin lines with plain ground on both sides (wood
-  grain) for scratches: 0.3-1.4 % of the pixels of a clean photo are refilled (camera,
+  grain) for scratches: 0.1-0.9 % of the pixels of a clean photo are refilled (camera,
   coffee, astronaut). A tripod's legs are not: their outline has the other sign.
 * Specks on a busy texture or an edge, faint scratches, curved scratches and scratches
   running along an edge are missed: about 10 % of the damaged pixels of the generated

@@ -189,9 +189,9 @@ def _learned_marks(
     touches a mark (the rest of a scratch the tests above found in part, a speck's soft
     edge) or is a straight line LEARNED_LENGTH px long or more (a scratch they missed
     whole). How many of those lines are new scratches (off the lines of the scratches
-    `found`). The groups are labelled a band of rows at a time and
-    joined across the bands' edges, so a long scratch is judged whole, as in one read (a
-    whole label map would cost 4 bytes a pixel)."""
+    `found`). The groups are labelled a band of rows at a time and joined across the
+    bands' edges, so a long scratch is judged whole, as in one read (a whole label map
+    would cost 4 bytes a pixel); each band is labelled twice rather than kept."""
     height, width = mask.shape
     rows = max(1, BAND_PIXELS // max(1, width))
     edge = round(255 * LEARNED_EDGE)
@@ -262,7 +262,8 @@ def _learned_marks(
 
 def _on_found_line(line: Line, found: npt.NDArray[np.bool_]) -> bool:
     """Whether LEARNED_LENGTH or more pixels of `found` lie within 1 px of `line`, over
-    the whole frame."""
+    the whole frame (not `Line.at`: its clipping would read the frame's edge again and
+    again)."""
     reach = float(math.hypot(*found.shape))
     along = np.arange(-reach, reach + 1.0, dtype=np.float32)
     on = np.zeros(len(along), dtype=bool)
